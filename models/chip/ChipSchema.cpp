@@ -1,0 +1,21 @@
+#include "ChipSchema.h"
+
+#include "chip/ChipParams.h"
+#include "mxm/MxmParams.h"
+
+namespace lpu {
+
+const ParamSchema& chip_schema()
+{
+    static const ParamSchema schema = [] {
+        ParamSchema s;
+        ChipParams::declare(s);
+        MxmParams::declare(s);
+        return s;
+    }();
+    return schema;
+}
+
+Config load_chip_config(const std::string& path) { return Config::load_file(path, chip_schema()); }
+
+}  // namespace lpu

@@ -1,0 +1,304 @@
+#include "Config.h"
+
+#include "Error.h"
+
+// GCC 12 reports a false -Wdangling-pointer inside yaml-cpp 0.7's node templates (they keep a
+// pointer to a temporary's member only for the duration of the call).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#include <yaml-cpp/yaml.h>
+#pragma GCC diagnostic pop
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+std::string position(const std::string& source, const YAML::Mark& mark)
+{
+    std::ostringstream os;
+    os << source;
+    if (mark.line >= 0)
+        os << ":" << mark.line + 1 << ":" << mark.column + 1;
+    return os.str();
+}
+
+size_t edit_distance(const std::string& a, const std::string& b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string join(const std::string& section, const std::string& key)
+{
+    return section.empty() ? key : section + "." + key;
+}
+
+}  // namespace
+
+// Walks the YAML tree against the schema. A class so that Config's private state stays
+// private to the two of them.
+class ConfigLoader {
+public:
+    ConfigLoader(const ParamSchema& schema, Config& cfg) : schema_(schema), cfg_(cfg) {}
+
+    void load(const YAML::Node& root)
+    {
+        if (!root.IsDefined() || root.IsNull())
+            throw ConfigError(cfg_.source_ + ": empty config (expected a map with 'version' and 'chip')");
+        if (!root.IsMap())
+            throw ConfigError(position(cfg_.source_, root.Mark()) + ": top level must be a map of keys");
+        walk(root, "");
+        resolve_defaults();
+        for (const auto& check : schema_.checks())
+            check(cfg_);
+    }
+
+private:
+    [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& path, const std::string& reason)
+    {
+        throw ConfigError(position(cfg_.source_, mark) + ": " + path + ": " + reason);
+    }
+
+    void walk(const YAML::Node& map, const std::string& section)
+    {
+        std::set<std::string> seen;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const YAML::Node& key_node = it->first;
+            const YAML::Node& value = it->second;
+            if (!key_node.IsScalar())
+                fail_at(key_node.Mark(), section.empty() ? "(top level)" : section, "keys must be plain names");
+            const std::string key = key_node.Scalar();
+            const std::string path = join(section, key);
+            if (!seen.insert(key).second)
+                fail_at(key_node.Mark(), path, "duplicate key");
+            if (const ParamSpec* spec = schema_.find(path)) {
+                set_value(*spec, value, key_node.Mark());
+            } else if (schema_.is_section(path)) {
+                if (!value.IsMap())
+                    fail_at(value.Mark(), path, "must be a map (section with keys: " + list(schema_.children(path)) + ")");
+                walk(value, path);
+            } else {
+                fail_at(key_node.Mark(), path, "unknown key" + suggestion(section, key));
+            }
+        }
+    }
+
+    std::string list(const std::vector<std::string>& keys)
+    {
+        std::string out;
+        for (const auto& k : keys)
+            out += (out.empty() ? "" : ", ") + k;
+        return out;
+    }
+
+    std::string suggestion(const std::string& section, const std::string& key)
+    {
+        const auto known = schema_.children(section);
+        std::string best;
+        size_t best_d = 3;  // only suggest near misses
+        for (const auto& k : known) {
+            size_t d = edit_distance(key, k);
+            if (d < best_d) {
+                best_d = d;
+                best = k;
+            }
+        }
+        std::string msg = best.empty() ? "" : " (did you mean '" + best + "'?)";
+        return msg + "; allowed here: " + list(known);
+    }
+
+    void set_value(const ParamSpec& spec, const YAML::Node& node, const YAML::Mark& key_mark)
+    {
+        const YAML::Mark mark = node.Mark();
+        if (!node.IsDefined() || node.IsNull())
+            fail_at(key_mark, spec.path, "has no value (expected " + std::string(param_type_name(spec.type)) + ")");
+        if (!node.IsScalar())
+            fail_at(mark, spec.path, std::string("expected a value of type ") + param_type_name(spec.type) +
+                                         ", got a " + (node.IsMap() ? "map" : "list"));
+        const std::string text = node.Scalar();
+        // Quoted scalars are strings: "16" is not the number 16.
+        const bool plain = node.Tag() == "?";
+        ParamValue value;
+        switch (spec.type) {
+        case ParamType::Int: {
+            int64_t v = 0;
+            auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (!plain || res.ec != std::errc() || res.ptr != text.data() + text.size())
+                fail_at(mark, spec.path, "expected an integer, got '" + text + "'");
+            value = v;
+            break;
+        }
+        case ParamType::Float: {
+            char* end = nullptr;
+            errno = 0;
+            double v = std::strtod(text.c_str(), &end);
+            if (!plain || text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v))
+                fail_at(mark, spec.path, "expected a number, got '" + text + "'");
+            value = v;
+            break;
+        }
+        case ParamType::Bool:
+            if (plain && text == "true")
+                value = true;
+            else if (plain && text == "false")
+                value = false;
+            else
+                fail_at(mark, spec.path, "expected true or false, got '" + text + "'");
+            break;
+        case ParamType::String:
+            if (text.empty())
+                fail_at(mark, spec.path, "must not be empty");
+            value = text;
+            break;
+        }
+        check_range(spec, value, mark);
+        cfg_.entries_[spec.path] = Config::Entry{value, true, mark.line + 1, mark.column + 1};
+    }
+
+    void check_range(const ParamSpec& spec, const ParamValue& value, const YAML::Mark& mark)
+    {
+        double v;
+        if (auto i = std::get_if<int64_t>(&value))
+            v = static_cast<double>(*i);
+        else if (auto f = std::get_if<double>(&value))
+            v = *f;
+        else
+            return;
+        const bool below = spec.min && v < *spec.min;
+        const bool above = spec.max && v > *spec.max;
+        if (below || above)
+            fail_at(mark, spec.path, "value " + format_param_value(value) + " out of range " + param_range_text(spec));
+    }
+
+    void resolve_defaults()
+    {
+        // Declaration order lets a derived default depend on earlier parameters.
+        for (const auto& spec : schema_.params()) {
+            if (cfg_.entries_.count(spec.path))
+                continue;
+            if (spec.default_value)
+                cfg_.entries_[spec.path] = Config::Entry{*spec.default_value, false, 0, 0};
+            else if (spec.derived_default)
+                cfg_.entries_[spec.path] = Config::Entry{spec.derived_default(cfg_), false, 0, 0};
+            else
+                throw ConfigError(cfg_.source_ + ": " + spec.path + ": required key is missing (" + spec.description + ")");
+        }
+    }
+
+    const ParamSchema& schema_;
+    Config& cfg_;
+};
+
+Config Config::load_string(const std::string& yaml, const std::string& name, const ParamSchema& schema)
+{
+    Config cfg;
+    cfg.source_ = name;
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(position(name, e.mark) + ": YAML syntax error: " + e.msg);
+    }
+    ConfigLoader(schema, cfg).load(root);
+    return cfg;
+}
+
+Config Config::load_file(const std::string& path, const ParamSchema& schema)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError(path + ": cannot open config file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return load_string(text.str(), path, schema);
+}
+
+const Config::Entry& Config::entry(const std::string& path) const
+{
+    auto it = entries_.find(path);
+    if (it == entries_.end())
+        throw std::logic_error("config parameter not declared: " + path);
+    return it->second;
+}
+
+int64_t Config::get_int(const std::string& path) const { return std::get<int64_t>(entry(path).value); }
+double Config::get_float(const std::string& path) const { return std::get<double>(entry(path).value); }
+bool Config::get_bool(const std::string& path) const { return std::get<bool>(entry(path).value); }
+const std::string& Config::get_string(const std::string& path) const
+{
+    return std::get<std::string>(entry(path).value);
+}
+
+void Config::fail(const std::string& path, const std::string& reason) const
+{
+    const Entry& e = entry(path);
+    std::ostringstream os;
+    os << source_;
+    if (e.from_file)
+        os << ":" << e.line << ":" << e.col;
+    os << ": " << path << ": " << reason;
+    if (!e.from_file)
+        os << " (value is the default)";
+    throw ConfigError(os.str());
+}
+
+std::string Config::describe(const ParamSchema& schema) const
+{
+    std::ostringstream os;
+    os << "# resolved from " << source_ << "\n";
+    std::vector<std::string> open;  // currently open sections
+    for (const auto& spec : schema.params()) {
+        std::vector<std::string> parts;
+        std::stringstream ss(spec.path);
+        for (std::string p; std::getline(ss, p, '.');)
+            parts.push_back(p);
+        size_t common = 0;
+        while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common])
+            ++common;
+        open.resize(common);
+        for (size_t i = common; i + 1 < parts.size(); ++i) {
+            os << std::string(2 * i, ' ') << parts[i] << ":\n";
+            open.push_back(parts[i]);
+        }
+        const Entry& e = entry(spec.path);
+        std::ostringstream line;
+        line << std::string(2 * (parts.size() - 1), ' ') << parts.back() << ": " << format_param_value(e.value);
+        std::string l = line.str();
+        if (l.size() < 36)
+            l += std::string(36 - l.size(), ' ');
+        os << l << "  # " << param_type_name(spec.type);
+        if (spec.min || spec.max)
+            os << " " << param_range_text(spec);
+        os << "; " << spec.description << " [";
+        if (e.from_file)
+            os << "file line " << e.line;
+        else if (spec.default_value)
+            os << "default";
+        else
+            os << "default: " << spec.derived_text;
+        os << "]\n";
+    }
+    return os.str();
+}
+
+}  // namespace lpu

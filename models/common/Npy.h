@@ -1,0 +1,19 @@
+// NumPy .npy files (format version 1.0), the tensor exchange format of lpusim: what numpy users
+// already have. Writing is atomic (temporary file, then rename), so an interrupted or failed
+// run never leaves a half-written result where a good one was.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+// Writes a C-order int32 array of `shape`. Throws InputError if the file cannot be written.
+void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int32_t>& data);
+void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int64_t>& data);
+
+// Writes `text` to `path` atomically. Throws InputError.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace lpu

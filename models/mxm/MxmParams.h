@@ -1,0 +1,38 @@
+// Parameters of one MXM plane, resolved from the chip config. The same values parameterise the
+// C++ model, the RTL (tb/mxm/rtl_params.cpp turns them into Verilator -G flags) and the
+// timing rules of docs/isa.md section 1.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+class Config;
+class ParamSchema;
+
+struct MxmParams {
+    unsigned superlanes = 0;           // S
+    unsigned lanes_per_superlane = 0;  // G
+    unsigned planes = 0;
+    unsigned rows = 0;                    // K
+    unsigned cols = 0;                    // N
+    unsigned acc_slots = 0;               // J
+    unsigned install_rows_per_cycle = 0;  // Q
+    unsigned array_latency = 0;           // A
+    unsigned acc_latency = 0;             // R
+
+    unsigned install_cycles() const { return (rows + install_rows_per_cycle - 1) / install_rows_per_cycle; }
+    // Issue of an ACC to chunk 0 of its result (docs/isa.md 1.2).
+    unsigned result_latency() const { return superlanes + acc_latency; }
+    unsigned chunk_of_lane(unsigned lane) const { return lane / lanes_per_superlane; }
+
+    // "name=value" pairs in RTL parameter order, for messages and the RTL parameter check.
+    std::vector<std::pair<std::string, unsigned>> rtl_parameters() const;
+    std::string summary() const;
+
+    static void declare(ParamSchema& schema);
+    static MxmParams from_config(const Config& cfg);
+};
+
+}  // namespace lpu

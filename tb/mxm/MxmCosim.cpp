@@ -1,0 +1,248 @@
+#include "MxmCosim.h"
+
+#include "MxmExpectation.h"
+#include "MxmStimulusDriver.h"
+#include "chip/ChipParams.h"
+#include "chip/ChipSchema.h"
+#include "common/Error.h"
+#include "common/Npy.h"
+#include "cosim/CycleScoreboard.h"
+#include "cosim/TlmFanout.h"
+#include "mxm/MxmPlane.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+// Cycles the stimulus runs ahead of the RTL (TLM quantum). Large enough to amortise
+// SystemC context switches, small enough to bound the instructions held in flight.
+constexpr uint64_t kQuantumCycles = 256;
+// How far the checker looks for a shifted copy of a missing or surplus beat.
+constexpr unsigned kLookahead = 8;
+
+std::string quote(const std::string& s)
+{
+    if (!s.empty() && s.find_first_of(" \t'\"\\$`*?;&|<>()") == std::string::npos)
+        return s;
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string si(double v)
+{
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(v < 10 ? 2 : 1);
+    if (v >= 1e9)
+        os << v / 1e9 << " G";
+    else if (v >= 1e6)
+        os << v / 1e6 << " M";
+    else if (v >= 1e3)
+        os << v / 1e3 << " k";
+    else
+        os << v << " ";
+    return os.str();
+}
+
+}  // namespace
+
+std::string MxmCosimOptions::command_line(const std::string& extra) const
+{
+    std::ostringstream os;
+    os << quote(program) << " cosim mxm --config " << quote(config_path) << " --seed " << seed << " --ops " << ops;
+    if (stimulus != "random")
+        os << " --stimulus " << stimulus;
+    if (fault.kind != MxmFault::Kind::None)
+        os << " --inject " << fault.text();
+    if (model_only)
+        os << " --model-only";
+    os << extra;
+    return os.str();
+}
+
+void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, const MxmParams& p, uint64_t start_ps)
+{
+    // Flags: 0x22 hex, 0x28 binary, 0x424 signed decimal (all right-justified), 0x200 comment.
+    std::ostringstream g;
+    g << "[*] lpusim MXM co-simulation: " << p.summary() << "\n";
+    g << "[dumpfile] \"" << fst_file << "\"\n";
+    g << "[timestart] " << start_ps << "\n";
+    g << "[size] 1600 900\n[signals_width] 260\n[sst_width] 220\n";
+    const std::string top = "TOP.mxm_cosim_top.";
+    auto bit = [&](const std::string& n) { g << "@28\n" << top << n << "\n"; };
+    auto hex = [&](const std::string& n) { g << "@22\n" << top << n << "\n"; };
+    auto dec = [&](const std::string& n) { g << "@424\n" << top << n << "\n"; };
+    auto comment = [&](const std::string& text) { g << "@200\n-" << text << "\n"; };
+    const std::string sl = p.superlanes > 1 ? "[" + std::to_string(p.superlanes - 1) + ":0]" : "";
+    comment("clock / testbench");
+    bit("clk_i");
+    bit("rst_ni");
+    dec("tb_cycle_i[63:0]");
+    comment("checker: expected vs RTL, mismatch");
+    hex("tb_mismatch_o" + sl);
+    hex("tb_exp_valid_i" + sl);
+    hex("res_valid_o" + sl);
+    const unsigned shown = std::min(p.cols, 4u * p.lanes_per_superlane);
+    for (unsigned n = 0; n < shown; n += p.lanes_per_superlane) {
+        dec("tb_exp_data_i[" + std::to_string(n) + "][31:0]");
+        dec("res_data_o[" + std::to_string(n) + "][31:0]");
+    }
+    comment("instruction pins (issue cycle)");
+    bit("lw_valid_i");
+    dec("lw_row_i[" + std::to_string(std::max(1u, static_cast<unsigned>(std::ceil(std::log2(p.rows)))) - 1) + ":0]");
+    bit("lw_signed_i");
+    bit("iw_valid_i");
+    bit("abc_valid_i");
+    bit("abc_signed_i");
+    bit("acc_valid_i");
+    hex("acc_slot_i[" + std::to_string(std::max(1u, static_cast<unsigned>(std::ceil(std::log2(p.acc_slots)))) - 1) +
+        ":0]");
+    bit("acc_add_i");
+    bit("acc_emit_i");
+    comment("operand lanes (staggered: superlane s = instruction of s cycles ago)");
+    for (unsigned n = 0; n < shown; n += p.lanes_per_superlane) {
+        hex("abc_data_i[" + std::to_string(n) + "][7:0]");
+        hex("lw_data_i[" + std::to_string(n) + "][7:0]");
+    }
+    write_file_atomic(gtkw_path, g.str());
+}
+
+int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err)
+{
+    const Config cfg = load_chip_config(o.config_path);
+    const ChipParams chip = ChipParams::from_config(cfg);
+    const MxmParams mp = MxmParams::from_config(cfg);
+    const sc_core::sc_time period = sc_core::sc_time::from_value(chip.period_ps());
+    if (period.value() == 0)
+        throw InputError("clock period rounds to 0 ps");
+    MxmStimulus stimulus(mp, o.stimulus, o.seed, o.ops);
+
+    std::ofstream log;
+    if (!o.log_path.empty()) {
+        log.open(o.log_path + ".tmp", std::ios::binary | std::ios::trunc);
+        if (!log)
+            throw InputError(o.log_path + ": cannot write");
+        log << "# lpusim cosim mxm log: " << o.command_line() << "\n";
+    }
+    std::string fst_path;
+    if (!o.wave_dir.empty() && !o.model_only) {
+        std::error_code ec;
+        std::filesystem::create_directories(o.wave_dir, ec);
+        if (ec)
+            throw InputError(o.wave_dir + ": cannot create wave directory (" + ec.message() + ")");
+        fst_path = (std::filesystem::path(o.wave_dir) / "mxm.fst").string();
+    }
+
+    cosim::CycleScoreboard checker(kLookahead);
+    const unsigned port = checker.add_port("res");
+    std::unique_ptr<MxmRtlTransactor> rtl;
+    std::unique_ptr<MxmStimulusDriver> driver;
+    auto on_done = [&] {
+        if (rtl)
+            rtl->stimulus_done();
+    };
+    driver = std::make_unique<MxmStimulusDriver>("stimulus", stimulus, period, kQuantumCycles, on_done);
+    cosim::TlmFanout fanout("fanout");
+    MxmPlane model("mxm_model", mp, period);
+    MxmExpectation expectation("expectation", mp, period, o.model_only ? nullptr : &checker, port);
+    driver->socket.bind(fanout.target_socket);
+    fanout.initiator_socket.bind(model.instr_socket);
+    model.result_socket.bind(expectation.result_socket);
+    if (!o.model_only) {
+        rtl = std::make_unique<MxmRtlTransactor>("mxm_rtl", mp, period, make_mxm_rtl(mp, chip.period_ps(), !fst_path.empty()),
+                                                 checker, port);
+        fanout.initiator_socket.bind(rtl->instr_socket);
+        rtl->set_fault(o.fault);
+        if (!fst_path.empty()) {
+            rtl->set_wave(fst_path, o.wave_window ? o.wave_from : 0, o.wave_window ? o.wave_to : ~uint64_t{0});
+            expectation.set_tap([&](const MxmResult& r) { rtl->show_expected(r.first_cycle, r.values); });
+        }
+    }
+    driver->set_error_source([&] { return !model.error().empty() ? model.error() : rtl ? rtl->error() : std::string(); });
+    if (log.is_open()) {
+        driver->set_log(&log);
+        expectation.set_log(&log);
+    }
+    expectation.keep_results(!o.results_path.empty());
+
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!sc_core::sc_end_of_simulation_invoked())
+        sc_core::sc_stop();
+
+    const MxmStats& st = model.core().stats();
+    const uint64_t cycles = rtl ? rtl->cycles_run() : st.last_cycle + 1;
+    const std::string head = std::string("mxm cosim  config ") + chip.name + " (" + o.config_path + ")  " +
+                             (rtl ? std::string("RTL variant ") + rtl->rtl().variant() : std::string("model only")) +
+                             "  stimulus " + o.stimulus + "  seed " + std::to_string(o.seed);
+
+    // Outputs are written whatever the verdict: a failing run's log is what one debugs with.
+    if (log.is_open()) {
+        log.close();
+        std::filesystem::rename(o.log_path + ".tmp", o.log_path);
+    }
+    if (!o.results_path.empty())
+        write_npy(o.results_path, {expectation.vectors(), mp.cols}, expectation.results());
+    std::string wave_note;
+    if (!fst_path.empty()) {
+        const std::string gtkw = (std::filesystem::path(o.wave_dir) / "mxm.gtkw").string();
+        const uint64_t from = o.wave_window ? o.wave_from : 0;
+        if (std::filesystem::exists(fst_path)) {
+            write_mxm_gtkw(gtkw, std::filesystem::absolute(fst_path).string(), mp, from * chip.period_ps());
+            wave_note = "  waves: " + fst_path + " (open: gtkwave " + gtkw + ")\n";
+        } else {
+            wave_note = "  waves: none written (wave window outside the " + std::to_string(cycles) + " cycles run)\n";
+        }
+    }
+
+    if (!driver->error().empty()) {
+        err << "FAIL  " << head << "\n  " << driver->error() << "\n  replay: " << o.command_line() << "\n";
+        return 1;
+    }
+    if (rtl && checker.failed()) {
+        const cosim::Divergence& d = *checker.first_divergence();
+        const uint64_t span = 2 * mp.superlanes + mp.array_latency + mp.acc_latency + 8;
+        const uint64_t from = d.cycle > span ? d.cycle - span : 0;
+        const uint64_t to = d.cycle + kLookahead + 8;
+        const std::string wave_dir = o.wave_dir.empty() ? "waves-seed" + std::to_string(o.seed) : o.wave_dir;
+        err << "FAIL  " << head << "\n";
+        err << d.describe();
+        err << "  checked before it: " << checker.beats_checked() << " beats\n";
+        err << wave_note;
+        err << "  replay: "
+            << o.command_line(" --wave " + quote(wave_dir) + " --wave-window " + std::to_string(from) + ":" +
+                              std::to_string(to))
+            << "\n";
+        return 1;
+    }
+    const uint64_t beats = checker.beats_checked();
+    out << "PASS  " << head << "\n";
+    out << "  instructions: " << driver->instructions() << " (LW " << st.instrs[0] << ", IW " << st.instrs[1]
+        << ", ABC " << st.instrs[2] << ", ACC " << st.instrs[3] << ") over " << cycles << " cycles\n";
+    if (rtl)
+        out << "  result vectors checked against RTL: " << expectation.vectors() << " (" << beats
+            << " superlane beats, value and cycle of each)\n";
+    else
+        out << "  result vectors: " << expectation.vectors() << " (model only, nothing checked)\n";
+    out << "  speed: " << cycles << " cycles in " << std::fixed << std::setprecision(3) << wall << " s = "
+        << si(cycles / wall) << "cycles/s, " << si(static_cast<double>(st.macs) / wall) << "MAC/s\n";
+    out << wave_note;
+    if (rtl && beats != expectation.vectors() * mp.superlanes) {
+        err << "internal error: " << beats << " beats checked, " << expectation.vectors() * mp.superlanes
+            << " expected\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace lpu

@@ -1,0 +1,51 @@
+// The reference side of the MXM co-simulation: receives the model's result transactions and
+// turns each into the per-superlane beats the checker must see (chunk s at first_cycle + s),
+// and records results for the log and the .npy dump.
+#pragma once
+
+#include "cosim/Checker.h"
+#include "mxm/MxmPayload.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <functional>
+#include <ostream>
+#include <vector>
+
+namespace lpu {
+
+class MxmExpectation : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<MxmExpectation> result_socket;
+
+    // `checker` may be null (model-only runs).
+    MxmExpectation(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period,
+                   cosim::Checker* checker, unsigned port);
+
+    void set_log(std::ostream* log) { log_ = log; }
+    void keep_results(bool keep) { keep_ = keep; }
+    // Called with every result (e.g. to show it in the waves).
+    void set_tap(std::function<void(const MxmResult&)> tap) { tap_ = std::move(tap); }
+
+    uint64_t vectors() const { return vectors_; }
+    const std::vector<int32_t>& results() const { return results_; }  // vectors() x N, row-major
+    const std::vector<int64_t>& result_cycles() const { return cycles_; }
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+
+    MxmParams p_;
+    sc_core::sc_time period_;
+    cosim::Checker* checker_;
+    unsigned port_;
+    std::ostream* log_ = nullptr;
+    bool keep_ = false;
+    std::function<void(const MxmResult&)> tap_;
+    uint64_t vectors_ = 0;
+    std::vector<int32_t> results_;
+    std::vector<int64_t> cycles_;
+};
+
+}  // namespace lpu

@@ -1,0 +1,218 @@
+#include "MxmStimulus.h"
+
+#include "common/Error.h"
+
+#include <algorithm>
+
+namespace lpu {
+
+const std::vector<std::pair<std::string, std::string>>& MxmStimulus::kinds()
+{
+    static const std::vector<std::pair<std::string, std::string>> k = {
+        {"random", "seeded random legal schedule: dense bursts, sparse stretches, idle gaps, random data"},
+        {"zeros", "random schedule, every weight and activation zero"},
+        {"identity", "identity weights, random activations: each result equals its activation"},
+        {"min-neg", "-128 weights and activations with K = lane count, accumulating until int32 wraps"},
+        {"uint8-extremes", "uint8 255 weights against uint8 0/255 and int8 -128/127 activations"},
+        {"weight-swap", "back-to-back weight installs, ABC on the first legal cycle around every IW"},
+    };
+    return k;
+}
+
+MxmStimulus::MxmStimulus(const MxmParams& params, const std::string& kind, uint64_t seed, uint64_t ops)
+    : p_(params), rng_(seed), ops_(ops), slot_set_(params.acc_slots, false)
+{
+    static const std::pair<const char*, Kind> names[] = {
+        {"random", Kind::Random},        {"zeros", Kind::Zeros},
+        {"identity", Kind::Identity},    {"min-neg", Kind::MinNeg},
+        {"uint8-extremes", Kind::Uint8Extremes}, {"weight-swap", Kind::WeightSwap}};
+    auto it = std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return kind == n.first; });
+    if (it == std::end(names)) {
+        std::string list;
+        for (const auto& k : kinds())
+            list += (list.empty() ? "" : ", ") + k.first;
+        throw InputError("unknown stimulus '" + kind + "' (choose from: " + list + ")");
+    }
+    kind_ = it->second;
+}
+
+void MxmStimulus::fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, bool& is_signed)
+{
+    switch (fill) {
+    case Fill::Zeros: std::fill(v.begin(), v.end(), 0); break;
+    case Fill::MinNeg:
+        is_signed = true;
+        std::fill(v.begin(), v.end(), 0x80);
+        break;
+    case Fill::Max:
+        is_signed = false;
+        std::fill(v.begin(), v.end(), 0xFF);
+        break;
+    case Fill::Identity:
+        is_signed = true;
+        std::fill(v.begin(), v.end(), 0);
+        v[row % v.size()] = 1;
+        break;
+    case Fill::Mixed: {
+        static const uint8_t corners[] = {0x00, 0x01, 0x7F, 0x80, 0xFF};
+        for (auto& b : v)
+            b = rng_.chance(1, 2) ? corners[rng_.below(5)] : rng_.byte();
+        break;
+    }
+    case Fill::Random:
+        for (auto& b : v)
+            b = rng_.byte();
+        break;
+    }
+}
+
+bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
+{
+    const uint64_t t_iw = p_.install_cycles();
+    const bool directed_once = kind_ == Kind::Identity || kind_ == Kind::MinNeg || kind_ == Kind::Uint8Extremes;
+    while (issued_ < ops_) {
+        const uint64_t c = cycle_++;
+        if (kind_ != Kind::WeightSwap && !directed_once && c >= phase_end_) {
+            static const unsigned levels[] = {0, 2, 8, 14, 16, 16};
+            p_abc_ = levels[rng_.below(6)];
+            p_lw_ = levels[rng_.below(6)];
+            p_acc_ = 8 + static_cast<unsigned>(rng_.below(9));
+            p_emit_ = 4 + static_cast<unsigned>(rng_.below(13));
+            phase_end_ = c + 1 + rng_.below(4 * (p_.superlanes + t_iw) + 16);
+            if (rng_.chance(1, 8)) {  // an idle gap: pipelines drain, results keep coming out
+                cycle_ += rng_.below(2 * (p_.superlanes + p_.acc_latency) + 4);
+                continue;
+            }
+        }
+        while (!abc_cycles_.empty() && abc_cycles_.front() + p_.array_latency < c)
+            abc_cycles_.pop_front();
+        const bool product_due = !abc_cycles_.empty() && abc_cycles_.front() + p_.array_latency == c;
+        const bool iw_ok = !has_iw_ || c >= iw_cycle_ + t_iw;
+        const bool installed = has_iw_ && c >= iw_cycle_ + t_iw;  // at least one install complete
+
+        bool do_iw = false, do_lw = false, do_abc = false, do_acc = false;
+        switch (kind_) {
+        case Kind::Random:
+        case Kind::Zeros:
+            do_iw = iw_ok && rows_loaded_ > 0 && want(1, std::max<uint64_t>(2, p_.rows / 4));
+            do_lw = want(p_lw_, 16);
+            do_abc = want(p_abc_, 16);
+            do_acc = product_due && want(p_acc_, 16);
+            break;
+        case Kind::Identity:
+        case Kind::MinNeg:
+        case Kind::Uint8Extremes:
+            do_lw = rows_loaded_ < p_.rows && !has_iw_;
+            do_iw = !has_iw_ && rows_loaded_ == p_.rows;
+            do_abc = installed;
+            do_acc = product_due;
+            break;
+        case Kind::WeightSwap:
+            do_iw = iw_ok && rows_loaded_ > 0;
+            do_lw = true;
+            do_abc = true;
+            do_acc = product_due;
+            break;
+        }
+        // docs/isa.md 1.3: shadow busy, torn weights.
+        const bool iw_now_blocks_lw = do_iw && t_iw > 1;
+        if (has_iw_ && c >= iw_cycle_ && c + 1 < iw_cycle_ + t_iw)
+            do_lw = false;
+        if (iw_now_blocks_lw)
+            do_lw = false;
+        if (has_iw_ && c > iw_cycle_ && c < iw_cycle_ + t_iw)
+            do_abc = false;
+
+        const size_t first = out.size();
+        auto add = [&](MxmInstr in) -> MxmOp& {
+            in.id = issued_++;
+            out.push_back(MxmOp{c, in, {}});
+            return out.back();
+        };
+        if (do_acc && issued_ < ops_) {
+            MxmInstr in;
+            in.op = MxmOpcode::ACC;
+            in.slot = static_cast<uint32_t>(rng_.below(p_.acc_slots));
+            if (kind_ == Kind::MinNeg)
+                in.slot = 0;  // keep adding into one slot until it wraps
+            in.add = slot_set_[in.slot] && (kind_ == Kind::MinNeg || rng_.chance(1, 2));
+            in.emit = kind_ != Kind::Random || want(p_emit_, 16);
+            slot_set_[in.slot] = true;
+            add(in);
+        }
+        if (do_iw && issued_ < ops_) {
+            MxmInstr in;
+            in.op = MxmOpcode::IW;
+            add(in);
+            has_iw_ = true;
+            iw_cycle_ = c;
+            rows_loaded_ = 0;
+        }
+        if (do_lw && issued_ < ops_) {
+            MxmInstr in;
+            in.op = MxmOpcode::LW;
+            const bool sequential = directed_once || kind_ == Kind::WeightSwap || rng_.chance(1, 2);
+            in.row = sequential ? next_row_ : static_cast<uint32_t>(rng_.below(p_.rows));
+            next_row_ = (in.row + 1) % p_.rows;
+            in.is_signed = rng_.chance(1, 2);
+            MxmOp& op = add(in);
+            op.data.resize(p_.cols);
+            Fill fill = Fill::Random;
+            switch (kind_) {
+            case Kind::Zeros: fill = Fill::Zeros; break;
+            case Kind::Identity: fill = Fill::Identity; break;
+            case Kind::MinNeg: fill = Fill::MinNeg; break;
+            case Kind::Uint8Extremes: fill = Fill::Max; break;
+            case Kind::WeightSwap: break;
+            case Kind::Random: {
+                static const Fill fills[] = {Fill::Random, Fill::Random, Fill::Random, Fill::Mixed,
+                                             Fill::Mixed,  Fill::Zeros,  Fill::MinNeg, Fill::Max};
+                fill = fills[rng_.below(8)];
+                break;
+            }
+            }
+            fill_vector(op.data, fill, in.row, op.instr.is_signed);
+            ++rows_loaded_;
+        }
+        if (do_abc && issued_ < ops_) {
+            MxmInstr in;
+            in.op = MxmOpcode::ABC;
+            in.is_signed = rng_.chance(1, 2);
+            MxmOp& op = add(in);
+            op.data.resize(p_.rows);
+            Fill fill = Fill::Random;
+            switch (kind_) {
+            case Kind::Zeros: fill = Fill::Zeros; break;
+            case Kind::MinNeg: fill = Fill::MinNeg; break;
+            case Kind::Uint8Extremes: {
+                // u8 0 and 255, and i8 -128 and 127, against u8 255 weights.
+                static const uint8_t values[] = {0x00, 0xFF, 0x80, 0x7F};
+                const unsigned pick = static_cast<unsigned>(rng_.below(4));
+                op.instr.is_signed = pick >= 2;
+                std::fill(op.data.begin(), op.data.end(), values[pick]);
+                break;
+            }
+            case Kind::Identity:
+            case Kind::WeightSwap: break;
+            case Kind::Random: {
+                static const Fill fills[] = {Fill::Random, Fill::Random, Fill::Mixed,  Fill::Mixed,
+                                             Fill::Zeros,  Fill::MinNeg, Fill::Max,    Fill::Random};
+                fill = fills[rng_.below(8)];
+                break;
+            }
+            }
+            if (kind_ != Kind::Uint8Extremes)
+                fill_vector(op.data, fill, 0, op.instr.is_signed);
+            abc_cycles_.push_back(c);
+        }
+        if (out.size() == first)
+            continue;
+        // Any order within a cycle is legal; shuffling keeps the model honest about that.
+        for (size_t i = out.size() - 1; i > first; --i)
+            std::swap(out[i], out[first + rng_.below(i - first + 1)]);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace lpu

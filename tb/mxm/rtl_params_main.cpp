@@ -1,0 +1,29 @@
+// lpusim-rtl-params: the build step that turns a chip config into the MXM RTL's Verilator
+// parameters, so the RTL is parameterised from the same YAML (and the same validation) as
+// the model. Writes one "-GNAME=VALUE" per line, for `verilator -f`.
+#include "chip/ChipSchema.h"
+#include "common/Error.h"
+#include "common/Npy.h"
+#include "mxm/MxmParams.h"
+
+#include <iostream>
+#include <string>
+
+int main(int argc, char* argv[])
+{
+    if (argc != 3) {
+        std::cerr << "usage: lpusim-rtl-params CONFIG OUT.vc\n";
+        return 2;
+    }
+    try {
+        const lpu::MxmParams p = lpu::MxmParams::from_config(lpu::load_chip_config(argv[1]));
+        std::string text;
+        for (const auto& [name, value] : p.rtl_parameters())
+            text += "-G" + name + "=" + std::to_string(value) + "\n";
+        lpu::write_file_atomic(argv[2], text);
+    } catch (const std::exception& e) {
+        std::cerr << "lpusim-rtl-params: " << e.what() << "\n";
+        return 3;
+    }
+    return 0;
+}

@@ -1,0 +1,150 @@
+// The cycle scoreboard: passes only on identical beats in identical cycles, and explains the
+// first divergence (value, missing, late, early, surplus).
+#include "cosim/CycleScoreboard.h"
+
+#include <catch2/catch.hpp>
+
+using namespace lpu::cosim;
+
+namespace {
+
+Beat beat(uint64_t cycle, unsigned chunk, std::vector<int64_t> values)
+{
+    Beat b;
+    b.cycle = cycle;
+    b.chunk = chunk;
+    b.lane0 = chunk * 4;
+    b.values = std::move(values);
+    b.origin = "test op";
+    return b;
+}
+
+// Feeds expected beats up front and actual beats cycle by cycle, like the co-simulation does.
+void run(CycleScoreboard& sb, unsigned port, const std::vector<Beat>& expected, const std::vector<Beat>& actual,
+         uint64_t cycles)
+{
+    for (const Beat& b : expected)
+        sb.expect(port, b);
+    for (uint64_t t = 0; t < cycles && !sb.failed(); ++t) {
+        for (const Beat& b : actual)
+            if (b.cycle == t)
+                sb.observe(port, b);
+        sb.advance(t + 1);
+    }
+    sb.finish();
+}
+
+}  // namespace
+
+TEST_CASE("identical streams pass and every beat is counted", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> beats;
+    for (uint64_t c = 3; c < 40; c += 2)
+        for (unsigned s = 0; s < 2; ++s)
+            beats.push_back(beat(c + s, s, {int64_t(c), -1, 2, 3}));
+    run(sb, port, beats, beats, 60);
+    CHECK_FALSE(sb.failed());
+    CHECK(sb.beats_checked() == beats.size());
+    CHECK(sb.last_expected_cycle() == 40);
+}
+
+TEST_CASE("a corrupted value is the first divergence, with lanes and values", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> exp = {beat(5, 0, {1, 2, 3, 4}), beat(6, 1, {5, 6, 7, 8}), beat(9, 0, {0, 0, 0, 0})};
+    std::vector<Beat> act = exp;
+    act[1].values[2] = 70;
+    act[2].values[0] = 1;  // a later divergence must not replace the first
+    run(sb, port, exp, act, 20);
+    REQUIRE(sb.failed());
+    const Divergence& d = *sb.first_divergence();
+    CHECK(d.kind == DivergenceKind::Value);
+    CHECK(d.cycle == 6);
+    CHECK(d.chunk == 1);
+    CHECK(d.port == "res");
+    const std::string text = d.describe();
+    CHECK(text.find("first divergence at cycle 6 on port 'res', superlane 1 (lanes 4..7): value mismatch") !=
+          std::string::npos);
+    CHECK(text.find("1 of 4 lanes differ") != std::string::npos);
+    CHECK(text.find("     6             7            70") != std::string::npos);
+    CHECK(text.find("operation: test op") != std::string::npos);
+    CHECK(sb.beats_checked() == 1);
+}
+
+TEST_CASE("a beat one cycle late is reported as late by one cycle", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> exp = {beat(5, 0, {1, 2, 3, 4}), beat(8, 0, {9, 9, 9, 9})};
+    std::vector<Beat> act = exp;
+    act[1].cycle = 9;
+    run(sb, port, exp, act, 20);
+    REQUIRE(sb.failed());
+    const Divergence& d = *sb.first_divergence();
+    CHECK(d.kind == DivergenceKind::Missing);
+    CHECK(d.cycle == 8);
+    CHECK(d.found_shifted);
+    CHECK(d.shift == 1);
+    CHECK(d.describe().find("arrived 1 cycle late, at cycle 9") != std::string::npos);
+}
+
+TEST_CASE("a beat one cycle early is reported as early", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> exp = {beat(8, 2, {1, 2, 3, 4})};
+    std::vector<Beat> act = exp;
+    act[0].cycle = 7;
+    run(sb, port, exp, act, 20);
+    REQUIRE(sb.failed());
+    const Divergence& d = *sb.first_divergence();
+    CHECK(d.kind == DivergenceKind::Unexpected);
+    CHECK(d.cycle == 7);
+    CHECK(d.shift == 1);
+    CHECK(d.describe().find("expected 1 cycle later, at cycle 8 (early)") != std::string::npos);
+}
+
+TEST_CASE("a missing beat and a surplus beat are divergences", "[cosim][scoreboard]")
+{
+    SECTION("missing")
+    {
+        CycleScoreboard sb(4);
+        const unsigned port = sb.add_port("res");
+        run(sb, port, {beat(3, 0, {1, 1, 1, 1})}, {}, 20);
+        REQUIRE(sb.failed());
+        CHECK(sb.first_divergence()->kind == DivergenceKind::Missing);
+        CHECK_FALSE(sb.first_divergence()->found_shifted);
+    }
+    SECTION("surplus at the very end is still caught by finish()")
+    {
+        CycleScoreboard sb(4);
+        const unsigned port = sb.add_port("res");
+        run(sb, port, {beat(3, 0, {1, 1, 1, 1})}, {beat(3, 0, {1, 1, 1, 1}), beat(19, 0, {2, 2, 2, 2})}, 20);
+        REQUIRE(sb.failed());
+        CHECK(sb.first_divergence()->kind == DivergenceKind::Unexpected);
+        CHECK(sb.first_divergence()->cycle == 19);
+    }
+    SECTION("same values on the wrong superlane")
+    {
+        CycleScoreboard sb(4);
+        const unsigned port = sb.add_port("res");
+        run(sb, port, {beat(3, 0, {1, 1, 1, 1})}, {beat(3, 1, {1, 1, 1, 1})}, 20);
+        REQUIRE(sb.failed());
+        CHECK(sb.first_divergence()->kind == DivergenceKind::Missing);
+    }
+}
+
+TEST_CASE("ports are checked independently", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(2);
+    const unsigned a = sb.add_port("a");
+    const unsigned b = sb.add_port("b");
+    sb.expect(a, beat(1, 0, {1}));
+    sb.observe(b, beat(1, 0, {1}));
+    sb.advance(10);
+    REQUIRE(sb.failed());
+    CHECK(sb.first_divergence()->port == "a");
+}
