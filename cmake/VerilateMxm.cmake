@@ -13,6 +13,17 @@ set(LPUSIM_VERILATOR_FLAGS
   -Wno-fatal
 )
 
+# The Verilator runtime, compiled once for all variants (`verilator --build` without --exe
+# builds only the model's own archive). Third-party code: no lpusim warning flags.
+add_library(verilated_runtime STATIC
+  ${VERILATOR_INCLUDE}/verilated.cpp
+  ${VERILATOR_INCLUDE}/verilated_fst_c.cpp
+  ${VERILATOR_INCLUDE}/verilated_threads.cpp
+)
+target_include_directories(verilated_runtime SYSTEM PUBLIC ${VERILATOR_INCLUDE} ${VERILATOR_INCLUDE}/vltstd)
+target_compile_definitions(verilated_runtime PUBLIC VM_TRACE=1 VM_TRACE_FST=1)
+target_link_libraries(verilated_runtime PUBLIC ZLIB::ZLIB Threads::Threads)
+
 # lpusim_verilate_mxm(<variant-name> <config.yaml> <out-var-target>)
 function(lpusim_verilate_mxm name config out_target)
   string(MAKE_C_IDENTIFIER "${name}" id)
@@ -20,7 +31,6 @@ function(lpusim_verilate_mxm name config out_target)
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/rtl_${id}")
   set(vc "${dir}/params.vc")
   set(lib "${dir}/${prefix}__ALL.a")
-  set(rt "${dir}/libverilated.a")
   file(GLOB rtl_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/rtl/mxm/*.sv)
   set(top_source ${PROJECT_SOURCE_DIR}/tb/mxm/mxm_cosim_top.sv)
 
@@ -37,7 +47,7 @@ function(lpusim_verilate_mxm name config out_target)
     set(cflags "${cflags} -fno-omit-frame-pointer")
   endif()
   add_custom_command(
-    OUTPUT ${lib} ${rt} ${dir}/${prefix}.h
+    OUTPUT ${lib} ${dir}/${prefix}.h
     COMMAND ${VERILATOR_EXECUTABLE} ${LPUSIM_VERILATOR_FLAGS}
             --prefix ${prefix} -Mdir ${dir} -f ${vc}
             -CFLAGS ${cflags}
@@ -47,18 +57,19 @@ function(lpusim_verilate_mxm name config out_target)
     DEPENDS ${vc} ${rtl_sources} ${top_source}
     COMMENT "Verilating MXM RTL variant ${name}"
     VERBATIM)
-  add_custom_target(vmxm_${id}_build DEPENDS ${lib} ${rt})
+  add_custom_target(vmxm_${id}_build DEPENDS ${lib})
 
   set(VARIANT ${name})
   set(VARIANT_ID ${id})
   set(PREFIX ${prefix})
   set(CONFIG ${config})
-  configure_file(${PROJECT_SOURCE_DIR}/tb/mxm/MxmRtlVariant.cpp.in ${dir}/MxmRtlVariant_${id}.cpp @ONLY)
-  add_library(mxm_rtl_${id} STATIC ${dir}/MxmRtlVariant_${id}.cpp)
+  # Outside ${dir}, which scripts/bench_mxm.py deletes to time a clean RTL build.
+  set(wrapper ${CMAKE_CURRENT_BINARY_DIR}/variants/MxmRtlVariant_${id}.cpp)
+  configure_file(${PROJECT_SOURCE_DIR}/tb/mxm/MxmRtlVariant.cpp.in ${wrapper} @ONLY)
+  add_library(mxm_rtl_${id} STATIC ${wrapper})
   add_dependencies(mxm_rtl_${id} vmxm_${id}_build)
-  target_include_directories(mxm_rtl_${id} SYSTEM PRIVATE ${dir} ${VERILATOR_INCLUDE} ${VERILATOR_INCLUDE}/vltstd)
-  target_compile_definitions(mxm_rtl_${id} PRIVATE VM_TRACE=1 VM_TRACE_FST=1)
-  target_link_libraries(mxm_rtl_${id} PUBLIC lpu_config ${lib} ${rt} ZLIB::ZLIB Threads::Threads)
+  target_include_directories(mxm_rtl_${id} SYSTEM PRIVATE ${dir})
+  target_link_libraries(mxm_rtl_${id} PUBLIC lpu_config ${lib} verilated_runtime)
   target_include_directories(mxm_rtl_${id} PRIVATE ${PROJECT_SOURCE_DIR}/tb)
   set(${out_target} mxm_rtl_${id} PARENT_SCOPE)
 endfunction()

@@ -77,7 +77,7 @@ void CycleScoreboard::expect(unsigned port, Beat beat)
 void CycleScoreboard::observe(unsigned port, Beat beat)
 {
     Key key{beat.cycle, port, beat.chunk};
-    actual_[key] = std::move(beat);
+    actual_.emplace(key, std::move(beat));
 }
 
 void CycleScoreboard::advance(uint64_t cycle)
@@ -97,16 +97,14 @@ void CycleScoreboard::finish()
     compare_through(last);
 }
 
-std::optional<int64_t> CycleScoreboard::find_shifted(const std::map<Key, Beat>& side, const Beat& beat,
-                                                     unsigned port, int direction) const
+template <typename Side>
+std::optional<int64_t> CycleScoreboard::find_shifted(const Side& side, const Beat& beat, unsigned port) const
 {
     for (unsigned d = 1; d <= lookahead_; ++d) {
-        if (direction < 0 && d > beat.cycle)
-            break;
-        const uint64_t c = direction > 0 ? beat.cycle + d : beat.cycle - d;
-        auto it = side.find(Key{c, port, beat.chunk});
-        if (it != side.end() && it->second.values == beat.values)
-            return static_cast<int64_t>(d);
+        const auto range = side.equal_range(Key{beat.cycle + d, port, beat.chunk});
+        for (auto it = range.first; it != range.second; ++it)
+            if (it->second.values == beat.values)
+                return static_cast<int64_t>(d);
     }
     return std::nullopt;
 }
@@ -154,13 +152,13 @@ void CycleScoreboard::compare_through(uint64_t cycle)
         d.chunk = lone.chunk;
         if (missing) {
             d.expected = lone;
-            if (auto s = find_shifted(actual_, lone, port, +1)) {
+            if (auto s = find_shifted(actual_, lone, port)) {
                 d.found_shifted = true;
                 d.shift = *s;
             }
         } else {
             d.actual = lone;
-            auto s = find_shifted(expected_, lone, port, +1);
+            auto s = find_shifted(expected_, lone, port);
             if (s) {
                 d.found_shifted = true;
                 d.shift = *s;

@@ -31,13 +31,15 @@ private:
     using Key = std::tuple<uint64_t, unsigned, unsigned>;  // cycle, port, chunk: cycle-major order
     void compare_through(uint64_t cycle);  // compares all beats of cycles <= cycle
     void diverge(Divergence d);
-    std::optional<int64_t> find_shifted(const std::map<Key, Beat>& side, const Beat& beat, unsigned port,
-                                        int direction) const;
+    template <typename Side>
+    std::optional<int64_t> find_shifted(const Side& side, const Beat& beat, unsigned port) const;
 
     unsigned lookahead_;
     std::vector<std::string> ports_;
     std::map<Key, Beat> expected_;
-    std::map<Key, Beat> actual_;
+    // A faulty DUT can drive two beats into one cycle's slot (a late beat meets the next one):
+    // keep both, so the report can say which was late.
+    std::multimap<Key, Beat> actual_;
     std::optional<Divergence> divergence_;
     uint64_t checked_ = 0;
     uint64_t last_expected_ = 0;

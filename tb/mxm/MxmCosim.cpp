@@ -77,12 +77,14 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     g << "[dumpfile] \"" << fst_file << "\"\n";
     g << "[timestart] " << start_ps << "\n";
     g << "[size] 1600 900\n[signals_width] 260\n[sst_width] 220\n";
-    const std::string top = "TOP.mxm_cosim_top.";
+    const std::string top = "mxm.mxm_cosim_top.";  // instance "mxm" (MxmRtlVariant.cpp.in), then the top module
     auto bit = [&](const std::string& n) { g << "@28\n" << top << n << "\n"; };
     auto hex = [&](const std::string& n) { g << "@22\n" << top << n << "\n"; };
     auto dec = [&](const std::string& n) { g << "@424\n" << top << n << "\n"; };
     auto comment = [&](const std::string& text) { g << "@200\n-" << text << "\n"; };
-    const std::string sl = p.superlanes > 1 ? "[" + std::to_string(p.superlanes - 1) + ":0]" : "";
+    const std::string sl = "[" + std::to_string(p.superlanes - 1) + ":0]";
+    // $clog2 with a minimum of 1, as the RTL sizes its index ports.
+    auto bits = [](unsigned n) { return std::max(1u, static_cast<unsigned>(std::ceil(std::log2(n)))); };
     comment("clock / testbench");
     bit("clk_i");
     bit("rst_ni");
@@ -98,16 +100,20 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     }
     comment("instruction pins (issue cycle)");
     bit("lw_valid_i");
-    dec("lw_row_i[" + std::to_string(std::max(1u, static_cast<unsigned>(std::ceil(std::log2(p.rows)))) - 1) + ":0]");
+    dec("lw_row_i[" + std::to_string(bits(p.rows) - 1) + ":0]");
     bit("lw_signed_i");
     bit("iw_valid_i");
     bit("abc_valid_i");
     bit("abc_signed_i");
     bit("acc_valid_i");
-    hex("acc_slot_i[" + std::to_string(std::max(1u, static_cast<unsigned>(std::ceil(std::log2(p.acc_slots)))) - 1) +
-        ":0]");
+    hex("acc_slot_i[" + std::to_string(bits(p.acc_slots) - 1) + ":0]");
     bit("acc_add_i");
     bit("acc_emit_i");
+    comment("aligned: whole vectors, S cycles after issue");
+    bit("u_mxm_plane.lw_valid_al");
+    bit("u_mxm_plane.iw_valid_al");
+    bit("u_mxm_plane.abc_valid_al");
+    bit("u_mxm_plane.acc_valid_al");
     comment("operand lanes (staggered: superlane s = instruction of s cycles ago)");
     for (unsigned n = 0; n < shown; n += p.lanes_per_superlane) {
         hex("abc_data_i[" + std::to_string(n) + "][7:0]");

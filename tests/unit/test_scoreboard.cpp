@@ -148,3 +148,16 @@ TEST_CASE("ports are checked independently", "[cosim][scoreboard]")
     REQUIRE(sb.failed());
     CHECK(sb.first_divergence()->port == "a");
 }
+
+TEST_CASE("a late beat that lands on the next beat's cycle is still reported as late", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> exp = {beat(5, 0, {1, 1, 1, 1}), beat(6, 0, {2, 2, 2, 2})};
+    std::vector<Beat> act = {beat(6, 0, {1, 1, 1, 1}), beat(6, 0, {2, 2, 2, 2})};
+    run(sb, port, exp, act, 20);
+    REQUIRE(sb.failed());
+    CHECK(sb.first_divergence()->kind == DivergenceKind::Missing);
+    CHECK(sb.first_divergence()->cycle == 5);
+    CHECK(sb.first_divergence()->shift == 1);
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""MXM benchmark (not a test): simulated cycles/s and MAC/s of the TLM model alone and of the
+model co-simulated against the Verilated RTL, at 16, 64 and 320 lanes, plus the time and peak
+memory of Verilating and compiling each RTL variant. Prints a Markdown table for
+docs/performance.md.
+
+usage: scripts/bench_mxm.py [--build-dir build] [--skip-rtl-build] [--repeat 3]
+"""
+import argparse
+import os
+import pathlib
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CONFIGS = [("tiny", 16), ("small", 64), ("tsp-v1", 320)]
+# Instructions per run: enough for a run of a few seconds at each size.
+OPS_MODEL = {"tiny": 2_000_000, "small": 1_000_000, "tsp-v1": 200_000}
+OPS_COSIM = {"tiny": 400_000, "small": 100_000, "tsp-v1": 6_000}
+SPEED = re.compile(r"speed: (\d+) cycles in ([\d.]+) s")
+INSTR = re.compile(r"instructions: \d+ \(LW (\d+), IW (\d+), ABC (\d+), ACC (\d+)\)")
+
+
+def run(lpusim, config, ops, model_only):
+    cmd = [str(lpusim), "cosim", "mxm", "--config", str(ROOT / "configs" / f"{config}.yaml"),
+           "--seed", "1", "--ops", str(ops), "--stimulus", "weight-swap"]
+    if model_only:
+        cmd.append("--model-only")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    cycles, seconds = SPEED.search(out).groups()
+    abc = int(INSTR.search(out).group(3))
+    return int(cycles), float(seconds), abc, " ".join(cmd[1:]).replace(str(ROOT) + "/", "")
+
+
+def rtl_build(build_dir, name):
+    """Re-verilates and compiles one variant through the project's own build rule."""
+    ident = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    shutil.rmtree(build_dir / "tb" / f"rtl_{ident}", ignore_errors=True)
+    start = time.monotonic()
+    res = subprocess.run(["/usr/bin/time", "-f", "%M", "cmake", "--build", str(build_dir),
+                          "--target", f"vmxm_{ident}_build", "-j", str(os.cpu_count())],
+                         check=True, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    peak_kib = int(res.stderr.strip().splitlines()[-1])
+    return seconds, peak_kib / 1024 / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", default=str(ROOT / "build"))
+    ap.add_argument("--skip-rtl-build", action="store_true", help="do not re-time the RTL builds")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
+    args = ap.parse_args()
+    build_dir = pathlib.Path(args.build_dir)
+    lpusim = build_dir / "lpusim"
+    if not lpusim.exists():
+        sys.exit(f"{lpusim} not found: build first (scripts/build.sh)")
+
+    cpu = "unknown CPU"
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.platform()}")
+    print("stimulus: weight-swap (an ABC and an LW nearly every cycle, back-to-back installs)\n")
+    print("| lanes | config | mode | simulated cycles/s | MAC/s | command |")
+    print("| ---: | --- | --- | ---: | ---: | --- |")
+    for config, lanes in CONFIGS:
+        for model_only in (True, False):
+            ops = (OPS_MODEL if model_only else OPS_COSIM)[config]
+            samples = [run(lpusim, config, ops, model_only) for _ in range(args.repeat)]
+            cycles, _, abc, cmd = samples[0]
+            secs = statistics.median(s[1] for s in samples)
+            macs = abc * lanes * lanes
+            mode = "model only" if model_only else "model + RTL co-sim"
+            print(f"| {lanes} | {config} | {mode} | {cycles / secs:,.0f} | {macs / secs:,.3g} | `lpusim {cmd}` |",
+                  flush=True)
+    if not args.skip_rtl_build:
+        print("\n| RTL variant | lanes | verilate + compile time (s) | peak memory (GiB) |")
+        print("| --- | ---: | ---: | ---: |")
+        for config, lanes in CONFIGS:
+            seconds, gib = rtl_build(build_dir, config)
+            print(f"| {config} | {lanes} | {seconds:.0f} | {gib:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
