@@ -2,12 +2,7 @@
 
 #include "Error.h"
 
-// GCC 12 reports a false -Wdangling-pointer inside yaml-cpp 0.7's node templates (they keep a
-// pointer to a temporary's member only for the duration of the call).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
 #include <yaml-cpp/yaml.h>
-#pragma GCC diagnostic pop
 
 #include <algorithm>
 #include <cerrno>
@@ -83,8 +78,9 @@ private:
     {
         std::set<std::string> seen;
         for (auto it = map.begin(); it != map.end(); ++it) {
-            const YAML::Node& key_node = it->first;
-            const YAML::Node& value = it->second;
+            // Copies: yaml-cpp's iterator yields a temporary, so references into it would dangle.
+            const YAML::Node key_node = it->first;
+            const YAML::Node value = it->second;
             if (!key_node.IsScalar())
                 fail_at(key_node.Mark(), section.empty() ? "(top level)" : section, "keys must be plain names");
             const std::string key = key_node.Scalar();
