@@ -69,18 +69,27 @@ std::string MxmCosimOptions::command_line(const std::string& extra) const
     return os.str();
 }
 
-void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, const MxmParams& p, uint64_t start_ps)
+void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, const MxmParams& p, uint64_t start_ps,
+                    uint64_t end_ps, int64_t marker_ps)
 {
-    // Flags: 0x22 hex, 0x28 binary, 0x424 signed decimal (all right-justified), 0x200 comment.
+    // Flags: 0x22 hex, 0x28 binary, 0x24 decimal, 0x424 signed decimal (right-justified), 0x200 comment.
     std::ostringstream g;
     g << "[*] lpusim MXM co-simulation: " << p.summary() << "\n";
     g << "[dumpfile] \"" << fst_file << "\"\n";
     g << "[timestart] " << start_ps << "\n";
     g << "[size] 1600 900\n[signals_width] 260\n[sst_width] 220\n";
+    // Zoom so [start, end] fills the ~720-pixel wave pane of a 1600-wide window. GTKWave 3.3
+    // shows 2^-zoom / 200 ps per pixel for a 1 ps dump (measured from its rendering).
+    const double span = static_cast<double>(std::max<uint64_t>(end_ps - start_ps, 1));
+    g << "*" << std::fixed << std::setprecision(6) << -std::log2(span / 720.0 * 200.0) << " " << marker_ps;
+    for (int i = 0; i < 26; ++i)  // GTKWave's named markers A..Z: unset
+        g << " -1";
+    g << "\n";
     const std::string top = "mxm.mxm_cosim_top.";  // instance "mxm" (MxmRtlVariant.cpp.in), then the top module
     auto bit = [&](const std::string& n) { g << "@28\n" << top << n << "\n"; };
     auto hex = [&](const std::string& n) { g << "@22\n" << top << n << "\n"; };
     auto dec = [&](const std::string& n) { g << "@424\n" << top << n << "\n"; };
+    auto udec = [&](const std::string& n) { g << "@24\n" << top << n << "\n"; };
     auto comment = [&](const std::string& text) { g << "@200\n-" << text << "\n"; };
     const std::string sl = "[" + std::to_string(p.superlanes - 1) + ":0]";
     // $clog2 with a minimum of 1, as the RTL sizes its index ports.
@@ -88,7 +97,7 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     comment("clock / testbench");
     bit("clk_i");
     bit("rst_ni");
-    dec("tb_cycle_i[63:0]");
+    udec("tb_cycle_i[63:0]");
     comment("checker: expected vs RTL, mismatch");
     hex("tb_mismatch_o" + sl);
     hex("tb_exp_valid_i" + sl);
@@ -100,7 +109,7 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     }
     comment("instruction pins (issue cycle)");
     bit("lw_valid_i");
-    dec("lw_row_i[" + std::to_string(bits(p.rows) - 1) + ":0]");
+    udec("lw_row_i[" + std::to_string(bits(p.rows) - 1) + ":0]");
     bit("lw_signed_i");
     bit("iw_valid_i");
     bit("abc_valid_i");
@@ -204,7 +213,11 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
         const std::string gtkw = (std::filesystem::path(o.wave_dir) / "mxm.gtkw").string();
         const uint64_t from = o.wave_window ? o.wave_from : 0;
         if (std::filesystem::exists(fst_path)) {
-            write_mxm_gtkw(gtkw, std::filesystem::absolute(fst_path).string(), mp, from * chip.period_ps());
+            const uint64_t last = std::min(o.wave_window ? o.wave_to : cycles, cycles);
+            const int64_t marker =
+                checker.failed() ? static_cast<int64_t>(checker.first_divergence()->cycle * chip.period_ps()) : -1;
+            write_mxm_gtkw(gtkw, std::filesystem::absolute(fst_path).string(), mp, from * chip.period_ps(),
+                           (last + 1) * chip.period_ps(), marker);
             wave_note = "  waves: " + fst_path + " (open: gtkwave " + gtkw + ")\n";
         } else {
             wave_note = "  waves: none written (wave window outside the " + std::to_string(cycles) + " cycles run)\n";

@@ -33,8 +33,9 @@ struct MxmCosimOptions {
 // Throws InputError / ConfigError for bad input (caller maps them to their own exit code).
 int run_mxm_cosim(const MxmCosimOptions& options, std::ostream& out, std::ostream& err);
 
-// Writes a GTKWave save file that opens `fst_file` with the key signals laid out.
+// Writes a GTKWave save file that opens `fst_file` with the key signals laid out, showing
+// [start_ps, end_ps] and a marker at `marker_ps` (none if negative).
 void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, const MxmParams& params,
-                    uint64_t start_ps);
+                    uint64_t start_ps, uint64_t end_ps, int64_t marker_ps);
 
 }  // namespace lpu
