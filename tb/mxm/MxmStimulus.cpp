@@ -12,9 +12,10 @@ const std::vector<std::pair<std::string, std::string>>& MxmStimulus::kinds()
         {"random", "seeded random legal schedule: dense bursts, sparse stretches, idle gaps, random data"},
         {"zeros", "random schedule, every weight and activation zero"},
         {"identity", "identity weights, random activations: each result equals its activation"},
-        {"min-neg", "-128 weights and activations with K = lane count, accumulating until int32 wraps"},
+        {"min-neg", "-128 weights and activations with K = lane count, adding into one slot (int32 wraps after 2^31 / (16384 K) adds)"},
         {"uint8-extremes", "uint8 255 weights against uint8 0/255 and int8 -128/127 activations"},
         {"weight-swap", "back-to-back weight installs, ABC on the first legal cycle around every IW"},
+        {"dense", "peak streaming: ABC and ACC every legal cycle, next weights loaded meanwhile, IW per full set"},
     };
     return k;
 }
@@ -25,7 +26,8 @@ MxmStimulus::MxmStimulus(const MxmParams& params, const std::string& kind, uint6
     static const std::pair<const char*, Kind> names[] = {
         {"random", Kind::Random},        {"zeros", Kind::Zeros},
         {"identity", Kind::Identity},    {"min-neg", Kind::MinNeg},
-        {"uint8-extremes", Kind::Uint8Extremes}, {"weight-swap", Kind::WeightSwap}};
+        {"uint8-extremes", Kind::Uint8Extremes}, {"weight-swap", Kind::WeightSwap},
+        {"dense", Kind::Dense}};
     auto it = std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return kind == n.first; });
     if (it == std::end(names)) {
         std::string list;
@@ -69,10 +71,9 @@ void MxmStimulus::fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, 
 bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
 {
     const uint64_t t_iw = p_.install_cycles();
-    const bool directed_once = kind_ == Kind::Identity || kind_ == Kind::MinNeg || kind_ == Kind::Uint8Extremes;
     while (issued_ < ops_) {
         const uint64_t c = cycle_++;
-        if (kind_ != Kind::WeightSwap && !directed_once && c >= phase_end_) {
+        if ((kind_ == Kind::Random || kind_ == Kind::Zeros) && c >= phase_end_) {
             static const unsigned levels[] = {0, 2, 8, 14, 16, 16};
             p_abc_ = levels[rng_.below(6)];
             p_lw_ = levels[rng_.below(6)];
@@ -109,6 +110,12 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
             break;
         case Kind::WeightSwap:
             do_iw = iw_ok && rows_loaded_ > 0;
+            do_lw = true;
+            do_abc = true;
+            do_acc = product_due;
+            break;
+        case Kind::Dense:
+            do_iw = iw_ok && rows_loaded_ >= p_.rows;
             do_lw = true;
             do_abc = true;
             do_acc = product_due;
@@ -151,7 +158,7 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
         if (do_lw && issued_ < ops_) {
             MxmInstr in;
             in.op = MxmOpcode::LW;
-            const bool sequential = directed_once || kind_ == Kind::WeightSwap || rng_.chance(1, 2);
+            const bool sequential = kind_ != Kind::Random || rng_.chance(1, 2);
             in.row = sequential ? next_row_ : static_cast<uint32_t>(rng_.below(p_.rows));
             next_row_ = (in.row + 1) % p_.rows;
             in.is_signed = rng_.chance(1, 2);
@@ -163,7 +170,8 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
             case Kind::Identity: fill = Fill::Identity; break;
             case Kind::MinNeg: fill = Fill::MinNeg; break;
             case Kind::Uint8Extremes: fill = Fill::Max; break;
-            case Kind::WeightSwap: break;
+            case Kind::WeightSwap:
+            case Kind::Dense: break;
             case Kind::Random: {
                 static const Fill fills[] = {Fill::Random, Fill::Random, Fill::Random, Fill::Mixed,
                                              Fill::Mixed,  Fill::Zeros,  Fill::MinNeg, Fill::Max};
@@ -193,7 +201,8 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
                 break;
             }
             case Kind::Identity:
-            case Kind::WeightSwap: break;
+            case Kind::WeightSwap:
+            case Kind::Dense: break;
             case Kind::Random: {
                 static const Fill fills[] = {Fill::Random, Fill::Random, Fill::Mixed,  Fill::Mixed,
                                              Fill::Zeros,  Fill::MinNeg, Fill::Max,    Fill::Random};

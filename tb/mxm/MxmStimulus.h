@@ -34,7 +34,7 @@ public:
     uint64_t issued() const { return issued_; }
 
 private:
-    enum class Kind { Random, Zeros, Identity, MinNeg, Uint8Extremes, WeightSwap };
+    enum class Kind { Random, Zeros, Identity, MinNeg, Uint8Extremes, WeightSwap, Dense };
     enum class Fill { Random, Zeros, Identity, MinNeg, Max, Mixed };
 
     void fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, bool& is_signed);

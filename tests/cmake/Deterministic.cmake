@@ -2,7 +2,7 @@
 #   cmake -DLPUSIM=... -DCONFIG=... -DSEED=... -DDIR=... -P Deterministic.cmake
 foreach(run a b)
   execute_process(COMMAND ${LPUSIM} cosim mxm --config ${CONFIG} --seed ${SEED} --ops 3000
-                          --log ${DIR}/${run}.log --results ${DIR}/${run}.npy
+                          --log ${DIR}/${run}.log --results ${DIR}/${run}.npy --wave ${DIR}/${run}-waves
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "run ${run} failed with ${rc}")
@@ -14,6 +14,19 @@ foreach(f log npy)
     message(FATAL_ERROR "${f} differs between two runs with the same seed")
   endif()
 endforeach()
+# The FST header records when it was written; everything else must be identical.
+find_program(FST2VCD fst2vcd REQUIRED)
+foreach(run a b)
+  execute_process(COMMAND ${FST2VCD} ${DIR}/${run}-waves/mxm.fst OUTPUT_VARIABLE vcd_${run} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "fst2vcd failed on run ${run}")
+  endif()
+  string(REGEX REPLACE "\\$date[^$]*\\$end" "" vcd_${run} "${vcd_${run}}")
+endforeach()
+string(LENGTH "${vcd_a}" vcd_size)
+if(NOT vcd_a STREQUAL vcd_b OR vcd_size LESS 100000)
+  message(FATAL_ERROR "waveforms differ between two runs with the same seed (or are empty: ${vcd_size} bytes)")
+endif()
 file(SIZE ${DIR}/a.log log_size)
 if(log_size LESS 10000)
   message(FATAL_ERROR "log is suspiciously small (${log_size} bytes)")

@@ -372,3 +372,17 @@ TEST_CASE("bad operands are input errors", "[mxm][rules]")
     core.issue(op(3, MxmOpcode::ABC, a).instr, 3, a.data(), a.size(), r);
     CHECK_THROWS_AS(core.issue(op(4, MxmOpcode::ACC, {}, 4).instr, 4, nullptr, 0, r), InputError);
 }
+
+TEST_CASE("every superlane count from 1 to 20 behaves like the full chip", "[mxm][model]")
+{
+    for (unsigned s = 1; s <= 20; ++s) {
+        INFO("superlanes " << s);
+        const MxmParams p = params(s, 16, 1 + s % 3, 1 + s % 2, 4);
+        for (const char* kind : {"dense", "random"}) {
+            const auto ops = program(p, kind, s, 400);
+            const auto want = reference(p, ops);
+            CHECK(!want.empty());
+            compare(run(p, ops), want);
+        }
+    }
+}
