@@ -11,12 +11,14 @@
 #include "mxm/MxmPlane.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 namespace lpu {
 
@@ -141,13 +143,6 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
         throw InputError("clock period rounds to 0 ps");
     MxmStimulus stimulus(mp, o.stimulus, o.seed, o.ops);
 
-    std::ofstream log;
-    if (!o.log_path.empty()) {
-        log.open(o.log_path + ".tmp", std::ios::binary | std::ios::trunc);
-        if (!log)
-            throw InputError(o.log_path + ": cannot write");
-        log << "# lpusim cosim mxm log: " << o.command_line() << "\n";
-    }
     std::string fst_path;
     if (!o.wave_dir.empty() && !o.model_only) {
         std::error_code ec;
@@ -155,6 +150,29 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
         if (ec)
             throw InputError(o.wave_dir + ": cannot create wave directory (" + ec.message() + ")");
         fst_path = (std::filesystem::path(o.wave_dir) / "mxm.fst").string();
+    }
+    // With waves, the transaction log goes beside them: the FST's tb_cycle_i is its time base.
+    std::string log_path = o.log_path;
+    if (log_path.empty() && !fst_path.empty())
+        log_path = (std::filesystem::path(o.wave_dir) / "mxm.log").string();
+    const std::string log_tmp = log_path + ".tmp." + std::to_string(::getpid());
+    std::ofstream log;
+    // Removes the partial log if the run ends by an exception; the old log stays intact.
+    struct TmpGuard {
+        std::string path;
+        ~TmpGuard()
+        {
+            if (!path.empty())
+                std::remove(path.c_str());
+        }
+    } log_guard;
+    if (!log_path.empty()) {
+        log_guard.path = log_tmp;
+        log.open(log_tmp, std::ios::binary | std::ios::trunc);
+        if (!log)
+            throw InputError(log_path + ": cannot write");
+        log << "# lpusim cosim mxm log: " << o.command_line() << "\n";
+        log << "# I <issue cycle> #<id> <instruction> | R <cycle of superlane 0> #<ACC id> slot <j> abc #<id>: <N values>\n";
     }
 
     cosim::CycleScoreboard checker(kLookahead);
@@ -204,7 +222,8 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     // Outputs are written whatever the verdict: a failing run's log is what one debugs with.
     if (log.is_open()) {
         log.close();
-        std::filesystem::rename(o.log_path + ".tmp", o.log_path);
+        std::filesystem::rename(log_tmp, log_path);
+        log_guard.path.clear();
     }
     if (!o.results_path.empty())
         write_npy(o.results_path, {expectation.vectors(), mp.cols}, expectation.results());
@@ -218,7 +237,7 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
                 checker.failed() ? static_cast<int64_t>(checker.first_divergence()->cycle * chip.period_ps()) : -1;
             write_mxm_gtkw(gtkw, std::filesystem::absolute(fst_path).string(), mp, from * chip.period_ps(),
                            (last + 1) * chip.period_ps(), marker);
-            wave_note = "  waves: " + fst_path + " (open: gtkwave " + gtkw + ")\n";
+            wave_note = "  waves: " + fst_path + " (open: gtkwave " + gtkw + "), transactions: " + log_path + "\n";
         } else {
             wave_note = "  waves: none written (wave window outside the " + std::to_string(cycles) + " cycles run)\n";
         }
