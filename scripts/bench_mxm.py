@@ -28,7 +28,7 @@ INSTR = re.compile(r"instructions: \d+ \(LW (\d+), IW (\d+), ABC (\d+), ACC (\d+
 
 def run(lpusim, config, ops, model_only):
     cmd = [str(lpusim), "cosim", "mxm", "--config", str(ROOT / "configs" / f"{config}.yaml"),
-           "--seed", "1", "--ops", str(ops), "--stimulus", "weight-swap"]
+           "--seed", "1", "--ops", str(ops), "--stimulus", "dense"]
     if model_only:
         cmd.append("--model-only")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -67,7 +67,7 @@ def main():
     except (OSError, StopIteration):
         pass
     print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.platform()}")
-    print("stimulus: weight-swap (an ABC and an LW nearly every cycle, back-to-back installs)\n")
+    print("stimulus: dense (an ABC, ACC and LW every legal cycle, weights double-buffered)\n")
     print("| lanes | config | mode | simulated cycles/s | MAC/s | command |")
     print("| ---: | --- | --- | ---: | ---: | --- |")
     for config, lanes in CONFIGS:
