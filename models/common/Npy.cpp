@@ -68,6 +68,16 @@ void write_file_atomic(const std::string& path, const std::string& text)
     }
 }
 
+void check_writable(const std::string& path)
+{
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
+    if (!probe)
+        throw InputError(path + ": cannot write (" + std::strerror(errno) + ")");
+    probe.close();
+    std::remove(tmp.c_str());
+}
+
 void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int32_t>& data)
 {
     write_array(path, "<i4", shape, data);

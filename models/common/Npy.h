@@ -16,4 +16,8 @@ void write_npy(const std::string& path, const std::vector<size_t>& shape, const 
 // Writes `text` to `path` atomically. Throws InputError.
 void write_file_atomic(const std::string& path, const std::string& text);
 
+// Throws InputError now if `path` could not be written later (its directory is missing or
+// read-only), so a long run does not end in a write error. Leaves no file behind.
+void check_writable(const std::string& path);
+
 }  // namespace lpu

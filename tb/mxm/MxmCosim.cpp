@@ -143,6 +143,8 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
         throw InputError("clock period rounds to 0 ps");
     MxmStimulus stimulus(mp, o.stimulus, o.seed, o.ops);
 
+    if (!o.results_path.empty())
+        check_writable(o.results_path);
     std::string fst_path;
     if (!o.wave_dir.empty() && !o.model_only) {
         std::error_code ec;
