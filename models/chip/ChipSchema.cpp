@@ -2,6 +2,7 @@
 
 #include "chip/ChipParams.h"
 #include "mxm/MxmParams.h"
+#include "stream/StreamParams.h"
 
 namespace lpu {
 
@@ -11,6 +12,7 @@ const ParamSchema& chip_schema()
         ParamSchema s;
         ChipParams::declare(s);
         MxmParams::declare(s);
+        StreamParams::declare(s);
         return s;
     }();
     return schema;

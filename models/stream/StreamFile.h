@@ -1,0 +1,85 @@
+// The east- and westbound stream registers that carry vectors between slices (spec sections 1,
+// 4 and 7). A value written to a stream at position p in cycle t is at position p + d
+// (eastbound) or p - d (westbound) in cycle t + d: it travels along a *diagonal* of
+// (position, cycle). So the file stores each value once, keyed by its diagonal, and computes
+// where it is when it is read — it never shifts registers cycle by cycle, and its cost grows
+// with the values written, not with cycles x positions x streams.
+//
+// Rules (docs/isa.md section 2): a read at (position, cycle) returns the value of the nearest
+// producer upstream on that diagonal; a second write to the same stream at the same position
+// and cycle, or a read where no value is, is a ScheduleError. Writing over a value that is
+// still travelling is legal (hardware simply replaces it downstream) and counted.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+enum class StreamDir : uint8_t { East, West };
+
+struct StreamId {
+    StreamDir dir = StreamDir::East;
+    unsigned index = 0;
+
+    // Assembly spelling: "s5e" / "s17w".
+    std::string text() const;
+};
+
+using Vector = std::vector<uint8_t>;
+using VectorRef = std::shared_ptr<const Vector>;
+
+struct StreamStats {
+    uint64_t writes = 0;
+    uint64_t reads = 0;
+    uint64_t overwritten = 0;  // values replaced downstream by a later producer on their diagonal
+    uint64_t never_read = 0;   // values retired without any read: wasted stream bandwidth
+    // Position-cycles a value occupied a stream register, per stream (east then west); divided
+    // by positions x cycles this is the stream's occupancy.
+    std::vector<uint64_t> occupied;
+};
+
+class StreamFile {
+public:
+    StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions);
+
+    // A producer (`who`: slice and instruction, for reports) at `position` drives `value` onto
+    // `s` in `cycle`. Throws ScheduleError on a second producer of the same register and cycle.
+    void write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, const std::string& who);
+    // The value on `s` at `position` in `cycle`. Throws ScheduleError if there is none.
+    const VectorRef& read(StreamId s, unsigned position, uint64_t cycle, const std::string& who);
+    // No read or write will come for cycles before `cycle`: forget what can no longer be read.
+    void retire_before(uint64_t cycle);
+
+    unsigned positions() const { return positions_; }
+    unsigned streams(StreamDir dir) const { return dir == StreamDir::East ? east_ : west_; }
+    // Statistics, counting values still live as if retired now.
+    StreamStats stats() const;
+    size_t live_values() const;
+
+private:
+    struct Entry {
+        unsigned position;
+        uint64_t cycle;
+        VectorRef value;
+        std::string who;
+        uint64_t reads = 0;
+    };
+    // Entries of one diagonal, in upstream-to-downstream order.
+    using Diagonal = std::vector<Entry>;
+
+    std::map<int64_t, Diagonal>& diagonals(StreamId s);
+    int64_t diagonal_key(StreamId s, unsigned position, uint64_t cycle) const;
+    void check(StreamId s, unsigned position) const;
+    uint64_t span(StreamDir dir, const Diagonal& d, size_t i) const;
+    void account(StreamId s, const Diagonal& d, StreamStats& into) const;
+
+    unsigned east_, west_, positions_;
+    std::vector<std::map<int64_t, Diagonal>> streams_;  // east streams, then west streams
+    StreamStats retired_;
+};
+
+}  // namespace lpu
