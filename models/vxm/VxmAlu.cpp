@@ -1,0 +1,411 @@
+#include "vxm/VxmAlu.h"
+
+#include "common/Error.h"
+#include "vxm/Fp16.h"
+#include "vxm/VxmMath.h"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+namespace lpu {
+
+namespace {
+
+constexpr VxmBinaryOp kBinaryOps[kVxmBinaryOps] = {
+    VxmBinaryOp::Add, VxmBinaryOp::Sub,    VxmBinaryOp::Mul,    VxmBinaryOp::Max, VxmBinaryOp::Min,
+    VxmBinaryOp::AddSat, VxmBinaryOp::SubSat, VxmBinaryOp::And, VxmBinaryOp::Or,  VxmBinaryOp::Xor};
+constexpr VxmUnaryOp kUnaryOps[kVxmUnaryOps] = {VxmUnaryOp::Neg,  VxmUnaryOp::Abs, VxmUnaryOp::Relu,
+                                                VxmUnaryOp::Tanh, VxmUnaryOp::Exp, VxmUnaryOp::Rsqrt};
+
+// ---- floating point -------------------------------------------------------------------------
+// Both float types compute in binary32: an f16 operand is widened exactly, the binary32 result
+// is rounded once to f16. Arithmetic results that are NaN become the canonical NaN.
+
+uint32_t canonical_nan_f32(uint32_t bits) { return f32_is_nan(bits) ? kF32CanonicalNaN : bits; }
+
+float lane_to_float(VxmType t, uint32_t lane)
+{
+    return f32_from_bits(t == VxmType::F16 ? f16_to_f32(static_cast<uint16_t>(lane)) : lane);
+}
+
+uint32_t float_to_lane(VxmType t, float f)
+{
+    const uint32_t bits = canonical_nan_f32(f32_bits(f));
+    return t == VxmType::F16 ? f32_to_f16(bits) : bits;
+}
+
+// IEEE 754-2019 maximum/minimum: a NaN operand gives NaN, and -0 < +0.
+float float_max_min(bool is_max, float a, float b)
+{
+    if (f32_is_nan(f32_bits(a)) || f32_is_nan(f32_bits(b)))
+        return f32_from_bits(kF32CanonicalNaN);
+    if (a == b) {  // equal values differ at most in the sign of zero
+        const bool a_neg = f32_bits(a) >> 31;
+        return (a_neg == is_max) ? b : a;
+    }
+    return (a > b) == is_max ? a : b;
+}
+
+uint32_t float_binary(VxmBinaryOp op, VxmType t, uint32_t la, uint32_t lb)
+{
+    const float a = lane_to_float(t, la);
+    const float b = lane_to_float(t, lb);
+    switch (op) {
+    case VxmBinaryOp::Add: return float_to_lane(t, a + b);
+    case VxmBinaryOp::Sub: return float_to_lane(t, a - b);
+    case VxmBinaryOp::Mul: return float_to_lane(t, a * b);
+    case VxmBinaryOp::Max: return float_to_lane(t, float_max_min(true, a, b));
+    case VxmBinaryOp::Min: return float_to_lane(t, float_max_min(false, a, b));
+    default: break;
+    }
+    return 0;  // unreachable: vxm_supports() rejected it
+}
+
+uint32_t float_unary(VxmUnaryOp op, VxmType t, uint32_t lane)
+{
+    // neg and abs only touch the sign bit (IEEE: they are not arithmetic, a NaN keeps its payload).
+    const uint32_t sign = t == VxmType::F16 ? 0x8000u : 0x80000000u;
+    const uint32_t bits = vxm_canonical(t, lane);
+    switch (op) {
+    case VxmUnaryOp::Neg: return bits ^ sign;
+    case VxmUnaryOp::Abs: return bits & ~sign;
+    default: break;
+    }
+    const float x = lane_to_float(t, bits);
+    switch (op) {
+    case VxmUnaryOp::Relu:  // max(x, +0): NaN -> NaN, -0 -> +0
+        return float_to_lane(t, float_max_min(true, x, 0.0f));
+    case VxmUnaryOp::Tanh: return float_to_lane(t, vxm_tanh_f32(x));
+    case VxmUnaryOp::Exp: return float_to_lane(t, vxm_exp_f32(x));
+    case VxmUnaryOp::Rsqrt: return float_to_lane(t, vxm_rsqrt_f32(x));
+    default: break;
+    }
+    return 0;  // unreachable
+}
+
+// binary32 -> integer: round to nearest, ties to even, saturate to [lo, hi]; NaN -> 0. Exact
+// integer arithmetic on the bit pattern, independent of the host's conversion instructions.
+int32_t float_to_int(uint32_t f, int32_t lo, int32_t hi)
+{
+    if (f32_is_nan(f))
+        return 0;
+    const bool neg = f >> 31;
+    const uint32_t exp = (f >> 23) & 0xFFu;
+    const int e = static_cast<int>(exp) - 127;  // |x| = mant24 * 2^(e-23) for normal x
+    uint64_t mag;
+    if (e >= 31) {  // |x| >= 2^31 (or infinite): beyond every integer type
+        mag = uint64_t{1} << 31;
+    } else if (e < -1 || exp == 0) {  // |x| < 1/2 (zero and subnormals included)
+        mag = 0;
+    } else {
+        const uint64_t mant24 = (f & 0x7FFFFFu) | 0x800000u;
+        if (e >= 23) {
+            mag = mant24 << (e - 23);
+        } else {
+            const unsigned s = static_cast<unsigned>(23 - e);  // 1..24
+            const uint64_t q = mant24 >> s;
+            const uint64_t rem = mant24 & ((uint64_t{1} << s) - 1);
+            const uint64_t half = uint64_t{1} << (s - 1);
+            mag = (rem > half || (rem == half && (q & 1))) ? q + 1 : q;
+        }
+    }
+    const int64_t v = neg ? -static_cast<int64_t>(mag) : static_cast<int64_t>(mag);
+    return static_cast<int32_t>(std::clamp<int64_t>(v, lo, hi));
+}
+
+// ---- integers -------------------------------------------------------------------------------
+
+uint32_t int_binary(VxmBinaryOp op, VxmType t, uint32_t la, uint32_t lb)
+{
+    const int64_t a = vxm_lane_to_int(t, la);
+    const int64_t b = vxm_lane_to_int(t, lb);
+    const int64_t lo = vxm_int_min(t);
+    const int64_t hi = vxm_int_max(t);
+    switch (op) {  // int64 holds every exact sum and product of two int32; then wrap or saturate
+    case VxmBinaryOp::Add: return vxm_int_to_lane(t, a + b);
+    case VxmBinaryOp::Sub: return vxm_int_to_lane(t, a - b);
+    case VxmBinaryOp::Mul: return vxm_int_to_lane(t, a * b);
+    case VxmBinaryOp::Max: return vxm_int_to_lane(t, std::max(a, b));
+    case VxmBinaryOp::Min: return vxm_int_to_lane(t, std::min(a, b));
+    case VxmBinaryOp::AddSat: return vxm_int_to_lane(t, std::clamp(a + b, lo, hi));
+    case VxmBinaryOp::SubSat: return vxm_int_to_lane(t, std::clamp(a - b, lo, hi));
+    // Bitwise on the sign-extended values: the result is sign-extended again.
+    case VxmBinaryOp::And: return vxm_int_to_lane(t, a & b);
+    case VxmBinaryOp::Or: return vxm_int_to_lane(t, a | b);
+    case VxmBinaryOp::Xor: return vxm_int_to_lane(t, a ^ b);
+    }
+    return 0;
+}
+
+uint32_t int_unary(VxmUnaryOp op, VxmType t, uint32_t lane)
+{
+    const int64_t a = vxm_lane_to_int(t, lane);
+    switch (op) {
+    case VxmUnaryOp::Neg: return vxm_int_to_lane(t, -a);  // wraps: neg(min) = min
+    case VxmUnaryOp::Abs: return vxm_int_to_lane(t, a < 0 ? -a : a);  // abs(min) = min
+    case VxmUnaryOp::Relu: return vxm_int_to_lane(t, std::max<int64_t>(a, 0));
+    default: break;
+    }
+    return 0;  // unreachable
+}
+
+void require(bool ok, const std::string& what)
+{
+    if (!ok)
+        throw InputError(what);
+}
+
+std::string unsupported(const char* op, VxmType t)
+{
+    return std::string("VXM operation '") + op + "' is not defined for " + vxm_type_name(t);
+}
+
+}  // namespace
+
+const char* vxm_op_name(VxmBinaryOp op)
+{
+    switch (op) {
+    case VxmBinaryOp::Add: return "add";
+    case VxmBinaryOp::Sub: return "sub";
+    case VxmBinaryOp::Mul: return "mul";
+    case VxmBinaryOp::Max: return "max";
+    case VxmBinaryOp::Min: return "min";
+    case VxmBinaryOp::AddSat: return "add_sat";
+    case VxmBinaryOp::SubSat: return "sub_sat";
+    case VxmBinaryOp::And: return "and";
+    case VxmBinaryOp::Or: return "or";
+    case VxmBinaryOp::Xor: return "xor";
+    }
+    return "?";
+}
+
+const char* vxm_op_name(VxmUnaryOp op)
+{
+    switch (op) {
+    case VxmUnaryOp::Neg: return "neg";
+    case VxmUnaryOp::Abs: return "abs";
+    case VxmUnaryOp::Relu: return "relu";
+    case VxmUnaryOp::Tanh: return "tanh";
+    case VxmUnaryOp::Exp: return "exp";
+    case VxmUnaryOp::Rsqrt: return "rsqrt";
+    }
+    return "?";
+}
+
+bool vxm_supports(VxmBinaryOp op, VxmType t)
+{
+    switch (op) {
+    case VxmBinaryOp::AddSat:
+    case VxmBinaryOp::SubSat:
+    case VxmBinaryOp::And:
+    case VxmBinaryOp::Or:
+    case VxmBinaryOp::Xor: return vxm_is_int(t);
+    default: return true;
+    }
+}
+
+bool vxm_supports(VxmUnaryOp op, VxmType t)
+{
+    switch (op) {
+    case VxmUnaryOp::Tanh:
+    case VxmUnaryOp::Exp:
+    case VxmUnaryOp::Rsqrt: return vxm_is_float(t);
+    default: return true;
+    }
+}
+
+uint32_t vxm_binary(VxmBinaryOp op, VxmType t, uint32_t a, uint32_t b)
+{
+    require(vxm_supports(op, t), unsupported(vxm_op_name(op), t));
+    return vxm_is_float(t) ? float_binary(op, t, a, b) : int_binary(op, t, a, b);
+}
+
+uint32_t vxm_unary(VxmUnaryOp op, VxmType t, uint32_t a)
+{
+    require(vxm_supports(op, t), unsupported(vxm_op_name(op), t));
+    return vxm_is_float(t) ? float_unary(op, t, a) : int_unary(op, t, a);
+}
+
+uint32_t vxm_convert(VxmType from, VxmType to, uint32_t a)
+{
+    if (from == to)
+        return vxm_canonical(to, a);
+    if (vxm_is_int(from)) {
+        const int32_t v = vxm_lane_to_int(from, a);
+        if (vxm_is_int(to))  // widening is exact, narrowing saturates
+            return vxm_int_to_lane(to, std::clamp(v, vxm_int_min(to), vxm_int_max(to)));
+        // int32 -> binary32 is IEEE convertFromInt, rounding to nearest even. For f16 that result
+        // is rounded again, but harmlessly: below 2^24 the binary32 value is exact, and from 2^24
+        // on both roundings give a value far beyond 65520, i.e. infinity.
+        const float f = static_cast<float>(v);
+        return to == VxmType::F16 ? f32_to_f16(f32_bits(f)) : f32_bits(f);
+    }
+    const uint32_t f = from == VxmType::F16 ? f16_to_f32(static_cast<uint16_t>(a)) : a;
+    if (vxm_is_int(to))
+        return vxm_int_to_lane(to, float_to_int(f, vxm_int_min(to), vxm_int_max(to)));
+    return to == VxmType::F16 ? f32_to_f16(f) : f;  // f16 -> f32 done above; f32 -> f16 rounds
+}
+
+uint32_t vxm_requantize_lane(const VxmRequant& rq, uint32_t a)
+{
+    const int32_t q = vxm_requantize(rq, static_cast<int32_t>(a));
+    return rq.out_unsigned ? static_cast<uint32_t>(q) : vxm_int_to_lane(VxmType::I8, q);
+}
+
+// ---- VxmAluOp -------------------------------------------------------------------------------
+
+VxmAluOp VxmAluOp::make_binary(VxmBinaryOp op, VxmType t)
+{
+    VxmAluOp o;
+    o.kind = Kind::Binary;
+    o.binary = op;
+    o.type = o.to = t;
+    return o;
+}
+
+VxmAluOp VxmAluOp::make_unary(VxmUnaryOp op, VxmType t)
+{
+    VxmAluOp o;
+    o.kind = Kind::Unary;
+    o.unary = op;
+    o.type = o.to = t;
+    return o;
+}
+
+VxmAluOp VxmAluOp::make_convert(VxmType from, VxmType to)
+{
+    VxmAluOp o;
+    o.kind = Kind::Convert;
+    o.type = from;
+    o.to = to;
+    return o;
+}
+
+VxmAluOp VxmAluOp::make_requant(const VxmRequant& rq)
+{
+    VxmAluOp o;
+    o.kind = Kind::Requant;
+    o.type = VxmType::I32;
+    o.to = VxmType::I8;
+    o.requant = rq;
+    return o;
+}
+
+VxmType VxmAluOp::result_type() const
+{
+    switch (kind) {
+    case Kind::Binary:
+    case Kind::Unary: return type;
+    case Kind::Convert: return to;
+    case Kind::Requant: return VxmType::I8;
+    }
+    return type;
+}
+
+void VxmAluOp::validate() const
+{
+    switch (kind) {
+    case Kind::Binary: require(vxm_supports(binary, type), unsupported(vxm_op_name(binary), type)); break;
+    case Kind::Unary: require(vxm_supports(unary, type), unsupported(vxm_op_name(unary), type)); break;
+    case Kind::Convert: break;
+    case Kind::Requant: requant.validate(); break;
+    }
+}
+
+std::string VxmAluOp::disasm() const
+{
+    std::ostringstream s;
+    switch (kind) {
+    case Kind::Binary: s << vxm_op_name(binary) << ' ' << vxm_type_name(type); break;
+    case Kind::Unary: s << vxm_op_name(unary) << ' ' << vxm_type_name(type); break;
+    case Kind::Convert: s << "convert " << vxm_type_name(type) << ' ' << vxm_type_name(to); break;
+    case Kind::Requant:
+        s << "requant " << (requant.out_unsigned ? "u8" : "i8") << ' ' << requant.multiplier << ' '
+          << requant.shift << ' ' << requant.zero_point << ' ' << vxm_rounding_name(requant.rounding);
+        break;
+    }
+    return s.str();
+}
+
+void VxmAluOp::apply(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const
+{
+    validate();  // once per vector; the per-lane calls below then cannot throw
+    for (size_t i = 0; i < n; ++i) {
+        switch (kind) {
+        case Kind::Binary: z[i] = vxm_binary(binary, type, x[i], y[i]); break;
+        case Kind::Unary: z[i] = vxm_unary(unary, type, x[i]); break;
+        case Kind::Convert: z[i] = vxm_convert(type, to, x[i]); break;
+        case Kind::Requant: z[i] = vxm_requantize_lane(requant, x[i]); break;
+        }
+    }
+}
+
+namespace {
+
+int64_t parse_int(const std::string& word, int64_t lo, int64_t hi, const std::string& what, const std::string& text)
+{
+    size_t used = 0;
+    long long v = 0;
+    try {
+        v = std::stoll(word, &used, 10);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != word.size() || word.empty() || v < lo || v > hi)
+        throw InputError("'" + text + "': " + what + " '" + word + "' is not an integer in " + std::to_string(lo) +
+                         ".." + std::to_string(hi));
+    return v;
+}
+
+}  // namespace
+
+VxmAluOp parse_vxm_alu_op(const std::string& text)
+{
+    std::istringstream in(text);
+    std::vector<std::string> w;
+    for (std::string word; in >> word;)
+        w.push_back(word);
+    auto expect_words = [&](size_t n, const char* syntax) {
+        if (w.size() != n)
+            throw InputError("'" + text + "': expected '" + syntax + "'");
+    };
+    if (w.empty())
+        throw InputError("empty VXM operation");
+    VxmAluOp op;
+    if (w[0] == "convert") {
+        expect_words(3, "convert FROM TO");
+        op = VxmAluOp::make_convert(parse_vxm_type(w[1]), parse_vxm_type(w[2]));
+    } else if (w[0] == "requant") {
+        expect_words(6, "requant i8|u8 MULTIPLIER SHIFT ZERO_POINT ROUNDING");
+        if (w[1] != "i8" && w[1] != "u8")
+            throw InputError("'" + text + "': requantisation result '" + w[1] + "' is not i8 or u8");
+        VxmRequant rq;
+        rq.out_unsigned = w[1] == "u8";
+        rq.multiplier = static_cast<int32_t>(parse_int(w[2], INT32_MIN, INT32_MAX, "multiplier", text));
+        rq.shift = static_cast<unsigned>(parse_int(w[3], 0, 63, "shift", text));
+        rq.zero_point = static_cast<int32_t>(parse_int(w[4], INT32_MIN, INT32_MAX, "zero point", text));
+        rq.rounding = parse_vxm_rounding(w[5]);
+        op = VxmAluOp::make_requant(rq);
+    } else {
+        expect_words(2, "OP TYPE");
+        const VxmType t = parse_vxm_type(w[1]);
+        bool found = false;
+        for (VxmBinaryOp b : kBinaryOps)
+            if (w[0] == vxm_op_name(b)) {
+                op = VxmAluOp::make_binary(b, t);
+                found = true;
+            }
+        for (VxmUnaryOp u : kUnaryOps)
+            if (w[0] == vxm_op_name(u)) {
+                op = VxmAluOp::make_unary(u, t);
+                found = true;
+            }
+        if (!found)
+            throw InputError("'" + text + "': unknown VXM operation '" + w[0] + "'");
+    }
+    op.validate();
+    return op;
+}
+
+}  // namespace lpu
