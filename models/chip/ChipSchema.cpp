@@ -1,6 +1,7 @@
 #include "ChipSchema.h"
 
 #include "chip/ChipParams.h"
+#include "mem/MemParams.h"
 #include "mxm/MxmParams.h"
 #include "stream/StreamParams.h"
 
@@ -12,6 +13,7 @@ const ParamSchema& chip_schema()
         ParamSchema s;
         ChipParams::declare(s);
         MxmParams::declare(s);
+        MemParams::declare(s);
         StreamParams::declare(s);
         return s;
     }();

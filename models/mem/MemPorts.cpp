@@ -1,0 +1,111 @@
+#include "MemPorts.h"
+
+#include "common/Error.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace lpu {
+
+MemPortChecker::MemPortChecker(const MemParams& params) : p_(params), slices_(params.slices) {}
+
+void MemPortChecker::fail(uint64_t cycle, unsigned slice, const std::string& what) const
+{
+    std::ostringstream os;
+    os << "schedule error at cycle " << cycle << " in MEM slice " << slice << " (" << p_.slice_name(slice)
+       << "): " << what;
+    throw ScheduleError(os.str());
+}
+
+std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const
+{
+    std::ostringstream os;
+    os << "'" << a.text << "'";
+    if (a.issue != bank_cycle)
+        os << " (issued at cycle " << a.issue << ", write latency " << p_.write_latency << ")";
+    os << (port == MemPort::Read ? " reads" : " writes");
+    if (a.words.size() == 1 || tile >= 0) {
+        const uint32_t w = a.words.size() == 1 ? a.words[0] : a.words[static_cast<size_t>(tile)];
+        os << " word " << w << " (bank " << p_.bank_of(w) << ")";
+        if (tile >= 0)
+            os << " in tile " << tile;
+    } else {
+        os << " words";
+        for (size_t t = 0; t < a.words.size(); ++t)
+            os << (t ? ", " : " [") << a.words[t];
+        os << "] (one per tile)";
+    }
+    return os.str();
+}
+
+void MemPortChecker::access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
+                            std::string text)
+{
+    if (slice >= p_.slices)
+        throw InputError("MEM: '" + text + "': slice " + std::to_string(slice) + " out of range (" +
+                         std::to_string(p_.slices) + " slices)");
+    if (count != 1 && count != p_.superlanes)
+        throw InputError("MEM: '" + text + "': " + std::to_string(count) + " word addresses (expected 1 or one per tile: " +
+                         std::to_string(p_.superlanes) + ")");
+    for (size_t t = 0; t < count; ++t) {
+        if (tile_words[t] >= p_.words_per_slice())
+            throw InputError("MEM: '" + text + "': word address " + std::to_string(tile_words[t]) +
+                             (count > 1 ? " in tile " + std::to_string(t) : std::string()) + " out of range (" +
+                             std::to_string(p_.words_per_slice()) + " words per slice)");
+    }
+
+    SliceState& s = slices_[slice];
+    if (s.started && cycle < s.last_issue)
+        fail(cycle, slice, "'" + text + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
+                               " (issue cycles on a slice must not decrease)");
+
+    Access mine;
+    mine.used = true;
+    mine.issue = cycle;
+    mine.words.assign(tile_words, tile_words + count);
+    mine.text = std::move(text);
+    const uint64_t when = bank_cycle(cycle, port);
+    const auto p = static_cast<size_t>(port);
+
+    // Only bank cycles >= `cycle` can meet this access or any later one (later accesses are
+    // issued no earlier, and a bank cycle is never before its issue), so older ones are dropped.
+    while (!s.window.empty() && s.window.front().cycle < cycle)
+        s.window.pop_front();
+    auto it = std::lower_bound(s.window.begin(), s.window.end(), when,
+                               [](const CycleUse& u, uint64_t c) { return u.cycle < c; });
+    if (it != s.window.end() && it->cycle == when) {
+        const Access& same = it->port[p];
+        if (same.used)
+            fail(when, slice, describe(same, port, when, -1) + " and " + describe(mine, port, when, -1) +
+                                  (port == MemPort::Read ? " in the same cycle: a slice has one read port"
+                                                         : " in the same cycle: a slice has one write port"));
+        const MemPort other_port = port == MemPort::Read ? MemPort::Write : MemPort::Read;
+        const Access& other = it->port[static_cast<size_t>(other_port)];
+        if (other.used) {
+            const bool per_tile = mine.words.size() > 1 || other.words.size() > 1;
+            const size_t tiles = per_tile ? p_.superlanes : 1;
+            for (size_t t = 0; t < tiles; ++t) {
+                const uint32_t a = mine.words[mine.words.size() == 1 ? 0 : t];
+                const uint32_t b = other.words[other.words.size() == 1 ? 0 : t];
+                if (p_.bank_of(a) != p_.bank_of(b))
+                    continue;
+                const int tile = per_tile ? static_cast<int>(t) : -1;
+                // Name the read first, as the rule does.
+                const Access& rd = port == MemPort::Read ? mine : other;
+                const Access& wr = port == MemPort::Read ? other : mine;
+                fail(when, slice, describe(rd, MemPort::Read, when, tile) + " and " +
+                                      describe(wr, MemPort::Write, when, tile) +
+                                      " in the same cycle: a read and a write in one cycle must use different banks");
+            }
+        }
+    } else {
+        CycleUse use;
+        use.cycle = when;
+        it = s.window.insert(it, std::move(use));
+    }
+    it->port[p] = std::move(mine);
+    s.started = true;
+    s.last_issue = cycle;
+}
+
+}  // namespace lpu

@@ -1,0 +1,76 @@
+// The per-cycle access rules of the MEM slices (docs/mem.md, "Ports and banks"): per slice
+// and cycle at most one read (Read or Gather) and one write (Write or Scatter), and a read and
+// a write in the same cycle must use different banks. The SRAM is two single-ported banks, so a
+// same-bank read and write in one cycle would silently lose one of them on silicon; here they
+// are a ScheduleError naming the cycle, the slice, both instructions, their addresses and banks.
+//
+// Cycles: a read uses its bank in its issue cycle c, a write at c + write_latency - 1 (the
+// cycle in which its data is committed). Every tile of a slice executes an instruction one
+// cycle later than the tile before it (the superlane stagger), for reads and writes alike, so
+// checking tile 0's cycles per tile address is exact for every tile.
+#pragma once
+
+#include "MemParams.h"
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+enum class MemPort { Read, Write };
+
+class MemPortChecker {
+public:
+    explicit MemPortChecker(const MemParams& params);
+
+    // Records an access issued at `cycle` on `slice`. `tile_words` holds `count` word
+    // addresses: 1 (Read/Write: every tile uses the same address) or `superlanes` (Gather /
+    // Scatter: one per tile). `text` is the instruction as the caller prints it. Accesses of a
+    // slice must arrive in non-decreasing issue cycles. Throws ScheduleError when the access
+    // breaks a rule together with one already recorded (and then records nothing), InputError
+    // for an address or slice out of range.
+    void access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
+                std::string text);
+
+    void read(uint64_t cycle, unsigned slice, uint32_t word, std::string text)
+    {
+        access(cycle, slice, MemPort::Read, &word, 1, std::move(text));
+    }
+    void write(uint64_t cycle, unsigned slice, uint32_t word, std::string text)
+    {
+        access(cycle, slice, MemPort::Write, &word, 1, std::move(text));
+    }
+
+    // Cycle in which an access issued at `issue` uses its bank (superlane 0).
+    uint64_t bank_cycle(uint64_t issue, MemPort port) const
+    {
+        return port == MemPort::Write ? issue + p_.write_latency - 1 : issue;
+    }
+
+private:
+    struct Access {
+        bool used = false;
+        uint64_t issue = 0;
+        std::vector<uint32_t> words;  // 1 or superlanes entries
+        std::string text;
+    };
+    struct CycleUse {
+        uint64_t cycle = 0;  // bank cycle
+        Access port[2];      // indexed by MemPort
+    };
+    struct SliceState {
+        bool started = false;
+        uint64_t last_issue = 0;
+        std::deque<CycleUse> window;  // bank cycles >= last_issue, ascending
+    };
+
+    std::string describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const;
+    [[noreturn]] void fail(uint64_t cycle, unsigned slice, const std::string& what) const;
+
+    MemParams p_;
+    std::vector<SliceState> slices_;
+};
+
+}  // namespace lpu

@@ -1,0 +1,59 @@
+// All MEM slices of the chip behind one TLM-2.0 target socket: the host's view of the on-chip
+// SRAM (loading weights and activations, reading results, debuggers). Address map
+// (docs/mem.md): address = (slice * words_per_slice + word) * word_bytes + byte, so the chip's
+// SRAM is one linear range of total_bytes() bytes, slice after slice, word after word.
+//
+// b_transport, transport_dbg and get_direct_mem_ptr share one data path over SramSlice.
+// Loosely timed: b_transport moves the data at once and annotates the delay of a pipelined
+// access, (latency + words - 1) cycles, latency being chip.mem.read_latency or write_latency and
+// words the number of word accesses (one per word per streaming beat). DMI is granted one page
+// at a time (chip.mem.page_words words): the page is allocated if needed and never moves or
+// goes away, so a grant is never invalidated. Host accesses are outside the instruction
+// schedule: they are not checked against the port rules of MemPortChecker.
+#pragma once
+
+#include "MemParams.h"
+#include "SramSlice.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+class MemSystem : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<MemSystem> host_socket;
+
+    MemSystem(sc_core::sc_module_name name, const MemParams& params, sc_core::sc_time period);
+
+    const MemParams& params() const { return p_; }
+    SramSlice& slice(unsigned i) { return slices_.at(i); }
+    const SramSlice& slice(unsigned i) const { return slices_.at(i); }
+    uint64_t size_bytes() const { return p_.total_bytes(); }
+    // Host memory held by all slices' pages.
+    uint64_t bytes_allocated() const;
+
+    // Why the last failed transaction failed (its response status says how), empty if none did.
+    const std::string& error() const { return error_; }
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+
+    // The shared data path: validates the whole transaction first (nothing is transferred if
+    // any part is bad), then copies. Returns the response status; counts word accesses.
+    tlm::tlm_response_status transfer(tlm::tlm_generic_payload& trans, uint64_t& word_accesses);
+    tlm::tlm_response_status reject(tlm::tlm_response_status status, const std::string& why);
+
+    MemParams p_;
+    sc_core::sc_time period_;
+    std::vector<SramSlice> slices_;
+    std::string error_;
+};
+
+}  // namespace lpu
