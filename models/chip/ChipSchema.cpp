@@ -1,6 +1,8 @@
 #include "ChipSchema.h"
 
+#include "c2c/C2cParams.h"
 #include "chip/ChipParams.h"
+#include "icu/IcuParams.h"
 #include "mem/MemParams.h"
 #include "mxm/MxmParams.h"
 #include "stream/StreamParams.h"
@@ -15,6 +17,8 @@ const ParamSchema& chip_schema()
         MxmParams::declare(s);
         MemParams::declare(s);
         StreamParams::declare(s);
+        C2cParams::declare(s);
+        IcuParams::declare(s);
         return s;
     }();
     return schema;

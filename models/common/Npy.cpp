@@ -78,6 +78,12 @@ void check_writable(const std::string& path)
     std::remove(tmp.c_str());
 }
 
+void write_npy_raw(const std::string& path, const char* descr, const std::vector<size_t>& shape,
+                   const std::vector<uint8_t>& bytes)
+{
+    write_file_atomic(path, header(descr, shape) + std::string(bytes.begin(), bytes.end()));
+}
+
 void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int32_t>& data)
 {
     write_array(path, "<i4", shape, data);

@@ -13,6 +13,10 @@ namespace lpu {
 void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int32_t>& data);
 void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int64_t>& data);
 
+// Writes raw little-endian elements with numpy dtype `descr` ("|i1", "|u1", "<i4", ...).
+void write_npy_raw(const std::string& path, const char* descr, const std::vector<size_t>& shape,
+                   const std::vector<uint8_t>& bytes);
+
 // Writes `text` to `path` atomically. Throws InputError.
 void write_file_atomic(const std::string& path, const std::string& text);
 

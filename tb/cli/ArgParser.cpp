@@ -22,13 +22,18 @@ ArgParser::ArgParser(std::string usage, std::string description)
 
 void ArgParser::add_flag(const std::string& name, const std::string& help)
 {
-    options_.push_back({name, "", help, "", false});
+    options_.push_back({name, "", help, "", false, false});
 }
 
 void ArgParser::add_option(const std::string& name, const std::string& value_name, const std::string& help,
                            const std::string& default_text)
 {
-    options_.push_back({name, value_name, help, default_text, true});
+    options_.push_back({name, value_name, help, default_text, true, false});
+}
+
+void ArgParser::add_repeatable(const std::string& name, const std::string& value_name, const std::string& help)
+{
+    options_.push_back({name, value_name, help + " (may be repeated)", "", true, true});
 }
 
 void ArgParser::add_positional(const std::string& name, const std::string& help)
@@ -61,7 +66,7 @@ bool ArgParser::parse(const std::vector<std::string>& args)
             const Option* o = find(name);
             if (!o)
                 throw UsageError("unknown option '--" + name + "' (see --help)");
-            if (values_.count(name))
+            if (values_.count(name) && !o->repeatable)
                 throw UsageError("option '--" + name + "' given twice");
             if (!o->takes_value) {
                 if (inline_value)
@@ -77,6 +82,8 @@ bool ArgParser::parse(const std::vector<std::string>& args)
             if (value.empty())
                 throw UsageError("option '--" + name + "' needs a non-empty value " + o->value_name);
             values_[name] = value;
+            if (o->repeatable)
+                repeated_[name].push_back(value);
             continue;
         }
         if (!a.empty() && a[0] == '-' && a != "-")
@@ -92,6 +99,12 @@ std::string ArgParser::get(const std::string& name, const std::string& fallback)
 {
     auto it = values_.find(name);
     return it == values_.end() ? fallback : it->second;
+}
+
+std::vector<std::string> ArgParser::get_all(const std::string& name) const
+{
+    auto it = repeated_.find(name);
+    return it == repeated_.end() ? std::vector<std::string>() : it->second;
 }
 
 uint64_t ArgParser::get_u64(const std::string& name, uint64_t fallback) const

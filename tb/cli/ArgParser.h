@@ -23,6 +23,8 @@ public:
     void add_flag(const std::string& name, const std::string& help);
     void add_option(const std::string& name, const std::string& value_name, const std::string& help,
                     const std::string& default_text = "");
+    // An option that may be given several times; get_all() returns every value in order.
+    void add_repeatable(const std::string& name, const std::string& value_name, const std::string& help);
     void add_positional(const std::string& name, const std::string& help);
 
     // Parses args (without the program/command words). Returns false if --help was given.
@@ -30,6 +32,7 @@ public:
 
     bool has(const std::string& name) const { return values_.count(name) != 0; }
     std::string get(const std::string& name, const std::string& fallback = "") const;
+    std::vector<std::string> get_all(const std::string& name) const;
     uint64_t get_u64(const std::string& name, uint64_t fallback) const;
     // "FROM:TO" with FROM <= TO.
     std::pair<uint64_t, uint64_t> get_range(const std::string& name) const;
@@ -41,6 +44,7 @@ private:
     struct Option {
         std::string name, value_name, help, default_text;
         bool takes_value = false;
+        bool repeatable = false;
     };
     const Option* find(const std::string& name) const;
 
@@ -48,6 +52,7 @@ private:
     std::vector<Option> options_;
     std::vector<std::pair<std::string, std::string>> positional_specs_;
     std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> repeated_;
     std::vector<std::string> positionals_;
 };
 

@@ -1,6 +1,8 @@
 // lpusim: the command line. Exit codes: 0 success, 1 a check failed (divergence, schedule
 // error), 2 bad command-line usage, 3 bad input (config file, output path).
 #include "ArgParser.h"
+#include "ProgramCommands.h"
+#include "chip/ChipInfo.h"
 #include "chip/ChipSchema.h"
 #include "common/Error.h"
 #include "mxm/MxmCosim.h"
@@ -29,6 +31,10 @@ lpusim: a SystemC/TLM-2.0 model of a Groq-style LPU, co-simulated cycle-exactly 
 commands:
   cosim mxm     co-simulate the MXM plane model against its Verilated RTL
   config        print a chip config resolved, with every parameter's description
+  info          print a chip config's derived figures: peak rates, SRAM, bandwidths
+  asm           assemble a program (errors give file:line:column)
+  disasm        print a program (object file or assembly) as canonical assembly
+  run           run a program on the chip: .npy tensors in and out, stats, Perfetto trace
   help          this text
 
 Run 'lpusim COMMAND --help' for a command's options.
@@ -48,6 +54,24 @@ int cmd_config(const std::vector<std::string>& args)
         throw UsageError("config: expected one CONFIG file (see --help)");
     const lpu::Config cfg = lpu::load_chip_config(ap.positionals()[0]);
     std::cout << cfg.describe(lpu::chip_schema());
+    return 0;
+}
+
+int cmd_info(const std::vector<std::string>& args)
+{
+    ArgParser ap("lpusim info --config CONFIG",
+                 "Prints the figures that follow from a chip config (peak int8 and fp16 rates, SRAM capacity and "
+                 "bandwidth, stream and chip-to-chip bandwidth), each with the formula behind it.");
+    ap.add_option("config", "CONFIG", "chip description (YAML)");
+    if (!ap.parse(args)) {
+        std::cout << ap.help();
+        return 0;
+    }
+    if (!ap.has("config"))
+        throw UsageError("info: --config CONFIG is required");
+    const lpu::Config cfg = lpu::load_chip_config(ap.get("config"));
+    std::cout << "# " << cfg.get_string("chip.name") << " (" << ap.get("config") << ")\n"
+              << lpu::format_chip_figures(lpu::chip_figures(cfg));
     return 0;
 }
 
@@ -121,6 +145,14 @@ int dispatch(const std::string& program, const std::vector<std::string>& args)
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "config")
         return cmd_config(rest);
+    if (args[0] == "info")
+        return cmd_info(rest);
+    if (args[0] == "asm")
+        return lpu::cmd_asm(rest);
+    if (args[0] == "disasm")
+        return lpu::cmd_disasm(rest);
+    if (args[0] == "run")
+        return lpu::cmd_run(rest);
     if (args[0] == "cosim") {
         if (rest.empty() || rest[0] == "--help" || rest[0] == "-h") {
             std::cout << "usage: lpusim cosim UNIT [options]\n\nunits:\n  mxm   the matrix unit plane\n";

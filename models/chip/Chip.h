@@ -1,0 +1,80 @@
+// The chip: MEM slices, stream registers and MXM planes assembled from a config, running a
+// statically scheduled Program cycle-exactly (docs/isa.md section 3). Execution is
+// event-driven: it visits only cycles in which an instruction issues or a value lands, so its
+// cost follows instructions executed and MACs computed, not cycles x positions x streams.
+#pragma once
+
+#include "chip/ChipParams.h"
+#include "common/Config.h"
+#include "icu/IcuParams.h"
+#include "icu/Program.h"
+#include "mem/MemSystem.h"
+#include "mxm/MxmCore.h"
+#include "stream/StreamFile.h"
+#include "stream/StreamParams.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+struct QueueStats {
+    uint64_t issued = 0;       // instructions issued, repeats included, NOPs not
+    uint64_t idle_cycles = 0;  // cycles spent in NOPs
+    uint64_t first = 0, last = 0;
+};
+
+struct RunStats {
+    uint64_t cycles = 0;
+    uint64_t instructions = 0;
+    std::vector<QueueStats> queues;  // QueueMap order
+    StreamStats streams;
+    uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
+    uint64_t macs = 0;
+};
+
+class Chip : public sc_core::sc_module {
+public:
+    // Host side of the SRAM, for tools that load and dump tensors (bound to MemSystem inside).
+    tlm_utils::simple_initiator_socket<Chip> host;
+
+    Chip(sc_core::sc_module_name name, const Config& cfg);
+    ~Chip() override;
+
+    const QueueMap& queues() const { return map_; }
+    MemSystem& mem() { return *mem_; }
+
+    // Writes `bytes` (rows x lanes x element bytes, row-major, little-endian elements) into the
+    // tensor's words as byte planes, through the host socket. Throws InputError.
+    void load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes);
+    std::vector<uint8_t> dump_tensor(const TensorDecl& t);
+
+    // Runs `program` to completion. Throws ScheduleError / InputError. `trace` (may be null)
+    // receives Chrome trace-event JSON, one track per queue.
+    RunStats run(const Program& program, std::ostream* trace);
+
+    // Statistics as JSON.
+    std::string stats_json(const RunStats& st) const;
+
+private:
+    struct QueueState;
+    void host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length);
+
+    Config cfg_;
+    ChipParams chip_;
+    MxmParams mxm_;
+    MemParams memp_;
+    StreamParams streamp_;
+    IcuParams icu_;
+    QueueMap map_;
+    std::unique_ptr<MemSystem> mem_;
+};
+
+}  // namespace lpu

@@ -1,0 +1,326 @@
+#include "Assembler.h"
+
+#include "common/Config.h"
+#include "common/Error.h"
+#include "mem/MemParams.h"
+#include "mxm/MxmParams.h"
+#include "stream/StreamParams.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+struct Token {
+    std::string text;
+    int col;  // 1-based
+};
+
+// Splits a line into tokens at blanks and commas; ';' and '#' start a comment.
+std::vector<Token> tokenize(const std::string& line)
+{
+    std::vector<Token> out;
+    size_t i = 0;
+    while (i < line.size()) {
+        const char c = line[i];
+        if (c == ';' || c == '#')
+            break;
+        if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j])) && line[j] != ',' &&
+               line[j] != ';' && line[j] != '#')
+            ++j;
+        out.push_back({line.substr(i, j - i), static_cast<int>(i + 1)});
+        i = j;
+    }
+    return out;
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+class Parser {
+public:
+    Parser(const std::string& file, const Config& cfg)
+        : file_(file), map_(cfg), mxm_(MxmParams::from_config(cfg)), mem_(MemParams::from_config(cfg)),
+          streams_(StreamParams::from_config(cfg))
+    {
+        program_.queues.resize(map_.queues().size());
+    }
+
+    Program run(const std::string& source)
+    {
+        std::istringstream in(source);
+        std::string line;
+        while (std::getline(in, line)) {
+            ++line_no_;
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            toks_ = tokenize(line);
+            next_ = 0;
+            if (!toks_.empty())
+                statement();
+        }
+        return std::move(program_);
+    }
+
+private:
+    [[noreturn]] void fail(int col, const std::string& why) const
+    {
+        throw InputError(file_ + ":" + std::to_string(line_no_) + ":" + std::to_string(col) + ": " + why);
+    }
+    bool more() const { return next_ < toks_.size(); }
+    const Token& take(const std::string& what)
+    {
+        if (!more()) {
+            const int col = toks_.empty() ? 1 : toks_.back().col + static_cast<int>(toks_.back().text.size());
+            fail(col, "missing " + what);
+        }
+        return toks_[next_++];
+    }
+    void end()
+    {
+        if (more())
+            fail(toks_[next_].col, "unexpected '" + toks_[next_].text + "'");
+    }
+
+    int64_t number(const std::string& what, int64_t lo, int64_t hi)
+    {
+        const Token& t = take(what);
+        int64_t v = 0;
+        size_t used = 0;
+        try {
+            v = std::stoll(t.text, &used, 0);  // decimal or 0x hex
+        } catch (const std::exception&) {
+            fail(t.col, "expected " + what + ", got '" + t.text + "'");
+        }
+        if (used != t.text.size() || (t.text.size() > 1 && t.text[0] == '0' && std::isdigit(static_cast<unsigned char>(t.text[1]))))
+            fail(t.col, "expected " + what + " (decimal or 0x hex), got '" + t.text + "'");
+        if (v < lo || v > hi)
+            fail(t.col, what + " " + t.text + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return v;
+    }
+
+    StreamId stream()
+    {
+        const Token& t = take("stream (e.g. s3e)");
+        const std::string s = lower(t.text);
+        if (s.size() < 3 || s[0] != 's' || (s.back() != 'e' && s.back() != 'w') ||
+            !std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); }))
+            fail(t.col, "expected a stream like s3e or s17w, got '" + t.text + "'");
+        StreamId id;
+        id.dir = s.back() == 'e' ? StreamDir::East : StreamDir::West;
+        id.index = static_cast<unsigned>(std::stoul(s.substr(1, s.size() - 2)));
+        const unsigned count = id.dir == StreamDir::East ? streams_.east : streams_.west;
+        if (id.index >= count)
+            fail(t.col, "stream " + t.text + " does not exist (" + std::to_string(count) + " " +
+                            (id.dir == StreamDir::East ? "east" : "west") + "bound streams)");
+        return id;
+    }
+
+    int64_t int8_type()
+    {
+        const Token& t = take("type i8 or u8");
+        const std::string s = lower(t.text);
+        if (s != "i8" && s != "u8")
+            fail(t.col, "expected type i8 or u8, got '" + t.text + "'");
+        return s == "i8";
+    }
+
+    void statement()
+    {
+        const Token& head = toks_[next_++];
+        const std::string word = lower(head.text);
+        if (word == ".queue") {
+            const Token& name = take("queue name");
+            const int q = map_.find(name.text);
+            if (q < 0)
+                fail(name.col, "unknown queue '" + name.text + "' (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+            queue_ = q;
+            end();
+            return;
+        }
+        if (word == ".tensor") {
+            tensor(head);
+            return;
+        }
+        if (queue_ < 0)
+            fail(head.col, "instruction '" + head.text + "' before any .queue directive");
+        instruction(head, word);
+    }
+
+    void tensor(const Token& head)
+    {
+        TensorDecl t;
+        t.pos = {file_, line_no_, head.col};
+        const Token& name = take("tensor name");
+        t.name = name.text;
+        if (program_.tensor(t.name))
+            fail(name.col, "tensor '" + t.name + "' declared twice");
+        const Token& slice = take("MEM slice");
+        const int q = map_.find(slice.text);
+        if (q < 0 || map_.queues()[static_cast<size_t>(q)].kind != QueueKind::MEM)
+            fail(slice.col, "'" + slice.text + "' is not a MEM slice");
+        t.slice = map_.queues()[static_cast<size_t>(q)].unit;
+        t.slice_name = slice.text;
+        t.addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
+        const Token& rows_tok = toks_.size() > next_ ? toks_[next_] : head;
+        t.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
+        const Token& type = take("element type i8, u8 or i32");
+        const std::string ty = lower(type.text);
+        if (ty == "i8")
+            t.type = TensorType::I8;
+        else if (ty == "u8")
+            t.type = TensorType::U8;
+        else if (ty == "i32")
+            t.type = TensorType::I32;
+        else
+            fail(type.col, "expected element type i8, u8 or i32, got '" + type.text + "'");
+        end();
+        if (uint64_t{t.addr} + t.rows > mem_.words_per_slice())
+            fail(rows_tok.col, "tensor '" + t.name + "' (" + std::to_string(t.rows) + " words from " +
+                                   std::to_string(t.addr) + ") does not fit in the slice's " +
+                                   std::to_string(mem_.words_per_slice()) + " words");
+        // Byte planes go to the next slices outward, which must exist in the same hemisphere.
+        const unsigned half = mem_.slices / 2;
+        if ((t.slice % half) + t.element_bytes() > half)
+            fail(slice.col, "tensor '" + t.name + "' needs " + std::to_string(t.element_bytes()) +
+                                " slices outward from " + t.slice_name + " for its byte planes; the hemisphere ends first");
+        for (const auto& o : program_.tensors)
+            if (t.slice < o.slice + o.element_bytes() && o.slice < t.slice + t.element_bytes() &&
+                t.addr < o.addr + o.rows && o.addr < t.addr + t.rows)
+                fail(head.col, "tensor '" + t.name + "' overlaps tensor '" + o.name + "' (" + o.pos.text() + ")");
+        program_.tensors.push_back(std::move(t));
+    }
+
+    void instruction(const Token& head, const std::string& word)
+    {
+        const QueueInfo& q = map_.queues()[static_cast<size_t>(queue_)];
+        std::vector<Instr>& list = program_.queues[static_cast<size_t>(queue_)];
+        Instr in;
+        in.pos = {file_, line_no_, head.col};
+        auto allowed = [&](bool ok) {
+            if (!ok)
+                fail(head.col, "'" + head.text + "' cannot run on queue " + q.name + " (a " +
+                                   queue_kind_name(q.kind) + " queue)");
+        };
+        if (word == "nop") {
+            in.op = Opcode::Nop;
+            in.a = number("cycle count", 1, int64_t{1} << 40);
+        } else if (word == "repeat") {
+            in.op = Opcode::Repeat;
+            in.a = number("repeat count", 1, int64_t{1} << 32);
+            in.b = number("spacing in cycles", 1, int64_t{1} << 20);
+            if (more())  // optional: added to the address (Read/Write) or row (LW) each repetition
+                in.c = number("step", -(int64_t{1} << 20), int64_t{1} << 20);
+            if (list.empty() || list.back().op == Opcode::Repeat || list.back().op == Opcode::Nop ||
+                list.back().op == Opcode::Sync || list.back().op == Opcode::Notify)
+                fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify or Repeat)");
+        } else if (word == "sync") {
+            in.op = Opcode::Sync;
+        } else if (word == "notify") {
+            in.op = Opcode::Notify;
+        } else if (word == "read" || word == "write") {
+            allowed(q.kind == QueueKind::MEM);
+            in.op = word == "read" ? Opcode::Read : Opcode::Write;
+            in.a = number("word address", 0, mem_.words_per_slice() - 1);
+            in.streams.push_back(stream());
+        } else if (word == "lw") {
+            allowed(q.kind == QueueKind::MXM_W);
+            in.op = Opcode::LW;
+            in.a = number("weight row", 0, mxm_.rows - 1);
+            in.b = int8_type();
+            in.streams.push_back(stream());
+        } else if (word == "iw") {
+            allowed(q.kind == QueueKind::MXM_W);
+            in.op = Opcode::IW;
+        } else if (word == "abc") {
+            allowed(q.kind == QueueKind::MXM_A);
+            in.op = Opcode::ABC;
+            in.b = int8_type();
+            in.streams.push_back(stream());
+        } else if (word == "acc") {
+            allowed(q.kind == QueueKind::MXM_C);
+            in.op = Opcode::ACC;
+            in.a = number("accumulator slot", 0, mxm_.acc_slots - 1);
+            const Token& mode = take("set or add");
+            if (lower(mode.text) != "set" && lower(mode.text) != "add")
+                fail(mode.col, "expected set or add, got '" + mode.text + "'");
+            in.b = lower(mode.text) == "add";
+            if (more()) {
+                const Token& emit = take("emit");
+                if (lower(emit.text) != "emit")
+                    fail(emit.col, "expected emit, got '" + emit.text + "'");
+                in.c = 1;
+                const Token& at = toks_.size() > next_ ? toks_[next_] : emit;
+                in.streams.push_back(stream());
+                // An int32 result spans 4 byte streams: the named one and the next three.
+                const unsigned count = in.streams[0].dir == StreamDir::East ? streams_.east : streams_.west;
+                if (in.streams[0].index + 4 > count)
+                    fail(at.col, "an int32 result needs 4 consecutive streams from " + in.streams[0].text() +
+                                     " (only " + std::to_string(count) + " exist)");
+            }
+        } else {
+            fail(head.col, "unknown instruction '" + head.text + "'");
+        }
+        end();
+        list.push_back(std::move(in));
+    }
+
+    std::string file_;
+    QueueMap map_;
+    MxmParams mxm_;
+    MemParams mem_;
+    StreamParams streams_;
+    Program program_;
+    int queue_ = -1;
+    int line_no_ = 0;
+    std::vector<Token> toks_;
+    size_t next_ = 0;
+};
+
+}  // namespace
+
+Program assemble(const std::string& source, const std::string& file, const Config& cfg)
+{
+    return Parser(file, cfg).run(source);
+}
+
+Program assemble_file(const std::string& path, const Config& cfg)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path + ": cannot open program");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return assemble(text.str(), path, cfg);
+}
+
+std::string disassemble(const Program& program, const Config& cfg)
+{
+    const QueueMap map(cfg);
+    std::ostringstream os;
+    for (const auto& t : program.tensors)
+        os << ".tensor " << t.name << " " << t.slice_name << " 0x" << std::hex << t.addr << std::dec << " " << t.rows
+           << " " << tensor_type_name(t.type) << "\n";
+    for (size_t q = 0; q < program.queues.size(); ++q) {
+        if (program.queues[q].empty())
+            continue;
+        os << ".queue " << map.queues()[q].name << "\n";
+        for (const auto& in : program.queues[q])
+            os << "    " << in.disasm() << "\n";
+    }
+    return os.str();
+}
+
+}  // namespace lpu

@@ -1,0 +1,49 @@
+// One instruction of a statically scheduled program, as the assembler decodes it and the chip
+// executes it (docs/isa.md section 3). Operands are plain fields; what each means depends on
+// the opcode, and the assembler has already checked them against the queue's slice kind.
+#pragma once
+
+#include "stream/StreamFile.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+enum class Opcode : uint8_t {
+    // every queue (ICU)
+    Nop,     // idle for a cycles
+    Repeat,  // repeat the previous instruction a more times, b cycles apart
+    Sync,    // park until a Notify
+    Notify,  // release every parked queue
+    // MEM
+    Read,   // word a -> stream
+    Write,  // stream -> word a
+    // MXM (queue kinds: .w for LW/IW, .a for ABC, .c for ACC)
+    LW,   // stream -> shadow row a (b: 1 = int8)
+    IW,   // install
+    ABC,  // stream -> activation (b: 1 = int8)
+    ACC,  // product -> slot a (b: 1 = add; c: 1 = emit), emit onto streams[0..3]
+};
+
+const char* opcode_name(Opcode op);
+
+struct SourcePos {
+    std::string file;
+    int line = 0;
+    int col = 0;
+    std::string text() const { return file + ":" + std::to_string(line) + ":" + std::to_string(col); }
+};
+
+struct Instr {
+    Opcode op = Opcode::Nop;
+    int64_t a = 0, b = 0, c = 0;
+    std::vector<StreamId> streams;
+    SourcePos pos;
+
+    // Canonical assembly text (what the assembler reads back to the same instruction).
+    std::string disasm() const;
+};
+
+}  // namespace lpu

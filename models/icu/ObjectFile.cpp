@@ -1,0 +1,170 @@
+#include "ObjectFile.h"
+
+#include "Assembler.h"
+#include "common/Error.h"
+
+#include <cstring>
+
+namespace lpu {
+
+namespace {
+
+const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '1', '\n'};
+
+class Writer {
+public:
+    template <typename T>
+    void put(T v)
+    {
+        for (size_t i = 0; i < sizeof(T); ++i)
+            out += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+    }
+    void str(const std::string& s)
+    {
+        put<uint32_t>(static_cast<uint32_t>(s.size()));
+        out += s;
+    }
+    std::string out;
+};
+
+class Reader {
+public:
+    Reader(const std::string& bytes, const std::string& name) : b_(bytes), name_(name) {}
+
+    template <typename T>
+    T get(const char* what)
+    {
+        if (pos_ + sizeof(T) > b_.size())
+            fail(std::string("truncated (reading ") + what + ")");
+        uint64_t v = 0;
+        for (size_t i = 0; i < sizeof(T); ++i)
+            v |= uint64_t(static_cast<uint8_t>(b_[pos_ + i])) << (8 * i);
+        pos_ += sizeof(T);
+        return static_cast<T>(v);
+    }
+    std::string str(const char* what)
+    {
+        const uint32_t n = get<uint32_t>(what);
+        if (n > b_.size() - pos_)
+            fail(std::string("truncated (reading ") + what + ")");
+        std::string s = b_.substr(pos_, n);
+        pos_ += n;
+        return s;
+    }
+    bool at_end() const { return pos_ == b_.size(); }
+    [[noreturn]] void fail(const std::string& why) const
+    {
+        throw InputError(name_ + ": not a valid lpusim object file: " + why + " at byte " + std::to_string(pos_));
+    }
+
+private:
+    const std::string& b_;
+    std::string name_;
+    size_t pos_ = sizeof(kMagic);
+};
+
+}  // namespace
+
+bool is_object_file(const std::string& bytes)
+{
+    return bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
+}
+
+std::string encode_program(const Program& program)
+{
+    Writer w;
+    w.out.assign(kMagic, sizeof(kMagic));
+    w.put<uint32_t>(static_cast<uint32_t>(program.tensors.size()));
+    for (const auto& t : program.tensors) {
+        w.str(t.name);
+        w.str(t.slice_name);
+        w.put<uint32_t>(t.addr);
+        w.put<uint32_t>(t.rows);
+        w.put<uint8_t>(static_cast<uint8_t>(t.type));
+    }
+    w.put<uint32_t>(static_cast<uint32_t>(program.queues.size()));
+    for (const auto& q : program.queues) {
+        w.put<uint32_t>(static_cast<uint32_t>(q.size()));
+        for (const auto& in : q) {
+            w.put<uint8_t>(static_cast<uint8_t>(in.op));
+            w.put<int64_t>(in.a);
+            w.put<int64_t>(in.b);
+            w.put<int64_t>(in.c);
+            w.put<uint8_t>(static_cast<uint8_t>(in.streams.size()));
+            for (const auto& s : in.streams) {
+                w.put<uint8_t>(static_cast<uint8_t>(s.dir));
+                w.put<uint16_t>(static_cast<uint16_t>(s.index));
+            }
+        }
+    }
+    return w.out;
+}
+
+Program decode_program(const std::string& bytes, const std::string& name, const Config& cfg)
+{
+    if (!is_object_file(bytes))
+        throw InputError(name + ": not a valid lpusim object file: bad magic");
+    Reader r(bytes, name);
+    Program p;
+    const uint32_t tensors = r.get<uint32_t>("tensor count");
+    for (uint32_t i = 0; i < tensors; ++i) {
+        TensorDecl t;
+        t.name = r.str("tensor name");
+        t.slice_name = r.str("tensor slice");
+        t.addr = r.get<uint32_t>("tensor address");
+        t.rows = r.get<uint32_t>("tensor rows");
+        const auto type = r.get<uint8_t>("tensor type");
+        if (type > static_cast<uint8_t>(TensorType::I32))
+            r.fail("unknown tensor type " + std::to_string(type));
+        t.type = static_cast<TensorType>(type);
+        p.tensors.push_back(std::move(t));
+    }
+    const uint32_t queues = r.get<uint32_t>("queue count");
+    const QueueMap map(cfg);
+    if (queues != map.queues().size())
+        r.fail("it has " + std::to_string(queues) + " queues, this config has " + std::to_string(map.queues().size()) +
+               " (assembled for another config?)");
+    p.queues.resize(queues);
+    for (auto& q : p.queues) {
+        const uint32_t count = r.get<uint32_t>("instruction count");
+        for (uint32_t i = 0; i < count; ++i) {
+            Instr in;
+            const auto op = r.get<uint8_t>("opcode");
+            if (op > static_cast<uint8_t>(Opcode::ACC))
+                r.fail("unknown opcode " + std::to_string(op));
+            in.op = static_cast<Opcode>(op);
+            in.a = r.get<int64_t>("operand");
+            in.b = r.get<int64_t>("operand");
+            in.c = r.get<int64_t>("operand");
+            const auto ns = r.get<uint8_t>("stream count");
+            if (ns > 4)
+                r.fail("too many streams");
+            for (unsigned k = 0; k < ns; ++k) {
+                StreamId s;
+                const auto dir = r.get<uint8_t>("stream direction");
+                if (dir > 1)
+                    r.fail("bad stream direction");
+                s.dir = static_cast<StreamDir>(dir);
+                s.index = r.get<uint16_t>("stream index");
+                in.streams.push_back(s);
+            }
+            const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
+                                      in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c);
+            if (in.streams.size() != (needs_stream ? 1u : 0u))
+                r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
+            q.push_back(std::move(in));
+        }
+    }
+    if (!r.at_end())
+        r.fail("trailing bytes after the last queue");
+    // Every rule the assembler enforces holds for the decoded program too: check by assembling
+    // its disassembly, which also gives the instructions their (disassembly) source positions.
+    const std::string text = disassemble(p, cfg);
+    try {
+        return assemble(text, name + " (disassembled)", cfg);
+    } catch (const InputError& e) {
+        throw InputError(name + ": invalid program: " + e.what());
+    }
+}
+
+}  // namespace lpu

@@ -1,0 +1,68 @@
+// A program for the whole chip: one instruction list per ICU queue, and the tensors it keeps
+// in MEM (so `lpusim run --load/--dump` can move .npy files in and out by name).
+#pragma once
+
+#include "Instr.h"
+
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+class Config;
+
+enum class QueueKind : uint8_t { MEM, VXM, SXM, MXM_W, MXM_A, MXM_C };
+
+const char* queue_kind_name(QueueKind kind);
+
+struct QueueInfo {
+    std::string name;   // "MEM_W3", "VXM.0", "SXM_E0.5", "MXM_W1.a"
+    QueueKind kind;
+    unsigned position;  // floorplan position of its slice
+    unsigned unit;      // MEM: slice index (west 0..n/2-1 outward, then east); MXM: plane index
+};
+
+// Every queue of a chip config, in a fixed order (MEM, VXM, SXM, MXM), with their slices.
+class QueueMap {
+public:
+    explicit QueueMap(const Config& cfg);
+
+    const std::vector<QueueInfo>& queues() const { return queues_; }
+    // Index of the queue called `name`, or -1.
+    int find(const std::string& name) const;
+    unsigned positions() const { return positions_; }
+
+private:
+    std::vector<QueueInfo> queues_;
+    unsigned positions_ = 0;
+};
+
+enum class TensorType : uint8_t { I8, U8, I32 };
+
+// A tensor of `rows` x lanes elements in MEM. Element byte k of row r is byte lane of word
+// addr + r in MEM slice slice + k: wider elements spread their byte planes over neighbouring
+// slices (counted outward from the VXM), because an int32 result leaves the MXM as 4 byte
+// streams in one cycle and each slice writes one word per cycle (docs/isa.md section 3).
+struct TensorDecl {
+    std::string name;
+    unsigned slice = 0;       // MEM slice of byte plane 0 (QueueInfo::unit of its MEM queue)
+    std::string slice_name;
+    uint32_t addr = 0;        // first word
+    uint32_t rows = 0;        // rows of `lanes` elements, one word each
+    TensorType type = TensorType::I8;
+    SourcePos pos;
+
+    unsigned element_bytes() const { return type == TensorType::I32 ? 4 : 1; }
+};
+
+const char* tensor_type_name(TensorType t);
+
+struct Program {
+    std::vector<std::vector<Instr>> queues;  // indexed like QueueMap::queues()
+    std::vector<TensorDecl> tensors;
+
+    const TensorDecl* tensor(const std::string& name) const;
+    size_t instruction_count() const;
+};
+
+}  // namespace lpu

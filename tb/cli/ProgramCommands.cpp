@@ -1,0 +1,186 @@
+#include "ProgramCommands.h"
+
+#include "ArgParser.h"
+#include "chip/Chip.h"
+#include "chip/ChipSchema.h"
+#include "common/Error.h"
+#include "common/Npy.h"
+#include "common/NpyReader.h"
+#include "icu/Assembler.h"
+#include "icu/ObjectFile.h"
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+std::string read_all(const std::string& path, const char* what)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path + ": cannot open " + what);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A program file is either assembly text or an object file from `lpusim asm -o`.
+Program load_program(const std::string& path, const Config& cfg)
+{
+    const std::string bytes = read_all(path, "program");
+    return is_object_file(bytes) ? decode_program(bytes, path, cfg) : assemble(bytes, path, cfg);
+}
+
+std::pair<std::string, std::string> name_and_file(const std::string& arg, const char* flag)
+{
+    const auto eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
+        throw UsageError(std::string("--") + flag + ": expected NAME=FILE.npy, got '" + arg + "'");
+    return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+const TensorDecl& tensor_named(const Program& p, const std::string& name, const std::string& program)
+{
+    const TensorDecl* t = p.tensor(name);
+    if (!t) {
+        std::string names;
+        for (const auto& d : p.tensors)
+            names += (names.empty() ? "" : ", ") + d.name;
+        throw InputError(program + ": no tensor '" + name + "' (declared: " + (names.empty() ? "none" : names) + ")");
+    }
+    return *t;
+}
+
+NpyDtype npy_dtype(TensorType t)
+{
+    switch (t) {
+    case TensorType::I8: return NpyDtype::Int8;
+    case TensorType::U8: return NpyDtype::UInt8;
+    case TensorType::I32: return NpyDtype::Int32;
+    }
+    return NpyDtype::Int8;
+}
+
+const char* npy_descr(TensorType t)
+{
+    switch (t) {
+    case TensorType::I8: return "|i1";
+    case TensorType::U8: return "|u1";
+    case TensorType::I32: return "<i4";
+    }
+    return "|i1";
+}
+
+}  // namespace
+
+int cmd_asm(const std::vector<std::string>& args)
+{
+    ArgParser ap("lpusim asm --config CONFIG PROGRAM.s [-o|--output PROGRAM.lpo]",
+                 "Assembles PROGRAM.s for CONFIG (errors name file:line:column) and writes the object file, "
+                 "or only checks it when no output is given.");
+    ap.add_option("config", "CONFIG", "chip description (YAML)");
+    ap.add_option("output", "FILE", "object file to write");
+    ap.add_positional("PROGRAM.s", "assembly source (docs/isa.md section 3)");
+    if (!ap.parse(args)) {
+        std::cout << ap.help();
+        return 0;
+    }
+    if (!ap.has("config") || ap.positionals().size() != 1)
+        throw UsageError("asm: expected --config CONFIG and one PROGRAM.s (see --help)");
+    const Config cfg = load_chip_config(ap.get("config"));
+    const std::string src = ap.positionals()[0];
+    const Program p = assemble(read_all(src, "program"), src, cfg);
+    if (ap.has("output"))
+        write_file_atomic(ap.get("output"), encode_program(p));
+    std::cout << src << ": " << p.instruction_count() << " instructions, " << p.tensors.size() << " tensors"
+              << (ap.has("output") ? " -> " + ap.get("output") : std::string()) << "\n";
+    return 0;
+}
+
+int cmd_disasm(const std::vector<std::string>& args)
+{
+    ArgParser ap("lpusim disasm --config CONFIG PROGRAM", "Prints PROGRAM (object file or assembly) as canonical assembly.");
+    ap.add_option("config", "CONFIG", "chip description (YAML)");
+    ap.add_positional("PROGRAM", "object file from lpusim asm -o, or assembly text");
+    if (!ap.parse(args)) {
+        std::cout << ap.help();
+        return 0;
+    }
+    if (!ap.has("config") || ap.positionals().size() != 1)
+        throw UsageError("disasm: expected --config CONFIG and one PROGRAM (see --help)");
+    const Config cfg = load_chip_config(ap.get("config"));
+    std::cout << disassemble(load_program(ap.positionals()[0], cfg), cfg);
+    return 0;
+}
+
+int cmd_run(const std::vector<std::string>& args)
+{
+    ArgParser ap("lpusim run --config CONFIG --program PROGRAM [options]",
+                 "Runs a statically scheduled program on the chip cycle-exactly. Tensors declared with .tensor move "
+                 "in and out as .npy files (shape rows x lanes, dtype int8, uint8 or int32). A schedule error stops "
+                 "the run naming the cycle, slice, stream and instructions.");
+    ap.add_option("config", "CONFIG", "chip description (YAML)");
+    ap.add_option("program", "PROGRAM", "assembly (.s) or object file (lpusim asm -o)");
+    ap.add_repeatable("load", "NAME=FILE.npy", "load a tensor before the run");
+    ap.add_repeatable("dump", "NAME=FILE.npy", "write a tensor after the run");
+    ap.add_option("stats", "FILE.json", "statistics: cycles, per-queue busy cycles and utilisation, stream occupancy, "
+                                        "SRAM bytes, MACs, achieved vs peak ops");
+    ap.add_option("trace", "FILE.json", "Chrome trace-event JSON (open in Perfetto): one track per queue");
+    if (!ap.parse(args)) {
+        std::cout << ap.help();
+        return 0;
+    }
+    if (!ap.has("config") || !ap.has("program"))
+        throw UsageError("run: --config CONFIG and --program PROGRAM are required (see --help)");
+    const Config cfg = load_chip_config(ap.get("config"));
+    const std::string path = ap.get("program");
+    const Program program = load_program(path, cfg);
+    std::vector<std::pair<const TensorDecl*, std::string>> dumps;
+    for (const auto& d : ap.get_all("dump")) {
+        const auto [name, file] = name_and_file(d, "dump");
+        dumps.emplace_back(&tensor_named(program, name, path), file);
+        check_writable(file);
+    }
+    for (const char* f : {"stats", "trace"})
+        if (ap.has(f))
+            check_writable(ap.get(f));
+
+    Chip chip("chip", cfg);
+    const unsigned lanes = static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes") *
+                                                 cfg.get_int("chip.geometry.lanes_per_superlane"));
+    for (const auto& l : ap.get_all("load")) {
+        const auto [name, file] = name_and_file(l, "load");
+        const TensorDecl& t = tensor_named(program, name, path);
+        const NpyArray a = read_npy(file);
+        const std::vector<size_t> want{t.rows, lanes};
+        if (a.dtype != npy_dtype(t.type) || a.shape != want)
+            throw InputError(file + ": tensor '" + name + "' is " + std::to_string(t.rows) + " x " +
+                             std::to_string(lanes) + " " + npy_dtype_name(npy_dtype(t.type)) + ", the file holds " +
+                             a.shape_text() + " " + npy_dtype_name(a.dtype));
+        chip.load_tensor(t, a.data);
+    }
+
+    std::ostringstream trace;
+    const auto t0 = std::chrono::steady_clock::now();
+    const RunStats st = chip.run(program, ap.has("trace") ? &trace : nullptr);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    for (const auto& [t, file] : dumps)
+        write_npy_raw(file, npy_descr(t->type), {t->rows, lanes}, chip.dump_tensor(*t));
+    if (ap.has("stats"))
+        write_file_atomic(ap.get("stats"), chip.stats_json(st));
+    if (ap.has("trace"))
+        write_file_atomic(ap.get("trace"), trace.str());
+    const double clock = cfg.get_float("chip.clock_mhz");
+    std::cout << "ran " << path << ": " << st.instructions << " instructions in " << st.cycles << " cycles ("
+              << std::fixed << std::setprecision(3) << st.cycles / clock << " us at " << clock << " MHz), "
+              << st.macs << " MACs; simulated in " << wall << " s\n";
+    return 0;
+}
+
+}  // namespace lpu

@@ -1,0 +1,217 @@
+// The whole-chip runner: assembly errors, disassembly round trips, stream and MEM timing, the
+// schedule errors a program can make, and an int8 GEMM against a plain C++ matmul.
+#include "chip/Chip.h"
+#include "chip/ChipSchema.h"
+#include "common/Error.h"
+#include "common/Rng.h"
+#include "icu/Assembler.h"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace lpu;
+
+namespace {
+
+const Config& tiny()
+{
+    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
+    return cfg;
+}
+
+std::string asm_error(const std::string& text)
+{
+    try {
+        assemble(text, "p.s", tiny());
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string run_error(const std::string& text)
+{
+    const Program p = assemble(text, "p.s", tiny());
+    Chip chip("chip", tiny());
+    try {
+        chip.run(p, nullptr);
+    } catch (const ScheduleError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
+{
+    CHECK(asm_error("Read 0, s0e\n") == "p.s:1:1: instruction 'Read' before any .queue directive");
+    CHECK(asm_error(".queue MEM_Q9\n") ==
+          "p.s:1:8: unknown queue 'MEM_Q9' (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+    CHECK(asm_error(".queue MEM_W0\n  Raed 0, s0e\n") == "p.s:2:3: unknown instruction 'Raed'");
+    CHECK(asm_error(".queue MEM_W0\n  Read 8192, s0e\n") == "p.s:2:8: word address 8192 out of range [0, 8191]");
+    CHECK(asm_error(".queue MEM_W0\n  Read 0x10, s32e\n") == "p.s:2:14: stream s32e does not exist (32 eastbound streams)");
+    CHECK(asm_error(".queue MEM_W0\n  Read 0x10, q1\n") == "p.s:2:14: expected a stream like s3e or s17w, got 'q1'");
+    CHECK(asm_error(".queue MEM_W0\n  Read 0x10\n") == "p.s:2:12: missing stream (e.g. s3e)");
+    CHECK(asm_error(".queue MEM_W0\n  Read 1, s0e, s1e\n") == "p.s:2:16: unexpected 's1e'");
+    CHECK(asm_error(".queue MEM_W0\n  ABC i8, s0e\n") ==
+          "p.s:2:3: 'ABC' cannot run on queue MEM_W0 (a MEM queue)");
+    CHECK(asm_error(".queue MXM_E0.c\n  ACC 4, set\n") == "p.s:2:7: accumulator slot 4 out of range [0, 3]");
+    CHECK(asm_error(".queue MXM_E0.c\n  ACC 0, keep\n") == "p.s:2:10: expected set or add, got 'keep'");
+    CHECK(asm_error(".queue MXM_E0.c\n  ACC 0, set, emit, s30w\n") ==
+          "p.s:2:21: an int32 result needs 4 consecutive streams from s30w (only 32 exist)");
+    CHECK(asm_error(".queue MEM_W0\n  Repeat 3, 1\n") ==
+          "p.s:2:3: Repeat must follow an instruction that does work (not NOP, Sync, Notify or Repeat)");
+    CHECK(asm_error(".queue MEM_W0\n  NOP 0\n") == "p.s:2:7: cycle count 0 out of range [1, 1099511627776]");
+    CHECK(asm_error(".queue MEM_W0\n  NOP 012\n") == "p.s:2:7: expected cycle count (decimal or 0x hex), got '012'");
+    CHECK(asm_error(".tensor a MEM_W0 0 4 i8\n.tensor b MEM_W0 3 4 i8\n") ==
+          "p.s:2:1: tensor 'b' overlaps tensor 'a' (p.s:1:1)");
+    CHECK(asm_error(".tensor a MEM_W42 0 4 i32\n") ==
+          "p.s:1:11: tensor 'a' needs 4 slices outward from MEM_W42 for its byte planes; the hemisphere ends first");
+    CHECK(asm_error(".tensor a VXM.0 0 4 i8\n") == "p.s:1:11: 'VXM.0' is not a MEM slice");
+    CHECK(asm_error(".tensor a MEM_W0 0 4 f64\n") == "p.s:1:22: expected element type i8, u8 or i32, got 'f64'");
+}
+
+TEST_CASE("disassembly assembles back to the same program", "[asm]")
+{
+    const std::string src = read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s");
+    const Program p = assemble(src, "gemm_tiny.s", tiny());
+    const std::string text = disassemble(p, tiny());
+    const Program again = assemble(text, "again.s", tiny());
+    CHECK(disassemble(again, tiny()) == text);
+    CHECK(again.instruction_count() == p.instruction_count());
+    CHECK(text.find("    Repeat 15, 1, 1\n") != std::string::npos);
+    CHECK(text.find(".tensor Y MEM_E2 0x0 4 i32\n") != std::string::npos);
+}
+
+TEST_CASE("queues cover the published chip: 144 on tsp-v1", "[asm]")
+{
+    const QueueMap map(load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
+    unsigned mem = 0, vxm = 0, mxm = 0, sxm = 0;
+    for (const auto& q : map.queues()) {
+        mem += q.kind == QueueKind::MEM;
+        vxm += q.kind == QueueKind::VXM;
+        sxm += q.kind == QueueKind::SXM;
+        mxm += q.kind == QueueKind::MXM_W || q.kind == QueueKind::MXM_A || q.kind == QueueKind::MXM_C;
+    }
+    CHECK(mem == 88);
+    CHECK(vxm == 16);
+    CHECK(mxm == 12);
+    CHECK(sxm == 28);
+    CHECK(map.queues().size() == 144);
+    CHECK(map.queues()[static_cast<size_t>(map.find("MEM_E0"))].position == 48);
+    CHECK(map.queues()[static_cast<size_t>(map.find("MXM_W1.a"))].position == 0);
+}
+
+TEST_CASE("a vector moves MEM to MEM in read latency + hops cycles", "[run]")
+{
+    // MEM_E0 (48) reads at 0, drives s0e at 2; MEM_E3 (51) sees it at 2 + 3 = 5.
+    const std::string ok = ".tensor a MEM_E0 0 1 i8\n.tensor b MEM_E3 0 1 i8\n"
+                           ".queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 5\n Write 0, s0e\n";
+    const Program p = assemble(ok, "p.s", tiny());
+    Chip chip("chip", tiny());
+    std::vector<uint8_t> a(16);
+    for (unsigned i = 0; i < 16; ++i)
+        a[i] = static_cast<uint8_t>(3 * i + 1);
+    chip.load_tensor(*p.tensor("a"), a);
+    const RunStats st = chip.run(p, nullptr);
+    CHECK(chip.dump_tensor(*p.tensor("b")) == a);
+    CHECK(st.cycles == 7);  // the write lands at 5 + write latency 1
+    CHECK(st.sram_bytes_read == 16);
+    CHECK(st.sram_bytes_written == 16);
+    CHECK(st.streams.writes == 1);
+    CHECK(st.streams.reads == 1);
+    // One cycle early there is nothing on the stream yet.
+    CHECK(run_error(".queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 4\n Write 0, s0e\n")
+              .find("schedule error at cycle 4: MEM_E3: 'Write 0x0, s0e' (p.s:5:2) reads stream s0e at position 51 "
+                    "but no value is there") != std::string::npos);
+}
+
+TEST_CASE("schedule errors from programs", "[run]")
+{
+    SECTION("a downstream producer replacing a passing value is legal and counted")
+    {
+        // MEM_E0 (48) drives s0e at 2; MEM_E1 (49) drives the same diagonal at 3 and replaces it.
+        const Program p = assemble(".queue MEM_E0\n Read 0, s0e\n.queue MEM_E1\n NOP 1\n Read 0, s0e\n"
+                                   ".queue MEM_E3\n NOP 5\n Write 7, s0e\n",
+                                   "p.s", tiny());
+        Chip chip("chip", tiny());
+        const RunStats st = chip.run(p, nullptr);
+        CHECK(st.streams.overwritten == 1);
+        CHECK(st.streams.never_read == 1);  // MEM_E0's value died at position 49 unread
+    }
+    SECTION("Sync that no Notify releases")
+    {
+        const auto e = run_error(".queue MEM_E0\n Sync\n Read 0, s0e\n");
+        CHECK(e == "queue MEM_E0 is parked at a Sync (p.s:2:2) that no Notify releases");
+    }
+    SECTION("ABC while weights install, through the program")
+    {
+        // On tiny T_iw = 1: no torn window; use ACC without product instead.
+        const auto e = run_error(".queue MXM_E0.c\n NOP 3\n ACC 0, set\n");
+        CHECK(e.find("no product to take") != std::string::npos);
+    }
+}
+
+TEST_CASE("Sync parks queues until a Notify; they resume notify_latency later", "[run]")
+{
+    const std::string src = ".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E1 0 2 i8\n"
+                            ".queue MEM_E0\n Sync\n Read 0, s0e\n"
+                            ".queue VXM.0\n NOP 9\n Notify\n"
+                            ".queue MEM_E1\n Sync\n NOP 2\n Write 0, s0e\n";
+    const Program p = assemble(src, "p.s", tiny());
+    Chip chip("chip", tiny());
+    chip.load_tensor(*p.tensor("a"), std::vector<uint8_t>(32, 9));
+    // Notify at 9; both resume at 10: Read at 10 drives s0e at 12 at 48, at 49 at 13; the Write
+    // issues at 10 + 2 = 12: one cycle too early.
+    CHECK_THROWS_WITH(chip.run(p, nullptr), Catch::Contains("schedule error at cycle 12"));
+}
+
+TEST_CASE("int8 GEMM example equals a plain C++ matmul", "[run][example]")
+{
+    const std::string path = std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s";
+    const Program p = assemble_file(path, tiny());
+    for (uint64_t seed : {1u, 2u, 3u}) {
+        Chip chip("chip", tiny());
+        Rng rng(seed);
+        std::vector<uint8_t> x(4 * 16), w(16 * 16);
+        for (auto& b : x)
+            b = rng.byte();
+        for (auto& b : w)
+            b = rng.byte();
+        if (seed == 3) {  // extremes: -128 everywhere
+            std::fill(x.begin(), x.end(), 0x80);
+            std::fill(w.begin(), w.end(), 0x80);
+        }
+        chip.load_tensor(*p.tensor("X"), x);
+        chip.load_tensor(*p.tensor("W"), w);
+        std::ostringstream trace;
+        const RunStats st = chip.run(p, &trace);
+        const std::vector<uint8_t> y = chip.dump_tensor(*p.tensor("Y"));
+        for (unsigned m = 0; m < 4; ++m)
+            for (unsigned n = 0; n < 16; ++n) {
+                int32_t want = 0;
+                for (unsigned k = 0; k < 16; ++k)
+                    want += int8_t(x[m * 16 + k]) * int8_t(w[k * 16 + n]);
+                int32_t got = 0;
+                for (unsigned b = 0; b < 4; ++b)
+                    got |= int32_t(uint32_t(y[(m * 16 + n) * 4 + b]) << (8 * b));
+                INFO("seed " << seed << " m " << m << " n " << n);
+                CHECK(got == want);
+            }
+        CHECK(st.macs == 4 * 16 * 16);
+        CHECK(st.cycles == 114);  // cycles 0..113: the last Write issues at 112, its word lands at 113
+        CHECK(trace.str().find("\"name\":\"LW 15, i8, s0e\"") != std::string::npos);
+        CHECK(chip.stats_json(st).find("\"cycles\": 114") != std::string::npos);
+    }
+}
