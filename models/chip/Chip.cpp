@@ -62,6 +62,7 @@ Chip::Chip(sc_core::sc_module_name name, const Config& cfg)
       memp_(MemParams::from_config(cfg)),
       streamp_(StreamParams::from_config(cfg)),
       icu_(IcuParams::from_config(cfg)),
+      vxmp_(VxmSliceParams::from_config(cfg)),
       map_(cfg)
 {
     mem_ = std::make_unique<MemSystem>("mem", memp_, sc_core::sc_time::from_value(chip_.period_ps()));
@@ -125,6 +126,7 @@ RunStats Chip::run(const Program& program, std::ostream* trace)
     std::vector<QueueState> qs(queues.size());
     std::multimap<uint64_t, PendingStream> stream_writes;
     std::multimap<uint64_t, PendingSram> sram_writes;
+    std::vector<uint32_t> vx, vy, vz;  // VXM operand and result lanes, reused
     RunStats st;
     st.queues.resize(queues.size());
     uint64_t instr_id = 0, last_cycle = 0, visited = 0;
@@ -216,6 +218,34 @@ RunStats Chip::run(const Program& program, std::ostream* trace)
                     stream_writes.emplace(r.first_cycle, PendingStream{s, qi.position, plane, who});
                 }
             }
+            break;
+        }
+        case Opcode::Vxm: {
+            // Each operand is a group of consecutive byte streams: byte k of every lane on
+            // stream s + k (docs/isa.md 3.3); the ALU works on 32-bit lane words.
+            const VxmAluOp& alu = in.alu;
+            auto gather = [&](StreamId s, VxmType type, std::vector<uint32_t>& words) {
+                words.assign(lanes, 0);
+                for (unsigned k = 0; k < vxm_type_bits(type) / 8; ++k) {
+                    const Vector& v = *streams.read(StreamId{s.dir, s.index + k}, qi.position, t, who);
+                    for (unsigned l = 0; l < lanes; ++l)
+                        words[l] |= uint32_t{v[l]} << (8 * k);
+                }
+            };
+            gather(in.streams[0], alu.type, vx);
+            if (alu.operands() == 2)
+                gather(in.streams[1], alu.type, vy);
+            vz.resize(lanes);
+            alu.apply(vx.data(), alu.operands() == 2 ? vy.data() : nullptr, vz.data(), lanes);
+            const StreamId dst = in.streams.back();
+            for (unsigned k = 0; k < vxm_type_bits(alu.result_type()) / 8; ++k) {
+                auto plane = std::make_shared<Vector>(lanes);
+                for (unsigned l = 0; l < lanes; ++l)
+                    (*plane)[l] = static_cast<uint8_t>(vz[l] >> (8 * k));
+                stream_writes.emplace(t + vxmp_.alu_latency,
+                                      PendingStream{StreamId{dst.dir, dst.index + k}, qi.position, plane, who});
+            }
+            st.vxm_lane_ops += lanes;
             break;
         }
         case Opcode::Nop:
@@ -339,6 +369,7 @@ std::string Chip::stats_json(const RunStats& st) const
     os << "  \"cycles\": " << st.cycles << ",\n";
     os << "  \"instructions\": " << st.instructions << ",\n";
     os << "  \"macs\": " << st.macs << ",\n";
+    os << "  \"vxm_lane_ops\": " << st.vxm_lane_ops << ",\n";
     os << "  \"mxm_utilisation\": " << (st.cycles ? double(st.macs) / (peak_macs_per_cycle * st.cycles) : 0) << ",\n";
     os << "  \"achieved_ops_per_s\": " << (st.cycles ? 2.0 * st.macs / st.cycles * chip_.clock_mhz * 1e6 : 0) << ",\n";
     os << "  \"peak_int8_ops_per_s\": " << 2.0 * peak_macs_per_cycle * chip_.clock_mhz * 1e6 << ",\n";

@@ -12,6 +12,7 @@
 #include "mxm/MxmCore.h"
 #include "stream/StreamFile.h"
 #include "stream/StreamParams.h"
+#include "vxm/VxmSliceParams.h"
 
 #include <systemc>
 #include <tlm>
@@ -38,6 +39,7 @@ struct RunStats {
     StreamStats streams;
     uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
     uint64_t macs = 0;
+    uint64_t vxm_lane_ops = 0;  // lanes x VXM operations
 };
 
 class Chip : public sc_core::sc_module {
@@ -73,6 +75,7 @@ private:
     MemParams memp_;
     StreamParams streamp_;
     IcuParams icu_;
+    VxmSliceParams vxmp_;
     QueueMap map_;
     std::unique_ptr<MemSystem> mem_;
 };

@@ -6,6 +6,7 @@
 #include "mem/MemParams.h"
 #include "mxm/MxmParams.h"
 #include "stream/StreamParams.h"
+#include "vxm/VxmSliceParams.h"
 
 namespace lpu {
 
@@ -19,6 +20,7 @@ const ParamSchema& chip_schema()
         StreamParams::declare(s);
         C2cParams::declare(s);
         IcuParams::declare(s);
+        VxmSliceParams::declare(s);
         return s;
     }();
     return schema;

@@ -270,11 +270,48 @@ private:
                     fail(at.col, "an int32 result needs 4 consecutive streams from " + in.streams[0].text() +
                                      " (only " + std::to_string(count) + " exist)");
             }
+        } else if (q.kind == QueueKind::VXM) {
+            vxm(head, in);
         } else {
             fail(head.col, "unknown instruction '" + head.text + "'");
         }
         end();
         list.push_back(std::move(in));
+    }
+
+    static bool looks_like_stream(const std::string& t)
+    {
+        const std::string s = lower(t);
+        return s.size() >= 3 && s[0] == 's' && (s.back() == 'e' || s.back() == 'w') &&
+               std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); });
+    }
+
+    // "OP TYPE..., SRC[, SRC], DST": the ALU operation in the text form of VxmAluOp, then its
+    // source stream groups and the destination group (docs/isa.md 3.3).
+    void vxm(const Token& head, Instr& in)
+    {
+        in.op = Opcode::Vxm;
+        std::string text = head.text;
+        while (more() && !looks_like_stream(toks_[next_].text))
+            text += " " + toks_[next_++].text;
+        try {
+            in.alu = parse_vxm_alu_op(text);
+            in.alu.validate();
+        } catch (const InputError& e) {
+            fail(head.col, e.what());
+        }
+        const unsigned groups = in.alu.operands() + 1;
+        for (unsigned g = 0; g < groups; ++g) {
+            const Token& at = more() ? toks_[next_] : head;
+            StreamId s = stream();
+            const VxmType t = g + 1 < groups ? in.alu.type : in.alu.result_type();
+            const unsigned width = vxm_type_bits(t) / 8;
+            const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
+            if (s.index + width > count)
+                fail(at.col, std::string("a ") + vxm_type_name(t) + " vector needs " + std::to_string(width) +
+                                 " consecutive streams from " + s.text() + " (only " + std::to_string(count) + " exist)");
+            in.streams.push_back(s);
+        }
     }
 
     std::string file_;

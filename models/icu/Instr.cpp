@@ -17,6 +17,7 @@ const char* opcode_name(Opcode op)
     case Opcode::IW: return "IW";
     case Opcode::ABC: return "ABC";
     case Opcode::ACC: return "ACC";
+    case Opcode::Vxm: return "VXM";
     }
     return "?";
 }
@@ -24,6 +25,12 @@ const char* opcode_name(Opcode op)
 std::string Instr::disasm() const
 {
     std::ostringstream os;
+    if (op == Opcode::Vxm) {
+        os << alu.disasm();
+        for (const auto& s : streams)
+            os << ", " << s.text();
+        return os.str();
+    }
     os << opcode_name(op);
     auto type = [](int64_t is_signed) { return is_signed ? "i8" : "u8"; };
     switch (op) {
@@ -45,6 +52,7 @@ std::string Instr::disasm() const
         if (c)
             os << ", emit, " << streams.at(0).text();
         break;
+    case Opcode::Vxm: break;
     }
     return os.str();
 }

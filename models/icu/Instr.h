@@ -4,6 +4,7 @@
 #pragma once
 
 #include "stream/StreamFile.h"
+#include "vxm/VxmAlu.h"
 
 #include <cstdint>
 #include <string>
@@ -25,6 +26,8 @@ enum class Opcode : uint8_t {
     IW,   // install
     ABC,  // stream -> activation (b: 1 = int8)
     ACC,  // product -> slot a (b: 1 = add; c: 1 = emit), emit onto streams[0..3]
+    // VXM
+    Vxm,  // alu applied lane-wise: streams = sources..., destination (each the first of a group)
 };
 
 const char* opcode_name(Opcode op);
@@ -40,6 +43,7 @@ struct Instr {
     Opcode op = Opcode::Nop;
     int64_t a = 0, b = 0, c = 0;
     std::vector<StreamId> streams;
+    VxmAluOp alu;  // Vxm only
     SourcePos pos;
 
     // Canonical assembly text (what the assembler reads back to the same instruction).

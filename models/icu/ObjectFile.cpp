@@ -9,7 +9,7 @@ namespace lpu {
 
 namespace {
 
-const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '1', '\n'};
+const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '2', '\n'};
 
 class Writer {
 public:
@@ -67,7 +67,9 @@ private:
 
 bool is_object_file(const std::string& bytes)
 {
-    return bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
+    // "LPUOBJ" of any version: an old or future version is an object file too, and gets a
+    // version error rather than being parsed as assembly.
+    return bytes.size() >= 6 && std::memcmp(bytes.data(), kMagic, 6) == 0;
 }
 
 std::string encode_program(const Program& program)
@@ -95,6 +97,8 @@ std::string encode_program(const Program& program)
                 w.put<uint8_t>(static_cast<uint8_t>(s.dir));
                 w.put<uint16_t>(static_cast<uint16_t>(s.index));
             }
+            if (in.op == Opcode::Vxm)  // the ALU operation in its text form, parsed back on load
+                w.str(in.alu.disasm());
         }
     }
     return w.out;
@@ -104,6 +108,9 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
 {
     if (!is_object_file(bytes))
         throw InputError(name + ": not a valid lpusim object file: bad magic");
+    if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+        throw InputError(name + ": object file version '" + bytes.substr(6, 1) + "' is not this build's ('" +
+                         std::string(1, kMagic[6]) + "'): assemble it again");
     Reader r(bytes, name);
     Program p;
     const uint32_t tensors = r.get<uint32_t>("tensor count");
@@ -130,7 +137,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         for (uint32_t i = 0; i < count; ++i) {
             Instr in;
             const auto op = r.get<uint8_t>("opcode");
-            if (op > static_cast<uint8_t>(Opcode::ACC))
+            if (op > static_cast<uint8_t>(Opcode::Vxm))
                 r.fail("unknown opcode " + std::to_string(op));
             in.op = static_cast<Opcode>(op);
             in.a = r.get<int64_t>("operand");
@@ -148,10 +155,20 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
                 s.index = r.get<uint16_t>("stream index");
                 in.streams.push_back(s);
             }
-            const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
-                                      in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c);
-            if (in.streams.size() != (needs_stream ? 1u : 0u))
-                r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
+            if (in.op == Opcode::Vxm) {
+                try {
+                    in.alu = parse_vxm_alu_op(r.str("VXM operation"));
+                } catch (const InputError& e) {
+                    r.fail(e.what());
+                }
+                if (in.streams.size() != in.alu.operands() + 1u)
+                    r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
+            } else {
+                const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
+                                          in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c);
+                if (in.streams.size() != (needs_stream ? 1u : 0u))
+                    r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
+            }
             q.push_back(std::move(in));
         }
     }

@@ -215,3 +215,19 @@ TEST_CASE("int8 GEMM example equals a plain C++ matmul", "[run][example]")
         CHECK(chip.stats_json(st).find("\"cycles\": 114") != std::string::npos);
     }
 }
+
+TEST_CASE("VXM operations in assembly: parsing, stream groups and errors", "[asm]")
+{
+    CHECK(asm_error(".queue VXM.0\n  add i32, s0e, s4e, s30w\n") ==
+          "p.s:2:22: a i32 vector needs 4 consecutive streams from s30w (only 32 exist)");
+    CHECK(asm_error(".queue VXM.0\n  tanh i32, s0e, s4w\n").find("p.s:2:3: ") == 0);
+    CHECK(asm_error(".queue VXM.0\n  frobnicate i8, s0e, s1w\n").find("p.s:2:3: ") == 0);
+    CHECK(asm_error(".queue VXM.0\n  add i8, s0e, s1e\n") == "p.s:2:19: missing stream (e.g. s3e)");
+    CHECK(asm_error(".queue MEM_E0\n  add i8, s0e, s1e, s2e\n") == "p.s:2:3: unknown instruction 'add'");
+    const std::string src =
+        read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
+    const Program p = assemble(src, "q.s", tiny());
+    const std::string text = disassemble(p, tiny());
+    CHECK(text.find("    requant i8 1 11 -3 half_even, s16w, s20w\n") != std::string::npos);
+    CHECK(disassemble(assemble(text, "again.s", tiny()), tiny()) == text);
+}
