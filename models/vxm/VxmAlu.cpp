@@ -5,6 +5,7 @@
 #include "vxm/VxmMath.h"
 
 #include <algorithm>
+#include <cassert>
 #include <sstream>
 #include <vector>
 
@@ -13,7 +14,7 @@ namespace lpu {
 namespace {
 
 constexpr VxmBinaryOp kBinaryOps[kVxmBinaryOps] = {
-    VxmBinaryOp::Add, VxmBinaryOp::Sub,    VxmBinaryOp::Mul,    VxmBinaryOp::Max, VxmBinaryOp::Min,
+    VxmBinaryOp::Add,    VxmBinaryOp::Sub,    VxmBinaryOp::Mul, VxmBinaryOp::Max, VxmBinaryOp::Min,
     VxmBinaryOp::AddSat, VxmBinaryOp::SubSat, VxmBinaryOp::And, VxmBinaryOp::Or,  VxmBinaryOp::Xor};
 constexpr VxmUnaryOp kUnaryOps[kVxmUnaryOps] = {VxmUnaryOp::Neg,  VxmUnaryOp::Abs, VxmUnaryOp::Relu,
                                                 VxmUnaryOp::Tanh, VxmUnaryOp::Exp, VxmUnaryOp::Rsqrt};
@@ -331,6 +332,7 @@ std::string VxmAluOp::disasm() const
 void VxmAluOp::apply(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const
 {
     validate();  // once per vector; the per-lane calls below then cannot throw
+    assert(kind != Kind::Binary || y != nullptr);
     for (size_t i = 0; i < n; ++i) {
         switch (kind) {
         case Kind::Binary: z[i] = vxm_binary(binary, type, x[i], y[i]); break;

@@ -660,7 +660,7 @@ TEST_CASE("vxm: f32 -> f16 rounding agrees with a double reference", "[vxm]")
     CHECK(failures == 0);
 }
 
-TEST_CASE("vxm: conversion between every pair of types composes as documented", "[vxm]")
+TEST_CASE("vxm: a value representable in every type converts exactly between every pair", "[vxm]")
 {
     // A value representable everywhere converts exactly along any path.
     for (T from : kVxmAllTypes)
@@ -865,6 +865,7 @@ struct Accuracy {
     double max_ulp = 0;
     uint32_t worst = 0;
     uint64_t count = 0, not_cr = 0, non_monotone = 0;
+    uint64_t bad_nan = 0;                 // exact result NaN, model result not the canonical NaN
     std::vector<uint32_t> not_cr_inputs;  // the first few
 };
 
@@ -885,7 +886,7 @@ Accuracy sweep_f32(Fn f, Ref ref, uint64_t stride, int direction)
             const float y = f(x);
             const double exact = ref(static_cast<double>(x));
             if (std::isnan(exact)) {
-                CHECK(F(y) == kNaN);
+                acc.bad_nan += F(y) != kNaN;
                 continue;
             }
             const double e = ulp_error_f32(y, exact);
@@ -918,7 +919,7 @@ Accuracy sweep_f16(U op, Ref ref)
         const auto y = static_cast<uint16_t>(un(op, T::F16, h));
         const double exact = ref(f16_value(static_cast<uint16_t>(h)));
         if (std::isnan(exact)) {
-            CHECK(y == kHNaN);
+            acc.bad_nan += y != kHNaN;
             continue;
         }
         ++acc.count;
@@ -965,6 +966,7 @@ TEST_CASE("vxm: exp tanh rsqrt accuracy in f32 over a dense sweep", "[vxm]")
     report("rsqrt f32", r);
     CHECK(r.max_ulp < 1.03);
     CHECK(r.non_monotone == 0);
+    CHECK(r.bad_nan == 0);    // negative inputs
     CHECK(e.count > 4000000);  // the sweep really ran
 }
 
@@ -999,8 +1001,10 @@ TEST_CASE("vxm: exp tanh rsqrt in f16 over every input", "[vxm]")
     CHECK(e.count == 65536 - 2046);  // every non-NaN input
     CHECK(t.count == 65536 - 2046);
     CHECK(r.count == 31746);  // negative inputs other than -0 give NaN, checked in the sweep
-    for (const Accuracy* a : {&e, &t, &r})
+    for (const Accuracy* a : {&e, &t, &r}) {
         CHECK(a->max_ulp < 0.50003);
+        CHECK(a->bad_nan == 0);
+    }
     CHECK(e.not_cr_inputs == std::vector<uint32_t>{0x1F79u, 0x25CFu});
     CHECK(t.not_cr == 0);
     CHECK(r.not_cr == 0);
