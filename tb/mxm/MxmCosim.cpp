@@ -196,10 +196,10 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
         rtl = std::make_unique<MxmRtlTransactor>("mxm_rtl", mp, period, make_mxm_rtl(mp, chip.period_ps(), !fst_path.empty()),
                                                  checker, port);
         fanout.initiator_socket.bind(rtl->instr_socket);
-        rtl->set_fault(o.fault);
+        rtl->driver().set_fault(o.fault);
         if (!fst_path.empty()) {
-            rtl->set_wave(fst_path, o.wave_window ? o.wave_from : 0, o.wave_window ? o.wave_to : ~uint64_t{0});
-            expectation.set_tap([&](const MxmResult& r) { rtl->show_expected(r.first_cycle, r.values); });
+            rtl->driver().set_wave(fst_path, o.wave_window ? o.wave_from : 0, o.wave_window ? o.wave_to : ~uint64_t{0});
+            expectation.set_tap([&](const MxmResult& r) { rtl->driver().show_expected(r.first_cycle, r.values); });
         }
     }
     driver->set_error_source([&] { return !model.error().empty() ? model.error() : rtl ? rtl->error() : std::string(); });

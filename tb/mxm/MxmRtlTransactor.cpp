@@ -13,73 +13,17 @@ namespace {
 constexpr uint64_t kDrainCycles = 16;
 }  // namespace
 
-MxmFault MxmFault::parse(const std::string& text)
-{
-    static const std::pair<const char*, Kind> kinds[] = {{"corrupt-input", Kind::CorruptInput},
-                                                         {"corrupt-output", Kind::CorruptOutput},
-                                                         {"late-output", Kind::LateOutput}};
-    const auto colon = text.find(':');
-    const std::string name = text.substr(0, colon);
-    const std::string usage = " (expected corrupt-input:N, corrupt-output:N or late-output:N)";
-    for (const auto& k : kinds) {
-        if (name != k.first)
-            continue;
-        if (colon == std::string::npos || colon + 1 == text.size())
-            throw InputError("--inject '" + text + "': missing the number after ':'" + usage);
-        const std::string num = text.substr(colon + 1);
-        if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 18)
-            throw InputError("--inject '" + text + "': '" + num + "' is not a non-negative integer" + usage);
-        MxmFault f;
-        f.kind = k.second;
-        f.index = std::stoull(num);
-        return f;
-    }
-    throw InputError("--inject '" + text + "': unknown fault" + usage);
-}
-
-std::string MxmFault::text() const
-{
-    switch (kind) {
-    case Kind::None: return "";
-    case Kind::CorruptInput: return "corrupt-input:" + std::to_string(index);
-    case Kind::CorruptOutput: return "corrupt-output:" + std::to_string(index);
-    case Kind::LateOutput: return "late-output:" + std::to_string(index);
-    }
-    return "";
-}
-
 MxmRtlTransactor::MxmRtlTransactor(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period,
                                    std::unique_ptr<MxmRtl> rtl, cosim::Checker& checker, unsigned result_port)
     : sc_module(name),
       instr_socket("instr_socket"),
       p_(params),
       period_(period),
-      rtl_(std::move(rtl)),
       checker_(checker),
-      port_(result_port),
-      lw_hist_(params.superlanes),
-      abc_hist_(params.superlanes)
+      driver_(params, std::move(rtl), [&checker, result_port](cosim::Beat b) { checker.observe(result_port, std::move(b)); })
 {
     instr_socket.register_b_transport(this, &MxmRtlTransactor::b_transport);
-    in_.lw_data.assign(p_.cols, 0);
-    in_.abc_data.assign(p_.rows, 0);
-    in_.tb_exp_data.assign(p_.cols, 0);
     SC_THREAD(run);
-}
-
-MxmRtlTransactor::~MxmRtlTransactor() = default;
-
-void MxmRtlTransactor::set_wave(const std::string& fst_path, uint64_t from, uint64_t to)
-{
-    wave_path_ = fst_path;
-    wave_from_ = from;
-    wave_to_ = to;
-}
-
-void MxmRtlTransactor::show_expected(uint64_t first_cycle, const std::vector<int32_t>& values)
-{
-    if (!wave_path_.empty() && first_cycle + p_.superlanes >= wave_from_ && first_cycle <= wave_to_)
-        shown_[first_cycle] = values;
 }
 
 void MxmRtlTransactor::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
@@ -89,25 +33,7 @@ void MxmRtlTransactor::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
     try {
         if (!ext || trans.get_command() != tlm::TLM_WRITE_COMMAND)
             throw InputError("MXM transactor: transaction is not an MXM instruction write");
-        const uint64_t c = transaction_cycle(delay, period_);
-        if (c < cycle_)
-            throw InputError("MXM transactor: instruction #" + std::to_string(ext->instr.id) + " for cycle " +
-                             std::to_string(c) + " arrived after the RTL ran that cycle (now at cycle " +
-                             std::to_string(cycle_) + "); the initiator must run ahead of time");
-        Pending& p = pending_[c];
-        const uint8_t* data = trans.get_data_ptr();
-        const size_t len = trans.get_data_length();
-        const MxmInstr& in = ext->instr;
-        std::optional<MxmInstr>& slot = p.instr[static_cast<unsigned>(in.op)];
-        if (slot.has_value())
-            throw InputError("MXM transactor: two " + std::string(mxm_opcode_name(in.op)) + " in cycle " +
-                             std::to_string(c));
-        slot = in;
-        if (in.op == MxmOpcode::LW)
-            p.lw_data.assign(data, data + len);
-        if (in.op == MxmOpcode::ABC)
-            p.abc_data.assign(data, data + len);
-        last_issue_ = std::max(last_issue_, c);
+        driver_.issue(ext->instr, transaction_cycle(delay, period_), trans.get_data_ptr(), trans.get_data_length());
         trans.set_response_status(tlm::TLM_OK_RESPONSE);
     } catch (const std::exception& e) {
         error_ = e.what();
@@ -115,140 +41,24 @@ void MxmRtlTransactor::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
     }
 }
 
-void MxmRtlTransactor::drive(uint64_t t)
-{
-    const unsigned S = p_.superlanes;
-    const unsigned G = p_.lanes_per_superlane;
-    auto it = pending_.find(t);
-    Pending* p = it == pending_.end() ? nullptr : &it->second;
-
-    auto instr = [&](MxmOpcode op) -> const MxmInstr* {
-        if (!p)
-            return nullptr;
-        const auto& slot = p->instr[static_cast<unsigned>(op)];
-        return slot ? &*slot : nullptr;
-    };
-    const MxmInstr* lw_in = instr(MxmOpcode::LW);
-    const MxmInstr* abc_in = instr(MxmOpcode::ABC);
-    const MxmInstr* acc_in = instr(MxmOpcode::ACC);
-    in_.lw_valid = lw_in != nullptr;
-    in_.lw_signed = lw_in && lw_in->is_signed;
-    in_.lw_row = lw_in ? lw_in->row : 0;
-    in_.iw_valid = instr(MxmOpcode::IW) != nullptr;
-    in_.abc_valid = abc_in != nullptr;
-    in_.abc_signed = abc_in && abc_in->is_signed;
-    in_.acc_valid = acc_in != nullptr;
-    in_.acc_slot = acc_in ? acc_in->slot : 0;
-    in_.acc_add = acc_in && acc_in->add;
-    in_.acc_emit = acc_in && acc_in->emit;
-
-    History& lw = lw_hist_[t % S];
-    History& abc = abc_hist_[t % S];
-    lw.cycle = in_.lw_valid ? t : ~uint64_t{0};
-    abc.cycle = in_.abc_valid ? t : ~uint64_t{0};
-    if (in_.lw_valid)
-        lw.data.swap(p->lw_data);
-    if (in_.abc_valid) {
-        abc.data.swap(p->abc_data);
-        // The RTL alone sees inverted activations: a real divergence, visible in the waves.
-        if (fault_.kind == MxmFault::Kind::CorruptInput && abc_count_++ == fault_.index)
-            for (auto& b : abc.data)
-                b = static_cast<uint8_t>(~b);
-    }
-    // Chunk s carries the operand of the instruction issued s cycles ago (docs/isa.md 0).
-    for (unsigned s = 0; s < S; ++s) {
-        const uint64_t issued = t - s;
-        const History& l = lw_hist_[issued % S];
-        const History& a = abc_hist_[issued % S];
-        const bool lv = t >= s && l.cycle == issued;
-        const bool av = t >= s && a.cycle == issued;
-        for (unsigned g = 0; g < G; ++g) {
-            const unsigned lane = s * G + g;
-            in_.lw_data[lane] = lv ? l.data[lane] : 0;
-            in_.abc_data[lane] = av ? a.data[lane] : 0;
-        }
-    }
-    if (p)
-        pending_.erase(it);
-
-    in_.tb_cycle = t;
-    if (wave_open_) {
-        in_.tb_exp_valid = 0;
-        for (unsigned s = 0; s < S; ++s) {
-            auto e = t >= s ? shown_.find(t - s) : shown_.end();
-            for (unsigned g = 0; g < G; ++g)
-                in_.tb_exp_data[s * G + g] = e != shown_.end() ? static_cast<uint32_t>(e->second[s * G + g]) : 0;
-            if (e != shown_.end())
-                in_.tb_exp_valid |= uint64_t{1} << s;
-        }
-        while (!shown_.empty() && shown_.begin()->first + S <= t)
-            shown_.erase(shown_.begin());
-    }
-}
-
-void MxmRtlTransactor::monitor(uint64_t t)
-{
-    if (late_beat_) {
-        checker_.observe(port_, std::move(*late_beat_));
-        late_beat_.reset();
-    }
-    const unsigned G = p_.lanes_per_superlane;
-    for (unsigned s = 0; s < p_.superlanes; ++s) {
-        if (!((out_.res_valid >> s) & 1))
-            continue;
-        cosim::Beat b;
-        b.cycle = t;
-        b.chunk = s;
-        b.lane0 = s * G;
-        b.values.assign(out_.res_data.begin() + s * G, out_.res_data.begin() + (s + 1) * G);
-        const uint64_t index = beats_++;
-        if (fault_.index == index && fault_.kind == MxmFault::Kind::CorruptOutput)
-            b.values[0] ^= 1;
-        if (fault_.index == index && fault_.kind == MxmFault::Kind::LateOutput) {
-            b.cycle = t + 1;
-            late_beat_ = std::move(b);
-            continue;
-        }
-        checker_.observe(port_, std::move(b));
-    }
-}
-
 void MxmRtlTransactor::run()
 {
     // Let the initiators issue their first instructions at time 0 before cycle 0 is driven.
     wait(sc_core::SC_ZERO_TIME);
-    rtl_->reset(2);
+    driver_.reset(2);
     const uint64_t pipeline = 2 * p_.superlanes + p_.array_latency + p_.acc_latency;
     for (;;) {
-        const uint64_t t = cycle_;
-        if (stimulus_done_ && pending_.empty() &&
-            t > std::max(checker_.last_expected_cycle(), last_issue_ + pipeline) + kDrainCycles)
+        const uint64_t t = driver_.next_cycle();
+        if (stimulus_done_ && driver_.idle() &&
+            t > std::max(checker_.last_expected_cycle(), driver_.last_issue() + pipeline) + kDrainCycles)
             break;
-        if (!wave_path_.empty() && !wave_open_ && t >= wave_from_ && t <= wave_to_) {
-            rtl_->open_trace(wave_path_);
-            wave_open_ = true;
-        }
-        drive(t);
-        rtl_->cycle(t, in_, out_);
-        monitor(t);
-        cycle_ = t + 1;
-        if (wave_open_ && t >= wave_to_) {
-            rtl_->close_trace();
-            wave_open_ = false;
-        }
+        driver_.run_cycle();
         checker_.advance(t + 1);
         if (checker_.failed())
             break;
         wait(period_);
     }
-    if (late_beat_) {
-        checker_.observe(port_, std::move(*late_beat_));
-        late_beat_.reset();
-    }
-    if (wave_open_) {
-        rtl_->close_trace();
-        wave_open_ = false;
-    }
+    driver_.finish();
     checker_.finish();
     sc_core::sc_stop();
 }

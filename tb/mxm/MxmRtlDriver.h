@@ -1,0 +1,91 @@
+// Drives one Verilated MXM plane cycle by cycle from MXM instructions, without SystemC: queues
+// instructions by issue cycle, puts them and their staggered operand lanes on the pins, and
+// reports every valid result chunk as a cosim::Beat. The SystemC transactor (MxmRtlTransactor)
+// and the whole-chip co-simulation (MxmChipCosim) both run the RTL through this class.
+#pragma once
+
+#include "MxmRtl.h"
+#include "cosim/Checker.h"
+#include "mxm/MxmInstr.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+// Deliberate faults, to prove the checker catches them (`lpusim cosim --inject`).
+struct MxmFault {
+    enum class Kind { None, CorruptInput, CorruptOutput, LateOutput } kind = Kind::None;
+    uint64_t index = 0;  // CorruptInput: the N-th ABC (from 0); others: the N-th result beat
+
+    // Parses "corrupt-input:N", "corrupt-output:N", "late-output:N". Throws InputError.
+    static MxmFault parse(const std::string& text);
+    std::string text() const;
+};
+
+class MxmRtlDriver {
+public:
+    using BeatSink = std::function<void(cosim::Beat)>;
+
+    MxmRtlDriver(const MxmParams& params, std::unique_ptr<MxmRtl> rtl, BeatSink sink);
+    ~MxmRtlDriver();
+
+    // Holds reset for `cycles` cycles before cycle 0.
+    void reset(unsigned cycles) { rtl_->reset(cycles); }
+    // Queues `in` for its issue cycle. Throws InputError for a cycle already run or a second
+    // instruction of one channel in a cycle.
+    void issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
+    // Runs cycle next_cycle(): drive, clock, sample, report beats.
+    void run_cycle();
+    // Flushes a beat held back by a late-output fault and closes the waves.
+    void finish();
+
+    uint64_t next_cycle() const { return cycle_; }
+    uint64_t last_issue() const { return last_issue_; }
+    bool idle() const { return pending_.empty(); }
+    uint64_t beats() const { return beats_; }
+    const MxmRtl& rtl() const { return *rtl_; }
+
+    void set_fault(const MxmFault& fault) { fault_ = fault; }
+    // Dump the RTL's waves (FST) for cycles [from, to] into `fst_path`.
+    void set_wave(const std::string& fst_path, uint64_t from, uint64_t to);
+    // Expected result (from the reference model) shown on the tb_exp_* pins in the waves.
+    void show_expected(uint64_t first_cycle, const std::vector<int32_t>& values);
+
+private:
+    struct Pending {  // instructions issued in one cycle
+        std::optional<MxmInstr> instr[kMxmChannels];  // indexed by MxmOpcode
+        std::vector<uint8_t> lw_data, abc_data;
+    };
+    struct History {  // vector operand issued in a recent cycle, for the stagger
+        uint64_t cycle = ~uint64_t{0};
+        std::vector<uint8_t> data;
+    };
+
+    void drive(uint64_t t);
+    void monitor(uint64_t t);
+
+    MxmParams p_;
+    std::unique_ptr<MxmRtl> rtl_;
+    BeatSink sink_;
+    std::map<uint64_t, Pending> pending_;
+    std::vector<History> lw_hist_, abc_hist_;  // ring buffers indexed by cycle % S
+    std::map<uint64_t, std::vector<int32_t>> shown_;  // expected results by first cycle, for waves
+    MxmPinsIn in_;
+    MxmPinsOut out_;
+    uint64_t cycle_ = 0;  // next cycle to run
+    uint64_t last_issue_ = 0;
+    uint64_t beats_ = 0;
+    uint64_t abc_count_ = 0;
+    MxmFault fault_;
+    std::optional<cosim::Beat> late_beat_;
+    std::string wave_path_;
+    uint64_t wave_from_ = 0, wave_to_ = 0;
+    bool wave_open_ = false;
+};
+
+}  // namespace lpu
