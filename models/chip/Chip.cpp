@@ -112,7 +112,7 @@ std::vector<uint8_t> Chip::dump_tensor(const TensorDecl& t)
     return bytes;
 }
 
-RunStats Chip::run(const Program& program, std::ostream* trace)
+RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* observer)
 {
     const auto& queues = map_.queues();
     if (program.queues.size() != queues.size())
@@ -196,6 +196,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace)
             mi.id = instr_id;
             MxmResult unused;
             planes[qi.unit]->issue(mi, t, data->data(), data->size(), unused);
+            if (observer)
+                observer->on_issue(qi.unit, mi, t, data->data(), data->size());
             break;
         }
         case Opcode::IW:
@@ -207,7 +209,13 @@ RunStats Chip::run(const Program& program, std::ostream* trace)
             mi.emit = in.c != 0;
             mi.id = instr_id;
             MxmResult r;
-            if (planes[qi.unit]->issue(mi, t, nullptr, 0, r)) {
+            const bool emitted = planes[qi.unit]->issue(mi, t, nullptr, 0, r);
+            if (observer) {
+                observer->on_issue(qi.unit, mi, t, nullptr, 0);
+                if (emitted)
+                    observer->on_result(qi.unit, r);
+            }
+            if (emitted) {
                 // An int32 result leaves as 4 byte planes on 4 consecutive streams.
                 for (unsigned k = 0; k < 4; ++k) {
                     auto plane = std::make_shared<Vector>(lanes);
@@ -276,6 +284,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace)
         if (t == std::numeric_limits<uint64_t>::max())
             break;
         last_cycle = t;
+        if (observer)
+            observer->advance(t);
         // Values landing in cycle t first: reads of cycle t see them (docs/isa.md 2.2).
         for (auto it = sram_writes.begin(); it != sram_writes.end() && it->first == t; it = sram_writes.erase(it))
             mem_->slice(it->second.slice).write(it->second.word, it->second.value->data());
@@ -349,6 +359,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace)
         if (qs[q].parked)
             throw ScheduleError("queue " + queues[q].name + " is parked at a Sync (" +
                                 program.queues[q][qs[q].pc - 1].pos.text() + ") that no Notify releases");
+    if (observer)
+        observer->finish(last_cycle);
     if (trace)
         *trace << "\n]}\n";
     st.cycles = last_cycle + 1;

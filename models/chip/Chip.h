@@ -10,6 +10,7 @@
 #include "icu/Program.h"
 #include "mem/MemSystem.h"
 #include "mxm/MxmCore.h"
+#include "mxm/MxmObserver.h"
 #include "stream/StreamFile.h"
 #include "stream/StreamParams.h"
 #include "vxm/VxmSliceParams.h"
@@ -59,8 +60,9 @@ public:
     std::vector<uint8_t> dump_tensor(const TensorDecl& t);
 
     // Runs `program` to completion. Throws ScheduleError / InputError. `trace` (may be null)
-    // receives Chrome trace-event JSON, one track per queue.
-    RunStats run(const Program& program, std::ostream* trace);
+    // receives Chrome trace-event JSON, one track per queue; `mxm_observer` (may be null) sees
+    // every MXM instruction and result (co-simulation against the RTL).
+    RunStats run(const Program& program, std::ostream* trace, MxmObserver* mxm_observer = nullptr);
 
     // Statistics as JSON.
     std::string stats_json(const RunStats& st) const;

@@ -26,4 +26,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A co-simulation found the RTL and the model disagreeing; the message is the divergence report.
+class CheckError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 }  // namespace lpu

@@ -8,6 +8,7 @@
 #include "common/NpyReader.h"
 #include "icu/Assembler.h"
 #include "icu/ObjectFile.h"
+#include "mxm/MxmChipCosim.h"
 
 #include <chrono>
 #include <fstream>
@@ -131,6 +132,8 @@ int cmd_run(const std::vector<std::string>& args)
     ap.add_option("stats", "FILE.json", "statistics: cycles, per-queue busy cycles and utilisation, stream occupancy, "
                                         "SRAM bytes, MACs, achieved vs peak ops");
     ap.add_option("trace", "FILE.json", "Chrome trace-event JSON (open in Perfetto): one track per queue");
+    ap.add_option("cosim", "UNIT", "also run UNIT's Verilated RTL in lockstep and check every result beat, "
+                                   "value and cycle (UNIT: mxm)");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -165,9 +168,21 @@ int cmd_run(const std::vector<std::string>& args)
         chip.load_tensor(t, a.data);
     }
 
+    std::unique_ptr<MxmChipCosim> cosim;
+    if (ap.has("cosim")) {
+        if (ap.get("cosim") != "mxm")
+            throw UsageError("--cosim: unknown unit '" + ap.get("cosim") + "' (available: mxm)");
+        std::vector<std::string> planes;
+        for (const auto& q : chip.queues().queues())
+            if (q.kind == QueueKind::MXM_W)
+                planes.push_back(q.name.substr(0, q.name.find('.')));
+        cosim = std::make_unique<MxmChipCosim>(MxmParams::from_config(cfg), ChipParams::from_config(cfg).period_ps(),
+                                               planes);
+    }
+
     std::ostringstream trace;
     const auto t0 = std::chrono::steady_clock::now();
-    const RunStats st = chip.run(program, ap.has("trace") ? &trace : nullptr);
+    const RunStats st = chip.run(program, ap.has("trace") ? &trace : nullptr, cosim.get());
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     for (const auto& [t, file] : dumps)
@@ -180,6 +195,9 @@ int cmd_run(const std::vector<std::string>& args)
     std::cout << "ran " << path << ": " << st.instructions << " instructions in " << st.cycles << " cycles ("
               << std::fixed << std::setprecision(3) << st.cycles / clock << " us at " << clock << " MHz), "
               << st.macs << " MACs; simulated in " << wall << " s\n";
+    if (cosim)
+        std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
+                  << "against RTL variant " << cosim->variant() << ": PASS\n";
     return 0;
 }
 

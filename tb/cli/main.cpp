@@ -180,6 +180,9 @@ int sc_main(int argc, char* argv[])
     } catch (const lpu::InputError& e) {
         std::cerr << "lpusim: error: " << e.what() << "\n";
         return kExitInput;
+    } catch (const lpu::CheckError& e) {
+        std::cerr << "lpusim: FAIL " << e.what();
+        return kExitFail;
     } catch (const lpu::ScheduleError& e) {
         std::cerr << "lpusim: " << e.what() << "\n";
         return kExitFail;

@@ -36,7 +36,8 @@ for trial in range(6):
     subprocess.run([lpusim, "run", "--config", config, "--program", program,
                     "--load", f"X={work / 'x.npy'}", "--load", f"W={work / 'w.npy'}",
                     "--load", f"B={work / 'b.npy'}", "--dump", f"Y={work / 'y.npy'}",
-                    "--dump", f"Z={work / 'z.npy'}", "--stats", str(work / "stats.json")],
+                    "--dump", f"Z={work / 'z.npy'}", "--stats", str(work / "stats.json")]
+                   + (["--cosim", "mxm"] if trial % 2 else []),
                    check=True, capture_output=True)
     y = x.astype(np.int64) @ w.astype(np.int64)
     acc = ((y + b.astype(np.int64) + 2**31) % 2**32) - 2**31  # int32 wrap-around add

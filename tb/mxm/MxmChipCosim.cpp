@@ -1,0 +1,80 @@
+#include "MxmChipCosim.h"
+
+#include "common/Error.h"
+
+#include <algorithm>
+
+namespace lpu {
+
+namespace {
+constexpr unsigned kLookahead = 8;  // as in `lpusim cosim mxm`: room to diagnose late beats
+}  // namespace
+
+MxmChipCosim::MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names)
+    : p_(params), checker_(kLookahead), names_(plane_names), used_(plane_names.size(), false)
+{
+    for (size_t i = 0; i < plane_names.size(); ++i) {
+        const unsigned port = checker_.add_port(plane_names[i]);
+        ports_.push_back(port);
+        planes_.push_back(std::make_unique<MxmRtlDriver>(
+            params, make_mxm_rtl(params, period_ps, false),
+            [this, port](cosim::Beat b) { checker_.observe(port, std::move(b)); }));
+        planes_.back()->reset(2);
+    }
+}
+
+std::string MxmChipCosim::variant() const { return planes_.empty() ? "" : planes_[0]->rtl().variant(); }
+
+void MxmChipCosim::on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len)
+{
+    used_.at(plane) = true;
+    planes_.at(plane)->issue(in, cycle, data, len);
+}
+
+void MxmChipCosim::on_result(unsigned plane, const MxmResult& r)
+{
+    const std::string origin = names_.at(plane) + ": ACC " + std::to_string(r.slot) + (r.add ? ", add" : ", set") +
+                               ", emit (issued cycle " + std::to_string(r.acc_cycle) + ")";
+    const unsigned G = p_.lanes_per_superlane;
+    for (unsigned s = 0; s < p_.superlanes; ++s) {
+        cosim::Beat b;
+        b.cycle = r.first_cycle + s;
+        b.chunk = s;
+        b.lane0 = s * G;
+        b.values.assign(r.values.begin() + s * G, r.values.begin() + (s + 1) * G);
+        b.origin = origin;
+        checker_.expect(ports_[plane], std::move(b));
+    }
+}
+
+void MxmChipCosim::run_until(uint64_t cycle)
+{
+    // Planes that never received an instruction stay idle and need no clocking.
+    for (size_t i = 0; i < planes_.size(); ++i)
+        if (used_[i])
+            while (planes_[i]->next_cycle() < cycle)
+                planes_[i]->run_cycle();
+    checker_.advance(cycle);
+    check();
+}
+
+void MxmChipCosim::advance(uint64_t cycle) { run_until(cycle); }
+
+void MxmChipCosim::finish(uint64_t last_cycle)
+{
+    // Past the program's end the RTL keeps running until late or surplus beats would show.
+    const uint64_t drain = 2 * p_.superlanes + p_.array_latency + p_.acc_latency + kLookahead + 1;
+    run_until(std::max(last_cycle, checker_.last_expected_cycle()) + drain);
+    for (auto& p : planes_)
+        p->finish();
+    checker_.finish();
+    check();
+}
+
+void MxmChipCosim::check() const
+{
+    if (const cosim::Divergence* d = checker_.first_divergence())
+        throw CheckError("MXM co-simulation against RTL variant " + variant() + ": " + d->describe());
+}
+
+}  // namespace lpu

@@ -1,0 +1,42 @@
+// `lpusim run --cosim mxm`: every MXM plane of a whole-chip run also runs on its Verilated RTL,
+// in lockstep, and every result beat of the RTL is checked, value and cycle, against the
+// model's (which is what flows on through the streams). The first divergence ends the run
+// with a CheckError carrying the report.
+#pragma once
+
+#include "MxmRtlDriver.h"
+#include "cosim/CycleScoreboard.h"
+#include "mxm/MxmObserver.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+class MxmChipCosim final : public MxmObserver {
+public:
+    // `plane_names` in plane order (e.g. "MXM_W0"); throws InputError if no RTL variant matches.
+    MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names);
+
+    void on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len) override;
+    void on_result(unsigned plane, const MxmResult& result) override;
+    void advance(uint64_t cycle) override;
+    void finish(uint64_t last_cycle) override;
+
+    uint64_t beats_checked() const { return checker_.beats_checked(); }
+    std::string variant() const;
+
+private:
+    void run_until(uint64_t cycle);  // runs every plane's RTL through cycle - 1
+    void check() const;
+
+    MxmParams p_;
+    cosim::CycleScoreboard checker_;
+    std::vector<std::string> names_;
+    std::vector<unsigned> ports_;
+    std::vector<std::unique_ptr<MxmRtlDriver>> planes_;
+    std::vector<bool> used_;  // planes that received an instruction
+};
+
+}  // namespace lpu
