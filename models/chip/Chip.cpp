@@ -30,8 +30,24 @@ struct PendingStream {
     StreamId stream;
     unsigned position;
     VectorRef value;
-    std::string who;
+    AgentId who;
 };
+
+// An executed instruction as a number, so the hot path builds no text and stores nothing:
+// queue (16 bits), index in its queue (24 bits), a repetition's operand offset (signed 24 bits).
+AgentId agent_id(size_t queue, size_t index, int64_t offset)
+{
+    return (uint64_t{queue} << 48) | (uint64_t{index} << 24) | (static_cast<uint64_t>(offset) & 0xFFFFFF);
+}
+
+// The instruction as executed: a repetition shows its own address or row.
+std::string executed_text(const Instr& in, int64_t offset)
+{
+    Instr effective = in;
+    if (in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW)
+        effective.a += offset;
+    return effective.disasm();
+}
 
 struct PendingSram {
     unsigned slice;
@@ -118,7 +134,14 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
     if (program.queues.size() != queues.size())
         throw std::logic_error("program was assembled for another config");
     const unsigned lanes = memp_.word_bytes();
-    StreamFile streams(streamp_.east, streamp_.west, map_.positions());
+    // Slice, instruction as executed and source position: "MEM_E3: 'Write 0x0, s0e' (p.s:5:2)".
+    auto describe = [&](AgentId id) {
+        const size_t q = id >> 48, index = (id >> 24) & 0xFFFFFF;
+        const auto offset = static_cast<int64_t>(id << 40) >> 40;  // sign-extend 24 bits
+        const Instr& in = program.queues.at(q).at(index);
+        return queues[q].name + ": '" + executed_text(in, offset) + "' (" + in.pos.text() + ")";
+    };
+    StreamFile streams(streamp_.east, streamp_.west, map_.positions(), describe);
     MemPortChecker ports(memp_);
     std::vector<std::unique_ptr<MxmCore>> planes;
     for (unsigned p = 0; p < mxm_.planes; ++p)
@@ -155,23 +178,18 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
 
     auto execute = [&](size_t q, const Instr& in, uint64_t t, int64_t offset) {
         const QueueInfo& qi = queues[q];
-        // A repetition shows and reports its own operand (address or row), not the original's.
-        Instr effective = in;
-        if (in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW)
-            effective.a += offset;
-        const std::string text = effective.disasm();
-        const std::string who = qi.name + ": '" + text + "' (" + in.pos.text() + ")";
+        const AgentId who = agent_id(q, static_cast<size_t>(&in - program.queues[q].data()), offset);
         auto operand = [&](int64_t base, int64_t limit, const char* what) {
             const int64_t v = base + offset;
             if (v < 0 || v >= limit)
-                throw ScheduleError("cycle " + std::to_string(t) + ": " + who + ": repeated " + what + " " +
+                throw ScheduleError("cycle " + std::to_string(t) + ": " + describe(who) + ": repeated " + what + " " +
                                     std::to_string(v) + " is out of range [0, " + std::to_string(limit) + ")");
             return v;
         };
         switch (in.op) {
         case Opcode::Read: {
             const auto word = static_cast<uint32_t>(operand(in.a, memp_.words_per_slice(), "address"));
-            ports.read(t, qi.unit, word, who);
+            ports.read(t, qi.unit, word, MemPortChecker::TextFn([&describe, who] { return describe(who); }));
             auto data = std::make_shared<Vector>(lanes);
             mem_->slice(qi.unit).read(word, data->data());
             st.sram_bytes_read += lanes;
@@ -181,7 +199,7 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         case Opcode::Write: {
             const auto word = static_cast<uint32_t>(operand(in.a, memp_.words_per_slice(), "address"));
             const VectorRef data = streams.read(in.streams[0], qi.position, t, who);
-            ports.write(t, qi.unit, word, who);
+            ports.write(t, qi.unit, word, MemPortChecker::TextFn([&describe, who] { return describe(who); }));
             st.sram_bytes_written += lanes;
             sram_writes.emplace(t + memp_.write_latency, PendingSram{qi.unit, word, data});
             break;
@@ -266,7 +284,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         if (st.queues[q].issued == 1)
             st.queues[q].first = t;
         st.queues[q].last = t;
-        emit_trace(q, text, queue_kind_name(qi.kind), t, 1);
+        if (trace)  // a repetition shows its own operand (address or row), not the original's
+            emit_trace(q, executed_text(in, offset), queue_kind_name(qi.kind), t, 1);
     };
 
     for (size_t q = 0; q < queues.size(); ++q)

@@ -20,7 +20,7 @@ void MemPortChecker::fail(uint64_t cycle, unsigned slice, const std::string& wha
 std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const
 {
     std::ostringstream os;
-    os << "'" << a.text << "'";
+    os << "'" << a.text() << "'";
     if (a.issue != bank_cycle)
         os << " (issued at cycle " << a.issue << ", write latency " << p_.write_latency << ")";
     os << (port == MemPort::Read ? " reads" : " writes");
@@ -39,31 +39,32 @@ std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t ban
 }
 
 void MemPortChecker::access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
-                            std::string text)
+                            TextFn text_fn)
 {
+    auto text = [&text_fn] { return text_fn(); };
     if (slice >= p_.slices)
-        throw InputError("MEM: '" + text + "': slice " + std::to_string(slice) + " out of range (" +
+        throw InputError("MEM: '" + text() + "': slice " + std::to_string(slice) + " out of range (" +
                          std::to_string(p_.slices) + " slices)");
     if (count != 1 && count != p_.superlanes)
-        throw InputError("MEM: '" + text + "': " + std::to_string(count) + " word addresses (expected 1 or one per tile: " +
+        throw InputError("MEM: '" + text() + "': " + std::to_string(count) + " word addresses (expected 1 or one per tile: " +
                          std::to_string(p_.superlanes) + ")");
     for (size_t t = 0; t < count; ++t) {
         if (tile_words[t] >= p_.words_per_slice())
-            throw InputError("MEM: '" + text + "': word address " + std::to_string(tile_words[t]) +
+            throw InputError("MEM: '" + text() + "': word address " + std::to_string(tile_words[t]) +
                              (count > 1 ? " in tile " + std::to_string(t) : std::string()) + " out of range (" +
                              std::to_string(p_.words_per_slice()) + " words per slice)");
     }
 
     SliceState& s = slices_[slice];
     if (s.started && cycle < s.last_issue)
-        fail(cycle, slice, "'" + text + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
+        fail(cycle, slice, "'" + text() + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
                                " (issue cycles on a slice must not decrease)");
 
     Access mine;
     mine.used = true;
     mine.issue = cycle;
     mine.words.assign(tile_words, tile_words + count);
-    mine.text = std::move(text);
+    mine.text = std::move(text_fn);
     const uint64_t when = bank_cycle(cycle, port);
     const auto p = static_cast<size_t>(port);
 

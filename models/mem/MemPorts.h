@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,11 +33,25 @@ public:
     // breaks a rule together with one already recorded (and then records nothing), InputError
     // for an address or slice out of range.
     void access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
-                std::string text);
+                std::string text)
+    {
+        access(cycle, slice, port, tile_words, count, [text = std::move(text)] { return text; });
+    }
+    // The same with the instruction's text made only if a report needs it (the chip's hot path).
+    using TextFn = std::function<std::string()>;
+    void access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, TextFn text);
 
     void read(uint64_t cycle, unsigned slice, uint32_t word, std::string text)
     {
         access(cycle, slice, MemPort::Read, &word, 1, std::move(text));
+    }
+    void read(uint64_t cycle, unsigned slice, uint32_t word, TextFn text)
+    {
+        access(cycle, slice, MemPort::Read, &word, 1, std::move(text));
+    }
+    void write(uint64_t cycle, unsigned slice, uint32_t word, TextFn text)
+    {
+        access(cycle, slice, MemPort::Write, &word, 1, std::move(text));
     }
     void write(uint64_t cycle, unsigned slice, uint32_t word, std::string text)
     {
@@ -54,7 +69,7 @@ private:
         bool used = false;
         uint64_t issue = 0;
         std::vector<uint32_t> words;  // 1 or superlanes entries
-        std::string text;
+        TextFn text;
     };
     struct CycleUse {
         uint64_t cycle = 0;  // bank cycle

@@ -12,11 +12,17 @@ std::string StreamId::text() const
     return "s" + std::to_string(index) + (dir == StreamDir::East ? "e" : "w");
 }
 
-StreamFile::StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions)
-    : east_(east_streams), west_(west_streams), positions_(positions), streams_(east_streams + west_streams)
+StreamFile::StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions, AgentDescriber describe)
+    : east_(east_streams),
+      west_(west_streams),
+      positions_(positions),
+      describe_(std::move(describe)),
+      streams_(east_streams + west_streams)
 {
     retired_.occupied.assign(streams_.size(), 0);
 }
+
+std::string StreamFile::describe(AgentId who) const { return describe_ ? describe_(who) : "#" + std::to_string(who); }
 
 void StreamFile::check(StreamId s, unsigned position) const
 {
@@ -40,7 +46,7 @@ int64_t StreamFile::diagonal_key(StreamId s, unsigned position, uint64_t cycle) 
     return s.dir == StreamDir::East ? c - position : c + position;
 }
 
-void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, const std::string& who)
+void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, AgentId who)
 {
     check(s, position);
     Diagonal& d = diagonals(s)[diagonal_key(s, position, cycle)];
@@ -52,7 +58,7 @@ void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef 
     if (it != d.end() && it->position == position) {
         std::ostringstream os;
         os << "schedule error at cycle " << cycle << ": two producers drive stream " << s.text() << " at position "
-           << position << " in one cycle: " << it->who << " and " << who;
+           << position << " in one cycle: " << describe(it->who) << " and " << describe(who);
         throw ScheduleError(os.str());
     }
     if (it != d.begin())  // a value from upstream is passing here: it ends at this position
@@ -61,7 +67,7 @@ void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef 
     ++retired_.writes;
 }
 
-const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle, const std::string& who)
+const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle, AgentId who)
 {
     check(s, position);
     auto& diag = diagonals(s);
@@ -75,7 +81,7 @@ const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle,
     }
     if (!nearest) {
         std::ostringstream os;
-        os << "schedule error at cycle " << cycle << ": " << who << " reads stream " << s.text() << " at position "
+        os << "schedule error at cycle " << cycle << ": " << describe(who) << " reads stream " << s.text() << " at position "
            << position << " but no value is there (nothing was written upstream on it in cycle " << cycle
            << " - hops)";
         throw ScheduleError(os.str());

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,15 +43,22 @@ struct StreamStats {
     std::vector<uint64_t> occupied;
 };
 
+// Producers and consumers are named by a number the caller chooses; a describer turns it into
+// text (slice, instruction, source line) only when a report needs it, so the hot path builds
+// no strings.
+using AgentId = uint64_t;
+using AgentDescriber = std::function<std::string(AgentId)>;
+
 class StreamFile {
 public:
-    StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions);
+    // `describe` names producers and consumers in reports; by default "#<id>".
+    StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions, AgentDescriber describe = {});
 
-    // A producer (`who`: slice and instruction, for reports) at `position` drives `value` onto
-    // `s` in `cycle`. Throws ScheduleError on a second producer of the same register and cycle.
-    void write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, const std::string& who);
+    // Producer `who` at `position` drives `value` onto `s` in `cycle`. Throws ScheduleError on a
+    // second producer of the same register and cycle.
+    void write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, AgentId who);
     // The value on `s` at `position` in `cycle`. Throws ScheduleError if there is none.
-    const VectorRef& read(StreamId s, unsigned position, uint64_t cycle, const std::string& who);
+    const VectorRef& read(StreamId s, unsigned position, uint64_t cycle, AgentId who);
     // No read or write will come for cycles before `cycle`: forget what can no longer be read.
     void retire_before(uint64_t cycle);
 
@@ -65,7 +73,7 @@ private:
         unsigned position;
         uint64_t cycle;
         VectorRef value;
-        std::string who;
+        AgentId who;
         uint64_t reads = 0;
     };
     // Entries of one diagonal, in upstream-to-downstream order.
@@ -77,7 +85,10 @@ private:
     uint64_t span(StreamDir dir, const Diagonal& d, size_t i) const;
     void account(StreamId s, const Diagonal& d, StreamStats& into) const;
 
+    std::string describe(AgentId who) const;
+
     unsigned east_, west_, positions_;
+    AgentDescriber describe_;
     std::vector<std::map<int64_t, Diagonal>> streams_;  // east streams, then west streams
     StreamStats retired_;
 };

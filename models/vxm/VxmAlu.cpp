@@ -218,13 +218,15 @@ bool vxm_supports(VxmUnaryOp op, VxmType t)
 
 uint32_t vxm_binary(VxmBinaryOp op, VxmType t, uint32_t a, uint32_t b)
 {
-    require(vxm_supports(op, t), unsupported(vxm_op_name(op), t));
+    if (!vxm_supports(op, t))  // the message only on failure: this runs once per lane
+        throw InputError(unsupported(vxm_op_name(op), t));
     return vxm_is_float(t) ? float_binary(op, t, a, b) : int_binary(op, t, a, b);
 }
 
 uint32_t vxm_unary(VxmUnaryOp op, VxmType t, uint32_t a)
 {
-    require(vxm_supports(op, t), unsupported(vxm_op_name(op), t));
+    if (!vxm_supports(op, t))  // the message only on failure: this runs once per lane
+        throw InputError(unsupported(vxm_op_name(op), t));
     return vxm_is_float(t) ? float_unary(op, t, a) : int_unary(op, t, a);
 }
 

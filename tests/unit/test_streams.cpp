@@ -7,11 +7,23 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 using namespace lpu;
 
 namespace {
+// Names for producers and consumers in the tests: id i is kNames[i].
+const std::vector<std::string> kNames = {"A",      "B", "R", "X", "MEM_W2: Read 5, s0e", "VXM: add",
+                                         "MEM_W1: Read 3, s2e (#7)", "MEM_W1: Read 9, s2e (#8)", "w", "r"};
+AgentId id(const std::string& name)
+{
+    return static_cast<AgentId>(std::find(kNames.begin(), kNames.end(), name) - kNames.begin());
+}
+AgentDescriber names()
+{
+    return [](AgentId i) { return kNames.at(i); };
+}
 VectorRef vec(uint8_t v) { return std::make_shared<const Vector>(Vector(4, v)); }
 StreamId east(unsigned i) { return {StreamDir::East, i}; }
 StreamId west(unsigned i) { return {StreamDir::West, i}; }
@@ -49,49 +61,49 @@ TEST_CASE("the published floorplan: VXM in the centre, 47 hops to the outermost 
 
 TEST_CASE("a value is at position p + d in cycle t + d (east) and p - d (west)", "[stream]")
 {
-    StreamFile sf(4, 4, 10);
-    sf.write(east(1), 3, 100, vec(7), "A");
+    StreamFile sf(4, 4, 10, names());
+    sf.write(east(1), 3, 100, vec(7), id("A"));
     for (unsigned d = 0; d < 7; ++d)
-        CHECK((*sf.read(east(1), 3 + d, 100 + d, "R"))[0] == 7);
-    sf.write(west(2), 6, 50, vec(9), "B");
+        CHECK((*sf.read(east(1), 3 + d, 100 + d, id("R")))[0] == 7);
+    sf.write(west(2), 6, 50, vec(9), id("B"));
     for (unsigned d = 0; d <= 6; ++d)
-        CHECK((*sf.read(west(2), 6 - d, 50 + d, "R"))[0] == 9);
+        CHECK((*sf.read(west(2), 6 - d, 50 + d, id("R")))[0] == 9);
 }
 
 TEST_CASE("reading where no value is names reader, stream, position and cycle", "[stream]")
 {
-    StreamFile sf(4, 4, 10);
-    sf.write(east(0), 3, 100, vec(1), "MEM_W2: Read 5, s0e");
-    CHECK(error_of([&] { sf.read(east(0), 5, 101, "VXM: add"); }) ==
+    StreamFile sf(4, 4, 10, names());
+    sf.write(east(0), 3, 100, vec(1), id("MEM_W2: Read 5, s0e"));
+    CHECK(error_of([&] { sf.read(east(0), 5, 101, id("VXM: add")); }) ==
           "schedule error at cycle 101: VXM: add reads stream s0e at position 5 but no value is there "
           "(nothing was written upstream on it in cycle 101 - hops)");
     // Upstream of the producer there is nothing either, and other streams are empty.
-    CHECK(!error_of([&] { sf.read(east(0), 2, 99, "X"); }).empty());
-    CHECK(!error_of([&] { sf.read(east(1), 5, 102, "X"); }).empty());
-    CHECK(!error_of([&] { sf.read(west(0), 3, 100, "X"); }).empty());
+    CHECK(!error_of([&] { sf.read(east(0), 2, 99, id("X")); }).empty());
+    CHECK(!error_of([&] { sf.read(east(1), 5, 102, id("X")); }).empty());
+    CHECK(!error_of([&] { sf.read(west(0), 3, 100, id("X")); }).empty());
 }
 
 TEST_CASE("two producers on one stream register in one cycle are a schedule error", "[stream]")
 {
-    StreamFile sf(4, 4, 10);
-    sf.write(east(2), 4, 20, vec(1), "MEM_W1: Read 3, s2e (#7)");
-    CHECK(error_of([&] { sf.write(east(2), 4, 20, vec(2), "MEM_W1: Read 9, s2e (#8)"); }) ==
+    StreamFile sf(4, 4, 10, names());
+    sf.write(east(2), 4, 20, vec(1), id("MEM_W1: Read 3, s2e (#7)"));
+    CHECK(error_of([&] { sf.write(east(2), 4, 20, vec(2), id("MEM_W1: Read 9, s2e (#8)")); }) ==
           "schedule error at cycle 20: two producers drive stream s2e at position 4 in one cycle: "
           "MEM_W1: Read 3, s2e (#7) and MEM_W1: Read 9, s2e (#8)");
     // Same position, other cycle or other stream or other direction: fine.
-    CHECK_NOTHROW(sf.write(east(2), 4, 21, vec(2), "X"));
-    CHECK_NOTHROW(sf.write(east(3), 4, 20, vec(2), "X"));
-    CHECK_NOTHROW(sf.write(west(2), 4, 20, vec(2), "X"));
+    CHECK_NOTHROW(sf.write(east(2), 4, 21, vec(2), id("X")));
+    CHECK_NOTHROW(sf.write(east(3), 4, 20, vec(2), id("X")));
+    CHECK_NOTHROW(sf.write(west(2), 4, 20, vec(2), id("X")));
 }
 
 TEST_CASE("a downstream producer replaces a passing value from its position on", "[stream]")
 {
-    StreamFile sf(1, 1, 10);
-    sf.write(east(0), 1, 10, vec(1), "A");  // diagonal: (1,10) (2,11) (3,12) ...
-    sf.write(east(0), 4, 13, vec(2), "B");  // same diagonal, from position 4
-    CHECK((*sf.read(east(0), 3, 12, "R"))[0] == 1);
-    CHECK((*sf.read(east(0), 4, 13, "R"))[0] == 2);
-    CHECK((*sf.read(east(0), 9, 18, "R"))[0] == 2);
+    StreamFile sf(1, 1, 10, names());
+    sf.write(east(0), 1, 10, vec(1), id("A"));  // diagonal: (1,10) (2,11) (3,12) ...
+    sf.write(east(0), 4, 13, vec(2), id("B"));  // same diagonal, from position 4
+    CHECK((*sf.read(east(0), 3, 12, id("R")))[0] == 1);
+    CHECK((*sf.read(east(0), 4, 13, id("R")))[0] == 2);
+    CHECK((*sf.read(east(0), 9, 18, id("R")))[0] == 2);
     const StreamStats st = sf.stats();
     CHECK(st.overwritten == 1);
     CHECK(st.writes == 2);
@@ -102,7 +114,7 @@ TEST_CASE("a downstream producer replaces a passing value from its position on",
 TEST_CASE("the stream file equals a register-shifting reference on random traffic", "[stream]")
 {
     const unsigned P = 12, S = 3;
-    StreamFile sf(S, S, P);
+    StreamFile sf(S, S, P, names());
     // Reference: reg[dir][stream][position] = value id, shifted every cycle; 0 = empty.
     std::vector<std::vector<std::vector<int>>> reg(2, std::vector<std::vector<int>>(S, std::vector<int>(P, 0)));
     Rng rng(42);
@@ -122,10 +134,10 @@ TEST_CASE("the stream file equals a register-shifting reference on random traffi
         for (unsigned w = 0; w < 4; ++w) {
             const unsigned dir = static_cast<unsigned>(rng.below(2)), s = static_cast<unsigned>(rng.below(S));
             const unsigned p = static_cast<unsigned>(rng.below(P));
-            const StreamId id{dir ? StreamDir::West : StreamDir::East, s};
+            const StreamId sid{dir ? StreamDir::West : StreamDir::East, s};
             const int v = next_id++;
             const std::string err = error_of([&] {
-                sf.write(id, p, t, std::make_shared<const Vector>(Vector{uint8_t(v), uint8_t(v >> 8)}), "w");
+                sf.write(sid, p, t, std::make_shared<const Vector>(Vector{uint8_t(v), uint8_t(v >> 8)}), id("w"));
             });
             if (err.empty())
                 reg[dir][s][p] = v;
@@ -135,11 +147,11 @@ TEST_CASE("the stream file equals a register-shifting reference on random traffi
         for (unsigned r = 0; r < 6; ++r) {
             const unsigned dir = static_cast<unsigned>(rng.below(2)), s = static_cast<unsigned>(rng.below(S));
             const unsigned p = static_cast<unsigned>(rng.below(P));
-            const StreamId id{dir ? StreamDir::West : StreamDir::East, s};
+            const StreamId sid{dir ? StreamDir::West : StreamDir::East, s};
             const int want = reg[dir][s][p];
             int got = 0;
             const std::string err = error_of([&] {
-                const Vector& v = *sf.read(id, p, t, "r");
+                const Vector& v = *sf.read(sid, p, t, id("r"));
                 got = v[0] | (v[1] << 8);
             });
             ++reads;
