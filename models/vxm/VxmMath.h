@@ -9,11 +9,13 @@
 
 namespace lpu {
 
-// e^x. Max error 1.03 ulp (all binary32 inputs); overflow gives +inf, underflow subnormals or +0.
+// e^x. Max error 1.0226 ulp over all binary32 inputs, monotonic; overflow gives +inf, underflow
+// subnormals or +0.
 float vxm_exp_f32(float x);
-// tanh(x). Max error 1.07 ulp; odd; |result| <= 1.
+// tanh(x). Max error 1.0654 ulp over all inputs, monotonic, odd, |result| <= 1.
 float vxm_tanh_f32(float x);
-// 1/sqrt(x). Max error 1.03 ulp; rsqrt(+-0) = +-inf, rsqrt(+inf) = +0, x < 0 gives NaN.
+// 1/sqrt(x). Max error 1.0207 ulp over all inputs; rsqrt(+-0) = +-inf, rsqrt(+inf) = +0, x < 0 gives
+// NaN.
 float vxm_rsqrt_f32(float x);
 
 // The constants of the algorithms, as binary32 bit patterns (the document lists them too).
