@@ -79,6 +79,7 @@ Chip::Chip(sc_core::sc_module_name name, const Config& cfg)
       streamp_(StreamParams::from_config(cfg)),
       icu_(IcuParams::from_config(cfg)),
       vxmp_(VxmSliceParams::from_config(cfg)),
+      sxmp_(SxmSliceParams::from_config(cfg)),
       map_(cfg)
 {
     mem_ = std::make_unique<MemSystem>("mem", memp_, sc_core::sc_time::from_value(chip_.period_ps()));
@@ -272,6 +273,33 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                                       PendingStream{StreamId{dst.dir, dst.index + k}, qi.position, plane, who});
             }
             st.vxm_lane_ops += lanes;
+            break;
+        }
+        case Opcode::Sxm: {
+            const SxmOp& op = in.sxm;
+            const unsigned G = chip_.lanes_per_superlane;
+            const bool transpose = op.kind == SxmOp::Kind::Transpose;
+            const unsigned ni = op.inputs(G), no = op.outputs(G);
+            // Operand i is stream i of the input group (transpose) or the i-th stream named.
+            auto input = [&](unsigned i) { return transpose ? StreamId{in.streams[0].dir, in.streams[0].index + i} : in.streams[i]; };
+            auto output = [&](unsigned i) {
+                return transpose ? StreamId{in.streams[1].dir, in.streams[1].index + i} : in.streams[ni + i];
+            };
+            std::vector<VectorRef> held(ni);
+            std::vector<const uint8_t*> ins(ni);
+            for (unsigned i = 0; i < ni; ++i) {
+                held[i] = streams.read(input(i), qi.position, t, who);
+                ins[i] = held[i]->data();
+            }
+            std::vector<std::shared_ptr<Vector>> results(no);
+            std::vector<uint8_t*> outs(no);
+            for (unsigned i = 0; i < no; ++i) {
+                results[i] = std::make_shared<Vector>(lanes);
+                outs[i] = results[i]->data();
+            }
+            op.apply(ins.data(), outs.data(), lanes, G);
+            for (unsigned i = 0; i < no; ++i)
+                stream_writes.emplace(t + sxmp_.latency, PendingStream{output(i), qi.position, results[i], who});
             break;
         }
         case Opcode::Nop:

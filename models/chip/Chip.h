@@ -13,6 +13,7 @@
 #include "mxm/MxmObserver.h"
 #include "stream/StreamFile.h"
 #include "stream/StreamParams.h"
+#include "sxm/SxmSliceParams.h"
 #include "vxm/VxmSliceParams.h"
 
 #include <systemc>
@@ -78,6 +79,7 @@ private:
     StreamParams streamp_;
     IcuParams icu_;
     VxmSliceParams vxmp_;
+    SxmSliceParams sxmp_;
     QueueMap map_;
     std::unique_ptr<MemSystem> mem_;
 };

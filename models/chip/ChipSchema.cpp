@@ -6,6 +6,7 @@
 #include "mem/MemParams.h"
 #include "mxm/MxmParams.h"
 #include "stream/StreamParams.h"
+#include "sxm/SxmSliceParams.h"
 #include "vxm/VxmSliceParams.h"
 
 namespace lpu {
@@ -21,6 +22,7 @@ const ParamSchema& chip_schema()
         C2cParams::declare(s);
         IcuParams::declare(s);
         VxmSliceParams::declare(s);
+        SxmSliceParams::declare(s);
         return s;
     }();
     return schema;

@@ -53,7 +53,9 @@ class Parser {
 public:
     Parser(const std::string& file, const Config& cfg)
         : file_(file), map_(cfg), mxm_(MxmParams::from_config(cfg)), mem_(MemParams::from_config(cfg)),
-          streams_(StreamParams::from_config(cfg))
+          streams_(StreamParams::from_config(cfg)),
+          lanes_per_superlane_(static_cast<unsigned>(cfg.get_int("chip.geometry.lanes_per_superlane"))),
+          lanes_(static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes")) * lanes_per_superlane_)
     {
         program_.queues.resize(map_.queues().size());
     }
@@ -272,6 +274,8 @@ private:
             }
         } else if (q.kind == QueueKind::VXM) {
             vxm(head, in);
+        } else if (q.kind == QueueKind::SXM) {
+            sxm(head, in);
         } else {
             fail(head.col, "unknown instruction '" + head.text + "'");
         }
@@ -314,11 +318,41 @@ private:
         }
     }
 
+    // "OP [N], IN..., OUT...": an SxmOp in its text form, then the first stream of each input and
+    // output group. Every operand is one byte stream, except transpose: a group of G streams
+    // in and a group of G out (docs/isa.md 3.3).
+    void sxm(const Token& head, Instr& in)
+    {
+        in.op = Opcode::Sxm;
+        std::string text = head.text;
+        while (more() && !looks_like_stream(toks_[next_].text))
+            text += " " + toks_[next_++].text;
+        try {
+            in.sxm = parse_sxm_op(text);
+            in.sxm.validate(lanes_, lanes_per_superlane_);
+        } catch (const InputError& e) {
+            fail(head.col, e.what());
+        }
+        const bool transpose = in.sxm.kind == SxmOp::Kind::Transpose;
+        const unsigned groups = transpose ? 2 : in.sxm.inputs(lanes_per_superlane_) + in.sxm.outputs(lanes_per_superlane_);
+        const unsigned width = transpose ? lanes_per_superlane_ : 1;
+        for (unsigned g = 0; g < groups; ++g) {
+            const Token& at = more() ? toks_[next_] : head;
+            const StreamId s = stream();
+            const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
+            if (s.index + width > count)
+                fail(at.col, "transpose needs " + std::to_string(width) + " consecutive streams from " + s.text() +
+                                 " (only " + std::to_string(count) + " exist)");
+            in.streams.push_back(s);
+        }
+    }
+
     std::string file_;
     QueueMap map_;
     MxmParams mxm_;
     MemParams mem_;
     StreamParams streams_;
+    unsigned lanes_per_superlane_ = 0, lanes_ = 0;
     Program program_;
     int queue_ = -1;
     int line_no_ = 0;

@@ -18,6 +18,7 @@ const char* opcode_name(Opcode op)
     case Opcode::ABC: return "ABC";
     case Opcode::ACC: return "ACC";
     case Opcode::Vxm: return "VXM";
+    case Opcode::Sxm: return "SXM";
     }
     return "?";
 }
@@ -25,8 +26,8 @@ const char* opcode_name(Opcode op)
 std::string Instr::disasm() const
 {
     std::ostringstream os;
-    if (op == Opcode::Vxm) {
-        os << alu.disasm();
+    if (op == Opcode::Vxm || op == Opcode::Sxm) {
+        os << (op == Opcode::Vxm ? alu.disasm() : sxm.disasm());
         for (const auto& s : streams)
             os << ", " << s.text();
         return os.str();
@@ -52,7 +53,8 @@ std::string Instr::disasm() const
         if (c)
             os << ", emit, " << streams.at(0).text();
         break;
-    case Opcode::Vxm: break;
+    case Opcode::Vxm:
+    case Opcode::Sxm: break;
     }
     return os.str();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "stream/StreamFile.h"
+#include "sxm/SxmOps.h"
 #include "vxm/VxmAlu.h"
 
 #include <cstdint>
@@ -28,6 +29,8 @@ enum class Opcode : uint8_t {
     ACC,  // product -> slot a (b: 1 = add; c: 1 = emit), emit onto streams[0..3]
     // VXM
     Vxm,  // alu applied lane-wise: streams = sources..., destination (each the first of a group)
+    // SXM
+    Sxm,  // sxm: streams = first input stream of each input group, then of each output group
 };
 
 const char* opcode_name(Opcode op);
@@ -44,6 +47,7 @@ struct Instr {
     int64_t a = 0, b = 0, c = 0;
     std::vector<StreamId> streams;
     VxmAluOp alu;  // Vxm only
+    SxmOp sxm;     // Sxm only
     SourcePos pos;
 
     // Canonical assembly text (what the assembler reads back to the same instruction).

@@ -99,6 +99,8 @@ std::string encode_program(const Program& program)
             }
             if (in.op == Opcode::Vxm)  // the ALU operation in its text form, parsed back on load
                 w.str(in.alu.disasm());
+            if (in.op == Opcode::Sxm)
+                w.str(in.sxm.disasm());
         }
     }
     return w.out;
@@ -137,7 +139,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         for (uint32_t i = 0; i < count; ++i) {
             Instr in;
             const auto op = r.get<uint8_t>("opcode");
-            if (op > static_cast<uint8_t>(Opcode::Vxm))
+            if (op > static_cast<uint8_t>(Opcode::Sxm))
                 r.fail("unknown opcode " + std::to_string(op));
             in.op = static_cast<Opcode>(op);
             in.a = r.get<int64_t>("operand");
@@ -155,7 +157,13 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
                 s.index = r.get<uint16_t>("stream index");
                 in.streams.push_back(s);
             }
-            if (in.op == Opcode::Vxm) {
+            if (in.op == Opcode::Sxm) {
+                try {
+                    in.sxm = parse_sxm_op(r.str("SXM operation"));
+                } catch (const InputError& e) {
+                    r.fail(e.what());
+                }
+            } else if (in.op == Opcode::Vxm) {
                 try {
                     in.alu = parse_vxm_alu_op(r.str("VXM operation"));
                 } catch (const InputError& e) {

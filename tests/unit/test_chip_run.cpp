@@ -231,3 +231,27 @@ TEST_CASE("VXM operations in assembly: parsing, stream groups and errors", "[asm
     CHECK(text.find("    requant i8 1 11 -3 half_even, s16w, s20w\n") != std::string::npos);
     CHECK(disassemble(assemble(text, "again.s", tiny()), tiny()) == text);
 }
+
+TEST_CASE("SXM operations in programs: timing and results", "[run][sxm]")
+{
+    // MEM_W0 (position 46) reads at 0 and drives s0w at 46 in cycle 2; it reaches the west SXM
+    // (position 2) in cycle 46. The SXM rotates it by 3 and drives s1e at position 2 in cycle
+    // 48 (latency 2); that reaches MEM_W0 in cycle 48 + 44 = 92.
+    const std::string src = ".tensor a MEM_W0 0 1 u8\n.tensor b MEM_W0 1 1 u8\n"
+                            ".queue MEM_W0\n Read 0, s0w\n NOP 91\n Write 1, s1e\n"
+                            ".queue SXM_W0.0\n NOP 46\n rotate 3, s0w, s1e\n";
+    const Program p = assemble(src, "p.s", tiny());
+    Chip chip("chip", tiny());
+    std::vector<uint8_t> a(16);
+    for (unsigned i = 0; i < 16; ++i)
+        a[i] = static_cast<uint8_t>(i + 1);
+    chip.load_tensor(*p.tensor("a"), a);
+    chip.run(p, nullptr);
+    const std::vector<uint8_t> b = chip.dump_tensor(*p.tensor("b"));
+    for (unsigned i = 0; i < 16; ++i)
+        CHECK(b[i] == a[(i + 16 - 3) % 16]);
+    CHECK(disassemble(p, tiny()).find("    rotate 3, s0w, s1e\n") != std::string::npos);
+    CHECK(asm_error(".queue SXM_W0.0\n  transpose, s0e, s20w\n") ==
+          "p.s:2:19: transpose needs 16 consecutive streams from s20w (only 32 exist)");
+    CHECK(asm_error(".queue SXM_W0.0\n  rotate 16, s0e, s1e\n").find("p.s:2:3: ") == 0);
+}
