@@ -46,4 +46,16 @@ for trial in range(6):
     got_y, got_z = np.load(work / "y.npy"), np.load(work / "z.npy")
     assert (got_y == y).all(), f"trial {trial}: Y differs"
     assert got_z.dtype == np.int8 and (got_z == z).all(), f"trial {trial}: Z differs\n{got_z}\n{z}"
-print("ok: quantised layer matches numpy in 6 trials")
+# Determinism: the same program and inputs give byte-identical outputs, stats and trace.
+outputs = []
+for run in range(2):
+    d = work / f"det{run}"
+    d.mkdir(exist_ok=True)
+    subprocess.run([lpusim, "run", "--config", config, "--program", program,
+                    "--load", f"X={work / 'x.npy'}", "--load", f"W={work / 'w.npy'}",
+                    "--load", f"B={work / 'b.npy'}", "--dump", f"Y={d / 'y.npy'}", "--dump", f"Z={d / 'z.npy'}",
+                    "--stats", str(d / "stats.json"), "--trace", str(d / "trace.json")], check=True, capture_output=True)
+    outputs.append([(d / f).read_bytes() for f in ("y.npy", "z.npy", "stats.json", "trace.json")])
+assert outputs[0] == outputs[1], "two identical runs differ"
+assert len(outputs[0][3]) > 5000, "trace suspiciously small"
+print("ok: quantised layer matches numpy in 6 trials; two runs give identical outputs, stats and trace")
