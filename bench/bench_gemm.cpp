@@ -1,23 +1,14 @@
 // A plain int8 GEMM (int32 accumulation) in ordinary optimised C++, as the yardstick for the
-// model's MAC rate: scripts/bench_chip.py runs it next to `lpusim run` on the same work.
+// model's MAC rate: scripts/bench_chip.py runs it next to `lpusim run` on the same work, with
+// the same MAC row kernel, so the difference is what simulating the chip costs.
 // usage: lpusim_bench_gemm M K N REPEATS  -> prints "M K N seconds MAC/s checksum"
+#include "mxm/MxmCore.h"  // the model's MAC row: the same kernel on both sides
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-namespace {
-// The same kernel the model uses (models/mxm/MxmCore.cpp), so the comparison is of the
-// simulator's overhead, not of two different inner loops.
-__attribute__((target_clones("avx2", "default"))) void mac_row(int32_t* __restrict dst,
-                                                                  const int16_t* __restrict w, int32_t a,
-                                                                  size_t n)
-{
-    for (size_t i = 0; i < n; ++i)
-        dst[i] += a * w[i];
-}
-}  // namespace
 
 int main(int argc, char* argv[])
 {
@@ -44,7 +35,7 @@ int main(int argc, char* argv[])
             for (size_t n = 0; n < N; ++n)
                 out[n] = 0;
             for (size_t k = 0; k < K; ++k)
-                mac_row(out, &w16[k * N], x[m * K + k], N);
+                lpu::mxm_mac_row(out, &w16[k * N], x[m * K + k], static_cast<unsigned>(N));
         }
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     int64_t checksum = 0;

@@ -8,18 +8,15 @@
 
 namespace lpu {
 
-namespace {
-// dst += a * w over one weight row: the model's inner loop. Built twice, for AVX2 and for the
-// baseline, and picked at load time on the running CPU (GCC function multi-versioning), so the
-// binary stays portable and still uses 256-bit multiplies where they exist.
-__attribute__((target_clones("avx2", "default"))) void mac_row(int32_t* __restrict dst,
-                                                                  const int16_t* __restrict w, int32_t a,
-                                                                  unsigned n)
+// GCC function multi-versioning keeps the binary portable and still uses 256-bit multiplies
+// where the CPU has them.
+__attribute__((target_clones("avx2", "default"))) void mxm_mac_row(int32_t* __restrict dst,
+                                                                      const int16_t* __restrict w, int32_t a,
+                                                                      unsigned n)
 {
     for (unsigned i = 0; i < n; ++i)
         dst[i] += a * w[i];
 }
-}  // namespace
 
 MxmCore::MxmCore(const MxmParams& params)
     : p_(params),
@@ -146,7 +143,7 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
         const int32_t a = in.is_signed ? int32_t(int8_t(data[k])) : int32_t(data[k]);
         if (a == 0)
             continue;  // the sum is the same; zero activations are common (ReLU, padding)
-        mac_row(dst, &active_[size_t{k} * n_cols], a, n_cols);
+        mxm_mac_row(dst, &active_[size_t{k} * n_cols], a, n_cols);
     }
     stats_.macs += uint64_t{p_.rows} * p_.cols;
     products_.push_back(Product{cycle, in.id, std::move(p)});

@@ -1,5 +1,6 @@
 #include "MxmChipCosim.h"
 
+#include "MxmExpectation.h"
 #include "common/Error.h"
 
 #include <algorithm>
@@ -35,16 +36,8 @@ void MxmChipCosim::on_result(unsigned plane, const MxmResult& r)
 {
     const std::string origin = names_.at(plane) + ": ACC " + std::to_string(r.slot) + (r.add ? ", add" : ", set") +
                                ", emit (issued cycle " + std::to_string(r.acc_cycle) + ")";
-    const unsigned G = p_.lanes_per_superlane;
-    for (unsigned s = 0; s < p_.superlanes; ++s) {
-        cosim::Beat b;
-        b.cycle = r.first_cycle + s;
-        b.chunk = s;
-        b.lane0 = s * G;
-        b.values.assign(r.values.begin() + s * G, r.values.begin() + (s + 1) * G);
-        b.origin = origin;
+    for (cosim::Beat& b : mxm_result_beats(p_, r, origin))
         checker_.expect(ports_[plane], std::move(b));
-    }
 }
 
 void MxmChipCosim::run_until(uint64_t cycle)

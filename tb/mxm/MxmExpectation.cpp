@@ -4,6 +4,21 @@
 
 namespace lpu {
 
+std::vector<cosim::Beat> mxm_result_beats(const MxmParams& params, const MxmResult& r, const std::string& origin)
+{
+    std::vector<cosim::Beat> beats(params.superlanes);
+    const unsigned G = params.lanes_per_superlane;
+    for (unsigned s = 0; s < params.superlanes; ++s) {
+        cosim::Beat& b = beats[s];
+        b.cycle = r.first_cycle + s;
+        b.chunk = s;
+        b.lane0 = s * G;
+        b.values.assign(r.values.begin() + s * G, r.values.begin() + (s + 1) * G);
+        b.origin = origin;
+    }
+    return beats;
+}
+
 MxmExpectation::MxmExpectation(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period,
                                cosim::Checker* checker, unsigned port)
     : sc_module(name), result_socket("result_socket"), p_(params), period_(period), checker_(checker), port_(port)
@@ -43,16 +58,8 @@ void MxmExpectation::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_ti
                                    ", issued cycle " + std::to_string(r.acc_cycle) + "), product of ABC #" +
                                    std::to_string(r.abc_id) + " (issued cycle " +
                                    std::to_string(r.acc_cycle - p_.array_latency) + ")";
-        const unsigned G = p_.lanes_per_superlane;
-        for (unsigned s = 0; s < p_.superlanes; ++s) {
-            cosim::Beat b;
-            b.cycle = r.first_cycle + s;
-            b.chunk = s;
-            b.lane0 = s * G;
-            b.values.assign(r.values.begin() + s * G, r.values.begin() + (s + 1) * G);
-            b.origin = origin;
+        for (cosim::Beat& b : mxm_result_beats(p_, r, origin))
             checker_->expect(port_, std::move(b));
-        }
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

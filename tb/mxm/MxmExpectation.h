@@ -16,6 +16,9 @@
 
 namespace lpu {
 
+// The per-superlane beats a result is expected as: chunk s at first_cycle + s (docs/isa.md 0).
+std::vector<cosim::Beat> mxm_result_beats(const MxmParams& params, const MxmResult& result, const std::string& origin);
+
 class MxmExpectation : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<MxmExpectation> result_socket;
