@@ -40,6 +40,20 @@ AgentId agent_id(size_t queue, size_t index, int64_t offset)
     return (uint64_t{queue} << 48) | (uint64_t{index} << 24) | (static_cast<uint64_t>(offset) & 0xFFFFFF);
 }
 
+// Byte plane k of 32-bit lanes and back (byte k of lane l on stream s + k). Free functions with
+// restrict pointers and a local count, so the compiler vectorises them.
+void pack_plane(uint32_t* __restrict words, const uint8_t* __restrict bytes, unsigned n, unsigned shift)
+{
+    for (unsigned l = 0; l < n; ++l)
+        words[l] |= uint32_t{bytes[l]} << shift;
+}
+
+void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, unsigned n, unsigned shift)
+{
+    for (unsigned l = 0; l < n; ++l)
+        bytes[l] = static_cast<uint8_t>(words[l] >> shift);
+}
+
 // The instruction as executed: a repetition shows its own address or row.
 std::string executed_text(const Instr& in, int64_t offset)
 {
@@ -236,10 +250,10 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             }
             if (emitted) {
                 // An int32 result leaves as 4 byte planes on 4 consecutive streams.
+                const auto* words = reinterpret_cast<const uint32_t*>(r.values.data());
                 for (unsigned k = 0; k < 4; ++k) {
                     auto plane = std::make_shared<Vector>(lanes);
-                    for (unsigned l = 0; l < lanes; ++l)
-                        (*plane)[l] = static_cast<uint8_t>(static_cast<uint32_t>(r.values[l]) >> (8 * k));
+                    unpack_plane(plane->data(), words, lanes, 8 * k);
                     StreamId s = in.streams[0];
                     s.index += k;
                     stream_writes.emplace(r.first_cycle, PendingStream{s, qi.position, plane, who});
@@ -255,8 +269,7 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                 words.assign(lanes, 0);
                 for (unsigned k = 0; k < vxm_type_bits(type) / 8; ++k) {
                     const Vector& v = *streams.read(StreamId{s.dir, s.index + k}, qi.position, t, who);
-                    for (unsigned l = 0; l < lanes; ++l)
-                        words[l] |= uint32_t{v[l]} << (8 * k);
+                    pack_plane(words.data(), v.data(), lanes, 8 * k);
                 }
             };
             gather(in.streams[0], alu.type, vx);
@@ -267,8 +280,7 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             const StreamId dst = in.streams.back();
             for (unsigned k = 0; k < vxm_type_bits(alu.result_type()) / 8; ++k) {
                 auto plane = std::make_shared<Vector>(lanes);
-                for (unsigned l = 0; l < lanes; ++l)
-                    (*plane)[l] = static_cast<uint8_t>(vz[l] >> (8 * k));
+                unpack_plane(plane->data(), vz.data(), lanes, 8 * k);
                 stream_writes.emplace(t + vxmp_.alu_latency,
                                       PendingStream{StreamId{dst.dir, dst.index + k}, qi.position, plane, who});
             }
