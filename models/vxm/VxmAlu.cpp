@@ -331,10 +331,44 @@ std::string VxmAluOp::disasm() const
     return s.str();
 }
 
+bool VxmAluOp::apply_i32_fast(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const
+{
+    if (kind == Kind::Unary) {  // relu
+        for (size_t i = 0; i < n; ++i)
+            z[i] = static_cast<int32_t>(x[i]) < 0 ? 0u : x[i];
+        return true;
+    }
+    switch (binary) {
+    case VxmBinaryOp::Add:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = x[i] + y[i];  // unsigned: wraps modulo 2^32 like the two's complement adder
+        return true;
+    case VxmBinaryOp::Sub:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = x[i] - y[i];
+        return true;
+    case VxmBinaryOp::Max:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = static_cast<int32_t>(x[i]) < static_cast<int32_t>(y[i]) ? y[i] : x[i];
+        return true;
+    case VxmBinaryOp::Min:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = static_cast<int32_t>(y[i]) < static_cast<int32_t>(x[i]) ? y[i] : x[i];
+        return true;
+    default: return false;
+    }
+}
+
 void VxmAluOp::apply(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const
 {
     validate();  // once per vector; the per-lane calls below then cannot throw
     assert(kind != Kind::Binary || y != nullptr);
+    // Whole-vector loops for the int32 operations a quantised layer spends its time in; each
+    // computes exactly what vxm_binary / vxm_unary do per lane (the tests compare both).
+    if (type == VxmType::I32 && (kind == Kind::Binary || (kind == Kind::Unary && unary == VxmUnaryOp::Relu))) {
+        if (apply_i32_fast(x, y, z, n))
+            return;
+    }
     for (size_t i = 0; i < n; ++i) {
         switch (kind) {
         case Kind::Binary: z[i] = vxm_binary(binary, type, x[i], y[i]); break;

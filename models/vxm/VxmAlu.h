@@ -66,6 +66,12 @@ struct VxmAluOp {
     // z[i] = op(x[i]) or op(x[i], y[i]) for i < n (y unused for one operand). z may alias x or y.
     // Validates first.
     void apply(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const;
+
+private:
+    // apply() for the hot int32 operations; false if `this` is not one of them.
+    bool apply_i32_fast(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const;
+
+public:
 };
 
 // The inverse of disasm(); bad text throws InputError saying what is wrong.
