@@ -3,6 +3,7 @@
 #include "common/Error.h"
 
 #include <algorithm>
+#include <iterator>
 #include <sstream>
 
 namespace lpu {
@@ -34,7 +35,7 @@ void StreamFile::check(StreamId s, unsigned position) const
                          std::to_string(positions_) + " positions)");
 }
 
-std::map<int64_t, StreamFile::Diagonal>& StreamFile::diagonals(StreamId s)
+StreamFile::Values& StreamFile::values(StreamId s)
 {
     return streams_[s.dir == StreamDir::East ? s.index : east_ + s.index];
 }
@@ -49,63 +50,72 @@ int64_t StreamFile::diagonal_key(StreamId s, unsigned position, uint64_t cycle) 
 void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, AgentId who)
 {
     check(s, position);
-    Diagonal& d = diagonals(s)[diagonal_key(s, position, cycle)];
-    // Upstream-to-downstream order: ascending positions eastbound, descending westbound.
-    const bool east = s.dir == StreamDir::East;
-    auto it = std::find_if(d.begin(), d.end(), [&](const Entry& e) {
-        return east ? e.position >= position : e.position <= position;
-    });
-    if (it != d.end() && it->position == position) {
+    Values& all = values(s);
+    const int64_t k = diagonal_key(s, position, cycle);
+    auto [it, inserted] = all.try_emplace(Key{k, position}, Entry{cycle, std::move(value), who, 0});
+    if (!inserted) {
         std::ostringstream os;
         os << "schedule error at cycle " << cycle << ": two producers drive stream " << s.text() << " at position "
-           << position << " in one cycle: " << describe(it->who) << " and " << describe(who);
+           << position << " in one cycle: " << describe(it->second.who) << " and " << describe(who);
         throw ScheduleError(os.str());
     }
-    if (it != d.begin())  // a value from upstream is passing here: it ends at this position
+    // A value from upstream passing here ends at this position (east: a smaller position on the
+    // diagonal, which sorts just before; west: a larger one, just after).
+    if (s.dir == StreamDir::East) {
+        if (it != all.begin() && std::prev(it)->first.first == k)
+            ++retired_.overwritten;
+    } else if (std::next(it) != all.end() && std::next(it)->first.first == k) {
         ++retired_.overwritten;
-    d.insert(it, Entry{position, cycle, std::move(value), who, 0});
+    }
     ++retired_.writes;
 }
 
 const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle, AgentId who)
 {
     check(s, position);
-    auto& diag = diagonals(s);
-    auto found = diag.find(diagonal_key(s, position, cycle));
-    const bool east = s.dir == StreamDir::East;
-    Entry* nearest = nullptr;
-    if (found != diag.end()) {
-        for (Entry& e : found->second)  // the last upstream producer wins
-            if (east ? e.position <= position : e.position >= position)
-                nearest = &e;
+    Values& all = values(s);
+    const int64_t k = diagonal_key(s, position, cycle);
+    Values::iterator nearest = all.end();
+    if (s.dir == StreamDir::East) {  // the last producer at or west of `position`
+        auto it = all.upper_bound(Key{k, position});
+        if (it != all.begin() && std::prev(it)->first.first == k)
+            nearest = std::prev(it);
+    } else {  // the last producer at or east of `position`
+        auto it = all.lower_bound(Key{k, position});
+        if (it != all.end() && it->first.first == k)
+            nearest = it;
     }
-    if (!nearest) {
+    if (nearest == all.end()) {
         std::ostringstream os;
-        os << "schedule error at cycle " << cycle << ": " << describe(who) << " reads stream " << s.text() << " at position "
-           << position << " but no value is there (nothing was written upstream on it in cycle " << cycle
-           << " - hops)";
+        os << "schedule error at cycle " << cycle << ": " << describe(who) << " reads stream " << s.text()
+           << " at position " << position << " but no value is there (nothing was written upstream on it in cycle "
+           << cycle << " - hops)";
         throw ScheduleError(os.str());
     }
-    ++nearest->reads;
+    ++nearest->second.reads;
     ++retired_.reads;
-    return nearest->value;
+    return nearest->second.value;
 }
 
-uint64_t StreamFile::span(StreamDir dir, const Diagonal& d, size_t i) const
+uint64_t StreamFile::span(StreamDir dir, Values::const_iterator it, const Values& all) const
 {
-    // From the producer to the next producer downstream, or to the chip's edge.
-    const unsigned from = d[i].position;
-    if (dir == StreamDir::East)
-        return (i + 1 < d.size() ? d[i + 1].position : positions_) - from;
-    return from + 1 - (i + 1 < d.size() ? d[i + 1].position + 1 : 0);
+    const int64_t k = it->first.first;
+    const unsigned from = it->first.second;
+    if (dir == StreamDir::East) {
+        auto next = std::next(it);
+        return (next != all.end() && next->first.first == k ? next->first.second : positions_) - from;
+    }
+    const bool has_next = it != all.begin() && std::prev(it)->first.first == k;
+    return from + 1 - (has_next ? std::prev(it)->first.second + 1 : 0);
 }
 
-void StreamFile::account(StreamId s, const Diagonal& d, StreamStats& into) const
+void StreamFile::account(StreamId s, Values::const_iterator from, Values::const_iterator to, const Values& all,
+                         StreamStats& into) const
 {
     const size_t slot = s.dir == StreamDir::East ? s.index : east_ + s.index;
-    for (size_t i = 0; i < d.size(); ++i) {
-        into.occupied[slot] += span(s.dir, d, i);
-        into.never_read += d[i].reads == 0;
+    for (auto it = from; it != to; ++it) {
+        into.occupied[slot] += span(s.dir, it, all);
+        into.never_read += it->second.reads == 0;
     }
 }
 
@@ -118,11 +128,10 @@ void StreamFile::retire_before(uint64_t cycle)
         // A diagonal is gone once its value would be past the chip's far edge: eastbound at
         // position P-1 in cycle key + P - 1, westbound at position 0 in cycle key.
         const int64_t last_key = s.dir == StreamDir::East ? now - static_cast<int64_t>(positions_) : now - 1;
-        auto& diag = streams_[slot];
-        auto end = diag.upper_bound(last_key);
-        for (auto it = diag.begin(); it != end; ++it)
-            account(s, it->second, retired_);
-        diag.erase(diag.begin(), end);
+        Values& all = streams_[slot];
+        auto end = all.lower_bound(Key{last_key + 1, 0});
+        account(s, all.begin(), end, all, retired_);
+        all.erase(all.begin(), end);
     }
 }
 
@@ -132,8 +141,7 @@ StreamStats StreamFile::stats() const
     for (size_t slot = 0; slot < streams_.size(); ++slot) {
         const StreamId s{slot < east_ ? StreamDir::East : StreamDir::West,
                          static_cast<unsigned>(slot < east_ ? slot : slot - east_)};
-        for (const auto& kv : streams_[slot])
-            account(s, kv.second, st);
+        account(s, streams_[slot].begin(), streams_[slot].end(), streams_[slot], st);
     }
     return st;
 }
@@ -141,9 +149,8 @@ StreamStats StreamFile::stats() const
 size_t StreamFile::live_values() const
 {
     size_t n = 0;
-    for (const auto& diag : streams_)
-        for (const auto& kv : diag)
-            n += kv.second.size();
+    for (const auto& all : streams_)
+        n += all.size();
     return n;
 }
 

@@ -70,26 +70,30 @@ public:
 
 private:
     struct Entry {
-        unsigned position;
         uint64_t cycle;
         VectorRef value;
         AgentId who;
         uint64_t reads = 0;
     };
-    // Entries of one diagonal, in upstream-to-downstream order.
-    using Diagonal = std::vector<Entry>;
+    // One node per value, ordered by (diagonal, position): a diagonal's producers are
+    // neighbours, in west-to-east order, so "nearest upstream producer" is one tree search.
+    using Key = std::pair<int64_t, unsigned>;
+    using Values = std::map<Key, Entry>;
 
-    std::map<int64_t, Diagonal>& diagonals(StreamId s);
+    Values& values(StreamId s);
     int64_t diagonal_key(StreamId s, unsigned position, uint64_t cycle) const;
     void check(StreamId s, unsigned position) const;
-    uint64_t span(StreamDir dir, const Diagonal& d, size_t i) const;
-    void account(StreamId s, const Diagonal& d, StreamStats& into) const;
+    // Registers a value occupies: from its producer to the next producer downstream on its
+    // diagonal (`next`, or the chip's edge if none).
+    uint64_t span(StreamDir dir, Values::const_iterator it, const Values& all) const;
+    void account(StreamId s, Values::const_iterator from, Values::const_iterator to, const Values& all,
+                 StreamStats& into) const;
 
     std::string describe(AgentId who) const;
 
     unsigned east_, west_, positions_;
     AgentDescriber describe_;
-    std::vector<std::map<int64_t, Diagonal>> streams_;  // east streams, then west streams
+    std::vector<Values> streams_;  // east streams, then west streams
     StreamStats retired_;
 };
 
