@@ -11,6 +11,7 @@
 #include "mxm/MxmChipCosim.h"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -134,6 +135,8 @@ int cmd_run(const std::vector<std::string>& args)
     ap.add_option("trace", "FILE.json", "Chrome trace-event JSON (open in Perfetto): one track per queue");
     ap.add_option("cosim", "UNIT", "also run UNIT's Verilated RTL in lockstep and check every result beat, "
                                    "value and cycle (UNIT: mxm)");
+    ap.add_option("wave", "DIR", "with --cosim mxm: write DIR/<plane>.fst and .gtkw for every MXM plane the program "
+                                 "uses (RTL pins, internals and the checker's expected values)");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -168,6 +171,8 @@ int cmd_run(const std::vector<std::string>& args)
         chip.load_tensor(t, a.data);
     }
 
+    if (ap.has("wave") && !ap.has("cosim"))
+        throw UsageError("--wave needs --cosim mxm: the waveforms are those of the Verilated RTL");
     std::unique_ptr<MxmChipCosim> cosim;
     if (ap.has("cosim")) {
         if (ap.get("cosim") != "mxm")
@@ -176,8 +181,15 @@ int cmd_run(const std::vector<std::string>& args)
         for (const auto& q : chip.queues().queues())
             if (q.kind == QueueKind::MXM_W)
                 planes.push_back(q.name.substr(0, q.name.find('.')));
+        const std::string wave_dir = ap.get("wave");
+        if (!wave_dir.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(wave_dir, ec);
+            if (ec)
+                throw InputError(wave_dir + ": cannot create wave directory (" + ec.message() + ")");
+        }
         cosim = std::make_unique<MxmChipCosim>(MxmParams::from_config(cfg), ChipParams::from_config(cfg).period_ps(),
-                                               planes);
+                                               planes, wave_dir);
     }
 
     std::ostringstream trace;
@@ -195,9 +207,12 @@ int cmd_run(const std::vector<std::string>& args)
     std::cout << "ran " << path << ": " << st.instructions << " instructions in " << st.cycles << " cycles ("
               << std::fixed << std::setprecision(3) << st.cycles / clock << " us at " << clock << " MHz), "
               << st.macs << " MACs; simulated in " << wall << " s\n";
-    if (cosim)
+    if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
                   << "against RTL variant " << cosim->variant() << ": PASS\n";
+        for (const auto& w : cosim->waves())
+            std::cout << "waves: " << w << " (open: gtkwave " << w.substr(0, w.size() - 4) << ".gtkw)\n";
+    }
     return 0;
 }
 

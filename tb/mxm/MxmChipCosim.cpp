@@ -1,9 +1,11 @@
 #include "MxmChipCosim.h"
 
+#include "MxmCosim.h"
 #include "MxmExpectation.h"
 #include "common/Error.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace lpu {
 
@@ -11,16 +13,20 @@ namespace {
 constexpr unsigned kLookahead = 8;  // as in `lpusim cosim mxm`: room to diagnose late beats
 }  // namespace
 
-MxmChipCosim::MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names)
-    : p_(params), checker_(kLookahead), names_(plane_names), used_(plane_names.size(), false)
+MxmChipCosim::MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names,
+                           const std::string& wave_dir)
+    : p_(params), checker_(kLookahead), names_(plane_names), used_(plane_names.size(), false), period_ps_(period_ps),
+      wave_dir_(wave_dir)
 {
     for (size_t i = 0; i < plane_names.size(); ++i) {
         const unsigned port = checker_.add_port(plane_names[i]);
         ports_.push_back(port);
         planes_.push_back(std::make_unique<MxmRtlDriver>(
-            params, make_mxm_rtl(params, period_ps, false),
+            params, make_mxm_rtl(params, period_ps, !wave_dir.empty()),
             [this, port](cosim::Beat b) { checker_.observe(port, std::move(b)); }));
         planes_.back()->reset(2);
+        if (!wave_dir.empty())  // the file opens when the plane runs its first cycle
+            planes_.back()->set_wave(wave_dir + "/" + plane_names[i] + ".fst", 0, ~uint64_t{0});
     }
 }
 
@@ -38,6 +44,7 @@ void MxmChipCosim::on_result(unsigned plane, const MxmResult& r)
                                ", emit (issued cycle " + std::to_string(r.acc_cycle) + ")";
     for (cosim::Beat& b : mxm_result_beats(p_, r, origin))
         checker_.expect(ports_[plane], std::move(b));
+    planes_[plane]->show_expected(r.first_cycle, r.values);
 }
 
 void MxmChipCosim::run_until(uint64_t cycle)
@@ -58,8 +65,15 @@ void MxmChipCosim::finish(uint64_t last_cycle)
     // Past the program's end the RTL keeps running until late or surplus beats would show.
     const uint64_t drain = 2 * p_.superlanes + p_.array_latency + p_.acc_latency + kLookahead + 1;
     run_until(std::max(last_cycle, checker_.last_expected_cycle()) + drain);
-    for (auto& p : planes_)
-        p->finish();
+    for (size_t i = 0; i < planes_.size(); ++i) {
+        planes_[i]->finish();
+        if (!wave_dir_.empty() && used_[i]) {
+            const std::string fst = wave_dir_ + "/" + names_[i] + ".fst";
+            write_mxm_gtkw(wave_dir_ + "/" + names_[i] + ".gtkw", std::filesystem::absolute(fst).string(), p_, 0,
+                           planes_[i]->next_cycle() * period_ps_, -1);
+            waves_written_.push_back(fst);
+        }
+    }
     checker_.finish();
     check();
 }

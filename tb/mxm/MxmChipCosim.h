@@ -17,7 +17,9 @@ namespace lpu {
 class MxmChipCosim final : public MxmObserver {
 public:
     // `plane_names` in plane order (e.g. "MXM_W0"); throws InputError if no RTL variant matches.
-    MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names);
+    // With a `wave_dir`, every plane that runs writes wave_dir/<plane>.fst and .gtkw.
+    MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names,
+                 const std::string& wave_dir = "");
 
     void on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len) override;
     void on_result(unsigned plane, const MxmResult& result) override;
@@ -25,6 +27,8 @@ public:
     void finish(uint64_t last_cycle) override;
 
     uint64_t beats_checked() const { return checker_.beats_checked(); }
+    // The waveform files written (after finish()).
+    const std::vector<std::string>& waves() const { return waves_written_; }
     std::string variant() const;
 
 private:
@@ -37,6 +41,9 @@ private:
     std::vector<unsigned> ports_;
     std::vector<std::unique_ptr<MxmRtlDriver>> planes_;
     std::vector<bool> used_;  // planes that received an instruction
+    uint64_t period_ps_;
+    std::string wave_dir_;
+    std::vector<std::string> waves_written_;
 };
 
 }  // namespace lpu

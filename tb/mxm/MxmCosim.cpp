@@ -93,9 +93,11 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     auto dec = [&](const std::string& n) { g << "@424\n" << top << n << "\n"; };
     auto udec = [&](const std::string& n) { g << "@24\n" << top << n << "\n"; };
     auto comment = [&](const std::string& text) { g << "@200\n-" << text << "\n"; };
-    const std::string sl = "[" + std::to_string(p.superlanes - 1) + ":0]";
+    // GTKWave names a 1-bit vector without its [0:0] range.
+    auto range = [](unsigned width) { return width > 1 ? "[" + std::to_string(width - 1) + ":0]" : std::string(); };
     // $clog2 with a minimum of 1, as the RTL sizes its index ports.
     auto bits = [](unsigned n) { return std::max(1u, static_cast<unsigned>(std::ceil(std::log2(n)))); };
+    const std::string sl = range(p.superlanes);
     comment("clock / testbench");
     bit("clk_i");
     bit("rst_ni");
@@ -111,13 +113,13 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     }
     comment("instruction pins (issue cycle)");
     bit("lw_valid_i");
-    udec("lw_row_i[" + std::to_string(bits(p.rows) - 1) + ":0]");
+    udec("lw_row_i" + range(bits(p.rows)));
     bit("lw_signed_i");
     bit("iw_valid_i");
     bit("abc_valid_i");
     bit("abc_signed_i");
     bit("acc_valid_i");
-    hex("acc_slot_i[" + std::to_string(bits(p.acc_slots) - 1) + ":0]");
+    hex("acc_slot_i" + range(bits(p.acc_slots)));
     bit("acc_add_i");
     bit("acc_emit_i");
     comment("aligned: whole vectors, S cycles after issue");
