@@ -284,6 +284,8 @@ def run(text, x, y):
 
 
 def main():
+    if len(sys.argv) != 4:
+        sys.exit("usage: vxm_reference.py CASES INPUTS OUTPUTS")
     cases_path, in_path, out_path = sys.argv[1:4]
     words = np.fromfile(in_path, dtype="<u4").astype(U32)
     at, results = 0, []
