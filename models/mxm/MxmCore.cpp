@@ -1,5 +1,6 @@
 #include "MxmCore.h"
 
+#include "MxmMacRow.h"
 #include "common/Error.h"
 
 #include <algorithm>
@@ -7,16 +8,6 @@
 #include <sstream>
 
 namespace lpu {
-
-// GCC function multi-versioning keeps the binary portable and still uses 256-bit multiplies
-// where the CPU has them.
-__attribute__((target_clones("avx2", "default"))) void mxm_mac_row(int32_t* __restrict dst,
-                                                                      const int16_t* __restrict w, int32_t a,
-                                                                      unsigned n)
-{
-    for (unsigned i = 0; i < n; ++i)
-        dst[i] += a * w[i];
-}
 
 MxmCore::MxmCore(const MxmParams& params)
     : p_(params),

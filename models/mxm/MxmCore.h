@@ -13,11 +13,6 @@
 
 namespace lpu {
 
-// dst[i] += a * w[i] for i < n: the MAC row of the model (and of bench/bench_gemm.cpp, so the
-// benchmark compares the simulator's overhead, not two kernels). Built for AVX2 and for
-// baseline x86-64, chosen at load time on the running CPU.
-void mxm_mac_row(int32_t* dst, const int16_t* w, int32_t a, unsigned n);
-
 struct MxmResult {
     uint64_t acc_id = 0;       // the emitting ACC
     uint64_t acc_cycle = 0;    // its issue cycle

@@ -776,7 +776,7 @@ TEST_CASE("vxm: requantisation agrees with a long double reference", "[vxm]")
     for (unsigned shift = 1; shift < 40; ++shift)
         for (int64_t n = -300; n <= 300; ++n)
             for (VxmRounding r : {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor}) {
-                const int64_t p2 = (2 * n + 1) << (shift - 1);  // x * M with M = 1 when it fits
+                const int64_t p2 = (2 * n + 1) * (int64_t{1} << (shift - 1));  // x * M with M = 1 when it fits
                 if (p2 < INT32_MIN || p2 > INT32_MAX)
                     continue;
                 VxmRequant p;
