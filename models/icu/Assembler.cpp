@@ -280,6 +280,9 @@ private:
             fail(head.col, "unknown instruction '" + head.text + "'");
         }
         end();
+        // The chip names an executed instruction by its index in 24 bits (models/chip/Chip.cpp).
+        if (list.size() >= (size_t{1} << 24))
+            fail(head.col, "queue " + q.name + " holds more than 16,777,216 instructions (use Repeat)");
         list.push_back(std::move(in));
     }
 
