@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "common/Rng.h"
 #include "icu/Assembler.h"
+#include "icu/ObjectFile.h"
 
 #include <catch2/catch.hpp>
 
@@ -254,4 +255,33 @@ TEST_CASE("SXM operations in programs: timing and results", "[run][sxm]")
     CHECK(asm_error(".queue SXM_W0.0\n  transpose, s0e, s20w\n") ==
           "p.s:2:19: transpose needs 16 consecutive streams from s20w (only 32 exist)");
     CHECK(asm_error(".queue SXM_W0.0\n  rotate 16, s0e, s1e\n").find("p.s:2:3: ") == 0);
+}
+
+TEST_CASE("mangled assembly and object files are refused with InputError, never a crash", "[asm]")
+{
+    const std::string src = read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
+    const std::string obj = encode_program(assemble(src, "q.s", tiny()));
+    Rng rng(2024);
+    unsigned refused_text = 0, refused_obj = 0;
+    for (unsigned i = 0; i < 3000; ++i) {
+        for (const bool object : {false, true}) {
+            std::string b = object ? obj : src;
+            switch (rng.below(3)) {
+            case 0: b.resize(rng.below(b.size())); break;                                      // truncate
+            case 1: b[rng.below(b.size())] = static_cast<char>(rng.byte()); break;             // change a byte
+            case 2: b.insert(rng.below(b.size()), 1, static_cast<char>(rng.byte())); break;  // insert one
+            }
+            try {
+                if (object)
+                    decode_program(b, "m.lpo", tiny());
+                else
+                    assemble(b, "m.s", tiny());
+            } catch (const InputError&) {
+                ++(object ? refused_obj : refused_text);
+            }
+        }
+    }
+    // Most mutations must be caught; the rest happen to be valid programs (e.g. a changed digit).
+    CHECK(refused_text > 1000);
+    CHECK(refused_obj > 1000);
 }
