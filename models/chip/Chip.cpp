@@ -165,6 +165,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
     std::multimap<uint64_t, PendingStream> stream_writes;
     std::multimap<uint64_t, PendingSram> sram_writes;
     std::vector<uint32_t> vx, vy, vz;  // VXM operand and result lanes, reused
+    // Per slice position: busy cycles so far and the last cycle counted (events come in cycle order).
+    std::vector<uint64_t> slice_busy(map_.positions(), 0), slice_last(map_.positions(), ~uint64_t{0});
     RunStats st;
     st.queues.resize(queues.size());
     uint64_t instr_id = 0, last_cycle = 0, visited = 0;
@@ -321,6 +323,10 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         }
         ++instr_id;
         ++st.queues[q].issued;
+        if (slice_last[qi.position] != t) {
+            slice_last[qi.position] = t;
+            ++slice_busy[qi.position];
+        }
         if (st.queues[q].issued == 1)
             st.queues[q].first = t;
         st.queues[q].last = t;
@@ -424,6 +430,9 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         *trace << "\n]}\n";
     st.cycles = last_cycle + 1;
     st.instructions = instr_id;
+    for (const QueueInfo& q : queues)
+        if (slice_busy[q.position])
+            st.slice_busy[q.name.substr(0, q.name.find('.'))] = slice_busy[q.position];
     st.streams = streams.stats();
     for (const auto& p : planes)
         st.macs += p->stats().macs;
@@ -464,6 +473,13 @@ std::string Chip::stats_json(const RunStats& st) const
         os << (first ? "\n" : ",\n") << "    \"" << queues[q].name << "\": {\"busy_cycles\": " << qs.issued
            << ", \"utilisation\": " << double(qs.issued) / double(st.cycles) << ", \"nop_cycles\": " << qs.idle_cycles
            << ", \"first_cycle\": " << qs.first << ", \"last_cycle\": " << qs.last << "}";
+        first = false;
+    }
+    os << "\n  },\n  \"slices\": {";
+    first = true;
+    for (const auto& [name, busy] : st.slice_busy) {
+        os << (first ? "\n" : ",\n") << "    \"" << name << "\": {\"busy_cycles\": " << busy
+           << ", \"utilisation\": " << double(busy) / double(st.cycles) << "}";
         first = false;
     }
     os << "\n  }\n}\n";

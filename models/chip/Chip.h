@@ -38,6 +38,9 @@ struct RunStats {
     uint64_t cycles = 0;
     uint64_t instructions = 0;
     std::vector<QueueStats> queues;  // QueueMap order
+    // Per slice (queues sharing a position: an MXM plane's three, the VXM's sixteen): cycles in
+    // which at least one of its queues issued, by slice name.
+    std::map<std::string, uint64_t> slice_busy;
     StreamStats streams;
     uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
     uint64_t macs = 0;

@@ -214,6 +214,11 @@ TEST_CASE("int8 GEMM example equals a plain C++ matmul", "[run][example]")
         CHECK(st.cycles == 114);  // cycles 0..113: the last Write issues at 112, its word lands at 113
         CHECK(trace.str().find("\"name\":\"LW 15, i8, s0e\"") != std::string::npos);
         CHECK(chip.stats_json(st).find("\"cycles\": 114") != std::string::npos);
+        // The plane's three queues issue 16 LW + IW (cycles 46..62), 4 ABC (63..66), 4 ACC
+        // (64..67): busy in 46..67, 22 distinct cycles.
+        CHECK(st.slice_busy.at("MXM_E0") == 22);
+        CHECK(st.slice_busy.at("MEM_E1") == 16);
+        CHECK(chip.stats_json(st).find("\"MXM_E0\": {\"busy_cycles\": 22") != std::string::npos);
     }
 }
 
