@@ -67,6 +67,7 @@ struct PendingSram {
     unsigned slice;
     uint32_t word;
     VectorRef value;
+    std::vector<uint32_t> tiles;  // Scatter: one word per tile (then `word` is unused)
 };
 
 }  // namespace
@@ -218,7 +219,28 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             const VectorRef data = streams.read(in.streams[0], qi.position, t, who);
             ports.write(t, qi.unit, word, MemPortChecker::TextFn([&describe, who] { return describe(who); }));
             st.sram_bytes_written += lanes;
-            sram_writes.emplace(t + memp_.write_latency, PendingSram{qi.unit, word, data});
+            sram_writes.emplace(t + memp_.write_latency, PendingSram{qi.unit, word, data, {}});
+            break;
+        }
+        case Opcode::Gather: {
+            const VectorRef map = streams.read(in.streams[0], qi.position, t, who);
+            const std::vector<uint32_t> tiles = decode_tile_map(memp_, map->data());
+            ports.access(t, qi.unit, MemPort::Read, tiles.data(), tiles.size(),
+                         MemPortChecker::TextFn([&describe, who] { return describe(who); }));
+            auto data = std::make_shared<Vector>(lanes);
+            mem_->slice(qi.unit).gather(tiles.data(), data->data());
+            st.sram_bytes_read += lanes;
+            stream_writes.emplace(t + memp_.read_latency, PendingStream{in.streams[1], qi.position, data, who});
+            break;
+        }
+        case Opcode::Scatter: {
+            const VectorRef data = streams.read(in.streams[0], qi.position, t, who);
+            const VectorRef map = streams.read(in.streams[1], qi.position, t, who);
+            std::vector<uint32_t> tiles = decode_tile_map(memp_, map->data());
+            ports.access(t, qi.unit, MemPort::Write, tiles.data(), tiles.size(),
+                         MemPortChecker::TextFn([&describe, who] { return describe(who); }));
+            st.sram_bytes_written += lanes;
+            sram_writes.emplace(t + memp_.write_latency, PendingSram{qi.unit, 0, data, std::move(tiles)});
             break;
         }
         case Opcode::LW:
@@ -352,8 +374,13 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         if (observer)
             observer->advance(t);
         // Values landing in cycle t first: reads of cycle t see them (docs/isa.md 2.2).
-        for (auto it = sram_writes.begin(); it != sram_writes.end() && it->first == t; it = sram_writes.erase(it))
-            mem_->slice(it->second.slice).write(it->second.word, it->second.value->data());
+        for (auto it = sram_writes.begin(); it != sram_writes.end() && it->first == t; it = sram_writes.erase(it)) {
+            const PendingSram& w = it->second;
+            if (w.tiles.empty())
+                mem_->slice(w.slice).write(w.word, w.value->data());
+            else
+                mem_->slice(w.slice).scatter(w.tiles.data(), w.value->data());
+        }
         for (auto it = stream_writes.begin(); it != stream_writes.end() && it->first == t; it = stream_writes.erase(it))
             streams.write(it->second.stream, it->second.position, t, std::move(it->second.value), it->second.who);
         bool notify = false;

@@ -237,6 +237,12 @@ private:
             in.op = word == "read" ? Opcode::Read : Opcode::Write;
             in.a = number("word address", 0, mem_.words_per_slice() - 1);
             in.streams.push_back(stream());
+        } else if (word == "gather" || word == "scatter") {
+            // Gather MAP, OUT / Scatter IN, MAP (docs/mem.md section 5).
+            allowed(q.kind == QueueKind::MEM);
+            in.op = word == "gather" ? Opcode::Gather : Opcode::Scatter;
+            in.streams.push_back(stream());
+            in.streams.push_back(stream());
         } else if (word == "lw") {
             allowed(q.kind == QueueKind::MXM_W);
             in.op = Opcode::LW;

@@ -13,6 +13,8 @@ const char* opcode_name(Opcode op)
     case Opcode::Notify: return "Notify";
     case Opcode::Read: return "Read";
     case Opcode::Write: return "Write";
+    case Opcode::Gather: return "Gather";
+    case Opcode::Scatter: return "Scatter";
     case Opcode::LW: return "LW";
     case Opcode::IW: return "IW";
     case Opcode::ABC: return "ABC";
@@ -46,6 +48,8 @@ std::string Instr::disasm() const
     case Opcode::IW: break;
     case Opcode::Read:
     case Opcode::Write: os << " 0x" << std::hex << a << std::dec << ", " << streams.at(0).text(); break;
+    case Opcode::Gather:
+    case Opcode::Scatter: os << " " << streams.at(0).text() << ", " << streams.at(1).text(); break;
     case Opcode::LW: os << " " << a << ", " << type(b) << ", " << streams.at(0).text(); break;
     case Opcode::ABC: os << " " << type(b) << ", " << streams.at(0).text(); break;
     case Opcode::ACC:

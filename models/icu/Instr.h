@@ -22,6 +22,8 @@ enum class Opcode : uint8_t {
     // MEM
     Read,   // word a -> stream
     Write,  // stream -> word a
+    Gather,   // per-tile words named by the map on streams[0] -> streams[1]
+    Scatter,  // streams[0] -> per-tile words named by the map on streams[1]
     // MXM (queue kinds: .w for LW/IW, .a for ABC, .c for ACC)
     LW,   // stream -> shadow row a (b: 1 = int8)
     IW,   // install

@@ -174,7 +174,8 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
             } else {
                 const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
                                           in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c);
-                if (in.streams.size() != (needs_stream ? 1u : 0u))
+                const bool two = in.op == Opcode::Gather || in.op == Opcode::Scatter;
+                if (in.streams.size() != (two ? 2u : needs_stream ? 1u : 0u))
                     r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
             }
             q.push_back(std::move(in));

@@ -290,3 +290,43 @@ TEST_CASE("mangled assembly and object files are refused with InputError, never 
     CHECK(refused_text > 1000);
     CHECK(refused_obj > 1000);
 }
+
+TEST_CASE("Gather and Scatter in programs: per-tile addresses from a map on a stream", "[run]")
+{
+    // small: 4 superlanes, so 4 tiles of 16 lanes. MEM_E0 (position 48) holds two maps; MEM_E1
+    // (49) gathers tile t from word 20 + (3 - t) and scatters the result to words 30 + t.
+    const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/small.yaml");
+    const std::string src = ".tensor map MEM_E0 0 2 u8\n.tensor d MEM_E1 20 4 u8\n.tensor out MEM_E1 30 4 u8\n"
+                            ".tensor g MEM_E2 0 1 u8\n"
+                            ".queue MEM_E0\n Read 0, s0e\n NOP 1\n Read 1, s2e\n"  // maps at 49 in 3 and 5
+                            ".queue MEM_E1\n NOP 3\n Gather s0e, s1e\n NOP 1\n Scatter s1e, s2e\n"
+                            ".queue MEM_E2\n NOP 6\n Write 0, s1e\n";  // the gathered vector: 49 in 5, 50 in 6
+    const Program p = assemble(src, "g.s", cfg);
+    CHECK(disassemble(p, cfg).find("    Gather s0e, s1e\n    NOP 1\n    Scatter s1e, s2e\n") != std::string::npos);
+    Chip chip("chip", cfg);
+    std::vector<uint8_t> map(2 * 64, 0), d(4 * 64);
+    for (unsigned t = 0; t < 4; ++t) {
+        map[t * 16] = static_cast<uint8_t>(20 + 3 - t);  // little-endian word address in the tile's first bytes
+        map[64 + t * 16] = static_cast<uint8_t>(30 + t);
+    }
+    for (unsigned i = 0; i < d.size(); ++i)
+        d[i] = static_cast<uint8_t>(i * 7 + 1);
+    chip.load_tensor(*p.tensor("map"), map);
+    chip.load_tensor(*p.tensor("d"), d);
+    chip.run(p, nullptr);
+    const std::vector<uint8_t> g = chip.dump_tensor(*p.tensor("g"));
+    const std::vector<uint8_t> out = chip.dump_tensor(*p.tensor("out"));
+    for (unsigned t = 0; t < 4; ++t)
+        for (unsigned l = 0; l < 16; ++l) {
+            const uint8_t want = d[(3 - t) * 64 + t * 16 + l];  // tile t of row 3 - t
+            CHECK(g[t * 16 + l] == want);
+            for (unsigned r = 0; r < 4; ++r)  // row r received tile r only
+                CHECK(out[r * 64 + t * 16 + l] == (r == t ? want : 0));
+        }
+    // One cycle earlier the second map is not at MEM_E1 yet.
+    const std::string early = ".queue MEM_E0\n Read 0, s0e\n NOP 1\n Read 1, s2e\n"
+                              ".queue MEM_E1\n NOP 3\n Gather s0e, s1e\n Scatter s1e, s2e\n";
+    Chip chip2("chip2", cfg);
+    CHECK_THROWS_WITH(chip2.run(assemble(early, "e.s", cfg), nullptr),
+                      Catch::Contains("schedule error at cycle 4: MEM_E1: 'Scatter s1e, s2e'"));
+}
