@@ -1,6 +1,7 @@
 ; A quantised layer on configs/tiny.yaml (16 lanes):
 ;   Y = X . W (int32),  Z = requant_i8(relu(Y + B))
 ; X[4 x 16] int8, W[16 x 16] int8, B[1 x 16] int32 (the same bias for every row), Z[4 x 16] int8.
+; The GEMM half is examples/gemm/gemm_tiny.s unchanged (the assembly has no include); the VXM half follows it.
 ; Y[m][n] = sum_k X[m][k] * W[k][n]: X row m is one activation vector, W row k one weight row.
 ;
 ; Positions (docs/isa.md 2.1): MEM_E0 48, MEM_E1 49, MEM_E2..E5 50..53, MXM_E0 93.

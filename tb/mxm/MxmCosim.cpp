@@ -214,8 +214,6 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!sc_core::sc_end_of_simulation_invoked())
-        sc_core::sc_stop();
 
     const MxmStats& st = model.core().stats();
     const uint64_t cycles = rtl ? rtl->cycles_run() : st.last_cycle + 1;

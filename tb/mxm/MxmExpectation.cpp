@@ -49,7 +49,6 @@ void MxmExpectation::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_ti
     }
     if (keep_) {
         results_.insert(results_.end(), r.values.begin(), r.values.end());
-        cycles_.push_back(static_cast<int64_t>(r.first_cycle));
     }
     if (tap_)
         tap_(r);

@@ -34,7 +34,6 @@ public:
 
     uint64_t vectors() const { return vectors_; }
     const std::vector<int32_t>& results() const { return results_; }  // vectors() x N, row-major
-    const std::vector<int64_t>& result_cycles() const { return cycles_; }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -48,7 +47,6 @@ private:
     std::function<void(const MxmResult&)> tap_;
     uint64_t vectors_ = 0;
     std::vector<int32_t> results_;
-    std::vector<int64_t> cycles_;
 };
 
 }  // namespace lpu

@@ -44,7 +44,6 @@ void MxmStimulusDriver::run()
                 *log_ << "I " << op.cycle << " #" << op.instr.id << " " << op.instr.disasm() << "\n";
             socket->b_transport(trans, delay);
             ++sent_;
-            last_cycle_ = op.cycle;
             if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) {
                 error_ = error_source_ ? error_source_() : "";
                 if (error_.empty())

@@ -33,7 +33,6 @@ public:
     // The refusal that stopped the run (a target's error() text comes with it), empty if none.
     const std::string& error() const { return error_; }
     uint64_t instructions() const { return sent_; }
-    uint64_t last_cycle() const { return last_cycle_; }
     // Lets the caller attach targets' error texts to a refused transaction.
     void set_error_source(std::function<std::string()> source) { error_source_ = std::move(source); }
 
@@ -48,7 +47,6 @@ private:
     std::ostream* log_ = nullptr;
     std::string error_;
     uint64_t sent_ = 0;
-    uint64_t last_cycle_ = 0;
 };
 
 }  // namespace lpu
