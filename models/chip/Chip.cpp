@@ -54,13 +54,18 @@ void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, u
         bytes[l] = static_cast<uint8_t>(words[l] >> shift);
 }
 
-// The instruction as executed: a repetition shows its own address or row.
-std::string executed_text(const Instr& in, int64_t offset)
+// The instruction as executed: a repetition has its own address or row.
+Instr executed_instr(const Instr& in, int64_t offset)
 {
     Instr effective = in;
     if (in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW)
         effective.a += offset;
-    return effective.disasm();
+    return effective;
+}
+
+std::string executed_text(const Instr& in, int64_t offset)
+{
+    return executed_instr(in, offset).disasm();
 }
 
 struct PendingSram {
@@ -144,7 +149,7 @@ std::vector<uint8_t> Chip::dump_tensor(const TensorDecl& t)
     return bytes;
 }
 
-RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* observer)
+RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* observer, ChipObserver* watcher)
 {
     const auto& queues = map_.queues();
     if (program.queues.size() != queues.size())
@@ -354,10 +359,14 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         st.queues[q].last = t;
         if (trace)  // a repetition shows its own operand (address or row), not the original's
             emit_trace(q, executed_text(in, offset), queue_kind_name(qi.kind), t, 1);
+        if (watcher)
+            watcher->on_issue(q, static_cast<size_t>(&in - program.queues[q].data()), executed_instr(in, offset), t);
     };
 
     for (size_t q = 0; q < queues.size(); ++q)
         qs[q].done = program.queues[q].empty();
+    if (watcher)
+        watcher->begin(map_, program);
 
     for (;;) {
         uint64_t t = std::numeric_limits<uint64_t>::max();
@@ -381,8 +390,11 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             else
                 mem_->slice(w.slice).scatter(w.tiles.data(), w.value->data());
         }
-        for (auto it = stream_writes.begin(); it != stream_writes.end() && it->first == t; it = stream_writes.erase(it))
+        for (auto it = stream_writes.begin(); it != stream_writes.end() && it->first == t; it = stream_writes.erase(it)) {
+            if (watcher)
+                watcher->on_stream_write(it->second.stream, it->second.position, t, *it->second.value);
             streams.write(it->second.stream, it->second.position, t, std::move(it->second.value), it->second.who);
+        }
         bool notify = false;
         for (size_t q = 0; q < qs.size(); ++q) {
             QueueState& s = qs[q];
@@ -414,6 +426,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             } else {
                 const Instr& in = list[s.pc];
                 ++s.pc;
+                if (watcher && (in.op == Opcode::Nop || in.op == Opcode::Sync || in.op == Opcode::Notify))
+                    watcher->on_issue(q, s.pc - 1, in, t);
                 switch (in.op) {
                 case Opcode::Nop:
                     st.queues[q].idle_cycles += static_cast<uint64_t>(in.a);
@@ -442,6 +456,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                 if (s.parked) {
                     s.parked = false;
                     s.next = t + icu_.notify_latency;
+                    if (watcher)
+                        watcher->on_release(static_cast<size_t>(&s - qs.data()), s.next);
                     s.done = s.pc >= program.queues[static_cast<size_t>(&s - qs.data())].size();
                 }
         if (++visited % kRetireInterval == 0)
@@ -453,6 +469,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                                 program.queues[q][qs[q].pc - 1].pos.text() + ") that no Notify releases");
     if (observer)
         observer->finish(last_cycle);
+    if (watcher)
+        watcher->end(last_cycle + 1);
     if (trace)
         *trace << "\n]}\n";
     st.cycles = last_cycle + 1;

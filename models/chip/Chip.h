@@ -4,6 +4,7 @@
 // cost follows instructions executed and MACs computed, not cycles x positions x streams.
 #pragma once
 
+#include "chip/ChipObserver.h"
 #include "chip/ChipParams.h"
 #include "common/Config.h"
 #include "icu/IcuParams.h"
@@ -65,8 +66,10 @@ public:
 
     // Runs `program` to completion. Throws ScheduleError / InputError. `trace` (may be null)
     // receives Chrome trace-event JSON, one track per queue; `mxm_observer` (may be null) sees
-    // every MXM instruction and result (co-simulation against the RTL).
-    RunStats run(const Program& program, std::ostream* trace, MxmObserver* mxm_observer = nullptr);
+    // every MXM instruction and result (co-simulation against the RTL); `observer` (may be
+    // null) sees every issue and stream value (waveforms).
+    RunStats run(const Program& program, std::ostream* trace, MxmObserver* mxm_observer = nullptr,
+                 ChipObserver* observer = nullptr);
 
     // Statistics as JSON.
     std::string stats_json(const RunStats& st) const;
