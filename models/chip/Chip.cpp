@@ -1,7 +1,11 @@
 #include "Chip.h"
 
 #include "common/Error.h"
-#include "mem/MemPorts.h"
+#include "chip/SliceExecutor.h"
+#include "mem/MemExecutor.h"
+#include "mxm/MxmExecutor.h"
+#include "sxm/SxmExecutor.h"
+#include "vxm/VxmExecutor.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -26,32 +30,11 @@ std::string json_escape(const std::string& s)
     return out;
 }
 
-struct PendingStream {
-    StreamId stream;
-    unsigned position;
-    VectorRef value;
-    AgentId who;
-};
-
 // An executed instruction as a number, so the hot path builds no text and stores nothing:
 // queue (16 bits), index in its queue (24 bits), a repetition's operand offset (signed 24 bits).
 AgentId agent_id(size_t queue, size_t index, int64_t offset)
 {
     return (uint64_t{queue} << 48) | (uint64_t{index} << 24) | (static_cast<uint64_t>(offset) & 0xFFFFFF);
-}
-
-// Byte plane k of 32-bit lanes and back (byte k of lane l on stream s + k). Free functions with
-// restrict pointers and a local count, so the compiler vectorises them.
-void pack_plane(uint32_t* __restrict words, const uint8_t* __restrict bytes, unsigned n, unsigned shift)
-{
-    for (unsigned l = 0; l < n; ++l)
-        words[l] |= uint32_t{bytes[l]} << shift;
-}
-
-void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, unsigned n, unsigned shift)
-{
-    for (unsigned l = 0; l < n; ++l)
-        bytes[l] = static_cast<uint8_t>(words[l] >> shift);
 }
 
 // The instruction as executed: a repetition has its own address or row.
@@ -67,13 +50,6 @@ std::string executed_text(const Instr& in, int64_t offset)
 {
     return executed_instr(in, offset).disasm();
 }
-
-struct PendingSram {
-    unsigned slice;
-    uint32_t word;
-    VectorRef value;
-    std::vector<uint32_t> tiles;  // Scatter: one word per tile (then `word` is unused)
-};
 
 }  // namespace
 
@@ -154,7 +130,6 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
     const auto& queues = map_.queues();
     if (program.queues.size() != queues.size())
         throw std::logic_error("program was assembled for another config");
-    const unsigned lanes = memp_.word_bytes();
     // Slice, instruction as executed and source position: "MEM_E3: 'Write 0x0, s0e' (p.s:5:2)".
     auto describe = [&](AgentId id) {
         const size_t q = id >> 48, index = (id >> 24) & 0xFFFFFF;
@@ -163,18 +138,31 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         return queues[q].name + ": '" + executed_text(in, offset) + "' (" + in.pos.text() + ")";
     };
     StreamFile streams(streamp_.east, streamp_.west, map_.positions(), describe);
-    MemPortChecker ports(memp_);
-    std::vector<std::unique_ptr<MxmCore>> planes;
-    for (unsigned p = 0; p < mxm_.planes; ++p)
-        planes.push_back(std::make_unique<MxmCore>(mxm_));
-    std::vector<QueueState> qs(queues.size());
-    std::multimap<uint64_t, PendingStream> stream_writes;
-    std::multimap<uint64_t, PendingSram> sram_writes;
-    std::vector<uint32_t> vx, vy, vz;  // VXM operand and result lanes, reused
-    // Per slice position: busy cycles so far and the last cycle counted (events come in cycle order).
-    std::vector<uint64_t> slice_busy(map_.positions(), 0), slice_last(map_.positions(), ~uint64_t{0});
     RunStats st;
     st.queues.resize(queues.size());
+    ExecContext ctx(streams, describe, st, memp_.word_bytes(), watcher);
+
+    // One executor per slice kind, each in its unit's folder.
+    MemExecutor mem(memp_, *mem_);
+    MxmExecutor mxm(mxm_, observer);
+    VxmExecutor vxm(vxmp_, icu_.vxm_queues);
+    SxmExecutor sxm(sxmp_, chip_.lanes_per_superlane);
+    const std::vector<SliceExecutor*> executors{&mem, &mxm, &vxm, &sxm};
+    std::vector<SliceExecutor*> exec_of_queue(queues.size());
+    for (size_t q = 0; q < queues.size(); ++q) {
+        switch (queues[q].kind) {
+        case QueueKind::MEM: exec_of_queue[q] = &mem; break;
+        case QueueKind::VXM: exec_of_queue[q] = &vxm; break;
+        case QueueKind::SXM: exec_of_queue[q] = &sxm; break;
+        case QueueKind::MXM_W:
+        case QueueKind::MXM_A:
+        case QueueKind::MXM_C: exec_of_queue[q] = &mxm; break;
+        }
+    }
+
+    std::vector<QueueState> qs(queues.size());
+    // Per slice position: busy cycles so far and the last cycle counted (events come in cycle order).
+    std::vector<uint64_t> slice_busy(map_.positions(), 0), slice_last(map_.positions(), ~uint64_t{0});
     uint64_t instr_id = 0, last_cycle = 0, visited = 0;
     const double us_per_cycle = static_cast<double>(chip_.period_ps()) / 1e6;
     bool first_event = true;
@@ -201,153 +189,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
 
     auto execute = [&](size_t q, const Instr& in, uint64_t t, int64_t offset) {
         const QueueInfo& qi = queues[q];
-        const AgentId who = agent_id(q, static_cast<size_t>(&in - program.queues[q].data()), offset);
-        auto operand = [&](int64_t base, int64_t limit, const char* what) {
-            const int64_t v = base + offset;
-            if (v < 0 || v >= limit)
-                throw ScheduleError("cycle " + std::to_string(t) + ": " + describe(who) + ": repeated " + what + " " +
-                                    std::to_string(v) + " is out of range [0, " + std::to_string(limit) + ")");
-            return v;
-        };
-        switch (in.op) {
-        case Opcode::Read: {
-            const auto word = static_cast<uint32_t>(operand(in.a, memp_.words_per_slice(), "address"));
-            ports.read(t, qi.unit, word, MemPortChecker::TextFn([&describe, who] { return describe(who); }));
-            auto data = std::make_shared<Vector>(lanes);
-            mem_->slice(qi.unit).read(word, data->data());
-            st.sram_bytes_read += lanes;
-            stream_writes.emplace(t + memp_.read_latency, PendingStream{in.streams[0], qi.position, data, who});
-            break;
-        }
-        case Opcode::Write: {
-            const auto word = static_cast<uint32_t>(operand(in.a, memp_.words_per_slice(), "address"));
-            const VectorRef data = streams.read(in.streams[0], qi.position, t, who);
-            ports.write(t, qi.unit, word, MemPortChecker::TextFn([&describe, who] { return describe(who); }));
-            st.sram_bytes_written += lanes;
-            sram_writes.emplace(t + memp_.write_latency, PendingSram{qi.unit, word, data, {}});
-            break;
-        }
-        case Opcode::Gather: {
-            const VectorRef map = streams.read(in.streams[0], qi.position, t, who);
-            const std::vector<uint32_t> tiles = decode_tile_map(memp_, map->data());
-            ports.access(t, qi.unit, MemPort::Read, tiles.data(), tiles.size(),
-                         MemPortChecker::TextFn([&describe, who] { return describe(who); }));
-            auto data = std::make_shared<Vector>(lanes);
-            mem_->slice(qi.unit).gather(tiles.data(), data->data());
-            st.sram_bytes_read += lanes;
-            stream_writes.emplace(t + memp_.read_latency, PendingStream{in.streams[1], qi.position, data, who});
-            break;
-        }
-        case Opcode::Scatter: {
-            const VectorRef data = streams.read(in.streams[0], qi.position, t, who);
-            const VectorRef map = streams.read(in.streams[1], qi.position, t, who);
-            std::vector<uint32_t> tiles = decode_tile_map(memp_, map->data());
-            ports.access(t, qi.unit, MemPort::Write, tiles.data(), tiles.size(),
-                         MemPortChecker::TextFn([&describe, who] { return describe(who); }));
-            st.sram_bytes_written += lanes;
-            sram_writes.emplace(t + memp_.write_latency, PendingSram{qi.unit, 0, data, std::move(tiles)});
-            break;
-        }
-        case Opcode::LW:
-        case Opcode::ABC: {
-            const VectorRef data = streams.read(in.streams[0], qi.position, t, who);
-            MxmInstr mi;
-            mi.op = in.op == Opcode::LW ? MxmOpcode::LW : MxmOpcode::ABC;
-            mi.row = in.op == Opcode::LW ? static_cast<uint32_t>(operand(in.a, mxm_.rows, "row")) : 0;
-            mi.is_signed = in.b != 0;
-            mi.id = instr_id;
-            MxmResult unused;
-            planes[qi.unit]->issue(mi, t, data->data(), data->size(), unused);
-            if (observer)
-                observer->on_issue(qi.unit, mi, t, data->data(), data->size());
-            break;
-        }
-        case Opcode::IW:
-        case Opcode::ACC: {
-            MxmInstr mi;
-            mi.op = in.op == Opcode::IW ? MxmOpcode::IW : MxmOpcode::ACC;
-            mi.slot = static_cast<uint32_t>(in.a);
-            mi.add = in.b != 0;
-            mi.emit = in.c != 0;
-            mi.id = instr_id;
-            MxmResult r;
-            const bool emitted = planes[qi.unit]->issue(mi, t, nullptr, 0, r);
-            if (observer) {
-                observer->on_issue(qi.unit, mi, t, nullptr, 0);
-                if (emitted)
-                    observer->on_result(qi.unit, r);
-            }
-            if (emitted) {
-                // An int32 result leaves as 4 byte planes on 4 consecutive streams.
-                const auto* words = reinterpret_cast<const uint32_t*>(r.values.data());
-                for (unsigned k = 0; k < 4; ++k) {
-                    auto plane = std::make_shared<Vector>(lanes);
-                    unpack_plane(plane->data(), words, lanes, 8 * k);
-                    StreamId s = in.streams[0];
-                    s.index += k;
-                    stream_writes.emplace(r.first_cycle, PendingStream{s, qi.position, plane, who});
-                }
-            }
-            break;
-        }
-        case Opcode::Vxm: {
-            // Each operand is a group of consecutive byte streams: byte k of every lane on
-            // stream s + k (docs/isa.md 3.3); the ALU works on 32-bit lane words.
-            const VxmAluOp& alu = in.alu;
-            auto gather = [&](StreamId s, VxmType type, std::vector<uint32_t>& words) {
-                words.assign(lanes, 0);
-                for (unsigned k = 0; k < vxm_type_bits(type) / 8; ++k) {
-                    const Vector& v = *streams.read(StreamId{s.dir, s.index + k}, qi.position, t, who);
-                    pack_plane(words.data(), v.data(), lanes, 8 * k);
-                }
-            };
-            gather(in.streams[0], alu.type, vx);
-            if (alu.operands() == 2)
-                gather(in.streams[1], alu.type, vy);
-            vz.resize(lanes);
-            alu.apply(vx.data(), alu.operands() == 2 ? vy.data() : nullptr, vz.data(), lanes);
-            const StreamId dst = in.streams.back();
-            for (unsigned k = 0; k < vxm_type_bits(alu.result_type()) / 8; ++k) {
-                auto plane = std::make_shared<Vector>(lanes);
-                unpack_plane(plane->data(), vz.data(), lanes, 8 * k);
-                stream_writes.emplace(t + vxmp_.alu_latency,
-                                      PendingStream{StreamId{dst.dir, dst.index + k}, qi.position, plane, who});
-            }
-            st.vxm_lane_ops += lanes;
-            break;
-        }
-        case Opcode::Sxm: {
-            const SxmOp& op = in.sxm;
-            const unsigned G = chip_.lanes_per_superlane;
-            const bool transpose = op.kind == SxmOp::Kind::Transpose;
-            const unsigned ni = op.inputs(G), no = op.outputs(G);
-            // Operand i is stream i of the input group (transpose) or the i-th stream named.
-            auto input = [&](unsigned i) { return transpose ? StreamId{in.streams[0].dir, in.streams[0].index + i} : in.streams[i]; };
-            auto output = [&](unsigned i) {
-                return transpose ? StreamId{in.streams[1].dir, in.streams[1].index + i} : in.streams[ni + i];
-            };
-            std::vector<VectorRef> held(ni);
-            std::vector<const uint8_t*> ins(ni);
-            for (unsigned i = 0; i < ni; ++i) {
-                held[i] = streams.read(input(i), qi.position, t, who);
-                ins[i] = held[i]->data();
-            }
-            std::vector<std::shared_ptr<Vector>> results(no);
-            std::vector<uint8_t*> outs(no);
-            for (unsigned i = 0; i < no; ++i) {
-                results[i] = std::make_shared<Vector>(lanes);
-                outs[i] = results[i]->data();
-            }
-            op.apply(ins.data(), outs.data(), lanes, G);
-            for (unsigned i = 0; i < no; ++i)
-                stream_writes.emplace(t + sxmp_.latency, PendingStream{output(i), qi.position, results[i], who});
-            break;
-        }
-        case Opcode::Nop:
-        case Opcode::Repeat:
-        case Opcode::Sync:
-        case Opcode::Notify: break;
-        }
+        const size_t index = static_cast<size_t>(&in - program.queues[q].data());
+        exec_of_queue[q]->execute(Issue{q, &qi, &in, t, offset, agent_id(q, index, offset), instr_id}, ctx);
         ++instr_id;
         ++st.queues[q].issued;
         if (slice_last[qi.position] != t) {
@@ -360,7 +203,7 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         if (trace)  // a repetition shows its own operand (address or row), not the original's
             emit_trace(q, executed_text(in, offset), queue_kind_name(qi.kind), t, 1);
         if (watcher)
-            watcher->on_issue(q, static_cast<size_t>(&in - program.queues[q].data()), executed_instr(in, offset), t);
+            watcher->on_issue(q, index, executed_instr(in, offset), t);
     };
 
     for (size_t q = 0; q < queues.size(); ++q)
@@ -369,32 +212,20 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         watcher->begin(map_, program);
 
     for (;;) {
-        uint64_t t = std::numeric_limits<uint64_t>::max();
-        if (!stream_writes.empty())
-            t = std::min(t, stream_writes.begin()->first);
-        if (!sram_writes.empty())
-            t = std::min(t, sram_writes.begin()->first);
+        uint64_t t = ctx.next_landing();
+        for (const SliceExecutor* e : executors)
+            t = std::min(t, e->next_event());
         for (const auto& s : qs)
             if (!s.done && !s.parked)
                 t = std::min(t, s.next);
-        if (t == std::numeric_limits<uint64_t>::max())
+        if (t == kNever)
             break;
         last_cycle = t;
-        if (observer)
-            observer->advance(t);
-        // Values landing in cycle t first: reads of cycle t see them (docs/isa.md 2.2).
-        for (auto it = sram_writes.begin(); it != sram_writes.end() && it->first == t; it = sram_writes.erase(it)) {
-            const PendingSram& w = it->second;
-            if (w.tiles.empty())
-                mem_->slice(w.slice).write(w.word, w.value->data());
-            else
-                mem_->slice(w.slice).scatter(w.tiles.data(), w.value->data());
-        }
-        for (auto it = stream_writes.begin(); it != stream_writes.end() && it->first == t; it = stream_writes.erase(it)) {
-            if (watcher)
-                watcher->on_stream_write(it->second.stream, it->second.position, t, *it->second.value);
-            streams.write(it->second.stream, it->second.position, t, std::move(it->second.value), it->second.who);
-        }
+        // The slices' own work first (SRAM writes committing), then values landing on streams:
+        // reads of cycle t see both (docs/isa.md 2.2).
+        for (SliceExecutor* e : executors)
+            e->advance(t);
+        ctx.land(t);
         bool notify = false;
         for (size_t q = 0; q < qs.size(); ++q) {
             QueueState& s = qs[q];
@@ -467,8 +298,8 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         if (qs[q].parked)
             throw ScheduleError("queue " + queues[q].name + " is parked at a Sync (" +
                                 program.queues[q][qs[q].pc - 1].pos.text() + ") that no Notify releases");
-    if (observer)
-        observer->finish(last_cycle);
+    for (SliceExecutor* e : executors)
+        e->finish(last_cycle, st);
     if (watcher)
         watcher->end(last_cycle + 1);
     if (trace)
@@ -479,8 +310,6 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         if (slice_busy[q.position])
             st.slice_busy[q.name.substr(0, q.name.find('.'))] = slice_busy[q.position];
     st.streams = streams.stats();
-    for (const auto& p : planes)
-        st.macs += p->stats().macs;
     return st;
 }
 

@@ -6,6 +6,7 @@
 
 #include "chip/ChipObserver.h"
 #include "chip/ChipParams.h"
+#include "chip/RunStats.h"
 #include "common/Config.h"
 #include "icu/IcuParams.h"
 #include "icu/Program.h"
@@ -28,25 +29,6 @@
 #include <vector>
 
 namespace lpu {
-
-struct QueueStats {
-    uint64_t issued = 0;       // instructions issued, repeats included, NOPs not
-    uint64_t idle_cycles = 0;  // cycles spent in NOPs
-    uint64_t first = 0, last = 0;
-};
-
-struct RunStats {
-    uint64_t cycles = 0;
-    uint64_t instructions = 0;
-    std::vector<QueueStats> queues;  // QueueMap order
-    // Per slice (queues sharing a position: an MXM plane's three, the VXM's sixteen): cycles in
-    // which at least one of its queues issued, by slice name.
-    std::map<std::string, uint64_t> slice_busy;
-    StreamStats streams;
-    uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
-    uint64_t macs = 0;
-    uint64_t vxm_lane_ops = 0;  // lanes x VXM operations
-};
 
 class Chip : public sc_core::sc_module {
 public:

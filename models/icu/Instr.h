@@ -49,6 +49,12 @@ struct Instr {
     int64_t a = 0, b = 0, c = 0;
     std::vector<StreamId> streams;
     VxmAluOp alu;  // Vxm only
+    // Vxm chaining (docs/isa.md 3.3): operand i (0 = x, 1 = y) is the result ALU chain_src[i]
+    // has for this cycle instead of a stream group (-1: a stream group); with chain_out the
+    // result stays in this ALU's output for the next ALU instead of going to a stream group.
+    // `streams` lists only the operands that are stream groups, in order.
+    int8_t chain_src[2] = {-1, -1};
+    bool chain_out = false;
     SxmOp sxm;     // Sxm only
     SourcePos pos;
 

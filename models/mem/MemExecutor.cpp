@@ -1,0 +1,72 @@
+#include "MemExecutor.h"
+
+#include <memory>
+
+namespace lpu {
+
+MemExecutor::MemExecutor(const MemParams& params, MemSystem& mem) : p_(params), mem_(mem), ports_(params) {}
+
+MemPortChecker::TextFn MemExecutor::text(const Issue& is, const ExecContext& ctx) const
+{
+    return [&ctx, who = is.who] { return ctx.describe(who); };
+}
+
+void MemExecutor::execute(const Issue& is, ExecContext& ctx)
+{
+    const Instr& in = *is.in;
+    const unsigned slice = is.slice->unit, lanes = ctx.lanes;
+    const uint64_t t = is.cycle;
+    switch (in.op) {
+    case Opcode::Read: {
+        const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
+        ports_.read(t, slice, word, text(is, ctx));
+        auto data = std::make_shared<Vector>(lanes);
+        mem_.slice(slice).read(word, data->data());
+        ctx.stats.sram_bytes_read += lanes;
+        ctx.drive(is, in.streams[0], t + p_.read_latency, std::move(data));
+        break;
+    }
+    case Opcode::Write: {
+        const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
+        const VectorRef data = ctx.read(is, in.streams[0]);
+        ports_.write(t, slice, word, text(is, ctx));
+        ctx.stats.sram_bytes_written += lanes;
+        writes_.emplace(t + p_.write_latency, PendingWrite{slice, word, data, {}});
+        break;
+    }
+    case Opcode::Gather: {
+        const VectorRef map = ctx.read(is, in.streams[0]);
+        const std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
+        ports_.access(t, slice, MemPort::Read, tiles.data(), tiles.size(), text(is, ctx));
+        auto data = std::make_shared<Vector>(lanes);
+        mem_.slice(slice).gather(tiles.data(), data->data());
+        ctx.stats.sram_bytes_read += lanes;
+        ctx.drive(is, in.streams[1], t + p_.read_latency, std::move(data));
+        break;
+    }
+    case Opcode::Scatter: {
+        const VectorRef data = ctx.read(is, in.streams[0]);
+        const VectorRef map = ctx.read(is, in.streams[1]);
+        std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
+        ports_.access(t, slice, MemPort::Write, tiles.data(), tiles.size(), text(is, ctx));
+        ctx.stats.sram_bytes_written += lanes;
+        writes_.emplace(t + p_.write_latency, PendingWrite{slice, 0, data, std::move(tiles)});
+        break;
+    }
+    default: ctx.fail(is, "not a MEM instruction");
+    }
+}
+
+void MemExecutor::advance(uint64_t cycle)
+{
+    // A write committed in cycle t is visible to Reads of cycle t (docs/isa.md 2.2).
+    for (auto it = writes_.begin(); it != writes_.end() && it->first == cycle; it = writes_.erase(it)) {
+        const PendingWrite& w = it->second;
+        if (w.tiles.empty())
+            mem_.slice(w.slice).write(w.word, w.value->data());
+        else
+            mem_.slice(w.slice).scatter(w.tiles.data(), w.value->data());
+    }
+}
+
+}  // namespace lpu

@@ -1,0 +1,40 @@
+// The MEM slices executing their queues' instructions (docs/isa.md 3.3, docs/mem.md): Read and
+// Gather drive a word (or per-tile words) onto a stream read_latency cycles after issue; Write
+// and Scatter take a stream value and commit it write_latency cycles later. Every access goes
+// through the port and bank rules of MemPortChecker first.
+#pragma once
+
+#include "chip/SliceExecutor.h"
+#include "mem/MemParams.h"
+#include "mem/MemPorts.h"
+#include "mem/MemSystem.h"
+
+#include <map>
+#include <vector>
+
+namespace lpu {
+
+class MemExecutor : public SliceExecutor {
+public:
+    MemExecutor(const MemParams& params, MemSystem& mem);
+
+    void execute(const Issue& is, ExecContext& ctx) override;
+    uint64_t next_event() const override { return writes_.empty() ? kNever : writes_.begin()->first; }
+    void advance(uint64_t cycle) override;
+
+private:
+    struct PendingWrite {
+        unsigned slice;
+        uint32_t word;
+        VectorRef value;
+        std::vector<uint32_t> tiles;  // Scatter: one word per tile (then `word` is unused)
+    };
+    MemPortChecker::TextFn text(const Issue& is, const ExecContext& ctx) const;
+
+    const MemParams& p_;
+    MemSystem& mem_;
+    MemPortChecker ports_;
+    std::multimap<uint64_t, PendingWrite> writes_;  // by the cycle they become visible
+};
+
+}  // namespace lpu

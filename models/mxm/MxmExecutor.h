@@ -1,0 +1,31 @@
+// The MXM planes executing their three queues' instructions (docs/isa.md section 1 and 3.3):
+// LW and ABC take their operand vector from a stream at the plane, IW and ACC none; an emitting
+// ACC's int32 result leaves as four byte planes on four consecutive streams. Each plane is an
+// MxmCore; an MxmObserver (the RTL co-simulation) may watch every instruction and result.
+#pragma once
+
+#include "chip/SliceExecutor.h"
+#include "mxm/MxmCore.h"
+#include "mxm/MxmObserver.h"
+#include "mxm/MxmParams.h"
+
+#include <memory>
+#include <vector>
+
+namespace lpu {
+
+class MxmExecutor : public SliceExecutor {
+public:
+    MxmExecutor(const MxmParams& params, MxmObserver* observer);
+
+    void execute(const Issue& is, ExecContext& ctx) override;
+    void advance(uint64_t cycle) override;
+    void finish(uint64_t last_cycle, RunStats& stats) override;
+
+private:
+    const MxmParams& p_;
+    MxmObserver* observer_;
+    std::vector<std::unique_ptr<MxmCore>> planes_;
+};
+
+}  // namespace lpu
