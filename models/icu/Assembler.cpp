@@ -178,16 +178,16 @@ private:
         t.addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
         const Token& rows_tok = toks_.size() > next_ ? toks_[next_] : head;
         t.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
-        const Token& type = take("element type i8, u8 or i32");
+        const Token& type = take("element type i8, u8, i32, f16 or f32");
         const std::string ty = lower(type.text);
-        if (ty == "i8")
-            t.type = TensorType::I8;
-        else if (ty == "u8")
-            t.type = TensorType::U8;
-        else if (ty == "i32")
-            t.type = TensorType::I32;
-        else
-            fail(type.col, "expected element type i8, u8 or i32, got '" + type.text + "'");
+        bool known = false;
+        for (auto tt : {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32})
+            if (ty == tensor_type_name(tt)) {
+                t.type = tt;
+                known = true;
+            }
+        if (!known)
+            fail(type.col, "expected element type i8, u8, i32, f16 or f32, got '" + type.text + "'");
         end();
         if (uint64_t{t.addr} + t.rows > mem_.words_per_slice())
             fail(rows_tok.col, "tensor '" + t.name + "' (" + std::to_string(t.rows) + " words from " +

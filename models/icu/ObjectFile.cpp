@@ -123,8 +123,10 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         t.addr = r.get<uint32_t>("tensor address");
         t.rows = r.get<uint32_t>("tensor rows");
         const auto type = r.get<uint8_t>("tensor type");
-        if (type > static_cast<uint8_t>(TensorType::I32))
-            r.fail("unknown tensor type " + std::to_string(type));
+        // Types are only ever appended (f16, f32 came after version 2 was fixed), so older files
+        // read unchanged; a type beyond ours comes from a newer build.
+        if (type > static_cast<uint8_t>(TensorType::F32))
+            r.fail("unknown tensor type " + std::to_string(type) + " (written by a newer lpusim? assemble it again)");
         t.type = static_cast<TensorType>(type);
         p.tensors.push_back(std::move(t));
     }

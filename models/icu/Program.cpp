@@ -27,8 +27,22 @@ const char* tensor_type_name(TensorType t)
     case TensorType::I8: return "i8";
     case TensorType::U8: return "u8";
     case TensorType::I32: return "i32";
+    case TensorType::F16: return "f16";
+    case TensorType::F32: return "f32";
     }
     return "?";
+}
+
+unsigned tensor_type_bytes(TensorType t)
+{
+    switch (t) {
+    case TensorType::I8:
+    case TensorType::U8: return 1;
+    case TensorType::F16: return 2;
+    case TensorType::I32:
+    case TensorType::F32: return 4;
+    }
+    return 1;
 }
 
 QueueMap::QueueMap(const Config& cfg)

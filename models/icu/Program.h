@@ -37,12 +37,16 @@ private:
     unsigned positions_ = 0;
 };
 
-enum class TensorType : uint8_t { I8, U8, I32 };
+// The numeric values are the object file encoding: append new types, never renumber.
+enum class TensorType : uint8_t { I8, U8, I32, F16, F32 };
 
 // A tensor of `rows` x lanes elements in MEM. Element byte k of row r is byte lane of word
 // addr + r in MEM slice slice + k: wider elements spread their byte planes over neighbouring
 // slices (counted outward from the VXM), because an int32 result leaves the MXM as 4 byte
 // streams in one cycle and each slice writes one word per cycle (docs/isa.md section 3).
+// f16/f32 (IEEE 754 binary16/binary32, little-endian bytes) use the same layout as i32.
+unsigned tensor_type_bytes(TensorType t);  // 1, 2 or 4
+
 struct TensorDecl {
     std::string name;
     unsigned slice = 0;       // MEM slice of byte plane 0 (QueueInfo::unit of its MEM queue)
@@ -52,14 +56,33 @@ struct TensorDecl {
     TensorType type = TensorType::I8;
     SourcePos pos;
 
-    unsigned element_bytes() const { return type == TensorType::I32 ? 4 : 1; }
+    unsigned element_bytes() const { return tensor_type_bytes(type); }
 };
 
 const char* tensor_type_name(TensorType t);
 
+// Instructions kept in MEM as text for an Ifetch to bring into a queue (docs/isa.md 3.2):
+// `.block NAME QUEUE SLICE ADDR` ... `.end`. The canonical assembly of its instructions, one per
+// line, fills words ADDR.. of the slice (zero-padded), written there before cycle 0.
+struct InstrBlock {
+    std::string name;
+    std::string queue;  // the queue it was assembled for
+    unsigned slice = 0;  // MEM slice (QueueInfo::unit)
+    std::string slice_name;
+    uint32_t addr = 0;
+    std::string text;
+    SourcePos pos;
+
+    uint32_t words(unsigned word_bytes) const
+    {
+        return static_cast<uint32_t>((text.size() + word_bytes - 1) / word_bytes);
+    }
+};
+
 struct Program {
     std::vector<std::vector<Instr>> queues;  // indexed like QueueMap::queues()
     std::vector<TensorDecl> tensors;
+    std::vector<InstrBlock> blocks;
 
     const TensorDecl* tensor(const std::string& name) const;
     size_t instruction_count() const;

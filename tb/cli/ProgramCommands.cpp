@@ -64,6 +64,8 @@ NpyDtype npy_dtype(TensorType t)
     case TensorType::I8: return NpyDtype::Int8;
     case TensorType::U8: return NpyDtype::UInt8;
     case TensorType::I32: return NpyDtype::Int32;
+    case TensorType::F16: return NpyDtype::Float16;
+    case TensorType::F32: return NpyDtype::Float32;
     }
     return NpyDtype::Int8;
 }
@@ -74,6 +76,8 @@ const char* npy_descr(TensorType t)
     case TensorType::I8: return "|i1";
     case TensorType::U8: return "|u1";
     case TensorType::I32: return "<i4";
+    case TensorType::F16: return "<f2";
+    case TensorType::F32: return "<f4";
     }
     return "|i1";
 }
@@ -124,8 +128,8 @@ int cmd_run(const std::vector<std::string>& args)
 {
     ArgParser ap("lpusim run --config CONFIG --program PROGRAM [options]",
                  "Runs a statically scheduled program on the chip cycle-exactly. Tensors declared with .tensor move "
-                 "in and out as .npy files (shape rows x lanes, dtype int8, uint8 or int32). A schedule error stops "
-                 "the run naming the cycle, slice, stream and instructions.");
+                 "in and out as .npy files (shape rows x lanes, dtype int8, uint8, int32, float16 or float32). A "
+                 "schedule error stops the run naming the cycle, slice, stream and instructions.");
     ap.add_option("config", "CONFIG", "chip description (YAML)");
     ap.add_option("program", "PROGRAM", "assembly (.s) or object file (lpusim asm -o)");
     ap.add_repeatable("load", "NAME=FILE.npy", "load a tensor before the run");
