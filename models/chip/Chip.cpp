@@ -7,7 +7,10 @@
 #include "sxm/SxmExecutor.h"
 #include "vxm/VxmExecutor.h"
 
+#include "icu/Assembler.h"
+
 #include <algorithm>
+#include <deque>
 #include <iomanip>
 #include <limits>
 #include <sstream>
@@ -29,6 +32,10 @@ std::string json_escape(const std::string& s)
     }
     return out;
 }
+
+// Instruction indices with this bit name an instruction an Ifetch brought in (the rest of the
+// index is its place in the run's store of fetched instructions), not one of the program's list.
+constexpr uint32_t kFetched = 0x800000;
 
 // An executed instruction as a number, so the hot path builds no text and stores nothing:
 // queue (16 bits), index in its queue (24 bits), a repetition's operand offset (signed 24 bits).
@@ -53,16 +60,37 @@ std::string executed_text(const Instr& in, int64_t offset)
 
 }  // namespace
 
+// One ICU queue while a program runs.
 struct Chip::QueueState {
-    size_t pc = 0;
-    uint64_t next = 0;
+    size_t pc = 0;  // next instruction of the program's list for this queue
+    // Instructions an Ifetch brought in: they issue before list[pc], in order (with their
+    // instruction index, kFetched | place in the run's store of fetched instructions).
+    std::deque<std::pair<const Instr*, uint32_t>> fetched;
+    uint64_t next = 0;  // cycle of the next issue
     bool parked = false;
+    const Instr* sync = nullptr;  // where it parked
     bool done = false;
     uint64_t last_issue = 0;
-    // An active Repeat of `repeat_of`: `left` more issues, `spacing` apart, operand + `offset`.
+    const Instr* prev = nullptr;  // the last instruction that did work: what a Repeat repeats
+    uint32_t prev_index = 0;
+    // An active repetition of `repeat_of` (a Repeat, or a MEM access's Iterations): `left` more
+    // issues, `spacing` apart, operand + `offset`; `pops`: a Repeat, taken off when done.
     const Instr* repeat_of = nullptr;
+    uint32_t repeat_index = 0;
     uint64_t left = 0, spacing = 0;
     int64_t step = 0, offset = 0;
+    bool pops = false;
+    // MEM address generator (Iterations, Step, Countdown): each access runs `iterations` times.
+    uint64_t iterations = 1, countdown = 1;
+    int64_t addr_step = 0;
+    // Config: in low-power mode since `low_power_since`.
+    bool low_power = false;
+    uint64_t low_power_since = 0;
+    // An Ifetch reading its vectors: `fetch_left` more, text so far.
+    const Instr* fetching = nullptr;
+    uint32_t fetch_index = 0;
+    uint64_t fetch_left = 0, fetch_start = 0;
+    std::string fetch_text;
 };
 
 Chip::Chip(sc_core::sc_module_name name, const Config& cfg)
@@ -95,6 +123,21 @@ void Chip::host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, 
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (host->transport_dbg(gp) != length)
         throw InputError("host access to MEM at address " + std::to_string(address) + " failed: " + mem_->error());
+}
+
+void Chip::load_blocks(const Program& program)
+{
+    const unsigned lanes = memp_.word_bytes();
+    for (const InstrBlock& b : program.blocks) {
+        std::vector<uint8_t> word(lanes);
+        for (uint32_t w = 0; w < b.words(lanes); ++w) {
+            std::fill(word.begin(), word.end(), 0);
+            const size_t from = size_t{w} * lanes;
+            std::copy_n(b.text.begin() + static_cast<std::ptrdiff_t>(from), std::min<size_t>(lanes, b.text.size() - from),
+                        word.begin());
+            host_transfer(tlm::TLM_WRITE_COMMAND, memp_.host_address(b.slice, b.addr + w), word.data(), lanes);
+        }
+    }
 }
 
 void Chip::load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes)
@@ -130,11 +173,18 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
     const auto& queues = map_.queues();
     if (program.queues.size() != queues.size())
         throw std::logic_error("program was assembled for another config");
+    load_blocks(program);
+    // Instructions brought in by Ifetch, for the whole run (a deque: they never move).
+    std::deque<Instr> fetched_store;
+    auto instr_at = [&](size_t q, uint32_t index) -> const Instr& {
+        return (index & kFetched) ? fetched_store.at(index & ~kFetched) : program.queues.at(q).at(index);
+    };
     // Slice, instruction as executed and source position: "MEM_E3: 'Write 0x0, s0e' (p.s:5:2)".
     auto describe = [&](AgentId id) {
-        const size_t q = id >> 48, index = (id >> 24) & 0xFFFFFF;
+        const size_t q = id >> 48;
+        const auto index = static_cast<uint32_t>((id >> 24) & 0xFFFFFF);
         const auto offset = static_cast<int64_t>(id << 40) >> 40;  // sign-extend 24 bits
-        const Instr& in = program.queues.at(q).at(index);
+        const Instr& in = instr_at(q, index);
         return queues[q].name + ": '" + executed_text(in, offset) + "' (" + in.pos.text() + ")";
     };
     StreamFile streams(streamp_.east, streamp_.west, map_.positions(), describe);
@@ -186,11 +236,13 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                << ",\"dur\":" << static_cast<double>(dur) * us_per_cycle << ",\"args\":{\"cycle\":" << t << "}}";
         first_event = false;
     };
+    auto fail = [&](size_t q, uint32_t index, uint64_t t, const std::string& why) {
+        throw ScheduleError("cycle " + std::to_string(t) + ": " + describe(agent_id(q, index, 0)) + ": " + why);
+    };
 
-    auto execute = [&](size_t q, const Instr& in, uint64_t t, int64_t offset) {
+    // Bookkeeping of an issued instruction, whoever executes it.
+    auto count_issue = [&](size_t q, const Instr& in, uint32_t index, uint64_t t, int64_t offset, uint64_t dur) {
         const QueueInfo& qi = queues[q];
-        const size_t index = static_cast<size_t>(&in - program.queues[q].data());
-        exec_of_queue[q]->execute(Issue{q, &qi, &in, t, offset, agent_id(q, index, offset), instr_id}, ctx);
         ++instr_id;
         ++st.queues[q].issued;
         if (slice_last[qi.position] != t) {
@@ -201,9 +253,59 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             st.queues[q].first = t;
         st.queues[q].last = t;
         if (trace)  // a repetition shows its own operand (address or row), not the original's
-            emit_trace(q, executed_text(in, offset), queue_kind_name(qi.kind), t, 1);
+            emit_trace(q, executed_text(in, offset), queue_kind_name(qi.kind), t, dur);
         if (watcher)
             watcher->on_issue(q, index, executed_instr(in, offset), t);
+    };
+    auto execute = [&](size_t q, const Instr& in, uint32_t index, uint64_t t, int64_t offset) {
+        const QueueInfo& qi = queues[q];
+        if (qs[q].low_power)
+            fail(q, index, t, "the slice is in low-power mode (Config low_power); issue Config normal first");
+        exec_of_queue[q]->execute(Issue{q, &qi, &in, t, offset, agent_id(q, index, offset), instr_id}, ctx);
+        count_issue(q, in, index, t, offset, 1);
+    };
+    // One vector of an Ifetch: read it in cycle t; after the last, the text becomes instructions.
+    auto fetch_step = [&](size_t q, QueueState& s, uint64_t t) {
+        const Instr& in = *s.fetching;
+        const VectorRef& v = streams.read(in.streams[0], queues[q].position, t, agent_id(q, s.fetch_index, 0));
+        s.fetch_text.append(reinterpret_cast<const char*>(v->data()), v->size());
+        if (--s.fetch_left > 0) {
+            s.next = t + 1;
+            return;
+        }
+        const std::string text = s.fetch_text.substr(0, s.fetch_text.find('\0'));
+        for (size_t i = 0; i < text.size(); ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            if ((c < 0x20 && c != '\n' && c != '\t') || c > 0x7e) {
+                std::ostringstream why;
+                why << "the fetched text is not a valid instruction block: byte 0x" << std::hex << unsigned{c} << std::dec
+                    << " at offset " << i << " is not assembly text";
+                fail(q, s.fetch_index, s.fetch_start, why.str());
+            }
+        }
+        Program p;
+        try {
+            p = assemble_for_queue(text, "fetched by " + queues[q].name + " at cycle " + std::to_string(s.fetch_start), cfg_,
+                                   queues[q].name);
+        } catch (const InputError& e) {
+            fail(q, s.fetch_index, s.fetch_start, "the fetched text is not a valid instruction block: " + std::string(e.what()));
+        }
+        if (!p.tensors.empty() || !p.blocks.empty())
+            fail(q, s.fetch_index, s.fetch_start, "the fetched text declares tensors or blocks; only instructions can be fetched");
+        for (size_t o = 0; o < p.queues.size(); ++o)
+            if (o != q && !p.queues[o].empty())
+                fail(q, s.fetch_index, s.fetch_start, "the fetched text switches to queue " + queues[o].name);
+        std::vector<std::pair<const Instr*, uint32_t>> block;
+        for (Instr& f : p.queues[q]) {
+            if (fetched_store.size() >= kFetched)
+                fail(q, s.fetch_index, s.fetch_start, "more than 8,388,608 fetched instructions in one run");
+            fetched_store.push_back(std::move(f));
+            block.emplace_back(&fetched_store.back(), kFetched | static_cast<uint32_t>(fetched_store.size() - 1));
+        }
+        s.fetched.insert(s.fetched.begin(), block.begin(), block.end());
+        st.fetched_instructions += block.size();
+        s.fetching = nullptr;
+        s.next = t + icu_.ifetch_latency;
     };
 
     for (size_t q = 0; q < queues.size(); ++q)
@@ -232,19 +334,35 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
             if (s.done || s.parked || s.next != t)
                 continue;
             const auto& list = program.queues[q];
-            if (!s.repeat_of && list[s.pc].op == Opcode::Repeat) {
-                const Instr& rep = list[s.pc];
-                s.repeat_of = &list[s.pc - 1];
-                s.left = static_cast<uint64_t>(rep.a);
-                s.spacing = static_cast<uint64_t>(rep.b);
-                s.step = rep.c;
-                s.offset = rep.c;
+            auto finished = [&] { return s.fetched.empty() && s.pc >= list.size() && !s.repeat_of && !s.fetching; };
+            if (s.fetching) {
+                fetch_step(q, s, t);
+                s.done = finished();
+                continue;
+            }
+            // The queue's current instruction: a fetched one first, else the program's next.
+            const Instr* cur = s.fetched.empty() ? &list[s.pc] : s.fetched.front().first;
+            const uint32_t cur_index = s.fetched.empty() ? static_cast<uint32_t>(s.pc) : s.fetched.front().second;
+            auto pop = [&] {
+                if (!s.fetched.empty())
+                    s.fetched.pop_front();
+                else
+                    ++s.pc;
+            };
+            if (!s.repeat_of && cur->op == Opcode::Repeat) {
+                s.repeat_of = s.prev;
+                s.repeat_index = s.prev_index;
+                s.left = static_cast<uint64_t>(cur->a);
+                s.spacing = static_cast<uint64_t>(cur->b);
+                s.step = cur->c;
+                s.offset = cur->c;
+                s.pops = true;
                 s.next = s.last_issue + s.spacing;
                 if (s.next != t)
                     continue;  // first repetition later than the cycle after its original
             }
             if (s.repeat_of) {
-                execute(q, *s.repeat_of, t, s.offset);
+                execute(q, *s.repeat_of, s.repeat_index, t, s.offset);
                 s.last_issue = t;
                 s.offset += s.step;
                 if (--s.left > 0) {
@@ -253,34 +371,84 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                 }
                 s.repeat_of = nullptr;
                 s.next = t + 1;
-                ++s.pc;
+                if (s.pops)
+                    pop();
             } else {
-                const Instr& in = list[s.pc];
-                ++s.pc;
-                if (watcher && (in.op == Opcode::Nop || in.op == Opcode::Sync || in.op == Opcode::Notify))
-                    watcher->on_issue(q, s.pc - 1, in, t);
+                const Instr& in = *cur;
+                pop();
+                s.next = t + 1;
                 switch (in.op) {
                 case Opcode::Nop:
+                    if (watcher)
+                        watcher->on_issue(q, cur_index, in, t);
                     st.queues[q].idle_cycles += static_cast<uint64_t>(in.a);
                     s.next = t + static_cast<uint64_t>(in.a);
                     break;
                 case Opcode::Sync:
+                    if (watcher)
+                        watcher->on_issue(q, cur_index, in, t);
                     s.parked = true;
+                    s.sync = &in;
                     emit_trace(q, "Sync", "ICU", t, 1);
                     break;
                 case Opcode::Notify:
+                    if (watcher)
+                        watcher->on_issue(q, cur_index, in, t);
                     notify = true;
                     emit_trace(q, "Notify", "ICU", t, 1);
-                    s.next = t + 1;
+                    break;
+                case Opcode::Config:
+                    count_issue(q, in, cur_index, t, 0, icu_.config_latency);
+                    if (in.a && !s.low_power)
+                        s.low_power_since = t + icu_.config_latency;
+                    else if (!in.a && s.low_power)
+                        st.queues[q].low_power_cycles += t - std::min(t, s.low_power_since);
+                    s.low_power = in.a != 0;
+                    s.next = t + icu_.config_latency;
+                    break;
+                case Opcode::Countdown:
+                case Opcode::Step:
+                case Opcode::Iterations:
+                    count_issue(q, in, cur_index, t, 0, 1);
+                    if (in.op == Opcode::Countdown)
+                        s.countdown = static_cast<uint64_t>(in.a);
+                    else if (in.op == Opcode::Step)
+                        s.addr_step = in.a;
+                    else
+                        s.iterations = static_cast<uint64_t>(in.a);
+                    break;
+                case Opcode::Ifetch:
+                    if (s.low_power)
+                        fail(q, cur_index, t, "the slice is in low-power mode (Config low_power); issue Config normal first");
+                    count_issue(q, in, cur_index, t, 0, static_cast<uint64_t>(in.a));
+                    s.fetching = &in;
+                    s.fetch_index = cur_index;
+                    s.fetch_left = static_cast<uint64_t>(in.a);
+                    s.fetch_start = t;
+                    s.fetch_text.clear();
+                    fetch_step(q, s, t);
                     break;
                 default:
-                    execute(q, in, t, 0);
+                    execute(q, in, cur_index, t, 0);
                     s.last_issue = t;
-                    s.next = t + 1;
+                    s.prev = &in;
+                    s.prev_index = cur_index;
+                    // A MEM access with Iterations n > 1 runs n times, Countdown apart, the address
+                    // advancing by Step: a repetition the queue's registers ask for.
+                    if (queues[q].kind == QueueKind::MEM && s.iterations > 1) {
+                        s.repeat_of = &in;
+                        s.repeat_index = cur_index;
+                        s.left = s.iterations - 1;
+                        s.spacing = s.countdown;
+                        s.step = s.addr_step;
+                        s.offset = s.addr_step;
+                        s.pops = false;
+                        s.next = t + s.countdown;
+                    }
                     break;
                 }
             }
-            s.done = s.pc >= list.size() && !s.repeat_of;
+            s.done = finished();
         }
         if (notify)
             for (auto& s : qs)
@@ -289,15 +457,15 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
                     s.next = t + icu_.notify_latency;
                     if (watcher)
                         watcher->on_release(static_cast<size_t>(&s - qs.data()), s.next);
-                    s.done = s.pc >= program.queues[static_cast<size_t>(&s - qs.data())].size();
+                    s.done = s.fetched.empty() && s.pc >= program.queues[static_cast<size_t>(&s - qs.data())].size();
                 }
         if (++visited % kRetireInterval == 0)
             streams.retire_before(t);
     }
     for (size_t q = 0; q < qs.size(); ++q)
         if (qs[q].parked)
-            throw ScheduleError("queue " + queues[q].name + " is parked at a Sync (" +
-                                program.queues[q][qs[q].pc - 1].pos.text() + ") that no Notify releases");
+            throw ScheduleError("queue " + queues[q].name + " is parked at a Sync (" + qs[q].sync->pos.text() +
+                                ") that no Notify releases");
     for (SliceExecutor* e : executors)
         e->finish(last_cycle, st);
     if (watcher)
@@ -306,6 +474,9 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
         *trace << "\n]}\n";
     st.cycles = last_cycle + 1;
     st.instructions = instr_id;
+    for (size_t q = 0; q < qs.size(); ++q)
+        if (qs[q].low_power)
+            st.queues[q].low_power_cycles += st.cycles - std::min(st.cycles, qs[q].low_power_since);
     for (const QueueInfo& q : queues)
         if (slice_busy[q.position])
             st.slice_busy[q.name.substr(0, q.name.find('.'))] = slice_busy[q.position];
@@ -324,6 +495,7 @@ std::string Chip::stats_json(const RunStats& st) const
     os << "  \"instructions\": " << st.instructions << ",\n";
     os << "  \"macs\": " << st.macs << ",\n";
     os << "  \"vxm_lane_ops\": " << st.vxm_lane_ops << ",\n";
+    os << "  \"fetched_instructions\": " << st.fetched_instructions << ",\n";
     os << "  \"mxm_utilisation\": " << (st.cycles ? double(st.macs) / (peak_macs_per_cycle * st.cycles) : 0) << ",\n";
     os << "  \"achieved_ops_per_s\": " << (st.cycles ? 2.0 * st.macs / st.cycles * chip_.clock_mhz * 1e6 : 0) << ",\n";
     os << "  \"peak_int8_ops_per_s\": " << 2.0 * peak_macs_per_cycle * chip_.clock_mhz * 1e6 << ",\n";
@@ -346,7 +518,10 @@ std::string Chip::stats_json(const RunStats& st) const
             continue;
         os << (first ? "\n" : ",\n") << "    \"" << queues[q].name << "\": {\"busy_cycles\": " << qs.issued
            << ", \"utilisation\": " << double(qs.issued) / double(st.cycles) << ", \"nop_cycles\": " << qs.idle_cycles
-           << ", \"first_cycle\": " << qs.first << ", \"last_cycle\": " << qs.last << "}";
+           << ", \"first_cycle\": " << qs.first << ", \"last_cycle\": " << qs.last;
+        if (qs.low_power_cycles)
+            os << ", \"low_power_cycles\": " << qs.low_power_cycles;
+        os << "}";
         first = false;
     }
     os << "\n  },\n  \"slices\": {";

@@ -46,7 +46,7 @@ public:
     void load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes);
     std::vector<uint8_t> dump_tensor(const TensorDecl& t);
 
-    // Runs `program` to completion. Throws ScheduleError / InputError. `trace` (may be null)
+    // Runs `program` to completion (after writing its instruction blocks into MEM). Throws ScheduleError / InputError. `trace` (may be null)
     // receives Chrome trace-event JSON, one track per queue; `mxm_observer` (may be null) sees
     // every MXM instruction and result (co-simulation against the RTL); `observer` (may be
     // null) sees every issue and stream value (waveforms).
@@ -58,6 +58,9 @@ public:
 
 private:
     struct QueueState;
+    // Writes the program's instruction blocks (their text) into MEM, as the image loader does
+    // before cycle 0.
+    void load_blocks(const Program& program);
     void host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length);
 
     Config cfg_;

@@ -14,6 +14,7 @@ struct QueueStats {
     uint64_t issued = 0;       // instructions issued, repeats included, NOPs not
     uint64_t idle_cycles = 0;  // cycles spent in NOPs
     uint64_t first = 0, last = 0;
+    uint64_t low_power_cycles = 0;  // cycles its slice spent in low-power mode (Config)
 };
 
 struct RunStats {
@@ -27,6 +28,7 @@ struct RunStats {
     uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
     uint64_t macs = 0;
     uint64_t vxm_lane_ops = 0;  // lanes x VXM operations
+    uint64_t fetched_instructions = 0;  // instructions Ifetch brought in
 };
 
 }  // namespace lpu

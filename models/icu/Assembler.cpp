@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace lpu {
@@ -58,6 +59,16 @@ public:
           lanes_(static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes")) * lanes_per_superlane_)
     {
         program_.queues.resize(map_.queues().size());
+        iterations_.assign(map_.queues().size(), 1);
+        vxm_alus_ = static_cast<unsigned>(cfg.get_int("chip.icu.vxm_queues"));
+    }
+
+    // Instructions before any .queue directive go to `queue` (text fetched into a queue).
+    void start_in(const std::string& queue)
+    {
+        queue_ = map_.find(queue);
+        if (queue_ < 0)
+            throw std::logic_error("no queue " + queue);
     }
 
     Program run(const std::string& source)
@@ -73,6 +84,8 @@ public:
             if (!toks_.empty())
                 statement();
         }
+        if (block_)
+            throw InputError(block_->pos.text() + ": .block '" + block_->name + "' has no .end");
         return std::move(program_);
     }
 
@@ -156,6 +169,17 @@ private:
             tensor(head);
             return;
         }
+        if (word == ".block") {
+            block(head);
+            return;
+        }
+        if (word == ".end") {
+            if (!block_)
+                fail(head.col, ".end without a .block");
+            end();
+            finish_block();
+            return;
+        }
         if (queue_ < 0)
             fail(head.col, "instruction '" + head.text + "' before any .queue directive");
         instruction(head, word);
@@ -205,10 +229,60 @@ private:
         program_.tensors.push_back(std::move(t));
     }
 
+    // ".block NAME QUEUE SLICE ADDR": the instructions up to ".end" are assembled for QUEUE and
+    // kept as text in MEM for an Ifetch (docs/isa.md 3.2), not put into the queue.
+    void block(const Token& head)
+    {
+        if (block_)
+            fail(head.col, "a .block inside .block '" + block_->name + "' (" + block_->pos.text() + ")");
+        auto b = std::make_unique<InstrBlock>();
+        b->pos = {file_, line_no_, head.col};
+        const Token& name = take("block name");
+        b->name = name.text;
+        for (const auto& o : program_.blocks)
+            if (o.name == b->name)
+                fail(name.col, "block '" + b->name + "' declared twice (" + o.pos.text() + ")");
+        const Token& queue = take("queue the block is for");
+        const int q = map_.find(queue.text);
+        if (q < 0)
+            fail(queue.col, "unknown queue '" + queue.text + "'");
+        b->queue = queue.text;
+        const Token& slice = take("MEM slice");
+        const int sq = map_.find(slice.text);
+        if (sq < 0 || map_.queues()[static_cast<size_t>(sq)].kind != QueueKind::MEM)
+            fail(slice.col, "'" + slice.text + "' is not a MEM slice");
+        b->slice = map_.queues()[static_cast<size_t>(sq)].unit;
+        b->slice_name = slice.text;
+        b->addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
+        end();
+        saved_queue_ = queue_;
+        queue_ = q;
+        block_ = std::move(b);
+        block_list_.clear();
+    }
+
+    void finish_block()
+    {
+        InstrBlock& b = *block_;
+        for (const Instr& in : block_list_)
+            b.text += in.disasm() + "\n";
+        const unsigned lanes = mem_.word_bytes();
+        if (uint64_t{b.addr} + b.words(lanes) > mem_.words_per_slice())
+            fail(1, "block '" + b.name + "' (" + std::to_string(b.words(lanes)) + " words from " + std::to_string(b.addr) +
+                        ") does not fit in the slice");
+        for (const auto& t : program_.tensors)
+            if (b.slice >= t.slice && b.slice < t.slice + t.element_bytes() && b.addr < t.addr + t.rows &&
+                t.addr < b.addr + b.words(lanes))
+                fail(1, "block '" + b.name + "' overlaps tensor '" + t.name + "' (" + t.pos.text() + ")");
+        program_.blocks.push_back(std::move(b));
+        block_.reset();
+        queue_ = saved_queue_;
+    }
+
     void instruction(const Token& head, const std::string& word)
     {
         const QueueInfo& q = map_.queues()[static_cast<size_t>(queue_)];
-        std::vector<Instr>& list = program_.queues[static_cast<size_t>(queue_)];
+        std::vector<Instr>& list = block_ ? block_list_ : program_.queues[static_cast<size_t>(queue_)];
         Instr in;
         in.pos = {file_, line_no_, head.col};
         auto allowed = [&](bool ok) {
@@ -225,9 +299,39 @@ private:
             in.b = number("spacing in cycles", 1, int64_t{1} << 20);
             if (more())  // optional: added to the address (Read/Write) or row (LW) each repetition
                 in.c = number("step", -(int64_t{1} << 20), int64_t{1} << 20);
-            if (list.empty() || list.back().op == Opcode::Repeat || list.back().op == Opcode::Nop ||
-                list.back().op == Opcode::Sync || list.back().op == Opcode::Notify)
-                fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify or Repeat)");
+            if (list.empty() || !does_work(list.back().op))
+                fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, "
+                               "Ifetch, Config, Countdown, Step or Iterations)");
+            if (q.kind == QueueKind::MEM && iterations_[static_cast<size_t>(queue_)] > 1)
+                fail(head.col, "Repeat cannot follow a MEM access while Iterations is " +
+                                   std::to_string(iterations_[static_cast<size_t>(queue_)]) +
+                                   " (the access already repeats; set Iterations 1 first)");
+        } else if (word == "ifetch") {
+            // Ifetch N, s: N vectors of instruction text from stream s (docs/isa.md 3.2).
+            in.op = Opcode::Ifetch;
+            in.a = number("vector count", 1, 4096);
+            in.streams.push_back(stream());
+        } else if (word == "config") {
+            in.op = Opcode::Config;
+            const Token& mode = take("power mode low_power or normal");
+            const std::string m = lower(mode.text);
+            if (m != "low_power" && m != "normal")
+                fail(mode.col, "expected power mode low_power or normal, got '" + mode.text + "'");
+            in.a = m == "low_power";
+        } else if (word == "countdown" || word == "step" || word == "iterations") {
+            allowed(q.kind == QueueKind::MEM);
+            const int64_t words = mem_.words_per_slice();
+            if (word == "countdown") {
+                in.op = Opcode::Countdown;
+                in.a = number("cycles between iterations", 1, int64_t{1} << 20);
+            } else if (word == "step") {
+                in.op = Opcode::Step;
+                in.a = number("address step", -(words - 1), words - 1);
+            } else {
+                in.op = Opcode::Iterations;
+                in.a = number("iteration count", 1, int64_t{1} << 20);
+                iterations_[static_cast<size_t>(queue_)] = in.a;
+            }
         } else if (word == "sync") {
             in.op = Opcode::Sync;
         } else if (word == "notify") {
@@ -279,17 +383,33 @@ private:
                                      " (only " + std::to_string(count) + " exist)");
             }
         } else if (q.kind == QueueKind::VXM) {
-            vxm(head, in);
+            vxm(head, in, q);
         } else if (q.kind == QueueKind::SXM) {
             sxm(head, in);
         } else {
             fail(head.col, "unknown instruction '" + head.text + "'");
         }
         end();
-        // The chip names an executed instruction by its index in 24 bits (models/chip/Chip.cpp).
-        if (list.size() >= (size_t{1} << 24))
-            fail(head.col, "queue " + q.name + " holds more than 16,777,216 instructions (use Repeat)");
+        // The chip names an executed instruction by its index in 23 bits (models/chip/Chip.cpp).
+        if (list.size() >= (size_t{1} << 23))
+            fail(head.col, "queue " + q.name + " holds more than 8,388,608 instructions (use Repeat)");
         list.push_back(std::move(in));
+    }
+
+    static bool does_work(Opcode op)
+    {
+        switch (op) {
+        case Opcode::Nop:
+        case Opcode::Repeat:
+        case Opcode::Sync:
+        case Opcode::Notify:
+        case Opcode::Ifetch:
+        case Opcode::Config:
+        case Opcode::Countdown:
+        case Opcode::Step:
+        case Opcode::Iterations: return false;
+        default: return true;
+        }
     }
 
     static bool looks_like_stream(const std::string& t)
@@ -299,13 +419,23 @@ private:
                std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); });
     }
 
+    static bool looks_like_operand(const std::string& t)
+    {
+        const std::string s = lower(t);
+        return looks_like_stream(t) || s == "chain" ||
+               (s.size() > 3 && s.compare(0, 3, "alu") == 0 &&
+                std::all_of(s.begin() + 3, s.end(), [](unsigned char c) { return std::isdigit(c); }));
+    }
+
     // "OP TYPE..., SRC[, SRC], DST": the ALU operation in the text form of VxmAluOp, then its
-    // source stream groups and the destination group (docs/isa.md 3.3).
-    void vxm(const Token& head, Instr& in)
+    // sources and destination (docs/isa.md 3.3). A source is a stream group or `aluN` (ALU N's
+    // result of this cycle, chained); the destination is a stream group or `chain` (kept in
+    // this ALU's output for the next ALU).
+    void vxm(const Token& head, Instr& in, const QueueInfo& q)
     {
         in.op = Opcode::Vxm;
         std::string text = head.text;
-        while (more() && !looks_like_stream(toks_[next_].text))
+        while (more() && !looks_like_operand(toks_[next_].text))
             text += " " + toks_[next_++].text;
         try {
             in.alu = parse_vxm_alu_op(text);
@@ -315,9 +445,26 @@ private:
         }
         const unsigned groups = in.alu.operands() + 1;
         for (unsigned g = 0; g < groups; ++g) {
+            const bool dst = g + 1 == groups;
             const Token& at = more() ? toks_[next_] : head;
+            const std::string word = lower(at.text);
+            if (more() && !dst && word.compare(0, 3, "alu") == 0 && !looks_like_stream(at.text)) {
+                ++next_;
+                const auto alu = word.size() > 5 ? vxm_alus_ : std::stoul(word.substr(3));
+                if (alu >= vxm_alus_)
+                    fail(at.col, "no ALU '" + at.text + "' (the VXM has alu0 .. alu" + std::to_string(vxm_alus_ - 1) + ")");
+                if (alu == q.unit)
+                    fail(at.col, "ALU " + std::to_string(alu) + " cannot chain to itself");
+                in.chain_src[g] = static_cast<int8_t>(alu);
+                continue;
+            }
+            if (more() && dst && word == "chain") {
+                ++next_;
+                in.chain_out = true;
+                continue;
+            }
             StreamId s = stream();
-            const VxmType t = g + 1 < groups ? in.alu.type : in.alu.result_type();
+            const VxmType t = dst ? in.alu.result_type() : in.alu.type;
             const unsigned width = vxm_type_bits(t) / 8;
             const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
             if (s.index + width > count)
@@ -362,8 +509,14 @@ private:
     MemParams mem_;
     StreamParams streams_;
     unsigned lanes_per_superlane_ = 0, lanes_ = 0;
+    unsigned vxm_alus_ = 0;
     Program program_;
     int queue_ = -1;
+    std::vector<int64_t> iterations_;  // per queue: the MEM Iterations register as the text sets it
+    // Inside .block ... .end: the block, its instructions, and the queue to return to.
+    std::unique_ptr<InstrBlock> block_;
+    std::vector<Instr> block_list_;
+    int saved_queue_ = -1;
     int line_no_ = 0;
     std::vector<Token> toks_;
     size_t next_ = 0;
@@ -374,6 +527,14 @@ private:
 Program assemble(const std::string& source, const std::string& file, const Config& cfg)
 {
     return Parser(file, cfg).run(source);
+}
+
+Program assemble_for_queue(const std::string& source, const std::string& file, const Config& cfg,
+                           const std::string& queue)
+{
+    Parser parser(file, cfg);
+    parser.start_in(queue);
+    return parser.run(source);
 }
 
 Program assemble_file(const std::string& path, const Config& cfg)
@@ -393,6 +554,14 @@ std::string disassemble(const Program& program, const Config& cfg)
     for (const auto& t : program.tensors)
         os << ".tensor " << t.name << " " << t.slice_name << " 0x" << std::hex << t.addr << std::dec << " " << t.rows
            << " " << tensor_type_name(t.type) << "\n";
+    for (const auto& b : program.blocks) {
+        os << ".block " << b.name << " " << b.queue << " " << b.slice_name << " 0x" << std::hex << b.addr << std::dec
+           << "\n";
+        std::istringstream lines(b.text);
+        for (std::string line; std::getline(lines, line);)
+            os << "    " << line << "\n";
+        os << ".end\n";
+    }
     for (size_t q = 0; q < program.queues.size(); ++q) {
         if (program.queues[q].empty())
             continue;

@@ -13,7 +13,11 @@ class Config;
 // Throws InputError "file:line:col: reason" for the first error.
 Program assemble(const std::string& source, const std::string& file, const Config& cfg);
 Program assemble_file(const std::string& path, const Config& cfg);
-// Canonical text: tensors, then each non-empty queue in QueueMap order.
+// The same for instruction text fetched into `queue` (an Ifetch): instructions before any
+// .queue directive belong to that queue.
+Program assemble_for_queue(const std::string& source, const std::string& file, const Config& cfg,
+                           const std::string& queue);
+// Canonical text: tensors, instruction blocks, then each non-empty queue in QueueMap order.
 std::string disassemble(const Program& program, const Config& cfg);
 
 }  // namespace lpu

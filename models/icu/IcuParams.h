@@ -1,5 +1,6 @@
 // Instruction control: queues per VXM and SXM slice (spec: 144 queues on the published chip —
-// 88 MEM, 16 VXM, 12 MXM, 28 SXM) and the Notify-to-resume latency of the chip-wide barrier.
+// 88 MEM, 16 VXM, 12 MXM, 28 SXM) and the latencies of the ICU's own instructions (Notify,
+// Ifetch, Config), which nothing publishes: lpusim defaults, documented in docs/isa.md 3.2.
 #pragma once
 
 namespace lpu {
@@ -11,6 +12,8 @@ struct IcuParams {
     unsigned vxm_queues = 0;
     unsigned sxm_queues = 0;      // per SXM slice
     unsigned notify_latency = 0;  // cycles from a Notify's issue to the parked queues' next issue
+    unsigned ifetch_latency = 0;  // cycles from an Ifetch's last vector to the first fetched instruction's issue
+    unsigned config_latency = 0;  // cycles from a Config to the queue's next issue (power mode change)
 
     static void declare(ParamSchema& schema);
     static IcuParams from_config(const Config& cfg);

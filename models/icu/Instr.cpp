@@ -21,6 +21,11 @@ const char* opcode_name(Opcode op)
     case Opcode::ACC: return "ACC";
     case Opcode::Vxm: return "VXM";
     case Opcode::Sxm: return "SXM";
+    case Opcode::Ifetch: return "Ifetch";
+    case Opcode::Config: return "Config";
+    case Opcode::Countdown: return "Countdown";
+    case Opcode::Step: return "Step";
+    case Opcode::Iterations: return "Iterations";
     }
     return "?";
 }
@@ -28,10 +33,22 @@ const char* opcode_name(Opcode op)
 std::string Instr::disasm() const
 {
     std::ostringstream os;
-    if (op == Opcode::Vxm || op == Opcode::Sxm) {
-        os << (op == Opcode::Vxm ? alu.disasm() : sxm.disasm());
+    if (op == Opcode::Sxm) {
+        os << sxm.disasm();
         for (const auto& s : streams)
             os << ", " << s.text();
+        return os.str();
+    }
+    if (op == Opcode::Vxm) {  // operands from streams or chained ALUs, then the destination
+        os << alu.disasm();
+        size_t next = 0;
+        for (unsigned i = 0; i < alu.operands(); ++i) {
+            if (chain_src[i] >= 0)
+                os << ", alu" << int{chain_src[i]};
+            else
+                os << ", " << streams.at(next++).text();
+        }
+        os << ", " << (chain_out ? std::string("chain") : streams.at(next).text());
         return os.str();
     }
     os << opcode_name(op);
@@ -46,8 +63,15 @@ std::string Instr::disasm() const
     case Opcode::Sync:
     case Opcode::Notify:
     case Opcode::IW: break;
+    case Opcode::Ifetch: os << " " << a << ", " << streams.at(0).text(); break;
+    case Opcode::Config: os << (a ? " low_power" : " normal"); break;
+    case Opcode::Countdown:
+    case Opcode::Step:
+    case Opcode::Iterations: os << " " << a; break;
     case Opcode::Read:
-    case Opcode::Write: os << " 0x" << std::hex << a << std::dec << ", " << streams.at(0).text(); break;
+    case Opcode::Write:  // negative only in a report of a repetition that stepped off the slice
+        os << (a < 0 ? " -0x" : " 0x") << std::hex << (a < 0 ? -a : a) << std::dec << ", " << streams.at(0).text();
+        break;
     case Opcode::Gather:
     case Opcode::Scatter: os << " " << streams.at(0).text() << ", " << streams.at(1).text(); break;
     case Opcode::LW: os << " " << a << ", " << type(b) << ", " << streams.at(0).text(); break;

@@ -33,7 +33,14 @@ enum class Opcode : uint8_t {
     Vxm,  // alu applied lane-wise: streams = sources..., destination (each the first of a group)
     // SXM
     Sxm,  // sxm: streams = first input stream of each input group, then of each output group
+    // Appended after the first object file version: never renumber.
+    Ifetch,      // every queue: a vectors of instruction text from streams[0] become the next instructions
+    Config,      // every queue: a = 1 low-power mode, 0 normal
+    Countdown,   // MEM: a = cycles between the iterations of the next accesses
+    Step,        // MEM: a = address step between iterations
+    Iterations,  // MEM: a = accesses each Read/Write/Gather/Scatter makes
 };
+constexpr uint8_t kLastOpcode = static_cast<uint8_t>(Opcode::Iterations);
 
 const char* opcode_name(Opcode op);
 

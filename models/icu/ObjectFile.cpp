@@ -9,7 +9,8 @@ namespace lpu {
 
 namespace {
 
-const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '2', '\n'};
+// Version 3: VXM chaining operands, instruction blocks and the ICU/MEM control instructions.
+const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '3', '\n'};
 
 class Writer {
 public:
@@ -97,11 +98,23 @@ std::string encode_program(const Program& program)
                 w.put<uint8_t>(static_cast<uint8_t>(s.dir));
                 w.put<uint16_t>(static_cast<uint16_t>(s.index));
             }
-            if (in.op == Opcode::Vxm)  // the ALU operation in its text form, parsed back on load
+            if (in.op == Opcode::Vxm) {  // the ALU operation in its text form, parsed back on load
                 w.str(in.alu.disasm());
+                w.put<int8_t>(in.chain_src[0]);
+                w.put<int8_t>(in.chain_src[1]);
+                w.put<uint8_t>(in.chain_out ? 1 : 0);
+            }
             if (in.op == Opcode::Sxm)
                 w.str(in.sxm.disasm());
         }
+    }
+    w.put<uint32_t>(static_cast<uint32_t>(program.blocks.size()));
+    for (const auto& b : program.blocks) {
+        w.str(b.name);
+        w.str(b.queue);
+        w.str(b.slice_name);
+        w.put<uint32_t>(b.addr);
+        w.str(b.text);
     }
     return w.out;
 }
@@ -141,7 +154,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         for (uint32_t i = 0; i < count; ++i) {
             Instr in;
             const auto op = r.get<uint8_t>("opcode");
-            if (op > static_cast<uint8_t>(Opcode::Sxm))
+            if (op > kLastOpcode)
                 r.fail("unknown opcode " + std::to_string(op));
             in.op = static_cast<Opcode>(op);
             in.a = r.get<int64_t>("operand");
@@ -171,11 +184,18 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
                 } catch (const InputError& e) {
                     r.fail(e.what());
                 }
-                if (in.streams.size() != in.alu.operands() + 1u)
+                in.chain_src[0] = r.get<int8_t>("chained ALU");
+                in.chain_src[1] = r.get<int8_t>("chained ALU");
+                in.chain_out = r.get<uint8_t>("chain flag") != 0;
+                unsigned chained = in.chain_out ? 1 : 0;
+                for (unsigned k = 0; k < in.alu.operands(); ++k)
+                    chained += in.chain_src[k] >= 0 ? 1 : 0;
+                if (in.streams.size() + chained != in.alu.operands() + 1u)
                     r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
             } else {
                 const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
-                                          in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c);
+                                          in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c) ||
+                                          in.op == Opcode::Ifetch;
                 const bool two = in.op == Opcode::Gather || in.op == Opcode::Scatter;
                 if (in.streams.size() != (two ? 2u : needs_stream ? 1u : 0u))
                     r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
@@ -183,8 +203,18 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
             q.push_back(std::move(in));
         }
     }
+    const uint32_t blocks = r.get<uint32_t>("block count");
+    for (uint32_t i = 0; i < blocks; ++i) {
+        InstrBlock b;
+        b.name = r.str("block name");
+        b.queue = r.str("block queue");
+        b.slice_name = r.str("block slice");
+        b.addr = r.get<uint32_t>("block address");
+        b.text = r.str("block text");
+        p.blocks.push_back(std::move(b));
+    }
     if (!r.at_end())
-        r.fail("trailing bytes after the last queue");
+        r.fail("trailing bytes after the last block");
     // Every rule the assembler enforces holds for the decoded program too: check by assembling
     // its disassembly, which also gives the instructions their (disassembly) source positions.
     const std::string text = disassemble(p, cfg);

@@ -72,7 +72,8 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
     CHECK(asm_error(".queue MXM_E0.c\n  ACC 0, set, emit, s30w\n") ==
           "p.s:2:21: an int32 result needs 4 consecutive streams from s30w (only 32 exist)");
     CHECK(asm_error(".queue MEM_W0\n  Repeat 3, 1\n") ==
-          "p.s:2:3: Repeat must follow an instruction that does work (not NOP, Sync, Notify or Repeat)");
+          "p.s:2:3: Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, Ifetch, Config, "
+          "Countdown, Step or Iterations)");
     CHECK(asm_error(".queue MEM_W0\n  NOP 0\n") == "p.s:2:7: cycle count 0 out of range [1, 1099511627776]");
     CHECK(asm_error(".queue MEM_W0\n  NOP 012\n") == "p.s:2:7: expected cycle count (decimal or 0x hex), got '012'");
     CHECK(asm_error(".tensor a MEM_W0 0 4 i8\n.tensor b MEM_W0 3 4 i8\n") ==
@@ -80,7 +81,7 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
     CHECK(asm_error(".tensor a MEM_W42 0 4 i32\n") ==
           "p.s:1:11: tensor 'a' needs 4 slices outward from MEM_W42 for its byte planes; the hemisphere ends first");
     CHECK(asm_error(".tensor a VXM.0 0 4 i8\n") == "p.s:1:11: 'VXM.0' is not a MEM slice");
-    CHECK(asm_error(".tensor a MEM_W0 0 4 f64\n") == "p.s:1:22: expected element type i8, u8 or i32, got 'f64'");
+    CHECK(asm_error(".tensor a MEM_W0 0 4 f64\n") == "p.s:1:22: expected element type i8, u8, i32, f16 or f32, got 'f64'");
 }
 
 TEST_CASE("disassembly assembles back to the same program", "[asm]")
