@@ -168,6 +168,40 @@ std::vector<uint8_t> Chip::dump_tensor(const TensorDecl& t)
     return bytes;
 }
 
+void Chip::load_matrix(const Program& program, const MatrixDecl& m, const std::vector<uint8_t>& bytes)
+{
+    const unsigned lanes = memp_.word_bytes(), eb = tensor_type_bytes(m.type);
+    if (bytes.size() != size_t{m.rows} * m.cols * eb)
+        throw InputError("matrix '" + m.name + "' holds " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +
+                         " elements; got " + std::to_string(bytes.size()) + " bytes");
+    for (unsigned j = 0; j < m.blocks(lanes); ++j) {
+        const TensorDecl& t = *program.tensor(m.block_name(j));
+        std::vector<uint8_t> block = dump_tensor(t);  // keeps the rows past the matrix's
+        for (uint32_t r = 0; r < m.rows; ++r)
+            for (unsigned l = 0; l < lanes; ++l) {
+                const size_t col = size_t{j} * lanes + l;
+                for (unsigned k = 0; k < eb; ++k)
+                    block[(size_t{r} * lanes + l) * eb + k] =
+                        col < m.cols ? bytes[(size_t{r} * m.cols + col) * eb + k] : uint8_t{0};
+            }
+        load_tensor(t, block);
+    }
+}
+
+std::vector<uint8_t> Chip::dump_matrix(const Program& program, const MatrixDecl& m)
+{
+    const unsigned lanes = memp_.word_bytes(), eb = tensor_type_bytes(m.type);
+    std::vector<uint8_t> bytes(size_t{m.rows} * m.cols * eb);
+    for (unsigned j = 0; j < m.blocks(lanes); ++j) {
+        const std::vector<uint8_t> block = dump_tensor(*program.tensor(m.block_name(j)));
+        for (uint32_t r = 0; r < m.rows; ++r)
+            for (unsigned l = 0; l < lanes && size_t{j} * lanes + l < m.cols; ++l)
+                for (unsigned k = 0; k < eb; ++k)
+                    bytes[(size_t{r} * m.cols + size_t{j} * lanes + l) * eb + k] = block[(size_t{r} * lanes + l) * eb + k];
+    }
+    return bytes;
+}
+
 RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* observer, ChipObserver* watcher)
 {
     const auto& queues = map_.queues();

@@ -45,6 +45,10 @@ public:
     // tensor's words as byte planes, through the host socket. Throws InputError.
     void load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes);
     std::vector<uint8_t> dump_tensor(const TensorDecl& t);
+    // The same for a matrix (rows x cols elements, row-major): split into its column blocks,
+    // the lanes past cols zero-filled (rows past `rows` in a block are left as they are).
+    void load_matrix(const Program& program, const MatrixDecl& m, const std::vector<uint8_t>& bytes);
+    std::vector<uint8_t> dump_matrix(const Program& program, const MatrixDecl& m);
 
     // Runs `program` to completion (after writing its instruction blocks into MEM). Throws ScheduleError / InputError. `trace` (may be null)
     // receives Chrome trace-event JSON, one track per queue; `mxm_observer` (may be null) sees

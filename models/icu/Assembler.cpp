@@ -86,6 +86,7 @@ public:
         }
         if (block_)
             throw InputError(block_->pos.text() + ": .block '" + block_->name + "' has no .end");
+        check_matrices();
         return std::move(program_);
     }
 
@@ -169,6 +170,10 @@ private:
             tensor(head);
             return;
         }
+        if (word == ".matrix") {
+            matrix(head);
+            return;
+        }
         if (word == ".block") {
             block(head);
             return;
@@ -202,16 +207,7 @@ private:
         t.addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
         const Token& rows_tok = toks_.size() > next_ ? toks_[next_] : head;
         t.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
-        const Token& type = take("element type i8, u8, i32, f16 or f32");
-        const std::string ty = lower(type.text);
-        bool known = false;
-        for (auto tt : {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32})
-            if (ty == tensor_type_name(tt)) {
-                t.type = tt;
-                known = true;
-            }
-        if (!known)
-            fail(type.col, "expected element type i8, u8, i32, f16 or f32, got '" + type.text + "'");
+        t.type = element_type();
         end();
         if (uint64_t{t.addr} + t.rows > mem_.words_per_slice())
             fail(rows_tok.col, "tensor '" + t.name + "' (" + std::to_string(t.rows) + " words from " +
@@ -227,6 +223,52 @@ private:
                 t.addr < o.addr + o.rows && o.addr < t.addr + t.rows)
                 fail(head.col, "tensor '" + t.name + "' overlaps tensor '" + o.name + "' (" + o.pos.text() + ")");
         program_.tensors.push_back(std::move(t));
+    }
+
+    TensorType element_type()
+    {
+        const Token& type = take("element type i8, u8, i32, f16 or f32");
+        const std::string ty = lower(type.text);
+        for (auto tt : {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32})
+            if (ty == tensor_type_name(tt))
+                return tt;
+        fail(type.col, "expected element type i8, u8, i32, f16 or f32, got '" + type.text + "'");
+    }
+
+    // ".matrix NAME ROWS COLS TYPE": NAME@c0, NAME@c1, ... (declared anywhere in the program)
+    // are its column blocks; checked when the whole text is read.
+    void matrix(const Token& head)
+    {
+        MatrixDecl m;
+        m.pos = {file_, line_no_, head.col};
+        const Token& name = take("matrix name");
+        m.name = name.text;
+        if (program_.matrix(m.name))
+            fail(name.col, "matrix '" + m.name + "' declared twice");
+        m.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
+        m.cols = static_cast<uint32_t>(number("column count", 1, int64_t{1} << 24));
+        m.type = element_type();
+        end();
+        program_.matrices.push_back(std::move(m));
+    }
+
+    void check_matrices() const
+    {
+        for (const MatrixDecl& m : program_.matrices)
+            for (unsigned j = 0; j < m.blocks(lanes_); ++j) {
+                const TensorDecl* t = program_.tensor(m.block_name(j));
+                auto bad = [&](const std::string& why) {
+                    throw InputError(m.pos.text() + ": matrix '" + m.name + "': " + why);
+                };
+                if (!t)
+                    bad("its column block '" + m.block_name(j) + "' is not declared (.tensor)");
+                if (t->type != m.type)
+                    bad("block '" + t->name + "' is " + tensor_type_name(t->type) + ", the matrix " +
+                        tensor_type_name(m.type));
+                if (t->rows < m.rows)
+                    bad("block '" + t->name + "' has " + std::to_string(t->rows) + " rows, the matrix " +
+                        std::to_string(m.rows));
+            }
     }
 
     // ".block NAME QUEUE SLICE ADDR": the instructions up to ".end" are assembled for QUEUE and
@@ -551,6 +593,8 @@ std::string disassemble(const Program& program, const Config& cfg)
 {
     const QueueMap map(cfg);
     std::ostringstream os;
+    for (const auto& m : program.matrices)
+        os << ".matrix " << m.name << " " << m.rows << " " << m.cols << " " << tensor_type_name(m.type) << "\n";
     for (const auto& t : program.tensors)
         os << ".tensor " << t.name << " " << t.slice_name << " 0x" << std::hex << t.addr << std::dec << " " << t.rows
            << " " << tensor_type_name(t.type) << "\n";

@@ -108,6 +108,13 @@ std::string encode_program(const Program& program)
                 w.str(in.sxm.disasm());
         }
     }
+    w.put<uint32_t>(static_cast<uint32_t>(program.matrices.size()));
+    for (const auto& m : program.matrices) {
+        w.str(m.name);
+        w.put<uint32_t>(m.rows);
+        w.put<uint32_t>(m.cols);
+        w.put<uint8_t>(static_cast<uint8_t>(m.type));
+    }
     w.put<uint32_t>(static_cast<uint32_t>(program.blocks.size()));
     for (const auto& b : program.blocks) {
         w.str(b.name);
@@ -202,6 +209,18 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
             }
             q.push_back(std::move(in));
         }
+    }
+    const uint32_t matrices = r.get<uint32_t>("matrix count");
+    for (uint32_t i = 0; i < matrices; ++i) {
+        MatrixDecl m;
+        m.name = r.str("matrix name");
+        m.rows = r.get<uint32_t>("matrix rows");
+        m.cols = r.get<uint32_t>("matrix columns");
+        const auto type = r.get<uint8_t>("matrix type");
+        if (type > static_cast<uint8_t>(TensorType::F32))
+            r.fail("unknown matrix type " + std::to_string(type));
+        m.type = static_cast<TensorType>(type);
+        p.matrices.push_back(std::move(m));
     }
     const uint32_t blocks = r.get<uint32_t>("block count");
     for (uint32_t i = 0; i < blocks; ++i) {

@@ -88,6 +88,14 @@ int QueueMap::find(const std::string& name) const
     return -1;
 }
 
+const MatrixDecl* Program::matrix(const std::string& name) const
+{
+    for (const auto& m : matrices)
+        if (m.name == name)
+            return &m;
+    return nullptr;
+}
+
 const TensorDecl* Program::tensor(const std::string& name) const
 {
     for (const auto& t : tensors)

@@ -79,12 +79,27 @@ struct InstrBlock {
     }
 };
 
+// A matrix of any width as the compiler lays it out (`.matrix NAME ROWS COLS TYPE`): column
+// block j (columns j * lanes ..) is the tensor NAME@cj of at least ROWS rows; lanes past COLS
+// are padding. `lpusim run --load/--dump NAME=FILE.npy` moves it as one (ROWS, COLS) array.
+struct MatrixDecl {
+    std::string name;
+    uint32_t rows = 0, cols = 0;
+    TensorType type = TensorType::I8;
+    SourcePos pos;
+
+    std::string block_name(unsigned j) const { return name + "@c" + std::to_string(j); }
+    unsigned blocks(unsigned lanes) const { return (cols + lanes - 1) / lanes; }
+};
+
 struct Program {
     std::vector<std::vector<Instr>> queues;  // indexed like QueueMap::queues()
     std::vector<TensorDecl> tensors;
     std::vector<InstrBlock> blocks;
+    std::vector<MatrixDecl> matrices;
 
     const TensorDecl* tensor(const std::string& name) const;
+    const MatrixDecl* matrix(const std::string& name) const;
     size_t instruction_count() const;
 };
 

@@ -52,7 +52,8 @@ const ArgParser::Option* ArgParser::find(const std::string& name) const
 bool ArgParser::parse(const std::vector<std::string>& args)
 {
     for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
+        // "-o FILE" is the usual spelling of "--output FILE" wherever there is an output.
+        const std::string& a = args[i] == "-o" && find("output") ? std::string("--output") : args[i];
         if (a == "--help" || a == "-h")
             return false;
         if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
