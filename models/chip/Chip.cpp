@@ -128,6 +128,16 @@ void Chip::host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, 
 void Chip::load_blocks(const Program& program)
 {
     const unsigned lanes = memp_.word_bytes();
+    for (const TensorDecl& t : program.tensors) {
+        if (!t.filled)
+            continue;
+        const unsigned eb = t.element_bytes();
+        std::vector<uint8_t> bytes(size_t{t.rows} * lanes * eb);
+        for (size_t e = 0; e < size_t{t.rows} * lanes; ++e)
+            for (unsigned k = 0; k < eb; ++k)
+                bytes[e * eb + k] = static_cast<uint8_t>(t.fill >> (8 * k));
+        load_tensor(t, bytes);
+    }
     for (const InstrBlock& b : program.blocks) {
         std::vector<uint8_t> word(lanes);
         for (uint32_t w = 0; w < b.words(lanes); ++w) {

@@ -170,6 +170,22 @@ private:
             tensor(head);
             return;
         }
+        if (word == ".fill") {
+            const Token& name = take("tensor name");
+            TensorDecl* t = nullptr;
+            for (auto& d : program_.tensors)
+                if (d.name == name.text)
+                    t = &d;
+            if (!t)
+                fail(name.col, "no tensor '" + name.text + "' declared before this .fill");
+            if (t->filled)
+                fail(name.col, "tensor '" + name.text + "' filled twice");
+            const unsigned bits = 8 * t->element_bytes();
+            t->fill = static_cast<uint32_t>(number("element bit pattern", 0, (int64_t{1} << bits) - 1));
+            t->filled = true;
+            end();
+            return;
+        }
         if (word == ".matrix") {
             matrix(head);
             return;
@@ -598,6 +614,9 @@ std::string disassemble(const Program& program, const Config& cfg)
     for (const auto& t : program.tensors)
         os << ".tensor " << t.name << " " << t.slice_name << " 0x" << std::hex << t.addr << std::dec << " " << t.rows
            << " " << tensor_type_name(t.type) << "\n";
+    for (const auto& t : program.tensors)
+        if (t.filled)
+            os << ".fill " << t.name << " 0x" << std::hex << t.fill << std::dec << "\n";
     for (const auto& b : program.blocks) {
         os << ".block " << b.name << " " << b.queue << " " << b.slice_name << " 0x" << std::hex << b.addr << std::dec
            << "\n";

@@ -84,6 +84,8 @@ std::string encode_program(const Program& program)
         w.put<uint32_t>(t.addr);
         w.put<uint32_t>(t.rows);
         w.put<uint8_t>(static_cast<uint8_t>(t.type));
+        w.put<uint8_t>(t.filled ? 1 : 0);
+        w.put<uint32_t>(t.fill);
     }
     w.put<uint32_t>(static_cast<uint32_t>(program.queues.size()));
     for (const auto& q : program.queues) {
@@ -148,6 +150,8 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         if (type > static_cast<uint8_t>(TensorType::F32))
             r.fail("unknown tensor type " + std::to_string(type) + " (written by a newer lpusim? assemble it again)");
         t.type = static_cast<TensorType>(type);
+        t.filled = r.get<uint8_t>("tensor fill flag") != 0;
+        t.fill = r.get<uint32_t>("tensor fill");
         p.tensors.push_back(std::move(t));
     }
     const uint32_t queues = r.get<uint32_t>("queue count");

@@ -55,6 +55,10 @@ struct TensorDecl {
     uint32_t rows = 0;        // rows of `lanes` elements, one word each
     TensorType type = TensorType::I8;
     SourcePos pos;
+    // `.fill NAME BITS`: every element holds the bit pattern `fill` before cycle 0 (constants
+    // the program needs, e.g. an f32 1/n), as part of the program image like instruction blocks.
+    bool filled = false;
+    uint32_t fill = 0;
 
     unsigned element_bytes() const { return tensor_type_bytes(type); }
 };
