@@ -55,8 +55,9 @@ std::vector<ChipFigure> chip_figures(const Config& cfg)
                                                               n(chip.lanes_per_superlane) + " lanes"});
     f.push_back({"peak_int8", 2 * macs * hz, "ops/s",
                  n(mxm.planes) + " MXM planes x " + n(mxm.rows) + " x " + n(mxm.cols) + " MACs x 2 ops x clock"});
-    f.push_back({"peak_fp16", 2 * macs * hz / mxm.fp16_rate_divisor, "FLOP/s",
-                 "peak_int8 / chip.mxm.fp16_rate_divisor (" + n(mxm.fp16_rate_divisor) + ")"});
+    // An fp16 ABC holds the activation port for fp16_issue_interval cycles (docs/isa.md 1.5).
+    f.push_back({"peak_fp16", 2 * macs * hz / mxm.fp16_issue_interval, "FLOP/s",
+                 "peak_int8 / chip.mxm.fp16_issue_interval (" + n(mxm.fp16_issue_interval) + ")"});
     f.push_back({"sram_capacity", double(mem.total_bytes()), "B",
                  n(mem.slices) + " MEM slices x " + n(mem.banks) + " banks x " + n(mem.words_per_bank) +
                      " words x " + n(vec) + " B"});

@@ -20,6 +20,9 @@ struct MxmResult {
     uint64_t first_cycle = 0;  // cycle of chunk 0 at the output; chunk s arrives s cycles later
     uint32_t slot = 0;
     bool add = false;
+    // false: values are int32 (i8/u8 ABC); true: values are IEEE binary32 bit patterns (f16 ABC,
+    // docs/isa.md 1.5). Either way a 32-bit word per lane, leaving the plane the same way.
+    bool fp32 = false;
     std::vector<int32_t> values;  // N elements
 };
 
@@ -27,7 +30,8 @@ struct MxmStats {
     uint64_t instrs[kMxmChannels] = {};
     uint64_t results = 0;
     uint64_t dropped_products = 0;  // ABC products no ACC took
-    uint64_t macs = 0;
+    uint64_t macs = 0;              // integer MACs: K x N per i8/u8 ABC
+    uint64_t macs_fp16 = 0;         // fp16 MACs: K x N per f16 ABC
     uint64_t last_cycle = 0;
 };
 
@@ -35,19 +39,35 @@ class MxmCore {
 public:
     explicit MxmCore(const MxmParams& params);
 
-    // Executes `in` issued at `cycle`. `data` is the operand vector (N bytes for LW, K for ABC,
-    // none otherwise). Returns true and fills `out` when an ACC emits.
-    // Throws ScheduleError (timing rule broken) or InputError (bad operand).
+    // Executes `in` issued at `cycle`. `data` is the operand vector: for LW N lanes, for ABC K
+    // lanes, of mxm_type_bytes(in.type) bytes each (f16: lane l's binary16 little-endian in
+    // bytes 2l, 2l + 1); none for IW and ACC. Returns true and fills `out` when an ACC emits.
+    // Throws ScheduleError (timing or type rule broken) or InputError (bad operand).
     bool issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len, MxmResult& out);
 
     const MxmParams& params() const { return p_; }
     const MxmStats& stats() const { return stats_; }
 
 private:
+    // What a weight buffer or an accumulator slot holds. Zero: nothing written since reset;
+    // all-zero words read as int 0 and as +0.0 alike, so they go with either type.
+    enum class Kind : uint8_t { Zero, Int, Fp };
+
     struct Product {
         uint64_t cycle;  // issue cycle of its ABC
         uint64_t abc_id;
-        std::vector<int32_t> values;
+        bool fp;                      // f16 ABC: values are binary32 bit patterns
+        std::vector<int32_t> values;  // N
+    };
+    struct RowOrigin {  // the LW that last wrote a shadow row, for type rule reports
+        bool written = false;
+        MxmType type = MxmType::I8;
+        uint64_t lw_id = 0;
+        uint64_t lw_cycle = 0;
+    };
+    struct Writer {  // the ACC that last wrote a slot
+        uint64_t acc_id = 0;
+        uint64_t acc_cycle = 0;
     };
 
     [[noreturn]] void schedule_error(const MxmInstr& in, uint64_t cycle, const std::string& rule) const;
@@ -55,16 +75,29 @@ private:
     void do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     void do_iw(const MxmInstr& in, uint64_t cycle);
     void do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
+    void abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p);
+    void abc_f16(const uint8_t* data, std::vector<int32_t>& p);
     bool do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out);
     void retire_products(uint64_t cycle);
+    void activate_pending();
+    void ensure_fp_buffers();
+    std::string describe_row(uint32_t row, const RowOrigin& o) const;
 
     MxmParams p_;
     MxmStats stats_;
-    // Weights are held sign- or zero-extended to int16 so the MAC loop is one widening
-    // multiply that compilers vectorise.
+    // Integer weights are held sign- or zero-extended to int16 so the MAC loop is one widening
+    // multiply that compilers vectorise; fp16 weights are held widened to binary32 (exact) in
+    // the *_f_ buffers, which exist from the first f16 instruction on. A buffer's Kind says
+    // which of the two is valid; the other is stale and never read.
     std::vector<int16_t> shadow_;   // K x N, row-major
     std::vector<int16_t> active_;   // K x N
     std::vector<int16_t> pending_;  // shadow as captured by the last IW, until an ABC may see it
+    std::vector<float> shadow_f_, active_f_, pending_f_;          // K x N
+    std::vector<uint8_t> shadow_nf_, active_nf_, pending_nf_;    // K: fp16 row holds an inf or NaN
+    std::vector<RowOrigin> shadow_rows_;                          // K
+    unsigned shadow_int_rows_ = 0, shadow_fp_rows_ = 0;           // written rows by type
+    Kind active_kind_ = Kind::Zero, pending_kind_ = Kind::Zero;
+    uint64_t active_iw_id_ = 0, active_iw_cycle_ = 0;  // the IW that installed the active weights
     bool has_pending_ = false;
     bool has_iw_ = false;
     uint64_t iw_cycle_ = 0;
@@ -75,11 +108,24 @@ private:
     uint64_t lw_cycle_ = 0;
     uint64_t lw_id_ = 0;
     uint32_t lw_row_ = 0;
+    MxmType lw_type_ = MxmType::I8;
     std::vector<int16_t> lw_prev_row_;
+    std::vector<float> lw_prev_row_f_;
+    uint8_t lw_prev_nf_ = 0;
+    RowOrigin lw_prev_origin_;
 
-    std::vector<std::vector<int32_t>> acc_;  // J x N
+    // The fp16 issue interval (docs/isa.md 1.5): the last f16 ABC.
+    bool has_fp_abc_ = false;
+    uint64_t fp_abc_cycle_ = 0;
+    uint64_t fp_abc_id_ = 0;
+
+    std::vector<std::vector<int32_t>> acc_;  // J x N: int32 values or binary32 bit patterns
+    std::vector<Kind> acc_kind_;             // J
+    std::vector<Writer> acc_writer_;         // J
     std::deque<Product> products_;
     std::vector<std::vector<int32_t>> spare_;  // recycled product buffers
+    std::vector<float> act_f_;                 // K: the f16 activation widened to binary32
+    std::vector<float> sum_f_;                 // N: column sums of an f16 ABC
 
     uint64_t last_cycle_ = 0;
     bool started_ = false;

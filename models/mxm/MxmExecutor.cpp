@@ -34,7 +34,7 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         const VectorRef data = ctx.read(is, in.streams[0]);
         mi.op = in.op == Opcode::LW ? MxmOpcode::LW : MxmOpcode::ABC;
         mi.row = in.op == Opcode::LW ? static_cast<uint32_t>(ctx.operand(is, in.a, p_.rows, "row")) : 0;
-        mi.is_signed = in.b != 0;
+        mi.type = in.b != 0 ? MxmType::I8 : MxmType::U8;
         MxmResult unused;
         planes_[plane]->issue(mi, is.cycle, data->data(), data->size(), unused);
         if (observer_)

@@ -43,8 +43,9 @@ void MxmParams::declare(ParamSchema& schema)
                                   "cycles from the accumulator update to the result register (R in docs/isa.md)")
                    .range(1, 64)
                    .def(int64_t{1}));
-    schema.add(ParamSpec::integer("chip.mxm.fp16_rate_divisor",
-                                  "fp16 inputs run at 1/this of the int8 MAC rate (published: 4)")
+    schema.add(ParamSpec::integer("chip.mxm.fp16_issue_interval",
+                                  "cycles an fp16 ABC occupies a plane's activation port: the next ABC may issue "
+                                  "this many cycles later, so fp16 runs at 1/this of the int8 MAC rate (published: 4)")
                    .range(1, 64)
                    .def(int64_t{4}));
 
@@ -76,7 +77,7 @@ MxmParams MxmParams::from_config(const Config& cfg)
     p.install_rows_per_cycle = static_cast<unsigned>(cfg.get_int("chip.mxm.install_rows_per_cycle"));
     p.array_latency = static_cast<unsigned>(cfg.get_int("chip.mxm.array_latency"));
     p.acc_latency = static_cast<unsigned>(cfg.get_int("chip.mxm.acc_latency"));
-    p.fp16_rate_divisor = static_cast<unsigned>(cfg.get_int("chip.mxm.fp16_rate_divisor"));
+    p.fp16_issue_interval = static_cast<unsigned>(cfg.get_int("chip.mxm.fp16_issue_interval"));
     return p;
 }
 

@@ -21,7 +21,9 @@ struct MxmParams {
     unsigned install_rows_per_cycle = 0;  // Q
     unsigned array_latency = 0;           // A
     unsigned acc_latency = 0;             // R
-    unsigned fp16_rate_divisor = 0;       // fp16 MACs run this many times slower than int8
+    // Cycles an fp16 ABC occupies the activation port (docs/isa.md 1.5): fp16 runs at
+    // 1/fp16_issue_interval of the int8 MAC rate. Not an RTL parameter (the RTL is int8-only).
+    unsigned fp16_issue_interval = 0;
 
     unsigned install_cycles() const { return (rows + install_rows_per_cycle - 1) / install_rows_per_cycle; }
     // Issue of an ACC to chunk 0 of its result (docs/isa.md 1.2).

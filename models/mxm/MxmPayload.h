@@ -1,8 +1,9 @@
 // TLM-2.0 payload extensions of the MXM sockets. An instruction is a generic-payload WRITE whose
 // data buffer holds the operand vector and whose extension holds the decoded instruction; its
 // issue cycle is the transaction's time (sc_time_stamp() + annotated delay) divided by the
-// clock period. A result is a WRITE whose data buffer holds N int32 values (host order) and
-// whose time is the cycle of its chunk 0.
+// clock period. A result is a WRITE whose data buffer holds N 32-bit words in host order --
+// int32 values, or binary32 bit patterns when MxmResult::fp32 (an f16 ABC, docs/isa.md 1.5) --
+// and whose time is the cycle of its chunk 0.
 #pragma once
 
 #include "MxmCore.h"

@@ -66,6 +66,12 @@ void MxmRtlDriver::show_expected(uint64_t first_cycle, const std::vector<int32_t
 
 void MxmRtlDriver::issue(const MxmInstr& in, uint64_t c, const uint8_t* data, size_t len)
 {
+    // The RTL has no fp16 datapath (docs/isa.md 1.5): driving f16 bytes as int8 would make a
+    // divergence that says nothing about the RTL, so refuse before anything reaches the pins.
+    if ((in.op == MxmOpcode::LW || in.op == MxmOpcode::ABC) && !mxm_type_is_int(in.type))
+        throw InputError("the MXM RTL is int8-only; fp16 instruction '" + in.disasm() + "' (#" +
+                         std::to_string(in.id) + ", cycle " + std::to_string(c) +
+                         ") cannot be co-simulated (run the model without the MXM co-simulation)");
     if (c < cycle_)
         throw InputError("MXM RTL driver: instruction #" + std::to_string(in.id) + " for cycle " + std::to_string(c) +
                          " arrived after the RTL ran that cycle (now at cycle " + std::to_string(cycle_) +
@@ -129,11 +135,11 @@ void MxmRtlDriver::drive(uint64_t t)
     const MxmInstr* abc_in = instr(MxmOpcode::ABC);
     const MxmInstr* acc_in = instr(MxmOpcode::ACC);
     in_.lw_valid = lw_in != nullptr;
-    in_.lw_signed = lw_in && lw_in->is_signed;
+    in_.lw_signed = lw_in && lw_in->type == MxmType::I8;
     in_.lw_row = lw_in ? lw_in->row : 0;
     in_.iw_valid = instr(MxmOpcode::IW) != nullptr;
     in_.abc_valid = abc_in != nullptr;
-    in_.abc_signed = abc_in && abc_in->is_signed;
+    in_.abc_signed = abc_in && abc_in->type == MxmType::I8;
     in_.acc_valid = acc_in != nullptr;
     in_.acc_slot = acc_in ? acc_in->slot : 0;
     in_.acc_add = acc_in && acc_in->add;

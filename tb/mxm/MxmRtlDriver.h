@@ -36,8 +36,8 @@ public:
 
     // Holds reset for `cycles` cycles before cycle 0.
     void reset(unsigned cycles) { rtl_->reset(cycles); }
-    // Queues `in` for its issue cycle. Throws InputError for a cycle already run or a second
-    // instruction of one channel in a cycle.
+    // Queues `in` for its issue cycle. Throws InputError for a cycle already run, a second
+    // instruction of one channel in a cycle, or an f16 LW/ABC (the RTL is int8-only).
     void issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     // Runs cycle next_cycle(): drive, clock, sample, report beats.
     void run_cycle();

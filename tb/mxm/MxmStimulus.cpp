@@ -38,20 +38,20 @@ MxmStimulus::MxmStimulus(const MxmParams& params, const std::string& kind, uint6
     kind_ = it->second;
 }
 
-void MxmStimulus::fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, bool& is_signed)
+void MxmStimulus::fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, MxmType& type)
 {
     switch (fill) {
     case Fill::Zeros: std::fill(v.begin(), v.end(), 0); break;
     case Fill::MinNeg:
-        is_signed = true;
+        type = MxmType::I8;
         std::fill(v.begin(), v.end(), 0x80);
         break;
     case Fill::Max:
-        is_signed = false;
+        type = MxmType::U8;
         std::fill(v.begin(), v.end(), 0xFF);
         break;
     case Fill::Identity:
-        is_signed = true;
+        type = MxmType::I8;
         std::fill(v.begin(), v.end(), 0);
         v[row % v.size()] = 1;
         break;
@@ -161,7 +161,7 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
             const bool sequential = kind_ != Kind::Random || rng_.chance(1, 2);
             in.row = sequential ? next_row_ : static_cast<uint32_t>(rng_.below(p_.rows));
             next_row_ = (in.row + 1) % p_.rows;
-            in.is_signed = rng_.chance(1, 2);
+            in.type = rng_.chance(1, 2) ? MxmType::I8 : MxmType::U8;
             MxmOp& op = add(in);
             op.data.resize(p_.cols);
             Fill fill = Fill::Random;
@@ -179,13 +179,13 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
                 break;
             }
             }
-            fill_vector(op.data, fill, in.row, op.instr.is_signed);
+            fill_vector(op.data, fill, in.row, op.instr.type);
             ++rows_loaded_;
         }
         if (do_abc && issued_ < ops_) {
             MxmInstr in;
             in.op = MxmOpcode::ABC;
-            in.is_signed = rng_.chance(1, 2);
+            in.type = rng_.chance(1, 2) ? MxmType::I8 : MxmType::U8;
             MxmOp& op = add(in);
             op.data.resize(p_.rows);
             Fill fill = Fill::Random;
@@ -196,7 +196,7 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
                 // u8 0 and 255, and i8 -128 and 127, against u8 255 weights.
                 static const uint8_t values[] = {0x00, 0xFF, 0x80, 0x7F};
                 const unsigned pick = static_cast<unsigned>(rng_.below(4));
-                op.instr.is_signed = pick >= 2;
+                op.instr.type = pick >= 2 ? MxmType::I8 : MxmType::U8;
                 std::fill(op.data.begin(), op.data.end(), values[pick]);
                 break;
             }
@@ -211,7 +211,7 @@ bool MxmStimulus::next_cycle(std::vector<MxmOp>& out)
             }
             }
             if (kind_ != Kind::Uint8Extremes)
-                fill_vector(op.data, fill, 0, op.instr.is_signed);
+                fill_vector(op.data, fill, 0, op.instr.type);
             abc_cycles_.push_back(c);
         }
         if (out.size() == first)

@@ -37,7 +37,8 @@ private:
     enum class Kind { Random, Zeros, Identity, MinNeg, Uint8Extremes, WeightSwap, Dense };
     enum class Fill { Random, Zeros, Identity, MinNeg, Max, Mixed };
 
-    void fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, bool& is_signed);
+    // May change `type` between i8 and u8 to suit the fill; never picks f16 (the RTL is int8-only).
+    void fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, MxmType& type);
     bool want(uint64_t num, uint64_t den) { return rng_.chance(num, den); }
 
     MxmParams p_;

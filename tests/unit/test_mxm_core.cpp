@@ -31,7 +31,7 @@ MxmParams params(unsigned superlanes, unsigned q = 16, unsigned a = 1, unsigned 
 // docs/isa.md section 1, read declaratively.
 std::vector<MxmResult> reference(const MxmParams& p, const std::vector<MxmOp>& ops)
 {
-    auto value = [](uint8_t b, bool is_signed) { return is_signed ? int64_t(int8_t(b)) : int64_t(b); };
+    auto value = [](uint8_t b, MxmType type) { return type == MxmType::I8 ? int64_t(int8_t(b)) : int64_t(b); };
     std::vector<MxmResult> out;
     std::vector<uint32_t> acc(size_t{p.acc_slots} * p.cols, 0);
     for (const MxmOp& op : ops) {
@@ -52,12 +52,12 @@ std::vector<MxmResult> reference(const MxmParams& p, const std::vector<MxmOp>& o
             for (const MxmOp& o : ops)  // in issue order: the last LW of each row wins
                 if (o.instr.op == MxmOpcode::LW && o.cycle < iw->cycle)
                     for (unsigned n = 0; n < p.cols; ++n)
-                        w[size_t{o.instr.row} * p.cols + n] = value(o.data[n], o.instr.is_signed);
+                        w[size_t{o.instr.row} * p.cols + n] = value(o.data[n], o.instr.type);
         }
         for (unsigned n = 0; n < p.cols; ++n) {
             int64_t sum = 0;
             for (unsigned k = 0; k < p.rows; ++k)
-                sum += value(abc->data[k], abc->instr.is_signed) * w[size_t{k} * p.cols + n];
+                sum += value(abc->data[k], abc->instr.type) * w[size_t{k} * p.cols + n];
             uint32_t& a = acc[size_t{op.instr.slot} * p.cols + n];
             a = (op.instr.add ? a : 0u) + static_cast<uint32_t>(sum);
         }
@@ -199,7 +199,7 @@ TEST_CASE("IW at c is seen by ABCs after c, from c + T_iw; LWs before c are inst
             std::vector<uint8_t> row(p.cols, 0);
             row[r] = 1;
             ops.push_back(op(r, MxmOpcode::LW, row, r));
-            ops.back().instr.is_signed = true;
+            ops.back().instr.type = MxmType::I8;
         }
         const uint64_t c_iw = p.rows;
         ops.push_back(op(c_iw, MxmOpcode::IW));
@@ -266,14 +266,14 @@ TEST_CASE("int8, uint8 and the accumulator's wrap-around", "[mxm][arith]")
     std::vector<MxmOp> ops2;
     for (unsigned r = 0; r < q.rows; ++r) {
         ops2.push_back(op(r, MxmOpcode::LW, std::vector<uint8_t>(q.cols, 0xFF), r));
-        ops2.back().instr.is_signed = false;
+        ops2.back().instr.type = MxmType::U8;
     }
     ops2.push_back(op(16, MxmOpcode::IW));
     ops2.push_back(op(17, MxmOpcode::ABC, std::vector<uint8_t>(q.rows, 0xFF)));
-    ops2.back().instr.is_signed = false;
+    ops2.back().instr.type = MxmType::U8;
     ops2.push_back(op(18, MxmOpcode::ACC, {}, 0));
     ops2.push_back(op(18, MxmOpcode::ABC, std::vector<uint8_t>(q.rows, 0x80)));
-    ops2.back().instr.is_signed = true;
+    ops2.back().instr.type = MxmType::I8;
     ops2.push_back(op(19, MxmOpcode::ACC, {}, 1));
     const auto res2 = run(q, ops2);
     REQUIRE(res2.size() == 2);
