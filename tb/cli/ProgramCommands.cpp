@@ -9,6 +9,7 @@
 #include "icu/Assembler.h"
 #include "icu/ObjectFile.h"
 #include "mxm/MxmChipCosim.h"
+#include "wave/ChipWaveWriter.h"
 
 #include <chrono>
 #include <filesystem>
@@ -139,8 +140,10 @@ int cmd_run(const std::vector<std::string>& args)
     ap.add_option("trace", "FILE.json", "Chrome trace-event JSON (open in Perfetto): one track per queue");
     ap.add_option("cosim", "UNIT", "also run UNIT's Verilated RTL in lockstep and check every result beat, "
                                    "value and cycle (UNIT: mxm)");
-    ap.add_option("wave", "DIR", "with --cosim mxm: write DIR/<plane>.fst and .gtkw for every MXM plane the program "
-                                 "uses (RTL pins, internals and the checker's expected values)");
+    ap.add_option("wave", "DIR", "write DIR/chip.vcd and DIR/chip.gtkw (open: gtkwave DIR/chip.gtkw): every queue's "
+                                 "instructions and every stream's values, cycle by cycle, also up to the failing cycle "
+                                 "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
+                                 "the program uses (RTL pins, internals and the checker's expected values)");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -159,6 +162,22 @@ int cmd_run(const std::vector<std::string>& args)
     for (const char* f : {"stats", "trace"})
         if (ap.has(f))
             check_writable(ap.get(f));
+    // --wave: checked and opened before the run, so a bad directory costs no simulation.
+    std::unique_ptr<ChipWaveWriter> wave;
+    std::string wave_vcd, wave_gtkw;
+    if (ap.has("wave")) {
+        const std::filesystem::path dir = ap.get("wave");
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec || !std::filesystem::is_directory(dir))
+            throw InputError(dir.string() + ": cannot create wave directory (" +
+                             (ec ? ec.message() : std::string("not a directory")) + ")");
+        wave_vcd = (dir / "chip.vcd").string();
+        wave_gtkw = (dir / "chip.gtkw").string();
+        check_writable(wave_gtkw);
+        wave = std::make_unique<ChipWaveWriter>(wave_vcd, ChipParams::from_config(cfg).period_ps(),
+                                                cfg.get_string("chip.name") + ", " + path);
+    }
 
     Chip chip("chip", cfg);
     const unsigned lanes = static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes") *
@@ -175,8 +194,6 @@ int cmd_run(const std::vector<std::string>& args)
         chip.load_tensor(t, a.data);
     }
 
-    if (ap.has("wave") && !ap.has("cosim"))
-        throw UsageError("--wave needs --cosim mxm: the waveforms are those of the Verilated RTL");
     std::unique_ptr<MxmChipCosim> cosim;
     if (ap.has("cosim")) {
         if (ap.get("cosim") != "mxm")
@@ -198,7 +215,28 @@ int cmd_run(const std::vector<std::string>& args)
 
     std::ostringstream trace;
     const auto t0 = std::chrono::steady_clock::now();
-    const RunStats st = chip.run(program, ap.has("trace") ? &trace : nullptr, cosim.get());
+    RunStats st;
+    try {
+        st = chip.run(program, ap.has("trace") ? &trace : nullptr, cosim.get(), wave.get());
+    } catch (const std::exception& e) {
+        // A failing run is when the waveform matters most: complete it through the failing cycle.
+        if (wave && !wave->closed()) {
+            try {
+                const uint64_t cycle = wave->fail(e.what());
+                wave->write_gtkw(wave_gtkw);
+                std::cout << "waves: " << wave_vcd << ", through failing cycle " << cycle << " (open: gtkwave "
+                          << wave_gtkw << ")" << std::endl;
+            } catch (const std::exception& w) {
+                std::cerr << "lpusim: the waveform could not be completed: " << w.what() << "\n";
+            }
+        }
+        throw;
+    }
+    if (wave) {
+        if (!wave->closed())
+            wave->end(st.cycles);
+        wave->write_gtkw(wave_gtkw);
+    }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     for (const auto& [t, file] : dumps)
@@ -217,6 +255,8 @@ int cmd_run(const std::vector<std::string>& args)
         for (const auto& w : cosim->waves())
             std::cout << "waves: " << w << " (open: gtkwave " << w.substr(0, w.size() - 4) << ".gtkw)\n";
     }
+    if (wave)
+        std::cout << "waves: " << wave_vcd << " (open: gtkwave " << wave_gtkw << ")\n";
     return 0;
 }
 
