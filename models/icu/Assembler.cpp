@@ -144,13 +144,25 @@ private:
         return id;
     }
 
-    int64_t int8_type()
+    // An MXM operand type: 0 u8, 1 i8, 2 f16 (Instr::b of LW and ABC).
+    int64_t mxm_type()
     {
-        const Token& t = take("type i8 or u8");
+        const Token& t = take("type i8, u8 or f16");
         const std::string s = lower(t.text);
-        if (s != "i8" && s != "u8")
-            fail(t.col, "expected type i8 or u8, got '" + t.text + "'");
-        return s == "i8";
+        if (s != "i8" && s != "u8" && s != "f16")
+            fail(t.col, "expected type i8, u8 or f16, got '" + t.text + "'");
+        return s == "f16" ? 2 : s == "i8" ? 1 : 0;
+    }
+
+    // An f16 operand is two byte streams: the named one and the next (docs/isa.md 1.5).
+    void mxm_operand_streams(Instr& in)
+    {
+        const Token& at = more() ? toks_[next_] : toks_.back();
+        in.streams.push_back(stream());
+        const unsigned count = in.streams[0].dir == StreamDir::East ? streams_.east : streams_.west;
+        if (in.b == 2 && in.streams[0].index + 2 > count)
+            fail(at.col, "an f16 vector needs 2 consecutive streams from " + in.streams[0].text() + " (only " +
+                             std::to_string(count) + " exist)");
     }
 
     void statement()
@@ -409,16 +421,16 @@ private:
             allowed(q.kind == QueueKind::MXM_W);
             in.op = Opcode::LW;
             in.a = number("weight row", 0, mxm_.rows - 1);
-            in.b = int8_type();
-            in.streams.push_back(stream());
+            in.b = mxm_type();
+            mxm_operand_streams(in);
         } else if (word == "iw") {
             allowed(q.kind == QueueKind::MXM_W);
             in.op = Opcode::IW;
         } else if (word == "abc") {
             allowed(q.kind == QueueKind::MXM_A);
             in.op = Opcode::ABC;
-            in.b = int8_type();
-            in.streams.push_back(stream());
+            in.b = mxm_type();
+            mxm_operand_streams(in);
         } else if (word == "acc") {
             allowed(q.kind == QueueKind::MXM_C);
             in.op = Opcode::ACC;

@@ -52,7 +52,7 @@ std::string Instr::disasm() const
         return os.str();
     }
     os << opcode_name(op);
-    auto type = [](int64_t is_signed) { return is_signed ? "i8" : "u8"; };
+    auto type = [](int64_t t) { return t == 2 ? "f16" : t == 1 ? "i8" : "u8"; };
     switch (op) {
     case Opcode::Nop: os << " " << a; break;
     case Opcode::Repeat:

@@ -25,9 +25,9 @@ enum class Opcode : uint8_t {
     Gather,   // per-tile words named by the map on streams[0] -> streams[1]
     Scatter,  // streams[0] -> per-tile words named by the map on streams[1]
     // MXM (queue kinds: .w for LW/IW, .a for ABC, .c for ACC)
-    LW,   // stream -> shadow row a (b: 1 = int8)
+    LW,   // stream -> shadow row a (b: element type, 0 = u8, 1 = i8, 2 = f16 from two streams)
     IW,   // install
-    ABC,  // stream -> activation (b: 1 = int8)
+    ABC,  // stream -> activation (b: element type as LW)
     ACC,  // product -> slot a (b: 1 = add; c: 1 = emit), emit onto streams[0..3]
     // VXM
     Vxm,  // alu applied lane-wise: streams = sources..., destination (each the first of a group)

@@ -1,5 +1,9 @@
 #include "MxmExecutor.h"
 
+#include "common/Error.h"
+
+#include <algorithm>
+#include <cctype>
 #include <memory>
 
 namespace lpu {
@@ -24,6 +28,36 @@ MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer) : p_(pa
 
 void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
 {
+    recent_.emplace_back(is.seq, is.who);
+    if (recent_.size() > kRecent)
+        recent_.pop_front();
+    try {
+        issue(is, ctx);
+    } catch (const ScheduleError& e) {
+        // MxmCore names instructions by number ("IW #7"); say which queue, text and source line.
+        const std::string what = e.what();
+        std::string out;
+        for (size_t i = 0; i < what.size(); ++i) {
+            if (what[i] == '#' && i + 1 < what.size() && std::isdigit(static_cast<unsigned char>(what[i + 1]))) {
+                size_t j = i + 1;
+                while (j < what.size() && std::isdigit(static_cast<unsigned char>(what[j])))
+                    ++j;
+                const uint64_t id = std::stoull(what.substr(i + 1, j - i - 1));
+                const auto it = std::find_if(recent_.begin(), recent_.end(), [id](const auto& r) { return r.first == id; });
+                if (it != recent_.end()) {
+                    out += "[" + ctx.describe(it->second) + "]";
+                    i = j - 1;
+                    continue;
+                }
+            }
+            out += what[i];
+        }
+        throw ScheduleError(out);
+    }
+}
+
+void MxmExecutor::issue(const Issue& is, ExecContext& ctx)
+{
     const Instr& in = *is.in;
     const unsigned plane = is.slice->unit;
     MxmInstr mi;
@@ -31,14 +65,27 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
     switch (in.op) {
     case Opcode::LW:
     case Opcode::ABC: {
-        const VectorRef data = ctx.read(is, in.streams[0]);
         mi.op = in.op == Opcode::LW ? MxmOpcode::LW : MxmOpcode::ABC;
         mi.row = in.op == Opcode::LW ? static_cast<uint32_t>(ctx.operand(is, in.a, p_.rows, "row")) : 0;
-        mi.type = in.b != 0 ? MxmType::I8 : MxmType::U8;
+        mi.type = in.b == 2 ? MxmType::F16 : in.b == 1 ? MxmType::I8 : MxmType::U8;
+        const VectorRef low = ctx.read(is, in.streams[0]);
+        const uint8_t* data = low->data();
+        size_t len = low->size();
+        if (mi.type == MxmType::F16) {
+            // Byte k of lane l is on stream s + k; the core takes lane l's fp16 at bytes 2l, 2l+1.
+            const VectorRef high = ctx.read(is, StreamId{in.streams[0].dir, in.streams[0].index + 1});
+            f16_.resize(2 * len);
+            for (size_t l = 0; l < len; ++l) {
+                f16_[2 * l] = (*low)[l];
+                f16_[2 * l + 1] = (*high)[l];
+            }
+            data = f16_.data();
+            len = f16_.size();
+        }
         MxmResult unused;
-        planes_[plane]->issue(mi, is.cycle, data->data(), data->size(), unused);
+        planes_[plane]->issue(mi, is.cycle, data, len, unused);
         if (observer_)
-            observer_->on_issue(plane, mi, is.cycle, data->data(), data->size());
+            observer_->on_issue(plane, mi, is.cycle, data, len);
         break;
     }
     case Opcode::IW:
@@ -79,8 +126,10 @@ void MxmExecutor::finish(uint64_t last_cycle, RunStats& stats)
 {
     if (observer_)
         observer_->finish(last_cycle);
-    for (const auto& p : planes_)
+    for (const auto& p : planes_) {
         stats.macs += p->stats().macs;
+        stats.macs_fp16 += p->stats().macs_fp16;
+    }
 }
 
 }  // namespace lpu

@@ -1,6 +1,7 @@
 // The MXM planes executing their three queues' instructions (docs/isa.md section 1 and 3.3):
-// LW and ABC take their operand vector from a stream at the plane, IW and ACC none; an emitting
-// ACC's int32 result leaves as four byte planes on four consecutive streams. Each plane is an
+// LW and ABC take their operand vector from a stream at the plane (two consecutive streams for
+// f16), IW and ACC none; an emitting ACC's int32 or fp32 result leaves as four byte planes on
+// four consecutive streams. Each plane is an
 // MxmCore; an MxmObserver (the RTL co-simulation) may watch every instruction and result.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include "mxm/MxmObserver.h"
 #include "mxm/MxmParams.h"
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -23,9 +25,15 @@ public:
     void finish(uint64_t last_cycle, RunStats& stats) override;
 
 private:
+    void issue(const Issue& is, ExecContext& ctx);
+
+    // The last MXM instructions (run sequence number, agent), to name those a rule error refers to.
+    static constexpr size_t kRecent = 1024;
+    std::deque<std::pair<uint64_t, AgentId>> recent_;
     const MxmParams& p_;
     MxmObserver* observer_;
     std::vector<std::unique_ptr<MxmCore>> planes_;
+    std::vector<uint8_t> f16_;  // an f16 operand's two byte planes interleaved, reused
 };
 
 }  // namespace lpu

@@ -1309,10 +1309,9 @@ TEST_CASE("runner: MXM rule violations stop the run at the right cycle", "[chip-
 }
 
 // docs/isa.md 3.3: "Any violation stops the run with the cycle, the slice, the stream or address
-// and the instructions (with file:line:column)". Stream and MEM errors do; MXM rule errors come
-// from MxmCore as "in MXM: 'ABC i8' (instruction #N)", without the queue or the source position.
-// Hidden until the runner names them ([.]): run with "[chip-ops-bug]".
-TEST_CASE("runner: MXM rule violations name the queue and file:line:col (known bug)", "[.][chip-ops-bug]")
+// and the instructions (with file:line:column)" — MXM rule errors too (MxmExecutor names the
+// instructions MxmCore refers to by number).
+TEST_CASE("runner: MXM rule violations name the queue and file:line:col", "[chip-ops]")
 {
     const Config& cfg = config("small");
     {
