@@ -165,7 +165,7 @@ TEST_CASE("schedule errors from programs", "[run]")
     }
 }
 
-TEST_CASE("Sync parks queues until a Notify; they resume notify_latency later", "[run]")
+TEST_CASE("Sync parks queues until a Notify, they resume notify_latency later", "[run]")
 {
     const std::string src = ".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E1 0 2 i8\n"
                             ".queue MEM_E0\n Sync\n Read 0, s0e\n"

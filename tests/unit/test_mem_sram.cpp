@@ -69,7 +69,7 @@ TEST_CASE("never-written words read as zeros without allocating", "[mem][sram]")
     CHECK(s.bytes_allocated() == 0);
 }
 
-TEST_CASE("a write allocates its page only; the rest of the page reads as zeros", "[mem][sram]")
+TEST_CASE("a write allocates its page only, the rest of the page reads as zeros", "[mem][sram]")
 {
     const MemParams p = small_params();
     SramSlice s(p, 0);
@@ -126,7 +126,7 @@ TEST_CASE("random reads and writes equal a dense reference", "[mem][sram]")
     }
 }
 
-TEST_CASE("gather reads tile t of word map[t]; scatter writes it; both equal a dense reference", "[mem][sram][gather]")
+TEST_CASE("gather reads tile t of word map[t], scatter writes it, both equal a dense reference", "[mem][sram][gather]")
 {
     const MemParams p = small_params();
     const unsigned g = p.lanes_per_superlane;

@@ -187,7 +187,7 @@ TEST_CASE("results arrive S + R cycles after their ACC", "[mxm][timing]")
     }
 }
 
-TEST_CASE("IW at c is seen by ABCs after c, from c + T_iw; LWs before c are installed", "[mxm][timing]")
+TEST_CASE("IW at c is seen by ABCs after c, from c + T_iw, LWs before c are installed", "[mxm][timing]")
 {
     for (unsigned s : {1u, 4u}) {
         const MxmParams p = params(s);

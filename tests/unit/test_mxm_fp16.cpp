@@ -556,7 +556,7 @@ TEST_CASE("an f16 ABC holds the activation port for fp16_issue_interval cycles",
     CHECK_NOTHROW(run(p, {abc(0, a), acc(1, 0), lw(1, 0, a), op(2, MxmOpcode::IW), lw(3, 1, a), abc(4, a), acc(5, 1)}));
 }
 
-TEST_CASE("weights of one type per install; ABC and ACC add must match the type", "[mxm][fp16][rules]")
+TEST_CASE("weights of one type per install, ABC and ACC add must match the type", "[mxm][fp16][rules]")
 {
     const MxmParams p = params(1);  // T_iw = 1
     const std::vector<uint16_t> h(p.cols, kOne);

@@ -172,7 +172,7 @@ int32_t wrap_ref(int64_t v, unsigned bits)
 
 // ---- names and lane words --------------------------------------------------------------------
 
-TEST_CASE("vxm: type and operation and rounding names round-trip; unknown names are rejected", "[vxm]")
+TEST_CASE("vxm: type and operation and rounding names round-trip, unknown names are rejected", "[vxm]")
 {
     for (T t : kVxmAllTypes)
         CHECK(parse_vxm_type(vxm_type_name(t)) == t);
@@ -327,7 +327,7 @@ TEST_CASE("vxm: operations a type lacks are rejected", "[vxm]")
 
 // ---- binary32 operations --------------------------------------------------------------------
 
-TEST_CASE("vxm: f32 add sub mul: ties to even; overflow; signed zeros; gradual underflow", "[vxm]")
+TEST_CASE("vxm: f32 add sub mul: ties to even, overflow, signed zeros, gradual underflow", "[vxm]")
 {
     const uint32_t one = F(1.0f);
     CHECK(bin(B::Add, T::F32, one, F(0x1p-24f)) == one);                            // tie -> even
@@ -361,7 +361,7 @@ TEST_CASE("vxm: f32 NaN results are the canonical quiet NaN 0x7FC00000", "[vxm]"
     CHECK(bin(B::Max, T::F32, kInf, 0x7FFFFFFFu) == kNaN);
 }
 
-TEST_CASE("vxm: float max and min: NaN propagates; -0 < +0; infinities order", "[vxm]")
+TEST_CASE("vxm: float max and min: NaN propagates, -0 < +0, infinities order", "[vxm]")
 {
     for (T t : {T::F32, T::F16}) {
         INFO(vxm_type_name(t));
@@ -383,7 +383,7 @@ TEST_CASE("vxm: float max and min: NaN propagates; -0 < +0; infinities order", "
     }
 }
 
-TEST_CASE("vxm: float neg and abs change only the sign bit; relu is max(x, +0)", "[vxm]")
+TEST_CASE("vxm: float neg and abs change only the sign bit, relu is max(x, +0)", "[vxm]")
 {
     CHECK(un(U::Neg, T::F32, 0x7FC12345u) == 0xFFC12345u);  // a NaN keeps its payload
     CHECK(un(U::Abs, T::F32, 0xFF812345u) == 0x7F812345u);
@@ -409,7 +409,7 @@ TEST_CASE("vxm: float neg and abs change only the sign bit; relu is max(x, +0)",
 
 // ---- binary16 arithmetic --------------------------------------------------------------------
 
-TEST_CASE("vxm: f16 add sub mul: ties; overflow; subnormals; NaN", "[vxm]")
+TEST_CASE("vxm: f16 add sub mul: ties, overflow, subnormals, NaN", "[vxm]")
 {
     CHECK(bin(B::Add, T::F16, kH1, 0x1000u) == kH1);          // 1 + 2^-11: tie -> even
     CHECK(bin(B::Add, T::F16, 0x3C01u, 0x1000u) == 0x3C02u);  // (1 + 2^-10) + 2^-11: tie -> even, up
@@ -520,7 +520,7 @@ TEST_CASE("vxm: integer to float conversion rounds to nearest even", "[vxm]")
     }
 }
 
-TEST_CASE("vxm: float to integer conversion rounds half to even and saturates; NaN -> 0", "[vxm]")
+TEST_CASE("vxm: float to integer conversion rounds half to even and saturates, NaN -> 0", "[vxm]")
 {
     CHECK(vxm_convert(T::F32, T::I32, F(0.5f)) == 0u);
     CHECK(vxm_convert(T::F32, T::I32, F(1.5f)) == 2u);
@@ -1068,7 +1068,7 @@ TEST_CASE("vxm: malformed ALU operations are rejected with a reason", "[vxm]")
     CHECK_THROWS_AS(bad.apply(&lane, nullptr, &lane, 1), InputError);
 }
 
-TEST_CASE("vxm: apply runs an operation over vectors; results chain as operands", "[vxm]")
+TEST_CASE("vxm: apply runs an operation over vectors, results chain as operands", "[vxm]")
 {
     std::vector<uint32_t> x = {I(100), I(-100), I(5), I(127)};
     std::vector<uint32_t> y = {I(100), I(-100), I(-7), I(1)};
