@@ -64,7 +64,7 @@ struct WorkloadLayer {
     VxmRequant requant;               // Requant (requant.out_unsigned == (to == U8))
     TensorType to = TensorType::I8;   // Convert: the result type; Requant: I8 or U8
     double eps = 1e-5;                // RmsNorm, LayerNorm: > 0; the lowering uses float(eps)
-    int axis = 0;                     // Softmax, RmsNorm, LayerNorm: 1 along each row, 0 down each column;
+    int axis = 1;                     // Softmax, RmsNorm, LayerNorm: 1 along each row, 0 down each column;
                                       // the loader sets it (YAML default 1)
     WorkloadPos pos;                  // the layer's entry under `layers`
 };

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-RAN = re.compile(r"(\d+) instructions in (\d+) cycles .* (\d+) MACs; simulated in ([\d.]+) s")
+RAN = re.compile(r"(\d+) instructions in (\d+) cycles .* (\d+) MACs, MXM utilisation [\d.]+; simulated in ([\d.]+) s")
 
 
 def main():

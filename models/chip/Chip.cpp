@@ -528,6 +528,14 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
     return st;
 }
 
+double Chip::mxm_utilisation(const RunStats& st) const
+{
+    // An fp16 MAC takes the array for fp16_issue_interval int8 MAC slots (docs/isa.md 1.5).
+    const double busy = double(st.macs) + double(st.macs_fp16) * mxm_.fp16_issue_interval;
+    const double peak = double(mxm_.planes) * mxm_.rows * mxm_.cols * double(st.cycles);
+    return st.cycles ? busy / peak : 0.0;
+}
+
 std::string Chip::stats_json(const RunStats& st) const
 {
     const auto& queues = map_.queues();
@@ -541,9 +549,7 @@ std::string Chip::stats_json(const RunStats& st) const
     os << "  \"macs_fp16\": " << st.macs_fp16 << ",\n";
     os << "  \"vxm_lane_ops\": " << st.vxm_lane_ops << ",\n";
     os << "  \"fetched_instructions\": " << st.fetched_instructions << ",\n";
-    // An fp16 MAC takes the array for fp16_issue_interval int8 MAC slots (docs/isa.md 1.5).
-    const double busy_macs = double(st.macs) + double(st.macs_fp16) * mxm_.fp16_issue_interval;
-    os << "  \"mxm_utilisation\": " << (st.cycles ? busy_macs / (peak_macs_per_cycle * st.cycles) : 0) << ",\n";
+    os << "  \"mxm_utilisation\": " << mxm_utilisation(st) << ",\n";
     os << "  \"achieved_ops_per_s\": "
        << (st.cycles ? 2.0 * double(st.macs + st.macs_fp16) / double(st.cycles) * chip_.clock_mhz * 1e6 : 0) << ",\n";
     os << "  \"peak_int8_ops_per_s\": " << 2.0 * peak_macs_per_cycle * chip_.clock_mhz * 1e6 << ",\n";

@@ -57,6 +57,8 @@ public:
     RunStats run(const Program& program, std::ostream* trace, MxmObserver* mxm_observer = nullptr,
                  ChipObserver* observer = nullptr);
 
+    // MACs done over MACs the planes could have done in the run's cycles.
+    double mxm_utilisation(const RunStats& st) const;
     // Statistics as JSON.
     std::string stats_json(const RunStats& st) const;
 

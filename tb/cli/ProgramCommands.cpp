@@ -153,10 +153,17 @@ int cmd_run(const std::vector<std::string>& args)
     const Config cfg = load_chip_config(ap.get("config"));
     const std::string path = ap.get("program");
     const Program program = load_program(path, cfg);
-    std::vector<std::pair<const TensorDecl*, std::string>> dumps;
+    // A name is a matrix (.matrix, moved as one array of its logical shape) or a tensor.
+    struct Dump {
+        const MatrixDecl* matrix;
+        const TensorDecl* tensor;
+        std::string file;
+    };
+    std::vector<Dump> dumps;
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");
-        dumps.emplace_back(&tensor_named(program, name, path), file);
+        const MatrixDecl* m = program.matrix(name);
+        dumps.push_back(Dump{m, m ? nullptr : &tensor_named(program, name, path), file});
         check_writable(file);
     }
     for (const char* f : {"stats", "trace"})
@@ -184,6 +191,16 @@ int cmd_run(const std::vector<std::string>& args)
                                                  cfg.get_int("chip.geometry.lanes_per_superlane"));
     for (const auto& l : ap.get_all("load")) {
         const auto [name, file] = name_and_file(l, "load");
+        if (const MatrixDecl* m = program.matrix(name)) {
+            const NpyArray a = read_npy(file);
+            const std::vector<size_t> want{m->rows, m->cols}, flat{m->cols};
+            if (a.dtype != npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
+                throw InputError(file + ": matrix '" + name + "' is " + std::to_string(m->rows) + " x " +
+                                 std::to_string(m->cols) + " " + npy_dtype_name(npy_dtype(m->type)) +
+                                 ", the file holds " + a.shape_text() + " " + npy_dtype_name(a.dtype));
+            chip.load_matrix(program, *m, a.data);
+            continue;
+        }
         const TensorDecl& t = tensor_named(program, name, path);
         const NpyArray a = read_npy(file);
         const std::vector<size_t> want{t.rows, lanes};
@@ -239,8 +256,13 @@ int cmd_run(const std::vector<std::string>& args)
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    for (const auto& [t, file] : dumps)
-        write_npy_raw(file, npy_descr(t->type), {t->rows, lanes}, chip.dump_tensor(*t));
+    for (const Dump& d : dumps) {
+        if (d.matrix)
+            write_npy_raw(d.file, npy_descr(d.matrix->type), {d.matrix->rows, d.matrix->cols},
+                          chip.dump_matrix(program, *d.matrix));
+        else
+            write_npy_raw(d.file, npy_descr(d.tensor->type), {d.tensor->rows, lanes}, chip.dump_tensor(*d.tensor));
+    }
     if (ap.has("stats"))
         write_file_atomic(ap.get("stats"), chip.stats_json(st));
     if (ap.has("trace"))
@@ -248,7 +270,8 @@ int cmd_run(const std::vector<std::string>& args)
     const double clock = cfg.get_float("chip.clock_mhz");
     std::cout << "ran " << path << ": " << st.instructions << " instructions in " << st.cycles << " cycles ("
               << std::fixed << std::setprecision(3) << st.cycles / clock << " us at " << clock << " MHz), "
-              << st.macs << " MACs; simulated in " << wall << " s\n";
+              << st.macs + st.macs_fp16 << " MACs, MXM utilisation " << std::setprecision(4)
+              << chip.mxm_utilisation(st) << std::setprecision(3) << "; simulated in " << wall << " s\n";
     if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
                   << "against RTL variant " << cosim->variant() << ": PASS\n";

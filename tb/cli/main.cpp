@@ -1,6 +1,7 @@
 // lpusim: the command line. Exit codes: 0 success, 1 a check failed (divergence, schedule
 // error), 2 bad command-line usage, 3 bad input (config file, output path).
 #include "ArgParser.h"
+#include "CompileCommand.h"
 #include "ProgramCommands.h"
 #include "chip/ChipInfo.h"
 #include "chip/ChipSchema.h"
@@ -35,6 +36,7 @@ commands:
   asm           assemble a program (errors give file:line:column)
   disasm        print a program (object file or assembly) as canonical assembly
   run           run a program on the chip: .npy tensors in and out, stats, Perfetto trace
+  compile       compile a workload (YAML) into a program, with its exact predicted cycles
   help          this text
 
 Run 'lpusim COMMAND --help' for a command's options.
@@ -153,6 +155,8 @@ int dispatch(const std::string& program, const std::vector<std::string>& args)
         return lpu::cmd_disasm(rest);
     if (args[0] == "run")
         return lpu::cmd_run(rest);
+    if (args[0] == "compile")
+        return lpu::cmd_compile(rest);
     if (args[0] == "cosim") {
         if (rest.empty() || rest[0] == "--help" || rest[0] == "-h") {
             std::cout << "usage: lpusim cosim UNIT [options]\n\nunits:\n  mxm   the matrix unit plane\n";

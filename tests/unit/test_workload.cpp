@@ -286,7 +286,7 @@ TEST_CASE("workload: keys are checked: unknown, duplicate, missing", "[workload]
     CHECK(rejection(ops("op: convert, a: A, out: Y")) == "wl.yaml:9:7: layers[0] (l): missing required key 'to'");
 }
 
-TEST_CASE("workload: values need their YAML type; a quoted number is a string", "[workload]")
+TEST_CASE("workload: values need their YAML type, a quoted number is a string", "[workload]")
 {
     CHECK(rejection(replace(kBase, "X: {shape: [4, 8]", "X: {shape: 4")) ==
           "wl.yaml:5:16: tensors.X.shape: expected a list of 1 or 2 positive integers ([cols] or [rows, cols]), got a scalar");

@@ -1,0 +1,1013 @@
+#include "Compiler.h"
+
+#include "common/Error.h"
+#include "compiler/MemAllocator.h"
+#include "compiler/ScheduleBuilder.h"
+#include "vxm/VxmAlu.h"
+
+#include <algorithm>
+#include <cstring>
+#include <iomanip>
+#include <map>
+#include <optional>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+// How far past its earliest cycle a piece of work is tried before the compiler gives up (a bug,
+// not a property of the workload: something is always free eventually).
+constexpr uint64_t kMaxTries = uint64_t{1} << 18;
+
+[[noreturn]] void layer_error(const WorkloadLayer& l, const std::string& why)
+{
+    throw InputError(l.pos.text() + ": layer '" + l.name + "' (" + layer_op_name(l.op) + "): " + why);
+}
+
+VxmType vxm_type(TensorType t, const WorkloadLayer& l)
+{
+    switch (t) {
+    case TensorType::I8: return VxmType::I8;
+    case TensorType::I32: return VxmType::I32;
+    case TensorType::F16: return VxmType::F16;
+    case TensorType::F32: return VxmType::F32;
+    case TensorType::U8: break;
+    }
+    layer_error(l, "the VXM has no uint8 arithmetic (convert or requantise to i8 first)");
+}
+
+// A tensor in MEM: column block j (columns j*lanes ..) is `rows` words from blocks[j].addr in
+// `planes` consecutive slices from blocks[j].slice.
+struct Placement {
+    const WorkloadTensor* t = nullptr;
+    uint32_t rows = 0;
+    unsigned planes = 1;
+    std::vector<MemBlock> blocks;
+};
+
+// One VXM operation of a fused chain; binary operations take their second operand from MEM.
+struct ChainOp {
+    VxmAluOp alu;
+    const Placement* other = nullptr;
+    bool broadcast = false;  // `other` has one row, used for every row
+    bool block0 = false;     // `other` has one column block (a running sum), not the chain's
+    bool square = false;     // binary with the chained value as both operands (x * x)
+
+    // The column block of `other` to read for the chain's block j: a running sum or a
+    // constant has only one.
+    unsigned block_of(unsigned j) const { return block0 || other->blocks.size() == 1 ? 0 : j; }
+};
+
+// A row of one column block of a placed tensor.
+struct RowRef {
+    const Placement* p = nullptr;
+    unsigned block = 0;
+    uint32_t row = 0;
+};
+
+uint32_t f32_bits(float f)
+{
+    uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    return b;
+}
+
+ChainOp binary(VxmBinaryOp op, const Placement* other, bool broadcast)
+{
+    ChainOp c;
+    c.alu = VxmAluOp::make_binary(op, VxmType::F32);
+    c.other = other;
+    c.broadcast = broadcast;
+    return c;
+}
+
+ChainOp unary(VxmUnaryOp op)
+{
+    ChainOp c;
+    c.alu = VxmAluOp::make_unary(op, VxmType::F32);
+    return c;
+}
+
+ChainOp square()
+{
+    ChainOp c = binary(VxmBinaryOp::Mul, nullptr, false);
+    c.square = true;
+    return c;
+}
+
+
+class Lowering {
+public:
+    Lowering(const Config& cfg, const Workload& w) : sb_(cfg), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()) {}
+
+    CompileResult run();
+
+private:
+    using Chain = std::vector<const WorkloadLayer*>;
+
+    unsigned blocks_of(int64_t cols) const { return static_cast<unsigned>((cols + lanes_ - 1) / lanes_); }
+    Placement& place_tensor(const WorkloadTensor& t);
+    const Placement& placed(const std::string& name, const WorkloadLayer& l) const;
+    std::vector<ChainOp> chain_ops(const Chain& chain, size_t from, TensorType type);
+
+    // Reads every byte plane of `r` so that all land at position `to` in cycle `at`, on a group of
+    // consecutive streams (returned); false (nothing booked) if that does not fit.
+    bool read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group);
+    // Writes a value driven at `from` in cycle `drive` into every byte plane of `r`.
+    bool write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group);
+    // The zero word for weight rows beyond K, read so that it lands at `to` in `at`.
+    bool read_zero(unsigned to, uint64_t at, StreamId& stream);
+    // ops[0] takes `x` (a stream group at the VXM in c0, or none: from `x_row`); each next op
+    // chains from the previous ALU; the last one's result goes to `dst`.
+    bool vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
+                   uint32_t row, unsigned block, const RowRef& dst);
+
+    void lower_matmul(const Chain& chain);
+    void lower_elementwise(const Chain& chain);
+    void lower_reduction(const WorkloadLayer& l);
+
+    // A one-row tensor whose every element is the bit pattern `bits` (.fill): the constants
+    // of the float layers (1/n, eps, -inf, ...), one per value.
+    const Placement& constant(TensorType type, uint32_t bits);
+    Placement& scratch(const std::string& name, uint32_t rows, unsigned blocks, TensorType type,
+                       std::vector<unsigned>& avoid);
+    // The slices a placement uses.
+    static void slices_of(const Placement& p, std::vector<unsigned>& into);
+    // acc := init; then acc := combine(acc, pre(x_r)) for every row r of block j of X, one row
+    // every alu_latency cycles (the running value is on a stream at the VXM for exactly the
+    // cycle the next step reads it). pre(x_r) also goes to row r of `keep` when given. The final
+    // acc goes through `post` (first op chained from it) into row 0 of `dst` (block j).
+    bool reduce_rows(const Placement& X, unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine,
+                     const Placement& init, const Placement* keep, const std::vector<ChainOp>& post,
+                     const Placement& dst, uint64_t u0);
+    // Places a VXM instruction on a free ALU other than `avoid` in `cycle`; the ALU, or -1.
+    int place_vxm(uint64_t cycle, Instr& in, int avoid);
+    // Books a group of `width` streams driven at the VXM in `cycle` and read there only.
+    std::optional<StreamId> vxm_local_streams(unsigned width, uint64_t cycle);
+    // Element-wise chain `ops` over every row of block j of X into `out`, from cycle `c`.
+    void rows_through(const Placement& X, unsigned j, const std::vector<ChainOp>& ops, const Placement& out,
+                      const WorkloadLayer& l);
+
+    ScheduleBuilder sb_;
+    MemAllocator alloc_;
+    const Workload& w_;
+    unsigned lanes_;
+    std::map<std::string, Placement> placed_;
+    std::map<std::pair<TensorType, uint32_t>, Placement> constants_;
+    std::vector<Placement> partials_;  // per MXM plane: two int32 buffers
+    // Per MXM plane, across layers: its last install, last ABC, and the first cycle an LW for
+    // the next install may issue (docs/isa.md 1.3).
+    struct PlaneState {
+        uint64_t last_iw = 0, last_abc = 0, lw_floor = 0;
+        bool installed = false;
+    };
+    std::vector<PlaneState> planes_;
+    MemBlock zero_;
+    bool have_zero_ = false;
+    uint64_t macs_ = 0, useful_ = 0;
+};
+
+Placement& Lowering::place_tensor(const WorkloadTensor& t)
+{
+    Placement& p = placed_[t.name];
+    p.t = &t;
+    p.rows = static_cast<uint32_t>(t.rows);
+    p.planes = tensor_type_bytes(t.type);
+    for (unsigned j = 0; j < blocks_of(t.cols); ++j)
+        p.blocks.push_back(alloc_.allocate(p.rows, p.planes, "tensor '" + t.name + "'"));
+    return p;
+}
+
+const Placement& Lowering::placed(const std::string& name, const WorkloadLayer& l) const
+{
+    const auto it = placed_.find(name);
+    if (it == placed_.end())
+        layer_error(l, "tensor '" + name + "' is not in MEM (internal: fused away)");
+    return it->second;
+}
+
+bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
+{
+    const unsigned RL = sb_.mem().read_latency, WL = sb_.mem().write_latency;
+    const MemBlock& b = r.p->blocks.at(r.block);
+    const uint32_t word = b.addr + r.row;
+    std::vector<uint64_t> issue(r.p->planes);
+    std::vector<unsigned> pos(r.p->planes);
+    for (unsigned k = 0; k < r.p->planes; ++k) {
+        const size_t q = sb_.mem_queue(b.slice + k);
+        pos[k] = sb_.position(q);
+        const uint64_t before = uint64_t{RL} + ScheduleBuilder::hops(pos[k], to);
+        if (at < before)
+            return false;
+        issue[k] = at - before;
+        const auto w = sb_.last_write(b.slice + k, word);
+        if (w && issue[k] < *w + WL)
+            return false;  // not committed yet
+        if (!sb_.queue_free(q, issue[k]) || !sb_.mem_read_ok(b.slice + k, word, issue[k]))
+            return false;
+    }
+    const StreamDir dir = ScheduleBuilder::direction(pos[0], to);
+    const unsigned count = dir == StreamDir::East ? sb_.streams().east : sb_.streams().west;
+    for (unsigned first = 0; first + r.p->planes <= count; ++first) {
+        bool ok = true;
+        for (unsigned k = 0; k < r.p->planes && ok; ++k)
+            ok = sb_.stream_free(StreamId{dir, first + k}, pos[k], to, issue[k] + RL);
+        if (!ok)
+            continue;
+        group = StreamId{dir, first};
+        for (unsigned k = 0; k < r.p->planes; ++k) {
+            const StreamId s{dir, first + k};
+            Instr in;
+            in.op = Opcode::Read;
+            in.a = word;
+            in.streams = {s};
+            sb_.place(sb_.mem_queue(b.slice + k), issue[k], in);
+            sb_.book_mem_read(b.slice + k, word, issue[k]);
+            sb_.book_stream(s, pos[k], to, issue[k] + RL);
+        }
+        return true;
+    }
+    return false;
+}
+
+bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group)
+{
+    const MemBlock& b = r.p->blocks.at(r.block);
+    const uint32_t word = b.addr + r.row;
+    std::vector<uint64_t> at(r.p->planes);
+    std::vector<unsigned> pos(r.p->planes);
+    for (unsigned k = 0; k < r.p->planes; ++k) {
+        const size_t q = sb_.mem_queue(b.slice + k);
+        pos[k] = sb_.position(q);
+        at[k] = drive + ScheduleBuilder::hops(from, pos[k]);
+        const auto rd = sb_.last_read(b.slice + k, word);
+        if (rd && at[k] < *rd)
+            return false;  // a pending read still needs the old value
+        const auto wr = sb_.last_write(b.slice + k, word);
+        if (wr && at[k] <= *wr)
+            return false;
+        if (!sb_.queue_free(q, at[k]) || !sb_.mem_write_ok(b.slice + k, word, at[k]))
+            return false;
+    }
+    const StreamDir dir = ScheduleBuilder::direction(from, pos[0]);
+    const unsigned count = dir == StreamDir::East ? sb_.streams().east : sb_.streams().west;
+    for (unsigned first = 0; first + r.p->planes <= count; ++first) {
+        bool ok = true;
+        for (unsigned k = 0; k < r.p->planes && ok; ++k)
+            ok = sb_.stream_free(StreamId{dir, first + k}, from, pos[k], drive);
+        if (!ok)
+            continue;
+        group = StreamId{dir, first};
+        for (unsigned k = 0; k < r.p->planes; ++k) {
+            const StreamId s{dir, first + k};
+            Instr in;
+            in.op = Opcode::Write;
+            in.a = word;
+            in.streams = {s};
+            sb_.place(sb_.mem_queue(b.slice + k), at[k], in);
+            sb_.book_mem_write(b.slice + k, word, at[k]);
+            sb_.book_stream(s, from, pos[k], drive);
+        }
+        return true;
+    }
+    return false;
+}
+
+bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream)
+{
+    if (!have_zero_) {
+        zero_ = alloc_.allocate(1, 1, "the zero row (weight padding)");
+        have_zero_ = true;
+    }
+    static const WorkloadTensor kZero{};
+    Placement p;
+    p.t = &kZero;
+    p.rows = 1;
+    p.blocks = {zero_};
+    return read_row(RowRef{&p, 0, 0}, to, at, stream);
+}
+
+bool Lowering::vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
+                         uint32_t row, unsigned block, const RowRef& dst)
+{
+    const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
+    int prev = -1;
+    for (size_t i = 0; i < ops.size(); ++i) {
+        const uint64_t t = c0 + i * V;
+        int alu = -1;
+        for (unsigned a = 0; a < sb_.icu().vxm_queues && alu < 0; ++a)
+            if (static_cast<int>(a) != prev && sb_.queue_free(sb_.vxm_queue(a), t))
+                alu = static_cast<int>(a);
+        if (alu < 0)
+            return false;
+        Instr in;
+        in.op = Opcode::Vxm;
+        in.alu = ops[i].alu;
+        if (i == 0) {
+            StreamId g;
+            if (x) {
+                g = *x;
+            } else if (!read_row(*x_row, vp, t, g)) {
+                return false;
+            }
+            in.streams.push_back(g);
+        } else {
+            in.chain_src[0] = static_cast<int8_t>(prev);
+        }
+        if (ops[i].square) {
+            if (i == 0)
+                in.streams.push_back(in.streams.front());
+            else
+                in.chain_src[1] = in.chain_src[0];
+        } else if (ops[i].other) {
+            StreamId g;
+            if (!read_row(RowRef{ops[i].other, ops[i].block_of(block), ops[i].broadcast ? 0 : row}, vp, t, g))
+                return false;
+            in.streams.push_back(g);
+        }
+        if (i + 1 == ops.size()) {
+            StreamId g;
+            if (!write_row(dst, vp, t + V, g))
+                return false;
+            in.streams.push_back(g);
+        } else {
+            in.chain_out = true;
+        }
+        sb_.place(sb_.vxm_queue(static_cast<unsigned>(alu)), t, in);
+        prev = alu;
+    }
+    return true;
+}
+
+std::vector<ChainOp> Lowering::chain_ops(const Chain& chain, size_t from, TensorType type)
+{
+    std::vector<ChainOp> ops;
+    for (size_t i = from; i < chain.size(); ++i) {
+        const WorkloadLayer& l = *chain[i];
+        ChainOp op;
+        switch (l.op) {
+        case LayerOp::Add:
+        case LayerOp::Sub:
+        case LayerOp::Mul:
+        case LayerOp::Max:
+        case LayerOp::Min: {
+            static const std::map<LayerOp, VxmBinaryOp> kBinary{{LayerOp::Add, VxmBinaryOp::Add},
+                                                               {LayerOp::Sub, VxmBinaryOp::Sub},
+                                                               {LayerOp::Mul, VxmBinaryOp::Mul},
+                                                               {LayerOp::Max, VxmBinaryOp::Max},
+                                                               {LayerOp::Min, VxmBinaryOp::Min}};
+            op.alu = VxmAluOp::make_binary(kBinary.at(l.op), vxm_type(type, l));
+            if (l.inputs.at(1) == l.inputs.at(0)) {
+                op.square = true;  // x op x: one read feeds both operands
+                break;
+            }
+            op.other = &placed(l.inputs.at(1), l);
+            const WorkloadTensor& a = *w_.tensor(l.inputs.at(0));
+            op.broadcast = op.other->t->rows == 1 && a.rows > 1;
+            break;
+        }
+        case LayerOp::Relu: op.alu = VxmAluOp::make_unary(VxmUnaryOp::Relu, vxm_type(type, l)); break;
+        case LayerOp::Tanh: op.alu = VxmAluOp::make_unary(VxmUnaryOp::Tanh, vxm_type(type, l)); break;
+        case LayerOp::Exp: op.alu = VxmAluOp::make_unary(VxmUnaryOp::Exp, vxm_type(type, l)); break;
+        case LayerOp::Requant: {
+            VxmRequant rq = l.requant;
+            rq.out_unsigned = l.to == TensorType::U8;
+            op.alu = VxmAluOp::make_requant(rq);
+            break;
+        }
+        case LayerOp::Convert: op.alu = VxmAluOp::make_convert(vxm_type(type, l), vxm_type(l.to, l)); break;
+        case LayerOp::Gelu: {
+            // 0.5 x (1 + tanh(c2 (x + c1 x^3))) as nine f32 operations in this order
+            // (docs/workload.md); x itself is re-read from MEM where the formula needs it again.
+            if (i != 0)
+                layer_error(l, "internal: gelu must start its chain");
+            const Placement* x = &placed(l.inputs[0], l);
+            auto cst = [&](float v) { return &constant(TensorType::F32, f32_bits(v)); };
+            const std::vector<ChainOp> g{square(),
+                                         binary(VxmBinaryOp::Mul, x, false),
+                                         binary(VxmBinaryOp::Mul, cst(0.044715f), true),
+                                         binary(VxmBinaryOp::Add, x, false),
+                                         binary(VxmBinaryOp::Mul, cst(0.7978845608f), true),
+                                         unary(VxmUnaryOp::Tanh),
+                                         binary(VxmBinaryOp::Add, cst(1.0f), true),
+                                         binary(VxmBinaryOp::Mul, x, false),
+                                         binary(VxmBinaryOp::Mul, cst(0.5f), true)};
+            ops.insert(ops.end(), g.begin(), g.end());
+            type = TensorType::F32;
+            continue;
+        }
+        default: layer_error(l, "not supported by the compiler yet (see docs/compiler.md)");
+        }
+        try {
+            op.alu.validate();
+        } catch (const InputError& e) {
+            layer_error(l, e.what());
+        }
+        type = w_.tensor(l.output)->type;
+        ops.push_back(op);
+    }
+    return ops;
+}
+
+void Lowering::lower_matmul(const Chain& chain)
+{
+    const WorkloadLayer& mm = *chain.front();
+    const Placement& A = placed(mm.inputs[0], mm);
+    const Placement& B = placed(mm.inputs[1], mm);
+    const Placement& out = placed(chain.back()->output, *chain.back());
+    const MxmParams& mx = sb_.mxm();
+    const unsigned L = lanes_;
+    const auto M = static_cast<uint32_t>(A.t->rows);
+    const auto K = static_cast<uint32_t>(A.t->cols);
+    const unsigned KT = blocks_of(K), NT = blocks_of(B.t->cols), T = mx.install_cycles();
+    const std::vector<ChainOp> epilogue = chain_ops(chain, 1, TensorType::I32);
+    useful_ += uint64_t{M} * K * static_cast<uint64_t>(B.t->cols);
+
+    const unsigned planes = std::min<unsigned>(mx.planes, NT);
+    if (KT > 1 && partials_.empty()) {
+        // Two int32 buffers per plane hold the running sums over K blocks (docs/compiler.md).
+        static const WorkloadTensor kPartial{};
+        for (unsigned p = 0; p < mx.planes; ++p)
+            for (unsigned b = 0; b < 2; ++b) {
+                Placement part;
+                part.t = &kPartial;
+                part.rows = 0;
+                part.planes = 4;
+                partials_.push_back(part);
+            }
+    }
+    // Partial buffers big enough for this matmul's rows (reallocated when a taller one comes).
+    for (auto& part : partials_)
+        if (KT > 1 && part.rows < M) {
+            part.rows = M;
+            part.blocks = {alloc_.allocate(M, 4, "the running sums of layer '" + mm.name + "'")};
+        }
+
+    std::vector<PlaneState>& st = planes_;
+    st.resize(mx.planes);
+    // Work per plane: its column blocks in order, each over all K blocks.
+    const unsigned rounds = (NT + planes - 1) / planes * KT;
+    for (unsigned round = 0; round < rounds; ++round) {
+        for (unsigned p = 0; p < planes; ++p) {
+            // Step i of the K blocks; plane p starts at block p, so the planes read different
+            // blocks of A (different slices) in the same cycles. int32 sums wrap, so the order of
+            // the K blocks does not change the result.
+            const unsigned nt = (round / KT) * planes + p, step = round % KT, kt = (step + p) % KT;
+            if (nt >= NT)
+                continue;
+            PlaneState& ps = st[p];
+            const size_t qw = sb_.mxm_queue(p, QueueKind::MXM_W), qa = sb_.mxm_queue(p, QueueKind::MXM_A),
+                         qc = sb_.mxm_queue(p, QueueKind::MXM_C);
+            const unsigned pp = sb_.position(qw);
+            // Weights: rows kt*L .. of block nt (zero rows beyond K), one LW per cycle.
+            uint64_t c = ps.lw_floor, last_lw = 0;
+            for (unsigned r = 0; r < L; ++r) {
+                const uint32_t k = kt * L + r;
+                for (uint64_t tries = 0;; ++c, ++tries) {
+                    if (tries > kMaxTries)
+                        layer_error(mm, "internal: no cycle found for a weight load");
+                    if (!sb_.queue_free(qw, c))
+                        continue;
+                    const size_t mark = sb_.mark();
+                    StreamId s;
+                    const bool ok = k < K ? read_row(RowRef{&B, nt, k}, pp, c, s) : read_zero(pp, c, s);
+                    if (!ok) {
+                        sb_.rollback(mark);
+                        continue;
+                    }
+                    Instr lw;
+                    lw.op = Opcode::LW;
+                    lw.a = r;
+                    lw.b = B.t->type == TensorType::I8;
+                    lw.streams = {s};
+                    sb_.place(qw, c, lw);
+                    sb_.commit();
+                    last_lw = c++;
+                    break;
+                }
+            }
+            // Install once the last LW is in, the previous weights' last ABC has issued and the
+            // previous install is over (docs/isa.md 1.3).
+            uint64_t iw = std::max(last_lw + 1, ps.last_abc);
+            if (ps.installed)
+                iw = std::max<uint64_t>(iw, ps.last_iw + T);
+            while (!sb_.queue_free(qw, iw))
+                ++iw;
+            Instr install;
+            install.op = Opcode::IW;
+            sb_.place(qw, iw, install);
+            sb_.commit();
+            ps.installed = true;
+            ps.last_iw = iw;
+            ps.lw_floor = iw + T - 1;
+            // Rows: ABC, ACC ..., emit; the result to the running sum, the epilogue or MEM.
+            uint64_t abc = std::max<uint64_t>(iw + T, iw + 1);
+            for (uint32_t m = 0; m < M; ++m) {
+                for (uint64_t tries = 0;; ++abc, ++tries) {
+                    if (tries > kMaxTries)
+                        layer_error(mm, "internal: no cycle found for row " + std::to_string(m));
+                    const uint64_t acc = abc + mx.array_latency, first = acc + mx.result_latency();
+                    if (!sb_.queue_free(qa, abc) || !sb_.queue_free(qc, acc))
+                        continue;
+                    const size_t mark = sb_.mark();
+                    StreamId sa;
+                    if (!read_row(RowRef{&A, kt, m}, pp, abc, sa)) {
+                        sb_.rollback(mark);
+                        continue;
+                    }
+                    const bool last = step + 1 == KT;
+                    std::vector<ChainOp> ops;
+                    if (step > 0) {
+                        ChainOp sum;
+                        sum.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::I32);
+                        sum.other = &partials_[p * 2 + (step - 1) % 2];
+                        sum.block0 = true;
+                        ops.push_back(sum);
+                    }
+                    if (last)
+                        ops.insert(ops.end(), epilogue.begin(), epilogue.end());
+                    const RowRef dst = last ? RowRef{&out, nt, m} : RowRef{&partials_[p * 2 + step % 2], 0, m};
+                    StreamId so;
+                    bool ok;
+                    if (ops.empty()) {
+                        ok = write_row(dst, pp, first, so);
+                    } else {
+                        const unsigned vp = sb_.vxm_position();
+                        const auto g = sb_.find_streams(4, pp, vp, first);
+                        ok = g.has_value();
+                        if (ok) {
+                            so = *g;
+                            for (unsigned k = 0; k < 4; ++k)
+                                sb_.book_stream(StreamId{so.dir, so.index + k}, pp, vp, first);
+                            ok = vxm_chain(so, nullptr, first + ScheduleBuilder::hops(pp, vp), ops, m, nt, dst);
+                        }
+                    }
+                    if (!ok) {
+                        sb_.rollback(mark);
+                        continue;
+                    }
+                    Instr in;
+                    in.op = Opcode::ABC;
+                    in.b = A.t->type == TensorType::I8;
+                    in.streams = {sa};
+                    sb_.place(qa, abc, in);
+                    Instr ac;
+                    ac.op = Opcode::ACC;
+                    ac.a = 0;
+                    ac.b = 0;
+                    ac.c = 1;
+                    ac.streams = {so};
+                    sb_.place(qc, acc, ac);
+                    sb_.commit();
+                    ps.last_abc = abc++;
+                    macs_ += uint64_t{mx.rows} * mx.cols;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+const Placement& Lowering::constant(TensorType type, uint32_t bits)
+{
+    const auto key = std::make_pair(type, bits);
+    auto it = constants_.find(key);
+    if (it != constants_.end())
+        return it->second;
+    static std::map<std::pair<TensorType, uint32_t>, WorkloadTensor> tensors;
+    WorkloadTensor& t = tensors[key];
+    std::ostringstream name;
+    name << "const_" << tensor_type_name(type) << "_" << std::hex << bits;
+    t.name = name.str();
+    t.rows = 1;
+    t.cols = lanes_;
+    t.type = type;
+    Placement& p = constants_[key];
+    p.t = &t;
+    p.rows = 1;
+    p.planes = tensor_type_bytes(type);
+    // Constants share slices only with constants (never read together in one cycle), so that
+    // the rigid running reductions that read them never find their slice busy with a tensor.
+    std::vector<unsigned> avoid;
+    for (const auto& entry : placed_)
+        slices_of(entry.second, avoid);
+    p.blocks = {alloc_.allocate(1, p.planes, "a constant", avoid)};
+    return p;
+}
+
+void Lowering::slices_of(const Placement& p, std::vector<unsigned>& into)
+{
+    for (const MemBlock& b : p.blocks)
+        for (unsigned k = 0; k < p.planes; ++k)
+            into.push_back(b.slice + k);
+}
+
+Placement& Lowering::scratch(const std::string& name, uint32_t rows, unsigned blocks, TensorType type,
+                             std::vector<unsigned>& avoid)
+{
+    static std::map<std::string, WorkloadTensor> tensors;
+    WorkloadTensor& t = tensors[name];
+    t.name = name;
+    t.rows = rows;
+    t.cols = int64_t{blocks} * lanes_;
+    t.type = type;
+    Placement& p = placed_[name];
+    p.t = &t;
+    p.rows = rows;
+    p.planes = tensor_type_bytes(type);
+    for (unsigned j = 0; j < blocks; ++j)
+        p.blocks.push_back(alloc_.allocate(rows, p.planes, "scratch '" + name + "'", avoid));
+    slices_of(p, avoid);
+    return p;
+}
+
+int Lowering::place_vxm(uint64_t cycle, Instr& in, int avoid)
+{
+    for (unsigned a = 0; a < sb_.icu().vxm_queues; ++a)
+        if (static_cast<int>(a) != avoid && sb_.queue_free(sb_.vxm_queue(a), cycle)) {
+            sb_.place(sb_.vxm_queue(a), cycle, in);
+            return static_cast<int>(a);
+        }
+    return -1;
+}
+
+std::optional<StreamId> Lowering::vxm_local_streams(unsigned width, uint64_t cycle)
+{
+    const unsigned vp = sb_.vxm_position();
+    const auto g = sb_.find_streams(width, vp, vp, cycle);
+    if (g)
+        for (unsigned k = 0; k < width; ++k)
+            sb_.book_stream(StreamId{g->dir, g->index + k}, vp, vp, cycle);
+    return g;
+}
+
+bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine,
+                           const Placement& init, const Placement* keep, const std::vector<ChainOp>& post,
+                           const Placement& dst, uint64_t u0)
+{
+    const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
+    const unsigned width = vxm_type_bits(combine.result_type()) / 8;
+    const uint64_t k = pre.size();
+    if (u0 < k * V)
+        return false;
+    StreamId acc;
+    if (!read_row(RowRef{&init, 0, 0}, vp, u0, acc))
+        return false;
+    int last_alu = -1;
+    for (uint32_t r = 0; r < X.rows; ++r) {
+        const uint64_t u = u0 + uint64_t{r} * V;
+        // pre(x_r): a chain ending in this cycle, or x_r itself from MEM.
+        Instr comb;
+        comb.op = Opcode::Vxm;
+        comb.alu = combine;
+        comb.streams.push_back(acc);
+        int prev = -1;
+        if (pre.empty()) {
+            StreamId g;
+            if (!read_row(RowRef{&X, j, r}, vp, u, g))
+                return false;
+            comb.streams.push_back(g);
+        } else {
+            for (size_t i = 0; i < pre.size(); ++i) {
+                const uint64_t t = u - (k - i) * V;
+                Instr in;
+                in.op = Opcode::Vxm;
+                in.alu = pre[i].alu;
+                if (i == 0) {
+                    StreamId g;
+                    if (!read_row(RowRef{&X, j, r}, vp, t, g))
+                        return false;
+                    in.streams.push_back(g);
+                } else {
+                    in.chain_src[0] = static_cast<int8_t>(prev);
+                }
+                if (pre[i].square) {
+                    if (i == 0)
+                        in.streams.push_back(in.streams.front());
+                    else
+                        in.chain_src[1] = in.chain_src[0];
+                } else if (pre[i].other) {
+                    StreamId g;
+                    if (!read_row(RowRef{pre[i].other, pre[i].block_of(j), pre[i].broadcast ? 0 : r}, vp, t, g))
+                        return false;
+                    in.streams.push_back(g);
+                }
+                const bool last = i + 1 == pre.size();
+                if (last && keep) {
+                    // Kept in MEM and read by the combining ALU at the VXM in the same cycle.
+                    StreamId g;
+                    if (!write_row(RowRef{keep, j, r}, vp, u, g))
+                        return false;
+                    in.streams.push_back(g);
+                    comb.streams.push_back(g);
+                } else {
+                    in.chain_out = true;
+                }
+                prev = place_vxm(t, in, prev);
+                if (prev < 0)
+                    return false;
+            }
+            if (!keep)
+                comb.chain_src[1] = static_cast<int8_t>(prev);
+        }
+        const bool final_step = r + 1 == X.rows;
+        if (final_step && !post.empty()) {
+            comb.chain_out = true;
+        } else if (final_step) {
+            StreamId g;
+            if (!write_row(RowRef{&dst, j, 0}, vp, u + V, g))
+                return false;
+            comb.streams.push_back(g);
+        } else {
+            const auto g = vxm_local_streams(width, u + V);
+            if (!g)
+                return false;
+            acc = *g;
+            comb.streams.push_back(acc);
+        }
+        last_alu = place_vxm(u, comb, prev);
+        if (last_alu < 0)
+            return false;
+    }
+    // post: chained from the last combine.
+    const uint64_t end = u0 + uint64_t{X.rows} * V;
+    int prev = last_alu;
+    for (size_t i = 0; i < post.size(); ++i) {
+        const uint64_t t = end + i * V;
+        Instr in;
+        in.op = Opcode::Vxm;
+        in.alu = post[i].alu;
+        in.chain_src[0] = static_cast<int8_t>(prev);
+        if (post[i].square) {
+            in.chain_src[1] = in.chain_src[0];
+        } else if (post[i].other) {
+            StreamId g;
+            if (!read_row(RowRef{post[i].other, post[i].block_of(j), 0}, vp, t, g))
+                return false;
+            in.streams.push_back(g);
+        }
+        if (i + 1 == post.size()) {
+            StreamId g;
+            if (!write_row(RowRef{&dst, j, 0}, vp, t + V, g))
+                return false;
+            in.streams.push_back(g);
+        } else {
+            in.chain_out = true;
+        }
+        prev = place_vxm(t, in, prev);
+        if (prev < 0)
+            return false;
+    }
+    return true;
+}
+
+void Lowering::rows_through(const Placement& X, unsigned j, const std::vector<ChainOp>& ops, const Placement& out,
+                            const WorkloadLayer& l)
+{
+    uint64_t c = 0;
+    for (uint32_t m = 0; m < X.rows; ++m)
+        for (uint64_t tries = 0;; ++c, ++tries) {
+            if (tries > kMaxTries)
+                layer_error(l, "internal: no cycle found for row " + std::to_string(m));
+            const size_t mark = sb_.mark();
+            const RowRef x{&X, j, m};
+            if (!vxm_chain(std::nullopt, &x, c, ops, m, j, RowRef{&out, j, m})) {
+                sb_.rollback(mark);
+                continue;
+            }
+            sb_.commit();
+            ++c;
+            break;
+        }
+}
+
+
+void Lowering::lower_reduction(const WorkloadLayer& l)
+{
+    const Placement& X = placed(l.inputs[0], l);
+    const Placement& out = placed(l.output, l);
+    if (l.axis != 0)
+        layer_error(l, "normalising along each row (axis 1) needs a reduction across lanes, which the compiler "
+                       "does not do yet; lay the tensor out transposed and use axis: 0 (docs/compiler.md)");
+    const auto blocks = static_cast<unsigned>(X.blocks.size());
+    const float inv_n = static_cast<float>(1.0 / static_cast<double>(X.rows));
+    const Placement& zero = constant(TensorType::F32, 0);
+    const Placement& one_over_n = constant(TensorType::F32, f32_bits(inv_n));
+    const Placement& eps = constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)));
+    const VxmAluOp add = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::F32);
+    auto reduce = [&](unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine, const Placement& init,
+                      const Placement* keep, const std::vector<ChainOp>& post, const Placement& dst) {
+        for (uint64_t u0 = 0, tries = 0;; ++u0, ++tries) {
+            if (tries > kMaxTries / 16)
+                layer_error(l, "internal: no cycle found for a reduction (block " + std::to_string(j) + ")");
+            const size_t mark = sb_.mark();
+            if (reduce_rows(X, j, pre, combine, init, keep, post, dst, u0)) {
+                sb_.commit();
+                return;
+            }
+            sb_.rollback(mark);
+        }
+    };
+    const std::string tag = "~" + l.name + "_";  // "~": no workload tensor can be called that
+    // A running reduction reads X, its scratch rows and the constants at fixed relative cycles:
+    // they must not share a slice (docs/compiler.md, "Placement").
+    std::vector<unsigned> avoid;
+    slices_of(X, avoid);
+    for (const auto& [key, c] : constants_)
+        slices_of(c, avoid);
+    if (l.op == LayerOp::Softmax) {
+        Placement& mx = scratch(tag + "max", 1, blocks, TensorType::F32, avoid);
+        Placement& e = scratch(tag + "exp", X.rows, blocks, TensorType::F32, avoid);
+        Placement& inv = scratch(tag + "inv", 1, blocks, TensorType::F32, avoid);
+        const Placement& neg_inf = constant(TensorType::F32, 0xff800000u);
+        for (unsigned j = 0; j < blocks; ++j) {
+            reduce(j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), neg_inf, nullptr, {}, mx);
+            reduce(j, {binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, zero, &e,
+                   {square(), unary(VxmUnaryOp::Rsqrt)}, inv);
+            rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+        }
+    } else if (l.op == LayerOp::RmsNorm) {
+        Placement& inv = scratch(tag + "inv", 1, blocks, TensorType::F32, avoid);
+        for (unsigned j = 0; j < blocks; ++j) {
+            reduce(j, {square()}, add, zero, nullptr,
+                   {binary(VxmBinaryOp::Mul, &one_over_n, true), binary(VxmBinaryOp::Add, &eps, true),
+                    unary(VxmUnaryOp::Rsqrt)},
+                   inv);
+            rows_through(X, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+        }
+    } else {  // LayerNorm
+        Placement& mean = scratch(tag + "mean", 1, blocks, TensorType::F32, avoid);
+        Placement& inv = scratch(tag + "inv", 1, blocks, TensorType::F32, avoid);
+        for (unsigned j = 0; j < blocks; ++j) {
+            reduce(j, {}, add, zero, nullptr, {binary(VxmBinaryOp::Mul, &one_over_n, true)}, mean);
+            reduce(j, {binary(VxmBinaryOp::Sub, &mean, true), square()}, add, zero, nullptr,
+                   {binary(VxmBinaryOp::Mul, &one_over_n, true), binary(VxmBinaryOp::Add, &eps, true),
+                    unary(VxmUnaryOp::Rsqrt)},
+                   inv);
+            rows_through(X, j, {binary(VxmBinaryOp::Sub, &mean, true), binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+        }
+    }
+}
+
+void Lowering::lower_elementwise(const Chain& chain)
+{
+    const WorkloadLayer& first = *chain.front();
+    const Placement& A = placed(first.inputs[0], first);
+    const Placement& out = placed(chain.back()->output, *chain.back());
+    std::vector<ChainOp> ops = chain_ops(chain, 0, A.t->type);
+    // Both operands of the first operation land in one cycle; from one slice they cannot (one
+    // read per slice per cycle), so then x first passes an identity max one cycle earlier.
+    if (ops[0].other) {
+        std::vector<unsigned> a_slices, b_slices;
+        slices_of(A, a_slices);
+        slices_of(*ops[0].other, b_slices);
+        bool shared = false;
+        for (unsigned sl : a_slices)
+            shared = shared || std::find(b_slices.begin(), b_slices.end(), sl) != b_slices.end();
+        if (shared) {
+            ChainOp pass;
+            pass.alu = VxmAluOp::make_binary(VxmBinaryOp::Max, vxm_type(A.t->type, first));
+            pass.square = true;
+            ops.insert(ops.begin(), pass);
+        }
+    }
+    uint64_t c = 0;
+    for (unsigned j = 0; j < A.blocks.size(); ++j)
+        for (uint32_t m = 0; m < A.rows; ++m)
+            for (uint64_t tries = 0;; ++c, ++tries) {
+                if (tries > kMaxTries)
+                    layer_error(first, "internal: no cycle found for row " + std::to_string(m));
+                const size_t mark = sb_.mark();
+                const RowRef x{&A, j, m};
+                if (!vxm_chain(std::nullopt, &x, c, ops, m, j, RowRef{&out, j, m})) {
+                    sb_.rollback(mark);
+                    continue;
+                }
+                sb_.commit();
+                ++c;
+                break;
+            }
+}
+
+CompileResult Lowering::run()
+{
+    // Which tensors live in MEM: inputs, outputs, and results a later layer reads other than
+    // as the next step of a fused chain.
+    std::map<std::string, int> uses;
+    for (const auto& l : w_.layers)
+        for (const auto& in : l.inputs)
+            ++uses[in];
+    auto fusable = [](LayerOp op) {
+        switch (op) {
+        case LayerOp::Add:
+        case LayerOp::Sub:
+        case LayerOp::Mul:
+        case LayerOp::Max:
+        case LayerOp::Min:
+        case LayerOp::Relu:
+        case LayerOp::Tanh:
+        case LayerOp::Exp:
+        case LayerOp::Requant:
+        case LayerOp::Convert: return true;
+        default: return false;
+        }
+    };
+    auto reduction = [](LayerOp op) {
+        return op == LayerOp::Softmax || op == LayerOp::RmsNorm || op == LayerOp::LayerNorm;
+    };
+    std::vector<Chain> chains;
+    for (size_t i = 0; i < w_.layers.size();) {
+        const WorkloadLayer& l = w_.layers[i];
+        if (l.op != LayerOp::Matmul && !fusable(l.op) && !reduction(l.op) && l.op != LayerOp::Gelu)
+            layer_error(l, "not supported by the compiler yet (see docs/compiler.md)");
+        Chain c{&l};
+        std::string value = l.output;
+        size_t j = i + 1;
+        while (!reduction(l.op) && j < w_.layers.size()) {
+            const WorkloadLayer& n = w_.layers[j];
+            const WorkloadTensor* v = w_.tensor(value);
+            if (!fusable(n.op) || n.inputs[0] != value || v->output || uses[value] != 1 ||
+                (n.inputs.size() > 1 && n.inputs[1] == value))
+                break;
+            c.push_back(&n);
+            value = n.output;
+            ++j;
+        }
+        chains.push_back(c);
+        i = j;
+    }
+    std::map<std::string, bool> in_mem;
+    for (const auto& t : w_.tensors)
+        in_mem[t.name] = t.source != WorkloadTensor::Source::Layer || t.output;
+    for (const Chain& c : chains)
+        in_mem[c.back()->output] = true;
+    for (const auto& t : w_.tensors)
+        if (in_mem[t.name])
+            place_tensor(t);
+
+    for (const Chain& c : chains) {
+        if (c.front()->op == LayerOp::Matmul)
+            lower_matmul(c);
+        else if (reduction(c.front()->op))
+            lower_reduction(*c.front());
+        else
+            lower_elementwise(c);
+    }
+
+    CompileResult r;
+    std::ostringstream head;
+    head << "; " << w_.name << ": compiled by lpusim compile for " << sb_.config().get_string("chip.name") << " from "
+         << w_.source << "\n";
+    head << "; predicted cycles: " << sb_.predicted_cycles() << "\n";
+    for (const auto& t : w_.tensors) {
+        const auto it = placed_.find(t.name);
+        if (it == placed_.end())
+            continue;
+        const Placement& p = it->second;
+        head << ".matrix " << t.name << " " << t.rows << " " << t.cols << " " << tensor_type_name(t.type) << "\n";
+        for (unsigned j = 0; j < p.blocks.size(); ++j)
+            head << ".tensor " << t.name << "@c" << j << " "
+                 << sb_.queues().queues()[sb_.mem_queue(p.blocks[j].slice)].name << " 0x" << std::hex
+                 << p.blocks[j].addr << std::dec << " " << p.rows << " " << tensor_type_name(t.type) << "\n";
+        r.tensors.push_back(CompiledTensor{t.name, t.rows, t.cols, t.type,
+                                           t.source != WorkloadTensor::Source::Layer, t.output});
+    }
+    for (const auto& [key, p] : constants_) {
+        head << ".tensor " << p.t->name << " " << sb_.queues().queues()[sb_.mem_queue(p.blocks[0].slice)].name << " 0x"
+             << std::hex << p.blocks[0].addr << std::dec << " 1 " << tensor_type_name(key.first) << "\n";
+        head << ".fill " << p.t->name << " 0x" << std::hex << key.second << std::dec << "\n";
+    }
+    r.assembly = sb_.assembly(head.str());
+    r.predicted_cycles = sb_.predicted_cycles();
+    r.mxm_macs = macs_;
+    r.useful_macs = useful_;
+    const MxmParams& mx = sb_.mxm();
+    r.mxm_utilisation = r.predicted_cycles
+                            ? double(macs_) / (double(mx.planes) * mx.rows * mx.cols * double(r.predicted_cycles))
+                            : 0.0;
+    r.sram_bytes = alloc_.words_used() * lanes_;
+    r.instructions = sb_.instructions();
+    return r;
+}
+
+}  // namespace
+
+std::string CompileResult::summary() const
+{
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(4);
+    os << "predicted cycles: " << predicted_cycles << "\n";
+    os << "instructions: " << instructions << "\n";
+    os << "MXM MACs: " << mxm_macs << " (useful " << useful_macs << ")\n";
+    os << "MXM utilisation: " << mxm_utilisation << "\n";
+    os << "SRAM: " << sram_bytes << " bytes\n";
+    return os.str();
+}
+
+CompileResult compile_workload(const Config& cfg, const Workload& workload)
+{
+    return Lowering(cfg, workload).run();
+}
+
+}  // namespace lpu

@@ -1,0 +1,40 @@
+// `lpusim compile`: a Workload lowered to a statically scheduled Program for a chip config
+// (docs/compiler.md). Every instruction is booked in a ScheduleBuilder at an exact cycle, so
+// the program's length is known before it runs: `predicted_cycles` equals what `lpusim run`
+// reports, and a test holds the compiler to that.
+#pragma once
+
+#include "common/Config.h"
+#include "compiler/Workload.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+struct CompiledTensor {
+    std::string name;
+    int64_t rows = 0, cols = 0;
+    TensorType type = TensorType::I8;
+    bool input = false;   // loaded before the run (an input or weight)
+    bool output = false;  // dumped after it
+};
+
+struct CompileResult {
+    std::string assembly;  // the program, ready for `lpusim asm` / `lpusim run`
+    uint64_t predicted_cycles = 0;
+    uint64_t mxm_macs = 0;     // MACs the planes execute (whole plane-sized tiles)
+    uint64_t useful_macs = 0;  // M x K x N summed over matmuls
+    double mxm_utilisation = 0;  // mxm_macs / (planes x rows x cols x cycles)
+    uint64_t sram_bytes = 0;     // MEM allocated to tensors
+    size_t instructions = 0;
+    std::vector<CompiledTensor> tensors;  // the workload tensors that live in MEM
+
+    std::string summary() const;  // what `lpusim compile` prints
+};
+
+// Throws InputError naming the layer for a workload the compiler cannot place or lower.
+CompileResult compile_workload(const Config& cfg, const Workload& workload);
+
+}  // namespace lpu

@@ -1,0 +1,51 @@
+#include "MemAllocator.h"
+
+#include "common/Error.h"
+
+#include <algorithm>
+
+namespace lpu {
+
+MemAllocator::MemAllocator(const MemParams& params) : p_(params), next_(params.slices, 0) {}
+
+MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::string& what,
+                                const std::vector<unsigned>& avoid)
+{
+    const unsigned half = p_.slices_per_hemisphere();
+    const uint32_t words = p_.words_per_slice();
+    bool found = false, found_clear = false;
+    MemBlock best;
+    for (unsigned s = 0; s < p_.slices; ++s) {
+        if (s % half + planes > half)
+            continue;  // the byte planes would cross the hemisphere's end
+        const uint32_t addr = *std::max_element(next_.begin() + s, next_.begin() + s + planes);
+        if (uint64_t{addr} + rows > words)
+            continue;
+        bool clear = true;
+        for (unsigned k = 0; k < planes; ++k)
+            clear = clear && std::find(avoid.begin(), avoid.end(), s + k) == avoid.end();
+        // Slices clear of `avoid` first, then the lowest address.
+        if (!found || (clear && !found_clear) || (clear == found_clear && addr < best.addr)) {
+            best = MemBlock{s, addr};
+            found = true;
+            found_clear = clear;
+        }
+    }
+    if (!found)
+        throw InputError(what + " does not fit in MEM: no " + std::to_string(planes) + " neighbouring slices with " +
+                         std::to_string(rows) + " free words left (" + std::to_string(words_used()) + " of " +
+                         std::to_string(uint64_t{words} * p_.slices) + " words used)");
+    for (unsigned k = 0; k < planes; ++k)
+        next_[best.slice + k] = best.addr + rows;
+    return best;
+}
+
+uint64_t MemAllocator::words_used() const
+{
+    uint64_t n = 0;
+    for (uint32_t w : next_)
+        n += w;
+    return n;
+}
+
+}  // namespace lpu

@@ -1,0 +1,39 @@
+// Where tensors live in MEM (docs/compiler.md, "Placement"): each column block of a tensor
+// (`lanes` columns, zero-padded) takes `rows` consecutive words in one slice per byte plane,
+// the planes in consecutive slices outward from the VXM in one hemisphere, as docs/isa.md 3.4
+// lays out multi-byte tensors. Blocks go to the slice group with the most free words, which
+// spreads tensors over the slices and so over their read and write ports.
+#pragma once
+
+#include "mem/MemParams.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+struct MemBlock {
+    unsigned slice = 0;  // byte plane 0 (QueueInfo::unit numbering: west 0..h-1 outward, then east)
+    uint32_t addr = 0;
+};
+
+class MemAllocator {
+public:
+    explicit MemAllocator(const MemParams& params);
+
+    // A block of `rows` words in `planes` consecutive slices, none of them in `avoid` if that
+    // is possible (work that reads two tensors in a fixed relative cycle needs them in different
+    // slices: each slice reads one word per cycle). Throws InputError naming `what` when no
+    // slice group has room.
+    MemBlock allocate(uint32_t rows, unsigned planes, const std::string& what,
+                      const std::vector<unsigned>& avoid = {});
+    uint64_t words_used() const;
+
+private:
+    MemParams p_;
+    std::vector<uint32_t> next_;  // per slice: first free word
+};
+
+}  // namespace lpu

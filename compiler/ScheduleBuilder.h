@@ -1,0 +1,134 @@
+// The chip as the compiler books it: every queue's issue slots, every stream register along the
+// diagonals values travel, and the MEM bank rule, all in cycles, with the same timing contract
+// the chip runs (docs/isa.md). A lowering asks "is this free?" and books what it uses; nothing is
+// ever arbitrated later, so a program built only from bookings runs exactly as booked, and the
+// predicted length (the last issue, landing or SRAM commit, plus one) is the simulated one.
+#pragma once
+
+#include "chip/ChipParams.h"
+#include "chip/Floorplan.h"
+#include "common/Config.h"
+#include "icu/IcuParams.h"
+#include "icu/Program.h"
+#include "mem/MemParams.h"
+#include "mxm/MxmParams.h"
+#include "stream/StreamParams.h"
+#include "sxm/SxmSliceParams.h"
+#include "vxm/VxmSliceParams.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+class ScheduleBuilder {
+public:
+    explicit ScheduleBuilder(const Config& cfg);
+
+    const Config& config() const { return cfg_; }
+    const QueueMap& queues() const { return map_; }
+    const MxmParams& mxm() const { return mxm_; }
+    const MemParams& mem() const { return memp_; }
+    const StreamParams& streams() const { return streamp_; }
+    const VxmSliceParams& vxm() const { return vxmp_; }
+    const IcuParams& icu() const { return icu_; }
+    unsigned lanes() const { return memp_.word_bytes(); }
+
+    // Queue indices and slice positions.
+    size_t queue(const std::string& name) const;
+    size_t mem_queue(unsigned slice) const { return mem_queue_.at(slice); }
+    size_t vxm_queue(unsigned alu) const { return vxm_queue_.at(alu); }
+    size_t mxm_queue(unsigned plane, QueueKind kind) const;
+    unsigned position(size_t queue) const { return map_.queues().at(queue).position; }
+    unsigned vxm_position() const { return vxm_position_; }
+    // The direction a value takes from position `from` to `to` (East when equal).
+    static StreamDir direction(unsigned from, unsigned to) { return to >= from ? StreamDir::East : StreamDir::West; }
+    static unsigned hops(unsigned a, unsigned b) { return Floorplan::hops(a, b); }
+
+    // Issue slots: one instruction per queue per cycle.
+    bool queue_free(size_t q, uint64_t cycle) const;
+    void place(size_t q, uint64_t cycle, const Instr& in);
+
+    // A value driven onto `s` at position `from` in `cycle`, read at `to` (it is there in
+    // cycle + hops): free if no other booked value uses any register of that stretch.
+    bool stream_free(StreamId s, unsigned from, unsigned to, uint64_t cycle) const;
+    void book_stream(StreamId s, unsigned from, unsigned to, uint64_t cycle);
+    // The lowest-numbered group of `width` consecutive streams (direction from -> to) free for
+    // the stretch, or none.
+    std::optional<StreamId> find_streams(unsigned width, unsigned from, unsigned to, uint64_t cycle) const;
+
+    // The MEM bank rule (docs/mem.md section 3): a read of `word` issued in `cycle` on `slice`,
+    // or a write issued then (its bank is used write_latency - 1 cycles later).
+    bool mem_read_ok(unsigned slice, uint32_t word, uint64_t cycle) const;
+    bool mem_write_ok(unsigned slice, uint32_t word, uint64_t cycle) const;
+    void book_mem_read(unsigned slice, uint32_t word, uint64_t cycle);
+    void book_mem_write(unsigned slice, uint32_t word, uint64_t cycle);
+    // The latest read and the last write booked for a word (issue cycles), if any: a read must
+    // come after the write commits, a write after the last read of the old value.
+    std::optional<uint64_t> last_read(unsigned slice, uint32_t word) const;
+    std::optional<uint64_t> last_write(unsigned slice, uint32_t word) const;
+
+    // Bookings since mark() can be taken back: a lowering tries a cycle, and if any part of its
+    // work does not fit there, undoes what it booked and tries the next.
+    size_t mark() const { return undo_.size(); }
+    void rollback(size_t mark);
+    // Keeps everything booked so far (forgets how to take it back).
+    void commit() { undo_.clear(); }
+
+    // Something happens in `cycle` (a landing or commit the chip visits).
+    void note(uint64_t cycle)
+    {
+        if (cycle + 1 > end_) {
+            undo_.push_back(Undo{Undo::End, 0, end_, 0});
+            end_ = cycle + 1;
+        }
+    }
+    // Cycles the program runs: the last event + 1.
+    uint64_t predicted_cycles() const { return end_; }
+    size_t instructions() const { return instructions_; }
+
+    // The program's queues as assembly text (after `header`, e.g. .tensor lines): each queue's
+    // instructions in cycle order, gaps as NOPs, runs of the same instruction at a fixed
+    // spacing (and address or row step) folded into Repeat.
+    std::string assembly(const std::string& header) const;
+
+private:
+    const Config& cfg_;
+    ChipParams chip_;
+    MxmParams mxm_;
+    MemParams memp_;
+    StreamParams streamp_;
+    VxmSliceParams vxmp_;
+    IcuParams icu_;
+    QueueMap map_;
+    unsigned vxm_position_ = 0;
+    std::vector<size_t> mem_queue_, vxm_queue_;
+    std::vector<std::map<uint64_t, Instr>> placed_;  // per queue, by cycle
+    // Per stream (east then west) and diagonal: the position stretches booked, as [lo, hi].
+    std::vector<std::map<int64_t, std::vector<std::pair<unsigned, unsigned>>>> stream_use_;
+    // Per MEM slice and bank cycle: banks read and written (-1: none).
+    struct BankUse {
+        int read = -1, write = -1;
+    };
+    std::vector<std::map<uint64_t, BankUse>> bank_use_;
+    std::map<std::pair<unsigned, uint32_t>, uint64_t> last_read_, last_write_;
+    uint64_t end_ = 0;
+    size_t instructions_ = 0;
+    struct Undo {
+        enum Kind { Place, Stream, Bank, End, LastRead, LastWrite } kind;
+        size_t index;     // queue, stream slot or slice
+        uint64_t cycle;   // or diagonal, or the old end
+        int64_t extra;    // Bank: the old use packed (read + 1) * 256 + (write + 1); LastRead/LastWrite:
+                          // the old cycle, -1 for none (index: slice, cycle: word)
+    };
+    std::vector<Undo> undo_;
+
+    size_t stream_slot(StreamId s) const { return s.dir == StreamDir::East ? s.index : streamp_.east + s.index; }
+    int64_t diagonal(StreamId s, unsigned position, uint64_t cycle) const;
+};
+
+}  // namespace lpu
