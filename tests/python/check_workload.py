@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""One shipped workload, end to end: compile it, run it (optionally with every MXM plane
+co-simulated against its RTL), and require the predicted cycle count and numpy's outputs.
+
+    check_workload.py LPUSIM CONFIG WORKLOAD.yaml WORKDIR [--cosim mxm]
+
+The run must take exactly the cycles `lpusim compile` predicted, and every output must equal
+tests/python/workload_reference.py's bit for bit. Exit 0 on success, 1 with the difference.
+"""
+import argparse
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+import yaml
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def sh(*cmd):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(map(str, cmd))}\n{r.stdout}{r.stderr}")
+    return r.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("lpusim")
+    ap.add_argument("config")
+    ap.add_argument("workload", type=pathlib.Path)
+    ap.add_argument("work", type=pathlib.Path)
+    ap.add_argument("--cosim", default=None)
+    a = ap.parse_args()
+    a.work.mkdir(parents=True, exist_ok=True)
+    prog, inputs, got, want = a.work / "prog.s", a.work / "in", a.work / "out", a.work / "ref"
+    got.mkdir(exist_ok=True)
+    out = sh(a.lpusim, "compile", "--config", a.config, "--workload", a.workload, "-o", prog, "--inputs", inputs)
+    predicted = int(re.search(r"predicted cycles: (\d+)", out).group(1))
+    w = yaml.safe_load(a.workload.read_text())["workload"]
+    cmd = [a.lpusim, "run", "--config", a.config, "--program", prog]
+    for name in w["tensors"]:
+        cmd += ["--load", f"{name}={inputs / (name + '.npy')}"]
+    for name in w["outputs"]:
+        cmd += ["--dump", f"{name}={got / (name + '.npy')}"]
+    if a.cosim:
+        cmd += ["--cosim", a.cosim]
+    ran = sh(*cmd)
+    cycles = int(re.search(r"in (\d+) cycles", ran).group(1))
+    util = re.search(r"MXM utilisation ([\d.]+)", ran).group(1)
+    if cycles != predicted:
+        sys.exit(f"FAIL: predicted {predicted} cycles, the run took {cycles}")
+    if a.cosim and "PASS" not in ran:
+        sys.exit(f"FAIL: no co-simulation verdict:\n{ran}")
+    sh(sys.executable, HERE / "workload_reference.py", a.workload, inputs, want)
+    for name in w["outputs"]:
+        x, y = np.load(got / f"{name}.npy"), np.load(want / f"{name}.npy")
+        if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
+            bad = np.argwhere(x.view(np.uint8).reshape(-1) != y.view(np.uint8).reshape(-1))
+            sys.exit(f"FAIL: {name}: {x.dtype}{x.shape} vs reference {y.dtype}{y.shape}; first differing byte "
+                     f"{bad[0][0] if len(bad) else '-'}")
+    print(f"PASS {a.workload.name} on {a.config}: {cycles} cycles as predicted, MXM utilisation {util}, "
+          f"outputs {', '.join(w['outputs'])} bit-exact" + (f", {a.cosim} co-simulated" if a.cosim else ""))
+
+
+if __name__ == "__main__":
+    main()
