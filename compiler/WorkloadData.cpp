@@ -14,18 +14,6 @@ namespace lpu {
 
 namespace {
 
-NpyDtype npy_dtype_of(TensorType t)
-{
-    switch (t) {
-    case TensorType::I8: return NpyDtype::Int8;
-    case TensorType::U8: return NpyDtype::UInt8;
-    case TensorType::I32: return NpyDtype::Int32;
-    case TensorType::F16: return NpyDtype::Float16;
-    case TensorType::F32: return NpyDtype::Float32;
-    }
-    return NpyDtype::Int8;
-}
-
 void put_le(std::vector<uint8_t>& out, size_t at, uint32_t v, unsigned bytes)
 {
     for (unsigned k = 0; k < bytes; ++k)
@@ -74,7 +62,7 @@ std::vector<uint8_t> from_file(const WorkloadTensor& t)
     } catch (const InputError& e) {
         throw InputError(where + e.what());
     }
-    const NpyDtype want = npy_dtype_of(t.type);
+    const NpyDtype want = tensor_npy_dtype(t.type);
     const size_t rows = static_cast<size_t>(t.rows), cols = static_cast<size_t>(t.cols);
     // A one-row tensor may come as a 1-D array: numpy users write biases as shape (n,).
     const bool shape_ok = (a.shape.size() == 2 && a.shape[0] == rows && a.shape[1] == cols) ||

@@ -5,6 +5,7 @@
 #include "compiler/Workload.h"
 
 #include "common/Error.h"
+#include "common/YamlText.h"
 #include "vxm/VxmAlu.h"
 
 #include <yaml-cpp/yaml.h>
@@ -71,46 +72,11 @@ const OpInfo& op_info(LayerOp op)
 constexpr TensorType kAllTypes[] = {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16,
                                     TensorType::F32};
 
-std::string position(const std::string& source, const YAML::Mark& mark)
+// " (did you mean 'x'?)" for a near miss among `known`, else "": at most 2 edits and at most
+// half the word ("eps" is not a typo of "op").
+std::string near_miss(const std::string& word, const std::vector<std::string>& known)
 {
-    std::ostringstream os;
-    os << source;
-    if (mark.line >= 0)
-        os << ":" << mark.line + 1 << ":" << mark.column + 1;
-    return os.str();
-}
-
-size_t edit_distance(const std::string& a, const std::string& b)
-{
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
-// " (did you mean 'x'?)" for a near miss among `known`, else "".
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& known)
-{
-    // Only near misses: at most 2 edits and at most half the word ("eps" is not a typo of "op").
-    std::string best;
-    size_t best_d = std::min<size_t>(2, word.size() / 2) + 1;
-    for (const auto& k : known) {
-        const size_t d = edit_distance(word, k);
-        if (d < best_d) {
-            best_d = d;
-            best = k;
-        }
-    }
-    return best.empty() ? "" : " (did you mean '" + best + "'?)";
+    return did_you_mean(word, known, std::min<size_t>(2, word.size() / 2));
 }
 
 // "a, b, c"; long lists end in ", ... (N in all)" so that a message stays one readable line.
@@ -210,7 +176,7 @@ public:
 private:
     [[noreturn]] void fail(const YAML::Mark& mark, const std::string& where, const std::string& reason) const
     {
-        throw InputError(position(source_, mark) + ": " + where + ": " + reason);
+        throw InputError(yaml_position(source_, mark) + ": " + where + ": " + reason);
     }
 
     static std::string join(const std::string& prefix, const std::string& key)
@@ -236,7 +202,7 @@ private:
             const std::string path = join(prefix, name);
             if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
                 const std::string more = hint ? hint(name) : "";
-                fail(key.Mark(), path, "unknown key" + (more.empty() ? did_you_mean(name, allowed) : more) + "; " +
+                fail(key.Mark(), path, "unknown key" + (more.empty() ? near_miss(name, allowed) : more) + "; " +
                                            allowed_label + ": " + list(allowed, 99));
             }
             if (!out.emplace(name, Entry{key, value}).second)
@@ -453,7 +419,7 @@ private:
         std::vector<std::string> known;
         for (const auto& t : wl_.tensors)
             known.push_back(t.name);
-        return "tensor '" + name + "' is not defined" + did_you_mean(name, known) + "; defined so far: " + list(known);
+        return "tensor '" + name + "' is not defined" + near_miss(name, known) + "; defined so far: " + list(known);
     }
 
     void load_layer(const YAML::Node& layers, size_t index)
@@ -493,7 +459,7 @@ private:
                 info = &o;
         }
         if (!info)
-            fail(op_entry.value.Mark(), where + ".op", "unknown op '" + op_text + "'" + did_you_mean(op_text, op_names) +
+            fail(op_entry.value.Mark(), where + ".op", "unknown op '" + op_text + "'" + near_miss(op_text, op_names) +
                                                           "; ops: " + list(op_names, 99));
         layer.op = info->op;
 
@@ -648,7 +614,7 @@ private:
                     }
                 }
                 if (!found)
-                    fail(r->value.Mark(), where + ".rounding", "unknown rounding '" + text + "'" + did_you_mean(text, modes) +
+                    fail(r->value.Mark(), where + ".rounding", "unknown rounding '" + text + "'" + near_miss(text, modes) +
                                                                    "; expected half_even, half_away, half_up or floor");
             }
             layer.to = TensorType::I8;
@@ -699,7 +665,7 @@ private:
             known.push_back(t.name);
         auto it = std::find_if(wl_.tensors.begin(), wl_.tensors.end(), [&](const WorkloadTensor& t) { return t.name == name; });
         if (it == wl_.tensors.end())
-            fail(node.Mark(), where, "tensor '" + name + "' does not exist" + did_you_mean(name, known) + "; tensors: " + list(known));
+            fail(node.Mark(), where, "tensor '" + name + "' does not exist" + near_miss(name, known) + "; tensors: " + list(known));
         if (it->output)
             fail(node.Mark(), where, "tensor '" + name + "' is listed twice");
         it->output = true;
@@ -741,12 +707,12 @@ Workload load_workload_string(const std::string& yaml, const std::string& name)
     try {
         root = YAML::Load(yaml);
     } catch (const YAML::Exception& e) {
-        throw InputError(position(name, e.mark) + ": YAML syntax error: " + e.msg);
+        throw InputError(yaml_position(name, e.mark) + ": YAML syntax error: " + e.msg);
     }
     try {
         return WorkloadLoader(name).load(root);
     } catch (const YAML::Exception& e) {  // not expected: the loader only reads what it checked
-        throw InputError(position(name, e.mark) + ": " + e.msg);
+        throw InputError(yaml_position(name, e.mark) + ": " + e.msg);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "Config.h"
 
+#include "YamlText.h"
+
 #include "Error.h"
 
 #include <yaml-cpp/yaml.h>
@@ -16,32 +18,6 @@
 namespace lpu {
 
 namespace {
-
-std::string position(const std::string& source, const YAML::Mark& mark)
-{
-    std::ostringstream os;
-    os << source;
-    if (mark.line >= 0)
-        os << ":" << mark.line + 1 << ":" << mark.column + 1;
-    return os.str();
-}
-
-size_t edit_distance(const std::string& a, const std::string& b)
-{
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
 
 std::string join(const std::string& section, const std::string& key)
 {
@@ -61,7 +37,7 @@ public:
         if (!root.IsDefined() || root.IsNull())
             throw ConfigError(cfg_.source_ + ": empty config (expected a map with 'version' and 'chip')");
         if (!root.IsMap())
-            throw ConfigError(position(cfg_.source_, root.Mark()) + ": top level must be a map of keys");
+            throw ConfigError(yaml_position(cfg_.source_, root.Mark()) + ": top level must be a map of keys");
         walk(root, "");
         resolve_defaults();
         for (const auto& check : schema_.checks())
@@ -71,7 +47,7 @@ public:
 private:
     [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& path, const std::string& reason)
     {
-        throw ConfigError(position(cfg_.source_, mark) + ": " + path + ": " + reason);
+        throw ConfigError(yaml_position(cfg_.source_, mark) + ": " + path + ": " + reason);
     }
 
     void walk(const YAML::Node& map, const std::string& section)
@@ -110,17 +86,7 @@ private:
     std::string suggestion(const std::string& section, const std::string& key)
     {
         const auto known = schema_.children(section);
-        std::string best;
-        size_t best_d = 3;  // only suggest near misses
-        for (const auto& k : known) {
-            size_t d = edit_distance(key, k);
-            if (d < best_d) {
-                best_d = d;
-                best = k;
-            }
-        }
-        std::string msg = best.empty() ? "" : " (did you mean '" + best + "'?)";
-        return msg + "; allowed here: " + list(known);
+        return did_you_mean(key, known, 2) + "; allowed here: " + list(known);
     }
 
     void set_value(const ParamSpec& spec, const YAML::Node& node, const YAML::Mark& key_mark)
@@ -213,7 +179,7 @@ Config Config::load_string(const std::string& yaml, const std::string& name, con
     try {
         root = YAML::Load(yaml);
     } catch (const YAML::Exception& e) {
-        throw ConfigError(position(name, e.mark) + ": YAML syntax error: " + e.msg);
+        throw ConfigError(yaml_position(name, e.mark) + ": YAML syntax error: " + e.msg);
     }
     ConfigLoader(schema, cfg).load(root);
     return cfg;

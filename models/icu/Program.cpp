@@ -21,6 +21,30 @@ const char* queue_kind_name(QueueKind kind)
     return "?";
 }
 
+const char* tensor_npy_descr(TensorType t)
+{
+    switch (t) {
+    case TensorType::I8: return "|i1";
+    case TensorType::U8: return "|u1";
+    case TensorType::I32: return "<i4";
+    case TensorType::F16: return "<f2";
+    case TensorType::F32: return "<f4";
+    }
+    return "|i1";
+}
+
+NpyDtype tensor_npy_dtype(TensorType t)
+{
+    switch (t) {
+    case TensorType::I8: return NpyDtype::Int8;
+    case TensorType::U8: return NpyDtype::UInt8;
+    case TensorType::I32: return NpyDtype::Int32;
+    case TensorType::F16: return NpyDtype::Float16;
+    case TensorType::F32: return NpyDtype::Float32;
+    }
+    return NpyDtype::Int8;
+}
+
 const char* tensor_type_name(TensorType t)
 {
     switch (t) {

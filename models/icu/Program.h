@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Instr.h"
+#include "common/NpyReader.h"
 
 #include <string>
 #include <vector>
@@ -64,6 +65,10 @@ struct TensorDecl {
 };
 
 const char* tensor_type_name(TensorType t);
+// The .npy dtype descr of a tensor type: "|i1", "|u1", "<i4", "<f2", "<f4", and the reader's
+// dtype.
+const char* tensor_npy_descr(TensorType t);
+NpyDtype tensor_npy_dtype(TensorType t);
 
 // Instructions kept in MEM as text for an Ifetch to bring into a queue (docs/isa.md 3.2):
 // `.block NAME QUEUE SLICE ADDR` ... `.end`. The canonical assembly of its instructions, one per

@@ -12,22 +12,6 @@
 
 namespace lpu {
 
-namespace {
-
-const char* npy_descr(TensorType t)
-{
-    switch (t) {
-    case TensorType::I8: return "|i1";
-    case TensorType::U8: return "|u1";
-    case TensorType::I32: return "<i4";
-    case TensorType::F16: return "<f2";
-    case TensorType::F32: return "<f4";
-    }
-    return "|i1";
-}
-
-}  // namespace
-
 int cmd_compile(const std::vector<std::string>& args)
 {
     ArgParser ap("lpusim compile --config CONFIG --workload WORKLOAD.yaml -o PROGRAM.s [--inputs DIR]",
@@ -59,7 +43,7 @@ int cmd_compile(const std::vector<std::string>& args)
             throw InputError(dir.string() + ": cannot create the inputs directory");
         for (const auto& t : w.tensors)
             if (t.source != WorkloadTensor::Source::Layer)
-                write_npy_raw((dir / (t.name + ".npy")).string(), npy_descr(t.type),
+                write_npy_raw((dir / (t.name + ".npy")).string(), tensor_npy_descr(t.type),
                               {static_cast<size_t>(t.rows), static_cast<size_t>(t.cols)}, workload_tensor_data(t));
     }
     write_file_atomic(out, r.assembly);

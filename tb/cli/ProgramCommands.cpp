@@ -59,30 +59,6 @@ const TensorDecl& tensor_named(const Program& p, const std::string& name, const 
     return *t;
 }
 
-NpyDtype npy_dtype(TensorType t)
-{
-    switch (t) {
-    case TensorType::I8: return NpyDtype::Int8;
-    case TensorType::U8: return NpyDtype::UInt8;
-    case TensorType::I32: return NpyDtype::Int32;
-    case TensorType::F16: return NpyDtype::Float16;
-    case TensorType::F32: return NpyDtype::Float32;
-    }
-    return NpyDtype::Int8;
-}
-
-const char* npy_descr(TensorType t)
-{
-    switch (t) {
-    case TensorType::I8: return "|i1";
-    case TensorType::U8: return "|u1";
-    case TensorType::I32: return "<i4";
-    case TensorType::F16: return "<f2";
-    case TensorType::F32: return "<f4";
-    }
-    return "|i1";
-}
-
 }  // namespace
 
 int cmd_asm(const std::vector<std::string>& args)
@@ -194,9 +170,9 @@ int cmd_run(const std::vector<std::string>& args)
         if (const MatrixDecl* m = program.matrix(name)) {
             const NpyArray a = read_npy(file);
             const std::vector<size_t> want{m->rows, m->cols}, flat{m->cols};
-            if (a.dtype != npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
+            if (a.dtype != tensor_npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
                 throw InputError(file + ": matrix '" + name + "' is " + std::to_string(m->rows) + " x " +
-                                 std::to_string(m->cols) + " " + npy_dtype_name(npy_dtype(m->type)) +
+                                 std::to_string(m->cols) + " " + npy_dtype_name(tensor_npy_dtype(m->type)) +
                                  ", the file holds " + a.shape_text() + " " + npy_dtype_name(a.dtype));
             chip.load_matrix(program, *m, a.data);
             continue;
@@ -204,9 +180,9 @@ int cmd_run(const std::vector<std::string>& args)
         const TensorDecl& t = tensor_named(program, name, path);
         const NpyArray a = read_npy(file);
         const std::vector<size_t> want{t.rows, lanes};
-        if (a.dtype != npy_dtype(t.type) || a.shape != want)
+        if (a.dtype != tensor_npy_dtype(t.type) || a.shape != want)
             throw InputError(file + ": tensor '" + name + "' is " + std::to_string(t.rows) + " x " +
-                             std::to_string(lanes) + " " + npy_dtype_name(npy_dtype(t.type)) + ", the file holds " +
+                             std::to_string(lanes) + " " + npy_dtype_name(tensor_npy_dtype(t.type)) + ", the file holds " +
                              a.shape_text() + " " + npy_dtype_name(a.dtype));
         chip.load_tensor(t, a.data);
     }
@@ -258,10 +234,10 @@ int cmd_run(const std::vector<std::string>& args)
 
     for (const Dump& d : dumps) {
         if (d.matrix)
-            write_npy_raw(d.file, npy_descr(d.matrix->type), {d.matrix->rows, d.matrix->cols},
+            write_npy_raw(d.file, tensor_npy_descr(d.matrix->type), {d.matrix->rows, d.matrix->cols},
                           chip.dump_matrix(program, *d.matrix));
         else
-            write_npy_raw(d.file, npy_descr(d.tensor->type), {d.tensor->rows, lanes}, chip.dump_tensor(*d.tensor));
+            write_npy_raw(d.file, tensor_npy_descr(d.tensor->type), {d.tensor->rows, lanes}, chip.dump_tensor(*d.tensor));
     }
     if (ap.has("stats"))
         write_file_atomic(ap.get("stats"), chip.stats_json(st));
