@@ -13,15 +13,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
+using namespace lpu::test;
 
 namespace {
-
-const Config& tiny()
-{
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
-    return cfg;
-}
 
 float half_value(uint16_t h)
 {

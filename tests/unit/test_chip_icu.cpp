@@ -12,15 +12,12 @@
 
 #include <sstream>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
+using namespace lpu::test;
 
 namespace {
-
-const Config& tiny()
-{
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
-    return cfg;
-}
 
 std::vector<uint8_t> pattern(size_t n, unsigned mul, unsigned add)
 {
@@ -28,28 +25,6 @@ std::vector<uint8_t> pattern(size_t n, unsigned mul, unsigned add)
     for (size_t i = 0; i < n; ++i)
         v[i] = static_cast<uint8_t>(mul * i + add);
     return v;
-}
-
-std::string run_error(const std::string& text)
-{
-    const Program p = assemble(text, "p.s", tiny());
-    Chip chip("chip", tiny());
-    try {
-        chip.run(p, nullptr);
-    } catch (const ScheduleError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-std::string asm_error(const std::string& text)
-{
-    try {
-        assemble(text, "p.s", tiny());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 const QueueStats& queue_stats(const RunStats& st, const Program&, const char* name)

@@ -12,25 +12,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
+using namespace lpu::test;
 
 namespace {
-
-const Config& tiny()
-{
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
-    return cfg;
-}
-
-std::string asm_error(const std::string& text)
-{
-    try {
-        assemble(text, "p.s", tiny());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
 
 std::string read_file(const std::string& path)
 {
@@ -38,18 +25,6 @@ std::string read_file(const std::string& path)
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string run_error(const std::string& text)
-{
-    const Program p = assemble(text, "p.s", tiny());
-    Chip chip("chip", tiny());
-    try {
-        chip.run(p, nullptr);
-    } catch (const ScheduleError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 }  // namespace

@@ -8,27 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
-
-namespace {
-
-const Config& tiny()
-{
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
-    return cfg;
-}
-
-std::string asm_error(const std::string& text)
-{
-    try {
-        assemble(text, "p.s", tiny());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-}  // namespace
+using namespace lpu::test;
 
 TEST_CASE(".fill writes a constant into every element before the run", "[image]")
 {

@@ -8,15 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
+using namespace lpu::test;
 
 namespace {
-
-const Config& tiny()
-{
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
-    return cfg;
-}
 
 Instr mem(Opcode op, int64_t addr, StreamId s)
 {

@@ -19,28 +19,15 @@
 #include <iostream>
 #include <sstream>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
+using namespace lpu::test;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kTiny = std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml";
-
-const Config& tiny()
-{
-    static const Config cfg = load_chip_config(kTiny);
-    return cfg;
-}
-
-std::string asm_error(const std::string& text)
-{
-    try {
-        assemble(text, "p.s", tiny());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // A private directory under /tmp, removed at the end of the test case.
 struct TempDir {

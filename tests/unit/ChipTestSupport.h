@@ -1,0 +1,44 @@
+// What the chip-level unit tests share: the tiny config, and the error text (or "") that
+// assembling or running a program gives.
+#pragma once
+
+#include "chip/Chip.h"
+#include "chip/ChipSchema.h"
+#include "common/Error.h"
+#include "icu/Assembler.h"
+
+#include <string>
+
+namespace lpu::test {
+
+inline const Config& tiny()
+{
+    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
+    return cfg;
+}
+
+// The InputError of assembling `text` (file "p.s"), or "" if it assembles.
+inline std::string asm_error(const std::string& text, const Config& cfg = tiny())
+{
+    try {
+        assemble(text, "p.s", cfg);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// The ScheduleError of running `text`, or "" if it runs.
+inline std::string run_error(const std::string& text, const Config& cfg = tiny())
+{
+    const Program p = assemble(text, "p.s", cfg);
+    Chip chip("chip", cfg);
+    try {
+        chip.run(p, nullptr);
+    } catch (const ScheduleError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace lpu::test
