@@ -141,6 +141,16 @@ private:
     bool reduce_rows(const Placement& X, unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine,
                      const Placement& init, const Placement* keep, const std::vector<ChainOp>& post,
                      const Placement& dst, uint64_t u0);
+    // One operation of a chain in cycle t on a free ALU other than `prev`: its first operand is
+    // the stream group `x` or, chained, ALU `prev`'s result; its second is the same again
+    // (square), a row of `op.other`, or none; its result goes to `dst` (written there, the
+    // stream group in out.group) or stays in the ALU for the next step. False if it does not fit.
+    struct StepOut {
+        int alu = -1;
+        StreamId group;
+    };
+    bool chain_step(const ChainOp& op, uint64_t t, const std::optional<StreamId>& x, int prev, unsigned block,
+                    uint32_t row, const RowRef* dst, StepOut& out);
     // Places a VXM instruction on a free ALU other than `avoid` in `cycle`; the ALU, or -1.
     int place_vxm(uint64_t cycle, Instr& in, int avoid);
     // Books a group of `width` streams driven at the VXM in `cycle` and read there only.
@@ -288,54 +298,57 @@ bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream)
     return read_row(RowRef{&p, 0, 0}, to, at, stream);
 }
 
+bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<StreamId>& x, int prev, unsigned block,
+                          uint32_t row, const RowRef* dst, StepOut& out)
+{
+    const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
+    Instr in;
+    in.op = Opcode::Vxm;
+    in.alu = op.alu;
+    if (x)
+        in.streams.push_back(*x);
+    else
+        in.chain_src[0] = static_cast<int8_t>(prev);
+    if (op.square) {
+        if (x)
+            in.streams.push_back(*x);
+        else
+            in.chain_src[1] = in.chain_src[0];
+    } else if (op.other) {
+        StreamId g;
+        if (!read_row(RowRef{op.other, op.block_of(block), op.broadcast ? 0 : row}, vp, t, g))
+            return false;
+        in.streams.push_back(g);
+    }
+    if (dst) {
+        if (!write_row(*dst, vp, t + V, out.group))
+            return false;
+        in.streams.push_back(out.group);
+    } else {
+        in.chain_out = true;
+    }
+    out.alu = place_vxm(t, in, prev);
+    return out.alu >= 0;
+}
+
 bool Lowering::vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
                          uint32_t row, unsigned block, const RowRef& dst)
 {
     const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
-    int prev = -1;
+    StepOut step;
     for (size_t i = 0; i < ops.size(); ++i) {
         const uint64_t t = c0 + i * V;
-        int alu = -1;
-        for (unsigned a = 0; a < sb_.icu().vxm_queues && alu < 0; ++a)
-            if (static_cast<int>(a) != prev && sb_.queue_free(sb_.vxm_queue(a), t))
-                alu = static_cast<int>(a);
-        if (alu < 0)
-            return false;
-        Instr in;
-        in.op = Opcode::Vxm;
-        in.alu = ops[i].alu;
+        std::optional<StreamId> first;
         if (i == 0) {
             StreamId g;
-            if (x) {
+            if (x)
                 g = *x;
-            } else if (!read_row(*x_row, vp, t, g)) {
+            else if (!read_row(*x_row, vp, t, g))
                 return false;
-            }
-            in.streams.push_back(g);
-        } else {
-            in.chain_src[0] = static_cast<int8_t>(prev);
+            first = g;
         }
-        if (ops[i].square) {
-            if (i == 0)
-                in.streams.push_back(in.streams.front());
-            else
-                in.chain_src[1] = in.chain_src[0];
-        } else if (ops[i].other) {
-            StreamId g;
-            if (!read_row(RowRef{ops[i].other, ops[i].block_of(block), ops[i].broadcast ? 0 : row}, vp, t, g))
-                return false;
-            in.streams.push_back(g);
-        }
-        if (i + 1 == ops.size()) {
-            StreamId g;
-            if (!write_row(dst, vp, t + V, g))
-                return false;
-            in.streams.push_back(g);
-        } else {
-            in.chain_out = true;
-        }
-        sb_.place(sb_.vxm_queue(static_cast<unsigned>(alu)), t, in);
-        prev = alu;
+        if (!chain_step(ops[i], t, first, step.alu, block, row, i + 1 == ops.size() ? &dst : nullptr, step))
+            return false;
     }
     return true;
 }
@@ -669,45 +682,26 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
                 return false;
             comb.streams.push_back(g);
         } else {
+            StepOut step;
             for (size_t i = 0; i < pre.size(); ++i) {
                 const uint64_t t = u - (k - i) * V;
-                Instr in;
-                in.op = Opcode::Vxm;
-                in.alu = pre[i].alu;
+                std::optional<StreamId> first;
                 if (i == 0) {
                     StreamId g;
                     if (!read_row(RowRef{&X, j, r}, vp, t, g))
                         return false;
-                    in.streams.push_back(g);
-                } else {
-                    in.chain_src[0] = static_cast<int8_t>(prev);
+                    first = g;
                 }
-                if (pre[i].square) {
-                    if (i == 0)
-                        in.streams.push_back(in.streams.front());
-                    else
-                        in.chain_src[1] = in.chain_src[0];
-                } else if (pre[i].other) {
-                    StreamId g;
-                    if (!read_row(RowRef{pre[i].other, pre[i].block_of(j), pre[i].broadcast ? 0 : r}, vp, t, g))
-                        return false;
-                    in.streams.push_back(g);
-                }
-                const bool last = i + 1 == pre.size();
-                if (last && keep) {
-                    // Kept in MEM and read by the combining ALU at the VXM in the same cycle.
-                    StreamId g;
-                    if (!write_row(RowRef{keep, j, r}, vp, u, g))
-                        return false;
-                    in.streams.push_back(g);
-                    comb.streams.push_back(g);
-                } else {
-                    in.chain_out = true;
-                }
-                prev = place_vxm(t, in, prev);
-                if (prev < 0)
+                // The last step's result is kept in MEM when asked, and read from that stream
+                // by the combining ALU at the VXM in the same cycle; else it is chained.
+                const RowRef kept{keep, j, r};
+                const bool to_keep = i + 1 == pre.size() && keep;
+                if (!chain_step(pre[i], t, first, step.alu, j, r, to_keep ? &kept : nullptr, step))
                     return false;
+                if (to_keep)
+                    comb.streams.push_back(step.group);
             }
+            prev = step.alu;
             if (!keep)
                 comb.chain_src[1] = static_cast<int8_t>(prev);
         }
@@ -732,33 +726,12 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
     }
     // post: chained from the last combine.
     const uint64_t end = u0 + uint64_t{X.rows} * V;
-    int prev = last_alu;
-    for (size_t i = 0; i < post.size(); ++i) {
-        const uint64_t t = end + i * V;
-        Instr in;
-        in.op = Opcode::Vxm;
-        in.alu = post[i].alu;
-        in.chain_src[0] = static_cast<int8_t>(prev);
-        if (post[i].square) {
-            in.chain_src[1] = in.chain_src[0];
-        } else if (post[i].other) {
-            StreamId g;
-            if (!read_row(RowRef{post[i].other, post[i].block_of(j), 0}, vp, t, g))
-                return false;
-            in.streams.push_back(g);
-        }
-        if (i + 1 == post.size()) {
-            StreamId g;
-            if (!write_row(RowRef{&dst, j, 0}, vp, t + V, g))
-                return false;
-            in.streams.push_back(g);
-        } else {
-            in.chain_out = true;
-        }
-        prev = place_vxm(t, in, prev);
-        if (prev < 0)
+    const RowRef out{&dst, j, 0};
+    StepOut step;
+    step.alu = last_alu;
+    for (size_t i = 0; i < post.size(); ++i)
+        if (!chain_step(post[i], end + i * V, std::nullopt, step.alu, j, 0, i + 1 == post.size() ? &out : nullptr, step))
             return false;
-    }
     return true;
 }
 
