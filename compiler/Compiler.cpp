@@ -437,38 +437,90 @@ void Lowering::lower_matmul(const Chain& chain)
     const std::vector<ChainOp> epilogue = chain_ops(chain, 1, TensorType::I32);
     useful_ += uint64_t{M} * K * static_cast<uint64_t>(B.t->cols);
 
-    const unsigned planes = std::min<unsigned>(mx.planes, NT);
     if (KT > 1 && partials_.empty()) {
-        // Two int32 buffers per plane hold the running sums over K blocks (docs/compiler.md).
+        // Four int32 buffers per plane for running sums over K blocks (docs/compiler.md): two
+        // that alternate by step, and two a finisher reads row by row (allocated when needed).
         static const WorkloadTensor kPartial{};
-        for (unsigned p = 0; p < mx.planes; ++p)
-            for (unsigned b = 0; b < 2; ++b) {
-                Placement part;
-                part.t = &kPartial;
-                part.rows = 0;
-                part.planes = 4;
-                partials_.push_back(part);
-            }
+        Placement part;
+        part.t = &kPartial;
+        part.planes = 4;
+        partials_.assign(size_t{mx.planes} * 4, part);
     }
-    // Partial buffers big enough for this matmul's rows (reallocated when a taller one comes).
-    for (auto& part : partials_)
-        if (KT > 1 && part.rows < M) {
-            part.rows = M;
-            part.blocks = {alloc_.allocate(M, 4, "the running sums of layer '" + mm.name + "'")};
-        }
-
     std::vector<PlaneState>& st = planes_;
     st.resize(mx.planes);
-    // Work per plane: its column blocks in order, each over all K blocks.
-    const unsigned rounds = (NT + planes - 1) / planes * KT;
-    for (unsigned round = 0; round < rounds; ++round) {
-        for (unsigned p = 0; p < planes; ++p) {
-            // Step i of the K blocks; plane p starts at block p, so the planes read different
-            // blocks of A (different slices) in the same cycles. int32 sums wrap, so the order of
-            // the K blocks does not change the result.
-            const unsigned nt = (round / KT) * planes + p, step = round % KT, kt = (step + p) % KT;
-            if (nt >= NT)
+    // What each plane computes: jobs (a column block nt over a list of K blocks), in order. With
+    // at least as many column blocks as planes, each nt is one plane's over all K blocks, the
+    // planes starting at different K blocks so they read different blocks of A (different
+    // slices) in the same cycles. With fewer, each nt's K blocks are split over g planes; the
+    // last of them (its "finisher") adds the others' running sums before the epilogue. int32
+    // sums wrap, so neither the order nor the split of the K blocks changes the result.
+    struct Job {
+        unsigned nt = 0;
+        std::vector<unsigned> kts;
+        bool finisher = true;
+        std::vector<unsigned> peers;  // planes whose running sums the finisher adds
+    };
+    std::vector<std::vector<Job>> jobs(mx.planes);
+    if (NT >= mx.planes || KT == 1 || mx.planes / NT < 2) {
+        for (unsigned nt = 0; nt < NT; ++nt) {
+            const unsigned p = nt % mx.planes;
+            Job j;
+            j.nt = nt;
+            for (unsigned i = 0; i < KT; ++i)
+                j.kts.push_back((i + p) % KT);
+            jobs[p].push_back(j);
+        }
+    } else {
+        const unsigned g = std::min(mx.planes / NT, KT);
+        for (unsigned nt = 0; nt < NT; ++nt)
+            for (unsigned part = 0; part < g; ++part) {
+                Job j;
+                j.nt = nt;
+                for (unsigned kt = part * KT / g; kt < (part + 1) * KT / g; ++kt)
+                    j.kts.push_back(kt);
+                j.finisher = part + 1 == g;
+                if (j.finisher)
+                    for (unsigned q = 0; q + 1 < g; ++q)
+                        j.peers.push_back(nt * g + q);
+                jobs[nt * g + part].push_back(j);
+            }
+    }
+    // Running sums. Step i of plane q writes buffer i mod 2 and reads the other, each at one row
+    // per cycle. The last step of a plane whose sums a finisher adds writes rows alternately to
+    // buffers 2 and 3 instead, so that their slices can take the finisher's reads between the
+    // writes (a slice issues one access per cycle).
+    auto sum_buffer = [&](unsigned q, unsigned step, uint32_t m) -> Placement& {
+        const Job& j = jobs[q].back();
+        const bool for_finisher = !j.finisher && step + 1 == j.kts.size();
+        return partials_[q * 4 + (for_finisher ? 2 + m % 2 : step % 2)];
+    };
+    // Buffers big enough for this matmul's rows (allocated again when a taller one comes).
+    for (unsigned q = 0; q < mx.planes; ++q)
+        for (unsigned b = 0; b < 4 && KT > 1; ++b) {
+            Placement& part = partials_[q * 4 + b];
+            const bool needed = b < 2 || (!jobs[q].empty() && !jobs[q].back().finisher);
+            if (needed && part.rows < M) {
+                part.rows = M;
+                part.blocks = {alloc_.allocate(M, 4, "the running sums of layer '" + mm.name + "'")};
+            }
+        }
+    // Steps in rounds: round r books every plane's r-th K block, planes in order, so a finisher
+    // (the highest plane of its group) comes after its peers' last steps.
+    std::vector<std::vector<std::pair<const Job*, unsigned>>> steps(mx.planes);
+    for (unsigned p = 0; p < mx.planes; ++p)
+        for (const Job& j : jobs[p])
+            for (unsigned i = 0; i < j.kts.size(); ++i)
+                steps[p].emplace_back(&j, i);
+    size_t rounds = 0;
+    for (const auto& sp : steps)
+        rounds = std::max(rounds, sp.size());
+    for (size_t round = 0; round < rounds; ++round) {
+        for (unsigned p = 0; p < mx.planes; ++p) {
+            if (round >= steps[p].size())
                 continue;
+            const Job& job = *steps[p][round].first;
+            const unsigned step = steps[p][round].second, nt = job.nt, kt = job.kts[step];
+            const bool last = step + 1 == job.kts.size();
             PlaneState& ps = st[p];
             const size_t qw = sb_.mxm_queue(p, QueueKind::MXM_W), qa = sb_.mxm_queue(p, QueueKind::MXM_A),
                          qc = sb_.mxm_queue(p, QueueKind::MXM_C);
@@ -529,18 +581,23 @@ void Lowering::lower_matmul(const Chain& chain)
                         sb_.rollback(mark);
                         continue;
                     }
-                    const bool last = step + 1 == KT;
                     std::vector<ChainOp> ops;
-                    if (step > 0) {
+                    auto add_sum = [&](const Placement& sum_of) {
                         ChainOp sum;
                         sum.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::I32);
-                        sum.other = &partials_[p * 2 + (step - 1) % 2];
+                        sum.other = &sum_of;
                         sum.block0 = true;
                         ops.push_back(sum);
-                    }
-                    if (last)
+                    };
+                    if (step > 0)
+                        add_sum(sum_buffer(p, step - 1, m));
+                    const bool done = last && job.finisher;
+                    if (done) {
+                        for (unsigned q : job.peers)
+                            add_sum(sum_buffer(q, static_cast<unsigned>(jobs[q].back().kts.size()) - 1, m));
                         ops.insert(ops.end(), epilogue.begin(), epilogue.end());
-                    const RowRef dst = last ? RowRef{&out, nt, m} : RowRef{&partials_[p * 2 + step % 2], 0, m};
+                    }
+                    const RowRef dst = done ? RowRef{&out, nt, m} : RowRef{&sum_buffer(p, step, m), 0, m};
                     StreamId so;
                     bool ok;
                     if (ops.empty()) {
