@@ -452,26 +452,54 @@ void Lowering::lower_matmul(const Chain& chain)
     // at least as many column blocks as planes, each nt is one plane's over all K blocks, the
     // planes starting at different K blocks so they read different blocks of A (different
     // slices) in the same cycles. With fewer, each nt's K blocks are split over g planes; the
-    // last of them (its "finisher") adds the others' running sums before the epilogue. int32
-    // sums wrap, so neither the order nor the split of the K blocks changes the result.
+    // last of them (its "finisher") adds the others' running sums before the epilogue; with a
+    // single K block, the rows are split over the planes instead. int32 sums wrap, so neither
+    // the order nor the split of the K blocks changes the result.
     struct Job {
         unsigned nt = 0;
         std::vector<unsigned> kts;
         bool finisher = true;
         std::vector<unsigned> peers;  // planes whose running sums the finisher adds
+        uint32_t m0 = 0, m1 = 0;      // the rows it computes
     };
     std::vector<std::vector<Job>> jobs(mx.planes);
-    if (NT >= mx.planes || KT == 1 || mx.planes / NT < 2) {
+    // How many planes share a column block: each loads its own weights, one row per cycle from
+    // the block's one slice, so g planes start about g x lanes cycles apart; pick the g that
+    // finishes first by that estimate (g = 1: no split).
+    unsigned share = 1;
+    if (NT < mx.planes) {
+        uint64_t best = ~uint64_t{0};
+        for (unsigned c = 1; c <= mx.planes / NT; ++c) {
+            const uint64_t work = KT == 1 ? (M + c - 1) / c : uint64_t{M} * ((KT + c - 1) / c);
+            const uint64_t t = uint64_t{L} * c + work;
+            if (t < best && (KT == 1 ? c <= M : c <= KT)) {
+                best = t;
+                share = c;
+            }
+        }
+    }
+    const unsigned g = share;
+    if (KT == 1 && g > 1) {
+        for (unsigned nt = 0; nt < NT; ++nt)
+            for (unsigned part = 0; part < g; ++part) {
+                Job j;
+                j.nt = nt;
+                j.kts = {0};
+                j.m0 = static_cast<uint32_t>(uint64_t{part} * M / g);
+                j.m1 = static_cast<uint32_t>(uint64_t{part + 1} * M / g);
+                jobs[nt * g + part].push_back(j);
+            }
+    } else if (g == 1) {
         for (unsigned nt = 0; nt < NT; ++nt) {
             const unsigned p = nt % mx.planes;
             Job j;
             j.nt = nt;
             for (unsigned i = 0; i < KT; ++i)
                 j.kts.push_back((i + p) % KT);
+            j.m1 = M;
             jobs[p].push_back(j);
         }
     } else {
-        const unsigned g = std::min(mx.planes / NT, KT);
         for (unsigned nt = 0; nt < NT; ++nt)
             for (unsigned part = 0; part < g; ++part) {
                 Job j;
@@ -479,6 +507,7 @@ void Lowering::lower_matmul(const Chain& chain)
                 for (unsigned kt = part * KT / g; kt < (part + 1) * KT / g; ++kt)
                     j.kts.push_back(kt);
                 j.finisher = part + 1 == g;
+                j.m1 = M;
                 if (j.finisher)
                     for (unsigned q = 0; q + 1 < g; ++q)
                         j.peers.push_back(nt * g + q);
@@ -568,7 +597,7 @@ void Lowering::lower_matmul(const Chain& chain)
             ps.lw_floor = iw + T - 1;
             // Rows: ABC, ACC ..., emit; the result to the running sum, the epilogue or MEM.
             uint64_t abc = std::max<uint64_t>(iw + T, iw + 1);
-            for (uint32_t m = 0; m < M; ++m) {
+            for (uint32_t m = job.m0; m < job.m1; ++m) {
                 for (uint64_t tries = 0;; ++abc, ++tries) {
                     if (tries > kMaxTries)
                         layer_error(mm, "internal: no cycle found for row " + std::to_string(m));
@@ -604,10 +633,10 @@ void Lowering::lower_matmul(const Chain& chain)
                         ok = write_row(dst, pp, first, so);
                     } else {
                         const unsigned vp = sb_.vxm_position();
-                        const auto g = sb_.find_streams(4, pp, vp, first);
-                        ok = g.has_value();
+                        const auto group = sb_.find_streams(4, pp, vp, first);
+                        ok = group.has_value();
                         if (ok) {
-                            so = *g;
+                            so = *group;
                             for (unsigned k = 0; k < 4; ++k)
                                 sb_.book_stream(StreamId{so.dir, so.index + k}, pp, vp, first);
                             ok = vxm_chain(so, nullptr, first + ScheduleBuilder::hops(pp, vp), ops, m, nt, dst);
