@@ -28,7 +28,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Square 320 .. 2048 (multiples of 320 and not), then rectangular: batch 1, tall and skinny,
 # wide, deep K, and nothing a multiple of 320.
 DEFAULT_SHAPES = ["320x320x320", "640x640x640", "960x960x960", "1280x1280x1280", "1600x1600x1600",
-                  "2048x2048x2048", "1x2048x2048", "4096x320x640:u8", "1000x700x900", "2048x320x1280",
+                  "2048x2048x2048", "2560x2560x2560", "1x2048x2048", "4096x320x640:u8", "1000x700x900", "2048x320x1280",
                   "320x4096x320", "512x1024x3000"]
 
 
