@@ -253,7 +253,8 @@ TEST_CASE("workload: op rules infer shapes and types, defaults apply", "[workloa
     CHECK(load(row).tensor("Y")->shape_text() == "[4, 3]");
     CHECK(load(kBase).tensor("Y")->shape_text() == "[4, 3]");
     const std::string with_v = replace(ops("op: exp, a: V, out: Y"), "  layers:\n", "    V: {shape: [3], type: f32}\n  layers:\n");
-    const WorkloadTensor* y = load(with_v).tensor("Y");
+    const Workload v = load(with_v);  // kept: y points into it
+    const WorkloadTensor* y = v.tensor("Y");
     CHECK(y->shape_text() == "[3]");
     CHECK(y->dims == 1);
 }
