@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -46,6 +47,13 @@ struct Placement {
     std::vector<MemBlock> blocks;
 };
 
+// The column block of `p` that goes with a chain's block j: p's own, or its only one (scratch
+// rows and constants are one block, reused by every block in turn).
+unsigned block_for(const Placement& p, unsigned j)
+{
+    return p.blocks.size() == 1 ? 0 : j;
+}
+
 // One VXM operation of a fused chain; binary operations take their second operand from MEM.
 struct ChainOp {
     VxmAluOp alu;
@@ -56,7 +64,7 @@ struct ChainOp {
 
     // The column block of `other` to read for the chain's block j: a running sum or a
     // constant has only one.
-    unsigned block_of(unsigned j) const { return block0 || other->blocks.size() == 1 ? 0 : j; }
+    unsigned block_of(unsigned j) const { return block0 ? 0 : block_for(*other, j); }
 };
 
 // A row of one column block of a placed tensor.
@@ -126,10 +134,13 @@ private:
     void lower_matmul(const Chain& chain);
     void lower_elementwise(const Chain& chain);
     void lower_reduction(const WorkloadLayer& l);
+    // A chain of `steps` VXM operations linked by ALU chaining needs `alus` different ALUs at
+    // once; a config with fewer VXM queues cannot run it.
+    void need_alus(const WorkloadLayer& l, unsigned alus, const char* what) const;
 
     // A one-row tensor whose every element is the bit pattern `bits` (.fill): the constants
     // of the float layers (1/n, eps, -inf, ...), one per value.
-    const Placement& constant(TensorType type, uint32_t bits);
+    const Placement& constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid = nullptr);
     Placement& scratch(const std::string& name, uint32_t rows, unsigned blocks, TensorType type,
                        std::vector<unsigned>& avoid);
     // The slices a placement uses.
@@ -164,7 +175,13 @@ private:
     const Workload& w_;
     unsigned lanes_;
     std::map<std::string, Placement> placed_;
-    std::map<std::pair<TensorType, uint32_t>, Placement> constants_;
+    struct Constant {
+        TensorType type;
+        uint32_t bits;
+        WorkloadTensor tensor;
+        Placement place;
+    };
+    std::vector<std::unique_ptr<Constant>> constants_;
     std::vector<Placement> partials_;  // per MXM plane: two int32 buffers
     // Per MXM plane, across layers: its last install, last ABC, and the first cycle an LW for
     // the next install may issue (docs/isa.md 1.3).
@@ -435,6 +452,8 @@ void Lowering::lower_matmul(const Chain& chain)
     const auto K = static_cast<uint32_t>(A.t->cols);
     const unsigned KT = blocks_of(K), NT = blocks_of(B.t->cols), T = mx.install_cycles();
     const std::vector<ChainOp> epilogue = chain_ops(chain, 1, TensorType::I32);
+    if (epilogue.size() + (KT > 1 ? 1 : 0) > 1)
+        need_alus(mm, 2, "a matmul with a fused epilogue (or K blocks to sum)");
     useful_ += uint64_t{M} * K * static_cast<uint64_t>(B.t->cols);
 
     if (KT > 1 && partials_.empty()) {
@@ -668,31 +687,41 @@ void Lowering::lower_matmul(const Chain& chain)
     }
 }
 
-const Placement& Lowering::constant(TensorType type, uint32_t bits)
+const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid)
 {
-    const auto key = std::make_pair(type, bits);
-    auto it = constants_.find(key);
-    if (it != constants_.end())
-        return it->second;
-    static std::map<std::pair<TensorType, uint32_t>, WorkloadTensor> tensors;
-    WorkloadTensor& t = tensors[key];
+    // A copy of the constant clear of `avoid` (work reading it in a fixed cycle relative to those
+    // slices' reads), else a new copy placed clear of them.
+    for (const auto& c : constants_) {
+        if (c->type != type || c->bits != bits)
+            continue;
+        std::vector<unsigned> own;
+        slices_of(c->place, own);
+        bool clear = true;
+        for (unsigned sl : own)
+            clear = clear && (!avoid || std::find(avoid->begin(), avoid->end(), sl) == avoid->end());
+        if (clear) {
+            if (avoid)
+                avoid->insert(avoid->end(), own.begin(), own.end());
+            return c->place;
+        }
+    }
+    auto c = std::make_unique<Constant>();
+    c->type = type;
+    c->bits = bits;
     std::ostringstream name;
-    name << "const_" << tensor_type_name(type) << "_" << std::hex << bits;
-    t.name = name.str();
-    t.rows = 1;
-    t.cols = lanes_;
-    t.type = type;
-    Placement& p = constants_[key];
-    p.t = &t;
-    p.rows = 1;
-    p.planes = tensor_type_bytes(type);
-    // Constants share slices only with constants (never read together in one cycle), so that
-    // the rigid running reductions that read them never find their slice busy with a tensor.
-    std::vector<unsigned> avoid;
-    for (const auto& entry : placed_)
-        slices_of(entry.second, avoid);
-    p.blocks = {alloc_.allocate(1, p.planes, "a constant", avoid)};
-    return p;
+    name << "const_" << tensor_type_name(type) << "_" << std::hex << bits << std::dec << "_" << constants_.size();
+    c->tensor.name = name.str();
+    c->tensor.rows = 1;
+    c->tensor.cols = lanes_;
+    c->tensor.type = type;
+    c->place.t = &c->tensor;
+    c->place.rows = 1;
+    c->place.planes = tensor_type_bytes(type);
+    c->place.blocks = {alloc_.allocate(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{})};
+    if (avoid)
+        slices_of(c->place, *avoid);
+    constants_.push_back(std::move(c));
+    return constants_.back()->place;
 }
 
 void Lowering::slices_of(const Placement& p, std::vector<unsigned>& into)
@@ -780,7 +809,7 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
                 }
                 // The last step's result is kept in MEM when asked, and read from that stream
                 // by the combining ALU at the VXM in the same cycle; else it is chained.
-                const RowRef kept{keep, j, r};
+                const RowRef kept{keep, keep ? block_for(*keep, j) : 0, r};
                 const bool to_keep = i + 1 == pre.size() && keep;
                 if (!chain_step(pre[i], t, first, step.alu, j, r, to_keep ? &kept : nullptr, step))
                     return false;
@@ -796,7 +825,7 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
             comb.chain_out = true;
         } else if (final_step) {
             StreamId g;
-            if (!write_row(RowRef{&dst, j, 0}, vp, u + V, g))
+            if (!write_row(RowRef{&dst, block_for(dst, j), 0}, vp, u + V, g))
                 return false;
             comb.streams.push_back(g);
         } else {
@@ -812,7 +841,7 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
     }
     // post: chained from the last combine.
     const uint64_t end = u0 + uint64_t{X.rows} * V;
-    const RowRef out{&dst, j, 0};
+    const RowRef out{&dst, block_for(dst, j), 0};
     StepOut step;
     step.alu = last_alu;
     for (size_t i = 0; i < post.size(); ++i)
@@ -830,7 +859,7 @@ void Lowering::rows_through(const Placement& X, unsigned j, const std::vector<Ch
             if (tries > kMaxTries)
                 layer_error(l, "internal: no cycle found for row " + std::to_string(m));
             const size_t mark = sb_.mark();
-            const RowRef x{&X, j, m};
+            const RowRef x{&X, block_for(X, j), m};
             if (!vxm_chain(std::nullopt, &x, c, ops, m, j, RowRef{&out, j, m})) {
                 sb_.rollback(mark);
                 continue;
@@ -851,9 +880,16 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
                        "does not do yet; lay the tensor out transposed and use axis: 0 (docs/compiler.md)");
     const auto blocks = static_cast<unsigned>(X.blocks.size());
     const float inv_n = static_cast<float>(1.0 / static_cast<double>(X.rows));
-    const Placement& zero = constant(TensorType::F32, 0);
-    const Placement& one_over_n = constant(TensorType::F32, f32_bits(inv_n));
-    const Placement& eps = constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)));
+    // A running reduction reads X, its scratch rows and its constants at fixed relative cycles:
+    // they must not share a slice (docs/compiler.md, "Placement"). Its scratch is one column
+    // block, which the blocks of X use in turn (the booking orders the reuse), so a wide tensor
+    // does not run out of slices.
+    std::vector<unsigned> avoid;
+    slices_of(X, avoid);
+    const Placement& zero = constant(TensorType::F32, 0, &avoid);
+    const Placement& one_over_n = constant(TensorType::F32, f32_bits(inv_n), &avoid);
+    const Placement& eps = constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid);
+    const Placement& neg_inf = constant(TensorType::F32, 0xff800000u, &avoid);
     const VxmAluOp add = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::F32);
     auto reduce = [&](unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine, const Placement& init,
                       const Placement* keep, const std::vector<ChainOp>& post, const Placement& dst) {
@@ -869,17 +905,13 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
         }
     };
     const std::string tag = "~" + l.name + "_";  // "~": no workload tensor can be called that
-    // A running reduction reads X, its scratch rows and the constants at fixed relative cycles:
-    // they must not share a slice (docs/compiler.md, "Placement").
-    std::vector<unsigned> avoid;
-    slices_of(X, avoid);
-    for (const auto& [key, c] : constants_)
-        slices_of(c, avoid);
+    // A running reduction issues one row's steps in every cycle: k steps before the combining
+    // operation (k = 2 for softmax and layer_norm, 1 for rms_norm) need k + 1 ALUs at once.
+    need_alus(l, l.op == LayerOp::RmsNorm ? 2 : 3, "a running reduction");
     if (l.op == LayerOp::Softmax) {
-        Placement& mx = scratch(tag + "max", 1, blocks, TensorType::F32, avoid);
-        Placement& e = scratch(tag + "exp", X.rows, blocks, TensorType::F32, avoid);
-        Placement& inv = scratch(tag + "inv", 1, blocks, TensorType::F32, avoid);
-        const Placement& neg_inf = constant(TensorType::F32, 0xff800000u);
+        Placement& mx = scratch(tag + "max", 1, 1, TensorType::F32, avoid);
+        Placement& e = scratch(tag + "exp", X.rows, 1, TensorType::F32, avoid);
+        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), neg_inf, nullptr, {}, mx);
             reduce(j, {binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, zero, &e,
@@ -887,7 +919,7 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
             rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
         }
     } else if (l.op == LayerOp::RmsNorm) {
-        Placement& inv = scratch(tag + "inv", 1, blocks, TensorType::F32, avoid);
+        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {square()}, add, zero, nullptr,
                    {binary(VxmBinaryOp::Mul, &one_over_n, true), binary(VxmBinaryOp::Add, &eps, true),
@@ -896,8 +928,8 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
             rows_through(X, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
         }
     } else {  // LayerNorm
-        Placement& mean = scratch(tag + "mean", 1, blocks, TensorType::F32, avoid);
-        Placement& inv = scratch(tag + "inv", 1, blocks, TensorType::F32, avoid);
+        Placement& mean = scratch(tag + "mean", 1, 1, TensorType::F32, avoid);
+        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {}, add, zero, nullptr, {binary(VxmBinaryOp::Mul, &one_over_n, true)}, mean);
             reduce(j, {binary(VxmBinaryOp::Sub, &mean, true), square()}, add, zero, nullptr,
@@ -909,12 +941,21 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
     }
 }
 
+void Lowering::need_alus(const WorkloadLayer& l, unsigned alus, const char* what) const
+{
+    if (sb_.icu().vxm_queues < alus)
+        layer_error(l, std::string(what) + " needs " + std::to_string(alus) + " VXM ALUs working at once; this config has " +
+                           std::to_string(sb_.icu().vxm_queues) + " (chip.icu.vxm_queues)");
+}
+
 void Lowering::lower_elementwise(const Chain& chain)
 {
     const WorkloadLayer& first = *chain.front();
     const Placement& A = placed(first.inputs[0], first);
     const Placement& out = placed(chain.back()->output, *chain.back());
     std::vector<ChainOp> ops = chain_ops(chain, 0, A.t->type);
+    if (ops.size() > 1)
+        need_alus(first, 2, "a chain of element-wise operations");
     // Both operands of the first operation land in one cycle; from one slice they cannot (one
     // read per slice per cycle), so then x first passes an identity max one cycle earlier.
     if (ops[0].other) {
@@ -1032,10 +1073,11 @@ CompileResult Lowering::run()
         r.tensors.push_back(CompiledTensor{t.name, t.rows, t.cols, t.type,
                                            t.source != WorkloadTensor::Source::Layer, t.output});
     }
-    for (const auto& [key, p] : constants_) {
-        head << ".tensor " << p.t->name << " " << sb_.queues().queues()[sb_.mem_queue(p.blocks[0].slice)].name << " 0x"
-             << std::hex << p.blocks[0].addr << std::dec << " 1 " << tensor_type_name(key.first) << "\n";
-        head << ".fill " << p.t->name << " 0x" << std::hex << key.second << std::dec << "\n";
+    for (const auto& c : constants_) {
+        const MemBlock& b = c->place.blocks[0];
+        head << ".tensor " << c->tensor.name << " " << sb_.queues().queues()[sb_.mem_queue(b.slice)].name << " 0x"
+             << std::hex << b.addr << std::dec << " 1 " << tensor_type_name(c->type) << "\n";
+        head << ".fill " << c->tensor.name << " 0x" << std::hex << c->bits << std::dec << "\n";
     }
     r.assembly = sb_.assembly(head.str());
     r.predicted_cycles = sb_.predicted_cycles();

@@ -13,7 +13,8 @@ MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::strin
 {
     const unsigned half = p_.slices_per_hemisphere();
     const uint32_t words = p_.words_per_slice();
-    bool found = false, found_clear = false;
+    bool found = false;
+    unsigned best_shared = 0;
     MemBlock best;
     for (unsigned s = 0; s < p_.slices; ++s) {
         if (s % half + planes > half)
@@ -21,14 +22,14 @@ MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::strin
         const uint32_t addr = *std::max_element(next_.begin() + s, next_.begin() + s + planes);
         if (uint64_t{addr} + rows > words)
             continue;
-        bool clear = true;
+        unsigned shared = 0;
         for (unsigned k = 0; k < planes; ++k)
-            clear = clear && std::find(avoid.begin(), avoid.end(), s + k) == avoid.end();
-        // Slices clear of `avoid` first, then the lowest address.
-        if (!found || (clear && !found_clear) || (clear == found_clear && addr < best.addr)) {
+            shared += std::find(avoid.begin(), avoid.end(), s + k) != avoid.end() ? 1u : 0u;
+        // Fewest slices in `avoid` first, then the lowest address.
+        if (!found || shared < best_shared || (shared == best_shared && addr < best.addr)) {
             best = MemBlock{s, addr};
             found = true;
-            found_clear = clear;
+            best_shared = shared;
         }
     }
     if (!found)
