@@ -202,7 +202,7 @@ Placement& Lowering::place_tensor(const WorkloadTensor& t)
     p.rows = static_cast<uint32_t>(t.rows);
     p.planes = tensor_type_bytes(t.type);
     for (unsigned j = 0; j < blocks_of(t.cols); ++j)
-        p.blocks.push_back(alloc_.allocate(p.rows, p.planes, "tensor '" + t.name + "'"));
+        p.blocks.push_back(alloc_.allocate(p.rows, p.planes, t.pos.text() + ": tensor '" + t.name + "'"));
     return p;
 }
 

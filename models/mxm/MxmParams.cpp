@@ -59,6 +59,10 @@ void MxmParams::declare(ParamSchema& schema)
                 cfg.fail(key, "must equal the lane count " + std::to_string(l) + why + ", got " +
                                   std::to_string(cfg.get_int(key)));
         }
+        // The floorplan mirrors the hemispheres: planes come in west/east pairs.
+        if (cfg.get_int("chip.mxm.planes") % 2 != 0)
+            cfg.fail("chip.mxm.planes", "must be even (planes / 2 in each mirrored hemisphere), got " +
+                                            std::to_string(cfg.get_int("chip.mxm.planes")));
         if (cfg.get_int("chip.mxm.install_rows_per_cycle") > cfg.get_int("chip.mxm.rows"))
             cfg.fail("chip.mxm.install_rows_per_cycle",
                      "must not exceed chip.mxm.rows (" + std::to_string(cfg.get_int("chip.mxm.rows")) + ")");

@@ -125,6 +125,11 @@ TEST_CASE("rejections name file, line, column, key and reason", "[config]")
         const auto m = rejection(replace(kValid, "  name: t", "  banana: t"));
         CHECK(m.find("chip.banana: unknown key; allowed here: name, clock_mhz, geometry, mxm") != std::string::npos);
     }
+    SECTION("an odd number of MXM planes (the hemispheres are mirrored)")
+    {
+        const auto m = rejection(replace(kValid, "    rows: 32", "    planes: 3\n    rows: 32"));
+        CHECK(m.find("chip.mxm.planes: must be even (planes / 2 in each mirrored hemisphere), got 3") != std::string::npos);
+    }
     SECTION("duplicate key")
     {
         const auto m = rejection(replace(kValid, "    cols: 32", "    cols: 32\n    cols: 32"));
