@@ -132,6 +132,8 @@ private:
                    uint32_t row, unsigned block, const RowRef& dst);
 
     void lower_matmul(const Chain& chain);
+    // The matmul with `share` planes on each column block (1: one plane per block).
+    void matmul_with(const Chain& chain, unsigned share);
     void lower_elementwise(const Chain& chain);
     void lower_reduction(const WorkloadLayer& l);
     // A chain of `steps` VXM operations linked by ALU chaining needs `alus` different ALUs at
@@ -443,6 +445,57 @@ std::vector<ChainOp> Lowering::chain_ops(const Chain& chain, size_t from, Tensor
 void Lowering::lower_matmul(const Chain& chain)
 {
     const WorkloadLayer& mm = *chain.front();
+    const MxmParams& mx = sb_.mxm();
+    const auto M = static_cast<uint64_t>(w_.tensor(mm.inputs[0])->rows);
+    const unsigned KT = blocks_of(w_.tensor(mm.inputs[0])->cols), NT = blocks_of(w_.tensor(mm.inputs[1])->cols);
+    // How many planes share a column block when there are fewer blocks than planes: each loads
+    // its own weights, one row per cycle from the block's one slice, so g planes start about
+    // g x lanes cycles apart; the estimate g x lanes + work / g picks g.
+    unsigned share = 1;
+    if (NT < mx.planes) {
+        uint64_t best = ~uint64_t{0};
+        for (unsigned c = 1; c <= mx.planes / NT; ++c) {
+            const uint64_t work = KT == 1 ? (M + c - 1) / c : M * ((KT + c - 1) / c);
+            const uint64_t t = uint64_t{lanes_} * c + work;
+            if (t < best && (KT == 1 ? c <= M : c <= KT)) {
+                best = t;
+                share = c;
+            }
+        }
+    }
+    if (share == 1) {
+        matmul_with(chain, 1);
+        return;
+    }
+    // The estimate ignores the running sums' traffic and waits, so both are booked and the one
+    // that ends first is kept: sharing never makes a layer slower than not sharing.
+    const auto planes = planes_;
+    const auto partials = partials_;
+    const uint64_t macs = macs_, useful = useful_;
+    const size_t mark = sb_.mark();
+    sb_.begin_trial();
+    auto restore = [&] {
+        sb_.rollback(mark);
+        planes_ = planes;
+        partials_ = partials;
+        macs_ = macs;
+        useful_ = useful;
+    };
+    matmul_with(chain, share);
+    const uint64_t shared_end = sb_.predicted_cycles();
+    restore();
+    matmul_with(chain, 1);
+    if (shared_end < sb_.predicted_cycles()) {
+        restore();
+        matmul_with(chain, share);
+    }
+    sb_.end_trial();
+    sb_.commit();
+}
+
+void Lowering::matmul_with(const Chain& chain, unsigned share)
+{
+    const WorkloadLayer& mm = *chain.front();
     const Placement& A = placed(mm.inputs[0], mm);
     const Placement& B = placed(mm.inputs[1], mm);
     const Placement& out = placed(chain.back()->output, *chain.back());
@@ -482,28 +535,13 @@ void Lowering::lower_matmul(const Chain& chain)
         uint32_t m0 = 0, m1 = 0;      // the rows it computes
     };
     std::vector<std::vector<Job>> jobs(mx.planes);
-    // How many planes share a column block: each loads its own weights, one row per cycle from
-    // the block's one slice, so g planes start about g x lanes cycles apart; pick the g that
-    // finishes first by that estimate (g = 1: no split).
-    unsigned share = 1;
-    if (NT < mx.planes) {
-        uint64_t best = ~uint64_t{0};
-        for (unsigned c = 1; c <= mx.planes / NT; ++c) {
-            const uint64_t work = KT == 1 ? (M + c - 1) / c : uint64_t{M} * ((KT + c - 1) / c);
-            const uint64_t t = uint64_t{L} * c + work;
-            if (t < best && (KT == 1 ? c <= M : c <= KT)) {
-                best = t;
-                share = c;
-            }
-        }
-    }
     const unsigned g = share;
     if (KT == 1 && g > 1) {
         for (unsigned nt = 0; nt < NT; ++nt)
             for (unsigned part = 0; part < g; ++part) {
                 Job j;
                 j.nt = nt;
-                j.kts = {0};
+                j.kts.push_back(0);
                 j.m0 = static_cast<uint32_t>(uint64_t{part} * M / g);
                 j.m1 = static_cast<uint32_t>(uint64_t{part + 1} * M / g);
                 jobs[nt * g + part].push_back(j);

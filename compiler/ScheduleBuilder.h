@@ -76,8 +76,16 @@ public:
     // work does not fit there, undoes what it booked and tries the next.
     size_t mark() const { return undo_.size(); }
     void rollback(size_t mark);
-    // Keeps everything booked so far (forgets how to take it back).
-    void commit() { undo_.clear(); }
+    // Keeps everything booked so far (forgets how to take it back), unless a trial is open.
+    void commit()
+    {
+        if (trials_ == 0)
+            undo_.clear();
+    }
+    // Between these, commit() keeps the undo log, so a whole alternative (a layer lowered one
+    // way) can be taken back with rollback(mark) and tried another way.
+    void begin_trial() { ++trials_; }
+    void end_trial() { --trials_; }
 
     // Something happens in `cycle` (a landing or commit the chip visits).
     void note(uint64_t cycle)
@@ -126,6 +134,7 @@ private:
                           // the old cycle, -1 for none (index: slice, cycle: word)
     };
     std::vector<Undo> undo_;
+    unsigned trials_ = 0;
 
     size_t stream_slot(StreamId s) const { return s.dir == StreamDir::East ? s.index : streamp_.east + s.index; }
     int64_t diagonal(StreamId s, unsigned position, uint64_t cycle) const;
