@@ -10,6 +10,8 @@
 #include "wave/ChipWaveWriter.h"
 #include "wave/VcdWriter.h"
 
+#include "TempDir.h"
+
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include <sstream>
 
 using namespace lpu;
+using namespace lpu::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -38,19 +41,6 @@ std::string slurp(const fs::path& path)
     s << in.rdbuf();
     return s.str();
 }
-
-// A fresh directory per call, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        static int n = 0;
-        path = fs::temp_directory_path() / ("lpusim_wave_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 
 // A VCD read back strictly: the header's structure, then the value changes. Fails the test on
 // anything malformed, on a change that repeats the current value, or on two changes of one
@@ -309,7 +299,7 @@ GemmRun run_gemm(const fs::path& dir, uint64_t seed)
 
 TEST_CASE("chip waveform: every issue of the trace, at its cycle, with its text", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const GemmRun r = run_gemm(dir.path, 1);
     const Vcd vcd = parse_vcd(r.vcd);
     const uint64_t P = ChipParams::from_config(tiny()).period_ps();
@@ -393,7 +383,7 @@ TEST_CASE("chip waveform: every issue of the trace, at its cycle, with its text"
 
 TEST_CASE("chip waveform: a drive pulse, producer and value wherever a value lands on a stream", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const GemmRun r = run_gemm(dir.path, 2);
     const Vcd vcd = parse_vcd(r.vcd);
     const uint64_t P = ChipParams::from_config(tiny()).period_ps();
@@ -444,7 +434,7 @@ TEST_CASE("chip waveform: a drive pulse, producer and value wherever a value lan
 
 TEST_CASE("chip waveform: same program, same bytes, and a .gtkw naming only signals of the VCD", "[wave]")
 {
-    TempDir a, b;
+    TempDir a("lpusim-wave"), b("lpusim-wave");
     const GemmRun one = run_gemm(a.path, 3), two = run_gemm(b.path, 3);
     CHECK(one.vcd == two.vcd);
     CHECK(run_gemm(a.path, 4).vcd != one.vcd);  // and it does depend on the data
@@ -473,7 +463,7 @@ TEST_CASE("chip waveform: same program, same bytes, and a .gtkw naming only sign
 
 TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the failing cycle", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const uint64_t P = ChipParams::from_config(tiny()).period_ps();
     // MEM_E3 (position 51) reads s0e in cycle 4; MEM_E0's value (48, driven at 2) gets there at 5.
     const Program p =
@@ -516,7 +506,7 @@ TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the fai
 
 TEST_CASE("chip waveform: an error without a cycle ends at the last cycle seen, Sync shows parked", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const uint64_t P = ChipParams::from_config(tiny()).period_ps();
     const Program p = assemble(".queue MEM_E0\n NOP 3\n Sync\n Read 0, s0e\n", "parked.s", tiny());
     Chip chip("chip", tiny());
@@ -537,7 +527,7 @@ TEST_CASE("chip waveform: an error without a cycle ends at the last cycle seen, 
 
 TEST_CASE("chip waveform: Notify releases a parked queue and done queues turn idle", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const uint64_t P = ChipParams::from_config(tiny()).period_ps();
     // MEM_E0 parks at 0; MEM_E1 notifies at 5; MEM_E0 issues again at 5 + notify latency (1).
     const Program p =
@@ -561,7 +551,7 @@ TEST_CASE("chip waveform: Notify releases a parked queue and done queues turn id
 
 TEST_CASE("chip waveform: an Ifetch shows while it fetches, then the fetched instructions", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const uint64_t P = ChipParams::from_config(tiny()).period_ps();
     // As tests/unit/test_chip_icu.cpp: the block reaches MEM_E3 in 5 and 6, where Ifetch 2 reads
     // it; the fetched writes issue in 8 and 9 (ifetch latency 2).
@@ -587,7 +577,7 @@ TEST_CASE("chip waveform: an Ifetch shows while it fetches, then the fetched ins
 
 TEST_CASE("VcdWriter: changes only, last value of a step wins, late declarations, text sanitised", "[wave]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-wave");
     const std::string path = (dir.path / "w.vcd").string();
     {
         VcdWriter w(path, "1ns");

@@ -6,6 +6,8 @@
 #include "common/NpyReader.h"
 #include "common/Rng.h"
 
+#include "TempDir.h"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -17,28 +19,12 @@
 #include <vector>
 
 using namespace lpu;
+using namespace lpu::test;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kData = std::string(LPUSIM_CONFIG_DIR) + "/../tests/data/npy/";
-
-// A private directory under /tmp, removed at the end of the test case.
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "lpusim-npy-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 std::string file_bytes(const std::string& path)
 {
@@ -159,7 +145,7 @@ TEST_CASE("the installed numpy's files of every dtype, shape and version read ba
 {
     // Fresh random files from /usr/bin/python3's numpy (the interpreter the project's scripts
     // use): each .npy next to its raw C-order bytes and its shape.
-    TempDir dir;
+    TempDir dir("lpusim-npy");
     const std::string script = R"PY(
 import sys, numpy as np
 rng = np.random.default_rng(5)
@@ -205,7 +191,7 @@ print(n)
 
 TEST_CASE("round trip through write_npy", "[npy]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-npy");
     const std::vector<int32_t> v32{INT32_MIN, -7, 0, 9, INT32_MAX, 123456};
     write_npy(dir / "a.npy", {2, 3}, v32);
     const NpyArray a = read_npy(dir / "a.npy");
@@ -297,7 +283,7 @@ TEST_CASE("broken files are rejected, each with its own reason", "[npy][errors]"
          "malformed header: unexpected text after the closing '}' at offset 59 of '{'descr': '<i4', 'fortran_order': "
          "False, 'shape': (3, 4), }\\x00"},
     };
-    TempDir dir;
+    TempDir dir("lpusim-npy");
     for (const Case& c : cases) {
         INFO(c.what);
         CHECK_THROWS_WITH(parse(c.bytes), starts(c.message));
@@ -323,7 +309,7 @@ TEST_CASE("a huge header length is refused before allocating it", "[npy][errors]
 TEST_CASE("files that cannot be read name the path", "[npy][errors]")
 {
     CHECK_THROWS_WITH(read_npy("/nonexistent/x.npy"), "/nonexistent/x.npy: cannot open (No such file or directory)");
-    TempDir dir;
+    TempDir dir("lpusim-npy");
     CHECK_THROWS_WITH(read_npy(dir.path.string()), dir.path.string() + ": is a directory, not a .npy file");
 }
 

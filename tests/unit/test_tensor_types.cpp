@@ -10,6 +10,8 @@
 #include "mem/MemParams.h"
 #include "cli/ProgramCommands.h"
 
+#include "TempDir.h"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -28,23 +30,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kTiny = std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml";
-
-// A private directory under /tmp, removed at the end of the test case.
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "lpusim-tt-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 void write_text(const std::string& path, const std::string& text)
 {
@@ -185,7 +170,7 @@ TEST_CASE("f32 byte k of every element lies in slice SLICE + k", "[chip][tensor]
 
 TEST_CASE("lpusim run moves f16/f32 tensors as float16/float32 .npy files", "[cli][tensor]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-tt");
     const std::string prog = dir / "p.s";
     write_text(prog, ".tensor h MEM_E0 0 3 f16\n.tensor f MEM_W0 0 2 f32\n.tensor i MEM_W8 0 2 i32\n");
     const unsigned lanes = 16;

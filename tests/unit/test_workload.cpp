@@ -8,6 +8,8 @@
 #include "compiler/Workload.h"
 #include "vxm/Fp16.h"
 
+#include "TempDir.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <vector>
 
 using namespace lpu;
+using namespace lpu::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -90,23 +93,6 @@ std::string replace(std::string text, const std::string& from, const std::string
     REQUIRE(pos != std::string::npos);
     return text.replace(pos, from.size(), to);
 }
-
-// A private directory under /tmp, removed at the end of the test case.
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "lpusim-workload-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 void put_file(const std::string& path, const std::string& text)
 {
@@ -518,7 +504,7 @@ workload:
 
 TEST_CASE("workload: .npy inputs are checked against their declaration", "[workload]")
 {
-    TempDir dir;
+    TempDir dir("lpusim-workload");
     fs::create_directory(dir.path / "sub");
     put_file(dir / "wl.yaml", R"(version: 1
 workload:
