@@ -119,6 +119,10 @@ private:
     const Placement& placed(const std::string& name, const WorkloadLayer& l) const;
     std::vector<ChainOp> chain_ops(const Chain& chain, size_t from, TensorType type);
 
+    // The lowest group of consecutive streams on which byte plane k, driven at from[k] in cycle
+    // drive[k], is free up to to[k] (all in one direction), or none.
+    std::optional<StreamId> free_group(const std::vector<unsigned>& from, const std::vector<unsigned>& to,
+                                       const std::vector<uint64_t>& drive) const;
     // Reads every byte plane of `r` so that all land at position `to` in cycle `at`, on a group of
     // consecutive streams (returned); false (nothing booked) if that does not fit.
     bool read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group);
@@ -216,6 +220,22 @@ const Placement& Lowering::placed(const std::string& name, const WorkloadLayer& 
     return it->second;
 }
 
+std::optional<StreamId> Lowering::free_group(const std::vector<unsigned>& from, const std::vector<unsigned>& to,
+                                             const std::vector<uint64_t>& drive) const
+{
+    const StreamDir dir = ScheduleBuilder::direction(from[0], to[0]);
+    const unsigned count = dir == StreamDir::East ? sb_.streams().east : sb_.streams().west;
+    const auto n = static_cast<unsigned>(from.size());
+    for (unsigned first = 0; first + n <= count; ++first) {
+        bool ok = true;
+        for (unsigned k = 0; k < n && ok; ++k)
+            ok = sb_.stream_free(StreamId{dir, first + k}, from[k], to[k], drive[k]);
+        if (ok)
+            return StreamId{dir, first};
+    }
+    return std::nullopt;
+}
+
 bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
 {
     const unsigned RL = sb_.mem().read_latency, WL = sb_.mem().write_latency;
@@ -236,28 +256,25 @@ bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& gro
         if (!sb_.queue_free(q, issue[k]) || !sb_.mem_read_ok(b.slice + k, word, issue[k]))
             return false;
     }
-    const StreamDir dir = ScheduleBuilder::direction(pos[0], to);
-    const unsigned count = dir == StreamDir::East ? sb_.streams().east : sb_.streams().west;
-    for (unsigned first = 0; first + r.p->planes <= count; ++first) {
-        bool ok = true;
-        for (unsigned k = 0; k < r.p->planes && ok; ++k)
-            ok = sb_.stream_free(StreamId{dir, first + k}, pos[k], to, issue[k] + RL);
-        if (!ok)
-            continue;
-        group = StreamId{dir, first};
-        for (unsigned k = 0; k < r.p->planes; ++k) {
-            const StreamId s{dir, first + k};
-            Instr in;
-            in.op = Opcode::Read;
-            in.a = word;
-            in.streams = {s};
-            sb_.place(sb_.mem_queue(b.slice + k), issue[k], in);
-            sb_.book_mem_read(b.slice + k, word, issue[k]);
-            sb_.book_stream(s, pos[k], to, issue[k] + RL);
-        }
-        return true;
+    std::vector<unsigned> tos(r.p->planes, to);
+    std::vector<uint64_t> drives(r.p->planes);
+    for (unsigned k = 0; k < r.p->planes; ++k)
+        drives[k] = issue[k] + RL;
+    const auto g = free_group(pos, tos, drives);
+    if (!g)
+        return false;
+    group = *g;
+    for (unsigned k = 0; k < r.p->planes; ++k) {
+        const StreamId s{g->dir, g->index + k};
+        Instr in;
+        in.op = Opcode::Read;
+        in.a = word;
+        in.streams = {s};
+        sb_.place(sb_.mem_queue(b.slice + k), issue[k], in);
+        sb_.book_mem_read(b.slice + k, word, issue[k]);
+        sb_.book_stream(s, pos[k], to, drives[k]);
     }
-    return false;
+    return true;
 }
 
 bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group)
@@ -279,28 +296,23 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
         if (!sb_.queue_free(q, at[k]) || !sb_.mem_write_ok(b.slice + k, word, at[k]))
             return false;
     }
-    const StreamDir dir = ScheduleBuilder::direction(from, pos[0]);
-    const unsigned count = dir == StreamDir::East ? sb_.streams().east : sb_.streams().west;
-    for (unsigned first = 0; first + r.p->planes <= count; ++first) {
-        bool ok = true;
-        for (unsigned k = 0; k < r.p->planes && ok; ++k)
-            ok = sb_.stream_free(StreamId{dir, first + k}, from, pos[k], drive);
-        if (!ok)
-            continue;
-        group = StreamId{dir, first};
-        for (unsigned k = 0; k < r.p->planes; ++k) {
-            const StreamId s{dir, first + k};
-            Instr in;
-            in.op = Opcode::Write;
-            in.a = word;
-            in.streams = {s};
-            sb_.place(sb_.mem_queue(b.slice + k), at[k], in);
-            sb_.book_mem_write(b.slice + k, word, at[k]);
-            sb_.book_stream(s, from, pos[k], drive);
-        }
-        return true;
+    const std::vector<unsigned> froms(r.p->planes, from);
+    const std::vector<uint64_t> drives(r.p->planes, drive);
+    const auto g = free_group(froms, pos, drives);
+    if (!g)
+        return false;
+    group = *g;
+    for (unsigned k = 0; k < r.p->planes; ++k) {
+        const StreamId s{g->dir, g->index + k};
+        Instr in;
+        in.op = Opcode::Write;
+        in.a = word;
+        in.streams = {s};
+        sb_.place(sb_.mem_queue(b.slice + k), at[k], in);
+        sb_.book_mem_write(b.slice + k, word, at[k]);
+        sb_.book_stream(s, from, pos[k], drive);
     }
-    return false;
+    return true;
 }
 
 bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream)
