@@ -357,154 +357,161 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
     if (watcher)
         watcher->begin(map_, program);
 
-    for (;;) {
-        uint64_t t = ctx.next_landing();
-        for (const SliceExecutor* e : executors)
-            t = std::min(t, e->next_event());
-        for (const auto& s : qs)
-            if (!s.done && !s.parked)
-                t = std::min(t, s.next);
-        if (t == kNever)
-            break;
-        last_cycle = t;
-        // The slices' own work first (SRAM writes committing), then values landing on streams:
-        // reads of cycle t see both (docs/isa.md 2.2).
-        for (SliceExecutor* e : executors)
-            e->advance(t);
-        ctx.land(t);
-        bool notify = false;
-        for (size_t q = 0; q < qs.size(); ++q) {
-            QueueState& s = qs[q];
-            if (s.done || s.parked || s.next != t)
-                continue;
-            const auto& list = program.queues[q];
-            auto finished = [&] { return s.fetched.empty() && s.pc >= list.size() && !s.repeat_of && !s.fetching; };
-            if (s.fetching) {
-                fetch_step(q, s, t);
-                s.done = finished();
-                continue;
-            }
-            // The queue's current instruction: a fetched one first, else the program's next.
-            const Instr* cur = s.fetched.empty() ? &list[s.pc] : s.fetched.front().first;
-            const uint32_t cur_index = s.fetched.empty() ? static_cast<uint32_t>(s.pc) : s.fetched.front().second;
-            auto pop = [&] {
-                if (!s.fetched.empty())
-                    s.fetched.pop_front();
-                else
-                    ++s.pc;
-            };
-            if (!s.repeat_of && cur->op == Opcode::Repeat) {
-                s.repeat_of = s.prev;
-                s.repeat_index = s.prev_index;
-                s.left = static_cast<uint64_t>(cur->a);
-                s.spacing = static_cast<uint64_t>(cur->b);
-                s.step = cur->c;
-                s.offset = cur->c;
-                s.pops = true;
-                s.next = s.last_issue + s.spacing;
-                if (s.next != t)
-                    continue;  // first repetition later than the cycle after its original
-            }
-            if (s.repeat_of) {
-                execute(q, *s.repeat_of, s.repeat_index, t, s.offset);
-                s.last_issue = t;
-                s.offset += s.step;
-                if (--s.left > 0) {
-                    s.next = t + s.spacing;
+    try {
+        for (;;) {
+            uint64_t t = ctx.next_landing();
+            for (const SliceExecutor* e : executors)
+                t = std::min(t, e->next_event());
+            for (const auto& s : qs)
+                if (!s.done && !s.parked)
+                    t = std::min(t, s.next);
+            if (t == kNever)
+                break;
+            last_cycle = t;
+            // The slices' own work first (SRAM writes committing), then values landing on streams:
+            // reads of cycle t see both (docs/isa.md 2.2).
+            for (SliceExecutor* e : executors)
+                e->advance(t);
+            ctx.land(t);
+            bool notify = false;
+            for (size_t q = 0; q < qs.size(); ++q) {
+                QueueState& s = qs[q];
+                if (s.done || s.parked || s.next != t)
+                    continue;
+                const auto& list = program.queues[q];
+                auto finished = [&] { return s.fetched.empty() && s.pc >= list.size() && !s.repeat_of && !s.fetching; };
+                if (s.fetching) {
+                    fetch_step(q, s, t);
+                    s.done = finished();
                     continue;
                 }
-                s.repeat_of = nullptr;
-                s.next = t + 1;
-                if (s.pops)
-                    pop();
-            } else {
-                const Instr& in = *cur;
-                pop();
-                s.next = t + 1;
-                switch (in.op) {
-                case Opcode::Nop:
-                    if (watcher)
-                        watcher->on_issue(q, cur_index, in, t);
-                    st.queues[q].idle_cycles += static_cast<uint64_t>(in.a);
-                    s.next = t + static_cast<uint64_t>(in.a);
-                    break;
-                case Opcode::Sync:
-                    if (watcher)
-                        watcher->on_issue(q, cur_index, in, t);
-                    s.parked = true;
-                    s.sync = &in;
-                    emit_trace(q, "Sync", "ICU", t, 1);
-                    break;
-                case Opcode::Notify:
-                    if (watcher)
-                        watcher->on_issue(q, cur_index, in, t);
-                    notify = true;
-                    emit_trace(q, "Notify", "ICU", t, 1);
-                    break;
-                case Opcode::Config:
-                    count_issue(q, in, cur_index, t, 0, icu_.config_latency);
-                    if (in.a && !s.low_power)
-                        s.low_power_since = t + icu_.config_latency;
-                    else if (!in.a && s.low_power)
-                        st.queues[q].low_power_cycles += t - std::min(t, s.low_power_since);
-                    s.low_power = in.a != 0;
-                    s.next = t + icu_.config_latency;
-                    break;
-                case Opcode::Countdown:
-                case Opcode::Step:
-                case Opcode::Iterations:
-                    count_issue(q, in, cur_index, t, 0, 1);
-                    if (in.op == Opcode::Countdown)
-                        s.countdown = static_cast<uint64_t>(in.a);
-                    else if (in.op == Opcode::Step)
-                        s.addr_step = in.a;
+                // The queue's current instruction: a fetched one first, else the program's next.
+                const Instr* cur = s.fetched.empty() ? &list[s.pc] : s.fetched.front().first;
+                const uint32_t cur_index = s.fetched.empty() ? static_cast<uint32_t>(s.pc) : s.fetched.front().second;
+                auto pop = [&] {
+                    if (!s.fetched.empty())
+                        s.fetched.pop_front();
                     else
-                        s.iterations = static_cast<uint64_t>(in.a);
-                    break;
-                case Opcode::Ifetch:
-                    if (s.low_power)
-                        fail(q, cur_index, t, "the slice is in low-power mode (Config low_power); issue Config normal first");
-                    count_issue(q, in, cur_index, t, 0, static_cast<uint64_t>(in.a));
-                    s.fetching = &in;
-                    s.fetch_index = cur_index;
-                    s.fetch_left = static_cast<uint64_t>(in.a);
-                    s.fetch_start = t;
-                    s.fetch_text.clear();
-                    fetch_step(q, s, t);
-                    break;
-                default:
-                    execute(q, in, cur_index, t, 0);
+                        ++s.pc;
+                };
+                if (!s.repeat_of && cur->op == Opcode::Repeat) {
+                    s.repeat_of = s.prev;
+                    s.repeat_index = s.prev_index;
+                    s.left = static_cast<uint64_t>(cur->a);
+                    s.spacing = static_cast<uint64_t>(cur->b);
+                    s.step = cur->c;
+                    s.offset = cur->c;
+                    s.pops = true;
+                    s.next = s.last_issue + s.spacing;
+                    if (s.next != t)
+                        continue;  // first repetition later than the cycle after its original
+                }
+                if (s.repeat_of) {
+                    execute(q, *s.repeat_of, s.repeat_index, t, s.offset);
                     s.last_issue = t;
-                    s.prev = &in;
-                    s.prev_index = cur_index;
-                    // A MEM access with Iterations n > 1 runs n times, Countdown apart, the address
-                    // advancing by Step: a repetition the queue's registers ask for.
-                    if (queues[q].kind == QueueKind::MEM && s.iterations > 1) {
-                        s.repeat_of = &in;
-                        s.repeat_index = cur_index;
-                        s.left = s.iterations - 1;
-                        s.spacing = s.countdown;
-                        s.step = s.addr_step;
-                        s.offset = s.addr_step;
-                        s.pops = false;
-                        s.next = t + s.countdown;
+                    s.offset += s.step;
+                    if (--s.left > 0) {
+                        s.next = t + s.spacing;
+                        continue;
                     }
-                    break;
+                    s.repeat_of = nullptr;
+                    s.next = t + 1;
+                    if (s.pops)
+                        pop();
+                } else {
+                    const Instr& in = *cur;
+                    pop();
+                    s.next = t + 1;
+                    switch (in.op) {
+                    case Opcode::Nop:
+                        if (watcher)
+                            watcher->on_issue(q, cur_index, in, t);
+                        st.queues[q].idle_cycles += static_cast<uint64_t>(in.a);
+                        s.next = t + static_cast<uint64_t>(in.a);
+                        break;
+                    case Opcode::Sync:
+                        if (watcher)
+                            watcher->on_issue(q, cur_index, in, t);
+                        s.parked = true;
+                        s.sync = &in;
+                        emit_trace(q, "Sync", "ICU", t, 1);
+                        break;
+                    case Opcode::Notify:
+                        if (watcher)
+                            watcher->on_issue(q, cur_index, in, t);
+                        notify = true;
+                        emit_trace(q, "Notify", "ICU", t, 1);
+                        break;
+                    case Opcode::Config:
+                        count_issue(q, in, cur_index, t, 0, icu_.config_latency);
+                        if (in.a && !s.low_power)
+                            s.low_power_since = t + icu_.config_latency;
+                        else if (!in.a && s.low_power)
+                            st.queues[q].low_power_cycles += t - std::min(t, s.low_power_since);
+                        s.low_power = in.a != 0;
+                        s.next = t + icu_.config_latency;
+                        break;
+                    case Opcode::Countdown:
+                    case Opcode::Step:
+                    case Opcode::Iterations:
+                        count_issue(q, in, cur_index, t, 0, 1);
+                        if (in.op == Opcode::Countdown)
+                            s.countdown = static_cast<uint64_t>(in.a);
+                        else if (in.op == Opcode::Step)
+                            s.addr_step = in.a;
+                        else
+                            s.iterations = static_cast<uint64_t>(in.a);
+                        break;
+                    case Opcode::Ifetch:
+                        if (s.low_power)
+                            fail(q, cur_index, t, "the slice is in low-power mode (Config low_power); issue Config normal first");
+                        count_issue(q, in, cur_index, t, 0, static_cast<uint64_t>(in.a));
+                        s.fetching = &in;
+                        s.fetch_index = cur_index;
+                        s.fetch_left = static_cast<uint64_t>(in.a);
+                        s.fetch_start = t;
+                        s.fetch_text.clear();
+                        fetch_step(q, s, t);
+                        break;
+                    default:
+                        execute(q, in, cur_index, t, 0);
+                        s.last_issue = t;
+                        s.prev = &in;
+                        s.prev_index = cur_index;
+                        // A MEM access with Iterations n > 1 runs n times, Countdown apart, the address
+                        // advancing by Step: a repetition the queue's registers ask for.
+                        if (queues[q].kind == QueueKind::MEM && s.iterations > 1) {
+                            s.repeat_of = &in;
+                            s.repeat_index = cur_index;
+                            s.left = s.iterations - 1;
+                            s.spacing = s.countdown;
+                            s.step = s.addr_step;
+                            s.offset = s.addr_step;
+                            s.pops = false;
+                            s.next = t + s.countdown;
+                        }
+                        break;
+                    }
                 }
+                s.done = finished();
             }
-            s.done = finished();
+            if (notify)
+                for (auto& s : qs)
+                    if (s.parked) {
+                        s.parked = false;
+                        s.next = t + icu_.notify_latency;
+                        if (watcher)
+                            watcher->on_release(static_cast<size_t>(&s - qs.data()), s.next);
+                        s.done = s.fetched.empty() && s.pc >= program.queues[static_cast<size_t>(&s - qs.data())].size();
+                    }
+            if (++visited % kRetireInterval == 0)
+                streams.retire_before(t);
         }
-        if (notify)
-            for (auto& s : qs)
-                if (s.parked) {
-                    s.parked = false;
-                    s.next = t + icu_.notify_latency;
-                    if (watcher)
-                        watcher->on_release(static_cast<size_t>(&s - qs.data()), s.next);
-                    s.done = s.fetched.empty() && s.pc >= program.queues[static_cast<size_t>(&s - qs.data())].size();
-                }
-        if (++visited % kRetireInterval == 0)
-            streams.retire_before(t);
+    } catch (const std::exception& e) {
+        // The observers see where the run stopped (a waveform completes through that cycle).
+        if (watcher)
+            watcher->on_error(last_cycle, e.what());
+        throw;
     }
     for (size_t q = 0; q < qs.size(); ++q)
         if (qs[q].parked)

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace lpu {
 
@@ -27,6 +28,8 @@ public:
     virtual void on_stream_write(StreamId s, unsigned position, uint64_t cycle, const Vector& value) = 0;
     // The run ended; `cycles` is its length (last cycle + 1).
     virtual void end(uint64_t cycles) = 0;
+    // The run stopped in `cycle` with an error (a schedule error's text); end() does not follow.
+    virtual void on_error(uint64_t cycle, const std::string& what) = 0;
 };
 
 }  // namespace lpu

@@ -213,7 +213,7 @@ int cmd_run(const std::vector<std::string>& args)
         st = chip.run(program, ap.has("trace") ? &trace : nullptr, cosim.get(), wave.get());
     } catch (const std::exception& e) {
         // A failing run is when the waveform matters most: complete it through the failing cycle.
-        if (wave && !wave->closed()) {
+        if (wave) {  // on_error has completed it through the failing cycle, or fail() does now
             try {
                 const uint64_t cycle = wave->fail(e.what());
                 wave->write_gtkw(wave_gtkw);

@@ -257,7 +257,18 @@ uint64_t ChipWaveWriter::fail(const std::string& error)
 {
     if (closed_)
         return fail_cycle_;
-    const uint64_t cycle = std::max(cycle_in(error, last_event_), cur_);
+    return fail_at(cycle_in(error, last_event_), error);
+}
+
+void ChipWaveWriter::on_error(uint64_t cycle, const std::string& what)
+{
+    if (!closed_)
+        fail_at(cycle, what);
+}
+
+uint64_t ChipWaveWriter::fail_at(uint64_t failing, const std::string& error)
+{
+    const uint64_t cycle = std::max(failing, cur_);
     advance_to(cycle);
     // Bounded: the full text is on stderr; the waveform needs enough to recognise it.
     vcd_->set(status_var_, "error: " + error.substr(0, 400));

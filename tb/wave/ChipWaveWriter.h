@@ -50,10 +50,12 @@ public:
     void on_release(size_t q, uint64_t cycle) override;
     void on_stream_write(StreamId s, unsigned position, uint64_t cycle, const Vector& value) override;
     void end(uint64_t cycles) override;
+    // Completes the waveform through `cycle`, the cycle the chip stopped in.
+    void on_error(uint64_t cycle, const std::string& what) override;
 
-    // The run stopped with `error` (the exception's text): completes the waveform through the
-    // failing cycle — the first "cycle N" in the text, else the last cycle observed — with
-    // chip.status showing the error from that cycle. Returns the failing cycle.
+    // The run stopped with `error` outside the chip's loop (or after on_error): completes the
+    // waveform through the failing cycle — the first "cycle N" in the text, else the last cycle
+    // observed — with chip.status showing the error from that cycle. Returns the failing cycle.
     uint64_t fail(const std::string& error);
     bool closed() const { return closed_; }
 
@@ -66,6 +68,8 @@ public:
     static uint64_t cycle_in(const std::string& text, uint64_t fallback);
 
 private:
+    uint64_t fail_at(uint64_t cycle, const std::string& error);
+
     struct QueueWave {
         bool active = false;
         std::vector<std::string> scope;
