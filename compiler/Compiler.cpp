@@ -146,9 +146,9 @@ private:
 
     // A one-row tensor whose every element is the bit pattern `bits` (.fill): the constants
     // of the float layers (1/n, eps, -inf, ...), one per value.
-    const Placement& constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid = nullptr);
+    const Placement& constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid = nullptr, int side = -1);
     Placement& scratch(const std::string& name, uint32_t rows, unsigned blocks, TensorType type,
-                       std::vector<unsigned>& avoid);
+                       std::vector<unsigned>& avoid, int side = -1);
     // The slices a placement uses.
     static void slices_of(const Placement& p, std::vector<unsigned>& into);
     // acc := init; then acc := combine(acc, pre(x_r)) for every row r of block j of X, one row
@@ -171,7 +171,7 @@ private:
     // Places a VXM instruction on a free ALU other than `avoid` in `cycle`; the ALU, or -1.
     int place_vxm(uint64_t cycle, Instr& in, int avoid);
     // Books a group of `width` streams driven at the VXM in `cycle` and read there only.
-    std::optional<StreamId> vxm_local_streams(unsigned width, uint64_t cycle);
+    std::optional<StreamId> vxm_local_streams(unsigned width, uint64_t cycle, StreamDir prefer);
     // Element-wise chain `ops` over every row of block j of X into `out`, from cycle `c`.
     void rows_through(const Placement& X, unsigned j, const std::vector<ChainOp>& ops, const Placement& out,
                       const WorkloadLayer& l);
@@ -737,7 +737,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share)
     }
 }
 
-const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid)
+const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid, int side)
 {
     // A copy of the constant clear of `avoid` (work reading it in a fixed cycle relative to those
     // slices' reads), else a new copy placed clear of them.
@@ -767,7 +767,7 @@ const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<
     c->place.t = &c->tensor;
     c->place.rows = 1;
     c->place.planes = tensor_type_bytes(type);
-    c->place.blocks = {alloc_.allocate(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{})};
+    c->place.blocks = {alloc_.allocate(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{}, side)};
     if (avoid)
         slices_of(c->place, *avoid);
     constants_.push_back(std::move(c));
@@ -782,7 +782,7 @@ void Lowering::slices_of(const Placement& p, std::vector<unsigned>& into)
 }
 
 Placement& Lowering::scratch(const std::string& name, uint32_t rows, unsigned blocks, TensorType type,
-                             std::vector<unsigned>& avoid)
+                             std::vector<unsigned>& avoid, int side)
 {
     static std::map<std::string, WorkloadTensor> tensors;
     WorkloadTensor& t = tensors[name];
@@ -795,7 +795,7 @@ Placement& Lowering::scratch(const std::string& name, uint32_t rows, unsigned bl
     p.rows = rows;
     p.planes = tensor_type_bytes(type);
     for (unsigned j = 0; j < blocks; ++j)
-        p.blocks.push_back(alloc_.allocate(rows, p.planes, "scratch '" + name + "'", avoid));
+        p.blocks.push_back(alloc_.allocate(rows, p.planes, "scratch '" + name + "'", avoid, side));
     slices_of(p, avoid);
     return p;
 }
@@ -810,10 +810,10 @@ int Lowering::place_vxm(uint64_t cycle, Instr& in, int avoid)
     return -1;
 }
 
-std::optional<StreamId> Lowering::vxm_local_streams(unsigned width, uint64_t cycle)
+std::optional<StreamId> Lowering::vxm_local_streams(unsigned width, uint64_t cycle, StreamDir prefer)
 {
     const unsigned vp = sb_.vxm_position();
-    const auto g = sb_.find_streams(width, vp, vp, cycle);
+    const auto g = sb_.find_streams(width, vp, vp, cycle, prefer);
     if (g)
         for (unsigned k = 0; k < width; ++k)
             sb_.book_stream(StreamId{g->dir, g->index + k}, vp, vp, cycle);
@@ -879,7 +879,10 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
                 return false;
             comb.streams.push_back(g);
         } else {
-            const auto g = vxm_local_streams(width, u + V);
+            // The running value takes the direction X's rows do not arrive in: they come every
+            // cycle, in a direction fixed by X's slices.
+            const StreamDir x_dir = ScheduleBuilder::direction(sb_.position(sb_.mem_queue(X.blocks[block_for(X, j)].slice)), vp);
+            const auto g = vxm_local_streams(width, u + V, x_dir == StreamDir::East ? StreamDir::West : StreamDir::East);
             if (!g)
                 return false;
             acc = *g;
@@ -934,18 +937,23 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
     // they must not share a slice (docs/compiler.md, "Placement"). Its scratch is one column
     // block, which the blocks of X use in turn (the booking orders the reuse), so a wide tensor
     // does not run out of slices.
+    // They also go to the other hemisphere when they can, so that the values read together reach
+    // the VXM from both directions (a config may have few streams per direction).
     std::vector<unsigned> avoid;
     slices_of(X, avoid);
-    const Placement& zero = constant(TensorType::F32, 0, &avoid);
-    const Placement& one_over_n = constant(TensorType::F32, f32_bits(inv_n), &avoid);
-    const Placement& eps = constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid);
-    const Placement& neg_inf = constant(TensorType::F32, 0xff800000u, &avoid);
+    const int side = 1 - static_cast<int>(alloc_.side_of(X.blocks[0].slice));
+    const Placement& zero = constant(TensorType::F32, 0, &avoid, side);
+    const Placement& one_over_n = constant(TensorType::F32, f32_bits(inv_n), &avoid, side);
+    const Placement& eps = constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid, side);
+    const Placement& neg_inf = constant(TensorType::F32, 0xff800000u, &avoid, side);
     const VxmAluOp add = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::F32);
     auto reduce = [&](unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine, const Placement& init,
                       const Placement* keep, const std::vector<ChainOp>& post, const Placement& dst) {
         for (uint64_t u0 = 0, tries = 0;; ++u0, ++tries) {
             if (tries > kMaxTries / 16)
-                layer_error(l, "internal: no cycle found for a reduction (block " + std::to_string(j) + ")");
+                layer_error(l, "the running reduction of column block " + std::to_string(j) +
+                                   " found no cycle in which all its reads, streams and ALUs are free "
+                                   "(a config with few streams per direction; see docs/compiler.md)");
             const size_t mark = sb_.mark();
             if (reduce_rows(X, j, pre, combine, init, keep, post, dst, u0)) {
                 sb_.commit();
@@ -959,9 +967,9 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
     // operation (k = 2 for softmax and layer_norm, 1 for rms_norm) need k + 1 ALUs at once.
     need_alus(l, l.op == LayerOp::RmsNorm ? 2 : 3, "a running reduction");
     if (l.op == LayerOp::Softmax) {
-        Placement& mx = scratch(tag + "max", 1, 1, TensorType::F32, avoid);
-        Placement& e = scratch(tag + "exp", X.rows, 1, TensorType::F32, avoid);
-        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid);
+        Placement& mx = scratch(tag + "max", 1, 1, TensorType::F32, avoid, side);
+        Placement& e = scratch(tag + "exp", X.rows, 1, TensorType::F32, avoid, side);
+        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), neg_inf, nullptr, {}, mx);
             reduce(j, {binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, zero, &e,
@@ -969,7 +977,7 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
             rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
         }
     } else if (l.op == LayerOp::RmsNorm) {
-        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid);
+        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {square()}, add, zero, nullptr,
                    {binary(VxmBinaryOp::Mul, &one_over_n, true), binary(VxmBinaryOp::Add, &eps, true),
@@ -978,8 +986,8 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
             rows_through(X, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
         }
     } else {  // LayerNorm
-        Placement& mean = scratch(tag + "mean", 1, 1, TensorType::F32, avoid);
-        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid);
+        Placement& mean = scratch(tag + "mean", 1, 1, TensorType::F32, avoid, side);
+        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {}, add, zero, nullptr, {binary(VxmBinaryOp::Mul, &one_over_n, true)}, mean);
             reduce(j, {binary(VxmBinaryOp::Sub, &mean, true), square()}, add, zero, nullptr,

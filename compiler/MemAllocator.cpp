@@ -9,11 +9,11 @@ namespace lpu {
 MemAllocator::MemAllocator(const MemParams& params) : p_(params), next_(params.slices, 0) {}
 
 MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::string& what,
-                                const std::vector<unsigned>& avoid)
+                                const std::vector<unsigned>& avoid, int side)
 {
     const unsigned half = p_.slices_per_hemisphere();
     const uint32_t words = p_.words_per_slice();
-    bool found = false;
+    bool found = false, best_off = false;
     unsigned best_shared = 0;
     MemBlock best;
     for (unsigned s = 0; s < p_.slices; ++s) {
@@ -25,11 +25,14 @@ MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::strin
         unsigned shared = 0;
         for (unsigned k = 0; k < planes; ++k)
             shared += std::find(avoid.begin(), avoid.end(), s + k) != avoid.end() ? 1u : 0u;
-        // Fewest slices in `avoid` first, then the lowest address.
-        if (!found || shared < best_shared || (shared == best_shared && addr < best.addr)) {
+        // Fewest slices in `avoid` first, then the preferred side, then the lowest address.
+        const bool off_side = side >= 0 && side_of(s) != static_cast<unsigned>(side);
+        if (!found || shared < best_shared || (shared == best_shared && off_side < best_off) ||
+            (shared == best_shared && off_side == best_off && addr < best.addr)) {
             best = MemBlock{s, addr};
             found = true;
             best_shared = shared;
+            best_off = off_side;
         }
     }
     if (!found)

@@ -27,8 +27,12 @@ public:
     // is possible (work that reads two tensors in a fixed relative cycle needs them in different
     // slices: each slice reads one word per cycle). Throws InputError naming `what` when no
     // slice group has room.
+    // `side` (if given: 0 west, 1 east) is preferred next: values read together then reach the
+    // VXM from both directions and use half as many streams of each.
     MemBlock allocate(uint32_t rows, unsigned planes, const std::string& what,
-                      const std::vector<unsigned>& avoid = {});
+                      const std::vector<unsigned>& avoid = {}, int side = -1);
+    // The hemisphere of a slice: 0 west, 1 east.
+    unsigned side_of(unsigned slice) const { return slice < p_.slices_per_hemisphere() ? 0 : 1; }
     uint64_t words_used() const;
 
 private:

@@ -90,16 +90,22 @@ void ScheduleBuilder::book_stream(StreamId s, unsigned from, unsigned to, uint64
     note(cycle);  // the chip visits the cycle a value lands
 }
 
-std::optional<StreamId> ScheduleBuilder::find_streams(unsigned width, unsigned from, unsigned to, uint64_t cycle) const
+std::optional<StreamId> ScheduleBuilder::find_streams(unsigned width, unsigned from, unsigned to, uint64_t cycle,
+                                                      StreamDir local) const
 {
-    const StreamDir dir = direction(from, to);
-    const unsigned count = dir == StreamDir::East ? streamp_.east : streamp_.west;
-    for (unsigned first = 0; first + width <= count; ++first) {
-        bool ok = true;
-        for (unsigned k = 0; k < width && ok; ++k)
-            ok = stream_free(StreamId{dir, first + k}, from, to, cycle);
-        if (ok)
-            return StreamId{dir, first};
+    // A value read where it is driven (from == to) may use either direction: `local` first.
+    const StreamDir other = local == StreamDir::East ? StreamDir::West : StreamDir::East;
+    for (const StreamDir dir : {from == to ? local : direction(from, to), other}) {
+        const unsigned count = dir == StreamDir::East ? streamp_.east : streamp_.west;
+        for (unsigned first = 0; first + width <= count; ++first) {
+            bool ok = true;
+            for (unsigned k = 0; k < width && ok; ++k)
+                ok = stream_free(StreamId{dir, first + k}, from, to, cycle);
+            if (ok)
+                return StreamId{dir, first};
+        }
+        if (from != to)
+            break;
     }
     return std::nullopt;
 }

@@ -57,9 +57,10 @@ public:
     // cycle + hops): free if no other booked value uses any register of that stretch.
     bool stream_free(StreamId s, unsigned from, unsigned to, uint64_t cycle) const;
     void book_stream(StreamId s, unsigned from, unsigned to, uint64_t cycle);
-    // The lowest-numbered group of `width` consecutive streams (direction from -> to) free for
-    // the stretch, or none.
-    std::optional<StreamId> find_streams(unsigned width, unsigned from, unsigned to, uint64_t cycle) const;
+    // The lowest-numbered group of `width` consecutive streams (direction from -> to; when
+    // from == to either direction, `local` first) free for the stretch, or none.
+    std::optional<StreamId> find_streams(unsigned width, unsigned from, unsigned to, uint64_t cycle,
+                                         StreamDir local = StreamDir::East) const;
 
     // The MEM bank rule (docs/mem.md section 3): a read of `word` issued in `cycle` on `slice`,
     // or a write issued then (its bank is used write_latency - 1 cycles later).
