@@ -188,6 +188,7 @@ private:
         Placement place;
     };
     std::vector<std::unique_ptr<Constant>> constants_;
+    std::map<std::string, WorkloadTensor> scratch_tensors_;  // what scratch placements describe
     std::vector<Placement> partials_;  // per MXM plane: two int32 buffers
     // Per MXM plane, across layers: its last install, last ABC, and the first cycle an LW for
     // the next install may issue (docs/isa.md 1.3).
@@ -784,8 +785,7 @@ void Lowering::slices_of(const Placement& p, std::vector<unsigned>& into)
 Placement& Lowering::scratch(const std::string& name, uint32_t rows, unsigned blocks, TensorType type,
                              std::vector<unsigned>& avoid, int side)
 {
-    static std::map<std::string, WorkloadTensor> tensors;
-    WorkloadTensor& t = tensors[name];
+    WorkloadTensor& t = scratch_tensors_[name];
     t.name = name;
     t.rows = rows;
     t.cols = int64_t{blocks} * lanes_;
