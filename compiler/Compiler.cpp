@@ -137,7 +137,9 @@ private:
 
     void lower_matmul(const Chain& chain);
     // The matmul with `share` planes on each column block (1: one plane per block).
-    void matmul_with(const Chain& chain, unsigned share);
+    // share_last: with share 1, this many last column blocks (a partial round) are shared by
+    // all planes (0: none).
+    void matmul_with(const Chain& chain, unsigned share, unsigned share_last = 0);
     void lower_elementwise(const Chain& chain);
     void lower_reduction(const WorkloadLayer& l);
     // A chain of `steps` VXM operations linked by ALU chaining needs `alus` different ALUs at
@@ -476,37 +478,58 @@ void Lowering::lower_matmul(const Chain& chain)
             }
         }
     }
-    if (share == 1) {
+    // Ways to spread the work: one plane per column block, and when that leaves planes idle
+    // (fewer blocks than planes, or a partial last round), blocks shared by several planes.
+    std::vector<std::pair<unsigned, unsigned>> ways{{1, 0}};
+    if (share > 1)
+        ways.emplace_back(share, 0);
+    const unsigned rem = NT % mx.planes;
+    if (NT > mx.planes && rem && KT > 1 && mx.planes / rem >= 2)
+        ways.emplace_back(1, rem);
+    if (ways.size() == 1) {
         matmul_with(chain, 1);
         return;
     }
-    // The estimate ignores the running sums' traffic and waits, so both are booked and the one
-    // that ends first is kept: sharing never makes a layer slower than not sharing.
+    // The estimates ignore the running sums' traffic and waits, so every way is booked and the
+    // one that ends first is kept: sharing never makes a layer slower than not sharing.
     const auto planes = planes_;
     const auto partials = partials_;
+    const MemAllocator alloc = alloc_;
+    const MemBlock zero = zero_;
+    const bool have_zero = have_zero_;
     const uint64_t macs = macs_, useful = useful_;
     const size_t mark = sb_.mark();
     sb_.begin_trial();
-    auto restore = [&] {
+    auto restore = [&] {  // everything a matmul changes, as it was before the first way
         sb_.rollback(mark);
         planes_ = planes;
         partials_ = partials;
+        alloc_ = alloc;
+        zero_ = zero;
+        have_zero_ = have_zero;
         macs_ = macs;
         useful_ = useful;
     };
-    matmul_with(chain, share);
-    const uint64_t shared_end = sb_.predicted_cycles();
-    restore();
-    matmul_with(chain, 1);
-    if (shared_end < sb_.predicted_cycles()) {
+    size_t best = 0;
+    uint64_t best_end = ~uint64_t{0};
+    for (size_t i = 0; i < ways.size(); ++i) {
+        if (i)
+            restore();
+        matmul_with(chain, ways[i].first, ways[i].second);
+        if (sb_.predicted_cycles() < best_end) {
+            best_end = sb_.predicted_cycles();
+            best = i;
+        }
+    }
+    if (best + 1 != ways.size()) {
         restore();
-        matmul_with(chain, share);
+        matmul_with(chain, ways[best].first, ways[best].second);
     }
     sb_.end_trial();
     sb_.commit();
 }
 
-void Lowering::matmul_with(const Chain& chain, unsigned share)
+void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_last)
 {
     const WorkloadLayer& mm = *chain.front();
     const Placement& A = placed(mm.inputs[0], mm);
@@ -559,37 +582,49 @@ void Lowering::matmul_with(const Chain& chain, unsigned share)
                 j.m1 = static_cast<uint32_t>(uint64_t{part + 1} * M / g);
                 jobs[nt * g + part].push_back(j);
             }
-    } else if (g == 1) {
-        for (unsigned nt = 0; nt < NT; ++nt) {
-            const unsigned p = nt % mx.planes;
-            Job j;
-            j.nt = nt;
-            for (unsigned i = 0; i < KT; ++i)
-                j.kts.push_back((i + p) % KT);
-            j.m1 = M;
-            jobs[p].push_back(j);
-        }
     } else {
-        for (unsigned nt = 0; nt < NT; ++nt)
-            for (unsigned part = 0; part < g; ++part) {
+        // Blocks nt0.. shared g ways, K split: plane first + part * ... gets a contiguous K range,
+        // the group's last plane finishes.
+        auto split_k = [&](unsigned nt0, unsigned count, unsigned ways, unsigned first) {
+            for (unsigned i = 0; i < count; ++i)
+                for (unsigned part = 0; part < ways; ++part) {
+                    Job j;
+                    j.nt = nt0 + i;
+                    for (unsigned kt = part * KT / ways; kt < (part + 1) * KT / ways; ++kt)
+                        j.kts.push_back(kt);
+                    j.finisher = part + 1 == ways;
+                    j.m1 = M;
+                    if (j.finisher)
+                        for (unsigned q = 0; q + 1 < ways; ++q)
+                            j.peers.push_back(first + i * ways + q);
+                    jobs[first + i * ways + part].push_back(j);
+                }
+        };
+        if (g == 1) {
+            // Whole rounds one block per plane; a last, partial round (fewer blocks than planes)
+            // is shared by all planes when that helps, as above.
+            const unsigned rem = share_last;
+            const unsigned full = NT - rem;
+            for (unsigned nt = 0; nt < full; ++nt) {
+                const unsigned p = nt % mx.planes;
                 Job j;
                 j.nt = nt;
-                for (unsigned kt = part * KT / g; kt < (part + 1) * KT / g; ++kt)
-                    j.kts.push_back(kt);
-                j.finisher = part + 1 == g;
+                for (unsigned i = 0; i < KT; ++i)
+                    j.kts.push_back((i + p) % KT);
                 j.m1 = M;
-                if (j.finisher)
-                    for (unsigned q = 0; q + 1 < g; ++q)
-                        j.peers.push_back(nt * g + q);
-                jobs[nt * g + part].push_back(j);
+                jobs[p].push_back(j);
             }
+            if (rem)
+                split_k(full, rem, mx.planes / rem, 0);
+        } else {
+            split_k(0, NT, g, 0);
+        }
     }
     // Running sums. Step i of plane q writes buffer i mod 2 and reads the other, each at one row
     // per cycle. The last step of a plane whose sums a finisher adds writes rows alternately to
     // buffers 2 and 3 instead, so that their slices can take the finisher's reads between the
     // writes (a slice issues one access per cycle).
-    auto sum_buffer = [&](unsigned q, unsigned step, uint32_t m) -> Placement& {
-        const Job& j = jobs[q].back();
+    auto sum_buffer = [&](unsigned q, const Job& j, unsigned step, uint32_t m) -> Placement& {
         const bool for_finisher = !j.finisher && step + 1 == j.kts.size();
         return partials_[q * 4 + (for_finisher ? 2 + m % 2 : step % 2)];
     };
@@ -597,7 +632,10 @@ void Lowering::matmul_with(const Chain& chain, unsigned share)
     for (unsigned q = 0; q < mx.planes; ++q)
         for (unsigned b = 0; b < 4 && KT > 1; ++b) {
             Placement& part = partials_[q * 4 + b];
-            const bool needed = b < 2 || (!jobs[q].empty() && !jobs[q].back().finisher);
+            bool peer = false;
+            for (const Job& j : jobs[q])
+                peer = peer || !j.finisher;
+            const bool needed = b < 2 || peer;
             if (needed && part.rows < M) {
                 part.rows = M;
                 part.blocks = {alloc_.allocate(M, 4, "the running sums of layer '" + mm.name + "'")};
@@ -689,14 +727,14 @@ void Lowering::matmul_with(const Chain& chain, unsigned share)
                         ops.push_back(sum);
                     };
                     if (step > 0)
-                        add_sum(sum_buffer(p, step - 1, m));
+                        add_sum(sum_buffer(p, job, step - 1, m));
                     const bool done = last && job.finisher;
                     if (done) {
                         for (unsigned q : job.peers)
-                            add_sum(sum_buffer(q, static_cast<unsigned>(jobs[q].back().kts.size()) - 1, m));
+                            add_sum(sum_buffer(q, jobs[q].back(), static_cast<unsigned>(jobs[q].back().kts.size()) - 1, m));
                         ops.insert(ops.end(), epilogue.begin(), epilogue.end());
                     }
-                    const RowRef dst = done ? RowRef{&out, nt, m} : RowRef{&sum_buffer(p, step, m), 0, m};
+                    const RowRef dst = done ? RowRef{&out, nt, m} : RowRef{&sum_buffer(p, job, step, m), 0, m};
                     StreamId so;
                     bool ok;
                     if (ops.empty()) {
