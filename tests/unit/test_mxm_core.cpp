@@ -5,6 +5,8 @@
 #include "mxm/MxmCore.h"
 #include "mxm/MxmStimulus.h"
 
+#include "MxmTestSupport.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -85,14 +87,7 @@ std::vector<MxmOp> program(const MxmParams& p, const std::string& kind, uint64_t
 
 std::vector<MxmResult> run(const MxmParams& p, const std::vector<MxmOp>& ops, MxmCore* keep = nullptr)
 {
-    MxmCore local(p);
-    MxmCore& core = keep ? *keep : local;
-    std::vector<MxmResult> out;
-    MxmResult r;
-    for (const MxmOp& op : ops)
-        if (core.issue(op.instr, op.cycle, op.data.data(), op.data.size(), r))
-            out.push_back(r);
-    return out;
+    return test::run_ops(p, ops, keep);
 }
 
 MxmOp op(uint64_t cycle, MxmOpcode code, std::vector<uint8_t> data = {}, uint32_t row_or_slot = 0, bool add = false,

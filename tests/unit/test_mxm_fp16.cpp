@@ -12,6 +12,8 @@
 #include "mxm/MxmRtlDriver.h"
 #include "mxm/MxmStimulus.h"
 
+#include "MxmTestSupport.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -231,14 +233,7 @@ std::vector<MxmOp> fp16_program(const MxmParams& p, uint64_t seed, uint64_t cycl
 
 std::vector<MxmResult> run(const MxmParams& p, const std::vector<MxmOp>& ops, MxmCore* keep = nullptr)
 {
-    MxmCore local(p);
-    MxmCore& core = keep ? *keep : local;
-    std::vector<MxmResult> out;
-    MxmResult r;
-    for (const MxmOp& op : ops)
-        if (core.issue(op.instr, op.cycle, op.data.data(), op.data.size(), r))
-            out.push_back(r);
-    return out;
+    return test::run_ops(p, ops, keep);
 }
 
 uint64_t g_id = 1000;
