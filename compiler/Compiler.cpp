@@ -1202,6 +1202,29 @@ std::string CompileResult::summary() const
     return os.str();
 }
 
+std::string CompileResult::report_json(const std::string& workload, const std::string& chip) const
+{
+    auto quoted = [](const std::string& text) {
+        std::string out = "\"";
+        for (char c : text) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        return out + "\"";
+    };
+    std::ostringstream os;
+    os << std::setprecision(6);
+    os << "{\n  \"workload\": " << quoted(workload) << ",\n  \"chip\": " << quoted(chip) << ",\n";
+    os << "  \"predicted_cycles\": " << predicted_cycles << ",\n";
+    os << "  \"instructions\": " << instructions << ",\n";
+    os << "  \"mxm_macs\": " << mxm_macs << ",\n";
+    os << "  \"useful_macs\": " << useful_macs << ",\n";
+    os << "  \"mxm_utilisation\": " << mxm_utilisation << ",\n";
+    os << "  \"sram_bytes\": " << sram_bytes << "\n}\n";
+    return os.str();
+}
+
 CompileResult compile_workload(const Config& cfg, const Workload& workload)
 {
     return Lowering(cfg, workload).run();

@@ -32,6 +32,8 @@ struct CompileResult {
     std::vector<CompiledTensor> tensors;  // the workload tensors that live in MEM
 
     std::string summary() const;  // what `lpusim compile` prints
+    // The same figures as JSON, for scripts sweeping configs (`lpusim compile --report`).
+    std::string report_json(const std::string& workload, const std::string& chip) const;
 };
 
 // Throws InputError naming the layer for a workload the compiler cannot place or lower.

@@ -21,6 +21,8 @@ int cmd_compile(const std::vector<std::string>& args)
     ap.add_option("config", "CONFIG", "chip description (YAML)");
     ap.add_option("workload", "FILE", "workload description (YAML, docs/workload.md)");
     ap.add_option("output", "FILE", "the program (assembly) to write; also -o");
+    ap.add_option("report", "FILE.json", "also write the predicted cycles, instructions, MACs, MXM utilisation and SRAM "
+                                         "use as JSON (for scripts comparing configs)");
     ap.add_option("inputs", "DIR", "also write every input and weight tensor as DIR/NAME.npy (its file or its "
                                    "seeded values), ready for `lpusim run --load NAME=DIR/NAME.npy`");
     if (!ap.parse(args)) {
@@ -33,6 +35,8 @@ int cmd_compile(const std::vector<std::string>& args)
     const Workload w = load_workload(ap.get("workload"));
     const std::string out = ap.get("output");
     check_writable(out);
+    if (ap.has("report"))
+        check_writable(ap.get("report"));
     const CompileResult r = compile_workload(cfg, w);
     std::vector<std::pair<std::string, std::vector<uint8_t>>> data;
     if (ap.has("inputs")) {
@@ -47,6 +51,8 @@ int cmd_compile(const std::vector<std::string>& args)
                               {static_cast<size_t>(t.rows), static_cast<size_t>(t.cols)}, workload_tensor_data(t));
     }
     write_file_atomic(out, r.assembly);
+    if (ap.has("report"))
+        write_file_atomic(ap.get("report"), r.report_json(w.name, cfg.get_string("chip.name")));
     std::cout << "compiled " << w.name << " (" << w.layers.size() << " layers) for " << cfg.get_string("chip.name")
               << " into " << out << "\n"
               << r.summary();

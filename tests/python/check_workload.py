@@ -4,10 +4,12 @@ co-simulated against its RTL), and require the predicted cycle count and numpy's
 
     check_workload.py LPUSIM CONFIG WORKLOAD.yaml WORKDIR [--cosim mxm]
 
-The run must take exactly the cycles `lpusim compile` predicted, and every output must equal
+The run must take exactly the cycles `lpusim compile` predicted (in its summary and in its
+`--report` JSON), and every output must equal
 tests/python/workload_reference.py's bit for bit. Exit 0 on success, 1 with the difference.
 """
 import argparse
+import json
 import pathlib
 import re
 import subprocess
@@ -37,8 +39,12 @@ def main():
     a.work.mkdir(parents=True, exist_ok=True)
     prog, inputs, got, want = a.work / "prog.s", a.work / "in", a.work / "out", a.work / "ref"
     got.mkdir(exist_ok=True)
-    out = sh(a.lpusim, "compile", "--config", a.config, "--workload", a.workload, "-o", prog, "--inputs", inputs)
+    report = a.work / "report.json"
+    out = sh(a.lpusim, "compile", "--config", a.config, "--workload", a.workload, "-o", prog, "--inputs", inputs,
+             "--report", report)
     predicted = int(re.search(r"predicted cycles: (\d+)", out).group(1))
+    if json.loads(report.read_text())["predicted_cycles"] != predicted:
+        sys.exit(f"FAIL: --report says {report.read_text()}, the summary {predicted} cycles")
     w = yaml.safe_load(a.workload.read_text())["workload"]
     cmd = [a.lpusim, "run", "--config", a.config, "--program", prog]
     for name in w["tensors"]:
