@@ -238,7 +238,7 @@ RunStats Chip::run(const Program& program, std::ostream* trace, MxmObserver* obs
 
     // One executor per slice kind, each in its unit's folder.
     MemExecutor mem(memp_, *mem_);
-    MxmExecutor mxm(mxm_, observer);
+    MxmExecutor mxm(mxm_, observer, describe);
     VxmExecutor vxm(vxmp_, icu_.vxm_queues);
     SxmExecutor sxm(sxmp_, chip_.lanes_per_superlane);
     const std::vector<SliceExecutor*> executors{&mem, &mxm, &vxm, &sxm};

@@ -55,14 +55,19 @@ void MxmCore::ensure_fp_buffers()
 void MxmCore::schedule_error(const MxmInstr& in, uint64_t cycle, const std::string& rule) const
 {
     std::ostringstream os;
-    os << "schedule error at cycle " << cycle << " in MXM: '" << in.disasm() << "' (instruction #" << in.id
+    os << "schedule error at cycle " << cycle << " in MXM: '" << in.disasm() << "' (instruction " << name(in.id)
        << "): " << rule;
     throw ScheduleError(os.str());
 }
 
+std::string MxmCore::name(uint64_t id) const
+{
+    return namer_ ? "[" + namer_(id) + "]" : "#" + std::to_string(id);
+}
+
 std::string MxmCore::describe_row(uint32_t row, const RowOrigin& o) const
 {
-    return "row " + std::to_string(row) + " is " + mxm_type_name(o.type) + " (LW #" + std::to_string(o.lw_id) +
+    return "row " + std::to_string(row) + " is " + mxm_type_name(o.type) + " (LW " + name(o.lw_id) +
            " at cycle " + std::to_string(o.lw_cycle) + ")";
 }
 
@@ -109,7 +114,7 @@ void MxmCore::do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, siz
                          (bytes > 1 ? " (" + std::to_string(p_.cols) + " lanes x 2 bytes)" : std::string()));
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle >= iw_cycle_ && cycle + 1 < iw_cycle_ + t_iw)
-        schedule_error(in, cycle, "LW while IW #" + std::to_string(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
+        schedule_error(in, cycle, "LW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
                                       " is still copying the shadow buffer (allowed from cycle " +
                                       std::to_string(iw_cycle_ + t_iw - 1) + ")");
     const size_t base = size_t{in.row} * p_.cols;
@@ -163,10 +168,10 @@ void MxmCore::do_iw(const MxmInstr& in, uint64_t cycle)
 {
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle < iw_cycle_ + t_iw)
-        schedule_error(in, cycle, "IW while IW #" + std::to_string(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
+        schedule_error(in, cycle, "IW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
                                       " is still installing (takes " + std::to_string(t_iw) + " cycles)");
     if (has_lw_ && lw_cycle_ == cycle && t_iw > 1)
-        schedule_error(in, cycle, "LW #" + std::to_string(lw_id_) +
+        schedule_error(in, cycle, "LW " + name(lw_id_) +
                                       " in the same cycle would be installed only partly (LW must precede IW, or "
                                       "come from cycle " +
                                       std::to_string(cycle + t_iw - 1) + ")");
@@ -230,13 +235,13 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
                          (bytes > 1 ? " (" + std::to_string(p_.rows) + " lanes x 2 bytes)" : std::string()));
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle > iw_cycle_ && cycle < iw_cycle_ + t_iw)
-        schedule_error(in, cycle, "ABC while IW #" + std::to_string(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
+        schedule_error(in, cycle, "ABC while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
                                       " is installing (torn weights; ABC allowed up to cycle " +
                                       std::to_string(iw_cycle_) + " and from cycle " + std::to_string(iw_cycle_ + t_iw) +
                                       ")");
     const uint64_t interval = p_.fp16_issue_interval;
     if (has_fp_abc_ && cycle < fp_abc_cycle_ + interval)
-        schedule_error(in, cycle, "ABC while f16 ABC #" + std::to_string(fp_abc_id_) + " of cycle " +
+        schedule_error(in, cycle, "ABC while f16 ABC " + name(fp_abc_id_) + " of cycle " +
                                       std::to_string(fp_abc_cycle_) +
                                       " still holds the activation port (an f16 ABC takes "
                                       "chip.mxm.fp16_issue_interval = " +
@@ -247,8 +252,8 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
     const Kind seen = sees_pending ? pending_kind_ : active_kind_;
     const bool fp = !mxm_type_is_int(in.type);
     if (seen != Kind::Zero && seen != (fp ? Kind::Fp : Kind::Int))
-        schedule_error(in, cycle, std::string("reads the ") + type_word(!fp) + " weights installed by IW #" +
-                                      std::to_string(sees_pending ? iw_id_ : active_iw_id_) + " of cycle " +
+        schedule_error(in, cycle, std::string("reads the ") + type_word(!fp) + " weights installed by IW " +
+                                      name(sees_pending ? iw_id_ : active_iw_id_) + " of cycle " +
                                       std::to_string(sees_pending ? iw_cycle_ : active_iw_cycle_) +
                                       " (an ABC's type must match the installed weights: i8/u8 with i8/u8, f16 "
                                       "with f16)");
@@ -325,10 +330,9 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
     const bool fp = it->fp;
     const Kind kind = fp ? Kind::Fp : Kind::Int;
     if (in.add && acc_kind_[in.slot] != Kind::Zero && acc_kind_[in.slot] != kind)
-        schedule_error(in, cycle, std::string("adds the ") + type_word(fp) + " product of ABC #" +
-                                      std::to_string(it->abc_id) + " to slot " + std::to_string(in.slot) +
-                                      ", which holds the " + type_word(!fp) + " value of ACC #" +
-                                      std::to_string(acc_writer_[in.slot].acc_id) + " of cycle " +
+        schedule_error(in, cycle, std::string("adds the ") + type_word(fp) + " product of ABC " + name(it->abc_id) +
+                                      " to slot " + std::to_string(in.slot) + ", which holds the " + type_word(!fp) +
+                                      " value of ACC " + name(acc_writer_[in.slot].acc_id) + " of cycle " +
                                       std::to_string(acc_writer_[in.slot].acc_cycle) +
                                       " (add needs a slot of the product's type; use set)");
     std::vector<int32_t>& acc = acc_[in.slot];

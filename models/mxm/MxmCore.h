@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace lpu {
@@ -47,6 +49,9 @@ public:
 
     const MxmParams& params() const { return p_; }
     const MxmStats& stats() const { return stats_; }
+    // How schedule errors name an instruction by its MxmInstr::id; by default "#id". A chip
+    // names them by queue, text and source line.
+    void set_namer(std::function<std::string(uint64_t)> namer) { namer_ = std::move(namer); }
 
 private:
     // What a weight buffer or an accumulator slot holds. Zero: nothing written since reset;
@@ -71,6 +76,8 @@ private:
     };
 
     [[noreturn]] void schedule_error(const MxmInstr& in, uint64_t cycle, const std::string& rule) const;
+    std::string name(uint64_t id) const;
+    std::function<std::string(uint64_t)> namer_;
     void check_order(const MxmInstr& in, uint64_t cycle);
     void do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     void do_iw(const MxmInstr& in, uint64_t cycle);

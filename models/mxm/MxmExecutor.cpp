@@ -1,9 +1,6 @@
 #include "MxmExecutor.h"
 
-#include "common/Error.h"
-
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
 namespace lpu {
@@ -20,10 +17,18 @@ void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, u
 
 }  // namespace
 
-MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer) : p_(params), observer_(observer)
+MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe)
+    : p_(params), observer_(observer), describe_(std::move(describe))
 {
-    for (unsigned p = 0; p < p_.planes; ++p)
+    for (unsigned p = 0; p < p_.planes; ++p) {
         planes_.push_back(std::make_unique<MxmCore>(p_));
+        // The cores name the instructions a rule error refers to (by MxmInstr::id, the run's
+        // sequence number) as the chip does: queue, text, source line.
+        planes_.back()->set_namer([this](uint64_t id) {
+            const auto it = std::find_if(recent_.begin(), recent_.end(), [id](const auto& r) { return r.first == id; });
+            return it == recent_.end() ? "#" + std::to_string(id) : describe_(it->second);
+        });
+    }
 }
 
 void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
@@ -31,33 +36,6 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
     recent_.emplace_back(is.seq, is.who);
     if (recent_.size() > kRecent)
         recent_.pop_front();
-    try {
-        issue(is, ctx);
-    } catch (const ScheduleError& e) {
-        // MxmCore names instructions by number ("IW #7"); say which queue, text and source line.
-        const std::string what = e.what();
-        std::string out;
-        for (size_t i = 0; i < what.size(); ++i) {
-            if (what[i] == '#' && i + 1 < what.size() && std::isdigit(static_cast<unsigned char>(what[i + 1]))) {
-                size_t j = i + 1;
-                while (j < what.size() && std::isdigit(static_cast<unsigned char>(what[j])))
-                    ++j;
-                const uint64_t id = std::stoull(what.substr(i + 1, j - i - 1));
-                const auto it = std::find_if(recent_.begin(), recent_.end(), [id](const auto& r) { return r.first == id; });
-                if (it != recent_.end()) {
-                    out += "[" + ctx.describe(it->second) + "]";
-                    i = j - 1;
-                    continue;
-                }
-            }
-            out += what[i];
-        }
-        throw ScheduleError(out);
-    }
-}
-
-void MxmExecutor::issue(const Issue& is, ExecContext& ctx)
-{
     const Instr& in = *is.in;
     const unsigned plane = is.slice->unit;
     MxmInstr mi;

@@ -18,20 +18,20 @@ namespace lpu {
 
 class MxmExecutor : public SliceExecutor {
 public:
-    MxmExecutor(const MxmParams& params, MxmObserver* observer);
+    // `describe` names an instruction in rule errors, as the chip's other reports do.
+    MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe);
 
     void execute(const Issue& is, ExecContext& ctx) override;
     void advance(uint64_t cycle) override;
     void finish(uint64_t last_cycle, RunStats& stats) override;
 
 private:
-    void issue(const Issue& is, ExecContext& ctx);
-
+    const MxmParams& p_;
+    MxmObserver* observer_;
+    AgentDescriber describe_;
     // The last MXM instructions (run sequence number, agent), to name those a rule error refers to.
     static constexpr size_t kRecent = 1024;
     std::deque<std::pair<uint64_t, AgentId>> recent_;
-    const MxmParams& p_;
-    MxmObserver* observer_;
     std::vector<std::unique_ptr<MxmCore>> planes_;
     std::vector<uint8_t> f16_;  // an f16 operand's two byte planes interleaved, reused
 };
