@@ -123,6 +123,12 @@ private:
     // drive[k], is free up to to[k] (all in one direction), or none.
     std::optional<StreamId> free_group(const std::vector<unsigned>& from, const std::vector<unsigned>& to,
                                        const std::vector<uint64_t>& drive) const;
+    // Books one MEM access per byte plane k of block b: `op` (Read or Write) of `word` on slice
+    // b.slice + k issued in issue[k], its value on stream group + k from from[k] to to[k],
+    // driven in drive[k].
+    void book_planes(Opcode op, const MemBlock& b, uint32_t word, StreamId group, const std::vector<uint64_t>& issue,
+                     const std::vector<unsigned>& from, const std::vector<unsigned>& to,
+                     const std::vector<uint64_t>& drive);
     // Reads every byte plane of `r` so that all land at position `to` in cycle `at`, on a group of
     // consecutive streams (returned); false (nothing booked) if that does not fit.
     bool read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group);
@@ -239,6 +245,26 @@ std::optional<StreamId> Lowering::free_group(const std::vector<unsigned>& from, 
     return std::nullopt;
 }
 
+void Lowering::book_planes(Opcode op, const MemBlock& b, uint32_t word, StreamId group,
+                           const std::vector<uint64_t>& issue, const std::vector<unsigned>& from,
+                           const std::vector<unsigned>& to, const std::vector<uint64_t>& drive)
+{
+    for (size_t k = 0; k < issue.size(); ++k) {
+        const auto slice = static_cast<unsigned>(b.slice + k);
+        const StreamId s{group.dir, group.index + static_cast<unsigned>(k)};
+        Instr in;
+        in.op = op;
+        in.a = word;
+        in.streams = {s};
+        sb_.place(sb_.mem_queue(slice), issue[k], in);
+        if (op == Opcode::Read)
+            sb_.book_mem_read(slice, word, issue[k]);
+        else
+            sb_.book_mem_write(slice, word, issue[k]);
+        sb_.book_stream(s, from[k], to[k], drive[k]);
+    }
+}
+
 bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
 {
     const unsigned RL = sb_.mem().read_latency, WL = sb_.mem().write_latency;
@@ -267,16 +293,7 @@ bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& gro
     if (!g)
         return false;
     group = *g;
-    for (unsigned k = 0; k < r.p->planes; ++k) {
-        const StreamId s{g->dir, g->index + k};
-        Instr in;
-        in.op = Opcode::Read;
-        in.a = word;
-        in.streams = {s};
-        sb_.place(sb_.mem_queue(b.slice + k), issue[k], in);
-        sb_.book_mem_read(b.slice + k, word, issue[k]);
-        sb_.book_stream(s, pos[k], to, drives[k]);
-    }
+    book_planes(Opcode::Read, b, word, group, issue, pos, tos, drives);
     return true;
 }
 
@@ -305,16 +322,7 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
     if (!g)
         return false;
     group = *g;
-    for (unsigned k = 0; k < r.p->planes; ++k) {
-        const StreamId s{g->dir, g->index + k};
-        Instr in;
-        in.op = Opcode::Write;
-        in.a = word;
-        in.streams = {s};
-        sb_.place(sb_.mem_queue(b.slice + k), at[k], in);
-        sb_.book_mem_write(b.slice + k, word, at[k]);
-        sb_.book_stream(s, from, pos[k], drive);
-    }
+    book_planes(Opcode::Write, b, word, group, at, froms, pos, drives);
     return true;
 }
 
