@@ -183,19 +183,7 @@ private:
             return;
         }
         if (word == ".fill") {
-            const Token& name = take("tensor name");
-            TensorDecl* t = nullptr;
-            for (auto& d : program_.tensors)
-                if (d.name == name.text)
-                    t = &d;
-            if (!t)
-                fail(name.col, "no tensor '" + name.text + "' declared before this .fill");
-            if (t->filled)
-                fail(name.col, "tensor '" + name.text + "' filled twice");
-            const unsigned bits = 8 * t->element_bytes();
-            t->fill = static_cast<uint32_t>(number("element bit pattern", 0, (int64_t{1} << bits) - 1));
-            t->filled = true;
-            end();
+            fill();
             return;
         }
         if (word == ".matrix") {
@@ -251,6 +239,24 @@ private:
                 t.addr < o.addr + o.rows && o.addr < t.addr + t.rows)
                 fail(head.col, "tensor '" + t.name + "' overlaps tensor '" + o.name + "' (" + o.pos.text() + ")");
         program_.tensors.push_back(std::move(t));
+    }
+
+    // ".fill NAME BITS": every element of the tensor declared before holds the bit pattern BITS.
+    void fill()
+    {
+        const Token& name = take("tensor name");
+        TensorDecl* t = nullptr;
+        for (auto& d : program_.tensors)
+            if (d.name == name.text)
+                t = &d;
+        if (!t)
+            fail(name.col, "no tensor '" + name.text + "' declared before this .fill");
+        if (t->filled)
+            fail(name.col, "tensor '" + name.text + "' filled twice");
+        const unsigned bits = 8 * t->element_bytes();
+        t->fill = static_cast<uint32_t>(number("element bit pattern", 0, (int64_t{1} << bits) - 1));
+        t->filled = true;
+        end();
     }
 
     TensorType element_type()
