@@ -1,4 +1,4 @@
-// What the MXM core tests share: running a list of timed operations through an MxmCore.
+// What the MXM core tests share: plane parameters, and running timed operations through an MxmCore.
 #pragma once
 
 #include "mxm/MxmCore.h"
@@ -7,6 +7,23 @@
 #include <vector>
 
 namespace lpu::test {
+
+// A plane of `superlanes` x 16 lanes with the given install rate, latencies, slots and fp16
+// issue interval.
+inline MxmParams mxm_params(unsigned superlanes, unsigned q, unsigned a, unsigned r, unsigned slots, unsigned interval)
+{
+    MxmParams p;
+    p.superlanes = superlanes;
+    p.lanes_per_superlane = 16;
+    p.planes = 1;
+    p.rows = p.cols = 16 * superlanes;
+    p.acc_slots = slots;
+    p.install_rows_per_cycle = q;
+    p.array_latency = a;
+    p.acc_latency = r;
+    p.fp16_issue_interval = interval;
+    return p;
+}
 
 // Issues `ops` in order on `keep` (or a fresh core) and returns the results they emit.
 inline std::vector<MxmResult> run_ops(const MxmParams& p, const std::vector<MxmOp>& ops, MxmCore* keep = nullptr)

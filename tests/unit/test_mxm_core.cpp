@@ -18,16 +18,7 @@ namespace {
 
 MxmParams params(unsigned superlanes, unsigned q = 16, unsigned a = 1, unsigned r = 1, unsigned slots = 4)
 {
-    MxmParams p;
-    p.superlanes = superlanes;
-    p.lanes_per_superlane = 16;
-    p.planes = 1;
-    p.rows = p.cols = 16 * superlanes;
-    p.acc_slots = slots;
-    p.install_rows_per_cycle = q;
-    p.array_latency = a;
-    p.acc_latency = r;
-    return p;
+    return test::mxm_params(superlanes, q, a, r, slots, 4);
 }
 
 // docs/isa.md section 1, read declaratively.

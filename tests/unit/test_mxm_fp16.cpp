@@ -29,17 +29,7 @@ namespace {
 MxmParams params(unsigned superlanes, unsigned interval = 4, unsigned q = 16, unsigned a = 1, unsigned r = 1,
                  unsigned slots = 4)
 {
-    MxmParams p;
-    p.superlanes = superlanes;
-    p.lanes_per_superlane = 16;
-    p.planes = 1;
-    p.rows = p.cols = 16 * superlanes;
-    p.acc_slots = slots;
-    p.install_rows_per_cycle = q;
-    p.array_latency = a;
-    p.acc_latency = r;
-    p.fp16_issue_interval = interval;
-    return p;
+    return test::mxm_params(superlanes, q, a, r, slots, interval);
 }
 
 // binary16 by its definition: (-1)^s x 2^(e-15) x 1.m, or 2^-14 x 0.m for e = 0; e = 31 is
