@@ -28,10 +28,9 @@ inline std::string asm_error(const std::string& text, const Config& cfg = tiny()
     return "";
 }
 
-// The ScheduleError of running `text`, or "" if it runs.
-inline std::string run_error(const std::string& text, const Config& cfg = tiny())
+// The ScheduleError of running `p`, or "" if it runs.
+inline std::string run_error(const Config& cfg, const Program& p)
 {
-    const Program p = assemble(text, "p.s", cfg);
     Chip chip("chip", cfg);
     try {
         chip.run(p, nullptr);
@@ -39,6 +38,12 @@ inline std::string run_error(const std::string& text, const Config& cfg = tiny()
         return e.what();
     }
     return "";
+}
+
+// The same for assembly text (file "p.s").
+inline std::string run_error(const std::string& text, const Config& cfg = tiny())
+{
+    return run_error(cfg, assemble(text, "p.s", cfg));
 }
 
 }  // namespace lpu::test

@@ -12,6 +12,8 @@
 #include "icu/Assembler.h"
 #include "vxm/VxmAlu.h"
 
+#include "ChipTestSupport.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include <stdexcept>
 
 using namespace lpu;
+using namespace lpu::test;
 
 namespace {
 
@@ -211,18 +214,6 @@ Catch::Matchers::StdString::StartsWithMatcher no_value(const Bench& b, int id, c
     return Catch::StartsWith("schedule error at cycle " + std::to_string(b.cycle(id)) + ": " + b.who(id) +
                              " reads stream " + stream + " at position " + std::to_string(b.pos(b.queue(id))) +
                              " but no value is there");
-}
-
-// Runs `p`; "" if it completes, else the ScheduleError's message.
-std::string run_error(const Config& cfg, const Program& p)
-{
-    Chip chip("chip", cfg);
-    try {
-        chip.run(p, nullptr);
-    } catch (const ScheduleError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 // ---- plain C++ integer references (docs/vxm-numerics.md sections 3.1, 4.1, 5) ----
@@ -1309,8 +1300,8 @@ TEST_CASE("runner: MXM rule violations stop the run at the right cycle", "[chip-
 }
 
 // docs/isa.md 3.3: "Any violation stops the run with the cycle, the slice, the stream or address
-// and the instructions (with file:line:column)" — MXM rule errors too (MxmExecutor names the
-// instructions MxmCore refers to by number).
+// and the instructions (with file:line:column)" — MXM rule errors too (MxmCore names the
+// instructions it refers to through the chip's describer).
 TEST_CASE("runner: MXM rule violations name the queue and file:line:col", "[chip-ops]")
 {
     const Config& cfg = config("small");
