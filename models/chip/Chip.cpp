@@ -129,14 +129,28 @@ void Chip::load_blocks(const Program& program)
 {
     const unsigned lanes = memp_.word_bytes();
     for (const TensorDecl& t : program.tensors) {
-        if (!t.filled)
-            continue;
         const unsigned eb = t.element_bytes();
-        std::vector<uint8_t> bytes(size_t{t.rows} * lanes * eb);
-        for (size_t e = 0; e < size_t{t.rows} * lanes; ++e)
-            for (unsigned k = 0; k < eb; ++k)
-                bytes[e * eb + k] = static_cast<uint8_t>(t.fill >> (8 * k));
-        load_tensor(t, bytes);
+        if (t.filled) {
+            std::vector<uint8_t> bytes(size_t{t.rows} * lanes * eb);
+            for (size_t e = 0; e < size_t{t.rows} * lanes; ++e)
+                for (unsigned k = 0; k < eb; ++k)
+                    bytes[e * eb + k] = static_cast<uint8_t>(t.fill >> (8 * k));
+            load_tensor(t, bytes);
+        }
+        // .data rows after the fill, which they replace: each row as a one-row tensor at its word.
+        for (const auto& [row, values] : t.data) {
+            TensorDecl one;
+            one.name = t.name;
+            one.slice = t.slice;
+            one.addr = t.addr + row;
+            one.rows = 1;
+            one.type = t.type;
+            std::vector<uint8_t> bytes(size_t{lanes} * eb, 0);
+            for (size_t e = 0; e < values.size() && e < lanes; ++e)
+                for (unsigned k = 0; k < eb; ++k)
+                    bytes[e * eb + k] = static_cast<uint8_t>(values[e] >> (8 * k));
+            load_tensor(one, bytes);
+        }
     }
     for (const InstrBlock& b : program.blocks) {
         std::vector<uint8_t> word(lanes);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -110,9 +111,11 @@ private:
             fail(toks_[next_].col, "unexpected '" + toks_[next_].text + "'");
     }
 
-    int64_t number(const std::string& what, int64_t lo, int64_t hi)
+    int64_t number(const std::string& what, int64_t lo, int64_t hi) { return number(take(what), what, lo, hi); }
+
+    // The number `t` holds (also a part of a token, e.g. the count of a .data `V*N`).
+    int64_t number(const Token& t, const std::string& what, int64_t lo, int64_t hi) const
     {
-        const Token& t = take(what);
         int64_t v = 0;
         size_t used = 0;
         try {
@@ -186,6 +189,10 @@ private:
             fill();
             return;
         }
+        if (word == ".data") {
+            data();
+            return;
+        }
         if (word == ".matrix") {
             matrix(head);
             return;
@@ -257,6 +264,49 @@ private:
         t->fill = static_cast<uint32_t>(number("element bit pattern", 0, (int64_t{1} << bits) - 1));
         t->filled = true;
         end();
+    }
+
+    // ".data NAME ROW V0 V1 ...": row ROW of the tensor declared before holds elements V0, V1, ...
+    // from lane 0 (bit patterns as for .fill; `V*N` is N copies of V); the other lanes hold 0.
+    void data()
+    {
+        const Token& name = take("tensor name");
+        TensorDecl* t = nullptr;
+        for (auto& d : program_.tensors)
+            if (d.name == name.text)
+                t = &d;
+        if (!t)
+            fail(name.col, "no tensor '" + name.text + "' declared before this .data");
+        const Token& row_tok = take("row");
+        const auto row = static_cast<uint32_t>(number(row_tok, "row", 0, int64_t{t->rows} - 1));
+        const auto [first, fresh] = data_rows_.emplace(std::make_pair(name.text, row), line_no_);
+        if (!fresh)
+            fail(row_tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given twice (first at " +
+                                  file_ + ":" + std::to_string(first->second) + ")");
+        const int64_t max = (int64_t{1} << (8 * t->element_bytes())) - 1;
+        std::vector<uint32_t> values;
+        if (!more())
+            take("element bit pattern");  // at least one: an all-zero row is written `0`
+        while (more()) {
+            const Token& tok = toks_[next_++];
+            const size_t star = tok.text.find('*');
+            const auto v = static_cast<uint32_t>(number({tok.text.substr(0, star), tok.col}, "element bit pattern", 0, max));
+            int64_t n = 1;
+            if (star != std::string::npos) {
+                const Token count{tok.text.substr(star + 1), tok.col + static_cast<int>(star) + 1};
+                if (count.text.empty())
+                    fail(count.col, "missing repeat count after '*'");
+                n = number(count, "repeat count", 1, lanes_);
+            }
+            if (values.size() + static_cast<size_t>(n) > lanes_)
+                fail(tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given more than " +
+                                  std::to_string(lanes_) + " elements (the chip's lanes)");
+            values.insert(values.end(), static_cast<size_t>(n), v);
+        }
+        // Canonical form: the zeros at the end are the lanes not given.
+        while (!values.empty() && values.back() == 0)
+            values.pop_back();
+        t->data.emplace_back(row, std::move(values));
     }
 
     TensorType element_type()
@@ -589,6 +639,7 @@ private:
     Program program_;
     int queue_ = -1;
     std::vector<int64_t> iterations_;  // per queue: the MEM Iterations register as the text sets it
+    std::map<std::pair<std::string, uint32_t>, int> data_rows_;  // (tensor, row) of each .data: its line
     // Inside .block ... .end: the block, its instructions, and the queue to return to.
     std::unique_ptr<InstrBlock> block_;
     std::vector<Instr> block_list_;
@@ -635,6 +686,27 @@ std::string disassemble(const Program& program, const Config& cfg)
     for (const auto& t : program.tensors)
         if (t.filled)
             os << ".fill " << t.name << " 0x" << std::hex << t.fill << std::dec << "\n";
+    // Data rows as runs (`V*N` for two or more equal values), without the zeros at the end; an
+    // all-zero row is `0x0`, as .data needs a value.
+    for (const auto& t : program.tensors)
+        for (const auto& [row, values] : t.data) {
+            os << ".data " << t.name << " " << row << std::hex;
+            size_t end = values.size();
+            while (end > 0 && values[end - 1] == 0)
+                --end;
+            if (end == 0)
+                os << " 0x0";
+            for (size_t i = 0; i < end;) {
+                size_t j = i + 1;
+                while (j < end && values[j] == values[i])
+                    ++j;
+                os << " 0x" << values[i];
+                if (j - i >= 2)
+                    os << "*" << std::dec << (j - i) << std::hex;
+                i = j;
+            }
+            os << std::dec << "\n";
+        }
     for (const auto& b : program.blocks) {
         os << ".block " << b.name << " " << b.queue << " " << b.slice_name << " 0x" << std::hex << b.addr << std::dec
            << "\n";

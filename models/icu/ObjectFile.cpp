@@ -2,6 +2,7 @@
 
 #include "Assembler.h"
 #include "common/Error.h"
+#include "mem/MemParams.h"
 
 #include <cstring>
 
@@ -10,7 +11,8 @@ namespace lpu {
 namespace {
 
 // Version 3: VXM chaining operands, instruction blocks and the ICU/MEM control instructions.
-const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '3', '\n'};
+// Version 4: tensors' .data rows.
+const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '4', '\n'};
 
 class Writer {
 public:
@@ -86,6 +88,13 @@ std::string encode_program(const Program& program)
         w.put<uint8_t>(static_cast<uint8_t>(t.type));
         w.put<uint8_t>(t.filled ? 1 : 0);
         w.put<uint32_t>(t.fill);
+        w.put<uint32_t>(static_cast<uint32_t>(t.data.size()));
+        for (const auto& [row, values] : t.data) {
+            w.put<uint32_t>(row);
+            w.put<uint32_t>(static_cast<uint32_t>(values.size()));
+            for (uint32_t v : values)
+                w.put<uint32_t>(v);
+        }
     }
     w.put<uint32_t>(static_cast<uint32_t>(program.queues.size()));
     for (const auto& q : program.queues) {
@@ -137,6 +146,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
                          std::string(1, kMagic[6]) + "'): assemble it again");
     Reader r(bytes, name);
     Program p;
+    const unsigned lanes = MemParams::from_config(cfg).word_bytes();
     const uint32_t tensors = r.get<uint32_t>("tensor count");
     for (uint32_t i = 0; i < tensors; ++i) {
         TensorDecl t;
@@ -152,6 +162,26 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         t.type = static_cast<TensorType>(type);
         t.filled = r.get<uint8_t>("tensor fill flag") != 0;
         t.fill = r.get<uint32_t>("tensor fill");
+        // Counts are checked before anything is read by them, so a damaged count is an error,
+        // not a huge allocation; values and repeated rows are checked by assembling (below).
+        const uint32_t data_rows = r.get<uint32_t>("tensor data row count");
+        if (data_rows > t.rows)
+            r.fail("tensor '" + t.name + "' has " + std::to_string(data_rows) + " data rows, more than its " +
+                   std::to_string(t.rows) + " rows");
+        for (uint32_t d = 0; d < data_rows; ++d) {
+            const uint32_t row = r.get<uint32_t>("tensor data row");
+            if (row >= t.rows)
+                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' is past its " +
+                       std::to_string(t.rows) + " rows");
+            const uint32_t count = r.get<uint32_t>("tensor data element count");
+            if (count > lanes)
+                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' has " + std::to_string(count) +
+                       " elements, more than the config's " + std::to_string(lanes) + " lanes");
+            std::vector<uint32_t> values(count);
+            for (auto& v : values)
+                v = r.get<uint32_t>("tensor data element");
+            t.data.emplace_back(row, std::move(values));
+        }
         p.tensors.push_back(std::move(t));
     }
     const uint32_t queues = r.get<uint32_t>("queue count");

@@ -6,6 +6,7 @@
 #include "common/NpyReader.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lpu {
@@ -60,6 +61,10 @@ struct TensorDecl {
     // the program needs, e.g. an f32 1/n), as part of the program image like instruction blocks.
     bool filled = false;
     uint32_t fill = 0;
+    // `.data NAME ROW V...`: rows whose lanes hold different constants (e.g. MEM Gather maps),
+    // written after the fill, so they replace it in those rows. Element values (not bytes), lane 0
+    // first, trailing zeros dropped (lanes not given are 0); in source order, each row once.
+    std::vector<std::pair<uint32_t, std::vector<uint32_t>>> data;
 
     unsigned element_bytes() const { return tensor_type_bytes(type); }
 };
