@@ -770,9 +770,35 @@ void Lowering::lower_reduction(const WorkloadLayer& l)
 {
     const Placement& X = placed(l.inputs[0], l);
     const Placement& out = placed(l.output, l);
-    if (l.axis != 0)
-        layer_error(l, "normalising along each row (axis 1) needs a reduction across lanes, which the compiler "
-                       "does not do yet; lay the tensor out transposed and use axis: 0 (docs/compiler.md)");
+    if (l.axis == 0) {
+        reduce_columns(X, out, l);
+        return;
+    }
+    // Along each row: the lanes of a row cannot be summed without crossing lanes, so the rows are
+    // turned into columns (transpose), reduced down the columns, and turned back.
+    auto temp = [&](const std::string& suffix, int64_t rows, int64_t cols) -> Placement& {
+        WorkloadTensor& t = scratch_tensors_["~" + l.name + "_" + suffix];
+        t.name = "~" + l.name + "_" + suffix;
+        t.rows = rows;
+        t.cols = cols;
+        t.type = X.t->type;
+        Placement& p = placed_[t.name];
+        p.t = &t;
+        p.rows = static_cast<uint32_t>(rows);
+        p.planes = tensor_type_bytes(t.type);
+        for (unsigned j = 0; j < blocks_of(cols); ++j)
+            p.blocks.push_back(alloc_.allocate(p.rows, p.planes, "the transposed rows of layer '" + l.name + "'"));
+        return p;
+    };
+    const Placement& xt = temp("xT", X.t->cols, X.t->rows);
+    const Placement& yt = temp("yT", X.t->cols, X.t->rows);
+    transpose(X, xt, l);
+    reduce_columns(xt, yt, l);
+    transpose(yt, out, l);
+}
+
+void Lowering::reduce_columns(const Placement& X, const Placement& out, const WorkloadLayer& l)
+{
     const auto blocks = static_cast<unsigned>(X.blocks.size());
     const float inv_n = static_cast<float>(1.0 / static_cast<double>(X.rows));
     // A running reduction reads X, its scratch rows and its constants at fixed relative cycles:
@@ -919,12 +945,13 @@ CompileResult Lowering::run()
     std::vector<Chain> chains;
     for (size_t i = 0; i < w_.layers.size();) {
         const WorkloadLayer& l = w_.layers[i];
-        if (l.op != LayerOp::Matmul && !fusable(l.op) && !reduction(l.op) && l.op != LayerOp::Gelu)
+        if (l.op != LayerOp::Matmul && !fusable(l.op) && !reduction(l.op) && l.op != LayerOp::Gelu &&
+            l.op != LayerOp::Transpose)
             layer_error(l, "not supported by the compiler yet (see docs/compiler.md)");
         Chain c{&l};
         std::string value = l.output;
         size_t j = i + 1;
-        while (!reduction(l.op) && j < w_.layers.size()) {
+        while (!reduction(l.op) && l.op != LayerOp::Transpose && j < w_.layers.size()) {
             const WorkloadLayer& n = w_.layers[j];
             const WorkloadTensor* v = w_.tensor(value);
             if (!fusable(n.op) || n.inputs[0] != value || v->output || uses[value] != 1 ||
@@ -951,6 +978,8 @@ CompileResult Lowering::run()
             lower_matmul(c);
         else if (reduction(c.front()->op))
             lower_reduction(*c.front());
+        else if (c.front()->op == LayerOp::Transpose)
+            lower_transpose(*c.front());
         else
             lower_elementwise(c);
     }
@@ -978,6 +1007,29 @@ CompileResult Lowering::run()
         head << ".tensor " << c->tensor.name << " " << sb_.queues().queues()[sb_.mem_queue(b.slice)].name << " 0x"
              << std::hex << b.addr << std::dec << " 1 " << tensor_type_name(c->type) << "\n";
         head << ".fill " << c->tensor.name << " 0x" << std::hex << c->bits << std::dec << "\n";
+    }
+    for (const auto& d : data_) {
+        const MemBlock& b = d->place.blocks[0];
+        head << ".tensor " << d->tensor.name << " " << sb_.queues().queues()[sb_.mem_queue(b.slice)].name << " 0x"
+             << std::hex << b.addr << std::dec << " " << d->place.rows << " " << tensor_type_name(d->tensor.type) << "\n";
+        for (size_t row = 0; row < d->rows.size(); ++row) {
+            // Runs as V*N, trailing zeros left out (docs/isa.md 3.5).
+            const std::vector<uint32_t>& v = d->rows[row];
+            size_t end = v.size();
+            while (end > 0 && v[end - 1] == 0)
+                --end;
+            head << ".data " << d->tensor.name << " " << row << std::hex;
+            for (size_t e = 0; e < end;) {
+                size_t n = 1;
+                while (e + n < end && v[e + n] == v[e])
+                    ++n;
+                head << " 0x" << v[e];
+                if (n > 1)
+                    head << "*" << std::dec << n << std::hex;
+                e += n;
+            }
+            head << std::dec << "\n";
+        }
     }
     r.assembly = sb_.assembly(head.str());
     r.predicted_cycles = sb_.predicted_cycles();

@@ -151,6 +151,38 @@ private:
     void matmul_with(const Chain& chain, unsigned share, unsigned share_last = 0);
     void lower_elementwise(const Chain& chain);
     void lower_reduction(const WorkloadLayer& l);
+    // Softmax, RMSNorm or LayerNorm (l.op) down each column of X into `out` (axis 0).
+    void reduce_columns(const Placement& X, const Placement& out, const WorkloadLayer& l);
+    void lower_transpose(const WorkloadLayer& l);
+
+    // Transpose.cpp: X [R, C] into O [C, R] through the SXM, byte plane by byte plane
+    // (docs/compiler.md, "Transpose").
+    void transpose(const Placement& X, const Placement& O, const WorkloadLayer& l);
+    // The SXM a transpose uses: its position, queues and latency.
+    struct SxmSide {
+        unsigned position = 0, latency = 0;
+        std::vector<size_t> queues;
+    };
+    // The G staging slices (one address in each) and gather maps of the SXM of hemisphere
+    // `side`, made by the first transpose that needs them (clear of `avoid` if possible).
+    struct TransposeStage {
+        std::vector<MemBlock> blocks;
+        std::vector<Placement> rows;       // blocks[i] as a one-plane placement
+        std::vector<unsigned> positions;   // of blocks[i]'s slice
+        unsigned nearest = 0;              // the position nearest the SXM
+        const Placement* map = nullptr;    // 2 x S rows (none with one superlane)
+        unsigned map_position = 0;
+        unsigned units = 0;                // tiles moved so far: regions alternate
+    };
+    TransposeStage& transpose_stage(unsigned side, const SxmSide& sxm, const std::vector<unsigned>& avoid,
+                                    const WorkloadLayer& l);
+    std::map<unsigned, TransposeStage> stages_;
+    // One-plane row `src` copied to `dst` on one stream, the read issued in `c`.
+    bool copy_row(const RowRef& src, const RowRef& dst, uint64_t c);
+    // One-plane row `src` through operation `op` of the SXM, issued in `u`, into `dst`.
+    bool sxm_row(const RowRef& src, const RowRef& dst, const SxmOp& op, const SxmSide& sxm, uint64_t u);
+    // Places an SXM instruction on the first of `queues` free in `cycle`.
+    bool place_sxm(const std::vector<size_t>& queues, uint64_t cycle, const Instr& in);
     // A chain of `steps` VXM operations linked by ALU chaining needs `alus` different ALUs at
     // once; a config with fewer VXM queues cannot run it.
     void need_alus(const WorkloadLayer& l, unsigned alus, const char* what) const;
@@ -200,6 +232,13 @@ private:
     };
     std::vector<std::unique_ptr<Constant>> constants_;
     std::map<std::string, WorkloadTensor> scratch_tensors_;  // what scratch placements describe
+    // Tensors whose rows are constants that differ by lane (`.data`): gather maps.
+    struct DataTensor {
+        WorkloadTensor tensor;
+        Placement place;
+        std::vector<std::vector<uint32_t>> rows;  // element values, lane 0 first
+    };
+    std::vector<std::unique_ptr<DataTensor>> data_;
     std::vector<Placement> partials_;  // per MXM plane: two int32 buffers
     // Per MXM plane, across layers: its last install, last ABC, and the first cycle an LW for
     // the next install may issue (docs/isa.md 1.3).

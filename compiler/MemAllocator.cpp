@@ -44,6 +44,39 @@ MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::strin
     return best;
 }
 
+std::vector<MemBlock> MemAllocator::allocate_across(unsigned count, uint32_t rows, unsigned side,
+                                                   const std::string& what, const std::vector<unsigned>& avoid)
+{
+    const unsigned half = p_.slices_per_hemisphere();
+    if (count > half)
+        throw InputError(what + " needs " + std::to_string(count) + " MEM slices in one hemisphere; this config has " +
+                         std::to_string(half) + " (chip.mem.slices / 2)");
+    std::vector<unsigned> slices;
+    for (unsigned s = side * half; s < side * half + half; ++s)
+        slices.push_back(s);
+    auto avoided = [&](unsigned s) { return std::find(avoid.begin(), avoid.end(), s) != avoid.end(); };
+    std::stable_sort(slices.begin(), slices.end(), [&](unsigned a, unsigned b) {
+        return std::make_pair(avoided(a), next_[a]) < std::make_pair(avoided(b), next_[b]);
+    });
+    slices.resize(count);
+    std::sort(slices.begin(), slices.end());
+    uint32_t addr = 0;
+    for (unsigned s : slices)
+        addr = std::max(addr, next_[s]);
+    const uint32_t bank = p_.words_per_bank;
+    if (rows <= bank && addr / bank != (addr + rows - 1) / bank)
+        addr = (addr / bank + 1) * bank;
+    if (uint64_t{addr} + rows > p_.words_per_slice())
+        throw InputError(what + " does not fit in MEM: no " + std::to_string(count) + " slices of one hemisphere with " +
+                         std::to_string(rows) + " free words at one address");
+    std::vector<MemBlock> blocks;
+    for (unsigned s : slices) {
+        next_[s] = addr + rows;
+        blocks.push_back(MemBlock{s, addr});
+    }
+    return blocks;
+}
+
 uint64_t MemAllocator::words_used() const
 {
     uint64_t n = 0;

@@ -31,6 +31,12 @@ public:
     // VXM from both directions and use half as many streams of each.
     MemBlock allocate(uint32_t rows, unsigned planes, const std::string& what,
                       const std::vector<unsigned>& avoid = {}, int side = -1);
+    // `count` blocks of `rows` words at one address in `count` different slices of hemisphere
+    // `side` (one byte plane each; slices in `avoid` only when others run out), not crossing a
+    // bank boundary when they fit in one bank: a gather map names the same words in every slice
+    // it passes, and a gather is one bank access. Throws InputError naming `what`.
+    std::vector<MemBlock> allocate_across(unsigned count, uint32_t rows, unsigned side, const std::string& what,
+                                          const std::vector<unsigned>& avoid = {});
     // The hemisphere of a slice: 0 west, 1 east.
     unsigned side_of(unsigned slice) const { return slice < p_.slices_per_hemisphere() ? 0 : 1; }
     uint64_t words_used() const;

@@ -30,7 +30,7 @@ enum class LayerOp : uint8_t {
     Softmax,    // f32, along each row (`axis` 1, the default) or down each column (`axis` 0)
     RmsNorm,    // f32, like Softmax; `eps`
     LayerNorm,  // f32, like Softmax; `eps`
-    Transpose,  // [R,C] -> [C,R], 1-byte types
+    Transpose,  // [R,C] -> [C,R], any type
 };
 const char* layer_op_name(LayerOp op);  // the YAML spelling: "matmul", "add", ..., "layer_norm"
 

@@ -588,7 +588,6 @@ private:
             need(a.type == TensorType::F32, 0, "f32");
             break;
         case LayerOp::Transpose:
-            need(a.type == TensorType::I8 || a.type == TensorType::U8, 0, "i8 or u8 (a 1-byte type)");
             out.rows = a.cols;
             out.cols = a.rows;
             out.dims = 2;

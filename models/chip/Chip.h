@@ -64,7 +64,7 @@ public:
 
 private:
     struct QueueState;
-    // Writes the program's instruction blocks (their text) and filled tensors (.fill) into MEM,
+    // Writes the program's instruction blocks (their text), filled tensors (.fill) and .data rows into MEM,
     // as the image loader does before cycle 0.
     void load_blocks(const Program& program);
     void host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length);

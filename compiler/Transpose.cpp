@@ -1,0 +1,332 @@
+// Transpose layers through the SXM (docs/compiler.md, "Transpose"). The SXM transposes G x G
+// byte blocks within each superlane of G vectors read in one cycle; the MEM gathers a word per
+// tile (superlane) with one map; rotations move whole tiles. An L x L tile of X (L = S x G lanes)
+// becomes its transpose in three passes per byte plane, staged in G MEM slices at one address:
+//
+//  1. each input row r = sr*G + i, rotated up by sr*G lanes (tile sc moves to sc + sr), goes to
+//     word A + sr of staging slice i;
+//  2. for each output group q, one map read feeds a gather in every staging slice i (tile p of
+//     word A + (p - q) mod S: input row ((p - q) mod S)*G + i, columns q*G ..): the G gathered
+//     vectors meet at the SXM in one cycle, are transposed, and output j goes to word B + q of
+//     staging slice j;
+//  3. output row c = q*G + j is word B + q of slice j rotated down by q*G lanes.
+//
+// With one superlane (S = 1) the rotations vanish and the gathers are plain reads.
+#include "compiler/Lowering.h"
+
+#include <algorithm>
+
+namespace lpu::lowering {
+
+namespace {
+
+// Byte plane k of a placement, as a placement of its own: the SXM moves byte vectors.
+Placement plane_of(const Placement& p, unsigned k)
+{
+    Placement q = p;
+    q.planes = 1;
+    for (MemBlock& b : q.blocks)
+        b.slice += k;
+    return q;
+}
+
+}  // namespace
+
+bool Lowering::place_sxm(const std::vector<size_t>& queues, uint64_t cycle, const Instr& in)
+{
+    for (size_t q : queues)
+        if (sb_.queue_free(q, cycle)) {
+            sb_.place(q, cycle, in);
+            return true;
+        }
+    return false;
+}
+
+bool Lowering::copy_row(const RowRef& src, const RowRef& dst, uint64_t c)
+{
+    const unsigned RL = sb_.mem().read_latency, WL = sb_.mem().write_latency;
+    const MemBlock& from = src.p->blocks.at(src.block);
+    const MemBlock& to = dst.p->blocks.at(dst.block);
+    const uint32_t rw = from.addr + src.row, ww = to.addr + dst.row;
+    const size_t qr = sb_.mem_queue(from.slice), qw = sb_.mem_queue(to.slice);
+    const unsigned pr = sb_.position(qr), pw = sb_.position(qw);
+    const uint64_t w = c + RL + ScheduleBuilder::hops(pr, pw);
+    const auto written = sb_.last_write(from.slice, rw);
+    if ((written && c < *written + WL) || !sb_.queue_free(qr, c) || !sb_.mem_read_ok(from.slice, rw, c))
+        return false;
+    const auto rd = sb_.last_read(to.slice, ww), wr = sb_.last_write(to.slice, ww);
+    if ((rd && w < *rd) || (wr && w <= *wr) || !sb_.queue_free(qw, w) || !sb_.mem_write_ok(to.slice, ww, w))
+        return false;
+    const auto s = sb_.find_streams(1, pr, pw, c + RL);
+    if (!s)
+        return false;
+    Instr read;
+    read.op = Opcode::Read;
+    read.a = rw;
+    read.streams = {*s};
+    sb_.place(qr, c, read);
+    sb_.book_mem_read(from.slice, rw, c);
+    Instr write = read;
+    write.op = Opcode::Write;
+    write.a = ww;
+    sb_.place(qw, w, write);
+    sb_.book_mem_write(to.slice, ww, w);
+    sb_.book_stream(*s, pr, pw, c + RL);
+    return true;
+}
+
+bool Lowering::sxm_row(const RowRef& src, const RowRef& dst, const SxmOp& op, const SxmSide& sxm, uint64_t u)
+{
+    StreamId in_s, out_s;
+    if (!read_row(src, sxm.position, u, in_s) || !write_row(dst, sxm.position, u + sxm.latency, out_s))
+        return false;
+    Instr in;
+    in.op = Opcode::Sxm;
+    in.sxm = op;
+    in.streams = {in_s, out_s};
+    return place_sxm(sxm.queues, u, in);
+}
+
+Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide& sxm, const std::vector<unsigned>& avoid,
+                                                    const WorkloadLayer& l)
+{
+    TransposeStage& st = stages_[side];
+    if (!st.blocks.empty())
+        return st;
+    const MemParams& mp = sb_.mem();
+    const unsigned G = mp.lanes_per_superlane, S = mp.superlanes;
+    // Per slice i, two regions (units alternate) of S words for pass 1 (A) and S for pass 2 (B):
+    // A of region r at +r*S, B at +(2 + r)*S. Every transpose through this SXM uses them; the
+    // booking orders the reuse.
+    st.blocks = alloc_.allocate_across(G, 4 * S, side, "the staging rows of transpose layer '" + l.name + "'", avoid);
+    static const WorkloadTensor kStage{};
+    st.rows.assign(G, Placement{});
+    for (unsigned i = 0; i < G; ++i) {
+        st.rows[i].t = &kStage;
+        st.rows[i].rows = 4 * S;
+        st.rows[i].blocks = {st.blocks[i]};
+        st.positions.push_back(sb_.position(sb_.mem_queue(st.blocks[i].slice)));
+    }
+    // The staging slice nearest the SXM: the map's stream must reach it.
+    st.nearest = st.positions[0];
+    for (unsigned p : st.positions)
+        if (ScheduleBuilder::hops(p, sxm.position) < ScheduleBuilder::hops(st.nearest, sxm.position))
+            st.nearest = p;
+    if (S == 1)
+        return st;  // plain reads, no maps
+    // Gather maps, one row per region and output group q: tile p names word A + (p - q) mod S.
+    // They live in the other hemisphere, so one map read passes every staging slice on its way
+    // to the SXM.
+    auto d = std::make_unique<DataTensor>();
+    std::string name = side == 0 ? "gather_maps_w" : "gather_maps_e";
+    while (w_.tensor(name))
+        name += "_";
+    d->tensor.name = name;
+    d->tensor.rows = 2 * S;
+    d->tensor.cols = lanes_;
+    d->tensor.type = TensorType::I8;
+    d->place.t = &d->tensor;
+    d->place.rows = 2 * S;
+    std::vector<unsigned> stage_slices;
+    for (const MemBlock& b : st.blocks)
+        stage_slices.push_back(b.slice);
+    d->place.blocks = {alloc_.allocate(2 * S, 1, "the gather maps of transpose layer '" + l.name + "'", stage_slices,
+                                       1 - static_cast<int>(side))};
+    st.map_position = sb_.position(sb_.mem_queue(d->place.blocks[0].slice));
+    for (unsigned p : st.positions)
+        if (ScheduleBuilder::hops(st.map_position, sxm.position) <= ScheduleBuilder::hops(p, sxm.position))
+            layer_error(l, "internal: the gather maps are not upstream of the staging slices");
+    const unsigned n = mp.map_entry_bytes();
+    const uint32_t base = st.blocks[0].addr;
+    for (unsigned r = 0; r < 2; ++r)
+        for (unsigned q = 0; q < S; ++q) {
+            std::vector<uint32_t> row(lanes_, 0);
+            for (unsigned p = 0; p < S; ++p) {
+                const uint32_t word = base + r * S + (p + S - q) % S;
+                for (unsigned b = 0; b < n; ++b)
+                    row[size_t{p} * G + b] = (word >> (8 * b)) & 0xffu;
+            }
+            d->rows.push_back(std::move(row));
+        }
+    data_.push_back(std::move(d));
+    st.map = &data_.back()->place;
+    return st;
+}
+
+void Lowering::lower_transpose(const WorkloadLayer& l)
+{
+    transpose(placed(l.inputs[0], l), placed(l.output, l), l);
+}
+
+void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadLayer& l)
+{
+    const MemParams& mp = sb_.mem();
+    const unsigned L = lanes_, G = mp.lanes_per_superlane, S = mp.superlanes;
+    const unsigned RL = mp.read_latency, WL = mp.write_latency;
+    const bool gather = S > 1;
+    const unsigned half = mp.slices_per_hemisphere();
+
+    // The SXM of a hemisphere whose streams can carry G rows (and a map) into it and G out, with
+    // G MEM slices to stage them in.
+    const auto& qs = sb_.queues().queues();
+    const unsigned vp = sb_.vxm_position();
+    std::optional<unsigned> side;
+    SxmSide sxm;
+    for (unsigned s : {0u, 1u}) {
+        // West of the VXM the SXM is reached westward; east of it, eastward.
+        const StreamDir toward = s == 0 ? StreamDir::West : StreamDir::East;
+        const unsigned in_streams = toward == StreamDir::East ? sb_.streams().east : sb_.streams().west;
+        const unsigned out_streams = toward == StreamDir::East ? sb_.streams().west : sb_.streams().east;
+        if (half < G || in_streams < G + (gather ? 1 : 0) || out_streams < G)
+            continue;
+        side = s;
+        sxm.queues.clear();
+        for (size_t q = 0; q < qs.size(); ++q)
+            if (qs[q].kind == QueueKind::SXM && (qs[q].position < vp) == (s == 0)) {
+                sxm.queues.push_back(q);
+                sxm.position = qs[q].position;
+            }
+        break;
+    }
+    if (!side)
+        layer_error(l, "a transpose moves " + std::to_string(G) + " rows (one per lane of a superlane) through the "
+                       "SXM at once: it needs " + std::to_string(G + (gather ? 1 : 0)) + " streams toward an SXM and " +
+                       std::to_string(G) + " away from it (chip.streams.east / west), and " + std::to_string(G) +
+                       " MEM slices in its hemisphere; this config has " + std::to_string(sb_.streams().east) +
+                       " eastward and " + std::to_string(sb_.streams().west) + " westward streams and " +
+                       std::to_string(half) + " slices per hemisphere");
+    if (gather && G < mp.map_entry_bytes())
+        layer_error(l, "a gather map needs " + std::to_string(mp.map_entry_bytes()) + " bytes per tile for a word "
+                       "address, and a tile here has " + std::to_string(G) + " lanes");
+    sxm.latency = SxmSliceParams::from_config(sb_.config()).latency;
+
+    std::vector<unsigned> avoid;
+    slices_of(X, avoid);
+    slices_of(O, avoid);
+    TransposeStage& st = transpose_stage(*side, sxm, avoid, l);
+    const std::vector<MemBlock>& stage_blocks = st.blocks;
+    const std::vector<Placement>& stage = st.rows;
+    const std::vector<unsigned>& stage_pos = st.positions;
+    const uint32_t base = stage_blocks[0].addr;
+    const Placement* map = st.map;
+    const unsigned map_pos = st.map_position, nearest = st.nearest;
+
+    // Pass 2 for output group q of region r, the map read (or, S = 1, the farthest read) in t.
+    auto group = [&](unsigned r, unsigned q, uint64_t t) {
+        const uint32_t a0 = base + r * S, b_word = base + (2 + r) * S + q;
+        std::vector<uint64_t> read_at(G), drive(G);
+        std::vector<unsigned> sxm_at(G, sxm.position), out_from(G, sxm.position);
+        uint64_t arrive = 0;  // at the SXM, for every i
+        StreamId map_s{};
+        if (gather) {
+            arrive = t + 2 * RL + ScheduleBuilder::hops(map_pos, sxm.position);
+            if (!read_row(RowRef{map, 0, r * S + q}, nearest, t + RL + ScheduleBuilder::hops(map_pos, nearest), map_s))
+                return false;
+        } else {
+            unsigned far = 0;
+            for (unsigned p : stage_pos)
+                far = std::max(far, ScheduleBuilder::hops(p, sxm.position));
+            arrive = t + RL + far;
+        }
+        for (unsigned i = 0; i < G; ++i) {
+            const unsigned slice = stage_blocks[i].slice;
+            read_at[i] = arrive - RL - ScheduleBuilder::hops(stage_pos[i], sxm.position);
+            drive[i] = read_at[i] + RL;
+            if (!sb_.queue_free(sb_.mem_queue(slice), read_at[i]) || !sb_.mem_read_ok(slice, a0, read_at[i]))
+                return false;
+            for (unsigned w = 0; w < S; ++w) {
+                const auto written = sb_.last_write(slice, a0 + w);
+                if (written && read_at[i] < *written + WL)
+                    return false;
+            }
+        }
+        const auto in_g = free_group(stage_pos, sxm_at, drive);
+        if (!in_g)
+            return false;
+        const uint64_t out_drive = arrive + sxm.latency;
+        std::vector<uint64_t> write_at(G), out_drives(G, out_drive);
+        for (unsigned j = 0; j < G; ++j) {
+            const unsigned slice = stage_blocks[j].slice;
+            write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, stage_pos[j]);
+            const auto rd = sb_.last_read(slice, b_word), wr = sb_.last_write(slice, b_word);
+            if ((rd && write_at[j] < *rd) || (wr && write_at[j] <= *wr) ||
+                !sb_.queue_free(sb_.mem_queue(slice), write_at[j]) || !sb_.mem_write_ok(slice, b_word, write_at[j]))
+                return false;
+        }
+        const auto out_g = free_group(out_from, stage_pos, out_drives);
+        if (!out_g)
+            return false;
+        Instr tr;
+        tr.op = Opcode::Sxm;
+        tr.sxm = SxmOp::make(SxmOp::Kind::Transpose);
+        tr.streams = {*in_g, *out_g};
+        if (!place_sxm(sxm.queues, arrive, tr))
+            return false;
+        for (unsigned i = 0; i < G; ++i) {
+            const unsigned slice = stage_blocks[i].slice;
+            const StreamId s{in_g->dir, in_g->index + i};
+            Instr rd;
+            rd.op = gather ? Opcode::Gather : Opcode::Read;
+            rd.a = a0;
+            rd.streams = gather ? std::vector<StreamId>{map_s, s} : std::vector<StreamId>{s};
+            sb_.place(sb_.mem_queue(slice), read_at[i], rd);
+            for (unsigned w = 0; w < S; ++w)
+                sb_.book_mem_read(slice, a0 + w, read_at[i]);
+            sb_.book_stream(s, stage_pos[i], sxm.position, drive[i]);
+            const StreamId o{out_g->dir, out_g->index + i};
+            Instr wr;
+            wr.op = Opcode::Write;
+            wr.a = b_word;
+            wr.streams = {o};
+            sb_.place(sb_.mem_queue(slice), write_at[i], wr);
+            sb_.book_mem_write(slice, b_word, write_at[i]);
+            sb_.book_stream(o, sxm.position, stage_pos[i], out_drive);
+        }
+        return true;
+    };
+
+    // Every piece tried from its pass's cursor on, as the other lowerings do.
+    auto schedule = [&](uint64_t& cursor, const char* what, auto&& step) {
+        for (uint64_t tries = 0;; ++cursor, ++tries) {
+            if (tries > kMaxTries)
+                layer_error(l, std::string("internal: no cycle found for ") + what);
+            const size_t mark = sb_.mark();
+            if (step(cursor)) {
+                sb_.commit();
+                ++cursor;
+                return;
+            }
+            sb_.rollback(mark);
+        }
+    };
+    // Pass 1 or 3: a row copied, or rotated up by `rot` lanes on the way.
+    auto move = [&](const RowRef& src, const RowRef& dst, unsigned rot, uint64_t c) {
+        return rot == 0 ? copy_row(src, dst, c) : sxm_row(src, dst, SxmOp::make_rotate(rot), sxm, c);
+    };
+
+    const auto R = static_cast<uint32_t>(X.t->rows), C = static_cast<uint32_t>(X.t->cols);
+    uint64_t c1 = 0, c2 = 0, c3 = 0;
+    unsigned& unit = st.units;
+    for (unsigned a = 0; a * L < R; ++a)
+        for (unsigned b = 0; b * L < C; ++b)
+            for (unsigned k = 0; k < X.planes; ++k, ++unit) {
+                const Placement Xk = plane_of(X, k), Ok = plane_of(O, k);
+                const unsigned r = unit % 2, rows = std::min(L, R - a * L), cols = std::min(L, C - b * L);
+                for (unsigned row = 0; row < rows; ++row) {
+                    const unsigned sr = row / G, i = row % G;
+                    schedule(c1, "a row into the transpose staging", [&](uint64_t c) {
+                        return move(RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
+                    });
+                }
+                for (unsigned q = 0; q * G < cols; ++q)
+                    schedule(c2, "a transposed group", [&](uint64_t t) { return group(r, q, t); });
+                for (unsigned c = 0; c < cols; ++c) {
+                    const unsigned q = c / G, j = c % G;
+                    schedule(c3, "a transposed row", [&](uint64_t t) {
+                        return move(RowRef{&stage[j], 0, (2 + r) * S + q}, RowRef{&Ok, a, b * L + c}, (L - q * G) % L, t);
+                    });
+                }
+            }
+}
+
+}  // namespace lpu::lowering
