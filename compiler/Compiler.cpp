@@ -470,8 +470,8 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             uint64_t c = ps.lw_floor, last_lw = 0;
             for (unsigned r = 0; r < L; ++r) {
                 const uint32_t k = kt * L + r;
-                for (uint64_t tries = 0;; ++c, ++tries) {
-                    if (tries > kMaxTries)
+                for (;; ++c) {
+                    if (hopeless(c))
                         layer_error(mm, "internal: no cycle found for a weight load");
                     if (!sb_.queue_free(qw, c))
                         continue;
@@ -510,8 +510,8 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             // Rows: ABC, ACC ..., emit; the result to the running sum, the epilogue or MEM.
             uint64_t abc = std::max<uint64_t>(iw + T, iw + 1);
             for (uint32_t m = job.m0; m < job.m1; ++m) {
-                for (uint64_t tries = 0;; ++abc, ++tries) {
-                    if (tries > kMaxTries)
+                for (;; ++abc) {
+                    if (hopeless(abc))
                         layer_error(mm, "internal: no cycle found for row " + std::to_string(m));
                     const uint64_t acc = abc + mx.array_latency, first = acc + mx.result_latency();
                     if (!sb_.queue_free(qa, abc) || !sb_.queue_free(qc, acc))
@@ -750,8 +750,8 @@ void Lowering::rows_through(const Placement& X, unsigned j, const std::vector<Ch
 {
     uint64_t c = 0;
     for (uint32_t m = 0; m < X.rows; ++m)
-        for (uint64_t tries = 0;; ++c, ++tries) {
-            if (tries > kMaxTries)
+        for (;; ++c) {
+            if (hopeless(c))
                 layer_error(l, "internal: no cycle found for row " + std::to_string(m));
             const size_t mark = sb_.mark();
             const RowRef x{&X, block_for(X, j), m};
@@ -810,15 +810,17 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
     std::vector<unsigned> avoid;
     slices_of(X, avoid);
     const int side = 1 - static_cast<int>(alloc_.side_of(X.blocks[0].slice));
+    // Only the constants the layer uses: each takes slices the others must then avoid.
     const Placement& zero = constant(TensorType::F32, 0, &avoid, side);
-    const Placement& one_over_n = constant(TensorType::F32, f32_bits(inv_n), &avoid, side);
-    const Placement& eps = constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid, side);
-    const Placement& neg_inf = constant(TensorType::F32, 0xff800000u, &avoid, side);
+    const bool norm = l.op != LayerOp::Softmax;
+    const Placement* one_over_n = norm ? &constant(TensorType::F32, f32_bits(inv_n), &avoid, side) : nullptr;
+    const Placement* eps = norm ? &constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid, side) : nullptr;
+    const Placement* neg_inf = norm ? nullptr : &constant(TensorType::F32, 0xff800000u, &avoid, side);
     const VxmAluOp add = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::F32);
     auto reduce = [&](unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine, const Placement& init,
                       const Placement* keep, const std::vector<ChainOp>& post, const Placement& dst) {
-        for (uint64_t u0 = 0, tries = 0;; ++u0, ++tries) {
-            if (tries > kMaxTries / 16)
+        for (uint64_t u0 = 0;; ++u0) {
+            if (hopeless(u0, kMaxTries / 16))
                 layer_error(l, "the running reduction of column block " + std::to_string(j) +
                                    " found no cycle in which all its reads, streams and ALUs are free "
                                    "(a config with few streams per direction; see docs/compiler.md)");
@@ -839,7 +841,7 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
         Placement& e = scratch(tag + "exp", X.rows, 1, TensorType::F32, avoid, side);
         Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
         for (unsigned j = 0; j < blocks; ++j) {
-            reduce(j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), neg_inf, nullptr, {}, mx);
+            reduce(j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), *neg_inf, nullptr, {}, mx);
             reduce(j, {binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, zero, &e,
                    {square(), unary(VxmUnaryOp::Rsqrt)}, inv);
             rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
@@ -848,7 +850,7 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
         Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
         for (unsigned j = 0; j < blocks; ++j) {
             reduce(j, {square()}, add, zero, nullptr,
-                   {binary(VxmBinaryOp::Mul, &one_over_n, true), binary(VxmBinaryOp::Add, &eps, true),
+                   {binary(VxmBinaryOp::Mul, one_over_n, true), binary(VxmBinaryOp::Add, eps, true),
                     unary(VxmUnaryOp::Rsqrt)},
                    inv);
             rows_through(X, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
@@ -857,9 +859,9 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
         Placement& mean = scratch(tag + "mean", 1, 1, TensorType::F32, avoid, side);
         Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
         for (unsigned j = 0; j < blocks; ++j) {
-            reduce(j, {}, add, zero, nullptr, {binary(VxmBinaryOp::Mul, &one_over_n, true)}, mean);
+            reduce(j, {}, add, zero, nullptr, {binary(VxmBinaryOp::Mul, one_over_n, true)}, mean);
             reduce(j, {binary(VxmBinaryOp::Sub, &mean, true), square()}, add, zero, nullptr,
-                   {binary(VxmBinaryOp::Mul, &one_over_n, true), binary(VxmBinaryOp::Add, &eps, true),
+                   {binary(VxmBinaryOp::Mul, one_over_n, true), binary(VxmBinaryOp::Add, eps, true),
                     unary(VxmUnaryOp::Rsqrt)},
                    inv);
             rows_through(X, j, {binary(VxmBinaryOp::Sub, &mean, true), binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
@@ -901,8 +903,8 @@ void Lowering::lower_elementwise(const Chain& chain)
     uint64_t c = 0;
     for (unsigned j = 0; j < A.blocks.size(); ++j)
         for (uint32_t m = 0; m < A.rows; ++m)
-            for (uint64_t tries = 0;; ++c, ++tries) {
-                if (tries > kMaxTries)
+            for (;; ++c) {
+                if (hopeless(c))
                     layer_error(first, "internal: no cycle found for row " + std::to_string(m));
                 const size_t mark = sb_.mark();
                 const RowRef x{&A, j, m};

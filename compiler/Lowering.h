@@ -20,8 +20,9 @@
 
 namespace lpu::lowering {
 
-// How far past its earliest cycle a piece of work is tried before the compiler gives up (a bug,
-// not a property of the workload: something is always free eventually).
+// How far past the end of everything booked so far a piece of work is tried before the compiler
+// gives up: from there on every queue, stream and bank is free, so only a piece that conflicts
+// with itself (a bug, or a rigid reduction on a config too small for it) gets that far.
 inline constexpr uint64_t kMaxTries = uint64_t{1} << 18;
 
 [[noreturn]] inline void layer_error(const WorkloadLayer& l, const std::string& why)
@@ -117,6 +118,9 @@ public:
 private:
     using Chain = std::vector<const WorkloadLayer*>;
 
+    // A piece of work tried in `cycle` and every cycle before it has no chance: it is `slack`
+    // cycles past the end of everything booked.
+    bool hopeless(uint64_t cycle, uint64_t slack = kMaxTries) const { return cycle > sb_.predicted_cycles() + slack; }
     unsigned blocks_of(int64_t cols) const { return static_cast<unsigned>((cols + lanes_ - 1) / lanes_); }
     Placement& place_tensor(const WorkloadTensor& t);
     const Placement& placed(const std::string& name, const WorkloadLayer& l) const;

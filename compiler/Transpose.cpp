@@ -287,8 +287,8 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
 
     // Every piece tried from its pass's cursor on, as the other lowerings do.
     auto schedule = [&](uint64_t& cursor, const char* what, auto&& step) {
-        for (uint64_t tries = 0;; ++cursor, ++tries) {
-            if (tries > kMaxTries)
+        for (;; ++cursor) {
+            if (hopeless(cursor))
                 layer_error(l, std::string("internal: no cycle found for ") + what);
             const size_t mark = sb_.mark();
             if (step(cursor)) {
