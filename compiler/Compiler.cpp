@@ -375,6 +375,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
         uint32_t m0 = 0, m1 = 0;      // the rows it computes
     };
     std::vector<std::vector<Job>> jobs(mx.planes);
+    const unsigned half = std::max(1u, mx.planes / 2);  // planes per hemisphere
     const unsigned g = share;
     if (KT == 1 && g > 1) {
         for (unsigned nt = 0; nt < NT; ++nt)
@@ -413,8 +414,10 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                 const unsigned p = nt % mx.planes;
                 Job j;
                 j.nt = nt;
+                // The planes of a hemisphere go through the K blocks together (a row of A read
+                // once feeds them all, below); the hemispheres start at different blocks.
                 for (unsigned i = 0; i < KT; ++i)
-                    j.kts.push_back((i + p) % KT);
+                    j.kts.push_back((i + p / half) % KT);
                 j.m1 = M;
                 jobs[p].push_back(j);
             }
@@ -455,21 +458,39 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
     size_t rounds = 0;
     for (const auto& sp : steps)
         rounds = std::max(rounds, sp.size());
+    // A plane's step of a round: its column block nt over K block kt.
+    struct Active {
+        unsigned p = 0;
+        const Job* job = nullptr;
+        unsigned step = 0, nt = 0, kt = 0;
+        bool last = false;
+        size_t qa = 0, qc = 0;
+        unsigned pp = 0;     // its position
+        uint64_t ready = 0;  // first cycle for an ABC with the new weights
+    };
     for (size_t round = 0; round < rounds; ++round) {
+        // Weights first for every plane of the round, then the rows, so that planes that
+        // share reads of A (below) can start together.
+        std::vector<Active> act;
         for (unsigned p = 0; p < mx.planes; ++p) {
             if (round >= steps[p].size())
                 continue;
-            const Job& job = *steps[p][round].first;
-            const unsigned step = steps[p][round].second, nt = job.nt, kt = job.kts[step];
-            const bool last = step + 1 == job.kts.size();
+            Active a;
+            a.p = p;
+            a.job = steps[p][round].first;
+            a.step = steps[p][round].second;
+            a.nt = a.job->nt;
+            a.kt = a.job->kts[a.step];
+            a.last = a.step + 1 == a.job->kts.size();
             PlaneState& ps = st[p];
-            const size_t qw = sb_.mxm_queue(p, QueueKind::MXM_W), qa = sb_.mxm_queue(p, QueueKind::MXM_A),
-                         qc = sb_.mxm_queue(p, QueueKind::MXM_C);
-            const unsigned pp = sb_.position(qw);
+            const size_t qw = sb_.mxm_queue(p, QueueKind::MXM_W);
+            a.qa = sb_.mxm_queue(p, QueueKind::MXM_A);
+            a.qc = sb_.mxm_queue(p, QueueKind::MXM_C);
+            a.pp = sb_.position(qw);
             // Weights: rows kt*L .. of block nt (zero rows beyond K), one LW per cycle.
             uint64_t c = ps.lw_floor, last_lw = 0;
             for (unsigned r = 0; r < L; ++r) {
-                const uint32_t k = kt * L + r;
+                const uint32_t k = a.kt * L + r;
                 for (;; ++c) {
                     if (hopeless(c))
                         layer_error(mm, "internal: no cycle found for a weight load");
@@ -477,7 +498,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                         continue;
                     const size_t mark = sb_.mark();
                     StreamId s;
-                    const bool ok = k < K ? read_row(RowRef{&B, nt, k}, pp, c, s) : read_zero(pp, c, s);
+                    const bool ok = k < K ? read_row(RowRef{&B, a.nt, k}, a.pp, c, s) : read_zero(a.pp, c, s);
                     if (!ok) {
                         sb_.rollback(mark);
                         continue;
@@ -507,77 +528,172 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             ps.installed = true;
             ps.last_iw = iw;
             ps.lw_floor = iw + T - 1;
-            // Rows: ABC, ACC ..., emit; the result to the running sum, the epilogue or MEM.
-            uint64_t abc = std::max<uint64_t>(iw + T, iw + 1);
-            for (uint32_t m = job.m0; m < job.m1; ++m) {
-                for (;; ++abc) {
-                    if (hopeless(abc))
-                        layer_error(mm, "internal: no cycle found for row " + std::to_string(m));
-                    const uint64_t acc = abc + mx.array_latency, first = acc + mx.result_latency();
-                    if (!sb_.queue_free(qa, abc) || !sb_.queue_free(qc, acc))
-                        continue;
-                    const size_t mark = sb_.mark();
-                    StreamId sa;
-                    if (!read_row(RowRef{&A, kt, m}, pp, abc, sa)) {
-                        sb_.rollback(mark);
-                        continue;
-                    }
-                    std::vector<ChainOp> ops;
-                    auto add_sum = [&](const Placement& sum_of) {
-                        ChainOp sum;
-                        sum.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::I32);
-                        sum.other = &sum_of;
-                        sum.block0 = true;
-                        ops.push_back(sum);
-                    };
-                    if (step > 0)
-                        add_sum(sum_buffer(p, job, step - 1, m));
-                    const bool done = last && job.finisher;
-                    if (done) {
-                        for (unsigned q : job.peers)
-                            add_sum(sum_buffer(q, jobs[q].back(), static_cast<unsigned>(jobs[q].back().kts.size()) - 1, m));
-                        ops.insert(ops.end(), epilogue.begin(), epilogue.end());
-                    }
-                    const RowRef dst = done ? RowRef{&out, nt, m} : RowRef{&sum_buffer(p, job, step, m), 0, m};
-                    StreamId so;
-                    bool ok;
-                    if (ops.empty()) {
-                        ok = write_row(dst, pp, first, so);
-                    } else {
-                        const unsigned vp = sb_.vxm_position();
-                        const auto group = sb_.find_streams(4, pp, vp, first);
-                        ok = group.has_value();
-                        if (ok) {
-                            so = *group;
-                            for (unsigned k = 0; k < 4; ++k)
-                                sb_.book_stream(StreamId{so.dir, so.index + k}, pp, vp, first);
-                            ok = vxm_chain(so, nullptr, first + ScheduleBuilder::hops(pp, vp), ops, m, nt, dst);
-                        }
-                    }
-                    if (!ok) {
-                        sb_.rollback(mark);
-                        continue;
-                    }
-                    Instr in;
-                    in.op = Opcode::ABC;
-                    in.b = A.t->type == TensorType::I8;
-                    in.streams = {sa};
-                    sb_.place(qa, abc, in);
-                    Instr ac;
-                    ac.op = Opcode::ACC;
-                    ac.a = 0;
-                    ac.b = 0;
-                    ac.c = 1;
-                    ac.streams = {so};
-                    sb_.place(qc, acc, ac);
-                    sb_.commit();
-                    ps.last_abc = abc++;
-                    macs_ += uint64_t{mx.rows} * mx.cols;
+            a.ready = std::max<uint64_t>(iw + T, iw + 1);
+            act.push_back(a);
+        }
+
+        // Row m of plane a's step: ABC in `at`, its A row from `with` (a value already on its
+        // way past this plane) or a read of its own (returned in sa); ACC, emit, and the result
+        // to the running sum, the epilogue or MEM. False, nothing booked, if anything does not fit.
+        auto try_row = [&](const Active& a, uint32_t m, uint64_t at, const SharedRead* with, StreamId& sa) {
+            const uint64_t acc = at + mx.array_latency, first = acc + mx.result_latency();
+            if (!sb_.queue_free(a.qa, at) || !sb_.queue_free(a.qc, acc))
+                return false;
+            const size_t mark = sb_.mark();
+            if (with) {
+                if (!extend_read(*with, a.pp)) {
+                    sb_.rollback(mark);
+                    return false;
+                }
+                sa = with->group;
+            } else if (!read_row(RowRef{&A, a.kt, m}, a.pp, at, sa)) {
+                sb_.rollback(mark);
+                return false;
+            }
+            const Job& job = *a.job;
+            std::vector<ChainOp> ops;
+            auto add_sum = [&](const Placement& sum_of) {
+                ChainOp sum;
+                sum.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::I32);
+                sum.other = &sum_of;
+                sum.block0 = true;
+                ops.push_back(sum);
+            };
+            if (a.step > 0)
+                add_sum(sum_buffer(a.p, job, a.step - 1, m));
+            const bool done = a.last && job.finisher;
+            if (done) {
+                for (unsigned q : job.peers)
+                    add_sum(sum_buffer(q, jobs[q].back(), static_cast<unsigned>(jobs[q].back().kts.size()) - 1, m));
+                ops.insert(ops.end(), epilogue.begin(), epilogue.end());
+            }
+            const RowRef dst = done ? RowRef{&out, a.nt, m} : RowRef{&sum_buffer(a.p, job, a.step, m), 0, m};
+            StreamId so;
+            bool ok;
+            if (ops.empty()) {
+                ok = write_row(dst, a.pp, first, so);
+            } else {
+                const unsigned vp = sb_.vxm_position();
+                const auto group = sb_.find_streams(4, a.pp, vp, first);
+                ok = group.has_value();
+                if (ok) {
+                    so = *group;
+                    for (unsigned k = 0; k < 4; ++k)
+                        sb_.book_stream(StreamId{so.dir, so.index + k}, a.pp, vp, first);
+                    ok = vxm_chain(so, nullptr, first + ScheduleBuilder::hops(a.pp, vp), ops, m, a.nt, dst);
+                }
+            }
+            if (!ok) {
+                sb_.rollback(mark);
+                return false;
+            }
+            Instr in;
+            in.op = Opcode::ABC;
+            in.b = A.t->type == TensorType::I8;
+            in.streams = {sa};
+            sb_.place(a.qa, at, in);
+            Instr ac;
+            ac.op = Opcode::ACC;
+            ac.a = 0;
+            ac.b = 0;
+            ac.c = 1;
+            ac.streams = {so};
+            sb_.place(a.qc, acc, ac);
+            return true;
+        };
+
+        // Planes of one hemisphere on the same K block and rows go together: each row of A is
+        // read once and passes them one after the other (the MEM slice of A reads one row per
+        // cycle, so planes reading it separately would take turns). A group is booked row by
+        // row, all its planes in one attempt.
+        std::vector<std::vector<const Active*>> groups;
+        for (const Active& a : act) {
+            const unsigned a_pos = sb_.position(sb_.mem_queue(A.blocks[a.kt].slice));
+            bool joined = false;
+            for (auto& grp : groups) {
+                const Active& f = *grp.front();
+                if (f.p / half == a.p / half && f.kt == a.kt && f.job->m0 == a.job->m0 && f.job->m1 == a.job->m1 &&
+                    ScheduleBuilder::direction(a_pos, f.pp) == ScheduleBuilder::direction(a_pos, a.pp)) {
+                    grp.push_back(&a);
+                    joined = true;
                     break;
                 }
             }
+            if (!joined)
+                groups.push_back({&a});
+        }
+        // Rows m_from.. of a group; returns where it stopped: the end, or (a group of several
+        // planes that finds no cycle for a row together, e.g. two of its accesses colliding in
+        // a bank at every offset) the row its planes must then take one by one.
+        auto book_rows = [&](std::vector<const Active*> grp, uint32_t m_from) -> uint32_t {
+            const unsigned a_pos = sb_.position(sb_.mem_queue(A.blocks[grp.front()->kt].slice));
+            // Nearest the A slice first: the value reaches it first.
+            std::sort(grp.begin(), grp.end(), [&](const Active* x, const Active* y) {
+                return ScheduleBuilder::hops(a_pos, x->pp) < ScheduleBuilder::hops(a_pos, y->pp);
+            });
+            const Active& lead = *grp.front();
+            auto offset = [&](const Active& a) { return ScheduleBuilder::hops(lead.pp, a.pp); };
+            uint64_t t = 0;  // the lead plane's ABC
+            for (const Active* a : grp)
+                t = std::max<uint64_t>(t, std::max(a->ready, st[a->p].last_abc + 1) - std::min<uint64_t>(offset(*a), a->ready));
+            for (uint32_t m = m_from; m < lead.job->m1; ++m) {
+                for (;; ++t) {
+                    if (hopeless(t, grp.size() > 1 ? kMaxTries / 16 : kMaxTries)) {
+                        if (grp.size() > 1)
+                            return m;
+                        layer_error(mm, "internal: no cycle found for row " + std::to_string(m));
+                    }
+                    const size_t mark = sb_.mark();
+                    sb_.begin_trial();
+                    StreamId sa;
+                    bool ok = try_row(lead, m, t, nullptr, sa);
+                    SharedRead read{sa, a_pos, t - ScheduleBuilder::hops(a_pos, lead.pp), lead.pp, A.planes};
+                    for (size_t i = 1; i < grp.size() && ok; ++i) {
+                        StreamId same;
+                        ok = try_row(*grp[i], m, t + offset(*grp[i]), &read, same);
+                        if (ok)
+                            read.reach(grp[i]->pp);
+                    }
+                    if (!ok)
+                        sb_.rollback(mark);
+                    sb_.end_trial();
+                    if (!ok)
+                        continue;
+                    sb_.commit();
+                    for (const Active* a : grp) {
+                        st[a->p].last_abc = t + offset(*a);
+                        macs_ += uint64_t{mx.rows} * mx.cols;
+                    }
+                    ++t;
+                    break;
+                }
+            }
+            return lead.job->m1;
+        };
+        for (const auto& grp : groups) {
+            const uint32_t stop = book_rows(grp, grp.front()->job->m0);
+            if (stop < grp.front()->job->m1)
+                for (const Active* a : grp)
+                    book_rows({a}, stop);
         }
     }
+}
+
+bool Lowering::extend_read(const SharedRead& r, unsigned to)
+{
+    const StreamDir dir = ScheduleBuilder::direction(r.from, r.end);
+    if (ScheduleBuilder::direction(r.from, to) != dir)
+        return false;
+    if (ScheduleBuilder::hops(r.from, to) <= ScheduleBuilder::hops(r.from, r.end))
+        return true;  // the value passes `to` inside what is booked
+    const unsigned next = dir == StreamDir::East ? r.end + 1 : r.end - 1;
+    const uint64_t at = r.drive + ScheduleBuilder::hops(r.from, next);
+    for (unsigned k = 0; k < r.width; ++k)
+        if (!sb_.stream_free(StreamId{r.group.dir, r.group.index + k}, next, to, at))
+            return false;
+    for (unsigned k = 0; k < r.width; ++k)
+        sb_.book_stream(StreamId{r.group.dir, r.group.index + k}, next, to, at);
+    return true;
 }
 
 const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<unsigned>* avoid, int side)
@@ -664,11 +780,12 @@ std::optional<StreamId> Lowering::vxm_local_streams(unsigned width, uint64_t cyc
 
 bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine,
                            const Placement& init, const Placement* keep, const std::vector<ChainOp>& post,
-                           const Placement& dst, uint64_t u0)
+                           const Placement& dst, uint64_t u0, const Placement* park, unsigned period)
 {
     const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
     const unsigned width = vxm_type_bits(combine.result_type()) / 8;
     const uint64_t k = pre.size();
+    const uint64_t P = park ? period : V;
     if (u0 < k * V)
         return false;
     StreamId acc;
@@ -676,7 +793,10 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
         return false;
     int last_alu = -1;
     for (uint32_t r = 0; r < X.rows; ++r) {
-        const uint64_t u = u0 + uint64_t{r} * V;
+        const uint64_t u = u0 + uint64_t{r} * P;
+        // A parked running value comes back from MEM for this row's combine.
+        if (park && r > 0 && !read_row(RowRef{park, 0, 0}, vp, u, acc))
+            return false;
         // pre(x_r): a chain ending in this cycle, or x_r itself from MEM.
         Instr comb;
         comb.op = Opcode::Vxm;
@@ -720,6 +840,11 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
             if (!write_row(RowRef{&dst, block_for(dst, j), 0}, vp, u + V, g))
                 return false;
             comb.streams.push_back(g);
+        } else if (park) {
+            StreamId g;
+            if (!write_row(RowRef{park, 0, 0}, vp, u + V, g))
+                return false;
+            comb.streams.push_back(g);
         } else {
             // The running value takes the direction X's rows do not arrive in: they come every
             // cycle, in a direction fixed by X's slices.
@@ -735,7 +860,7 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
             return false;
     }
     // post: chained from the last combine.
-    const uint64_t end = u0 + uint64_t{X.rows} * V;
+    const uint64_t end = u0 + uint64_t{X.rows - 1} * P + V;
     const RowRef out{&dst, block_for(dst, j), 0};
     StepOut step;
     step.alu = last_alu;
@@ -817,22 +942,44 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
     const Placement* eps = norm ? &constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid, side) : nullptr;
     const Placement* neg_inf = norm ? nullptr : &constant(TensorType::F32, 0xff800000u, &avoid, side);
     const VxmAluOp add = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::F32);
+    const std::string tag = "~" + l.name + "_";  // "~": no workload tensor can be called that
+    const unsigned V = sb_.vxm().alu_latency;
+    const Placement* park = nullptr;
     auto reduce = [&](unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine, const Placement& init,
                       const Placement* keep, const std::vector<ChainOp>& post, const Placement& dst) {
-        for (uint64_t u0 = 0;; ++u0) {
-            if (hopeless(u0, kMaxTries / 16))
-                layer_error(l, "the running reduction of column block " + std::to_string(j) +
-                                   " found no cycle in which all its reads, streams and ALUs are free "
-                                   "(a config with few streams per direction; see docs/compiler.md)");
+        // Nothing fits before X's first row is written.
+        uint64_t floor = 0;
+        const MemBlock& b = X.blocks[block_for(X, j)];
+        for (unsigned k = 0; k < X.planes; ++k)
+            if (const auto w = sb_.last_write(b.slice + k, b.addr))
+                floor = std::max(floor, *w);
+        auto attempt = [&](uint64_t u0, const Placement* parked, unsigned period) {
             const size_t mark = sb_.mark();
-            if (reduce_rows(X, j, pre, combine, init, keep, post, dst, u0)) {
+            if (reduce_rows(X, j, pre, combine, init, keep, post, dst, u0, parked, period)) {
                 sb_.commit();
-                return;
+                return true;
             }
             sb_.rollback(mark);
-        }
+            return false;
+        };
+        for (uint64_t u0 = floor; !hopeless(u0, kMaxTries / 16); ++u0)
+            if (attempt(u0, nullptr, 0))
+                return;
+        // One row every alu_latency cycles is rigid: every row's values sit at the same offsets,
+        // and on a config with few streams or slices two of them can collide at every start.
+        // Rows further apart, the running value parked in MEM between them, change the offsets.
+        if (!park)
+            park = &scratch(tag + "acc", 1, 1, TensorType::F32, avoid, side);
+        // Tried past the end of everything booked, where only such collisions are left.
+        for (unsigned period = V + 1; period <= V + 64; ++period)
+            for (uint64_t u0 = std::max(floor, sb_.predicted_cycles()); !hopeless(u0, 256); ++u0)
+                if (attempt(u0, park, period))
+                    return;
+        layer_error(l, "the running reduction of column block " + std::to_string(j) +
+                           " found no cycle in which all its reads, streams and ALUs are free, with the running "
+                           "value on a stream or parked in MEM (a config with few streams per direction; see "
+                           "docs/compiler.md)");
     };
-    const std::string tag = "~" + l.name + "_";  // "~": no workload tensor can be called that
     // A running reduction issues one row's steps in every cycle: k steps before the combining
     // operation (k = 2 for softmax and layer_norm, 1 for rms_norm) need k + 1 ALUs at once.
     need_alus(l, l.op == LayerOp::RmsNorm ? 2 : 3, "a running reduction");

@@ -148,6 +148,24 @@ private:
     bool vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
                    uint32_t row, unsigned block, const RowRef& dst);
 
+    // A value read from MEM at position `from`, driven there in `drive` on `width` streams from
+    // `group`, booked up to position `end`: later consumers beyond `end` extend it.
+    struct SharedRead {
+        StreamId group;
+        unsigned from = 0;
+        uint64_t drive = 0;
+        unsigned end = 0;
+        unsigned width = 1;
+        void reach(unsigned pos)
+        {
+            if (ScheduleBuilder::hops(from, pos) > ScheduleBuilder::hops(from, end))
+                end = pos;
+        }
+    };
+    // Books r's streams on to position `to` (nothing if the value passes `to` inside what is
+    // booked); false, nothing booked, if `to` is not on its way or a register is taken.
+    bool extend_read(const SharedRead& r, unsigned to);
+
     void lower_matmul(const Chain& chain);
     // The matmul with `share` planes on each column block (1: one plane per block).
     // share_last: with share 1, this many last column blocks (a partial round) are shared by
@@ -202,9 +220,11 @@ private:
     // every alu_latency cycles (the running value is on a stream at the VXM for exactly the
     // cycle the next step reads it). pre(x_r) also goes to row r of `keep` when given. The final
     // acc goes through `post` (first op chained from it) into row 0 of `dst` (block j).
+    // With `park`, rows are `period` cycles apart and the running value waits in row 0 of
+    // `park` (written after each combine, read back for the next).
     bool reduce_rows(const Placement& X, unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine,
                      const Placement& init, const Placement* keep, const std::vector<ChainOp>& post,
-                     const Placement& dst, uint64_t u0);
+                     const Placement& dst, uint64_t u0, const Placement* park = nullptr, unsigned period = 0);
     // One operation of a chain in cycle t on a free ALU other than `prev`: its first operand is
     // the stream group `x` or, chained, ALU `prev`'s result; its second is the same again
     // (square), a row of `op.other`, or none; its result goes to `dst` (written there, the
