@@ -926,27 +926,55 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
 {
     const auto blocks = static_cast<unsigned>(X.blocks.size());
     const float inv_n = static_cast<float>(1.0 / static_cast<double>(X.rows));
-    // A running reduction reads X, its scratch rows and its constants at fixed relative cycles:
-    // they must not share a slice (docs/compiler.md, "Placement"). Its scratch is one column
-    // block, which the blocks of X use in turn (the booking orders the reuse), so a wide tensor
-    // does not run out of slices.
-    // They also go to the other hemisphere when they can, so that the values read together reach
-    // the VXM from both directions (a config may have few streams per direction).
-    std::vector<unsigned> avoid;
-    slices_of(X, avoid);
-    const int side = 1 - static_cast<int>(alloc_.side_of(X.blocks[0].slice));
-    // Only the constants the layer uses: each takes slices the others must then avoid.
-    const Placement& zero = constant(TensorType::F32, 0, &avoid, side);
-    const bool norm = l.op != LayerOp::Softmax;
-    const Placement* one_over_n = norm ? &constant(TensorType::F32, f32_bits(inv_n), &avoid, side) : nullptr;
-    const Placement* eps = norm ? &constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &avoid, side) : nullptr;
-    const Placement* neg_inf = norm ? nullptr : &constant(TensorType::F32, 0xff800000u, &avoid, side);
     const VxmAluOp add = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::F32);
     const std::string tag = "~" + l.name + "_";  // "~": no workload tensor can be called that
     const unsigned V = sb_.vxm().alu_latency;
-    const Placement* park = nullptr;
-    auto reduce = [&](unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine, const Placement& init,
-                      const Placement* keep, const std::vector<ChainOp>& post, const Placement& dst) {
+    const bool norm = l.op != LayerOp::Softmax;
+    // A running reduction reads X, its scratch rows and its constants at fixed relative cycles:
+    // they must not share a slice (docs/compiler.md, "Placement"). Its scratch is one column
+    // block, which the blocks of X use in turn (the booking orders the reuse), so a wide tensor
+    // does not run out of slices. They also go to the other hemisphere when they can, so that
+    // the values read together reach the VXM from both directions (a config may have few
+    // streams per direction). Only the constants the layer uses: each takes slices.
+    struct Kit {
+        std::vector<unsigned> avoid;
+        int side = -1;
+        const Placement *zero = nullptr, *one_over_n = nullptr, *eps = nullptr, *neg_inf = nullptr;
+        Placement *s1 = nullptr, *s2 = nullptr, *s3 = nullptr;  // softmax: max, exp, inv; else mean, inv
+        Placement* park = nullptr;                               // made when needed
+        std::string suffix;
+    };
+    auto make_kit = [&](std::vector<unsigned> avoid, const std::string& suffix) {
+        Kit k;
+        k.avoid = std::move(avoid);
+        k.side = 1 - static_cast<int>(alloc_.side_of(X.blocks[0].slice));
+        k.suffix = suffix;
+        k.zero = &constant(TensorType::F32, 0, &k.avoid, k.side);
+        if (norm) {
+            k.one_over_n = &constant(TensorType::F32, f32_bits(inv_n), &k.avoid, k.side);
+            k.eps = &constant(TensorType::F32, f32_bits(static_cast<float>(l.eps)), &k.avoid, k.side);
+        } else {
+            k.neg_inf = &constant(TensorType::F32, 0xff800000u, &k.avoid, k.side);
+        }
+        auto row = [&](const char* name, uint32_t rows) {
+            return &scratch(tag + name + suffix, rows, 1, TensorType::F32, k.avoid, k.side);
+        };
+        if (l.op == LayerOp::Softmax) {
+            k.s1 = row("max", 1);
+            k.s2 = row("exp", X.rows);
+            k.s3 = row("inv", 1);
+        } else if (l.op == LayerOp::RmsNorm) {
+            k.s3 = row("inv", 1);
+        } else {
+            k.s1 = row("mean", 1);
+            k.s3 = row("inv", 1);
+        }
+        return k;
+    };
+    // One running reduction of block j; false if it finds no cycle.
+    auto reduce = [&](Kit& kit, unsigned j, const std::vector<ChainOp>& pre, const VxmAluOp& combine,
+                      const Placement& init, const Placement* keep, const std::vector<ChainOp>& post,
+                      const Placement& dst) {
         // Nothing fits before X's first row is written.
         uint64_t floor = 0;
         const MemBlock& b = X.blocks[block_for(X, j)];
@@ -964,55 +992,76 @@ void Lowering::reduce_columns(const Placement& X, const Placement& out, const Wo
         };
         for (uint64_t u0 = floor; !hopeless(u0, kMaxTries / 16); ++u0)
             if (attempt(u0, nullptr, 0))
-                return;
+                return true;
         // One row every alu_latency cycles is rigid: every row's values sit at the same offsets,
         // and on a config with few streams or slices two of them can collide at every start.
         // Rows further apart, the running value parked in MEM between them, change the offsets.
-        if (!park)
-            park = &scratch(tag + "acc", 1, 1, TensorType::F32, avoid, side);
+        if (!kit.park)
+            kit.park = &scratch(tag + "acc" + kit.suffix, 1, 1, TensorType::F32, kit.avoid, kit.side);
         // Tried past the end of everything booked, where only such collisions are left.
         for (unsigned period = V + 1; period <= V + 64; ++period)
             for (uint64_t u0 = std::max(floor, sb_.predicted_cycles()); !hopeless(u0, 256); ++u0)
-                if (attempt(u0, park, period))
-                    return;
-        layer_error(l, "the running reduction of column block " + std::to_string(j) +
-                           " found no cycle in which all its reads, streams and ALUs are free, with the running "
-                           "value on a stream or parked in MEM (a config with few streams per direction; see "
-                           "docs/compiler.md)");
+                if (attempt(u0, kit.park, period))
+                    return true;
+        return false;
+    };
+    // Block j's reductions and its rows through the result.
+    auto run_block = [&](Kit& kit, unsigned j) {
+        if (l.op == LayerOp::Softmax) {
+            const Placement &mx = *kit.s1, &e = *kit.s2, &inv = *kit.s3;
+            if (!reduce(kit, j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), *kit.neg_inf, nullptr, {},
+                        mx) ||
+                !reduce(kit, j, {binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, *kit.zero, &e,
+                        {square(), unary(VxmUnaryOp::Rsqrt)}, inv))
+                return false;
+            rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+        } else if (l.op == LayerOp::RmsNorm) {
+            const Placement& inv = *kit.s3;
+            if (!reduce(kit, j, {square()}, add, *kit.zero, nullptr,
+                        {binary(VxmBinaryOp::Mul, kit.one_over_n, true), binary(VxmBinaryOp::Add, kit.eps, true),
+                         unary(VxmUnaryOp::Rsqrt)},
+                        inv))
+                return false;
+            rows_through(X, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+        } else {  // LayerNorm
+            const Placement &mean = *kit.s1, &inv = *kit.s3;
+            if (!reduce(kit, j, {}, add, *kit.zero, nullptr, {binary(VxmBinaryOp::Mul, kit.one_over_n, true)}, mean) ||
+                !reduce(kit, j, {binary(VxmBinaryOp::Sub, &mean, true), square()}, add, *kit.zero, nullptr,
+                        {binary(VxmBinaryOp::Mul, kit.one_over_n, true), binary(VxmBinaryOp::Add, kit.eps, true),
+                         unary(VxmUnaryOp::Rsqrt)},
+                        inv))
+                return false;
+            rows_through(X, j, {binary(VxmBinaryOp::Sub, &mean, true), binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+        }
+        return true;
     };
     // A running reduction issues one row's steps in every cycle: k steps before the combining
     // operation (k = 2 for softmax and layer_norm, 1 for rms_norm) need k + 1 ALUs at once.
     need_alus(l, l.op == LayerOp::RmsNorm ? 2 : 3, "a running reduction");
-    if (l.op == LayerOp::Softmax) {
-        Placement& mx = scratch(tag + "max", 1, 1, TensorType::F32, avoid, side);
-        Placement& e = scratch(tag + "exp", X.rows, 1, TensorType::F32, avoid, side);
-        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
-        for (unsigned j = 0; j < blocks; ++j) {
-            reduce(j, {}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), *neg_inf, nullptr, {}, mx);
-            reduce(j, {binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, zero, &e,
-                   {square(), unary(VxmUnaryOp::Rsqrt)}, inv);
-            rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
+    std::vector<unsigned> all;
+    slices_of(X, all);
+    Kit shared = make_kit(all, "");
+    for (unsigned j = 0; j < blocks; ++j) {
+        const size_t mark = sb_.mark();
+        sb_.begin_trial();
+        bool ok = run_block(shared, j);
+        if (!ok) {
+            // With few slices a wide X leaves its scratch and constants no slices of their own.
+            // This block's own, clear of its slices only.
+            sb_.rollback(mark);
+            std::vector<unsigned> mine;
+            for (unsigned k = 0; k < X.planes; ++k)
+                mine.push_back(X.blocks[j].slice + k);
+            Kit own = make_kit(mine, "@" + std::to_string(j));
+            ok = run_block(own, j);
         }
-    } else if (l.op == LayerOp::RmsNorm) {
-        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
-        for (unsigned j = 0; j < blocks; ++j) {
-            reduce(j, {square()}, add, zero, nullptr,
-                   {binary(VxmBinaryOp::Mul, one_over_n, true), binary(VxmBinaryOp::Add, eps, true),
-                    unary(VxmUnaryOp::Rsqrt)},
-                   inv);
-            rows_through(X, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
-        }
-    } else {  // LayerNorm
-        Placement& mean = scratch(tag + "mean", 1, 1, TensorType::F32, avoid, side);
-        Placement& inv = scratch(tag + "inv", 1, 1, TensorType::F32, avoid, side);
-        for (unsigned j = 0; j < blocks; ++j) {
-            reduce(j, {}, add, zero, nullptr, {binary(VxmBinaryOp::Mul, one_over_n, true)}, mean);
-            reduce(j, {binary(VxmBinaryOp::Sub, &mean, true), square()}, add, zero, nullptr,
-                   {binary(VxmBinaryOp::Mul, one_over_n, true), binary(VxmBinaryOp::Add, eps, true),
-                    unary(VxmUnaryOp::Rsqrt)},
-                   inv);
-            rows_through(X, j, {binary(VxmBinaryOp::Sub, &mean, true), binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
-        }
+        sb_.end_trial();
+        if (!ok)
+            layer_error(l, "the running reduction of column block " + std::to_string(j) +
+                               " found no cycle in which all its reads, streams and ALUs are free, with the running "
+                               "value on a stream or parked in MEM (a config with few streams per direction; see "
+                               "docs/compiler.md)");
+        sb_.commit();
     }
 }
 
