@@ -166,94 +166,95 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
     const bool gather = S > 1;
     const unsigned half = mp.slices_per_hemisphere();
 
-    // The SXM of a hemisphere whose streams can carry G rows (and a map) into it and G out, with
-    // G MEM slices to stage them in.
+    // Every SXM whose streams can carry G rows (and a map) into it and G out, with G MEM slices
+    // of its hemisphere to stage them in. With two, tiles alternate between them.
+    if (gather && G < mp.map_entry_bytes())
+        layer_error(l, "a gather map needs " + std::to_string(mp.map_entry_bytes()) + " bytes per tile for a word "
+                       "address, and a tile here has " + std::to_string(G) + " lanes");
+    struct Way {
+        SxmSide sxm;
+        TransposeStage* st = nullptr;
+        uint64_t c1 = 0, c2 = 0, c3 = 0;  // each pass's cursor
+    };
+    std::vector<Way> ways;
     const auto& qs = sb_.queues().queues();
     const unsigned vp = sb_.vxm_position();
-    std::optional<unsigned> side;
-    SxmSide sxm;
-    for (unsigned s : {0u, 1u}) {
+    std::vector<unsigned> avoid;
+    slices_of(X, avoid);
+    slices_of(O, avoid);
+    for (unsigned side : {0u, 1u}) {
         // West of the VXM the SXM is reached westward; east of it, eastward.
-        const StreamDir toward = s == 0 ? StreamDir::West : StreamDir::East;
+        const StreamDir toward = side == 0 ? StreamDir::West : StreamDir::East;
         const unsigned in_streams = toward == StreamDir::East ? sb_.streams().east : sb_.streams().west;
         const unsigned out_streams = toward == StreamDir::East ? sb_.streams().west : sb_.streams().east;
         if (half < G || in_streams < G + (gather ? 1 : 0) || out_streams < G)
             continue;
-        side = s;
-        sxm.queues.clear();
+        Way w;
         for (size_t q = 0; q < qs.size(); ++q)
-            if (qs[q].kind == QueueKind::SXM && (qs[q].position < vp) == (s == 0)) {
-                sxm.queues.push_back(q);
-                sxm.position = qs[q].position;
+            if (qs[q].kind == QueueKind::SXM && (qs[q].position < vp) == (side == 0)) {
+                w.sxm.queues.push_back(q);
+                w.sxm.position = qs[q].position;
             }
-        break;
+        w.sxm.latency = SxmSliceParams::from_config(sb_.config()).latency;
+        w.st = &transpose_stage(side, w.sxm, avoid, l);
+        ways.push_back(std::move(w));
     }
-    if (!side)
+    if (ways.empty())
         layer_error(l, "a transpose moves " + std::to_string(G) + " rows (one per lane of a superlane) through the "
                        "SXM at once: it needs " + std::to_string(G + (gather ? 1 : 0)) + " streams toward an SXM and " +
                        std::to_string(G) + " away from it (chip.streams.east / west), and " + std::to_string(G) +
                        " MEM slices in its hemisphere; this config has " + std::to_string(sb_.streams().east) +
                        " eastward and " + std::to_string(sb_.streams().west) + " westward streams and " +
                        std::to_string(half) + " slices per hemisphere");
-    if (gather && G < mp.map_entry_bytes())
-        layer_error(l, "a gather map needs " + std::to_string(mp.map_entry_bytes()) + " bytes per tile for a word "
-                       "address, and a tile here has " + std::to_string(G) + " lanes");
-    sxm.latency = SxmSliceParams::from_config(sb_.config()).latency;
 
-    std::vector<unsigned> avoid;
-    slices_of(X, avoid);
-    slices_of(O, avoid);
-    TransposeStage& st = transpose_stage(*side, sxm, avoid, l);
-    const std::vector<MemBlock>& stage_blocks = st.blocks;
-    const std::vector<Placement>& stage = st.rows;
-    const std::vector<unsigned>& stage_pos = st.positions;
-    const uint32_t base = stage_blocks[0].addr;
-    const Placement* map = st.map;
-    const unsigned map_pos = st.map_position, nearest = st.nearest;
-
-    // Pass 2 for output group q of region r, the map read (or, S = 1, the farthest read) in t.
-    auto group = [&](unsigned r, unsigned q, uint64_t t) {
+    // Pass 2 through way w for output group q of region r, the map read (or, S = 1, the
+    // farthest read) in t.
+    auto group = [&](const Way& w, unsigned r, unsigned q, uint64_t t) {
+        const TransposeStage& st = *w.st;
+        const SxmSide& sxm = w.sxm;
+        const uint32_t base = st.blocks[0].addr;
         const uint32_t a0 = base + r * S, b_word = base + (2 + r) * S + q;
         std::vector<uint64_t> read_at(G), drive(G);
         std::vector<unsigned> sxm_at(G, sxm.position), out_from(G, sxm.position);
         uint64_t arrive = 0;  // at the SXM, for every i
         StreamId map_s{};
         if (gather) {
-            arrive = t + 2 * RL + ScheduleBuilder::hops(map_pos, sxm.position);
-            if (!read_row(RowRef{map, 0, r * S + q}, nearest, t + RL + ScheduleBuilder::hops(map_pos, nearest), map_s))
+            arrive = t + 2 * RL + ScheduleBuilder::hops(st.map_position, sxm.position);
+            if (!read_row(RowRef{st.map, 0, r * S + q}, st.nearest,
+                          t + RL + ScheduleBuilder::hops(st.map_position, st.nearest), map_s))
                 return false;
         } else {
             unsigned far = 0;
-            for (unsigned p : stage_pos)
+            for (unsigned p : st.positions)
                 far = std::max(far, ScheduleBuilder::hops(p, sxm.position));
             arrive = t + RL + far;
         }
         for (unsigned i = 0; i < G; ++i) {
-            const unsigned slice = stage_blocks[i].slice;
-            read_at[i] = arrive - RL - ScheduleBuilder::hops(stage_pos[i], sxm.position);
+            const unsigned slice = st.blocks[i].slice;
+            read_at[i] = arrive - RL - ScheduleBuilder::hops(st.positions[i], sxm.position);
             drive[i] = read_at[i] + RL;
             if (!sb_.queue_free(sb_.mem_queue(slice), read_at[i]) || !sb_.mem_read_ok(slice, a0, read_at[i]))
                 return false;
-            for (unsigned w = 0; w < S; ++w) {
-                const auto written = sb_.last_write(slice, a0 + w);
+            for (unsigned word = 0; word < S; ++word) {
+                const auto written = sb_.last_write(slice, a0 + word);
                 if (written && read_at[i] < *written + WL)
                     return false;
             }
         }
-        const auto in_g = free_group(stage_pos, sxm_at, drive);
+        const auto in_g = free_group(st.positions, sxm_at, drive);
         if (!in_g)
             return false;
         const uint64_t out_drive = arrive + sxm.latency;
         std::vector<uint64_t> write_at(G), out_drives(G, out_drive);
         for (unsigned j = 0; j < G; ++j) {
-            const unsigned slice = stage_blocks[j].slice;
-            write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, stage_pos[j]);
+            const unsigned slice = st.blocks[j].slice;
+            write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, st.positions[j]);
             const auto rd = sb_.last_read(slice, b_word), wr = sb_.last_write(slice, b_word);
             if ((rd && write_at[j] < *rd) || (wr && write_at[j] <= *wr) ||
                 !sb_.queue_free(sb_.mem_queue(slice), write_at[j]) || !sb_.mem_write_ok(slice, b_word, write_at[j]))
                 return false;
         }
-        const auto out_g = free_group(out_from, stage_pos, out_drives);
+        const auto out_g = free_group(out_from, st.positions, out_drives);
         if (!out_g)
             return false;
         Instr tr;
@@ -263,16 +264,16 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
         if (!place_sxm(sxm.queues, arrive, tr))
             return false;
         for (unsigned i = 0; i < G; ++i) {
-            const unsigned slice = stage_blocks[i].slice;
+            const unsigned slice = st.blocks[i].slice;
             const StreamId s{in_g->dir, in_g->index + i};
             Instr rd;
             rd.op = gather ? Opcode::Gather : Opcode::Read;
             rd.a = a0;
             rd.streams = gather ? std::vector<StreamId>{map_s, s} : std::vector<StreamId>{s};
             sb_.place(sb_.mem_queue(slice), read_at[i], rd);
-            for (unsigned w = 0; w < S; ++w)
-                sb_.book_mem_read(slice, a0 + w, read_at[i]);
-            sb_.book_stream(s, stage_pos[i], sxm.position, drive[i]);
+            for (unsigned word = 0; word < S; ++word)
+                sb_.book_mem_read(slice, a0 + word, read_at[i]);
+            sb_.book_stream(s, st.positions[i], sxm.position, drive[i]);
             const StreamId o{out_g->dir, out_g->index + i};
             Instr wr;
             wr.op = Opcode::Write;
@@ -280,7 +281,7 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
             wr.streams = {o};
             sb_.place(sb_.mem_queue(slice), write_at[i], wr);
             sb_.book_mem_write(slice, b_word, write_at[i]);
-            sb_.book_stream(o, sxm.position, stage_pos[i], out_drive);
+            sb_.book_stream(o, sxm.position, st.positions[i], out_drive);
         }
         return true;
     };
@@ -299,31 +300,33 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
             sb_.rollback(mark);
         }
     };
-    // Pass 1 or 3: a row copied, or rotated up by `rot` lanes on the way.
-    auto move = [&](const RowRef& src, const RowRef& dst, unsigned rot, uint64_t c) {
-        return rot == 0 ? copy_row(src, dst, c) : sxm_row(src, dst, SxmOp::make_rotate(rot), sxm, c);
+    // Pass 1 or 3: a row copied, or rotated up by `rot` lanes through w's SXM on the way.
+    auto move = [&](const Way& w, const RowRef& src, const RowRef& dst, unsigned rot, uint64_t c) {
+        return rot == 0 ? copy_row(src, dst, c) : sxm_row(src, dst, SxmOp::make_rotate(rot), w.sxm, c);
     };
 
     const auto R = static_cast<uint32_t>(X.t->rows), C = static_cast<uint32_t>(X.t->cols);
-    uint64_t c1 = 0, c2 = 0, c3 = 0;
-    unsigned& unit = st.units;
+    unsigned tile = 0;
     for (unsigned a = 0; a * L < R; ++a)
         for (unsigned b = 0; b * L < C; ++b)
-            for (unsigned k = 0; k < X.planes; ++k, ++unit) {
+            for (unsigned k = 0; k < X.planes; ++k, ++tile) {
+                Way& w = ways[tile % ways.size()];
+                const std::vector<Placement>& stage = w.st->rows;
                 const Placement Xk = plane_of(X, k), Ok = plane_of(O, k);
-                const unsigned r = unit % 2, rows = std::min(L, R - a * L), cols = std::min(L, C - b * L);
+                const unsigned r = w.st->units++ % 2, rows = std::min(L, R - a * L), cols = std::min(L, C - b * L);
                 for (unsigned row = 0; row < rows; ++row) {
                     const unsigned sr = row / G, i = row % G;
-                    schedule(c1, "a row into the transpose staging", [&](uint64_t c) {
-                        return move(RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
+                    schedule(w.c1, "a row into the transpose staging", [&](uint64_t c) {
+                        return move(w, RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
                     });
                 }
                 for (unsigned q = 0; q * G < cols; ++q)
-                    schedule(c2, "a transposed group", [&](uint64_t t) { return group(r, q, t); });
+                    schedule(w.c2, "a transposed group", [&](uint64_t t) { return group(w, r, q, t); });
                 for (unsigned c = 0; c < cols; ++c) {
                     const unsigned q = c / G, j = c % G;
-                    schedule(c3, "a transposed row", [&](uint64_t t) {
-                        return move(RowRef{&stage[j], 0, (2 + r) * S + q}, RowRef{&Ok, a, b * L + c}, (L - q * G) % L, t);
+                    schedule(w.c3, "a transposed row", [&](uint64_t t) {
+                        return move(w, RowRef{&stage[j], 0, (2 + r) * S + q}, RowRef{&Ok, a, b * L + c},
+                                    (L - q * G) % L, t);
                     });
                 }
             }

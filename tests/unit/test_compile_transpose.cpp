@@ -176,12 +176,13 @@ Config config_text(const std::string& yaml) { return Config::load_string(yaml, "
 
 // The word addresses of every tile entry (`entry_bytes` little-endian bytes at the start of each
 // `tile` lanes) of the gather-map rows in `assembly` (".data NAME ROW V V*N ...").
-std::vector<unsigned> gather_map_entries(const std::string& assembly, unsigned tile, unsigned entry_bytes)
+std::vector<unsigned> gather_map_entries(const std::string& assembly, const std::string& maps, unsigned lanes,
+                                         unsigned tile, unsigned entry_bytes)
 {
     std::vector<unsigned> entries;
     std::istringstream lines(assembly);
     for (std::string line; std::getline(lines, line);) {
-        if (line.rfind(".data gather_maps_", 0) != 0)
+        if (line.rfind(".data " + maps + " ", 0) != 0)
             continue;
         std::istringstream words(line);
         std::string tok;
@@ -193,6 +194,7 @@ std::vector<unsigned> gather_map_entries(const std::string& assembly, unsigned t
             const unsigned n = star == std::string::npos ? 1u : static_cast<unsigned>(std::stoul(tok.substr(star + 1)));
             bytes.insert(bytes.end(), n, v);
         }
+        bytes.resize(lanes, 0);  // the disassembly leaves trailing zeros out
         for (size_t t = 0; t + entry_bytes <= bytes.size(); t += tile) {
             unsigned e = 0;
             for (unsigned b = 0; b < entry_bytes; ++b)
@@ -353,12 +355,13 @@ TEST_CASE("compiled transposes on configs off the defaults", "[compiler][transpo
 
 TEST_CASE("a transpose whose staging rows are past word 255 uses two-byte map entries", "[compiler][transpose]")
 {
-    // X's 44 column blocks of 260 rows fill every west slice to word 260, so the staging rows
-    // (and the words the gather maps name) start there: each entry's second byte is 1.
+    // X's 44 column blocks of 260 rows fill every west slice to word 260, so the west SXM's
+    // staging rows (and the words its gather maps name) start there: each entry's second byte
+    // is 1.
     const Config& cfg = config_named("small");
     const Shape s{260, 44 * 64};
     const Ran ran = compile_and_run(cfg, transpose_workload(s, "i8", 5));
-    const std::vector<unsigned> entries = gather_map_entries(ran.compiled.assembly, 16, 2);
+    const std::vector<unsigned> entries = gather_map_entries(ran.compiled.assembly, "gather_maps_w", 64, 16, 2);
     REQUIRE(entries.size() == 2 * 4 * 4);  // 2 regions x 4 groups of rows x 4 tiles
     CHECK(*std::min_element(entries.begin(), entries.end()) >= 256);
     CHECK(transpose_difference(ran.inputs.at("X"), ran.outputs.at("Y"), s, 1) == "");
