@@ -422,7 +422,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                 jobs[p].push_back(j);
             }
             if (rem)
-                split_k(full, rem, mx.planes / rem, 0);
+                split_k(full, rem, std::min(mx.planes / rem, KT), 0);  // every part gets a K block
         } else {
             split_k(0, NT, g, 0);
         }
