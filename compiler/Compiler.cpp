@@ -122,18 +122,24 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
     return true;
 }
 
-bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream)
+Placement Lowering::zero_row(unsigned planes)
 {
-    if (!have_zero_) {
-        zero_ = alloc_.allocate(1, 1, "the zero row (weight padding)");
-        have_zero_ = true;
-    }
+    auto it = zeros_.find(planes);
+    if (it == zeros_.end())
+        it = zeros_.emplace(planes, alloc_.allocate(1, planes, "a zero row")).first;
     static const WorkloadTensor kZero{};
     Placement p;
     p.t = &kZero;
     p.rows = 1;
-    p.blocks = {zero_};
-    return read_row(RowRef{&p, 0, 0}, to, at, stream);
+    p.planes = planes;
+    p.blocks = {it->second};
+    return p;
+}
+
+bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes)
+{
+    const Placement zero = zero_row(planes);
+    return read_row(RowRef{&zero, 0, 0}, to, at, stream);
 }
 
 bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<StreamId>& x, int prev, unsigned block,
@@ -267,6 +273,8 @@ void Lowering::lower_matmul(const Chain& chain)
     const MxmParams& mx = sb_.mxm();
     const auto M = static_cast<uint64_t>(w_.tensor(mm.inputs[0])->rows);
     const unsigned KT = blocks_of(w_.tensor(mm.inputs[0])->cols), NT = blocks_of(w_.tensor(mm.inputs[1])->cols);
+    // fp16 sums round: their K blocks are added in order, never split between planes.
+    const bool f16 = w_.tensor(mm.inputs[0])->type == TensorType::F16;
     // How many planes share a column block when there are fewer blocks than planes: each loads
     // its own weights, one row per cycle from the block's one slice, so g planes start about
     // g x lanes cycles apart; the estimate g x lanes + work / g picks g.
@@ -276,7 +284,7 @@ void Lowering::lower_matmul(const Chain& chain)
         for (unsigned c = 1; c <= mx.planes / NT; ++c) {
             const uint64_t work = KT == 1 ? (M + c - 1) / c : M * ((KT + c - 1) / c);
             const uint64_t t = uint64_t{lanes_} * c + work;
-            if (t < best && (KT == 1 ? c <= M : c <= KT)) {
+            if (t < best && (KT == 1 ? c <= M : c <= KT && !f16)) {
                 best = t;
                 share = c;
             }
@@ -288,7 +296,7 @@ void Lowering::lower_matmul(const Chain& chain)
     if (share > 1)
         ways.emplace_back(share, 0);
     const unsigned rem = NT % mx.planes;
-    if (NT > mx.planes && rem && KT > 1 && mx.planes / rem >= 2)
+    if (NT > mx.planes && rem && KT > 1 && mx.planes / rem >= 2 && !f16)
         ways.emplace_back(1, rem);
     if (ways.size() == 1) {
         matmul_with(chain, 1);
@@ -299,9 +307,8 @@ void Lowering::lower_matmul(const Chain& chain)
     const auto planes = planes_;
     const auto partials = partials_;
     const MemAllocator alloc = alloc_;
-    const MemBlock zero = zero_;
-    const bool have_zero = have_zero_;
-    const uint64_t macs = macs_, useful = useful_;
+    const auto zeros = zeros_;
+    const uint64_t macs = macs_, slots = slots_, useful = useful_;
     const size_t mark = sb_.mark();
     sb_.begin_trial();
     auto restore = [&] {  // everything a matmul changes, as it was before the first way
@@ -309,9 +316,9 @@ void Lowering::lower_matmul(const Chain& chain)
         planes_ = planes;
         partials_ = partials;
         alloc_ = alloc;
-        zero_ = zero;
-        have_zero_ = have_zero;
+        zeros_ = zeros;
         macs_ = macs;
+        slots_ = slots;
         useful_ = useful;
     };
     size_t best = 0;
@@ -344,7 +351,11 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
     const auto M = static_cast<uint32_t>(A.t->rows);
     const auto K = static_cast<uint32_t>(A.t->cols);
     const unsigned KT = blocks_of(K), NT = blocks_of(B.t->cols), T = mx.install_cycles();
-    const std::vector<ChainOp> epilogue = chain_ops(chain, 1, TensorType::I32);
+    // fp16 operands (docs/isa.md 1.5): f32 sums, one ABC per fp16_issue_interval cycles.
+    const bool f16 = A.t->type == TensorType::F16;
+    const TensorType sum_type = f16 ? TensorType::F32 : TensorType::I32;
+    const unsigned abc_every = f16 ? mx.fp16_issue_interval : 1;
+    const std::vector<ChainOp> epilogue = chain_ops(chain, 1, sum_type);
     if (epilogue.size() + (KT > 1 ? 1 : 0) > 1)
         need_alus(mm, 2, "a matmul with a fused epilogue (or K blocks to sum)");
     useful_ += uint64_t{M} * K * static_cast<uint64_t>(B.t->cols);
@@ -417,7 +428,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                 // The planes of a hemisphere go through the K blocks together (a row of A read
                 // once feeds them all, below); the hemispheres start at different blocks.
                 for (unsigned i = 0; i < KT; ++i)
-                    j.kts.push_back((i + p / half) % KT);
+                    j.kts.push_back(f16 ? i : (i + p / half) % KT);
                 j.m1 = M;
                 jobs[p].push_back(j);
             }
@@ -498,7 +509,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                         continue;
                     const size_t mark = sb_.mark();
                     StreamId s;
-                    const bool ok = k < K ? read_row(RowRef{&B, a.nt, k}, a.pp, c, s) : read_zero(a.pp, c, s);
+                    const bool ok = k < K ? read_row(RowRef{&B, a.nt, k}, a.pp, c, s) : read_zero(a.pp, c, s, B.planes);
                     if (!ok) {
                         sb_.rollback(mark);
                         continue;
@@ -506,7 +517,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                     Instr lw;
                     lw.op = Opcode::LW;
                     lw.a = r;
-                    lw.b = B.t->type == TensorType::I8;
+                    lw.b = mxm_type_code(B.t->type);
                     lw.streams = {s};
                     sb_.place(qw, c, lw);
                     sb_.commit();
@@ -528,7 +539,8 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             ps.installed = true;
             ps.last_iw = iw;
             ps.lw_floor = iw + T - 1;
-            a.ready = std::max<uint64_t>(iw + T, iw + 1);
+            // ... and an f16 ABC's hold on the activation port is over.
+            a.ready = std::max<uint64_t>({iw + T, iw + 1, ps.last_abc + abc_every});
             act.push_back(a);
         }
 
@@ -554,7 +566,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             std::vector<ChainOp> ops;
             auto add_sum = [&](const Placement& sum_of) {
                 ChainOp sum;
-                sum.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::I32);
+                sum.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, f16 ? VxmType::F32 : VxmType::I32);
                 sum.other = &sum_of;
                 sum.block0 = true;
                 ops.push_back(sum);
@@ -589,7 +601,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             }
             Instr in;
             in.op = Opcode::ABC;
-            in.b = A.t->type == TensorType::I8;
+            in.b = mxm_type_code(A.t->type);
             in.streams = {sa};
             sb_.place(a.qa, at, in);
             Instr ac;
@@ -635,7 +647,8 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
             auto offset = [&](const Active& a) { return ScheduleBuilder::hops(lead.pp, a.pp); };
             uint64_t t = 0;  // the lead plane's ABC
             for (const Active* a : grp)
-                t = std::max<uint64_t>(t, std::max(a->ready, st[a->p].last_abc + 1) - std::min<uint64_t>(offset(*a), a->ready));
+                t = std::max<uint64_t>(t, std::max(a->ready, st[a->p].last_abc + abc_every) -
+                                              std::min<uint64_t>(offset(*a), a->ready));
             for (uint32_t m = m_from; m < lead.job->m1; ++m) {
                 for (;; ++t) {
                     if (hopeless(t, grp.size() > 1 ? kMaxTries / 16 : kMaxTries)) {
@@ -663,8 +676,9 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                     for (const Active* a : grp) {
                         st[a->p].last_abc = t + offset(*a);
                         macs_ += uint64_t{mx.rows} * mx.cols;
+                        slots_ += uint64_t{mx.rows} * mx.cols * abc_every;
                     }
-                    ++t;
+                    t += abc_every;
                     break;
                 }
             }
@@ -870,9 +884,31 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const std::vector<Cha
     return true;
 }
 
-void Lowering::rows_through(const Placement& X, unsigned j, const std::vector<ChainOp>& ops, const Placement& out,
+std::vector<ChainOp> Lowering::operands_apart(const Placement& X, std::vector<ChainOp> ops, const WorkloadLayer& l)
+{
+    // Both operands of the first operation land in one cycle; from one slice they cannot (one
+    // read per slice per cycle), so then x first passes an identity max one cycle earlier.
+    if (ops.empty() || !ops[0].other)
+        return ops;
+    std::vector<unsigned> x_slices, other_slices;
+    slices_of(X, x_slices);
+    slices_of(*ops[0].other, other_slices);
+    bool shared = false;
+    for (unsigned sl : x_slices)
+        shared = shared || std::find(other_slices.begin(), other_slices.end(), sl) != other_slices.end();
+    if (shared) {
+        ChainOp pass;
+        pass.alu = VxmAluOp::make_binary(VxmBinaryOp::Max, vxm_type(X.t->type, l));
+        pass.square = true;
+        ops.insert(ops.begin(), pass);
+    }
+    return ops;
+}
+
+void Lowering::rows_through(const Placement& X, unsigned j, const std::vector<ChainOp>& chain, const Placement& out,
                             const WorkloadLayer& l)
 {
+    const std::vector<ChainOp> ops = operands_apart(X, chain, l);
     uint64_t c = 0;
     for (uint32_t m = 0; m < X.rows; ++m)
         for (;; ++c) {
@@ -1080,22 +1116,7 @@ void Lowering::lower_elementwise(const Chain& chain)
     std::vector<ChainOp> ops = chain_ops(chain, 0, A.t->type);
     if (ops.size() > 1)
         need_alus(first, 2, "a chain of element-wise operations");
-    // Both operands of the first operation land in one cycle; from one slice they cannot (one
-    // read per slice per cycle), so then x first passes an identity max one cycle earlier.
-    if (ops[0].other) {
-        std::vector<unsigned> a_slices, b_slices;
-        slices_of(A, a_slices);
-        slices_of(*ops[0].other, b_slices);
-        bool shared = false;
-        for (unsigned sl : a_slices)
-            shared = shared || std::find(b_slices.begin(), b_slices.end(), sl) != b_slices.end();
-        if (shared) {
-            ChainOp pass;
-            pass.alu = VxmAluOp::make_binary(VxmBinaryOp::Max, vxm_type(A.t->type, first));
-            pass.square = true;
-            ops.insert(ops.begin(), pass);
-        }
-    }
+    ops = operands_apart(A, ops, first);
     uint64_t c = 0;
     for (unsigned j = 0; j < A.blocks.size(); ++j)
         for (uint32_t m = 0; m < A.rows; ++m)
@@ -1234,8 +1255,9 @@ CompileResult Lowering::run()
     r.mxm_macs = macs_;
     r.useful_macs = useful_;
     const MxmParams& mx = sb_.mxm();
+    // As the run counts it: an fp16 MAC holds the array for fp16_issue_interval int8 slots.
     r.mxm_utilisation = r.predicted_cycles
-                            ? double(macs_) / (double(mx.planes) * mx.rows * mx.cols * double(r.predicted_cycles))
+                            ? double(slots_) / (double(mx.planes) * mx.rows * mx.cols * double(r.predicted_cycles))
                             : 0.0;
     r.sram_bytes = alloc_.words_used() * lanes_;
     r.instructions = sb_.instructions();

@@ -78,6 +78,12 @@ struct RowRef {
     uint32_t row = 0;
 };
 
+// The element type field of LW and ABC (Instr.h): 0 u8, 1 i8, 2 f16.
+inline int64_t mxm_type_code(TensorType t)
+{
+    return t == TensorType::F16 ? 2 : t == TensorType::I8 ? 1 : 0;
+}
+
 inline uint32_t f32_bits(float f)
 {
     uint32_t b;
@@ -142,7 +148,9 @@ private:
     // Writes a value driven at `from` in cycle `drive` into every byte plane of `r`.
     bool write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group);
     // The zero word for weight rows beyond K, read so that it lands at `to` in `at`.
-    bool read_zero(unsigned to, uint64_t at, StreamId& stream);
+    bool read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes = 1);
+    // A row of zeros in MEM (never written: MEM reads zero where nothing was written).
+    Placement zero_row(unsigned planes);
     // ops[0] takes `x` (a stream group at the VXM in c0, or none: from `x_row`); each next op
     // chains from the previous ALU; the last one's result goes to `dst`.
     bool vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
@@ -195,6 +203,7 @@ private:
         const Placement* map = nullptr;    // 2 x S rows (none with one superlane)
         unsigned map_position = 0;
         unsigned units = 0;                // tiles moved so far: regions alternate
+        unsigned dirty[2] = {0, 0};        // per region: rows 0.. a tile may have left non-zero
     };
     TransposeStage& transpose_stage(unsigned side, const SxmSide& sxm, const std::vector<unsigned>& avoid,
                                     const WorkloadLayer& l);
@@ -239,6 +248,9 @@ private:
     int place_vxm(uint64_t cycle, Instr& in, int avoid);
     // Books a group of `width` streams driven at the VXM in `cycle` and read there only.
     std::optional<StreamId> vxm_local_streams(unsigned width, uint64_t cycle, StreamDir prefer);
+    // `ops` for rows of X, with an identity step first when its first operation's other operand
+    // shares a slice with X (both would be read in one cycle).
+    std::vector<ChainOp> operands_apart(const Placement& X, std::vector<ChainOp> ops, const WorkloadLayer& l);
     // Element-wise chain `ops` over every row of block j of X into `out`, from cycle `c`.
     void rows_through(const Placement& X, unsigned j, const std::vector<ChainOp>& ops, const Placement& out,
                       const WorkloadLayer& l);
@@ -271,9 +283,9 @@ private:
         bool installed = false;
     };
     std::vector<PlaneState> planes_;
-    MemBlock zero_;
-    bool have_zero_ = false;
+    std::map<unsigned, MemBlock> zeros_;  // a zero row per byte-plane count (weight padding)
     uint64_t macs_ = 0, useful_ = 0;
+    uint64_t slots_ = 0;  // int8 MAC slots the planes are busy: an fp16 MAC takes fp16_issue_interval
 };
 
 }  // namespace lpu::lowering

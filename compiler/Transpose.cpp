@@ -306,6 +306,7 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
     };
 
     const auto R = static_cast<uint32_t>(X.t->rows), C = static_cast<uint32_t>(X.t->cols);
+    const Placement zero = zero_row(1);
     unsigned tile = 0;
     for (unsigned a = 0; a * L < R; ++a)
         for (unsigned b = 0; b * L < C; ++b)
@@ -320,6 +321,15 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
                         return move(w, RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
                     });
                 }
+                // Rows past R are the result's padding lanes: zeros, not what an earlier tile left
+                // in the staging rows (an fp16 matmul would turn a NaN there into NaN results).
+                for (unsigned row = rows; row < w.st->dirty[r]; ++row) {
+                    const unsigned sr = row / G, i = row % G;
+                    schedule(w.c1, "a zero row into the transpose staging", [&](uint64_t c) {
+                        return copy_row(RowRef{&zero, 0, 0}, RowRef{&stage[i], 0, r * S + sr}, c);
+                    });
+                }
+                w.st->dirty[r] = rows;
                 for (unsigned q = 0; q * G < cols; ++q)
                     schedule(w.c2, "a transposed group", [&](uint64_t t) { return group(w, r, q, t); });
                 for (unsigned c = 0; c < cols; ++c) {

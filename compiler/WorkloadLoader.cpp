@@ -537,9 +537,14 @@ private:
         switch (layer.op) {
         case LayerOp::Matmul: {
             const WorkloadTensor& b = *in[1];
+            // The MXM multiplies integer bytes (i8, u8, mixed) or fp16 by fp16.
             auto byte = [](TensorType t) { return t == TensorType::I8 || t == TensorType::U8; };
-            need(byte(a.type), 0, "i8 or u8 operands");
-            need(byte(b.type), 1, "i8 or u8 operands");
+            const bool f16 = a.type == TensorType::F16;
+            need(byte(a.type) || f16, 0, "i8, u8 or f16 operands");
+            if (f16)
+                need(b.type == TensorType::F16, 1, "an f16 b with an f16 a");
+            else
+                need(byte(b.type), 1, "an i8 or u8 b with an i8 or u8 a");
             if (a.cols != b.rows)
                 fail(in_mark[1], where + ".b",
                      "inner dimensions differ: a " + describe(a) + ", b " + describe(b) +
@@ -547,7 +552,7 @@ private:
             out.rows = a.rows;
             out.cols = b.cols;
             out.dims = 2;
-            out.type = TensorType::I32;
+            out.type = f16 ? TensorType::F32 : TensorType::I32;
             break;
         }
         case LayerOp::Add:

@@ -13,7 +13,7 @@ Every case is one workload YAML (docs/workload.md), generated from --seed, the c
 the config's name alone, so a failing case is reproduced by `LPUSIM CONFIG --seed S --first I
 --cases 1` (the YAML's first line says so; with --ops auto, the same ops must compile). Its
 kind is one of
-  gemm     one matmul (i8/u8 operands, any M, K, N) with a random fused epilogue chain;
+  gemm     one matmul (i8/u8 operands, or f16 x f16, any M, K, N) with a random fused epilogue chain;
   mlp      two or three matmul + bias (+ relu) + requant layers, the activations i8 or u8;
   eltwise  a stand-alone element-wise chain on an i8, i32, f16 or f32 input;
   graph    a matmul whose result is used more than once (unfusable: in MEM), intermediate
@@ -254,10 +254,10 @@ class Gen:
         return out
 
     def matmul(self, a, b):
-        ra, ca, _, _ = self.produced[a]
+        ra, ca, _, ta = self.produced[a]
         _, cb, _, _ = self.produced[b]
         out = self.layer("matmul", a, "H", b)
-        self.produced[out] = (ra, cb, 2, "i32")
+        self.produced[out] = (ra, cb, 2, "f32" if ta == "f16" else "i32")
         return out
 
     def step_choices(self, t):
@@ -304,11 +304,19 @@ class Gen:
         return self.rng.choice([0, 1, 1, 2, 2, 3, 4, 6])
 
     # -- kinds --
+    def operand_types(self):
+        """A matmul's (a, b) types: integer bytes (mixed allowed), sometimes fp16 x fp16."""
+        rng = self.rng
+        if rng.random() < 0.2:
+            return "f16", "f16"
+        return rng.choice(["i8", "u8"]), rng.choice(["i8", "u8"])
+
     def gemm(self):
         rng = self.rng
         M, K, N = self.rows(), self.dim(self.max_blocks), self.dim(self.max_blocks)
-        x = self.add_input([M, K], rng.choice(["i8", "u8"]), "X")
-        w = self.add_input([K, N], rng.choice(["i8", "u8"]), "W")
+        ta, tb = self.operand_types()
+        x = self.add_input([M, K], ta, "X")
+        w = self.add_input([K, N], tb, "W")
         h = self.matmul(x, w)
         last = self.chain(h, self.chain_length())
         self.outputs.append(last)
@@ -357,8 +365,9 @@ class Gen:
     def graph(self):
         rng = self.rng
         M, K, N = self.rows(), self.dim(self.max_blocks), self.dim(self.max_blocks)
-        x = self.add_input([M, K], rng.choice(["i8", "u8"]), "X")
-        w = self.add_input([K, N], rng.choice(["i8", "u8"]), "W")
+        ta, tb = self.operand_types()
+        x = self.add_input([M, K], ta, "X")
+        w = self.add_input([K, N], tb, "W")
         h = self.matmul(x, w)
         if rng.random() < 0.5:
             self.outputs.append(h)
@@ -376,14 +385,15 @@ class Gen:
                 self.outputs.append(v)
         if not self.outputs:
             self.outputs.append(h)
-        # A second matmul on an i8/u8 result, if there is one with the right shape.
+        # A second matmul on an i8/u8 or f16 result (a transpose's too), if there is one.
         if rng.random() < 0.5:
             cands = [n for n, (r, c, d, t) in self.produced.items()
-                     if t in ("i8", "u8") and d == 2 and n not in self.tensors]
+                     if t in ("i8", "u8", "f16") and d == 2 and n not in self.tensors]
             if cands:
                 a2 = rng.choice(cands)
-                r2, c2, _, _ = self.produced[a2]
-                w2 = self.add_input([c2, self.dim(self.max_blocks)], rng.choice(["i8", "u8"]), "W")
+                r2, c2, _, t2 = self.produced[a2]
+                w2 = self.add_input([c2, self.dim(self.max_blocks)], "f16" if t2 == "f16" else rng.choice(["i8", "u8"]),
+                                    "W")
                 h2 = self.matmul(a2, w2)
                 self.outputs.append(self.chain(h2, rng.randint(0, 2)))
 
@@ -532,15 +542,17 @@ def check_case(args, config, wl, case_dir, info):
         problems.append(f"cycles differ: predicted {predicted}, simulated {simulated} (stats {stats['cycles']})")
     check_streams(stats, problems, info)
     if not args.cycles_only:
-        check_values(args, wl, spec, inputs, sim_out, case_dir / "ref", problems)
+        check_values(args, config, wl, spec, inputs, sim_out, case_dir / "ref", problems)
     if problems:
         raise CaseFailure("\n".join(problems))
 
 
-def check_values(args, wl, spec, inputs, sim_out, ref_out, problems):
-    """Every output against workload_reference.py's, bit for bit."""
+def check_values(args, config, wl, spec, inputs, sim_out, ref_out, problems):
+    """Every output against workload_reference.py's, bit for bit (f16 matmuls round per block of
+    the config's lanes)."""
     ref_out.mkdir(exist_ok=True)
-    r = run([sys.executable, args.reference, wl, inputs, ref_out])
+    lanes, _ = config_geometry(config)
+    r = run([sys.executable, args.reference, wl, inputs, ref_out, "--lanes", lanes])
     if r.returncode != 0:
         problems.append(f"workload_reference.py failed (exit {r.returncode}):\n{r.stdout}{r.stderr}".rstrip())
         return

@@ -19,6 +19,7 @@ is read with every scalar as a string so that numbers are parsed like the C++ lo
 --self-test checks matmul and requantisation against plain Python integer arithmetic on small
 random cases, and softmax against the reference of tests/python/check_softmax.py.
 """
+import argparse
 import math
 import os
 import pathlib
@@ -116,6 +117,23 @@ def matmul(a, b):
     """Exact int32 products with wraparound (the MXM accumulator wraps modulo 2^32)."""
     p = a.astype(np.int64) @ b.astype(np.int64)  # exact: |sum| < 2^63 for every legal shape
     return ((p + 2**31) % 2**32 - 2**31).astype(np.int32)
+
+
+def matmul_f16(a, b, lanes):
+    """The MXM's fp16 numerics (docs/isa.md 1.5, docs/workload.md): per block of `lanes` rows of
+    K, in order, a binary32 sum from +0.0 adding each product (exact in binary32) in turn,
+    rounded after every addition; then the blocks' sums added in order, rounding each time."""
+    if lanes is None:
+        raise WorkloadError("an f16 matmul's rounding depends on the MXM's rows: give --lanes L")
+    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    total = None
+    for k0 in range(0, a.shape[1], lanes):
+        s = np.zeros((a.shape[0], b.shape[1]), np.float32)
+        for k in range(k0, min(a.shape[1], k0 + lanes)):
+            s = s + np.outer(a32[:, k], b32[k])  # float32 + float32: one rounding
+        total = s if total is None else total + s
+    total[np.isnan(total)] = np.float32(np.nan)  # the MXM's NaN is canonical: 0x7fc00000
+    return total
 
 
 def requant(x, multiplier, shift, zero_point, rounding, to):
@@ -229,7 +247,7 @@ def load_input(path, name, shape, t):
     return np.ascontiguousarray(a.reshape(shape))
 
 
-def evaluate(doc, input_dir):
+def evaluate(doc, input_dir, lanes=None):
     """All tensors of the workload: the inputs from input_dir, then every layer's result."""
     w = doc["workload"]
     values, types = {}, {}
@@ -244,7 +262,9 @@ def evaluate(doc, input_dir):
         b = values.get(layer.get("b"))
         axis = int(layer.get("axis", "1"))
         eps = np.float32(float(layer.get("eps", "1e-5")))  # float(eps): parsed as a double, rounded once
-        if op == "matmul":
+        if op == "matmul" and ta == "f16":
+            r, tr = matmul_f16(a, b, lanes), "f32"
+        elif op == "matmul":
             r, tr = matmul(a, b), "i32"
         elif op in ("add", "sub", "mul", "max", "min"):
             r, tr = vbinary(op, ta, a, np.broadcast_to(b, a.shape)), ta
@@ -274,11 +294,11 @@ def evaluate(doc, input_dir):
     return values
 
 
-def run(workload_path, input_dir, output_dir):
+def run(workload_path, input_dir, output_dir, lanes=None):
     with open(workload_path) as f:
         doc = yaml.load(f, Loader=yaml.BaseLoader)  # every scalar a string, parsed below like the C++ loader
     with np.errstate(all="ignore"):
-        values = evaluate(doc, input_dir)
+        values = evaluate(doc, input_dir, lanes)
     os.makedirs(output_dir, exist_ok=True)
     for name in doc["workload"]["outputs"]:
         np.save(os.path.join(output_dir, name + ".npy"), values[name])
@@ -397,10 +417,14 @@ def main():
     if sys.argv[1:] == ["--self-test"]:
         self_test()
         return
-    if len(sys.argv) != 4:
-        sys.exit("usage: workload_reference.py WORKLOAD.yaml INPUT_DIR OUTPUT_DIR | --self-test")
+    ap = argparse.ArgumentParser(description="numpy reference outputs of a workload (docs/workload.md 7)")
+    ap.add_argument("workload")
+    ap.add_argument("input_dir")
+    ap.add_argument("output_dir")
+    ap.add_argument("--lanes", type=int, help="the config's lanes (the MXM's rows): needed by f16 matmuls only")
+    args = ap.parse_args()
     try:
-        run(*sys.argv[1:4])
+        run(args.workload, args.input_dir, args.output_dir, args.lanes)
     except (WorkloadError, OSError, KeyError, yaml.YAMLError) as e:
         sys.exit(f"workload_reference.py: {e}")
 

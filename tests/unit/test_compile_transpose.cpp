@@ -66,6 +66,7 @@ struct Ran {
     CompileResult compiled;
     uint64_t cycles = 0;
     std::map<std::string, std::vector<uint8_t>> inputs, outputs;  // logical [R, C] arrays, row-major
+    std::map<std::string, std::vector<uint8_t>> last_blocks;  // each output's last column block, padding lanes too
 };
 
 // Compiles `yaml`, assembles the program, loads every input (workload_tensor_data) into its
@@ -93,6 +94,9 @@ Ran compile_and_run(const Config& cfg, const std::string& yaml)
         const MatrixDecl* m = p.matrix(t.name);
         REQUIRE(m != nullptr);
         ran.outputs[t.name] = chip.dump_matrix(p, *m);
+        const TensorDecl* last = p.tensor(m->block_name(m->blocks(MemParams::from_config(cfg).word_bytes()) - 1));
+        REQUIRE(last != nullptr);
+        ran.last_blocks[t.name] = chip.dump_tensor(*last);
     }
     return ran;
 }
@@ -706,3 +710,33 @@ TEST_CASE("allocate_across names what it places when it cannot", "[compiler][mem
     CHECK(a.words_used() == 4 * 32);
 }
 
+TEST_CASE("a transpose leaves zeros in its result's padding lanes", "[compiler][transpose]")
+{
+    // X1's four tiles leave data in both staging regions of both SXMs (tiny: 16 rows each); X2's
+    // 5 rows reuse a region where a full tile was: its 11 padding lanes must read 0, not the
+    // rows X1 left (an fp16 matmul of a NaN there would give NaN results).
+    for (const char* config : {"tiny", "small"}) {
+        DYNAMIC_SECTION(config)
+        {
+            const Config& cfg = config_named(config);
+            const unsigned L = MemParams::from_config(cfg).word_bytes();
+            const std::string yaml = "version: 1\nworkload:\n  name: pad\n  tensors:\n"
+                                     "    X1: {shape: [" + std::to_string(4 * L) + ", 16], type: i8}\n"
+                                     "    X2: {shape: [5, 16], type: f16}\n"
+                                     "  layers:\n"
+                                     "    - {name: t1, op: transpose, a: X1, out: Y1}\n"
+                                     "    - {name: t2, op: transpose, a: X2, out: Y2}\n"
+                                     "  outputs: [Y1, Y2]\n";
+            const Ran ran = compile_and_run(cfg, yaml);
+            CHECK(ran.cycles == ran.compiled.predicted_cycles);
+            CHECK(transpose_difference(ran.inputs.at("X2"), ran.outputs.at("Y2"), Shape{5, 16}, 2) == "");
+            const std::vector<uint8_t>& block = ran.last_blocks.at("Y2");  // 16 rows x L lanes x 2 bytes
+            REQUIRE(block.size() == size_t{16} * L * 2);
+            unsigned nonzero = 0;
+            for (size_t row = 0; row < 16; ++row)
+                for (size_t lane = 5; lane < L; ++lane)
+                    nonzero += (block[(row * L + lane) * 2] | block[(row * L + lane) * 2 + 1]) != 0;
+            CHECK(nonzero == 0);
+        }
+    }
+}

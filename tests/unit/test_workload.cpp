@@ -351,7 +351,7 @@ TEST_CASE("workload: every tensor is defined before use and produced once", "[wo
 TEST_CASE("workload: operand types and shapes fit the op", "[workload]")
 {
     CHECK(rejection(replace(kBase, "X: {shape: [4, 8], type: i8}", "X: {shape: [4, 8], type: f32}")) ==
-          "wl.yaml:9:33: layers[0] (fc).a: matmul needs i8 or u8 operands, 'X' is [4, 8] f32");
+          "wl.yaml:9:33: layers[0] (fc).a: matmul needs i8, u8 or f16 operands, 'X' is [4, 8] f32");
     CHECK(rejection(replace(kBase, "W: {shape: [8, 3]", "W: {shape: [7, 3]")) ==
           "wl.yaml:9:39: layers[0] (fc).b: inner dimensions differ: a 'X' is [4, 8] i8, b 'W' is [7, 3] i8 "
           "(a's columns 8 must equal b's rows 7)");
