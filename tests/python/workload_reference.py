@@ -24,6 +24,7 @@ import math
 import os
 import pathlib
 import random
+import struct
 import sys
 
 import numpy as np
@@ -361,6 +362,30 @@ def self_test():
     a = np.full((1, 40000), 255, dtype=np.uint8)
     got = matmul(a, a.reshape(40000, 1))
     assert int(got[0, 0]) == wrap32(255 * 255 * 40000) < 0, got
+
+    # f16 matmul: against plain Python doubles rounded to binary32 after every addition, per
+    # block of `lanes` rows of K. With |values| in [1/64, 8] a product's last bit is >= 2^-32 and
+    # a sum < 2^10, so every double addition is exact and the binary32 rounding the only one.
+    def f32(v):
+        return struct.unpack("<f", struct.pack("<f", v))[0]
+
+    def value():
+        return rnd.choice((-1, 1)) * rnd.uniform(1 / 64, 8)
+    for _ in range(60):
+        m, k, n, lanes = rnd.randint(1, 4), rnd.randint(1, 9), rnd.randint(1, 4), rnd.randint(1, 4)
+        a = np.array([[value() for _ in range(k)] for _ in range(m)], dtype=np.float16)
+        b = np.array([[value() for _ in range(n)] for _ in range(k)], dtype=np.float16)
+        got = matmul_f16(a, b, lanes)
+        for i in range(m):
+            for j in range(n):
+                total = None
+                for k0 in range(0, k, lanes):
+                    acc = 0.0
+                    for kk in range(k0, min(k, k0 + lanes)):
+                        acc = f32(acc + float(a[i, kk]) * float(b[kk, j]))
+                    total = acc if total is None else f32(total + acc)
+                assert got.dtype == np.float32 and float(got[i, j]) == total, (a, b, lanes, got, i, j, total)
+        checked += 1
 
     # requant: every rounding and output type, multipliers and inputs at their extremes.
     xs = [-2**31, 2**31 - 1, 0, 1, -1, 1000, -1000] + [rnd.randint(-2**31, 2**31 - 1) for _ in range(60)]
