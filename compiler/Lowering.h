@@ -124,8 +124,8 @@ public:
 private:
     using Chain = std::vector<const WorkloadLayer*>;
 
-    // A piece of work tried in `cycle` and every cycle before it has no chance: it is `slack`
-    // cycles past the end of everything booked.
+    // Whether to give up on a piece of work that found no cycle up to `cycle`: that is `slack`
+    // cycles past the end of everything booked, where nothing else is in its way.
     bool hopeless(uint64_t cycle, uint64_t slack = kMaxTries) const { return cycle > sb_.predicted_cycles() + slack; }
     unsigned blocks_of(int64_t cols) const { return static_cast<unsigned>((cols + lanes_ - 1) / lanes_); }
     Placement& place_tensor(const WorkloadTensor& t);
@@ -275,7 +275,7 @@ private:
         std::vector<std::vector<uint32_t>> rows;  // element values, lane 0 first
     };
     std::vector<std::unique_ptr<DataTensor>> data_;
-    std::vector<Placement> partials_;  // per MXM plane: two int32 buffers
+    std::vector<Placement> partials_;  // per MXM plane: four running-sum buffers (int32 or f32)
     // Per MXM plane, across layers: its last install, last ABC, and the first cycle an LW for
     // the next install may issue (docs/isa.md 1.3).
     struct PlaneState {

@@ -248,16 +248,20 @@ private:
         program_.tensors.push_back(std::move(t));
     }
 
+    // The tensor a directive names; it must be declared before.
+    TensorDecl& declared(const Token& name, const char* directive)
+    {
+        for (auto& d : program_.tensors)
+            if (d.name == name.text)
+                return d;
+        fail(name.col, "no tensor '" + name.text + "' declared before this " + directive);
+    }
+
     // ".fill NAME BITS": every element of the tensor declared before holds the bit pattern BITS.
     void fill()
     {
         const Token& name = take("tensor name");
-        TensorDecl* t = nullptr;
-        for (auto& d : program_.tensors)
-            if (d.name == name.text)
-                t = &d;
-        if (!t)
-            fail(name.col, "no tensor '" + name.text + "' declared before this .fill");
+        TensorDecl* t = &declared(name, ".fill");
         if (t->filled)
             fail(name.col, "tensor '" + name.text + "' filled twice");
         const unsigned bits = 8 * t->element_bytes();
@@ -271,12 +275,7 @@ private:
     void data()
     {
         const Token& name = take("tensor name");
-        TensorDecl* t = nullptr;
-        for (auto& d : program_.tensors)
-            if (d.name == name.text)
-                t = &d;
-        if (!t)
-            fail(name.col, "no tensor '" + name.text + "' declared before this .data");
+        TensorDecl* t = &declared(name, ".data");
         const Token& row_tok = take("row");
         const auto row = static_cast<uint32_t>(number(row_tok, "row", 0, int64_t{t->rows} - 1));
         const auto [first, fresh] = data_rows_.emplace(std::make_pair(name.text, row), line_no_);
