@@ -1192,7 +1192,9 @@ CompileResult Lowering::run()
         if (in_mem[t.name])
             place_tensor(t);
 
-    for (const Chain& c : chains) {
+    for (size_t i = 0; i < chains.size(); ++i) {
+        const Chain& c = chains[i];
+        sb_.set_owner(static_cast<int>(i));
         if (c.front()->op == LayerOp::Matmul)
             lower_matmul(c);
         else if (reduction(c.front()->op))
@@ -1251,6 +1253,19 @@ CompileResult Lowering::run()
         }
     }
     r.assembly = sb_.assembly(head.str());
+    const auto spans = sb_.spans();
+    for (size_t i = 0; i < chains.size(); ++i) {
+        LayerSpan span;
+        for (const WorkloadLayer* l : chains[i])
+            span.layers += (span.layers.empty() ? "" : "+") + l->name;
+        const auto it = spans.find(static_cast<int>(i));
+        if (it != spans.end()) {
+            span.first = it->second.first;
+            span.last = it->second.last;
+            span.instructions = it->second.instructions;
+        }
+        r.layers.push_back(span);
+    }
     r.predicted_cycles = sb_.predicted_cycles();
     r.mxm_macs = macs_;
     r.useful_macs = useful_;
@@ -1277,6 +1292,10 @@ std::string CompileResult::summary() const
     os << "MXM MACs: " << mxm_macs << " (useful " << useful_macs << ")\n";
     os << "MXM utilisation: " << mxm_utilisation << "\n";
     os << "SRAM: " << sram_bytes << " bytes\n";
+    os << "layers (first and last issue cycle, instructions):\n";
+    for (const LayerSpan& l : layers)
+        os << "  " << std::left << std::setw(32) << l.layers << std::right << " " << std::setw(9) << l.first << " "
+           << std::setw(9) << l.last << " " << std::setw(10) << l.instructions << "\n";
     return os.str();
 }
 
@@ -1299,7 +1318,12 @@ std::string CompileResult::report_json(const std::string& workload, const std::s
     os << "  \"mxm_macs\": " << mxm_macs << ",\n";
     os << "  \"useful_macs\": " << useful_macs << ",\n";
     os << "  \"mxm_utilisation\": " << mxm_utilisation << ",\n";
-    os << "  \"sram_bytes\": " << sram_bytes << "\n}\n";
+    os << "  \"sram_bytes\": " << sram_bytes << ",\n";
+    os << "  \"layers\": [";
+    for (size_t i = 0; i < layers.size(); ++i)
+        os << (i ? ",\n" : "\n") << "    {\"layers\": " << quoted(layers[i].layers) << ", \"first_cycle\": " << layers[i].first
+           << ", \"last_cycle\": " << layers[i].last << ", \"instructions\": " << layers[i].instructions << "}";
+    os << "\n  ]\n}\n";
     return os.str();
 }
 

@@ -21,6 +21,13 @@ struct CompiledTensor {
     bool output = false;  // dumped after it
 };
 
+// Where one lowered group of layers (a layer and the element-wise layers fused into it) issues.
+struct LayerSpan {
+    std::string layers;  // their names, joined by '+'
+    uint64_t first = 0, last = 0;  // the cycles its first and last instruction issue
+    size_t instructions = 0;
+};
+
 struct CompileResult {
     std::string assembly;  // the program, ready for `lpusim asm` / `lpusim run`
     uint64_t predicted_cycles = 0;
@@ -30,6 +37,7 @@ struct CompileResult {
     uint64_t sram_bytes = 0;     // MEM allocated to tensors
     size_t instructions = 0;
     std::vector<CompiledTensor> tensors;  // the workload tensors that live in MEM
+    std::vector<LayerSpan> layers;        // in workload order
 
     std::string summary() const;  // what `lpusim compile` prints
     // The same figures as JSON, for scripts sweeping configs (`lpusim compile --report`).

@@ -1,5 +1,6 @@
 #include "ScheduleBuilder.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -54,7 +55,7 @@ bool ScheduleBuilder::queue_free(size_t q, uint64_t cycle) const
 
 void ScheduleBuilder::place(size_t q, uint64_t cycle, const Instr& in)
 {
-    if (!placed_.at(q).emplace(cycle, in).second)
+    if (!placed_.at(q).emplace(cycle, Placed{in, owner_}).second)
         throw std::logic_error("two instructions booked on " + map_.queues()[q].name + " in cycle " + std::to_string(cycle));
     ++instructions_;
     undo_.push_back(Undo{Undo::Place, q, cycle, 0});
@@ -223,6 +224,19 @@ bool same_but_step(const Instr& a, const Instr& b, int64_t k)
 
 }  // namespace
 
+std::map<int, ScheduleBuilder::Span> ScheduleBuilder::spans() const
+{
+    std::map<int, Span> out;
+    for (const auto& list : placed_)
+        for (const auto& [c, p] : list) {
+            Span& s = out[p.owner];
+            s.first = std::min(s.first, c);
+            s.last = std::max(s.last, c);
+            ++s.instructions;
+        }
+    return out;
+}
+
 std::string ScheduleBuilder::assembly(const std::string& header) const
 {
     constexpr int64_t kMaxStep = int64_t{1} << 20;
@@ -235,8 +249,8 @@ std::string ScheduleBuilder::assembly(const std::string& header) const
             continue;
         os << ".queue " << qs[q].name << "\n";
         std::vector<std::pair<uint64_t, const Instr*>> v;
-        for (const auto& [c, in] : list)
-            v.emplace_back(c, &in);
+        for (const auto& [c, p] : list)
+            v.emplace_back(c, &p.in);
         uint64_t next = 0;  // the cycle the queue would issue its next instruction
         for (size_t i = 0; i < v.size();) {
             if (v[i].first > next)

@@ -96,6 +96,14 @@ public:
             end_ = cycle + 1;
         }
     }
+    // Instructions placed from now on belong to `owner` (a layer's index), for spans().
+    void set_owner(int owner) { owner_ = owner; }
+    struct Span {
+        uint64_t first = ~uint64_t{0}, last = 0;  // the cycles its first and last instruction issue
+        size_t instructions = 0;
+    };
+    // Per owner, where its instructions issue.
+    std::map<int, Span> spans() const;
     // Cycles the program runs: the last event + 1.
     uint64_t predicted_cycles() const { return end_; }
     size_t instructions() const { return instructions_; }
@@ -116,7 +124,12 @@ private:
     QueueMap map_;
     unsigned vxm_position_ = 0;
     std::vector<size_t> mem_queue_, vxm_queue_;
-    std::vector<std::map<uint64_t, Instr>> placed_;  // per queue, by cycle
+    struct Placed {
+        Instr in;
+        int owner;
+    };
+    std::vector<std::map<uint64_t, Placed>> placed_;  // per queue, by cycle
+    int owner_ = -1;
     // Per stream (east then west) and diagonal: the position stretches booked, as [lo, hi].
     std::vector<std::map<int64_t, std::vector<std::pair<unsigned, unsigned>>>> stream_use_;
     // Per MEM slice and bank cycle: banks read and written (-1: none).

@@ -43,9 +43,21 @@ def main():
     out = sh(a.lpusim, "compile", "--config", a.config, "--workload", a.workload, "-o", prog, "--inputs", inputs,
              "--report", report)
     predicted = int(re.search(r"predicted cycles: (\d+)", out).group(1))
-    if json.loads(report.read_text())["predicted_cycles"] != predicted:
+    rep = json.loads(report.read_text())
+    if rep["predicted_cycles"] != predicted:
         sys.exit(f"FAIL: --report says {report.read_text()}, the summary {predicted} cycles")
     w = yaml.safe_load(a.workload.read_text())["workload"]
+    # The per-layer spans: every layer in exactly one group, in workload order; the groups'
+    # instructions add up to the program's; each issues inside the predicted run.
+    names = [n for span in rep["layers"] for n in span["layers"].split("+")]
+    if names != [layer["name"] for layer in w["layers"]]:
+        sys.exit(f"FAIL: --report's layers {names} are not the workload's")
+    if sum(span["instructions"] for span in rep["layers"]) != rep["instructions"]:
+        sys.exit(f"FAIL: --report's layers hold {sum(s['instructions'] for s in rep['layers'])} instructions, "
+                 f"the program {rep['instructions']}")
+    bad = [s for s in rep["layers"] if not s["first_cycle"] <= s["last_cycle"] < predicted]
+    if bad:
+        sys.exit(f"FAIL: layer spans outside the run of {predicted} cycles: {bad}")
     cmd = [a.lpusim, "run", "--config", a.config, "--program", prog]
     for name in w["tensors"]:
         cmd += ["--load", f"{name}={inputs / (name + '.npy')}"]
