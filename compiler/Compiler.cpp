@@ -122,11 +122,17 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
     return true;
 }
 
-Placement Lowering::zero_row(unsigned planes)
+Placement Lowering::zero_row(unsigned planes, unsigned copy)
 {
-    auto it = zeros_.find(planes);
-    if (it == zeros_.end())
-        it = zeros_.emplace(planes, alloc_.allocate(1, planes, "a zero row")).first;
+    auto it = zeros_.find({planes, copy});
+    if (it == zeros_.end()) {
+        // Copies in different slices, so that readers of different copies never queue for one.
+        std::vector<unsigned> avoid;
+        for (const auto& [key, block] : zeros_)
+            for (unsigned k = 0; k < key.first; ++k)
+                avoid.push_back(block.slice + k);
+        it = zeros_.emplace(std::make_pair(planes, copy), alloc_.allocate(1, planes, "a zero row", avoid)).first;
+    }
     static const WorkloadTensor kZero{};
     Placement p;
     p.t = &kZero;
@@ -136,9 +142,9 @@ Placement Lowering::zero_row(unsigned planes)
     return p;
 }
 
-bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes)
+bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes, unsigned copy)
 {
-    const Placement zero = zero_row(planes);
+    const Placement zero = zero_row(planes, copy);
     return read_row(RowRef{&zero, 0, 0}, to, at, stream);
 }
 
@@ -509,7 +515,7 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
                         continue;
                     const size_t mark = sb_.mark();
                     StreamId s;
-                    const bool ok = k < K ? read_row(RowRef{&B, a.nt, k}, a.pp, c, s) : read_zero(a.pp, c, s, B.planes);
+                    const bool ok = k < K ? read_row(RowRef{&B, a.nt, k}, a.pp, c, s) : read_zero(a.pp, c, s, B.planes, p);
                     if (!ok) {
                         sb_.rollback(mark);
                         continue;

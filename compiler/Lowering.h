@@ -148,9 +148,11 @@ private:
     // Writes a value driven at `from` in cycle `drive` into every byte plane of `r`.
     bool write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group);
     // The zero word for weight rows beyond K, read so that it lands at `to` in `at`.
-    bool read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes = 1);
+    bool read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes = 1, unsigned copy = 0);
     // A row of zeros in MEM (never written: MEM reads zero where nothing was written).
-    Placement zero_row(unsigned planes);
+    // `copy` picks one of several (each plane loading weights reads its own: planes reach
+    // their last K block together).
+    Placement zero_row(unsigned planes, unsigned copy = 0);
     // ops[0] takes `x` (a stream group at the VXM in c0, or none: from `x_row`); each next op
     // chains from the previous ALU; the last one's result goes to `dst`.
     bool vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
@@ -283,7 +285,7 @@ private:
         bool installed = false;
     };
     std::vector<PlaneState> planes_;
-    std::map<unsigned, MemBlock> zeros_;  // a zero row per byte-plane count (weight padding)
+    std::map<std::pair<unsigned, unsigned>, MemBlock> zeros_;  // zero rows by (byte planes, copy)
     uint64_t macs_ = 0, useful_ = 0;
     uint64_t slots_ = 0;  // int8 MAC slots the planes are busy: an fp16 MAC takes fp16_issue_interval
 };
