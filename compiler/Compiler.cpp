@@ -63,7 +63,7 @@ void Lowering::book_planes(Opcode op, const MemBlock& b, uint32_t word, StreamId
 
 bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
 {
-    const unsigned RL = sb_.mem().read_latency, WL = sb_.mem().write_latency;
+    const unsigned RL = sb_.mem().read_latency;
     const MemBlock& b = r.p->blocks.at(r.block);
     const uint32_t word = b.addr + r.row;
     std::vector<uint64_t> issue(r.p->planes);
@@ -75,10 +75,7 @@ bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& gro
         if (at < before)
             return false;
         issue[k] = at - before;
-        const auto w = sb_.last_write(b.slice + k, word);
-        if (w && issue[k] < *w + WL)
-            return false;  // not committed yet
-        if (!sb_.queue_free(q, issue[k]) || !sb_.mem_read_ok(b.slice + k, word, issue[k]))
+        if (!sb_.can_read(b.slice + k, word, issue[k]))
             return false;
     }
     std::vector<unsigned> tos(r.p->planes, to);
@@ -103,13 +100,7 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
         const size_t q = sb_.mem_queue(b.slice + k);
         pos[k] = sb_.position(q);
         at[k] = drive + ScheduleBuilder::hops(from, pos[k]);
-        const auto rd = sb_.last_read(b.slice + k, word);
-        if (rd && at[k] < *rd)
-            return false;  // a pending read still needs the old value
-        const auto wr = sb_.last_write(b.slice + k, word);
-        if (wr && at[k] <= *wr)
-            return false;
-        if (!sb_.queue_free(q, at[k]) || !sb_.mem_write_ok(b.slice + k, word, at[k]))
+        if (!sb_.can_write(b.slice + k, word, at[k]))
             return false;
     }
     const std::vector<unsigned> froms(r.p->planes, from);

@@ -127,6 +127,20 @@ bool ScheduleBuilder::mem_write_ok(unsigned slice, uint32_t word, uint64_t cycle
            (it->second.write < 0 && it->second.read != static_cast<int>(memp_.bank_of(word)));
 }
 
+bool ScheduleBuilder::can_read(unsigned slice, uint32_t word, uint64_t cycle) const
+{
+    const auto w = last_write(slice, word);
+    return !(w && cycle < *w + memp_.write_latency) && queue_free(mem_queue(slice), cycle) &&
+           mem_read_ok(slice, word, cycle);
+}
+
+bool ScheduleBuilder::can_write(unsigned slice, uint32_t word, uint64_t cycle) const
+{
+    const auto r = last_read(slice, word), w = last_write(slice, word);
+    return !(r && cycle < *r) && !(w && cycle <= *w) && queue_free(mem_queue(slice), cycle) &&
+           mem_write_ok(slice, word, cycle);
+}
+
 void ScheduleBuilder::book_mem_read(unsigned slice, uint32_t word, uint64_t cycle)
 {
     BankUse& u = bank_use_.at(slice)[cycle];

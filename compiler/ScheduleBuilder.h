@@ -68,6 +68,11 @@ public:
     bool mem_write_ok(unsigned slice, uint32_t word, uint64_t cycle) const;
     void book_mem_read(unsigned slice, uint32_t word, uint64_t cycle);
     void book_mem_write(unsigned slice, uint32_t word, uint64_t cycle);
+    // Whether a read of `word` issued on `slice` in `cycle` fits: the slice's queue free, the
+    // bank rule, and the word's last booked write committed by then. A write likewise: queue,
+    // bank, no earlier than the last read of the old value, after the last write.
+    bool can_read(unsigned slice, uint32_t word, uint64_t cycle) const;
+    bool can_write(unsigned slice, uint32_t word, uint64_t cycle) const;
     // The latest read and the last write booked for a word (issue cycles), if any: a read must
     // come after the write commits, a write after the last read of the old value.
     std::optional<uint64_t> last_read(unsigned slice, uint32_t word) const;

@@ -44,18 +44,14 @@ bool Lowering::place_sxm(const std::vector<size_t>& queues, uint64_t cycle, cons
 
 bool Lowering::copy_row(const RowRef& src, const RowRef& dst, uint64_t c)
 {
-    const unsigned RL = sb_.mem().read_latency, WL = sb_.mem().write_latency;
+    const unsigned RL = sb_.mem().read_latency;
     const MemBlock& from = src.p->blocks.at(src.block);
     const MemBlock& to = dst.p->blocks.at(dst.block);
     const uint32_t rw = from.addr + src.row, ww = to.addr + dst.row;
     const size_t qr = sb_.mem_queue(from.slice), qw = sb_.mem_queue(to.slice);
     const unsigned pr = sb_.position(qr), pw = sb_.position(qw);
     const uint64_t w = c + RL + ScheduleBuilder::hops(pr, pw);
-    const auto written = sb_.last_write(from.slice, rw);
-    if ((written && c < *written + WL) || !sb_.queue_free(qr, c) || !sb_.mem_read_ok(from.slice, rw, c))
-        return false;
-    const auto rd = sb_.last_read(to.slice, ww), wr = sb_.last_write(to.slice, ww);
-    if ((rd && w < *rd) || (wr && w <= *wr) || !sb_.queue_free(qw, w) || !sb_.mem_write_ok(to.slice, ww, w))
+    if (!sb_.can_read(from.slice, rw, c) || !sb_.can_write(to.slice, ww, w))
         return false;
     const auto s = sb_.find_streams(1, pr, pw, c + RL);
     if (!s)
@@ -162,7 +158,7 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
 {
     const MemParams& mp = sb_.mem();
     const unsigned L = lanes_, G = mp.lanes_per_superlane, S = mp.superlanes;
-    const unsigned RL = mp.read_latency, WL = mp.write_latency;
+    const unsigned RL = mp.read_latency;
     const bool gather = S > 1;
     const unsigned half = mp.slices_per_hemisphere();
 
@@ -233,13 +229,10 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
             const unsigned slice = st.blocks[i].slice;
             read_at[i] = arrive - RL - ScheduleBuilder::hops(st.positions[i], sxm.position);
             drive[i] = read_at[i] + RL;
-            if (!sb_.queue_free(sb_.mem_queue(slice), read_at[i]) || !sb_.mem_read_ok(slice, a0, read_at[i]))
-                return false;
-            for (unsigned word = 0; word < S; ++word) {
-                const auto written = sb_.last_write(slice, a0 + word);
-                if (written && read_at[i] < *written + WL)
+            // A gather reads words a0 .. a0 + S - 1 (one per tile), all in one bank.
+            for (unsigned word = 0; word < S; ++word)
+                if (!sb_.can_read(slice, a0 + word, read_at[i]))
                     return false;
-            }
         }
         const auto in_g = free_group(st.positions, sxm_at, drive);
         if (!in_g)
@@ -249,9 +242,7 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
         for (unsigned j = 0; j < G; ++j) {
             const unsigned slice = st.blocks[j].slice;
             write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, st.positions[j]);
-            const auto rd = sb_.last_read(slice, b_word), wr = sb_.last_write(slice, b_word);
-            if ((rd && write_at[j] < *rd) || (wr && write_at[j] <= *wr) ||
-                !sb_.queue_free(sb_.mem_queue(slice), write_at[j]) || !sb_.mem_write_ok(slice, b_word, write_at[j]))
+            if (!sb_.can_write(slice, b_word, write_at[j]))
                 return false;
         }
         const auto out_g = free_group(out_from, st.positions, out_drives);
