@@ -198,17 +198,25 @@ private:
     // The G staging slices (one address in each) and gather maps of the SXM of hemisphere
     // `side`, made by the first transpose that needs them (clear of `avoid` if possible).
     struct TransposeStage {
+        unsigned side = 0;
         std::vector<MemBlock> blocks;
         std::vector<Placement> rows;       // blocks[i] as a one-plane placement
         std::vector<unsigned> positions;   // of blocks[i]'s slice
         unsigned nearest = 0;              // the position nearest the SXM
-        const Placement* map = nullptr;    // 2 x S rows (none with one superlane)
-        unsigned map_position = 0;
+        struct Map {
+            const Placement* place = nullptr;  // 2 x S rows
+            unsigned position = 0;
+        };
+        std::map<unsigned, Map> maps;      // by the number of row groups a tile has (none with S = 1)
         unsigned units = 0;                // tiles moved so far: regions alternate
-        unsigned dirty[2] = {0, 0};        // per region: rows 0.. a tile may have left non-zero
+        std::vector<bool> dirty[2];        // per region: the input rows a tile may have left non-zero
     };
     TransposeStage& transpose_stage(unsigned side, const SxmSide& sxm, const std::vector<unsigned>& avoid,
                                     const WorkloadLayer& l);
+    // The gather maps for tiles of `groups` row groups (of G rows): a tile's missing groups read
+    // the staging slices' zero word.
+    const TransposeStage::Map& gather_map(TransposeStage& st, unsigned groups, const SxmSide& sxm,
+                                          const WorkloadLayer& l);
     std::map<unsigned, TransposeStage> stages_;
     // One-plane row `src` copied to `dst` on one stream, the read issued in `c`.
     bool copy_row(const RowRef& src, const RowRef& dst, uint64_t c);

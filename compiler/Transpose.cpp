@@ -92,14 +92,15 @@ Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide
     const MemParams& mp = sb_.mem();
     const unsigned G = mp.lanes_per_superlane, S = mp.superlanes;
     // Per slice i, two regions (units alternate) of S words for pass 1 (A) and S for pass 2 (B):
-    // A of region r at +r*S, B at +(2 + r)*S. Every transpose through this SXM uses them; the
-    // booking orders the reuse.
-    st.blocks = alloc_.allocate_across(G, 4 * S, side, "the staging rows of transpose layer '" + l.name + "'", avoid);
+    // A of region r at +r*S, B at +(2 + r)*S; then a word never written, which reads zero. Every
+    // transpose through this SXM uses them; the booking orders the reuse.
+    st.side = side;
+    st.blocks = alloc_.allocate_across(G, 4 * S + 1, side, "the staging rows of transpose layer '" + l.name + "'", avoid);
     static const WorkloadTensor kStage{};
     st.rows.assign(G, Placement{});
     for (unsigned i = 0; i < G; ++i) {
         st.rows[i].t = &kStage;
-        st.rows[i].rows = 4 * S;
+        st.rows[i].rows = 4 * S + 1;
         st.rows[i].blocks = {st.blocks[i]};
         st.positions.push_back(sb_.position(sb_.mem_queue(st.blocks[i].slice)));
     }
@@ -108,13 +109,25 @@ Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide
     for (unsigned p : st.positions)
         if (ScheduleBuilder::hops(p, sxm.position) < ScheduleBuilder::hops(st.nearest, sxm.position))
             st.nearest = p;
-    if (S == 1)
-        return st;  // plain reads, no maps
-    // Gather maps, one row per region and output group q: tile p names word A + (p - q) mod S.
-    // They live in the other hemisphere, so one map read passes every staging slice on its way
-    // to the SXM.
+    for (auto& d : st.dirty)
+        d.assign(lanes_, false);
+    return st;
+}
+
+const Lowering::TransposeStage::Map& Lowering::gather_map(TransposeStage& st, unsigned groups, const SxmSide& sxm,
+                                                          const WorkloadLayer& l)
+{
+    auto found = st.maps.find(groups);
+    if (found != st.maps.end())
+        return found->second;
+    const MemParams& mp = sb_.mem();
+    const unsigned G = mp.lanes_per_superlane, S = mp.superlanes;
+    // One row per region r and output group q: tile p names word A + (p - q) mod S (input row
+    // group (p - q) mod S), or the zero word for a group the tile does not have. The maps live
+    // in the other hemisphere, so one map read passes every staging slice on its way to the SXM.
     auto d = std::make_unique<DataTensor>();
-    std::string name = side == 0 ? "gather_maps_w" : "gather_maps_e";
+    std::string name = std::string(st.side == 0 ? "gather_maps_w" : "gather_maps_e") +
+                       (groups == S ? "" : "_" + std::to_string(groups));
     while (w_.tensor(name))
         name += "_";
     d->tensor.name = name;
@@ -127,26 +140,28 @@ Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide
     for (const MemBlock& b : st.blocks)
         stage_slices.push_back(b.slice);
     d->place.blocks = {alloc_.allocate(2 * S, 1, "the gather maps of transpose layer '" + l.name + "'", stage_slices,
-                                       1 - static_cast<int>(side))};
-    st.map_position = sb_.position(sb_.mem_queue(d->place.blocks[0].slice));
+                                       1 - static_cast<int>(st.side))};
+    TransposeStage::Map map;
+    map.position = sb_.position(sb_.mem_queue(d->place.blocks[0].slice));
     for (unsigned p : st.positions)
-        if (ScheduleBuilder::hops(st.map_position, sxm.position) <= ScheduleBuilder::hops(p, sxm.position))
+        if (ScheduleBuilder::hops(map.position, sxm.position) <= ScheduleBuilder::hops(p, sxm.position))
             layer_error(l, "internal: the gather maps are not upstream of the staging slices");
     const unsigned n = mp.map_entry_bytes();
-    const uint32_t base = st.blocks[0].addr;
+    const uint32_t base = st.blocks[0].addr, zero = base + 4 * S;
     for (unsigned r = 0; r < 2; ++r)
         for (unsigned q = 0; q < S; ++q) {
             std::vector<uint32_t> row(lanes_, 0);
             for (unsigned p = 0; p < S; ++p) {
-                const uint32_t word = base + r * S + (p + S - q) % S;
+                const unsigned group = (p + S - q) % S;
+                const uint32_t word = group < groups ? base + r * S + group : zero;
                 for (unsigned b = 0; b < n; ++b)
                     row[size_t{p} * G + b] = (word >> (8 * b)) & 0xffu;
             }
             d->rows.push_back(std::move(row));
         }
     data_.push_back(std::move(d));
-    st.map = &data_.back()->place;
-    return st;
+    map.place = &data_.back()->place;
+    return st.maps.emplace(groups, map).first->second;
 }
 
 void Lowering::lower_transpose(const WorkloadLayer& l)
@@ -205,8 +220,8 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
 
     // Pass 2 through way w for output group q of region r, the map read (or, S = 1, the
     // farthest read) in t.
-    auto group = [&](const Way& w, unsigned r, unsigned q, uint64_t t) {
-        const TransposeStage& st = *w.st;
+    auto group = [&](const Way& w, unsigned r, unsigned q, unsigned groups, uint64_t t) {
+        TransposeStage& st = *w.st;
         const SxmSide& sxm = w.sxm;
         const uint32_t base = st.blocks[0].addr;
         const uint32_t a0 = base + r * S, b_word = base + (2 + r) * S + q;
@@ -215,9 +230,10 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
         uint64_t arrive = 0;  // at the SXM, for every i
         StreamId map_s{};
         if (gather) {
-            arrive = t + 2 * RL + ScheduleBuilder::hops(st.map_position, sxm.position);
-            if (!read_row(RowRef{st.map, 0, r * S + q}, st.nearest,
-                          t + RL + ScheduleBuilder::hops(st.map_position, st.nearest), map_s))
+            const TransposeStage::Map& map = gather_map(st, groups, sxm, l);
+            arrive = t + 2 * RL + ScheduleBuilder::hops(map.position, sxm.position);
+            if (!read_row(RowRef{map.place, 0, r * S + q}, st.nearest,
+                          t + RL + ScheduleBuilder::hops(map.position, st.nearest), map_s))
                 return false;
         } else {
             unsigned far = 0;
@@ -229,7 +245,8 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
             const unsigned slice = st.blocks[i].slice;
             read_at[i] = arrive - RL - ScheduleBuilder::hops(st.positions[i], sxm.position);
             drive[i] = read_at[i] + RL;
-            // A gather reads words a0 .. a0 + S - 1 (one per tile), all in one bank.
+            // A gather reads words a0 .. a0 + S - 1 and the zero word (one per tile), all in one
+            // bank.
             for (unsigned word = 0; word < S; ++word)
                 if (!sb_.can_read(slice, a0 + word, read_at[i]))
                     return false;
@@ -306,23 +323,30 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
                 const std::vector<Placement>& stage = w.st->rows;
                 const Placement Xk = plane_of(X, k), Ok = plane_of(O, k);
                 const unsigned r = w.st->units++ % 2, rows = std::min(L, R - a * L), cols = std::min(L, C - b * L);
+                const unsigned groups = (rows + G - 1) / G;  // row groups of G the tile has
+                std::vector<bool>& dirty = w.st->dirty[r];
                 for (unsigned row = 0; row < rows; ++row) {
                     const unsigned sr = row / G, i = row % G;
                     schedule(w.c1, "a row into the transpose staging", [&](uint64_t c) {
                         return move(w, RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
                     });
+                    dirty[row] = true;
                 }
                 // Rows past R are the result's padding lanes: zeros, not what an earlier tile left
                 // in the staging rows (an fp16 matmul would turn a NaN there into NaN results).
-                for (unsigned row = rows; row < w.st->dirty[r]; ++row) {
+                // Whole missing groups read the zero word through the maps; the last group's
+                // missing rows are zeroed.
+                for (unsigned row = rows; row < groups * G; ++row) {
+                    if (!dirty[row])
+                        continue;
                     const unsigned sr = row / G, i = row % G;
                     schedule(w.c1, "a zero row into the transpose staging", [&](uint64_t c) {
                         return copy_row(RowRef{&zero, 0, 0}, RowRef{&stage[i], 0, r * S + sr}, c);
                     });
+                    dirty[row] = false;
                 }
-                w.st->dirty[r] = rows;
                 for (unsigned q = 0; q * G < cols; ++q)
-                    schedule(w.c2, "a transposed group", [&](uint64_t t) { return group(w, r, q, t); });
+                    schedule(w.c2, "a transposed group", [&](uint64_t t) { return group(w, r, q, groups, t); });
                 for (unsigned c = 0; c < cols; ++c) {
                     const unsigned q = c / G, j = c % G;
                     schedule(w.c3, "a transposed row", [&](uint64_t t) {
