@@ -272,6 +272,7 @@ void Lowering::lower_matmul(const Chain& chain)
     const unsigned KT = blocks_of(w_.tensor(mm.inputs[0])->cols), NT = blocks_of(w_.tensor(mm.inputs[1])->cols);
     // fp16 sums round: their K blocks are added in order, never split between planes.
     const bool f16 = w_.tensor(mm.inputs[0])->type == TensorType::F16;
+    const uint64_t abc_every = f16 ? mx.fp16_issue_interval : 1;  // cycles per ABC and plane
     // How many planes share a column block when there are fewer blocks than planes: each loads
     // its own weights, one row per cycle from the block's one slice, so g planes start about
     // g x lanes cycles apart; the estimate g x lanes + work / g picks g.
@@ -279,7 +280,7 @@ void Lowering::lower_matmul(const Chain& chain)
     if (NT < mx.planes) {
         uint64_t best = ~uint64_t{0};
         for (unsigned c = 1; c <= mx.planes / NT; ++c) {
-            const uint64_t work = KT == 1 ? (M + c - 1) / c : M * ((KT + c - 1) / c);
+            const uint64_t work = (KT == 1 ? (M + c - 1) / c : M * ((KT + c - 1) / c)) * abc_every;
             const uint64_t t = uint64_t{lanes_} * c + work;
             if (t < best && (KT == 1 ? c <= M : c <= KT && !f16)) {
                 best = t;
@@ -287,14 +288,34 @@ void Lowering::lower_matmul(const Chain& chain)
             }
         }
     }
+    // With several K blocks the planes sharing a column block can also split its rows, each
+    // going through every K block for its own rows (the only way for fp16, whose K blocks are
+    // added in order).
+    unsigned share_rows = 1;
+    if (NT < mx.planes && KT > 1) {
+        uint64_t best = ~uint64_t{0};
+        for (unsigned c = 1; c <= mx.planes / NT && c <= M; ++c) {
+            const uint64_t t = uint64_t{lanes_} * c + (M + c - 1) / c * KT * abc_every;
+            if (t < best) {
+                best = t;
+                share_rows = c;
+            }
+        }
+    }
     // Ways to spread the work: one plane per column block, and when that leaves planes idle
     // (fewer blocks than planes, or a partial last round), blocks shared by several planes.
-    std::vector<std::pair<unsigned, unsigned>> ways{{1, 0}};
+    struct Way {
+        unsigned share, share_last;
+        bool rows;
+    };
+    std::vector<Way> ways{{1, 0, false}};
     if (share > 1)
-        ways.emplace_back(share, 0);
+        ways.push_back({share, 0, KT == 1});
+    if (share_rows > 1)
+        ways.push_back({share_rows, 0, true});
     const unsigned rem = NT % mx.planes;
     if (NT > mx.planes && rem && KT > 1 && mx.planes / rem >= 2 && !f16)
-        ways.emplace_back(1, rem);
+        ways.push_back({1, rem, false});
     if (ways.size() == 1) {
         matmul_with(chain, 1);
         return;
@@ -323,7 +344,7 @@ void Lowering::lower_matmul(const Chain& chain)
     for (size_t i = 0; i < ways.size(); ++i) {
         if (i)
             restore();
-        matmul_with(chain, ways[i].first, ways[i].second);
+        matmul_with(chain, ways[i].share, ways[i].share_last, ways[i].rows);
         if (sb_.predicted_cycles() < best_end) {
             best_end = sb_.predicted_cycles();
             best = i;
@@ -331,13 +352,13 @@ void Lowering::lower_matmul(const Chain& chain)
     }
     if (best + 1 != ways.size()) {
         restore();
-        matmul_with(chain, ways[best].first, ways[best].second);
+        matmul_with(chain, ways[best].share, ways[best].share_last, ways[best].rows);
     }
     sb_.end_trial();
     sb_.commit();
 }
 
-void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_last)
+void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_last, bool split_rows)
 {
     const WorkloadLayer& mm = *chain.front();
     const Placement& A = placed(mm.inputs[0], mm);
@@ -385,12 +406,16 @@ void Lowering::matmul_with(const Chain& chain, unsigned share, unsigned share_la
     std::vector<std::vector<Job>> jobs(mx.planes);
     const unsigned half = std::max(1u, mx.planes / 2);  // planes per hemisphere
     const unsigned g = share;
-    if (KT == 1 && g > 1) {
+    if (split_rows && g > 1) {
         for (unsigned nt = 0; nt < NT; ++nt)
             for (unsigned part = 0; part < g; ++part) {
                 Job j;
                 j.nt = nt;
-                j.kts.push_back(0);
+                // Every K block for its own rows; planes start at different blocks (different
+                // slices of A) unless fp16 sums must go in order.
+                const unsigned p = nt * g + part;
+                for (unsigned i = 0; i < KT; ++i)
+                    j.kts.push_back(f16 ? i : (i + p) % KT);
                 j.m0 = static_cast<uint32_t>(uint64_t{part} * M / g);
                 j.m1 = static_cast<uint32_t>(uint64_t{part + 1} * M / g);
                 jobs[nt * g + part].push_back(j);

@@ -180,7 +180,8 @@ private:
     // The matmul with `share` planes on each column block (1: one plane per block).
     // share_last: with share 1, this many last column blocks (a partial round) are shared by
     // all planes (0: none).
-    void matmul_with(const Chain& chain, unsigned share, unsigned share_last = 0);
+    // split_rows: the sharing planes split the block's rows instead of its K blocks.
+    void matmul_with(const Chain& chain, unsigned share, unsigned share_last = 0, bool split_rows = false);
     void lower_elementwise(const Chain& chain);
     void lower_reduction(const WorkloadLayer& l);
     // Softmax, RMSNorm or LayerNorm (l.op) down each column of X into `out` (axis 0).
