@@ -28,13 +28,15 @@ def cases():
         line = line.split("#", 1)[0].strip()
         if line:
             workload, config = line.split()
-            yield f"{pathlib.Path(workload).stem}@{config}", ROOT / workload, ROOT / "configs" / f"{config}.yaml"
+            # Paths stay relative to the source tree (compile runs there): the program's header
+            # names its workload, and the hash must not depend on where the tree is checked out.
+            yield f"{pathlib.Path(workload).stem}@{config}", workload, f"configs/{config}.yaml"
 
 
 def compile_case(lpusim, workload, config, work):
     prog, report = work / "prog.s", work / "report.json"
-    r = subprocess.run([lpusim, "compile", "--config", str(config), "--workload", str(workload), "-o", str(prog),
-                        "--report", str(report)], capture_output=True, text=True)
+    r = subprocess.run([str(pathlib.Path(lpusim).resolve()), "compile", "--config", config, "--workload", workload,
+                        "-o", str(prog), "--report", str(report)], capture_output=True, text=True, cwd=ROOT)
     if r.returncode != 0:
         return None, None, f"lpusim compile exited {r.returncode}:\n{r.stdout}{r.stderr}"
     return report.read_text(), hashlib.sha256(prog.read_bytes()).hexdigest() + "\n", None
