@@ -1,22 +1,18 @@
 // The chip: MEM slices, stream registers and MXM planes assembled from a config, running a
-// statically scheduled Program cycle-exactly (docs/isa.md section 3). Execution is
-// event-driven: it visits only cycles in which an instruction issues or a value lands, so its
-// cost follows instructions executed and MACs computed, not cycles x positions x streams.
+// statically scheduled Program cycle-exactly (docs/isa.md section 3) through a ChipEngine.
+// Execution is event-driven: it visits only cycles in which an instruction issues or a value
+// lands, so its cost follows instructions executed and MACs computed, not cycles x positions x
+// streams. A chip has a name (its config's) and an id (its place in a system).
 #pragma once
 
+#include "chip/ChipEngine.h"
 #include "chip/ChipObserver.h"
-#include "chip/ChipParams.h"
+#include "chip/ChipSpec.h"
 #include "chip/RunStats.h"
 #include "common/Config.h"
-#include "icu/IcuParams.h"
 #include "icu/Program.h"
 #include "mem/MemSystem.h"
-#include "mxm/MxmCore.h"
 #include "mxm/MxmObserver.h"
-#include "stream/StreamFile.h"
-#include "stream/StreamParams.h"
-#include "sxm/SxmSliceParams.h"
-#include "vxm/VxmSliceParams.h"
 
 #include <systemc>
 #include <tlm>
@@ -35,11 +31,17 @@ public:
     // Host side of the SRAM, for tools that load and dump tensors (bound to MemSystem inside).
     tlm_utils::simple_initiator_socket<Chip> host;
 
-    Chip(sc_core::sc_module_name name, const Config& cfg);
+    // `id`: the chip's place in its system (0 for a chip alone), at most 65535.
+    Chip(sc_core::sc_module_name name, const Config& cfg, unsigned id = 0);
     ~Chip() override;
 
     const QueueMap& queues() const { return map_; }
     MemSystem& mem() { return *mem_; }
+    const ChipSpec& spec() const { return spec_; }
+    const Config& config() const { return cfg_; }
+    unsigned id() const { return id_; }
+    // "chip 0 (tiny)": how errors name the chip.
+    std::string label() const;
 
     // Writes `bytes` (rows x lanes x element bytes, row-major, little-endian elements) into the
     // tensor's words as byte planes, through the host socket. Throws InputError.
@@ -50,12 +52,15 @@ public:
     void load_matrix(const Program& program, const MatrixDecl& m, const std::vector<uint8_t>& bytes);
     std::vector<uint8_t> dump_matrix(const Program& program, const MatrixDecl& m);
 
-    // Runs `program` to completion (after writing its instruction blocks into MEM). Throws ScheduleError / InputError. `trace` (may be null)
-    // receives Chrome trace-event JSON, one track per queue; `mxm_observer` (may be null) sees
-    // every MXM instruction and result (co-simulation against the RTL); `observer` (may be
-    // null) sees every issue and stream value (waveforms).
-    RunStats run(const Program& program, std::ostream* trace, MxmObserver* mxm_observer = nullptr,
-                 ChipObserver* observer = nullptr);
+    // Starts `program` (writing its instruction blocks into MEM): an engine to advance in
+    // windows. `observers` (traces, waveforms, checkers; null entries ignored) see every issue
+    // and stream value; `mxm_observer` (may be null) every MXM instruction and result
+    // (co-simulation against the RTL). The chip must outlive the engine.
+    std::unique_ptr<ChipEngine> start(const Program& program, const std::vector<ChipObserver*>& observers = {},
+                                      MxmObserver* mxm_observer = nullptr);
+    // Runs `program` to completion. Throws ScheduleError (naming the chip) / InputError.
+    RunStats run(const Program& program, const std::vector<ChipObserver*>& observers = {},
+                 MxmObserver* mxm_observer = nullptr);
 
     // MACs done over MACs the planes could have done in the run's cycles.
     double mxm_utilisation(const RunStats& st) const;
@@ -63,20 +68,15 @@ public:
     std::string stats_json(const RunStats& st) const;
 
 private:
-    struct QueueState;
+    friend class ChipEngine;
     // Writes the program's instruction blocks (their text), filled tensors (.fill) and .data rows into MEM,
     // as the image loader does before cycle 0.
     void load_blocks(const Program& program);
     void host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length);
 
     Config cfg_;
-    ChipParams chip_;
-    MxmParams mxm_;
-    MemParams memp_;
-    StreamParams streamp_;
-    IcuParams icu_;
-    VxmSliceParams vxmp_;
-    SxmSliceParams sxmp_;
+    ChipSpec spec_;
+    unsigned id_;
     QueueMap map_;
     std::unique_ptr<MemSystem> mem_;
 };

@@ -27,7 +27,7 @@ struct Issue {
     const Instr* in = nullptr;
     uint64_t cycle = 0;
     int64_t offset = 0;
-    AgentId who = 0;  // names the issue in stream reports (ExecContext::describe)
+    AgentId who;  // names the issue in stream reports (ExecContext::describe)
     uint64_t seq = 0;  // instructions the run issued before this one
 };
 

@@ -67,6 +67,21 @@ struct Instr {
 
     // Canonical assembly text (what the assembler reads back to the same instruction).
     std::string disasm() const;
+
+    // A repetition (Repeat, or a MEM access's Iterations) adds `offset` to an address or row:
+    // the operand `a` as executed, and the instruction as executed (a copy: for reports only).
+    bool offset_applies() const { return op == Opcode::Read || op == Opcode::Write || op == Opcode::LW; }
+    int64_t executed_a(int64_t offset) const { return offset_applies() ? a + offset : a; }
+    Instr executed(int64_t offset) const
+    {
+        Instr e = *this;
+        e.a = executed_a(offset);
+        return e;
+    }
 };
+
+// Instructions the ICU hands a slice or runs itself (Config, Ifetch, MEM address registers)
+// count as issues; Nop, Sync and Notify only pace the queue.
+inline bool is_counted_issue(Opcode op) { return op != Opcode::Nop && op != Opcode::Sync && op != Opcode::Notify; }
 
 }  // namespace lpu

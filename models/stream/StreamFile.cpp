@@ -23,7 +23,7 @@ StreamFile::StreamFile(unsigned east_streams, unsigned west_streams, unsigned po
     retired_.occupied.assign(streams_.size(), 0);
 }
 
-std::string StreamFile::describe(AgentId who) const { return describe_ ? describe_(who) : "#" + std::to_string(who); }
+std::string StreamFile::describe(AgentId who) const { return describe_ ? describe_(who) : "#" + std::to_string(who.index); }
 
 void StreamFile::check(StreamId s, unsigned position) const
 {

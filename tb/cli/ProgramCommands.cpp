@@ -2,6 +2,7 @@
 
 #include "ArgParser.h"
 #include "chip/Chip.h"
+#include "chip/PerfettoTrace.h"
 #include "chip/ChipSchema.h"
 #include "common/Error.h"
 #include "common/Npy.h"
@@ -207,10 +208,13 @@ int cmd_run(const std::vector<std::string>& args)
     }
 
     std::ostringstream trace;
+    std::unique_ptr<PerfettoTrace> tracer;
+    if (ap.has("trace"))
+        tracer = std::make_unique<PerfettoTrace>(trace, chip.spec());
     const auto t0 = std::chrono::steady_clock::now();
     RunStats st;
     try {
-        st = chip.run(program, ap.has("trace") ? &trace : nullptr, cosim.get(), wave.get());
+        st = chip.run(program, {tracer.get(), wave.get()}, cosim.get());
     } catch (const std::exception& e) {
         // A failing run is when the waveform matters most: complete it through the failing cycle.
         if (wave) {  // on_error has completed it through the failing cycle, or fail() does now

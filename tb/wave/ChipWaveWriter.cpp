@@ -135,7 +135,7 @@ void ChipWaveWriter::advance_to(uint64_t target)
     cur_ = target;
 }
 
-void ChipWaveWriter::on_issue(size_t q, size_t index, const Instr& executed, uint64_t cycle)
+void ChipWaveWriter::on_issue(size_t q, size_t index, const Instr& in, int64_t offset, uint64_t cycle)
 {
     if (closed_ || q >= queues_.size() || !queues_[q].active)
         return;
@@ -143,24 +143,25 @@ void ChipWaveWriter::on_issue(size_t q, size_t index, const Instr& executed, uin
     last_event_ = cycle;
     QueueWave& w = queues_[q];
     ++w.issues;
-    if (index != w.text_index || executed.a != w.text_a) {
-        w.text = executed.disasm();
+    const int64_t a = in.executed_a(offset);
+    if (index != w.text_index || a != w.text_a) {
+        w.text = in.executed(offset).disasm();
         w.text_index = index;
-        w.text_a = executed.a;
+        w.text_a = a;
     }
     vcd_->set(w.instr, w.text);
     vcd_->set(w.pc, index);
-    if (executed.op != Opcode::Nop) {
+    if (in.op != Opcode::Nop) {
         vcd_->set(w.issue, 1);
         raised_.push_back(w.issue);
     }
     // Unless it issues again by then: idle after this cycle (after a NOP's n cycles, an Ifetch's
     // n fetch cycles), parked after a Sync. A queue has at most one such text that is not stale.
-    const bool lasts = executed.op == Opcode::Nop || executed.op == Opcode::Ifetch;
-    if (executed.op == Opcode::Sync)
+    const bool lasts = in.op == Opcode::Nop || in.op == Opcode::Ifetch;
+    if (in.op == Opcode::Sync)
         later(cycle + 1, q, "parked");
     else
-        later(cycle + (lasts ? static_cast<uint64_t>(std::max<int64_t>(executed.a, 1)) : 1), q, "idle");
+        later(cycle + (lasts ? static_cast<uint64_t>(std::max<int64_t>(in.a, 1)) : 1), q, "idle");
 }
 
 void ChipWaveWriter::on_release(size_t q, uint64_t cycle)

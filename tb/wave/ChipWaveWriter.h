@@ -46,7 +46,7 @@ public:
     ~ChipWaveWriter() override;
 
     void begin(const QueueMap& queues, const Program& program) override;
-    void on_issue(size_t q, size_t index, const Instr& executed, uint64_t cycle) override;
+    void on_issue(size_t q, size_t index, const Instr& in, int64_t offset, uint64_t cycle) override;
     void on_release(size_t q, uint64_t cycle) override;
     void on_stream_write(StreamId s, unsigned position, uint64_t cycle, const Vector& value) override;
     void end(uint64_t cycles) override;

@@ -7,6 +7,7 @@
 #include "common/Error.h"
 #include "icu/Assembler.h"
 
+#include <stdexcept>
 #include <string>
 
 namespace lpu::test {
@@ -28,14 +29,23 @@ inline std::string asm_error(const std::string& text, const Config& cfg = tiny()
     return "";
 }
 
-// The ScheduleError of running `p`, or "" if it runs.
+// A schedule error's text after the chip it names ("chip 0 (tiny): "), which must be there.
+inline std::string without_chip(const Chip& chip, const std::string& what)
+{
+    const std::string prefix = chip.label() + ": ";
+    if (what.compare(0, prefix.size(), prefix) != 0)
+        throw std::runtime_error("the schedule error does not name its chip '" + prefix + "': " + what);
+    return what.substr(prefix.size());
+}
+
+// The ScheduleError of running `p` (after the chip it names), or "" if it runs.
 inline std::string run_error(const Config& cfg, const Program& p)
 {
     Chip chip("chip", cfg);
     try {
-        chip.run(p, nullptr);
+        chip.run(p);
     } catch (const ScheduleError& e) {
-        return e.what();
+        return without_chip(chip, e.what());
     }
     return "";
 }

@@ -73,7 +73,7 @@ TEST_CASE("fp16 GEMM through streams: values, timing and the quarter rate", "[fp
     Chip chip("chip", tiny());
     chip.load_tensor(*p.tensor("W"), bytes(w));
     chip.load_tensor(*p.tensor("X"), bytes(x));
-    const RunStats st = chip.run(p, nullptr);
+    const RunStats st = chip.run(p);
     const std::vector<uint8_t> y = chip.dump_tensor(*p.tensor("Y"));
     for (unsigned m = 0; m < 4; ++m)
         for (unsigned n = 0; n < 16; ++n) {
@@ -92,7 +92,7 @@ TEST_CASE("fp16 GEMM through streams: values, timing and the quarter rate", "[fp
     // fp16 activations closer than the issue interval are a schedule error.
     Chip chip2("chip2", tiny());
     try {
-        chip2.run(assemble(program(3), "p.s", tiny()), nullptr);
+        chip2.run(assemble(program(3), "p.s", tiny()));
         FAIL("expected a schedule error");
     } catch (const ScheduleError& e) {
         CHECK_THAT(e.what(), Catch::Contains("cycle 70"));

@@ -3,6 +3,7 @@
 // .block), and VXM ALU chaining. Values are checked against the inputs moved by hand; cycles
 // against docs/isa.md 3.2 worked out in the comments.
 #include "chip/Chip.h"
+#include "chip/PerfettoTrace.h"
 #include "chip/ChipSchema.h"
 #include "common/Error.h"
 #include "icu/Assembler.h"
@@ -48,7 +49,7 @@ TEST_CASE("Iterations, Step and Countdown make one access run n times", "[icu]")
     Chip chip("chip", tiny());
     const auto a = pattern(4 * 16, 7, 3);
     chip.load_tensor(*p.tensor("a"), a);
-    const RunStats st = chip.run(p, nullptr);
+    const RunStats st = chip.run(p);
     CHECK(chip.dump_tensor(*p.tensor("b")) == a);
     CHECK(st.cycles == 19);
     const QueueStats& e0 = queue_stats(st, p, "MEM_E0");
@@ -79,7 +80,7 @@ TEST_CASE("Config low_power stops a slice until Config normal", "[icu]")
     const std::string text = ".queue MEM_E0\n Config low_power\n NOP 100\n Config normal\n Read 0, s0e\n";
     const Program p = assemble(text, "p.s", tiny());
     Chip chip("chip", tiny());
-    const RunStats st = chip.run(p, nullptr);
+    const RunStats st = chip.run(p);
     const QueueStats& q = queue_stats(st, p, "MEM_E0");
     CHECK(q.low_power_cycles == 100);
     CHECK(q.last == 108);
@@ -91,7 +92,7 @@ TEST_CASE("Config low_power stops a slice until Config normal", "[icu]")
     // Low power until the end of the run counts too.
     const Program idle = assemble(".queue VXM.3\n Config low_power\n NOP 20\n", "p.s", tiny());
     Chip chip2("chip2", tiny());
-    const RunStats st2 = chip2.run(idle, nullptr);
+    const RunStats st2 = chip2.run(idle);
     CHECK(queue_stats(st2, idle, "VXM.3").low_power_cycles == st2.cycles - 4);
     CHECK(asm_error(".queue MEM_E0\n Config sleepy\n") ==
           "p.s:2:9: expected power mode low_power or normal, got 'sleepy'");
@@ -120,7 +121,8 @@ TEST_CASE("Ifetch brings instruction text from MEM into a queue", "[icu]")
     const auto a = pattern(2 * 16, 5, 1);
     chip.load_tensor(*p.tensor("a"), a);
     std::ostringstream trace;
-    const RunStats st = chip.run(p, &trace);
+    PerfettoTrace tracer(trace, chip.spec());
+    const RunStats st = chip.run(p, {&tracer});
     CHECK(chip.dump_tensor(*p.tensor("b")) == a);
     CHECK(st.fetched_instructions == 2);
     const QueueStats& q = queue_stats(st, p, "MEM_E3");
@@ -147,10 +149,10 @@ TEST_CASE("Ifetch errors: wrong data, wrong cycle, bad blocks", "[icu]")
     Chip chip("chip", tiny());
     chip.load_tensor(*p.tensor("a"), pattern(2 * 16, 5, 1));
     try {
-        chip.run(p, nullptr);
+        chip.run(p);
         FAIL("expected a schedule error");
     } catch (const ScheduleError& e) {
-        CHECK_THAT(e.what(), Catch::StartsWith("cycle 5: MEM_E3: 'Ifetch 2, s1e' (p.s:15:2): the fetched text is not a "
+        CHECK_THAT(without_chip(chip, e.what()), Catch::StartsWith("cycle 5: MEM_E3: 'Ifetch 2, s1e' (p.s:15:2): the fetched text is not a "
                                                "valid instruction block: byte 0x"));
     }
     // One cycle early: nothing on the stream yet.
@@ -195,7 +197,7 @@ TEST_CASE("VXM ALUs chain without streams, one cycle per ALU", "[icu][vxm]")
     const auto x = pattern(16, 37, 200), y = pattern(16, 91, 13);
     chip.load_tensor(*p.tensor("x"), x);
     chip.load_tensor(*p.tensor("y"), y);
-    const RunStats st = chip.run(p, nullptr);
+    const RunStats st = chip.run(p);
     std::vector<uint8_t> want(16);
     for (size_t i = 0; i < 16; ++i) {
         const auto sum = static_cast<int8_t>(static_cast<uint8_t>(x[i] + y[i]));  // i8 add wraps

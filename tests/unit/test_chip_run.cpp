@@ -1,6 +1,7 @@
 // The whole-chip runner: assembly errors, disassembly round trips, stream and MEM timing, the
 // schedule errors a program can make, and an int8 GEMM against a plain C++ matmul.
 #include "chip/Chip.h"
+#include "chip/PerfettoTrace.h"
 #include "chip/ChipSchema.h"
 #include "common/Error.h"
 #include "common/Rng.h"
@@ -101,7 +102,7 @@ TEST_CASE("a vector moves MEM to MEM in read latency + hops cycles", "[run]")
     for (unsigned i = 0; i < 16; ++i)
         a[i] = static_cast<uint8_t>(3 * i + 1);
     chip.load_tensor(*p.tensor("a"), a);
-    const RunStats st = chip.run(p, nullptr);
+    const RunStats st = chip.run(p);
     CHECK(chip.dump_tensor(*p.tensor("b")) == a);
     CHECK(st.cycles == 7);  // the write lands at 5 + write latency 1
     CHECK(st.sram_bytes_read == 16);
@@ -123,7 +124,7 @@ TEST_CASE("schedule errors from programs", "[run]")
                                    ".queue MEM_E3\n NOP 5\n Write 7, s0e\n",
                                    "p.s", tiny());
         Chip chip("chip", tiny());
-        const RunStats st = chip.run(p, nullptr);
+        const RunStats st = chip.run(p);
         CHECK(st.streams.overwritten == 1);
         CHECK(st.streams.never_read == 1);  // MEM_E0's value died at position 49 unread
     }
@@ -151,7 +152,7 @@ TEST_CASE("Sync parks queues until a Notify, they resume notify_latency later", 
     chip.load_tensor(*p.tensor("a"), std::vector<uint8_t>(32, 9));
     // Notify at 9; both resume at 10: Read at 10 drives s0e at 12 at 48, at 49 at 13; the Write
     // issues at 10 + 2 = 12: one cycle too early.
-    CHECK_THROWS_WITH(chip.run(p, nullptr), Catch::Contains("schedule error at cycle 12"));
+    CHECK_THROWS_WITH(chip.run(p), Catch::Contains("schedule error at cycle 12"));
 }
 
 TEST_CASE("int8 GEMM example equals a plain C++ matmul", "[run][example]")
@@ -173,7 +174,8 @@ TEST_CASE("int8 GEMM example equals a plain C++ matmul", "[run][example]")
         chip.load_tensor(*p.tensor("X"), x);
         chip.load_tensor(*p.tensor("W"), w);
         std::ostringstream trace;
-        const RunStats st = chip.run(p, &trace);
+        PerfettoTrace tracer(trace, chip.spec());
+        const RunStats st = chip.run(p, {&tracer});
         const std::vector<uint8_t> y = chip.dump_tensor(*p.tensor("Y"));
         for (unsigned m = 0; m < 4; ++m)
             for (unsigned n = 0; n < 16; ++n) {
@@ -228,7 +230,7 @@ TEST_CASE("SXM operations in programs: timing and results", "[run][sxm]")
     for (unsigned i = 0; i < 16; ++i)
         a[i] = static_cast<uint8_t>(i + 1);
     chip.load_tensor(*p.tensor("a"), a);
-    chip.run(p, nullptr);
+    chip.run(p);
     const std::vector<uint8_t> b = chip.dump_tensor(*p.tensor("b"));
     for (unsigned i = 0; i < 16; ++i)
         CHECK(b[i] == a[(i + 16 - 3) % 16]);
@@ -289,7 +291,7 @@ TEST_CASE("Gather and Scatter in programs: per-tile addresses from a map on a st
         d[i] = static_cast<uint8_t>(i * 7 + 1);
     chip.load_tensor(*p.tensor("map"), map);
     chip.load_tensor(*p.tensor("d"), d);
-    chip.run(p, nullptr);
+    chip.run(p);
     const std::vector<uint8_t> g = chip.dump_tensor(*p.tensor("g"));
     const std::vector<uint8_t> out = chip.dump_tensor(*p.tensor("out"));
     for (unsigned t = 0; t < 4; ++t)
@@ -303,6 +305,6 @@ TEST_CASE("Gather and Scatter in programs: per-tile addresses from a map on a st
     const std::string early = ".queue MEM_E0\n Read 0, s0e\n NOP 1\n Read 1, s2e\n"
                               ".queue MEM_E1\n NOP 3\n Gather s0e, s1e\n Scatter s1e, s2e\n";
     Chip chip2("chip2", cfg);
-    CHECK_THROWS_WITH(chip2.run(assemble(early, "e.s", cfg), nullptr),
+    CHECK_THROWS_WITH(chip2.run(assemble(early, "e.s", cfg)),
                       Catch::Contains("schedule error at cycle 4: MEM_E1: 'Scatter s1e, s2e'"));
 }

@@ -568,7 +568,7 @@ void check_vxm(const Config& cfg, const VxmCase& c, uint64_t seed, const Layout&
         chip.load_tensor(*p.tensor("y"), to_bytes(o.y, v.by));
     RunStats st;
     try {
-        st = chip.run(p, nullptr);
+        st = chip.run(p);
     } catch (const ScheduleError& e) {
         FAIL_CHECK(e.what());
         return;
@@ -782,7 +782,7 @@ void check_sxm(const Config& cfg, const SxmCase& c, char side, unsigned queue, u
     }
     RunStats st;
     try {
-        st = chip.run(p, nullptr);
+        st = chip.run(p);
     } catch (const ScheduleError& e) {
         FAIL_CHECK(e.what());
         return;
@@ -1031,7 +1031,7 @@ TEST_CASE("runner: VXM ALUs chained through streams", "[chip-ops][vxm]")
             Chip chip("chip", cfg);
             chip.load_tensor(*p.tensor("x"), to_bytes(xv, 1));
             chip.load_tensor(*p.tensor("y"), to_bytes(yv, 4));
-            chip.run(p, nullptr);
+            chip.run(p);
             const std::vector<uint32_t> got = from_bytes(chip.dump_tensor(*p.tensor("z")), 1);
             unsigned bad = 0;
             for (size_t i = 0; i < got.size(); ++i) {
@@ -1083,7 +1083,7 @@ TEST_CASE("runner: an i32 tensor through the SXM, one operation per byte plane",
     chip.load_tensor(*p.tensor("x"), to_bytes(xv, 4));
     chip.load_tensor(*p.tensor("y"), to_bytes(yv, 4));
     chip.load_tensor(*p.tensor("mask"), mask);
-    chip.run(p, nullptr);
+    chip.run(p);
     const std::vector<uint32_t> r = from_bytes(chip.dump_tensor(*p.tensor("rot")), 4);
     const std::vector<uint32_t> s = from_bytes(chip.dump_tensor(*p.tensor("sel")), 4);
     unsigned bad = 0;

@@ -2,6 +2,7 @@
 // against the run itself — every issue of the Chrome trace, every value the chip drives onto a
 // stream, the cycle counter — plus determinism, the failing-run case and the VcdWriter rules.
 #include "chip/Chip.h"
+#include "chip/PerfettoTrace.h"
 #include "chip/ChipParams.h"
 #include "chip/ChipSchema.h"
 #include "common/Error.h"
@@ -232,7 +233,10 @@ struct Tee final : ChipObserver {
     std::map<std::string, std::vector<Drive>> drives;  // by stream
     explicit Tee(ChipObserver& o) : to(o) {}
     void begin(const QueueMap& q, const Program& p) override { to.begin(q, p); }
-    void on_issue(size_t q, size_t index, const Instr& in, uint64_t cycle) override { to.on_issue(q, index, in, cycle); }
+    void on_issue(size_t q, size_t index, const Instr& in, int64_t offset, uint64_t cycle) override
+    {
+        to.on_issue(q, index, in, offset, cycle);
+    }
     void on_release(size_t q, uint64_t cycle) override { to.on_release(q, cycle); }
     void on_stream_write(StreamId s, unsigned position, uint64_t cycle, const Vector& v) override
     {
@@ -286,7 +290,8 @@ GemmRun run_gemm(const fs::path& dir, uint64_t seed)
     ChipWaveWriter wave((dir / "chip.vcd").string(), ChipParams::from_config(tiny()).period_ps(), "test");
     Tee tee(wave);
     std::ostringstream trace;
-    r.cycles = chip.run(p, &trace, nullptr, &tee).cycles;
+    PerfettoTrace tracer(trace, chip.spec());
+    r.cycles = chip.run(p, {&tracer, &tee}).cycles;
     REQUIRE(wave.closed());
     wave.write_gtkw((dir / "chip.gtkw").string());
     r.vcd = slurp(dir / "chip.vcd");
@@ -486,11 +491,11 @@ TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the fai
     ChipWaveWriter wave(path, P, "early");
     std::string error;
     try {
-        chip.run(p, nullptr, nullptr, &wave);
+        chip.run(p, {&wave});
     } catch (const ScheduleError& e) {
         error = e.what();
     }
-    REQUIRE(error.find("schedule error at cycle 4") == 0);
+    REQUIRE(error.find("chip 0 (tiny): schedule error at cycle 4") == 0);
     // The chip told the writer where it stopped (ChipObserver::on_error): the waveform is
     // complete already, and fail() only reports the cycle.
     CHECK(wave.closed());
@@ -499,7 +504,7 @@ TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the fai
     const Vcd vcd = parse_vcd(slurp(path));
     CHECK(vcd.end == 5 * P);  // cycles 0..4, the failing one complete
     CHECK(vcd.at("chip.status", 4 * P - 1) == "running");
-    CHECK(vcd.at("chip.status", 4 * P).rfind("error:_schedule_error_at_cycle_4:_MEM_E3:_'Write_0x0,_s0e'", 0) == 0);
+    CHECK(vcd.at("chip.status", 4 * P).rfind("error:_chip_0_(tiny):_schedule_error_at_cycle_4:_MEM_E3:_'Write_0x0,_s0e'", 0) == 0);
     CHECK(bits(vcd.at("chip.cycle", 4 * P)) == 4);
     CHECK(vcd.at("chip.MEM.MEM_E0.MEM_E0.instr", 0) == "Read_0x0,_s0e");
     CHECK(vcd.at("chip.MEM.MEM_E0.MEM_E0.instr", P) == "idle");
@@ -527,7 +532,7 @@ TEST_CASE("chip waveform: an error without a cycle ends at the last cycle seen, 
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "parked");
     std::string error;
     try {
-        chip.run(p, nullptr, nullptr, &wave);
+        chip.run(p, {&wave});
     } catch (const ScheduleError& e) {
         error = e.what();
     }
@@ -548,7 +553,7 @@ TEST_CASE("chip waveform: Notify releases a parked queue and done queues turn id
         assemble(".queue MEM_E0\n Sync\n Read 0, s0e\n.queue MEM_E1\n NOP 5\n Notify\n", "notify.s", tiny());
     Chip chip("chip", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "notify");
-    const RunStats st = chip.run(p, nullptr, nullptr, &wave);
+    const RunStats st = chip.run(p, {&wave});
     REQUIRE(wave.closed());
     const Vcd vcd = parse_vcd(slurp(dir.path / "chip.vcd"));
     const std::string e0 = "chip.MEM.MEM_E0.MEM_E0.instr", e1 = "chip.MEM.MEM_E1.MEM_E1.instr";
@@ -576,7 +581,7 @@ TEST_CASE("chip waveform: an Ifetch shows while it fetches, then the fetched ins
                                "fetch.s", tiny());
     Chip chip("chip", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "fetch");
-    chip.run(p, nullptr, nullptr, &wave);
+    chip.run(p, {&wave});
     const Vcd vcd = parse_vcd(slurp(dir.path / "chip.vcd"));
     const std::string e3 = "chip.MEM.MEM_E3.MEM_E3.instr";
     CHECK(vcd.at(e3, 4 * P) == "NOP_5");

@@ -87,7 +87,7 @@ Ran compile_and_run(const Config& cfg, const std::string& yaml)
         chip.load_matrix(p, *m, data);
         ran.inputs[t.name] = std::move(data);
     }
-    ran.cycles = chip.run(p, nullptr).cycles;
+    ran.cycles = chip.run(p).cycles;
     for (const CompiledTensor& t : ran.compiled.tensors) {
         if (!t.output)
             continue;

@@ -44,7 +44,7 @@ TEST_CASE(".fill writes a constant into every element before the run", "[image]"
                              ".tensor m3 MEM_W0 0 1 i8\n.fill m3 0xfd\n.queue MEM_E0\n NOP 1\n";
     const Program p = assemble(text, "p.s", tiny());
     Chip chip("chip", tiny());
-    chip.run(p, nullptr);
+    chip.run(p);
     const auto one = chip.dump_tensor(*p.tensor("one"));
     REQUIRE(one.size() == 2 * 16 * 4);
     for (size_t e = 0; e < 32; ++e) {
@@ -109,7 +109,7 @@ TEST_CASE(".data gives rows per-lane constants, over the fill in those rows", "[
     CHECK(p.tensor("z")->data == Rows{{0, {}}});
 
     Chip chip("chip", tiny());
-    chip.run(p, nullptr);
+    chip.run(p);
     const std::vector<uint8_t> b = chip.dump_tensor(*p.tensor("b"));
     const std::vector<uint8_t> row1 = {1, 2, 0xff, 5, 5, 5, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     CHECK(std::vector<uint8_t>(b.begin(), b.begin() + 16) == std::vector<uint8_t>(16, 7));
@@ -149,7 +149,7 @@ TEST_CASE(".data gives rows per-lane constants, over the fill in those rows", "[
         CHECK(back.tensor(name)->data == p.tensor(name)->data);
     CHECK(disassemble(back, tiny()) == dis);
     Chip chip2("chip2", tiny());
-    chip2.run(back, nullptr);
+    chip2.run(back);
     CHECK(chip2.dump_tensor(*back.tensor("b")) == b);
     CHECK(chip2.dump_tensor(*back.tensor("w")) == w);
 }
@@ -167,7 +167,7 @@ TEST_CASE("a .data row read onto a stream and written elsewhere is copied", "[im
                                    std::to_string(wait) + "\n Write 0, s0e\n Write 1, s0e\n",
                                "p.s", tiny());
     Chip chip("chip", tiny());
-    chip.run(p, nullptr);
+    chip.run(p);
     std::vector<uint8_t> want = {0x80, 0x7f, 0x7f, 0, 0xfe, 0xfe, 0xfe, 1, 0, 0, 0, 0, 0, 0, 0, 0};
     want.resize(32, 0x11);
     CHECK(chip.dump_tensor(*p.tensor("dst")) == want);
@@ -189,7 +189,7 @@ TEST_CASE(".data rows are a Gather's map", "[image][run]")
     for (unsigned i = 0; i < d.size(); ++i)
         d[i] = static_cast<uint8_t>(i * 7 + 1);
     chip.load_tensor(*p.tensor("d"), d);
-    chip.run(p, nullptr);
+    chip.run(p);
     const std::vector<uint8_t> g = chip.dump_tensor(*p.tensor("g"));
     for (unsigned t = 0; t < 4; ++t)
         for (unsigned l = 0; l < 16; ++l)

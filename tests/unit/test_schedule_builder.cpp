@@ -112,7 +112,7 @@ TEST_CASE("emitted assembly folds runs into Repeat and runs for exactly the pred
     for (size_t i = 0; i < a.size(); ++i)
         a[i] = static_cast<uint8_t>(i * 11 + 5);
     chip.load_tensor(*p.tensor("a"), a);
-    const RunStats st = chip.run(p, nullptr);
+    const RunStats st = chip.run(p);
     CHECK(st.cycles == sb.predicted_cycles());
     CHECK(chip.dump_tensor(*p.tensor("b")) == a);
 }

@@ -18,11 +18,13 @@ const std::vector<std::string> kNames = {"A",      "B", "R", "X", "MEM_W2: Read 
                                          "MEM_W1: Read 3, s2e (#7)", "MEM_W1: Read 9, s2e (#8)", "w", "r"};
 AgentId id(const std::string& name)
 {
-    return static_cast<AgentId>(std::find(kNames.begin(), kNames.end(), name) - kNames.begin());
+    AgentId who;
+    who.index = static_cast<uint32_t>(std::find(kNames.begin(), kNames.end(), name) - kNames.begin());
+    return who;
 }
 AgentDescriber names()
 {
-    return [](AgentId i) { return kNames.at(i); };
+    return [](AgentId i) { return kNames.at(i.index); };
 }
 VectorRef vec(uint8_t v) { return std::make_shared<const Vector>(Vector(4, v)); }
 StreamId east(unsigned i) { return {StreamDir::East, i}; }

@@ -1,0 +1,51 @@
+#include "PerfettoTrace.h"
+
+#include "common/Json.h"
+
+#include <iomanip>
+
+namespace lpu {
+
+PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec)
+    : out_(out), chip_name_(spec.chip.name), us_per_cycle_(static_cast<double>(spec.chip.period_ps()) / 1e6),
+      config_latency_(spec.icu.config_latency)
+{
+}
+
+void PerfettoTrace::begin(const QueueMap& queues, const Program& program)
+{
+    queues_ = &queues;
+    out_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+    out_ << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"" << json_escape(chip_name_)
+         << "\"}}";
+    for (size_t q = 0; q < queues.queues().size(); ++q)
+        if (!program.queues[q].empty())
+            out_ << ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" << q << ",\"args\":{\"name\":\""
+                 << queues.queues()[q].name << "\"}}";
+}
+
+void PerfettoTrace::on_issue(size_t q, size_t, const Instr& in, int64_t offset, uint64_t cycle)
+{
+    switch (in.op) {
+    case Opcode::Nop: return;
+    case Opcode::Sync: event(q, "Sync", "ICU", cycle, 1); return;
+    case Opcode::Notify: event(q, "Notify", "ICU", cycle, 1); return;
+    default: break;
+    }
+    const uint64_t dur = in.op == Opcode::Config   ? config_latency_
+                         : in.op == Opcode::Ifetch ? static_cast<uint64_t>(in.a)
+                                                   : 1;
+    // A repetition shows its own operand (address or row), not the original's.
+    event(q, in.executed(offset).disasm(), queue_kind_name(queues_->queues()[q].kind), cycle, dur);
+}
+
+void PerfettoTrace::event(size_t q, const std::string& name, const char* cat, uint64_t t, uint64_t dur)
+{
+    out_ << ",\n" << std::fixed << std::setprecision(6) << "{\"name\":\"" << json_escape(name) << "\",\"cat\":\"" << cat
+         << "\",\"ph\":\"X\",\"pid\":1,\"tid\":" << q << ",\"ts\":" << static_cast<double>(t) * us_per_cycle_
+         << ",\"dur\":" << static_cast<double>(dur) * us_per_cycle_ << ",\"args\":{\"cycle\":" << t << "}}";
+}
+
+void PerfettoTrace::end(uint64_t) { out_ << "\n]}\n"; }
+
+}  // namespace lpu

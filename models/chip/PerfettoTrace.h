@@ -1,0 +1,37 @@
+// The chip's run as Chrome trace-event JSON (Perfetto, chrome://tracing): one track per queue
+// that has instructions, one complete event per counted issue (its text as executed, lasting
+// 1 cycle, a Config's latency or an Ifetch's vectors) and per Sync and Notify.
+#pragma once
+
+#include "chip/ChipObserver.h"
+#include "chip/ChipSpec.h"
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+namespace lpu {
+
+class PerfettoTrace final : public ChipObserver {
+public:
+    // The trace of a chip of `spec` (its name, clock period, and how long a Config lasts).
+    PerfettoTrace(std::ostream& out, const ChipSpec& spec);
+
+    void begin(const QueueMap& queues, const Program& program) override;
+    void on_issue(size_t q, size_t index, const Instr& in, int64_t offset, uint64_t cycle) override;
+    void on_release(size_t, uint64_t) override {}
+    void on_stream_write(StreamId, unsigned, uint64_t, const Vector&) override {}
+    void end(uint64_t cycles) override;
+    void on_error(uint64_t, const std::string&) override {}
+
+private:
+    void event(size_t q, const std::string& name, const char* cat, uint64_t t, uint64_t dur);
+
+    std::ostream& out_;
+    std::string chip_name_;
+    double us_per_cycle_;
+    unsigned config_latency_;
+    const QueueMap* queues_ = nullptr;
+};
+
+}  // namespace lpu

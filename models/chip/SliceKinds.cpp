@@ -1,0 +1,33 @@
+#include "SliceKinds.h"
+
+#include "mem/MemExecutor.h"
+#include "mxm/MxmExecutor.h"
+#include "sxm/SxmExecutor.h"
+#include "vxm/VxmExecutor.h"
+
+namespace lpu {
+
+namespace {
+
+template <class E, class... Args>
+std::unique_ptr<SliceExecutor> make(Args&&... args)
+{
+    return std::make_unique<E>(std::forward<Args>(args)...);
+}
+
+}  // namespace
+
+const std::vector<SliceKind>& slice_kinds()
+{
+    using Q = QueueKind;
+    using D = const ExecutorDeps&;
+    static const std::vector<SliceKind> kinds{
+        {"MEM", {Q::MEM}, [](D d) { return make<MemExecutor>(d.spec.mem, d.mem); }},
+        {"MXM", {Q::MXM_W, Q::MXM_A, Q::MXM_C}, [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe); }},
+        {"VXM", {Q::VXM}, [](D d) { return make<VxmExecutor>(d.spec.vxm, d.spec.icu.vxm_queues); }},
+        {"SXM", {Q::SXM}, [](D d) { return make<SxmExecutor>(d.spec.sxm, d.spec.chip.lanes_per_superlane); }},
+    };
+    return kinds;
+}
+
+}  // namespace lpu
