@@ -15,9 +15,9 @@ namespace {
 // How often (in visited cycles) the stream file forgets values that left the chip.
 constexpr uint64_t kRetireInterval = 256;
 
-std::vector<ChipObserver*> with_counter(ChipObserver* counter, const std::vector<ChipObserver*>& observers)
+std::vector<ChipObserver*> present(const std::vector<ChipObserver*>& observers)
 {
-    std::vector<ChipObserver*> all{counter};
+    std::vector<ChipObserver*> all;
     std::copy_if(observers.begin(), observers.end(), std::back_inserter(all), [](ChipObserver* o) { return o; });
     return all;
 }
@@ -27,10 +27,11 @@ std::vector<ChipObserver*> with_counter(ChipObserver* counter, const std::vector
 ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<ChipObserver*>& observers,
                        MxmObserver* mxm_observer)
     : chip_(chip), program_(program), counter_(st_, chip.spec().icu.config_latency),
-      observers_(with_counter(&counter_, observers)),
+      observers_(present(observers)),
       streams_(chip.spec().stream.east, chip.spec().stream.west, chip.queues().positions(),
                [this](AgentId id) { return describe(id); }),
-      ctx_(streams_, [this](AgentId id) { return describe(id); }, st_, chip.spec().mem.word_bytes(), &observers_)
+      ctx_(streams_, [this](AgentId id) { return describe(id); }, st_, chip.spec().mem.word_bytes(),
+           observers_.empty() ? nullptr : &observers_)
 {
     const auto& queues = chip.queues().queues();
     if (program.queues.size() != queues.size())
@@ -50,6 +51,7 @@ ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<Chi
             throw std::logic_error("no slice kind executes queue " + queues[q].name);
         queues_.emplace_back(q, queues[q], program.queues[q], chip.spec().icu, static_cast<IcuHost&>(*this));
     }
+    counter_.begin(chip.queues(), program);
     observers_.begin(chip.queues(), program);
 }
 
@@ -127,6 +129,7 @@ RunStats ChipEngine::finish()
     for (const auto& e : executors_)
         e->finish(last_cycle_, st_);
     st_.cycles = last_cycle_ + 1;
+    counter_.end(st_.cycles);
     observers_.end(st_.cycles);
     st_.streams = streams_.stats();
     return st_;
@@ -151,6 +154,7 @@ void ChipEngine::execute(size_t q, const Instr& in, uint32_t index, uint64_t t, 
     const Issue is{q, &chip_.queues().queues()[q], &in, t, offset, agent(q, index, offset), seq_};
     exec_of_queue_[q]->execute(is, ctx_);
     ++seq_;
+    counter_.on_issue(q, index, in, offset, t);
     observers_.on_issue(q, index, in, offset, t);
 }
 
@@ -158,6 +162,7 @@ void ChipEngine::issued(size_t q, const Instr& in, uint32_t index, uint64_t t)
 {
     if (is_counted_issue(in.op))
         ++seq_;
+    counter_.on_issue(q, index, in, 0, t);
     observers_.on_issue(q, index, in, 0, t);
 }
 

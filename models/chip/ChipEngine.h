@@ -55,8 +55,8 @@ private:
     const Program& program_;
     std::deque<Instr> fetched_store_;  // instructions brought in by Ifetch (a deque: they never move)
     RunStats st_;
-    ChipStatsCounter counter_;
-    ObserverFanout observers_;
+    ChipStatsCounter counter_;   // always there, called directly (the hot path)
+    ObserverFanout observers_;  // the caller's
     StreamFile streams_;
     ExecContext ctx_;
     std::vector<std::unique_ptr<SliceExecutor>> executors_;

@@ -4,11 +4,9 @@
 
 namespace lpu {
 
-MemExecutor::MemExecutor(const MemParams& params, MemSystem& mem) : p_(params), mem_(mem), ports_(params) {}
-
-MemPortChecker::TextFn MemExecutor::text(const Issue& is, const ExecContext& ctx) const
+MemExecutor::MemExecutor(const MemParams& params, MemSystem& mem, AgentDescriber describe)
+    : p_(params), mem_(mem), ports_(params, std::move(describe))
 {
-    return [&ctx, who = is.who] { return ctx.describe(who); };
 }
 
 void MemExecutor::execute(const Issue& is, ExecContext& ctx)
@@ -19,7 +17,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
     switch (in.op) {
     case Opcode::Read: {
         const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
-        ports_.read(t, slice, word, text(is, ctx));
+        ports_.read(t, slice, word, is.who);
         auto data = std::make_shared<Vector>(lanes);
         mem_.slice(slice).read(word, data->data());
         ctx.stats.sram_bytes_read += lanes;
@@ -29,7 +27,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
     case Opcode::Write: {
         const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
         const VectorRef data = ctx.read(is, in.streams[0]);
-        ports_.write(t, slice, word, text(is, ctx));
+        ports_.write(t, slice, word, is.who);
         ctx.stats.sram_bytes_written += lanes;
         writes_.emplace(t + p_.write_latency, PendingWrite{slice, word, data, {}});
         break;
@@ -37,7 +35,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
     case Opcode::Gather: {
         const VectorRef map = ctx.read(is, in.streams[0]);
         const std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
-        ports_.access(t, slice, MemPort::Read, tiles.data(), tiles.size(), text(is, ctx));
+        ports_.access(t, slice, MemPort::Read, tiles.data(), tiles.size(), is.who);
         auto data = std::make_shared<Vector>(lanes);
         mem_.slice(slice).gather(tiles.data(), data->data());
         ctx.stats.sram_bytes_read += lanes;
@@ -48,7 +46,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         const VectorRef data = ctx.read(is, in.streams[0]);
         const VectorRef map = ctx.read(is, in.streams[1]);
         std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
-        ports_.access(t, slice, MemPort::Write, tiles.data(), tiles.size(), text(is, ctx));
+        ports_.access(t, slice, MemPort::Write, tiles.data(), tiles.size(), is.who);
         ctx.stats.sram_bytes_written += lanes;
         writes_.emplace(t + p_.write_latency, PendingWrite{slice, 0, data, std::move(tiles)});
         break;

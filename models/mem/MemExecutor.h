@@ -16,7 +16,8 @@ namespace lpu {
 
 class MemExecutor : public SliceExecutor {
 public:
-    MemExecutor(const MemParams& params, MemSystem& mem);
+    // `describe` names an issue in port-rule reports.
+    MemExecutor(const MemParams& params, MemSystem& mem, AgentDescriber describe);
 
     void execute(const Issue& is, ExecContext& ctx) override;
     uint64_t next_event() const override { return writes_.empty() ? kNever : writes_.begin()->first; }
@@ -29,7 +30,6 @@ private:
         VectorRef value;
         std::vector<uint32_t> tiles;  // Scatter: one word per tile (then `word` is unused)
     };
-    MemPortChecker::TextFn text(const Issue& is, const ExecContext& ctx) const;
 
     const MemParams& p_;
     MemSystem& mem_;

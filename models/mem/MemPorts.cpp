@@ -7,7 +7,10 @@
 
 namespace lpu {
 
-MemPortChecker::MemPortChecker(const MemParams& params) : p_(params), slices_(params.slices) {}
+MemPortChecker::MemPortChecker(const MemParams& params, AgentDescriber describe)
+    : p_(params), describe_(std::move(describe)), slices_(params.slices)
+{
+}
 
 void MemPortChecker::fail(uint64_t cycle, unsigned slice, const std::string& what) const
 {
@@ -20,7 +23,7 @@ void MemPortChecker::fail(uint64_t cycle, unsigned slice, const std::string& wha
 std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const
 {
     std::ostringstream os;
-    os << "'" << a.text() << "'";
+    os << "'" << text(a) << "'";
     if (a.issue != bank_cycle)
         os << " (issued at cycle " << a.issue << ", write latency " << p_.write_latency << ")";
     os << (port == MemPort::Read ? " reads" : " writes");
@@ -41,7 +44,23 @@ std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t ban
 void MemPortChecker::access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
                             TextFn text_fn)
 {
-    auto text = [&text_fn] { return text_fn(); };
+    Access mine;
+    mine.text = std::move(text_fn);
+    record(cycle, slice, port, tile_words, count, std::move(mine));
+}
+
+void MemPortChecker::access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
+                            AgentId who)
+{
+    Access mine;
+    mine.who = who;
+    record(cycle, slice, port, tile_words, count, std::move(mine));
+}
+
+void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count,
+                            Access mine)
+{
+    auto text = [&] { return this->text(mine); };
     if (slice >= p_.slices)
         throw InputError("MEM: '" + text() + "': slice " + std::to_string(slice) + " out of range (" +
                          std::to_string(p_.slices) + " slices)");
@@ -60,11 +79,9 @@ void MemPortChecker::access(uint64_t cycle, unsigned slice, MemPort port, const 
         fail(cycle, slice, "'" + text() + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
                                " (issue cycles on a slice must not decrease)");
 
-    Access mine;
     mine.used = true;
     mine.issue = cycle;
     mine.words.assign(tile_words, tile_words + count);
-    mine.text = std::move(text_fn);
     const uint64_t when = bank_cycle(cycle, port);
     const auto p = static_cast<size_t>(port);
 

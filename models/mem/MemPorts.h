@@ -11,6 +11,7 @@
 #pragma once
 
 #include "MemParams.h"
+#include "common/AgentId.h"
 
 #include <cstdint>
 #include <deque>
@@ -24,7 +25,8 @@ enum class MemPort { Read, Write };
 
 class MemPortChecker {
 public:
-    explicit MemPortChecker(const MemParams& params);
+    // `describe` names the issuers of accesses recorded by AgentId.
+    explicit MemPortChecker(const MemParams& params, AgentDescriber describe = {});
 
     // Records an access issued at `cycle` on `slice`. `tile_words` holds `count` word
     // addresses: 1 (Read/Write: every tile uses the same address) or `superlanes` (Gather /
@@ -40,6 +42,8 @@ public:
     // The same with the instruction's text made only if a report needs it (the chip's hot path).
     using TextFn = std::function<std::string()>;
     void access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, TextFn text);
+    // The same, the issuer named by the checker's describer (no allocation per access).
+    void access(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, AgentId who);
 
     void read(uint64_t cycle, unsigned slice, uint32_t word, std::string text)
     {
@@ -52,6 +56,14 @@ public:
     void write(uint64_t cycle, unsigned slice, uint32_t word, TextFn text)
     {
         access(cycle, slice, MemPort::Write, &word, 1, std::move(text));
+    }
+    void read(uint64_t cycle, unsigned slice, uint32_t word, AgentId who)
+    {
+        access(cycle, slice, MemPort::Read, &word, 1, who);
+    }
+    void write(uint64_t cycle, unsigned slice, uint32_t word, AgentId who)
+    {
+        access(cycle, slice, MemPort::Write, &word, 1, who);
     }
     void write(uint64_t cycle, unsigned slice, uint32_t word, std::string text)
     {
@@ -69,7 +81,8 @@ private:
         bool used = false;
         uint64_t issue = 0;
         std::vector<uint32_t> words;  // 1 or superlanes entries
-        TextFn text;
+        TextFn text;                  // names the instruction, or (if empty)
+        AgentId who;                  // the describer does
     };
     struct CycleUse {
         uint64_t cycle = 0;  // bank cycle
@@ -81,10 +94,13 @@ private:
         std::deque<CycleUse> window;  // bank cycles >= last_issue, ascending
     };
 
+    void record(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, Access mine);
+    std::string text(const Access& a) const { return a.text ? a.text() : describe_(a.who); }
     std::string describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const;
     [[noreturn]] void fail(uint64_t cycle, unsigned slice, const std::string& what) const;
 
     MemParams p_;
+    AgentDescriber describe_;
     std::vector<SliceState> slices_;
 };
 
