@@ -7,7 +7,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -111,10 +110,10 @@ private:
             break;
         }
         case ParamType::Float: {
-            char* end = nullptr;
-            errno = 0;
-            double v = std::strtod(text.c_str(), &end);
-            if (!plain || text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v))
+            // Decimal only (from_chars, not strtod: no hex such as 0x10, no locale, no leading space).
+            double v = 0;
+            const auto res = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
+            if (!plain || res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(v))
                 fail_at(mark, spec.path, "expected a number, got '" + text + "'");
             value = v;
             break;

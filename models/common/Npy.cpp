@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -70,6 +71,10 @@ void write_file_atomic(const std::string& path, const std::string& text)
 
 void check_writable(const std::string& path)
 {
+    // rename() over a directory fails only after the run: refuse it now (found by fuzzing).
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(path + ": is a directory, not a file to write");
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
     if (!probe)

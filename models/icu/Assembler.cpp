@@ -139,7 +139,10 @@ private:
             fail(t.col, "expected a stream like s3e or s17w, got '" + t.text + "'");
         StreamId id;
         id.dir = s.back() == 'e' ? StreamDir::East : StreamDir::West;
-        id.index = static_cast<unsigned>(std::stoul(s.substr(1, s.size() - 2)));
+        // At most 9 digits: the index fits 32 bits, so a huge one is "does not exist", never
+        // an escaping std::out_of_range or an index silently truncated.
+        const std::string digits = s.substr(1, s.size() - 2);
+        id.index = digits.size() > 9 ? ~0u : static_cast<unsigned>(std::stoul(digits));
         const unsigned count = id.dir == StreamDir::East ? streams_.east : streams_.west;
         if (id.index >= count)
             fail(t.col, "stream " + t.text + " does not exist (" + std::to_string(count) + " " +
@@ -575,7 +578,10 @@ private:
             const std::string word = lower(at.text);
             if (more() && !dst && word.compare(0, 3, "alu") == 0 && !looks_like_stream(at.text)) {
                 ++next_;
-                const auto alu = word.size() > 5 ? vxm_alus_ : std::stoul(word.substr(3));
+                const std::string digits = word.substr(3);
+                const bool numeric = !digits.empty() && digits.size() <= 2 &&
+                                     std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+                const unsigned long alu = numeric ? std::stoul(digits) : vxm_alus_;  // else "no ALU 'alue'"
                 if (alu >= vxm_alus_)
                     fail(at.col, "no ALU '" + at.text + "' (the VXM has alu0 .. alu" + std::to_string(vxm_alus_ - 1) + ")");
                 if (alu == q.unit)

@@ -69,9 +69,12 @@ std::string Instr::disasm() const
     case Opcode::Step:
     case Opcode::Iterations: os << " " << a; break;
     case Opcode::Read:
-    case Opcode::Write:  // negative only in a report of a repetition that stepped off the slice
-        os << (a < 0 ? " -0x" : " 0x") << std::hex << (a < 0 ? -a : a) << std::dec << ", " << streams.at(0).text();
+    case Opcode::Write: {  // negative only in a report of a repetition that stepped off the slice
+        // The magnitude in unsigned arithmetic: -a overflows for INT64_MIN (an object file can hold it).
+        const uint64_t mag = a < 0 ? uint64_t{0} - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
+        os << (a < 0 ? " -0x" : " 0x") << std::hex << mag << std::dec << ", " << streams.at(0).text();
         break;
+    }
     case Opcode::Gather:
     case Opcode::Scatter: os << " " << streams.at(0).text() << ", " << streams.at(1).text(); break;
     case Opcode::LW: os << " " << a << ", " << type(b) << ", " << streams.at(0).text(); break;

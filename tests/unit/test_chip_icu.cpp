@@ -222,6 +222,12 @@ TEST_CASE("VXM chaining errors", "[icu][vxm]")
                                  "(its next one, from VXM.0: 'add i8, s0e, s1e, chain' (p.s:11:2), is there in cycle 5)"));
     CHECK(asm_error(".queue VXM.1\n relu i8, alu1, s0e\n") == "p.s:2:11: ALU 1 cannot chain to itself");
     CHECK(asm_error(".queue VXM.1\n relu i8, alu16, s0e\n") == "p.s:2:11: no ALU 'alu16' (the VXM has alu0 .. alu15)");
+    // Found by fuzzing: ALU names that are not a number are an error at the operand, never an
+    // escaping std::stoul.
+    CHECK(asm_error(".queue VXM.0\n add i32, s8e, alue, s8w\n") == "p.s:2:16: no ALU 'alue' (the VXM has alu0 .. alu15)");
+    CHECK(asm_error(".queue VXM.0\n add i32, s8e, alu, s8w\n") == "p.s:2:16: no ALU 'alu' (the VXM has alu0 .. alu15)");
+    CHECK(asm_error(".queue VXM.0\n add i32, s8e, alu99999999999999999999, s8w\n") ==
+          "p.s:2:16: no ALU 'alu99999999999999999999' (the VXM has alu0 .. alu15)");
     CHECK(asm_error(".queue VXM.1\n relu i8, chain, s0e\n").find("p.s:2:11:") == 0);
     CHECK(asm_error(".queue VXM.1\n relu i8, s0e, alu0\n").find("p.s:2:16:") == 0);
 }

@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <fstream>
 #include <sstream>
 
@@ -38,6 +40,20 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
     CHECK(asm_error(".queue MEM_W0\n  Raed 0, s0e\n") == "p.s:2:3: unknown instruction 'Raed'");
     CHECK(asm_error(".queue MEM_W0\n  Read 8192, s0e\n") == "p.s:2:8: word address 8192 out of range [0, 8191]");
     CHECK(asm_error(".queue MEM_W0\n  Read 0x10, s32e\n") == "p.s:2:14: stream s32e does not exist (32 eastbound streams)");
+    // Found by fuzzing: a huge stream index is "does not exist", not an escaping std::stoul, and
+    // one past 32 bits is not truncated into an existing stream (s4294967296e was s0e).
+    CHECK(asm_error(".queue MEM_E0\n Read 0x000, s99999999999999999999e\n") ==
+          "p.s:2:14: stream s99999999999999999999e does not exist (32 eastbound streams)");
+    CHECK(asm_error(".queue MEM_E0\n Read 0x000, s4294967296e\n") ==
+          "p.s:2:14: stream s4294967296e does not exist (32 eastbound streams)");
+    CHECK(asm_error(".queue MEM_E0\n Read 0x000, s999999999w\n") ==
+          "p.s:2:14: stream s999999999w does not exist (32 westbound streams)");
+    // An object file can hold any 64-bit address: the disassembly of INT64_MIN is exact (no overflow).
+    Instr min_read;
+    min_read.op = Opcode::Read;
+    min_read.a = std::numeric_limits<int64_t>::min();
+    min_read.streams = {StreamId{StreamDir::East, 0}};
+    CHECK(min_read.disasm() == "Read -0x8000000000000000, s0e");
     CHECK(asm_error(".queue MEM_W0\n  Read 0x10, q1\n") == "p.s:2:14: expected a stream like s3e or s17w, got 'q1'");
     CHECK(asm_error(".queue MEM_W0\n  Read 0x10\n") == "p.s:2:12: missing stream (e.g. s3e)");
     CHECK(asm_error(".queue MEM_W0\n  Read 1, s0e, s1e\n") == "p.s:2:16: unexpected 's1e'");

@@ -160,6 +160,12 @@ TEST_CASE("rejections name file, line, column, key and reason", "[config]")
         const auto m = rejection(replace(kValid, "  name: t", "  clock_mhz: fast"));
         CHECK(m.find("test.yaml:3:14: chip.clock_mhz: expected a number, got 'fast'") != std::string::npos);
     }
+    SECTION("hex float (found by fuzzing: strtod read 0x10 as 16)")
+    {
+        const auto m = rejection(replace(kValid, "  name: t", "  clock_mhz: 0x10"));
+        CHECK(m.find("test.yaml:3:14: chip.clock_mhz: expected a number, got '0x10'") != std::string::npos);
+        CHECK_NOTHROW(load(replace(kValid, "  name: t", "  clock_mhz: 900.5")));
+    }
     SECTION("value with nothing after the colon")
     {
         const auto m = rejection(replace(kValid, "superlanes: 2", "superlanes:"));
