@@ -2,7 +2,7 @@
 // model's MAC rate: scripts/bench_chip.py runs it next to `lpusim run` on the same work, with
 // the same MAC row kernel, so the difference is what simulating the chip costs.
 // usage: lpusim_bench_gemm M K N REPEATS  -> prints "M K N seconds MAC/s checksum"
-#include "mxm/MxmMacRow.h"  // the model's MAC row: the same kernel on both sides
+#include "models/mxm/MxmMacRow.h"  // the model's MAC row: the same kernel on both sides
 
 #include <chrono>
 #include <cstdint>

@@ -4,7 +4,7 @@
 // reports, and a test holds the compiler to that.
 #pragma once
 
-#include "common/Config.h"
+#include "models/common/Config.h"
 #include "compiler/Workload.h"
 
 #include <cstdint>

@@ -4,11 +4,11 @@
 // reductions; Transpose.cpp lowers transposes through the SXM.
 #pragma once
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 #include "compiler/Compiler.h"
 #include "compiler/MemAllocator.h"
 #include "compiler/ScheduleBuilder.h"
-#include "vxm/VxmAlu.h"
+#include "models/vxm/VxmAlu.h"
 
 #include <cstdint>
 #include <cstring>

@@ -5,7 +5,7 @@
 // spreads tensors over the slices and so over their read and write ports.
 #pragma once
 
-#include "mem/MemParams.h"
+#include "models/spec/MemParams.h"
 
 #include <algorithm>
 #include <cstdint>

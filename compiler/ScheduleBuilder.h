@@ -5,16 +5,16 @@
 // predicted length (the last issue, landing or SRAM commit, plus one) is the simulated one.
 #pragma once
 
-#include "chip/ChipParams.h"
-#include "chip/Floorplan.h"
-#include "common/Config.h"
-#include "icu/IcuParams.h"
-#include "icu/Program.h"
-#include "mem/MemParams.h"
-#include "mxm/MxmParams.h"
-#include "stream/StreamParams.h"
-#include "sxm/SxmSliceParams.h"
-#include "vxm/VxmSliceParams.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/Floorplan.h"
+#include "models/common/Config.h"
+#include "models/spec/IcuParams.h"
+#include "models/isa/Program.h"
+#include "models/spec/MemParams.h"
+#include "models/spec/MxmParams.h"
+#include "models/spec/StreamParams.h"
+#include "models/spec/SxmSliceParams.h"
+#include "models/spec/VxmSliceParams.h"
 
 #include <cstdint>
 #include <map>

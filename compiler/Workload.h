@@ -5,8 +5,8 @@
 // element types that do not fit the layer — and names the file, line, column, layer and reason.
 #pragma once
 
-#include "icu/Program.h"  // TensorType
-#include "vxm/VxmRequant.h"
+#include "models/isa/Program.h"  // TensorType
+#include "models/isa/VxmAluOp.h"
 
 #include <cstdint>
 #include <string>

@@ -4,10 +4,10 @@
 // every host and standard library (unlike std::uniform_*_distribution).
 #include "compiler/Workload.h"
 
-#include "common/Error.h"
-#include "common/NpyReader.h"
-#include "common/Rng.h"
-#include "vxm/Fp16.h"
+#include "models/common/Error.h"
+#include "models/common/NpyReader.h"
+#include "models/common/Rng.h"
+#include "models/common/Fp16.h"
 
 
 namespace lpu {

@@ -4,9 +4,9 @@
 // is the key path inside the workload (`tensors.X.shape`, `layers[2] (act1).a`, `outputs[1]`).
 #include "compiler/Workload.h"
 
-#include "common/Error.h"
-#include "common/YamlText.h"
-#include "vxm/VxmAlu.h"
+#include "models/common/Error.h"
+#include "models/common/YamlText.h"
+#include "models/vxm/VxmAlu.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,7 +1,7 @@
 #include "Chip.h"
 
-#include "common/Error.h"
-#include "common/Json.h"
+#include "models/common/Error.h"
+#include "models/common/Json.h"
 
 #include <algorithm>
 #include <iomanip>

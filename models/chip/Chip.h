@@ -5,14 +5,14 @@
 // streams. A chip has a name (its config's) and an id (its place in a system).
 #pragma once
 
-#include "chip/ChipEngine.h"
-#include "chip/ChipObserver.h"
-#include "chip/ChipSpec.h"
-#include "chip/RunStats.h"
-#include "common/Config.h"
-#include "icu/Program.h"
-#include "mem/MemSystem.h"
-#include "mxm/MxmObserver.h"
+#include "models/chip/ChipEngine.h"
+#include "models/exec/ChipObserver.h"
+#include "models/spec/ChipSpec.h"
+#include "models/exec/RunStats.h"
+#include "models/common/Config.h"
+#include "models/isa/Program.h"
+#include "models/mem/MemSystem.h"
+#include "models/mxm/MxmObserver.h"
 
 #include <systemc>
 #include <tlm>

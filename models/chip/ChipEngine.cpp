@@ -1,9 +1,9 @@
 #include "ChipEngine.h"
 
-#include "chip/Chip.h"
-#include "chip/SliceKinds.h"
-#include "common/Error.h"
-#include "icu/Assembler.h"
+#include "models/chip/Chip.h"
+#include "models/chip/SliceKinds.h"
+#include "models/common/Error.h"
+#include "models/isa/Assembler.h"
 
 #include <algorithm>
 #include <stdexcept>

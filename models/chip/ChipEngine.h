@@ -5,11 +5,11 @@
 // reports, do not depend on how the run is cut into windows.
 #pragma once
 
-#include "chip/ChipObserver.h"
-#include "chip/ChipStatsCounter.h"
-#include "chip/IcuQueue.h"
-#include "chip/RunStats.h"
-#include "chip/SliceExecutor.h"
+#include "models/exec/ChipObserver.h"
+#include "models/chip/ChipStatsCounter.h"
+#include "models/icu/IcuQueue.h"
+#include "models/exec/RunStats.h"
+#include "models/exec/SliceExecutor.h"
 
 #include <cstdint>
 #include <deque>

@@ -3,8 +3,8 @@
 // The engine always installs one; executors add their own counters (MACs, SRAM bytes) directly.
 #pragma once
 
-#include "chip/ChipObserver.h"
-#include "chip/RunStats.h"
+#include "models/exec/ChipObserver.h"
+#include "models/exec/RunStats.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "PerfettoTrace.h"
 
-#include "common/Json.h"
+#include "models/common/Json.h"
 
 #include <iomanip>
 

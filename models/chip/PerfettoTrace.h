@@ -3,8 +3,8 @@
 // 1 cycle, a Config's latency or an Ifetch's vectors) and per Sync and Notify.
 #pragma once
 
-#include "chip/ChipObserver.h"
-#include "chip/ChipSpec.h"
+#include "models/exec/ChipObserver.h"
+#include "models/spec/ChipSpec.h"
 
 #include <cstdint>
 #include <ostream>

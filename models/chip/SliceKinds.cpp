@@ -1,9 +1,9 @@
 #include "SliceKinds.h"
 
-#include "mem/MemExecutor.h"
-#include "mxm/MxmExecutor.h"
-#include "sxm/SxmExecutor.h"
-#include "vxm/VxmExecutor.h"
+#include "models/mem/MemExecutor.h"
+#include "models/mxm/MxmExecutor.h"
+#include "models/sxm/SxmExecutor.h"
+#include "models/vxm/VxmExecutor.h"
 
 namespace lpu {
 

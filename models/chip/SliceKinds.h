@@ -5,9 +5,9 @@
 // SliceKinds.cpp.
 #pragma once
 
-#include "chip/ChipSpec.h"
-#include "chip/SliceExecutor.h"
-#include "icu/Program.h"
+#include "models/spec/ChipSpec.h"
+#include "models/exec/SliceExecutor.h"
+#include "models/isa/Program.h"
 
 #include <memory>
 #include <vector>

@@ -1,8 +1,8 @@
 #include "Config.h"
 
-#include "YamlText.h"
+#include "models/common/YamlText.h"
 
-#include "Error.h"
+#include "models/common/Error.h"
 
 #include <yaml-cpp/yaml.h>
 

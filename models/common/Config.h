@@ -4,7 +4,7 @@
 // file, line, column, key path and reason.
 #pragma once
 
-#include "ParamSchema.h"
+#include "models/common/ParamSchema.h"
 
 #include <cstdint>
 #include <map>

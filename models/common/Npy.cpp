@@ -1,6 +1,6 @@
 #include "Npy.h"
 
-#include "Error.h"
+#include "models/common/Error.h"
 
 #include <cerrno>
 #include <cstdio>

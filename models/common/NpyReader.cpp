@@ -1,6 +1,6 @@
 #include "NpyReader.h"
 
-#include "Error.h"
+#include "models/common/Error.h"
 
 #include <algorithm>
 #include <cerrno>

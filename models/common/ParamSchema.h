@@ -1,6 +1,6 @@
 // The declared parameters of the chip: every key a config file may hold, with its type,
 // range, default and description. Units declare their own parameters (see
-// models/chip/ChipSchema.cpp); the loader validates files against this and `lpusim config`
+// models/spec/ChipSchema.cpp); the loader validates files against this and `lpusim config`
 // prints it, so documentation and validation cannot drift apart.
 #pragma once
 

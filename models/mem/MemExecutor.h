@@ -4,10 +4,10 @@
 // through the port and bank rules of MemPortChecker first.
 #pragma once
 
-#include "chip/SliceExecutor.h"
-#include "mem/MemParams.h"
-#include "mem/MemPorts.h"
-#include "mem/MemSystem.h"
+#include "models/exec/SliceExecutor.h"
+#include "models/spec/MemParams.h"
+#include "models/mem/MemPorts.h"
+#include "models/mem/MemSystem.h"
 
 #include <map>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "MemPorts.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 #include <algorithm>
 #include <sstream>

@@ -10,8 +10,8 @@
 // checking tile 0's cycles per tile address is exact for every tile.
 #pragma once
 
-#include "MemParams.h"
-#include "common/AgentId.h"
+#include "models/spec/MemParams.h"
+#include "models/common/AgentId.h"
 
 #include <cstdint>
 #include <deque>

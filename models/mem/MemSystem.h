@@ -12,8 +12,8 @@
 // schedule: they are not checked against the port rules of MemPortChecker.
 #pragma once
 
-#include "MemParams.h"
-#include "SramSlice.h"
+#include "models/spec/MemParams.h"
+#include "models/mem/SramSlice.h"
 
 #include <systemc>
 #include <tlm>

@@ -9,7 +9,7 @@
 // (superlane t's part of the slice) holds bytes [t*G, (t+1)*G) of every word.
 #pragma once
 
-#include "MemParams.h"
+#include "models/spec/MemParams.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,8 @@
 #include "MxmCore.h"
 
-#include "MxmMacRow.h"
-#include "common/Error.h"
-#include "vxm/Fp16.h"
+#include "models/mxm/MxmMacRow.h"
+#include "models/common/Error.h"
+#include "models/common/Fp16.h"
 
 #include <algorithm>
 #include <cstring>

@@ -4,8 +4,8 @@
 // a TLM-2.0 socket; tests and benchmarks can use it directly.
 #pragma once
 
-#include "MxmInstr.h"
-#include "MxmParams.h"
+#include "models/mxm/MxmInstr.h"
+#include "models/spec/MxmParams.h"
 
 #include <cstdint>
 #include <deque>

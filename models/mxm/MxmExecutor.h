@@ -5,10 +5,10 @@
 // MxmCore; an MxmObserver (the RTL co-simulation) may watch every instruction and result.
 #pragma once
 
-#include "chip/SliceExecutor.h"
-#include "mxm/MxmCore.h"
-#include "mxm/MxmObserver.h"
-#include "mxm/MxmParams.h"
+#include "models/exec/SliceExecutor.h"
+#include "models/mxm/MxmCore.h"
+#include "models/mxm/MxmObserver.h"
+#include "models/spec/MxmParams.h"
 
 #include <deque>
 #include <memory>

@@ -4,8 +4,8 @@
 // cosim checker is fed from outside rather than poking into the core.
 #pragma once
 
-#include "MxmCore.h"
-#include "MxmInstr.h"
+#include "models/mxm/MxmCore.h"
+#include "models/mxm/MxmInstr.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -6,8 +6,8 @@
 // and whose time is the cycle of its chunk 0.
 #pragma once
 
-#include "MxmCore.h"
-#include "MxmInstr.h"
+#include "models/mxm/MxmCore.h"
+#include "models/mxm/MxmInstr.h"
 
 #include <tlm>
 

@@ -1,6 +1,6 @@
 #include "MxmPlane.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 namespace lpu {
 

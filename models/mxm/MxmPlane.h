@@ -4,8 +4,8 @@
 // statically scheduled (docs/isa.md).
 #pragma once
 
-#include "MxmCore.h"
-#include "MxmPayload.h"
+#include "models/mxm/MxmCore.h"
+#include "models/mxm/MxmPayload.h"
 
 #include <systemc>
 #include <tlm>

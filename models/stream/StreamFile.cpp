@@ -1,17 +1,12 @@
 #include "StreamFile.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 #include <algorithm>
 #include <iterator>
 #include <sstream>
 
 namespace lpu {
-
-std::string StreamId::text() const
-{
-    return "s" + std::to_string(index) + (dir == StreamDir::East ? "e" : "w");
-}
 
 StreamFile::StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions, AgentDescriber describe)
     : east_(east_streams),

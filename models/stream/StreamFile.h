@@ -11,7 +11,8 @@
 // still travelling is legal (hardware simply replaces it downstream) and counted.
 #pragma once
 
-#include "common/AgentId.h"
+#include "models/common/AgentId.h"
+#include "models/isa/StreamId.h"
 
 #include <cstdint>
 #include <functional>
@@ -21,16 +22,6 @@
 #include <vector>
 
 namespace lpu {
-
-enum class StreamDir : uint8_t { East, West };
-
-struct StreamId {
-    StreamDir dir = StreamDir::East;
-    unsigned index = 0;
-
-    // Assembly spelling: "s5e" / "s17w".
-    std::string text() const;
-};
 
 using Vector = std::vector<uint8_t>;
 using VectorRef = std::shared_ptr<const Vector>;

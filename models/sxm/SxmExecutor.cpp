@@ -1,5 +1,7 @@
 #include "SxmExecutor.h"
 
+#include "models/sxm/SxmOps.h"
+
 #include <memory>
 
 namespace lpu {
@@ -32,7 +34,7 @@ void SxmExecutor::execute(const Issue& is, ExecContext& ctx)
         results[i] = std::make_shared<Vector>(ctx.lanes);
         outs[i] = results[i]->data();
     }
-    op.apply(ins_.data(), outs.data(), ctx.lanes, group_);
+    sxm_apply(op, ins_.data(), outs.data(), ctx.lanes, group_);
     for (unsigned i = 0; i < no; ++i)
         ctx.drive(is, output(i), is.cycle + p_.latency, std::move(results[i]));
     held_.clear();  // release the stream values now, not at the next SXM instruction

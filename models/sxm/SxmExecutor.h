@@ -2,8 +2,8 @@
 // per input and output; results appear chip.sxm.latency cycles after issue.
 #pragma once
 
-#include "chip/SliceExecutor.h"
-#include "sxm/SxmSliceParams.h"
+#include "models/exec/SliceExecutor.h"
+#include "models/spec/SxmSliceParams.h"
 
 #include <vector>
 

@@ -1,144 +1,50 @@
-#include "sxm/SxmOps.h"
+#include "SxmOps.h"
 
-#include "common/Error.h"
-
-#include <sstream>
+#include "models/common/Error.h"
 
 namespace lpu {
 
-namespace {
-
-bool takes_number(SxmOp::Kind k)
+void sxm_apply(const SxmOp& op, const uint8_t* const* in, uint8_t* const* out, unsigned lanes,
+               unsigned lanes_per_superlane)
 {
-    return k == SxmOp::Kind::ShiftUp || k == SxmOp::Kind::ShiftDown || k == SxmOp::Kind::Rotate ||
-           k == SxmOp::Kind::Broadcast;
-}
-
-constexpr SxmOp::Kind kPlainKinds[] = {SxmOp::Kind::Permute, SxmOp::Kind::Distribute, SxmOp::Kind::Select,
-                                       SxmOp::Kind::Transpose};
-
-// A decimal or 0x-hex integer in 0..2^32-1; anything else (sign, blank, junk) is an error.
-uint32_t parse_number(const std::string& word, const char* what, const std::string& text)
-{
-    const bool hex = word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X');
-    const size_t start = hex ? 2 : 0;
-    uint64_t v = 0;
-    bool ok = word.size() > start;
-    for (size_t i = start; ok && i < word.size(); ++i) {
-        const char c = word[i];
-        unsigned d = 0;
-        if (c >= '0' && c <= '9')
-            d = static_cast<unsigned>(c - '0');
-        else if (hex && c >= 'a' && c <= 'f')
-            d = static_cast<unsigned>(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F')
-            d = static_cast<unsigned>(c - 'A' + 10);
-        else
-            ok = false;
-        v = v * (hex ? 16 : 10) + d;
-        if (v > UINT32_MAX)
-            ok = false;
-    }
-    if (!ok)
-        throw InputError("'" + text + "': " + what + " '" + word + "' is not an integer in 0..4294967295");
-    return static_cast<uint32_t>(v);
-}
-
-}  // namespace
-
-const char* sxm_kind_name(SxmOp::Kind k)
-{
-    switch (k) {
-    case SxmOp::Kind::ShiftUp: return "shift_up";
-    case SxmOp::Kind::ShiftDown: return "shift_down";
-    case SxmOp::Kind::Rotate: return "rotate";
-    case SxmOp::Kind::Permute: return "permute";
-    case SxmOp::Kind::Distribute: return "distribute";
-    case SxmOp::Kind::Select: return "select";
-    case SxmOp::Kind::Transpose: return "transpose";
-    case SxmOp::Kind::Broadcast: return "broadcast";
-    }
-    return "?";
-}
-
-unsigned SxmOp::inputs(unsigned lanes_per_superlane) const
-{
-    switch (kind) {
-    case Kind::Permute:
-    case Kind::Select: return 3;
-    case Kind::Distribute: return 2;
-    case Kind::Transpose: return lanes_per_superlane;
-    default: return 1;
-    }
-}
-
-unsigned SxmOp::outputs(unsigned lanes_per_superlane) const
-{
-    return kind == Kind::Transpose ? lanes_per_superlane : 1;
-}
-
-void SxmOp::validate(unsigned lanes, unsigned lanes_per_superlane) const
-{
-    if (lanes_per_superlane == 0 || lanes == 0 || lanes % lanes_per_superlane != 0)
-        throw InputError("'" + disasm() + "': " + std::to_string(lanes) + " lanes are not a positive multiple of " +
-                         std::to_string(lanes_per_superlane) + " lanes per superlane");
-    if (takes_number(kind) && n >= lanes) {
-        const char* what = kind == Kind::Broadcast ? "source lane" : "distance";
-        throw InputError("'" + disasm() + "': " + what + " " + std::to_string(n) + " is not in 0.." +
-                         std::to_string(lanes - 1) + " (" + std::to_string(lanes) + " lanes)");
-    }
-}
-
-std::string SxmOp::disasm() const
-{
-    switch (kind) {
-    case Kind::ShiftUp: return "shift up " + std::to_string(n);
-    case Kind::ShiftDown: return "shift down " + std::to_string(n);
-    case Kind::Rotate:
-    case Kind::Broadcast: return std::string(sxm_kind_name(kind)) + " " + std::to_string(n);
-    default: return sxm_kind_name(kind);
-    }
-}
-
-void SxmOp::apply(const uint8_t* const* in, uint8_t* const* out, unsigned lanes, unsigned lanes_per_superlane) const
-{
-    validate(lanes, lanes_per_superlane);
+    op.validate(lanes, lanes_per_superlane);
     const size_t L = lanes, G = lanes_per_superlane;
     // Every result is built in `res` first, so outputs may alias inputs.
-    std::vector<uint8_t> res(static_cast<size_t>(outputs(lanes_per_superlane)) * L, 0);
+    std::vector<uint8_t> res(static_cast<size_t>(op.outputs(lanes_per_superlane)) * L, 0);
+    const size_t n = op.n;
     const uint8_t* x = in[0];
-    switch (kind) {
-    case Kind::ShiftUp:
+    switch (op.kind) {
+    case SxmOp::Kind::ShiftUp:
         for (size_t l = n; l < L; ++l)
             res[l] = x[l - n];
         break;
-    case Kind::ShiftDown:
+    case SxmOp::Kind::ShiftDown:
         for (size_t l = 0; l + n < L; ++l)
             res[l] = x[l + n];
         break;
-    case Kind::Rotate:
+    case SxmOp::Kind::Rotate:
         for (size_t l = 0; l < L; ++l)
             res[(l + n) % L] = x[l];
         break;
-    case Kind::Broadcast:
+    case SxmOp::Kind::Broadcast:
         for (size_t l = 0; l < L; ++l)
             res[l] = x[n];
         break;
-    case Kind::Permute:
+    case SxmOp::Kind::Permute:
         for (size_t l = 0; l < L; ++l) {
             const size_t src = static_cast<size_t>(in[1][l]) | static_cast<size_t>(in[2][l]) << 8;
             res[l] = src < L ? x[src] : 0;
         }
         break;
-    case Kind::Distribute:
+    case SxmOp::Kind::Distribute:
         for (size_t l = 0; l < L; ++l)
             res[l] = x[l / G * G + in[1][l] % G];
         break;
-    case Kind::Select:
+    case SxmOp::Kind::Select:
         for (size_t l = 0; l < L; ++l)
             res[l] = in[0][l] != 0 ? in[1][l] : in[2][l];
         break;
-    case Kind::Transpose:
+    case SxmOp::Kind::Transpose:
         // Output j, lane s*G + i  =  input i, lane s*G + j.
         for (size_t j = 0; j < G; ++j)
             for (size_t base = 0; base < L; base += G)
@@ -146,67 +52,31 @@ void SxmOp::apply(const uint8_t* const* in, uint8_t* const* out, unsigned lanes,
                     res[j * L + base + i] = in[i][base + j];
         break;
     }
-    for (size_t o = 0; o < outputs(lanes_per_superlane); ++o)
+    for (size_t o = 0; o < op.outputs(lanes_per_superlane); ++o)
         for (size_t l = 0; l < L; ++l)
             out[o][l] = res[o * L + l];
 }
 
-std::vector<std::vector<uint8_t>> SxmOp::apply(const std::vector<std::vector<uint8_t>>& in, unsigned lanes,
-                                               unsigned lanes_per_superlane) const
+std::vector<std::vector<uint8_t>> sxm_apply(const SxmOp& op, const std::vector<std::vector<uint8_t>>& in, unsigned lanes,
+                                            unsigned lanes_per_superlane)
 {
-    validate(lanes, lanes_per_superlane);
-    if (in.size() != inputs(lanes_per_superlane))
-        throw InputError("'" + disasm() + "': expected " + std::to_string(inputs(lanes_per_superlane)) +
+    op.validate(lanes, lanes_per_superlane);
+    if (in.size() != op.inputs(lanes_per_superlane))
+        throw InputError("'" + op.disasm() + "': expected " + std::to_string(op.inputs(lanes_per_superlane)) +
                          " input vectors, got " + std::to_string(in.size()));
     std::vector<const uint8_t*> ip;
     for (size_t i = 0; i < in.size(); ++i) {
         if (in[i].size() != lanes)
-            throw InputError("'" + disasm() + "': input vector " + std::to_string(i) + " has " +
+            throw InputError("'" + op.disasm() + "': input vector " + std::to_string(i) + " has " +
                              std::to_string(in[i].size()) + " bytes, expected " + std::to_string(lanes));
         ip.push_back(in[i].data());
     }
-    std::vector<std::vector<uint8_t>> out(outputs(lanes_per_superlane), std::vector<uint8_t>(lanes));
-    std::vector<uint8_t*> op;
+    std::vector<std::vector<uint8_t>> out(op.outputs(lanes_per_superlane), std::vector<uint8_t>(lanes));
+    std::vector<uint8_t*> outp;
     for (auto& v : out)
-        op.push_back(v.data());
-    apply(ip.data(), op.data(), lanes, lanes_per_superlane);
+        outp.push_back(v.data());
+    sxm_apply(op, ip.data(), outp.data(), lanes, lanes_per_superlane);
     return out;
-}
-
-SxmOp parse_sxm_op(const std::string& text)
-{
-    std::istringstream words(text);
-    std::vector<std::string> w;
-    for (std::string word; words >> word;)
-        w.push_back(word);
-    auto expect_words = [&](size_t count, const char* syntax) {
-        if (w.size() != count)
-            throw InputError("'" + text + "': expected '" + syntax + "'");
-    };
-    if (w.empty())
-        throw InputError("empty SXM operation");
-    if (w[0] == "shift") {
-        expect_words(3, "shift up|down N");
-        if (w[1] != "up" && w[1] != "down")
-            throw InputError("'" + text + "': shift direction '" + w[1] + "' is not up or down");
-        const uint32_t d = parse_number(w[2], "distance", text);
-        return w[1] == "up" ? SxmOp::make_shift_up(d) : SxmOp::make_shift_down(d);
-    }
-    if (w[0] == "rotate") {
-        expect_words(2, "rotate N");
-        return SxmOp::make_rotate(parse_number(w[1], "distance", text));
-    }
-    if (w[0] == "broadcast") {
-        expect_words(2, "broadcast LANE");
-        return SxmOp::make_broadcast(parse_number(w[1], "source lane", text));
-    }
-    for (SxmOp::Kind k : kPlainKinds)
-        if (w[0] == sxm_kind_name(k)) {
-            if (w.size() != 1)
-                throw InputError("'" + text + "': '" + w[0] + "' takes no operand");
-            return SxmOp::make(k);
-        }
-    throw InputError("'" + text + "': unknown SXM operation '" + w[0] + "'");
 }
 
 }  // namespace lpu

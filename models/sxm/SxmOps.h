@@ -1,66 +1,23 @@
 // The data movement of the SXM (switch execution module, docs/sxm.md): shifts, rotations,
-// permutations and transposes of byte vectors across lanes. Pure functions without state or
-// SystemC, in the style of vxm/VxmAlu.h; the SXM slice calls them once per instruction.
-//
-// A vector is L = S x G bytes, one per lane; lane l is in superlane l / G. Data wider than a byte
-// lives in a group of consecutive byte streams (docs/isa.md 3.3), and an operation that moves
-// lanes moves every byte plane of the group the same way: the caller applies it once per plane,
-// with the same control inputs (maps, masks).
+// permutations and transposes of byte vectors across lanes, as an SxmOp (models/isa/SxmOp.h)
+// says. Pure functions without state or SystemC, in the style of vxm/VxmAlu.h; the SXM slice
+// calls them once per instruction.
 #pragma once
 
-#include <cstddef>
+#include "models/isa/SxmOp.h"
+
 #include <cstdint>
-#include <string>
 #include <vector>
 
 namespace lpu {
 
-// One SXM operation. Text form (disasm / parse), lower case, N a decimal (or 0x hex) integer:
-//   "shift up N", "shift down N", "rotate N", "broadcast N",
-//   "permute", "distribute", "select", "transpose"
-struct SxmOp {
-    enum class Kind : uint8_t { ShiftUp, ShiftDown, Rotate, Permute, Distribute, Select, Transpose, Broadcast };
-    Kind kind = Kind::Rotate;
-    uint32_t n = 0;  // ShiftUp/ShiftDown/Rotate: distance; Broadcast: source lane; else 0
-
-    static SxmOp make_shift_up(uint32_t n) { return {Kind::ShiftUp, n}; }
-    static SxmOp make_shift_down(uint32_t n) { return {Kind::ShiftDown, n}; }
-    static SxmOp make_rotate(uint32_t n) { return {Kind::Rotate, n}; }
-    static SxmOp make_broadcast(uint32_t lane) { return {Kind::Broadcast, lane}; }
-    static SxmOp make(Kind k) { return {k, 0}; }  // the operations without a number
-
-    // Vectors read and written; `lanes_per_superlane` (G) matters only for transpose (G and G).
-    //   shift, rotate, broadcast: 1 -> 1   (data)
-    //   permute:                  3 -> 1   (data, map low bytes, map high bytes)
-    //   distribute:               2 -> 1   (data, map)
-    //   select:                   3 -> 1   (mask, a, b)
-    //   transpose:                G -> G
-    unsigned inputs(unsigned lanes_per_superlane) const;
-    unsigned outputs(unsigned lanes_per_superlane) const;
-
-    // Throws InputError unless lanes_per_superlane > 0, lanes is a positive multiple of it, and
-    // n < lanes for the operations that take a number.
-    void validate(unsigned lanes, unsigned lanes_per_superlane) const;
-    std::string disasm() const;
-
-    // inputs[0 .. inputs(G)) and outputs[0 .. outputs(G)) each point to `lanes` bytes. Outputs
-    // may alias inputs (the result is computed before anything is written). Validates first.
-    void apply(const uint8_t* const* in, uint8_t* const* out, unsigned lanes, unsigned lanes_per_superlane) const;
-    // The same on whole vectors; throws InputError for a wrong number of vectors or a vector
-    // that is not `lanes` bytes.
-    std::vector<std::vector<uint8_t>> apply(const std::vector<std::vector<uint8_t>>& in, unsigned lanes,
-                                            unsigned lanes_per_superlane) const;
-
-    bool operator==(const SxmOp& o) const { return kind == o.kind && n == o.n; }
-    bool operator!=(const SxmOp& o) const { return !(*this == o); }
-};
-
-// "shift_up", "shift_down", "rotate", "permute", "distribute", "select", "transpose",
-// "broadcast" (for messages; the text form of a shift is two words).
-const char* sxm_kind_name(SxmOp::Kind k);
-
-// The inverse of disasm(); bad text throws InputError saying what is wrong. Checks only what
-// the text alone determines (n fits 32 bits); the lane count is checked by validate().
-SxmOp parse_sxm_op(const std::string& text);
+// inputs[0 .. op.inputs(G)) and outputs[0 .. op.outputs(G)) each point to `lanes` bytes. Outputs
+// may alias inputs (the result is computed before anything is written). Validates `op` first.
+void sxm_apply(const SxmOp& op, const uint8_t* const* in, uint8_t* const* out, unsigned lanes,
+               unsigned lanes_per_superlane);
+// The same on whole vectors; throws InputError for a wrong number of vectors or a vector
+// that is not `lanes` bytes.
+std::vector<std::vector<uint8_t>> sxm_apply(const SxmOp& op, const std::vector<std::vector<uint8_t>>& in,
+                                            unsigned lanes, unsigned lanes_per_superlane);
 
 }  // namespace lpu

@@ -1,23 +1,15 @@
-#include "vxm/VxmAlu.h"
+#include "VxmAlu.h"
 
-#include "common/Error.h"
-#include "vxm/Fp16.h"
-#include "vxm/VxmMath.h"
+#include "models/common/Error.h"
+#include "models/common/Fp16.h"
+#include "models/vxm/VxmMath.h"
 
 #include <algorithm>
 #include <cassert>
-#include <sstream>
-#include <vector>
 
 namespace lpu {
 
 namespace {
-
-constexpr VxmBinaryOp kBinaryOps[kVxmBinaryOps] = {
-    VxmBinaryOp::Add,    VxmBinaryOp::Sub,    VxmBinaryOp::Mul, VxmBinaryOp::Max, VxmBinaryOp::Min,
-    VxmBinaryOp::AddSat, VxmBinaryOp::SubSat, VxmBinaryOp::And, VxmBinaryOp::Or,  VxmBinaryOp::Xor};
-constexpr VxmUnaryOp kUnaryOps[kVxmUnaryOps] = {VxmUnaryOp::Neg,  VxmUnaryOp::Abs, VxmUnaryOp::Relu,
-                                                VxmUnaryOp::Tanh, VxmUnaryOp::Exp, VxmUnaryOp::Rsqrt};
 
 // ---- floating point -------------------------------------------------------------------------
 // Both float types compute in binary32: an f16 operand is widened exactly, the binary32 result
@@ -151,82 +143,48 @@ uint32_t int_unary(VxmUnaryOp op, VxmType t, uint32_t lane)
     return 0;  // unreachable
 }
 
-void require(bool ok, const std::string& what)
+// vxm_apply for the hot int32 operations; false if `op` is not one of them.
+bool apply_i32_fast(const VxmAluOp& op, const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n)
 {
-    if (!ok)
-        throw InputError(what);
-}
-
-std::string unsupported(const char* op, VxmType t)
-{
-    return std::string("VXM operation '") + op + "' is not defined for " + vxm_type_name(t);
+    if (op.kind == VxmAluOp::Kind::Unary) {  // relu
+        for (size_t i = 0; i < n; ++i)
+            z[i] = static_cast<int32_t>(x[i]) < 0 ? 0u : x[i];
+        return true;
+    }
+    switch (op.binary) {
+    case VxmBinaryOp::Add:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = x[i] + y[i];  // unsigned: wraps modulo 2^32 like the two's complement adder
+        return true;
+    case VxmBinaryOp::Sub:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = x[i] - y[i];
+        return true;
+    case VxmBinaryOp::Max:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = static_cast<int32_t>(x[i]) < static_cast<int32_t>(y[i]) ? y[i] : x[i];
+        return true;
+    case VxmBinaryOp::Min:
+        for (size_t i = 0; i < n; ++i)
+            z[i] = static_cast<int32_t>(y[i]) < static_cast<int32_t>(x[i]) ? y[i] : x[i];
+        return true;
+    default: return false;
+    }
 }
 
 }  // namespace
 
-const char* vxm_op_name(VxmBinaryOp op)
-{
-    switch (op) {
-    case VxmBinaryOp::Add: return "add";
-    case VxmBinaryOp::Sub: return "sub";
-    case VxmBinaryOp::Mul: return "mul";
-    case VxmBinaryOp::Max: return "max";
-    case VxmBinaryOp::Min: return "min";
-    case VxmBinaryOp::AddSat: return "add_sat";
-    case VxmBinaryOp::SubSat: return "sub_sat";
-    case VxmBinaryOp::And: return "and";
-    case VxmBinaryOp::Or: return "or";
-    case VxmBinaryOp::Xor: return "xor";
-    }
-    return "?";
-}
-
-const char* vxm_op_name(VxmUnaryOp op)
-{
-    switch (op) {
-    case VxmUnaryOp::Neg: return "neg";
-    case VxmUnaryOp::Abs: return "abs";
-    case VxmUnaryOp::Relu: return "relu";
-    case VxmUnaryOp::Tanh: return "tanh";
-    case VxmUnaryOp::Exp: return "exp";
-    case VxmUnaryOp::Rsqrt: return "rsqrt";
-    }
-    return "?";
-}
-
-bool vxm_supports(VxmBinaryOp op, VxmType t)
-{
-    switch (op) {
-    case VxmBinaryOp::AddSat:
-    case VxmBinaryOp::SubSat:
-    case VxmBinaryOp::And:
-    case VxmBinaryOp::Or:
-    case VxmBinaryOp::Xor: return vxm_is_int(t);
-    default: return true;
-    }
-}
-
-bool vxm_supports(VxmUnaryOp op, VxmType t)
-{
-    switch (op) {
-    case VxmUnaryOp::Tanh:
-    case VxmUnaryOp::Exp:
-    case VxmUnaryOp::Rsqrt: return vxm_is_float(t);
-    default: return true;
-    }
-}
-
 uint32_t vxm_binary(VxmBinaryOp op, VxmType t, uint32_t a, uint32_t b)
 {
     if (!vxm_supports(op, t))  // the message only on failure: this runs once per lane
-        throw InputError(unsupported(vxm_op_name(op), t));
+        throw InputError(vxm_unsupported(vxm_op_name(op), t));
     return vxm_is_float(t) ? float_binary(op, t, a, b) : int_binary(op, t, a, b);
 }
 
 uint32_t vxm_unary(VxmUnaryOp op, VxmType t, uint32_t a)
 {
     if (!vxm_supports(op, t))  // the message only on failure: this runs once per lane
-        throw InputError(unsupported(vxm_op_name(op), t));
+        throw InputError(vxm_unsupported(vxm_op_name(op), t));
     return vxm_is_float(t) ? float_unary(op, t, a) : int_unary(op, t, a);
 }
 
@@ -256,194 +214,25 @@ uint32_t vxm_requantize_lane(const VxmRequant& rq, uint32_t a)
     return rq.out_unsigned ? static_cast<uint32_t>(q) : vxm_int_to_lane(VxmType::I8, q);
 }
 
-// ---- VxmAluOp -------------------------------------------------------------------------------
-
-VxmAluOp VxmAluOp::make_binary(VxmBinaryOp op, VxmType t)
+void vxm_apply(const VxmAluOp& op, const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n)
 {
-    VxmAluOp o;
-    o.kind = Kind::Binary;
-    o.binary = op;
-    o.type = o.to = t;
-    return o;
-}
-
-VxmAluOp VxmAluOp::make_unary(VxmUnaryOp op, VxmType t)
-{
-    VxmAluOp o;
-    o.kind = Kind::Unary;
-    o.unary = op;
-    o.type = o.to = t;
-    return o;
-}
-
-VxmAluOp VxmAluOp::make_convert(VxmType from, VxmType to)
-{
-    VxmAluOp o;
-    o.kind = Kind::Convert;
-    o.type = from;
-    o.to = to;
-    return o;
-}
-
-VxmAluOp VxmAluOp::make_requant(const VxmRequant& rq)
-{
-    VxmAluOp o;
-    o.kind = Kind::Requant;
-    o.type = VxmType::I32;
-    o.to = VxmType::I8;
-    o.requant = rq;
-    return o;
-}
-
-VxmType VxmAluOp::result_type() const
-{
-    switch (kind) {
-    case Kind::Binary:
-    case Kind::Unary: return type;
-    case Kind::Convert: return to;
-    case Kind::Requant: return VxmType::I8;
-    }
-    return type;
-}
-
-void VxmAluOp::validate() const
-{
-    switch (kind) {
-    case Kind::Binary: require(vxm_supports(binary, type), unsupported(vxm_op_name(binary), type)); break;
-    case Kind::Unary: require(vxm_supports(unary, type), unsupported(vxm_op_name(unary), type)); break;
-    case Kind::Convert: break;
-    case Kind::Requant: requant.validate(); break;
-    }
-}
-
-std::string VxmAluOp::disasm() const
-{
-    std::ostringstream s;
-    switch (kind) {
-    case Kind::Binary: s << vxm_op_name(binary) << ' ' << vxm_type_name(type); break;
-    case Kind::Unary: s << vxm_op_name(unary) << ' ' << vxm_type_name(type); break;
-    case Kind::Convert: s << "convert " << vxm_type_name(type) << ' ' << vxm_type_name(to); break;
-    case Kind::Requant:
-        s << "requant " << (requant.out_unsigned ? "u8" : "i8") << ' ' << requant.multiplier << ' '
-          << requant.shift << ' ' << requant.zero_point << ' ' << vxm_rounding_name(requant.rounding);
-        break;
-    }
-    return s.str();
-}
-
-bool VxmAluOp::apply_i32_fast(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const
-{
-    if (kind == Kind::Unary) {  // relu
-        for (size_t i = 0; i < n; ++i)
-            z[i] = static_cast<int32_t>(x[i]) < 0 ? 0u : x[i];
-        return true;
-    }
-    switch (binary) {
-    case VxmBinaryOp::Add:
-        for (size_t i = 0; i < n; ++i)
-            z[i] = x[i] + y[i];  // unsigned: wraps modulo 2^32 like the two's complement adder
-        return true;
-    case VxmBinaryOp::Sub:
-        for (size_t i = 0; i < n; ++i)
-            z[i] = x[i] - y[i];
-        return true;
-    case VxmBinaryOp::Max:
-        for (size_t i = 0; i < n; ++i)
-            z[i] = static_cast<int32_t>(x[i]) < static_cast<int32_t>(y[i]) ? y[i] : x[i];
-        return true;
-    case VxmBinaryOp::Min:
-        for (size_t i = 0; i < n; ++i)
-            z[i] = static_cast<int32_t>(y[i]) < static_cast<int32_t>(x[i]) ? y[i] : x[i];
-        return true;
-    default: return false;
-    }
-}
-
-void VxmAluOp::apply(const uint32_t* x, const uint32_t* y, uint32_t* z, size_t n) const
-{
-    validate();  // once per vector; the per-lane calls below then cannot throw
-    assert(kind != Kind::Binary || y != nullptr);
+    op.validate();  // once per vector; the per-lane calls below then cannot throw
+    assert(op.kind != VxmAluOp::Kind::Binary || y != nullptr);
     // Whole-vector loops for the int32 operations a quantised layer spends its time in; each
     // computes exactly what vxm_binary / vxm_unary do per lane (the tests compare both).
-    if (type == VxmType::I32 && (kind == Kind::Binary || (kind == Kind::Unary && unary == VxmUnaryOp::Relu))) {
-        if (apply_i32_fast(x, y, z, n))
+    if (op.type == VxmType::I32 &&
+        (op.kind == VxmAluOp::Kind::Binary || (op.kind == VxmAluOp::Kind::Unary && op.unary == VxmUnaryOp::Relu))) {
+        if (apply_i32_fast(op, x, y, z, n))
             return;
     }
     for (size_t i = 0; i < n; ++i) {
-        switch (kind) {
-        case Kind::Binary: z[i] = vxm_binary(binary, type, x[i], y[i]); break;
-        case Kind::Unary: z[i] = vxm_unary(unary, type, x[i]); break;
-        case Kind::Convert: z[i] = vxm_convert(type, to, x[i]); break;
-        case Kind::Requant: z[i] = vxm_requantize_lane(requant, x[i]); break;
+        switch (op.kind) {
+        case VxmAluOp::Kind::Binary: z[i] = vxm_binary(op.binary, op.type, x[i], y[i]); break;
+        case VxmAluOp::Kind::Unary: z[i] = vxm_unary(op.unary, op.type, x[i]); break;
+        case VxmAluOp::Kind::Convert: z[i] = vxm_convert(op.type, op.to, x[i]); break;
+        case VxmAluOp::Kind::Requant: z[i] = vxm_requantize_lane(op.requant, x[i]); break;
         }
     }
-}
-
-namespace {
-
-int64_t parse_int(const std::string& word, int64_t lo, int64_t hi, const std::string& what, const std::string& text)
-{
-    size_t used = 0;
-    long long v = 0;
-    try {
-        v = std::stoll(word, &used, 10);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != word.size() || word.empty() || v < lo || v > hi)
-        throw InputError("'" + text + "': " + what + " '" + word + "' is not an integer in " + std::to_string(lo) +
-                         ".." + std::to_string(hi));
-    return v;
-}
-
-}  // namespace
-
-VxmAluOp parse_vxm_alu_op(const std::string& text)
-{
-    std::istringstream in(text);
-    std::vector<std::string> w;
-    for (std::string word; in >> word;)
-        w.push_back(word);
-    auto expect_words = [&](size_t n, const char* syntax) {
-        if (w.size() != n)
-            throw InputError("'" + text + "': expected '" + syntax + "'");
-    };
-    if (w.empty())
-        throw InputError("empty VXM operation");
-    VxmAluOp op;
-    if (w[0] == "convert") {
-        expect_words(3, "convert FROM TO");
-        op = VxmAluOp::make_convert(parse_vxm_type(w[1]), parse_vxm_type(w[2]));
-    } else if (w[0] == "requant") {
-        expect_words(6, "requant i8|u8 MULTIPLIER SHIFT ZERO_POINT ROUNDING");
-        if (w[1] != "i8" && w[1] != "u8")
-            throw InputError("'" + text + "': requantisation result '" + w[1] + "' is not i8 or u8");
-        VxmRequant rq;
-        rq.out_unsigned = w[1] == "u8";
-        rq.multiplier = static_cast<int32_t>(parse_int(w[2], INT32_MIN, INT32_MAX, "multiplier", text));
-        rq.shift = static_cast<unsigned>(parse_int(w[3], 0, 63, "shift", text));
-        rq.zero_point = static_cast<int32_t>(parse_int(w[4], INT32_MIN, INT32_MAX, "zero point", text));
-        rq.rounding = parse_vxm_rounding(w[5]);
-        op = VxmAluOp::make_requant(rq);
-    } else {
-        expect_words(2, "OP TYPE");
-        const VxmType t = parse_vxm_type(w[1]);
-        bool found = false;
-        for (VxmBinaryOp b : kBinaryOps)
-            if (w[0] == vxm_op_name(b)) {
-                op = VxmAluOp::make_binary(b, t);
-                found = true;
-            }
-        for (VxmUnaryOp u : kUnaryOps)
-            if (w[0] == vxm_op_name(u)) {
-                op = VxmAluOp::make_unary(u, t);
-                found = true;
-            }
-        if (!found)
-            throw InputError("'" + text + "': unknown VXM operation '" + w[0] + "'");
-    }
-    op.validate();
-    return op;
 }
 
 }  // namespace lpu

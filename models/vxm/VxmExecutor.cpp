@@ -1,5 +1,7 @@
 #include "VxmExecutor.h"
 
+#include "models/vxm/VxmAlu.h"
+
 #include <memory>
 
 namespace lpu {
@@ -59,7 +61,7 @@ void VxmExecutor::execute(const Issue& is, ExecContext& ctx)
     if (alu.operands() == 2)
         operand(is, ctx, 1, next_stream, y_);
     z_.resize(lanes);
-    alu.apply(x_.data(), alu.operands() == 2 ? y_.data() : nullptr, z_.data(), lanes);
+    vxm_apply(alu, x_.data(), alu.operands() == 2 ? y_.data() : nullptr, z_.data(), lanes);
     const uint64_t done = is.cycle + p_.alu_latency;
     if (in.chain_out) {
         outputs_.at(is.slice->unit).push_back(AluResult{done, is.who, z_});

@@ -4,8 +4,8 @@
 // alu_latency cycles after issue, or stays in the ALU's output for the next ALU of a chain.
 #pragma once
 
-#include "chip/SliceExecutor.h"
-#include "vxm/VxmSliceParams.h"
+#include "models/exec/SliceExecutor.h"
+#include "models/spec/VxmSliceParams.h"
 
 #include <cstdint>
 #include <deque>

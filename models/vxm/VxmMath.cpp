@@ -1,6 +1,6 @@
-#include "vxm/VxmMath.h"
+#include "VxmMath.h"
 
-#include "vxm/Fp16.h"
+#include "models/common/Fp16.h"
 
 // This file is compiled with -ffp-contract=off, and on x86-64 binary32 arithmetic is SSE
 // arithmetic (FLT_EVAL_METHOD 0: no excess precision), so every float expression below is a

@@ -1,36 +1,11 @@
-#include "vxm/VxmRequant.h"
+#include "VxmRequant.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 #include <algorithm>
 #include <cassert>
 
 namespace lpu {
-
-const char* vxm_rounding_name(VxmRounding r)
-{
-    switch (r) {
-    case VxmRounding::HalfEven: return "half_even";
-    case VxmRounding::HalfAway: return "half_away";
-    case VxmRounding::HalfUp: return "half_up";
-    case VxmRounding::Floor: return "floor";
-    }
-    return "?";
-}
-
-VxmRounding parse_vxm_rounding(const std::string& name)
-{
-    for (VxmRounding r : {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor})
-        if (name == vxm_rounding_name(r))
-            return r;
-    throw InputError("unknown rounding '" + name + "' (expected half_even, half_away, half_up or floor)");
-}
-
-void VxmRequant::validate() const
-{
-    if (shift > 63)
-        throw InputError("requantisation shift " + std::to_string(shift) + " is out of range 0..63");
-}
 
 int64_t vxm_round_shift(int64_t p, unsigned shift, VxmRounding rounding)
 {

@@ -3,7 +3,7 @@
 // be explained ("arrived 1 cycle late") instead of reported as two unrelated errors.
 #pragma once
 
-#include "Checker.h"
+#include "tb/cosim/Checker.h"
 
 #include <map>
 #include <memory>

@@ -1,8 +1,8 @@
 #include "MxmChipCosim.h"
 
-#include "MxmCosim.h"
-#include "MxmExpectation.h"
-#include "common/Error.h"
+#include "tb/mxm/MxmCosim.h"
+#include "tb/mxm/MxmExpectation.h"
+#include "models/common/Error.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -4,9 +4,9 @@
 // with a CheckError carrying the report.
 #pragma once
 
-#include "MxmRtlDriver.h"
-#include "cosim/CycleScoreboard.h"
-#include "mxm/MxmObserver.h"
+#include "tb/mxm/MxmRtlDriver.h"
+#include "tb/cosim/CycleScoreboard.h"
+#include "models/mxm/MxmObserver.h"
 
 #include <memory>
 #include <string>

@@ -1,14 +1,14 @@
 #include "MxmCosim.h"
 
-#include "MxmExpectation.h"
-#include "MxmStimulusDriver.h"
-#include "chip/ChipParams.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Npy.h"
-#include "cosim/CycleScoreboard.h"
-#include "cosim/TlmFanout.h"
-#include "mxm/MxmPlane.h"
+#include "tb/mxm/MxmExpectation.h"
+#include "tb/mxm/MxmStimulusDriver.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
+#include "tb/cosim/CycleScoreboard.h"
+#include "tb/cosim/TlmFanout.h"
+#include "models/mxm/MxmPlane.h"
 
 #include <chrono>
 #include <cstdio>

@@ -3,7 +3,7 @@
 // divergence with the command that replays it.
 #pragma once
 
-#include "MxmRtlTransactor.h"
+#include "tb/mxm/MxmRtlTransactor.h"
 
 #include <cstdint>
 #include <ostream>

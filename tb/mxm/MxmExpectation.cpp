@@ -1,6 +1,6 @@
 #include "MxmExpectation.h"
 
-#include "mxm/MxmPlane.h"
+#include "models/mxm/MxmPlane.h"
 
 namespace lpu {
 

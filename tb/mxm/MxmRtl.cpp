@@ -1,6 +1,6 @@
 #include "MxmRtl.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 #include <sstream>
 

@@ -4,7 +4,7 @@
 // only ever sees this interface.
 #pragma once
 
-#include "mxm/MxmParams.h"
+#include "models/spec/MxmParams.h"
 
 #include <cstdint>
 #include <memory>

@@ -4,9 +4,9 @@
 // and the whole-chip co-simulation (MxmChipCosim) both run the RTL through this class.
 #pragma once
 
-#include "MxmRtl.h"
-#include "cosim/Checker.h"
-#include "mxm/MxmInstr.h"
+#include "tb/mxm/MxmRtl.h"
+#include "tb/cosim/Checker.h"
+#include "models/mxm/MxmInstr.h"
 
 #include <functional>
 #include <map>

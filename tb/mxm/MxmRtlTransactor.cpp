@@ -1,7 +1,7 @@
 #include "MxmRtlTransactor.h"
 
-#include "common/Error.h"
-#include "mxm/MxmPlane.h"
+#include "models/common/Error.h"
+#include "models/mxm/MxmPlane.h"
 
 #include <algorithm>
 

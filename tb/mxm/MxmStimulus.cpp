@@ -1,6 +1,6 @@
 #include "MxmStimulus.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 #include <algorithm>
 

@@ -2,9 +2,9 @@
 // seed, random or directed. The same kind, parameters and seed always give the same program.
 #pragma once
 
-#include "common/Rng.h"
-#include "mxm/MxmInstr.h"
-#include "mxm/MxmParams.h"
+#include "models/common/Rng.h"
+#include "models/mxm/MxmInstr.h"
+#include "models/spec/MxmParams.h"
 
 #include <cstdint>
 #include <deque>

@@ -4,8 +4,8 @@
 // RTL transactor always has the instructions of the cycle it is about to drive.
 #pragma once
 
-#include "MxmStimulus.h"
-#include "mxm/MxmPayload.h"
+#include "tb/mxm/MxmStimulus.h"
+#include "models/mxm/MxmPayload.h"
 
 #include <systemc>
 #include <tlm>

@@ -1,10 +1,10 @@
 // lpusim-rtl-params: the build step that turns a chip config into the MXM RTL's Verilator
 // parameters, so the RTL is parameterised from the same YAML (and the same validation) as
 // the model. Writes one "-GNAME=VALUE" per line, for `verilator -f`.
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Npy.h"
-#include "mxm/MxmParams.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
+#include "models/spec/MxmParams.h"
 
 #include <iostream>
 #include <string>

@@ -1,7 +1,7 @@
 #include "ChipWaveWriter.h"
 
-#include "common/Error.h"
-#include "common/Npy.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
 
 #include <algorithm>
 #include <cctype>

@@ -27,8 +27,8 @@
 // cycle.
 #pragma once
 
-#include "VcdWriter.h"
-#include "chip/ChipObserver.h"
+#include "tb/wave/VcdWriter.h"
+#include "models/exec/ChipObserver.h"
 
 #include <cstdint>
 #include <memory>

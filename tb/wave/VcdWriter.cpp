@@ -1,6 +1,6 @@
 #include "VcdWriter.h"
 
-#include "common/Error.h"
+#include "models/common/Error.h"
 
 #include <cerrno>
 #include <cstring>

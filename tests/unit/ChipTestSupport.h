@@ -2,10 +2,10 @@
 // assembling or running a program gives.
 #pragma once
 
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "icu/Assembler.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/isa/Assembler.h"
 
 #include <stdexcept>
 #include <string>

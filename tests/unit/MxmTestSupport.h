@@ -1,8 +1,8 @@
 // What the MXM core tests share: plane parameters, and running timed operations through an MxmCore.
 #pragma once
 
-#include "mxm/MxmCore.h"
-#include "mxm/MxmStimulus.h"
+#include "models/mxm/MxmCore.h"
+#include "tb/mxm/MxmStimulus.h"
 
 #include <vector>
 

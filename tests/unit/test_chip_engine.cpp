@@ -4,13 +4,13 @@
 // and tsp-v1, for compiled workloads and for a program using every ICU feature (Repeat,
 // Iterations, Ifetch, Sync/Notify, Config). Also: the engine's contract (nothing before the
 // window's end is left, an error stops it) and errors naming their chip.
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "chip/PerfettoTrace.h"
-#include "common/Error.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/chip/PerfettoTrace.h"
+#include "models/common/Error.h"
 #include "compiler/Compiler.h"
 #include "compiler/Workload.h"
-#include "icu/Assembler.h"
+#include "models/isa/Assembler.h"
 
 #include <catch2/catch.hpp>
 

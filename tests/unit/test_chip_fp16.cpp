@@ -2,11 +2,11 @@
 // byte on s, high byte on s + 1, docs/isa.md 1.5), results are fp32 on four streams, and f16
 // ABCs are at least chip.mxm.fp16_issue_interval cycles apart. Checked against a plain C++
 // fp32 sum in row order from +0.0, with fp16 decoded from its definition here.
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "icu/Assembler.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/isa/Assembler.h"
 
 #include <catch2/catch.hpp>
 

@@ -2,12 +2,12 @@
 // Countdown), power modes (Config), instruction fetch from MEM through a stream (Ifetch,
 // .block), and VXM ALU chaining. Values are checked against the inputs moved by hand; cycles
 // against docs/isa.md 3.2 worked out in the comments.
-#include "chip/Chip.h"
-#include "chip/PerfettoTrace.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "icu/Assembler.h"
-#include "icu/ObjectFile.h"
+#include "models/chip/Chip.h"
+#include "models/chip/PerfettoTrace.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/isa/Assembler.h"
+#include "models/isa/ObjectFile.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // `lpusim info` figures of tsp-v1 against the published numbers (spec section 2: TSP20,
 // TSP22, product material).
-#include "chip/ChipInfo.h"
-#include "chip/ChipSchema.h"
+#include "models/spec/ChipInfo.h"
+#include "models/spec/ChipSchema.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,12 +1,12 @@
 // The whole-chip runner: assembly errors, disassembly round trips, stream and MEM timing, the
 // schedule errors a program can make, and an int8 GEMM against a plain C++ matmul.
-#include "chip/Chip.h"
-#include "chip/PerfettoTrace.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "icu/Assembler.h"
-#include "icu/ObjectFile.h"
+#include "models/chip/Chip.h"
+#include "models/chip/PerfettoTrace.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/isa/Assembler.h"
+#include "models/isa/ObjectFile.h"
 
 #include <catch2/catch.hpp>
 

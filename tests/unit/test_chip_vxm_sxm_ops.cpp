@@ -4,13 +4,13 @@
 // libraries themselves are tested in test_vxm_*.cpp and test_sxm_ops.cpp; what is tested here is
 // the runner's plumbing: byte planes of wide types on consecutive streams, directions, positions,
 // latencies from the config, and the schedule errors a program can make.
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "chip/Floorplan.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "icu/Assembler.h"
-#include "vxm/VxmAlu.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/spec/Floorplan.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/isa/Assembler.h"
+#include "models/vxm/VxmAlu.h"
 
 #include "ChipTestSupport.h"
 

@@ -1,15 +1,15 @@
 // The whole-chip waveform (tb/wave): a VCD that a small parser here reads back and checks
 // against the run itself — every issue of the Chrome trace, every value the chip drives onto a
 // stream, the cycle counter — plus determinism, the failing-run case and the VcdWriter rules.
-#include "chip/Chip.h"
-#include "chip/PerfettoTrace.h"
-#include "chip/ChipParams.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "icu/Assembler.h"
-#include "wave/ChipWaveWriter.h"
-#include "wave/VcdWriter.h"
+#include "models/chip/Chip.h"
+#include "models/chip/PerfettoTrace.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/isa/Assembler.h"
+#include "tb/wave/ChipWaveWriter.h"
+#include "tb/wave/VcdWriter.h"
 
 #include "TempDir.h"
 

@@ -6,14 +6,14 @@
 // column reduction, transpose back), the error for a config without the streams, and
 // MemAllocator::allocate_across (the staging blocks: one address in distinct slices of a
 // hemisphere, within one bank).
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
 #include "compiler/Compiler.h"
 #include "compiler/MemAllocator.h"
 #include "compiler/Workload.h"
-#include "icu/Assembler.h"
-#include "mem/MemParams.h"
+#include "models/isa/Assembler.h"
+#include "models/spec/MemParams.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Config loading: the shipped configs resolve as documented, and every kind of bad input is
 // rejected with file:line:col, the key path and the reason.
-#include "chip/ChipParams.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "mxm/MxmParams.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/spec/MxmParams.h"
 
 #include <catch2/catch.hpp>
 

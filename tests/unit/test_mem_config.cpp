@@ -1,9 +1,9 @@
 // MEM parameters: the published geometry resolves from defaults, the address map and bank
 // split follow docs/mem.md, and every bad value of a chip.mem key is rejected with file,
 // line, column, key and reason.
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "mem/MemParams.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/spec/MemParams.h"
 
 #include <catch2/catch.hpp>
 

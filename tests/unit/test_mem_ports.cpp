@@ -1,8 +1,8 @@
 // The per-cycle port and bank rules of a MEM slice (docs/mem.md, "Ports and banks"): the legal
 // neighbours of each rule pass, each violation is a ScheduleError with the full text.
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "mem/MemPorts.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/mem/MemPorts.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // SramSlice: zero-default sparse storage, bounds, and gather/scatter with per-tile addresses,
 // each against a plain dense reference (a byte array of the whole slice).
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "mem/SramSlice.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/mem/SramSlice.h"
 
 #include <catch2/catch.hpp>
 

@@ -2,10 +2,10 @@
 // socket directly (its fw interface is bound at construction), which needs no elaboration; the
 // last case binds a real initiator and runs the kernel (sc_start once per process: under CTest
 // each TEST_CASE is its own process; a single-process run of "[mem]" reaches that case last).
-#include "chip/ChipParams.h"
-#include "chip/ChipSchema.h"
-#include "common/Rng.h"
-#include "mem/MemSystem.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Rng.h"
+#include "models/mem/MemSystem.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // The MXM plane model against an independent reference: a declarative reading of docs/isa.md
 // (for each emitted result: find its ABC, the IW before it, the last LW of each row before
 // that IW, and multiply in plain 64-bit arithmetic), plus directed timing and rule checks.
-#include "common/Error.h"
-#include "mxm/MxmCore.h"
-#include "mxm/MxmStimulus.h"
+#include "models/common/Error.h"
+#include "models/mxm/MxmCore.h"
+#include "tb/mxm/MxmStimulus.h"
 
 #include "MxmTestSupport.h"
 

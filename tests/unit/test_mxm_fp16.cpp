@@ -3,14 +3,14 @@
 // the documented order, the accumulator updated as documented, results compared bit for bit.
 // Plus the fp16 rules (issue interval, one weight type per install, ABC and slot types), timing
 // equal to int8's, the MAC counters, the config parameter and the RTL co-simulation's refusal.
-#include "chip/ChipInfo.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "mxm/MxmCore.h"
-#include "mxm/MxmExpectation.h"
-#include "mxm/MxmRtlDriver.h"
-#include "mxm/MxmStimulus.h"
+#include "models/spec/ChipInfo.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/mxm/MxmCore.h"
+#include "tb/mxm/MxmExpectation.h"
+#include "tb/mxm/MxmRtlDriver.h"
+#include "tb/mxm/MxmStimulus.h"
 
 #include "MxmTestSupport.h"
 

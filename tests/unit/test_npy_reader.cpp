@@ -1,10 +1,10 @@
 // The .npy reader: files numpy wrote (committed in tests/data/npy, made by make_npy.py, and
 // fresh ones from the installed numpy), round trips through our own writer, a corpus of broken
 // files each with its own message, and mutated files that must be rejected, never crash.
-#include "common/Error.h"
-#include "common/Npy.h"
-#include "common/NpyReader.h"
-#include "common/Rng.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
+#include "models/common/NpyReader.h"
+#include "models/common/Rng.h"
 
 #include "TempDir.h"
 

@@ -1,10 +1,10 @@
 // What a program puts into MEM itself before cycle 0 (.fill constants, .data rows) and how whole
 // matrices move through the host (.matrix: column blocks, zero-padded lanes).
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "icu/Assembler.h"
-#include "icu/ObjectFile.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/isa/Assembler.h"
+#include "models/isa/ObjectFile.h"
 
 #include <catch2/catch.hpp>
 

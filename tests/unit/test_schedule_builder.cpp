@@ -1,10 +1,10 @@
 // The compiler's booking table (compiler/ScheduleBuilder): queue slots, stream stretches on a
 // diagonal, the MEM bank rule, rollback, the predicted length and the emitted assembly, which
 // the chip must run in exactly the predicted number of cycles.
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
 #include "compiler/ScheduleBuilder.h"
-#include "icu/Assembler.h"
+#include "models/isa/Assembler.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The cycle scoreboard: passes only on identical beats in identical cycles, and explains the
 // first divergence (value, missing, late, early, surplus).
-#include "cosim/CycleScoreboard.h"
+#include "tb/cosim/CycleScoreboard.h"
 
 #include <catch2/catch.hpp>
 

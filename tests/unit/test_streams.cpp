@@ -1,9 +1,9 @@
 // Floorplan positions and the stream file's timing and schedule rules, checked against a
 // brute-force reference that shifts every stream register every cycle.
-#include "chip/Floorplan.h"
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "stream/StreamFile.h"
+#include "models/spec/Floorplan.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/stream/StreamFile.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // The SXM operations (models/sxm/SxmOps.h, docs/sxm.md) against references written differently
 // from the model (standard algorithms, chunked copies, padded look-ups), on L = 16, 64 and 320
 // lanes of G = 16 (plus G = 8 for the shape rules), with edge distances and out-of-range maps.
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "sxm/SxmOps.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/sxm/SxmOps.h"
 
 #include <catch2/catch.hpp>
 
@@ -37,7 +37,7 @@ std::vector<uint32_t> distances(unsigned lanes) { return {0, 1, lanes / 2, lanes
 
 Vec run1(const SxmOp& op, const std::vector<Vec>& in, const Shape& sh)
 {
-    const auto out = op.apply(in, sh.lanes, sh.g);
+    const auto out = sxm_apply(op, in, sh.lanes, sh.g);
     REQUIRE(out.size() == 1);
     return out[0];
 }
@@ -235,13 +235,13 @@ TEST_CASE("sxm: transpose swaps vector and lane within each G x G block", "[sxm]
         for (unsigned j = 0; j < sh.g; ++j)
             for (unsigned s = 0; s < S; ++s)
                 ref[j].insert(ref[j].end(), blocks[s][j].begin(), blocks[s][j].end());
-        const auto got = t.apply(in, sh.lanes, sh.g);
+        const auto got = sxm_apply(t, in, sh.lanes, sh.g);
         CHECK(got == ref);
         // the definition, for one element
         const unsigned s = S - 1, i = 3, j = 5;
         CHECK(got[j][s * sh.g + i] == in[i][s * sh.g + j]);
         // twice is the identity
-        CHECK(t.apply(got, sh.lanes, sh.g) == in);
+        CHECK(sxm_apply(t, got, sh.lanes, sh.g) == in);
     }
 }
 
@@ -253,7 +253,7 @@ TEST_CASE("sxm: outputs may alias inputs", "[sxm]")
     std::rotate(ref.begin(), ref.end() - 7, ref.end());
     const uint8_t* in[] = {x.data()};
     uint8_t* out[] = {x.data()};
-    SxmOp::make_rotate(7).apply(in, out, 64, 16);
+    sxm_apply(SxmOp::make_rotate(7), in, out, 64, 16);
     CHECK(x == ref);
 
     std::vector<Vec> m(16);
@@ -267,8 +267,8 @@ TEST_CASE("sxm: outputs may alias inputs", "[sxm]")
         op.push_back(v.data());
     }
     const SxmOp t = SxmOp::make(K::Transpose);
-    t.apply(ip.data(), op.data(), 64, 16);
-    CHECK(m == t.apply(orig, 64, 16));
+    sxm_apply(t, ip.data(), op.data(), 64, 16);
+    CHECK(m == sxm_apply(t, orig, 64, 16));
 }
 
 TEST_CASE("sxm: operand counts and validation", "[sxm]")
@@ -292,12 +292,12 @@ TEST_CASE("sxm: operand counts and validation", "[sxm]")
     CHECK_THROWS_AS(SxmOp::make(K::Select).validate(0, 16), InputError);
 
     const Vec v16(16, 1);
-    CHECK_THROWS_AS(SxmOp::make_shift_down(16).apply({v16}, 16, 16), InputError);
-    CHECK_THROWS_WITH(SxmOp::make(K::Select).apply({v16, v16}, 16, 16),
+    CHECK_THROWS_AS(sxm_apply(SxmOp::make_shift_down(16), {v16}, 16, 16), InputError);
+    CHECK_THROWS_WITH(sxm_apply(SxmOp::make(K::Select), {v16, v16}, 16, 16),
                       Catch::Contains("'select': expected 3 input vectors, got 2"));
-    CHECK_THROWS_WITH(SxmOp::make(K::Transpose).apply({v16}, 16, 16),
+    CHECK_THROWS_WITH(sxm_apply(SxmOp::make(K::Transpose), {v16}, 16, 16),
                       Catch::Contains("expected 16 input vectors, got 1"));
-    CHECK_THROWS_WITH(SxmOp::make(K::Distribute).apply({v16, Vec(15)}, 16, 16),
+    CHECK_THROWS_WITH(sxm_apply(SxmOp::make(K::Distribute), {v16, Vec(15)}, 16, 16),
                       Catch::Contains("input vector 1 has 15 bytes, expected 16"));
 }
 

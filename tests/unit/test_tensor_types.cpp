@@ -1,14 +1,14 @@
 // Tensor element types f16 and f32 next to i8/u8/i32: the .tensor directive, the byte-plane
 // layout in MEM, object files, and `lpusim run --load/--dump` with numpy float16/float32 files.
-#include "chip/Chip.h"
-#include "chip/ChipSchema.h"
-#include "common/Error.h"
-#include "common/Npy.h"
-#include "common/NpyReader.h"
-#include "icu/Assembler.h"
-#include "icu/ObjectFile.h"
-#include "mem/MemParams.h"
-#include "cli/ProgramCommands.h"
+#include "models/chip/Chip.h"
+#include "models/spec/ChipSchema.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
+#include "models/common/NpyReader.h"
+#include "models/isa/Assembler.h"
+#include "models/isa/ObjectFile.h"
+#include "models/spec/MemParams.h"
+#include "apps/lpusim/ProgramCommands.h"
 
 #include "TempDir.h"
 

@@ -5,12 +5,12 @@
 // The sweeps run a dense subset by default (seconds). LPUSIM_VXM_EXHAUSTIVE=1 runs them over
 // every input (every binary32 pattern, every pair of binary16 values: minutes) and prints the
 // measured accuracy that docs/vxm-numerics.md quotes.
-#include "common/Error.h"
-#include "common/Rng.h"
-#include "vxm/Fp16.h"
-#include "vxm/VxmAlu.h"
-#include "vxm/VxmMath.h"
-#include "vxm/VxmRequant.h"
+#include "models/common/Error.h"
+#include "models/common/Rng.h"
+#include "models/common/Fp16.h"
+#include "models/vxm/VxmAlu.h"
+#include "models/vxm/VxmMath.h"
+#include "models/vxm/VxmRequant.h"
 
 #include <catch2/catch.hpp>
 
@@ -1065,7 +1065,7 @@ TEST_CASE("vxm: malformed ALU operations are rejected with a reason", "[vxm]")
     VxmAluOp bad = VxmAluOp::make_requant(VxmRequant{});
     bad.requant.shift = 70;
     uint32_t lane = 0;
-    CHECK_THROWS_AS(bad.apply(&lane, nullptr, &lane, 1), InputError);
+    CHECK_THROWS_AS(vxm_apply(bad, &lane, nullptr, &lane, 1), InputError);
 }
 
 TEST_CASE("vxm: apply runs an operation over vectors, results chain as operands", "[vxm]")
@@ -1073,17 +1073,17 @@ TEST_CASE("vxm: apply runs an operation over vectors, results chain as operands"
     std::vector<uint32_t> x = {I(100), I(-100), I(5), I(127)};
     std::vector<uint32_t> y = {I(100), I(-100), I(-7), I(1)};
     std::vector<uint32_t> z(4);
-    VxmAluOp::make_binary(B::AddSat, T::I8).apply(x.data(), y.data(), z.data(), 4);
+    vxm_apply(VxmAluOp::make_binary(B::AddSat, T::I8), x.data(), y.data(), z.data(), 4);
     CHECK(z == std::vector<uint32_t>{I(127), I(-128), I(-2), I(127)});
     // In place (z aliases x), then a chain: i8 -> f32 -> exp -> f16 -> relu.
-    VxmAluOp::make_binary(B::Add, T::I8).apply(x.data(), y.data(), x.data(), 4);
+    vxm_apply(VxmAluOp::make_binary(B::Add, T::I8), x.data(), y.data(), x.data(), 4);
     CHECK(x == std::vector<uint32_t>{I(-56), I(56), I(-2), I(-128)});
     std::vector<uint32_t> v = {I(0), I(1), I(-1), I(20)};
     for (const char* step : {"convert i8 f32", "exp f32", "convert f32 f16", "neg f16", "relu f16"})
-        parse_vxm_alu_op(step).apply(v.data(), nullptr, v.data(), v.size());
+        vxm_apply(parse_vxm_alu_op(step), v.data(), nullptr, v.data(), v.size());
     CHECK(v == std::vector<uint32_t>{0u, 0u, 0u, 0u});  // relu of negated positives
     std::vector<uint32_t> w = {I(1000), I(-1000), I(3), I(-3)};
-    parse_vxm_alu_op("requant u8 1 1 128 half_even").apply(w.data(), nullptr, w.data(), 4);
+    vxm_apply(parse_vxm_alu_op("requant u8 1 1 128 half_even"), w.data(), nullptr, w.data(), 4);
     CHECK(w == std::vector<uint32_t>{255u, 0u, 130u, 126u});  // u8 lanes are zero-extended
 }
 
@@ -1290,7 +1290,7 @@ TEST_CASE("vxm: every operation agrees bit for bit with the numpy reference", "[
     size_t at = 0, mismatches = 0;
     for (const PyCase& c : cases) {
         std::vector<uint32_t> got(c.x.size());
-        c.op.apply(c.x.data(), c.y.empty() ? nullptr : c.y.data(), got.data(), got.size());
+        vxm_apply(c.op, c.x.data(), c.y.empty() ? nullptr : c.y.data(), got.data(), got.size());
         for (size_t i = 0; i < got.size(); ++i, ++at)
             if (got[i] != want[at] && ++mismatches <= 10)
                 FAIL_CHECK(c.op.disasm() << " lane " << i << ": x=" << hex(c.x[i])

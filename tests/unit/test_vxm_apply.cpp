@@ -1,7 +1,7 @@
 // VxmAluOp::apply (whole vectors, with fast paths for hot int32 operations) must equal the
 // per-lane functions for every operation, type and lane value class.
-#include "common/Rng.h"
-#include "vxm/VxmAlu.h"
+#include "models/common/Rng.h"
+#include "models/vxm/VxmAlu.h"
 
 #include <catch2/catch.hpp>
 
@@ -22,7 +22,7 @@ TEST_CASE("vector apply equals the per-lane operations", "[vxm]")
             const auto op = static_cast<VxmBinaryOp>(o);
             if (!vxm_supports(op, t))
                 continue;
-            VxmAluOp::make_binary(op, t).apply(x.data(), y.data(), z.data(), x.size());
+            vxm_apply(VxmAluOp::make_binary(op, t), x.data(), y.data(), z.data(), x.size());
             for (size_t i = 0; i < x.size(); ++i) {
                 INFO(vxm_op_name(op) << " " << vxm_type_name(t) << " lane " << i);
                 REQUIRE(z[i] == vxm_binary(op, t, x[i], y[i]));
@@ -32,7 +32,7 @@ TEST_CASE("vector apply equals the per-lane operations", "[vxm]")
             const auto op = static_cast<VxmUnaryOp>(o);
             if (!vxm_supports(op, t))
                 continue;
-            VxmAluOp::make_unary(op, t).apply(x.data(), nullptr, z.data(), x.size());
+            vxm_apply(VxmAluOp::make_unary(op, t), x.data(), nullptr, z.data(), x.size());
             for (size_t i = 0; i < x.size(); ++i) {
                 INFO(vxm_op_name(op) << " " << vxm_type_name(t) << " lane " << i);
                 REQUIRE(z[i] == vxm_unary(op, t, x[i]));

@@ -3,10 +3,10 @@
 // file:line:col, the key path and the reason (columns counted by hand from the texts below);
 // seeded data follows the documented mapping from std::mt19937_64 and .npy inputs are checked
 // against their declaration.
-#include "common/Error.h"
-#include "common/Npy.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
 #include "compiler/Workload.h"
-#include "vxm/Fp16.h"
+#include "models/common/Fp16.h"
 
 #include "TempDir.h"
 

@@ -1,0 +1,35 @@
+// What a program run did, as the chip counts it (reported by Chip::stats_json).
+#pragma once
+
+#include "models/stream/StreamFile.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+struct QueueStats {
+    uint64_t issued = 0;       // instructions issued, repeats included, NOPs not
+    uint64_t idle_cycles = 0;  // cycles spent in NOPs
+    uint64_t first = 0, last = 0;
+    uint64_t low_power_cycles = 0;  // cycles its slice spent in low-power mode (Config)
+};
+
+struct RunStats {
+    uint64_t cycles = 0;
+    uint64_t instructions = 0;
+    std::vector<QueueStats> queues;  // QueueMap order
+    // Per slice (queues sharing a position: an MXM plane's three, the VXM's sixteen): cycles in
+    // which at least one of its queues issued, by slice name.
+    std::map<std::string, uint64_t> slice_busy;
+    StreamStats streams;
+    uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
+    uint64_t macs = 0;       // int8 / uint8 MACs of the MXM planes
+    uint64_t macs_fp16 = 0;  // fp16 MACs
+    uint64_t vxm_lane_ops = 0;  // lanes x VXM operations
+    uint64_t fetched_instructions = 0;  // instructions Ifetch brought in
+};
+
+}  // namespace lpu

@@ -1,0 +1,733 @@
+#include "Assembler.h"
+
+#include "models/common/Config.h"
+#include "models/common/Error.h"
+#include "models/spec/MemParams.h"
+#include "models/spec/MxmParams.h"
+#include "models/spec/StreamParams.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+struct Token {
+    std::string text;
+    int col;  // 1-based
+};
+
+// Splits a line into tokens at blanks and commas; ';' and '#' start a comment.
+std::vector<Token> tokenize(const std::string& line)
+{
+    std::vector<Token> out;
+    size_t i = 0;
+    while (i < line.size()) {
+        const char c = line[i];
+        if (c == ';' || c == '#')
+            break;
+        if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j])) && line[j] != ',' &&
+               line[j] != ';' && line[j] != '#')
+            ++j;
+        out.push_back({line.substr(i, j - i), static_cast<int>(i + 1)});
+        i = j;
+    }
+    return out;
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+class Parser {
+public:
+    Parser(const std::string& file, const Config& cfg)
+        : file_(file), map_(cfg), mxm_(MxmParams::from_config(cfg)), mem_(MemParams::from_config(cfg)),
+          streams_(StreamParams::from_config(cfg)),
+          lanes_per_superlane_(static_cast<unsigned>(cfg.get_int("chip.geometry.lanes_per_superlane"))),
+          lanes_(static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes")) * lanes_per_superlane_)
+    {
+        program_.queues.resize(map_.queues().size());
+        iterations_.assign(map_.queues().size(), 1);
+        vxm_alus_ = static_cast<unsigned>(cfg.get_int("chip.icu.vxm_queues"));
+    }
+
+    // Instructions before any .queue directive go to `queue` (text fetched into a queue).
+    void start_in(const std::string& queue)
+    {
+        queue_ = map_.find(queue);
+        if (queue_ < 0)
+            throw std::logic_error("no queue " + queue);
+    }
+
+    Program run(const std::string& source)
+    {
+        std::istringstream in(source);
+        std::string line;
+        while (std::getline(in, line)) {
+            ++line_no_;
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            toks_ = tokenize(line);
+            next_ = 0;
+            if (!toks_.empty())
+                statement();
+        }
+        if (block_)
+            throw InputError(block_->pos.text() + ": .block '" + block_->name + "' has no .end");
+        check_matrices();
+        return std::move(program_);
+    }
+
+private:
+    [[noreturn]] void fail(int col, const std::string& why) const
+    {
+        throw InputError(file_ + ":" + std::to_string(line_no_) + ":" + std::to_string(col) + ": " + why);
+    }
+    bool more() const { return next_ < toks_.size(); }
+    const Token& take(const std::string& what)
+    {
+        if (!more()) {
+            const int col = toks_.empty() ? 1 : toks_.back().col + static_cast<int>(toks_.back().text.size());
+            fail(col, "missing " + what);
+        }
+        return toks_[next_++];
+    }
+    void end()
+    {
+        if (more())
+            fail(toks_[next_].col, "unexpected '" + toks_[next_].text + "'");
+    }
+
+    int64_t number(const std::string& what, int64_t lo, int64_t hi) { return number(take(what), what, lo, hi); }
+
+    // The number `t` holds (also a part of a token, e.g. the count of a .data `V*N`).
+    int64_t number(const Token& t, const std::string& what, int64_t lo, int64_t hi) const
+    {
+        int64_t v = 0;
+        size_t used = 0;
+        try {
+            v = std::stoll(t.text, &used, 0);  // decimal or 0x hex
+        } catch (const std::exception&) {
+            fail(t.col, "expected " + what + ", got '" + t.text + "'");
+        }
+        if (used != t.text.size() || (t.text.size() > 1 && t.text[0] == '0' && std::isdigit(static_cast<unsigned char>(t.text[1]))))
+            fail(t.col, "expected " + what + " (decimal or 0x hex), got '" + t.text + "'");
+        if (v < lo || v > hi)
+            fail(t.col, what + " " + t.text + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return v;
+    }
+
+    StreamId stream()
+    {
+        const Token& t = take("stream (e.g. s3e)");
+        const std::string s = lower(t.text);
+        if (s.size() < 3 || s[0] != 's' || (s.back() != 'e' && s.back() != 'w') ||
+            !std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); }))
+            fail(t.col, "expected a stream like s3e or s17w, got '" + t.text + "'");
+        StreamId id;
+        id.dir = s.back() == 'e' ? StreamDir::East : StreamDir::West;
+        // At most 9 digits: the index fits 32 bits, so a huge one is "does not exist", never
+        // an escaping std::out_of_range or an index silently truncated.
+        const std::string digits = s.substr(1, s.size() - 2);
+        id.index = digits.size() > 9 ? ~0u : static_cast<unsigned>(std::stoul(digits));
+        const unsigned count = id.dir == StreamDir::East ? streams_.east : streams_.west;
+        if (id.index >= count)
+            fail(t.col, "stream " + t.text + " does not exist (" + std::to_string(count) + " " +
+                            (id.dir == StreamDir::East ? "east" : "west") + "bound streams)");
+        return id;
+    }
+
+    // An MXM operand type: 0 u8, 1 i8, 2 f16 (Instr::b of LW and ABC).
+    int64_t mxm_type()
+    {
+        const Token& t = take("type i8, u8 or f16");
+        const std::string s = lower(t.text);
+        if (s != "i8" && s != "u8" && s != "f16")
+            fail(t.col, "expected type i8, u8 or f16, got '" + t.text + "'");
+        return s == "f16" ? 2 : s == "i8" ? 1 : 0;
+    }
+
+    // An f16 operand is two byte streams: the named one and the next (docs/isa.md 1.5).
+    void mxm_operand_streams(Instr& in)
+    {
+        const Token& at = more() ? toks_[next_] : toks_.back();
+        in.streams.push_back(stream());
+        const unsigned count = in.streams[0].dir == StreamDir::East ? streams_.east : streams_.west;
+        if (in.b == 2 && in.streams[0].index + 2 > count)
+            fail(at.col, "an f16 vector needs 2 consecutive streams from " + in.streams[0].text() + " (only " +
+                             std::to_string(count) + " exist)");
+    }
+
+    void statement()
+    {
+        const Token& head = toks_[next_++];
+        const std::string word = lower(head.text);
+        if (word == ".queue") {
+            const Token& name = take("queue name");
+            const int q = map_.find(name.text);
+            if (q < 0)
+                fail(name.col, "unknown queue '" + name.text + "' (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+            queue_ = q;
+            end();
+            return;
+        }
+        if (word == ".tensor") {
+            tensor(head);
+            return;
+        }
+        if (word == ".fill") {
+            fill();
+            return;
+        }
+        if (word == ".data") {
+            data();
+            return;
+        }
+        if (word == ".matrix") {
+            matrix(head);
+            return;
+        }
+        if (word == ".block") {
+            block(head);
+            return;
+        }
+        if (word == ".end") {
+            if (!block_)
+                fail(head.col, ".end without a .block");
+            end();
+            finish_block();
+            return;
+        }
+        if (queue_ < 0)
+            fail(head.col, "instruction '" + head.text + "' before any .queue directive");
+        instruction(head, word);
+    }
+
+    void tensor(const Token& head)
+    {
+        TensorDecl t;
+        t.pos = {file_, line_no_, head.col};
+        const Token& name = take("tensor name");
+        t.name = name.text;
+        if (program_.tensor(t.name))
+            fail(name.col, "tensor '" + t.name + "' declared twice");
+        const Token& slice = take("MEM slice");
+        const int q = map_.find(slice.text);
+        if (q < 0 || map_.queues()[static_cast<size_t>(q)].kind != QueueKind::MEM)
+            fail(slice.col, "'" + slice.text + "' is not a MEM slice");
+        t.slice = map_.queues()[static_cast<size_t>(q)].unit;
+        t.slice_name = slice.text;
+        t.addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
+        const Token& rows_tok = toks_.size() > next_ ? toks_[next_] : head;
+        t.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
+        t.type = element_type();
+        end();
+        if (uint64_t{t.addr} + t.rows > mem_.words_per_slice())
+            fail(rows_tok.col, "tensor '" + t.name + "' (" + std::to_string(t.rows) + " words from " +
+                                   std::to_string(t.addr) + ") does not fit in the slice's " +
+                                   std::to_string(mem_.words_per_slice()) + " words");
+        // Byte planes go to the next slices outward, which must exist in the same hemisphere.
+        const unsigned half = mem_.slices / 2;
+        if ((t.slice % half) + t.element_bytes() > half)
+            fail(slice.col, "tensor '" + t.name + "' needs " + std::to_string(t.element_bytes()) +
+                                " slices outward from " + t.slice_name + " for its byte planes; the hemisphere ends first");
+        for (const auto& o : program_.tensors)
+            if (t.slice < o.slice + o.element_bytes() && o.slice < t.slice + t.element_bytes() &&
+                t.addr < o.addr + o.rows && o.addr < t.addr + t.rows)
+                fail(head.col, "tensor '" + t.name + "' overlaps tensor '" + o.name + "' (" + o.pos.text() + ")");
+        program_.tensors.push_back(std::move(t));
+    }
+
+    // The tensor a directive names; it must be declared before.
+    TensorDecl& declared(const Token& name, const char* directive)
+    {
+        for (auto& d : program_.tensors)
+            if (d.name == name.text)
+                return d;
+        fail(name.col, "no tensor '" + name.text + "' declared before this " + directive);
+    }
+
+    // ".fill NAME BITS": every element of the tensor declared before holds the bit pattern BITS.
+    void fill()
+    {
+        const Token& name = take("tensor name");
+        TensorDecl* t = &declared(name, ".fill");
+        if (t->filled)
+            fail(name.col, "tensor '" + name.text + "' filled twice");
+        const unsigned bits = 8 * t->element_bytes();
+        t->fill = static_cast<uint32_t>(number("element bit pattern", 0, (int64_t{1} << bits) - 1));
+        t->filled = true;
+        end();
+    }
+
+    // ".data NAME ROW V0 V1 ...": row ROW of the tensor declared before holds elements V0, V1, ...
+    // from lane 0 (bit patterns as for .fill; `V*N` is N copies of V); the other lanes hold 0.
+    void data()
+    {
+        const Token& name = take("tensor name");
+        TensorDecl* t = &declared(name, ".data");
+        const Token& row_tok = take("row");
+        const auto row = static_cast<uint32_t>(number(row_tok, "row", 0, int64_t{t->rows} - 1));
+        const auto [first, fresh] = data_rows_.emplace(std::make_pair(name.text, row), line_no_);
+        if (!fresh)
+            fail(row_tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given twice (first at " +
+                                  file_ + ":" + std::to_string(first->second) + ")");
+        const int64_t max = (int64_t{1} << (8 * t->element_bytes())) - 1;
+        std::vector<uint32_t> values;
+        if (!more())
+            take("element bit pattern");  // at least one: an all-zero row is written `0`
+        while (more()) {
+            const Token& tok = toks_[next_++];
+            const size_t star = tok.text.find('*');
+            const auto v = static_cast<uint32_t>(number({tok.text.substr(0, star), tok.col}, "element bit pattern", 0, max));
+            int64_t n = 1;
+            if (star != std::string::npos) {
+                const Token count{tok.text.substr(star + 1), tok.col + static_cast<int>(star) + 1};
+                if (count.text.empty())
+                    fail(count.col, "missing repeat count after '*'");
+                n = number(count, "repeat count", 1, lanes_);
+            }
+            if (values.size() + static_cast<size_t>(n) > lanes_)
+                fail(tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given more than " +
+                                  std::to_string(lanes_) + " elements (the chip's lanes)");
+            values.insert(values.end(), static_cast<size_t>(n), v);
+        }
+        // Canonical form: the zeros at the end are the lanes not given.
+        while (!values.empty() && values.back() == 0)
+            values.pop_back();
+        t->data.emplace_back(row, std::move(values));
+    }
+
+    TensorType element_type()
+    {
+        const Token& type = take("element type i8, u8, i32, f16 or f32");
+        const std::string ty = lower(type.text);
+        for (auto tt : {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32})
+            if (ty == tensor_type_name(tt))
+                return tt;
+        fail(type.col, "expected element type i8, u8, i32, f16 or f32, got '" + type.text + "'");
+    }
+
+    // ".matrix NAME ROWS COLS TYPE": NAME@c0, NAME@c1, ... (declared anywhere in the program)
+    // are its column blocks; checked when the whole text is read.
+    void matrix(const Token& head)
+    {
+        MatrixDecl m;
+        m.pos = {file_, line_no_, head.col};
+        const Token& name = take("matrix name");
+        m.name = name.text;
+        if (program_.matrix(m.name))
+            fail(name.col, "matrix '" + m.name + "' declared twice");
+        m.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
+        m.cols = static_cast<uint32_t>(number("column count", 1, int64_t{1} << 24));
+        m.type = element_type();
+        end();
+        program_.matrices.push_back(std::move(m));
+    }
+
+    void check_matrices() const
+    {
+        for (const MatrixDecl& m : program_.matrices)
+            for (unsigned j = 0; j < m.blocks(lanes_); ++j) {
+                const TensorDecl* t = program_.tensor(m.block_name(j));
+                auto bad = [&](const std::string& why) {
+                    throw InputError(m.pos.text() + ": matrix '" + m.name + "': " + why);
+                };
+                if (!t)
+                    bad("its column block '" + m.block_name(j) + "' is not declared (.tensor)");
+                if (t->type != m.type)
+                    bad("block '" + t->name + "' is " + tensor_type_name(t->type) + ", the matrix " +
+                        tensor_type_name(m.type));
+                if (t->rows < m.rows)
+                    bad("block '" + t->name + "' has " + std::to_string(t->rows) + " rows, the matrix " +
+                        std::to_string(m.rows));
+            }
+    }
+
+    // ".block NAME QUEUE SLICE ADDR": the instructions up to ".end" are assembled for QUEUE and
+    // kept as text in MEM for an Ifetch (docs/isa.md 3.2), not put into the queue.
+    void block(const Token& head)
+    {
+        if (block_)
+            fail(head.col, "a .block inside .block '" + block_->name + "' (" + block_->pos.text() + ")");
+        auto b = std::make_unique<InstrBlock>();
+        b->pos = {file_, line_no_, head.col};
+        const Token& name = take("block name");
+        b->name = name.text;
+        for (const auto& o : program_.blocks)
+            if (o.name == b->name)
+                fail(name.col, "block '" + b->name + "' declared twice (" + o.pos.text() + ")");
+        const Token& queue = take("queue the block is for");
+        const int q = map_.find(queue.text);
+        if (q < 0)
+            fail(queue.col, "unknown queue '" + queue.text + "'");
+        b->queue = queue.text;
+        const Token& slice = take("MEM slice");
+        const int sq = map_.find(slice.text);
+        if (sq < 0 || map_.queues()[static_cast<size_t>(sq)].kind != QueueKind::MEM)
+            fail(slice.col, "'" + slice.text + "' is not a MEM slice");
+        b->slice = map_.queues()[static_cast<size_t>(sq)].unit;
+        b->slice_name = slice.text;
+        b->addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
+        end();
+        saved_queue_ = queue_;
+        queue_ = q;
+        block_ = std::move(b);
+        block_list_.clear();
+    }
+
+    void finish_block()
+    {
+        InstrBlock& b = *block_;
+        for (const Instr& in : block_list_)
+            b.text += in.disasm() + "\n";
+        const unsigned lanes = mem_.word_bytes();
+        if (uint64_t{b.addr} + b.words(lanes) > mem_.words_per_slice())
+            fail(1, "block '" + b.name + "' (" + std::to_string(b.words(lanes)) + " words from " + std::to_string(b.addr) +
+                        ") does not fit in the slice");
+        for (const auto& t : program_.tensors)
+            if (b.slice >= t.slice && b.slice < t.slice + t.element_bytes() && b.addr < t.addr + t.rows &&
+                t.addr < b.addr + b.words(lanes))
+                fail(1, "block '" + b.name + "' overlaps tensor '" + t.name + "' (" + t.pos.text() + ")");
+        program_.blocks.push_back(std::move(b));
+        block_.reset();
+        queue_ = saved_queue_;
+    }
+
+    void instruction(const Token& head, const std::string& word)
+    {
+        const QueueInfo& q = map_.queues()[static_cast<size_t>(queue_)];
+        std::vector<Instr>& list = block_ ? block_list_ : program_.queues[static_cast<size_t>(queue_)];
+        Instr in;
+        in.pos = {file_, line_no_, head.col};
+        auto allowed = [&](bool ok) {
+            if (!ok)
+                fail(head.col, "'" + head.text + "' cannot run on queue " + q.name + " (a " +
+                                   queue_kind_name(q.kind) + " queue)");
+        };
+        if (word == "nop") {
+            in.op = Opcode::Nop;
+            in.a = number("cycle count", 1, int64_t{1} << 40);
+        } else if (word == "repeat") {
+            in.op = Opcode::Repeat;
+            in.a = number("repeat count", 1, int64_t{1} << 32);
+            in.b = number("spacing in cycles", 1, int64_t{1} << 20);
+            if (more())  // optional: added to the address (Read/Write) or row (LW) each repetition
+                in.c = number("step", -(int64_t{1} << 20), int64_t{1} << 20);
+            if (list.empty() || !does_work(list.back().op))
+                fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, "
+                               "Ifetch, Config, Countdown, Step or Iterations)");
+            if (q.kind == QueueKind::MEM && iterations_[static_cast<size_t>(queue_)] > 1)
+                fail(head.col, "Repeat cannot follow a MEM access while Iterations is " +
+                                   std::to_string(iterations_[static_cast<size_t>(queue_)]) +
+                                   " (the access already repeats; set Iterations 1 first)");
+        } else if (word == "ifetch") {
+            // Ifetch N, s: N vectors of instruction text from stream s (docs/isa.md 3.2).
+            in.op = Opcode::Ifetch;
+            in.a = number("vector count", 1, 4096);
+            in.streams.push_back(stream());
+        } else if (word == "config") {
+            in.op = Opcode::Config;
+            const Token& mode = take("power mode low_power or normal");
+            const std::string m = lower(mode.text);
+            if (m != "low_power" && m != "normal")
+                fail(mode.col, "expected power mode low_power or normal, got '" + mode.text + "'");
+            in.a = m == "low_power";
+        } else if (word == "countdown" || word == "step" || word == "iterations") {
+            allowed(q.kind == QueueKind::MEM);
+            const int64_t words = mem_.words_per_slice();
+            if (word == "countdown") {
+                in.op = Opcode::Countdown;
+                in.a = number("cycles between iterations", 1, int64_t{1} << 20);
+            } else if (word == "step") {
+                in.op = Opcode::Step;
+                in.a = number("address step", -(words - 1), words - 1);
+            } else {
+                in.op = Opcode::Iterations;
+                in.a = number("iteration count", 1, int64_t{1} << 20);
+                iterations_[static_cast<size_t>(queue_)] = in.a;
+            }
+        } else if (word == "sync") {
+            in.op = Opcode::Sync;
+        } else if (word == "notify") {
+            in.op = Opcode::Notify;
+        } else if (word == "read" || word == "write") {
+            allowed(q.kind == QueueKind::MEM);
+            in.op = word == "read" ? Opcode::Read : Opcode::Write;
+            in.a = number("word address", 0, mem_.words_per_slice() - 1);
+            in.streams.push_back(stream());
+        } else if (word == "gather" || word == "scatter") {
+            // Gather MAP, OUT / Scatter IN, MAP (docs/mem.md section 5).
+            allowed(q.kind == QueueKind::MEM);
+            in.op = word == "gather" ? Opcode::Gather : Opcode::Scatter;
+            in.streams.push_back(stream());
+            in.streams.push_back(stream());
+        } else if (word == "lw") {
+            allowed(q.kind == QueueKind::MXM_W);
+            in.op = Opcode::LW;
+            in.a = number("weight row", 0, mxm_.rows - 1);
+            in.b = mxm_type();
+            mxm_operand_streams(in);
+        } else if (word == "iw") {
+            allowed(q.kind == QueueKind::MXM_W);
+            in.op = Opcode::IW;
+        } else if (word == "abc") {
+            allowed(q.kind == QueueKind::MXM_A);
+            in.op = Opcode::ABC;
+            in.b = mxm_type();
+            mxm_operand_streams(in);
+        } else if (word == "acc") {
+            allowed(q.kind == QueueKind::MXM_C);
+            in.op = Opcode::ACC;
+            in.a = number("accumulator slot", 0, mxm_.acc_slots - 1);
+            const Token& mode = take("set or add");
+            if (lower(mode.text) != "set" && lower(mode.text) != "add")
+                fail(mode.col, "expected set or add, got '" + mode.text + "'");
+            in.b = lower(mode.text) == "add";
+            if (more()) {
+                const Token& emit = take("emit");
+                if (lower(emit.text) != "emit")
+                    fail(emit.col, "expected emit, got '" + emit.text + "'");
+                in.c = 1;
+                const Token& at = toks_.size() > next_ ? toks_[next_] : emit;
+                in.streams.push_back(stream());
+                // An int32 result spans 4 byte streams: the named one and the next three.
+                const unsigned count = in.streams[0].dir == StreamDir::East ? streams_.east : streams_.west;
+                if (in.streams[0].index + 4 > count)
+                    fail(at.col, "an int32 result needs 4 consecutive streams from " + in.streams[0].text() +
+                                     " (only " + std::to_string(count) + " exist)");
+            }
+        } else if (q.kind == QueueKind::VXM) {
+            vxm(head, in, q);
+        } else if (q.kind == QueueKind::SXM) {
+            sxm(head, in);
+        } else {
+            fail(head.col, "unknown instruction '" + head.text + "'");
+        }
+        end();
+        // The chip names an executed instruction by its index in 23 bits (models/chip/Chip.cpp).
+        if (list.size() >= (size_t{1} << 23))
+            fail(head.col, "queue " + q.name + " holds more than 8,388,608 instructions (use Repeat)");
+        list.push_back(std::move(in));
+    }
+
+    static bool does_work(Opcode op)
+    {
+        switch (op) {
+        case Opcode::Nop:
+        case Opcode::Repeat:
+        case Opcode::Sync:
+        case Opcode::Notify:
+        case Opcode::Ifetch:
+        case Opcode::Config:
+        case Opcode::Countdown:
+        case Opcode::Step:
+        case Opcode::Iterations: return false;
+        default: return true;
+        }
+    }
+
+    static bool looks_like_stream(const std::string& t)
+    {
+        const std::string s = lower(t);
+        return s.size() >= 3 && s[0] == 's' && (s.back() == 'e' || s.back() == 'w') &&
+               std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); });
+    }
+
+    static bool looks_like_operand(const std::string& t)
+    {
+        const std::string s = lower(t);
+        return looks_like_stream(t) || s == "chain" ||
+               (s.size() > 3 && s.compare(0, 3, "alu") == 0 &&
+                std::all_of(s.begin() + 3, s.end(), [](unsigned char c) { return std::isdigit(c); }));
+    }
+
+    // "OP TYPE..., SRC[, SRC], DST": the ALU operation in the text form of VxmAluOp, then its
+    // sources and destination (docs/isa.md 3.3). A source is a stream group or `aluN` (ALU N's
+    // result of this cycle, chained); the destination is a stream group or `chain` (kept in
+    // this ALU's output for the next ALU).
+    void vxm(const Token& head, Instr& in, const QueueInfo& q)
+    {
+        in.op = Opcode::Vxm;
+        std::string text = head.text;
+        while (more() && !looks_like_operand(toks_[next_].text))
+            text += " " + toks_[next_++].text;
+        try {
+            in.alu = parse_vxm_alu_op(text);
+            in.alu.validate();
+        } catch (const InputError& e) {
+            fail(head.col, e.what());
+        }
+        const unsigned groups = in.alu.operands() + 1;
+        for (unsigned g = 0; g < groups; ++g) {
+            const bool dst = g + 1 == groups;
+            const Token& at = more() ? toks_[next_] : head;
+            const std::string word = lower(at.text);
+            if (more() && !dst && word.compare(0, 3, "alu") == 0 && !looks_like_stream(at.text)) {
+                ++next_;
+                const std::string digits = word.substr(3);
+                const bool numeric = !digits.empty() && digits.size() <= 2 &&
+                                     std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+                const unsigned long alu = numeric ? std::stoul(digits) : vxm_alus_;  // else "no ALU 'alue'"
+                if (alu >= vxm_alus_)
+                    fail(at.col, "no ALU '" + at.text + "' (the VXM has alu0 .. alu" + std::to_string(vxm_alus_ - 1) + ")");
+                if (alu == q.unit)
+                    fail(at.col, "ALU " + std::to_string(alu) + " cannot chain to itself");
+                in.chain_src[g] = static_cast<int8_t>(alu);
+                continue;
+            }
+            if (more() && dst && word == "chain") {
+                ++next_;
+                in.chain_out = true;
+                continue;
+            }
+            StreamId s = stream();
+            const VxmType t = dst ? in.alu.result_type() : in.alu.type;
+            const unsigned width = vxm_type_bits(t) / 8;
+            const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
+            if (s.index + width > count)
+                fail(at.col, std::string("a ") + vxm_type_name(t) + " vector needs " + std::to_string(width) +
+                                 " consecutive streams from " + s.text() + " (only " + std::to_string(count) + " exist)");
+            in.streams.push_back(s);
+        }
+    }
+
+    // "OP [N], IN..., OUT...": an SxmOp in its text form, then the first stream of each input and
+    // output group. Every operand is one byte stream, except transpose: a group of G streams
+    // in and a group of G out (docs/isa.md 3.3).
+    void sxm(const Token& head, Instr& in)
+    {
+        in.op = Opcode::Sxm;
+        std::string text = head.text;
+        while (more() && !looks_like_stream(toks_[next_].text))
+            text += " " + toks_[next_++].text;
+        try {
+            in.sxm = parse_sxm_op(text);
+            in.sxm.validate(lanes_, lanes_per_superlane_);
+        } catch (const InputError& e) {
+            fail(head.col, e.what());
+        }
+        const bool transpose = in.sxm.kind == SxmOp::Kind::Transpose;
+        const unsigned groups = transpose ? 2 : in.sxm.inputs(lanes_per_superlane_) + in.sxm.outputs(lanes_per_superlane_);
+        const unsigned width = transpose ? lanes_per_superlane_ : 1;
+        for (unsigned g = 0; g < groups; ++g) {
+            const Token& at = more() ? toks_[next_] : head;
+            const StreamId s = stream();
+            const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
+            if (s.index + width > count)
+                fail(at.col, "transpose needs " + std::to_string(width) + " consecutive streams from " + s.text() +
+                                 " (only " + std::to_string(count) + " exist)");
+            in.streams.push_back(s);
+        }
+    }
+
+    std::string file_;
+    QueueMap map_;
+    MxmParams mxm_;
+    MemParams mem_;
+    StreamParams streams_;
+    unsigned lanes_per_superlane_ = 0, lanes_ = 0;
+    unsigned vxm_alus_ = 0;
+    Program program_;
+    int queue_ = -1;
+    std::vector<int64_t> iterations_;  // per queue: the MEM Iterations register as the text sets it
+    std::map<std::pair<std::string, uint32_t>, int> data_rows_;  // (tensor, row) of each .data: its line
+    // Inside .block ... .end: the block, its instructions, and the queue to return to.
+    std::unique_ptr<InstrBlock> block_;
+    std::vector<Instr> block_list_;
+    int saved_queue_ = -1;
+    int line_no_ = 0;
+    std::vector<Token> toks_;
+    size_t next_ = 0;
+};
+
+}  // namespace
+
+Program assemble(const std::string& source, const std::string& file, const Config& cfg)
+{
+    return Parser(file, cfg).run(source);
+}
+
+Program assemble_for_queue(const std::string& source, const std::string& file, const Config& cfg,
+                           const std::string& queue)
+{
+    Parser parser(file, cfg);
+    parser.start_in(queue);
+    return parser.run(source);
+}
+
+Program assemble_file(const std::string& path, const Config& cfg)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path + ": cannot open program");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return assemble(text.str(), path, cfg);
+}
+
+std::string disassemble(const Program& program, const Config& cfg)
+{
+    const QueueMap map(cfg);
+    std::ostringstream os;
+    for (const auto& m : program.matrices)
+        os << ".matrix " << m.name << " " << m.rows << " " << m.cols << " " << tensor_type_name(m.type) << "\n";
+    for (const auto& t : program.tensors)
+        os << ".tensor " << t.name << " " << t.slice_name << " 0x" << std::hex << t.addr << std::dec << " " << t.rows
+           << " " << tensor_type_name(t.type) << "\n";
+    for (const auto& t : program.tensors)
+        if (t.filled)
+            os << ".fill " << t.name << " 0x" << std::hex << t.fill << std::dec << "\n";
+    // Data rows as runs (`V*N` for two or more equal values), without the zeros at the end; an
+    // all-zero row is `0x0`, as .data needs a value.
+    for (const auto& t : program.tensors)
+        for (const auto& [row, values] : t.data) {
+            os << ".data " << t.name << " " << row << std::hex;
+            size_t end = values.size();
+            while (end > 0 && values[end - 1] == 0)
+                --end;
+            if (end == 0)
+                os << " 0x0";
+            for (size_t i = 0; i < end;) {
+                size_t j = i + 1;
+                while (j < end && values[j] == values[i])
+                    ++j;
+                os << " 0x" << values[i];
+                if (j - i >= 2)
+                    os << "*" << std::dec << (j - i) << std::hex;
+                i = j;
+            }
+            os << std::dec << "\n";
+        }
+    for (const auto& b : program.blocks) {
+        os << ".block " << b.name << " " << b.queue << " " << b.slice_name << " 0x" << std::hex << b.addr << std::dec
+           << "\n";
+        std::istringstream lines(b.text);
+        for (std::string line; std::getline(lines, line);)
+            os << "    " << line << "\n";
+        os << ".end\n";
+    }
+    for (size_t q = 0; q < program.queues.size(); ++q) {
+        if (program.queues[q].empty())
+            continue;
+        os << ".queue " << map.queues()[q].name << "\n";
+        for (const auto& in : program.queues[q])
+            os << "    " << in.disasm() << "\n";
+    }
+    return os.str();
+}
+
+}  // namespace lpu

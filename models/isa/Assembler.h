@@ -1,0 +1,23 @@
+// lpusim assembly (docs/isa.md section 3) to Program and back. Errors name
+// file:line:column and the reason; disassemble(assemble(x)) assembles to the same program.
+#pragma once
+
+#include "models/isa/Program.h"
+
+#include <string>
+
+namespace lpu {
+
+class Config;
+
+// Throws InputError "file:line:col: reason" for the first error.
+Program assemble(const std::string& source, const std::string& file, const Config& cfg);
+Program assemble_file(const std::string& path, const Config& cfg);
+// The same for instruction text fetched into `queue` (an Ifetch): instructions before any
+// .queue directive belong to that queue.
+Program assemble_for_queue(const std::string& source, const std::string& file, const Config& cfg,
+                           const std::string& queue);
+// Canonical text: tensors, instruction blocks, then each non-empty queue in QueueMap order.
+std::string disassemble(const Program& program, const Config& cfg);
+
+}  // namespace lpu

@@ -1,0 +1,281 @@
+#include "ObjectFile.h"
+
+#include "models/isa/Assembler.h"
+#include "models/common/Error.h"
+#include "models/spec/MemParams.h"
+
+#include <cstring>
+
+namespace lpu {
+
+namespace {
+
+// Version 3: VXM chaining operands, instruction blocks and the ICU/MEM control instructions.
+// Version 4: tensors' .data rows.
+const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '4', '\n'};
+
+class Writer {
+public:
+    template <typename T>
+    void put(T v)
+    {
+        for (size_t i = 0; i < sizeof(T); ++i)
+            out += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+    }
+    void str(const std::string& s)
+    {
+        put<uint32_t>(static_cast<uint32_t>(s.size()));
+        out += s;
+    }
+    std::string out;
+};
+
+class Reader {
+public:
+    Reader(const std::string& bytes, const std::string& name) : b_(bytes), name_(name) {}
+
+    template <typename T>
+    T get(const char* what)
+    {
+        if (pos_ + sizeof(T) > b_.size())
+            fail(std::string("truncated (reading ") + what + ")");
+        uint64_t v = 0;
+        for (size_t i = 0; i < sizeof(T); ++i)
+            v |= uint64_t(static_cast<uint8_t>(b_[pos_ + i])) << (8 * i);
+        pos_ += sizeof(T);
+        return static_cast<T>(v);
+    }
+    std::string str(const char* what)
+    {
+        const uint32_t n = get<uint32_t>(what);
+        if (n > b_.size() - pos_)
+            fail(std::string("truncated (reading ") + what + ")");
+        std::string s = b_.substr(pos_, n);
+        pos_ += n;
+        return s;
+    }
+    bool at_end() const { return pos_ == b_.size(); }
+    [[noreturn]] void fail(const std::string& why) const
+    {
+        throw InputError(name_ + ": not a valid lpusim object file: " + why + " at byte " + std::to_string(pos_));
+    }
+
+private:
+    const std::string& b_;
+    std::string name_;
+    size_t pos_ = sizeof(kMagic);
+};
+
+}  // namespace
+
+bool is_object_file(const std::string& bytes)
+{
+    // "LPUOBJ" of any version: an old or future version is an object file too, and gets a
+    // version error rather than being parsed as assembly.
+    return bytes.size() >= 6 && std::memcmp(bytes.data(), kMagic, 6) == 0;
+}
+
+std::string encode_program(const Program& program)
+{
+    Writer w;
+    w.out.assign(kMagic, sizeof(kMagic));
+    w.put<uint32_t>(static_cast<uint32_t>(program.tensors.size()));
+    for (const auto& t : program.tensors) {
+        w.str(t.name);
+        w.str(t.slice_name);
+        w.put<uint32_t>(t.addr);
+        w.put<uint32_t>(t.rows);
+        w.put<uint8_t>(static_cast<uint8_t>(t.type));
+        w.put<uint8_t>(t.filled ? 1 : 0);
+        w.put<uint32_t>(t.fill);
+        w.put<uint32_t>(static_cast<uint32_t>(t.data.size()));
+        for (const auto& [row, values] : t.data) {
+            w.put<uint32_t>(row);
+            w.put<uint32_t>(static_cast<uint32_t>(values.size()));
+            for (uint32_t v : values)
+                w.put<uint32_t>(v);
+        }
+    }
+    w.put<uint32_t>(static_cast<uint32_t>(program.queues.size()));
+    for (const auto& q : program.queues) {
+        w.put<uint32_t>(static_cast<uint32_t>(q.size()));
+        for (const auto& in : q) {
+            w.put<uint8_t>(static_cast<uint8_t>(in.op));
+            w.put<int64_t>(in.a);
+            w.put<int64_t>(in.b);
+            w.put<int64_t>(in.c);
+            w.put<uint8_t>(static_cast<uint8_t>(in.streams.size()));
+            for (const auto& s : in.streams) {
+                w.put<uint8_t>(static_cast<uint8_t>(s.dir));
+                w.put<uint16_t>(static_cast<uint16_t>(s.index));
+            }
+            if (in.op == Opcode::Vxm) {  // the ALU operation in its text form, parsed back on load
+                w.str(in.alu.disasm());
+                w.put<int8_t>(in.chain_src[0]);
+                w.put<int8_t>(in.chain_src[1]);
+                w.put<uint8_t>(in.chain_out ? 1 : 0);
+            }
+            if (in.op == Opcode::Sxm)
+                w.str(in.sxm.disasm());
+        }
+    }
+    w.put<uint32_t>(static_cast<uint32_t>(program.matrices.size()));
+    for (const auto& m : program.matrices) {
+        w.str(m.name);
+        w.put<uint32_t>(m.rows);
+        w.put<uint32_t>(m.cols);
+        w.put<uint8_t>(static_cast<uint8_t>(m.type));
+    }
+    w.put<uint32_t>(static_cast<uint32_t>(program.blocks.size()));
+    for (const auto& b : program.blocks) {
+        w.str(b.name);
+        w.str(b.queue);
+        w.str(b.slice_name);
+        w.put<uint32_t>(b.addr);
+        w.str(b.text);
+    }
+    return w.out;
+}
+
+Program decode_program(const std::string& bytes, const std::string& name, const Config& cfg)
+{
+    if (!is_object_file(bytes))
+        throw InputError(name + ": not a valid lpusim object file: bad magic");
+    if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+        throw InputError(name + ": object file version '" + bytes.substr(6, 1) + "' is not this build's ('" +
+                         std::string(1, kMagic[6]) + "'): assemble it again");
+    Reader r(bytes, name);
+    Program p;
+    const unsigned lanes = MemParams::from_config(cfg).word_bytes();
+    const uint32_t tensors = r.get<uint32_t>("tensor count");
+    for (uint32_t i = 0; i < tensors; ++i) {
+        TensorDecl t;
+        t.name = r.str("tensor name");
+        t.slice_name = r.str("tensor slice");
+        t.addr = r.get<uint32_t>("tensor address");
+        t.rows = r.get<uint32_t>("tensor rows");
+        const auto type = r.get<uint8_t>("tensor type");
+        // Types are only ever appended (f16, f32 came after version 2 was fixed), so older files
+        // read unchanged; a type beyond ours comes from a newer build.
+        if (type > static_cast<uint8_t>(TensorType::F32))
+            r.fail("unknown tensor type " + std::to_string(type) + " (written by a newer lpusim? assemble it again)");
+        t.type = static_cast<TensorType>(type);
+        t.filled = r.get<uint8_t>("tensor fill flag") != 0;
+        t.fill = r.get<uint32_t>("tensor fill");
+        // Counts are checked before anything is read by them, so a damaged count is an error,
+        // not a huge allocation; values and repeated rows are checked by assembling (below).
+        const uint32_t data_rows = r.get<uint32_t>("tensor data row count");
+        if (data_rows > t.rows)
+            r.fail("tensor '" + t.name + "' has " + std::to_string(data_rows) + " data rows, more than its " +
+                   std::to_string(t.rows) + " rows");
+        for (uint32_t d = 0; d < data_rows; ++d) {
+            const uint32_t row = r.get<uint32_t>("tensor data row");
+            if (row >= t.rows)
+                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' is past its " +
+                       std::to_string(t.rows) + " rows");
+            const uint32_t count = r.get<uint32_t>("tensor data element count");
+            if (count > lanes)
+                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' has " + std::to_string(count) +
+                       " elements, more than the config's " + std::to_string(lanes) + " lanes");
+            std::vector<uint32_t> values(count);
+            for (auto& v : values)
+                v = r.get<uint32_t>("tensor data element");
+            t.data.emplace_back(row, std::move(values));
+        }
+        p.tensors.push_back(std::move(t));
+    }
+    const uint32_t queues = r.get<uint32_t>("queue count");
+    const QueueMap map(cfg);
+    if (queues != map.queues().size())
+        r.fail("it has " + std::to_string(queues) + " queues, this config has " + std::to_string(map.queues().size()) +
+               " (assembled for another config?)");
+    p.queues.resize(queues);
+    for (auto& q : p.queues) {
+        const uint32_t count = r.get<uint32_t>("instruction count");
+        for (uint32_t i = 0; i < count; ++i) {
+            Instr in;
+            const auto op = r.get<uint8_t>("opcode");
+            if (op > kLastOpcode)
+                r.fail("unknown opcode " + std::to_string(op));
+            in.op = static_cast<Opcode>(op);
+            in.a = r.get<int64_t>("operand");
+            in.b = r.get<int64_t>("operand");
+            in.c = r.get<int64_t>("operand");
+            const auto ns = r.get<uint8_t>("stream count");
+            if (ns > 4)
+                r.fail("too many streams");
+            for (unsigned k = 0; k < ns; ++k) {
+                StreamId s;
+                const auto dir = r.get<uint8_t>("stream direction");
+                if (dir > 1)
+                    r.fail("bad stream direction");
+                s.dir = static_cast<StreamDir>(dir);
+                s.index = r.get<uint16_t>("stream index");
+                in.streams.push_back(s);
+            }
+            if (in.op == Opcode::Sxm) {
+                try {
+                    in.sxm = parse_sxm_op(r.str("SXM operation"));
+                } catch (const InputError& e) {
+                    r.fail(e.what());
+                }
+            } else if (in.op == Opcode::Vxm) {
+                try {
+                    in.alu = parse_vxm_alu_op(r.str("VXM operation"));
+                } catch (const InputError& e) {
+                    r.fail(e.what());
+                }
+                in.chain_src[0] = r.get<int8_t>("chained ALU");
+                in.chain_src[1] = r.get<int8_t>("chained ALU");
+                in.chain_out = r.get<uint8_t>("chain flag") != 0;
+                unsigned chained = in.chain_out ? 1 : 0;
+                for (unsigned k = 0; k < in.alu.operands(); ++k)
+                    chained += in.chain_src[k] >= 0 ? 1 : 0;
+                if (in.streams.size() + chained != in.alu.operands() + 1u)
+                    r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
+            } else {
+                const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
+                                          in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c) ||
+                                          in.op == Opcode::Ifetch;
+                const bool two = in.op == Opcode::Gather || in.op == Opcode::Scatter;
+                if (in.streams.size() != (two ? 2u : needs_stream ? 1u : 0u))
+                    r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
+            }
+            q.push_back(std::move(in));
+        }
+    }
+    const uint32_t matrices = r.get<uint32_t>("matrix count");
+    for (uint32_t i = 0; i < matrices; ++i) {
+        MatrixDecl m;
+        m.name = r.str("matrix name");
+        m.rows = r.get<uint32_t>("matrix rows");
+        m.cols = r.get<uint32_t>("matrix columns");
+        const auto type = r.get<uint8_t>("matrix type");
+        if (type > static_cast<uint8_t>(TensorType::F32))
+            r.fail("unknown matrix type " + std::to_string(type));
+        m.type = static_cast<TensorType>(type);
+        p.matrices.push_back(std::move(m));
+    }
+    const uint32_t blocks = r.get<uint32_t>("block count");
+    for (uint32_t i = 0; i < blocks; ++i) {
+        InstrBlock b;
+        b.name = r.str("block name");
+        b.queue = r.str("block queue");
+        b.slice_name = r.str("block slice");
+        b.addr = r.get<uint32_t>("block address");
+        b.text = r.str("block text");
+        p.blocks.push_back(std::move(b));
+    }
+    if (!r.at_end())
+        r.fail("trailing bytes after the last block");
+    // Every rule the assembler enforces holds for the decoded program too: check by assembling
+    // its disassembly, which also gives the instructions their (disassembly) source positions.
+    const std::string text = disassemble(p, cfg);
+    try {
+        return assemble(text, name + " (disassembled)", cfg);
+    } catch (const InputError& e) {
+        throw InputError(name + ": invalid program: " + e.what());
+    }
+}
+
+}  // namespace lpu
