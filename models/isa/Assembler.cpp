@@ -1,10 +1,10 @@
 #include "Assembler.h"
 
+#include "models/isa/OpcodeTable.h"
+
 #include "models/common/Config.h"
 #include "models/common/Error.h"
 #include "models/spec/MemParams.h"
-#include "models/spec/MxmParams.h"
-#include "models/spec/StreamParams.h"
 
 #include <algorithm>
 #include <cctype>
@@ -54,14 +54,10 @@ std::string lower(std::string s)
 class Parser {
 public:
     Parser(const std::string& file, const Config& cfg)
-        : file_(file), map_(cfg), mxm_(MxmParams::from_config(cfg)), mem_(MemParams::from_config(cfg)),
-          streams_(StreamParams::from_config(cfg)),
-          lanes_per_superlane_(static_cast<unsigned>(cfg.get_int("chip.geometry.lanes_per_superlane"))),
-          lanes_(static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes")) * lanes_per_superlane_)
+        : file_(file), map_(cfg), mem_(MemParams::from_config(cfg)), limits_(isa_limits(cfg))
     {
         program_.queues.resize(map_.queues().size());
         iterations_.assign(map_.queues().size(), 1);
-        vxm_alus_ = static_cast<unsigned>(cfg.get_int("chip.icu.vxm_queues"));
     }
 
     // Instructions before any .queue directive go to `queue` (text fetched into a queue).
@@ -143,32 +139,11 @@ private:
         // an escaping std::out_of_range or an index silently truncated.
         const std::string digits = s.substr(1, s.size() - 2);
         id.index = digits.size() > 9 ? ~0u : static_cast<unsigned>(std::stoul(digits));
-        const unsigned count = id.dir == StreamDir::East ? streams_.east : streams_.west;
+        const unsigned count = limits_.streams(id.dir);
         if (id.index >= count)
             fail(t.col, "stream " + t.text + " does not exist (" + std::to_string(count) + " " +
                             (id.dir == StreamDir::East ? "east" : "west") + "bound streams)");
         return id;
-    }
-
-    // An MXM operand type: 0 u8, 1 i8, 2 f16 (Instr::b of LW and ABC).
-    int64_t mxm_type()
-    {
-        const Token& t = take("type i8, u8 or f16");
-        const std::string s = lower(t.text);
-        if (s != "i8" && s != "u8" && s != "f16")
-            fail(t.col, "expected type i8, u8 or f16, got '" + t.text + "'");
-        return s == "f16" ? 2 : s == "i8" ? 1 : 0;
-    }
-
-    // An f16 operand is two byte streams: the named one and the next (docs/isa.md 1.5).
-    void mxm_operand_streams(Instr& in)
-    {
-        const Token& at = more() ? toks_[next_] : toks_.back();
-        in.streams.push_back(stream());
-        const unsigned count = in.streams[0].dir == StreamDir::East ? streams_.east : streams_.west;
-        if (in.b == 2 && in.streams[0].index + 2 > count)
-            fail(at.col, "an f16 vector needs 2 consecutive streams from " + in.streams[0].text() + " (only " +
-                             std::to_string(count) + " exist)");
     }
 
     void statement()
@@ -298,11 +273,11 @@ private:
                 const Token count{tok.text.substr(star + 1), tok.col + static_cast<int>(star) + 1};
                 if (count.text.empty())
                     fail(count.col, "missing repeat count after '*'");
-                n = number(count, "repeat count", 1, lanes_);
+                n = number(count, "repeat count", 1, limits_.lanes);
             }
-            if (values.size() + static_cast<size_t>(n) > lanes_)
+            if (values.size() + static_cast<size_t>(n) > limits_.lanes)
                 fail(tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given more than " +
-                                  std::to_string(lanes_) + " elements (the chip's lanes)");
+                                  std::to_string(limits_.lanes) + " elements (the chip's lanes)");
             values.insert(values.end(), static_cast<size_t>(n), v);
         }
         // Canonical form: the zeros at the end are the lanes not given.
@@ -341,7 +316,7 @@ private:
     void check_matrices() const
     {
         for (const MatrixDecl& m : program_.matrices)
-            for (unsigned j = 0; j < m.blocks(lanes_); ++j) {
+            for (unsigned j = 0; j < m.blocks(limits_.lanes); ++j) {
                 const TensorDecl* t = program_.tensor(m.block_name(j));
                 auto bad = [&](const std::string& why) {
                     throw InputError(m.pos.text() + ": matrix '" + m.name + "': " + why);
@@ -413,103 +388,14 @@ private:
         std::vector<Instr>& list = block_ ? block_list_ : program_.queues[static_cast<size_t>(queue_)];
         Instr in;
         in.pos = {file_, line_no_, head.col};
-        auto allowed = [&](bool ok) {
-            if (!ok)
-                fail(head.col, "'" + head.text + "' cannot run on queue " + q.name + " (a " +
-                                   queue_kind_name(q.kind) + " queue)");
-        };
-        if (word == "nop") {
-            in.op = Opcode::Nop;
-            in.a = number("cycle count", 1, int64_t{1} << 40);
-        } else if (word == "repeat") {
-            in.op = Opcode::Repeat;
-            in.a = number("repeat count", 1, int64_t{1} << 32);
-            in.b = number("spacing in cycles", 1, int64_t{1} << 20);
-            if (more())  // optional: added to the address (Read/Write) or row (LW) each repetition
-                in.c = number("step", -(int64_t{1} << 20), int64_t{1} << 20);
-            if (list.empty() || !does_work(list.back().op))
-                fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, "
-                               "Ifetch, Config, Countdown, Step or Iterations)");
-            if (q.kind == QueueKind::MEM && iterations_[static_cast<size_t>(queue_)] > 1)
-                fail(head.col, "Repeat cannot follow a MEM access while Iterations is " +
-                                   std::to_string(iterations_[static_cast<size_t>(queue_)]) +
-                                   " (the access already repeats; set Iterations 1 first)");
-        } else if (word == "ifetch") {
-            // Ifetch N, s: N vectors of instruction text from stream s (docs/isa.md 3.2).
-            in.op = Opcode::Ifetch;
-            in.a = number("vector count", 1, 4096);
-            in.streams.push_back(stream());
-        } else if (word == "config") {
-            in.op = Opcode::Config;
-            const Token& mode = take("power mode low_power or normal");
-            const std::string m = lower(mode.text);
-            if (m != "low_power" && m != "normal")
-                fail(mode.col, "expected power mode low_power or normal, got '" + mode.text + "'");
-            in.a = m == "low_power";
-        } else if (word == "countdown" || word == "step" || word == "iterations") {
-            allowed(q.kind == QueueKind::MEM);
-            const int64_t words = mem_.words_per_slice();
-            if (word == "countdown") {
-                in.op = Opcode::Countdown;
-                in.a = number("cycles between iterations", 1, int64_t{1} << 20);
-            } else if (word == "step") {
-                in.op = Opcode::Step;
-                in.a = number("address step", -(words - 1), words - 1);
-            } else {
-                in.op = Opcode::Iterations;
-                in.a = number("iteration count", 1, int64_t{1} << 20);
-                iterations_[static_cast<size_t>(queue_)] = in.a;
-            }
-        } else if (word == "sync") {
-            in.op = Opcode::Sync;
-        } else if (word == "notify") {
-            in.op = Opcode::Notify;
-        } else if (word == "read" || word == "write") {
-            allowed(q.kind == QueueKind::MEM);
-            in.op = word == "read" ? Opcode::Read : Opcode::Write;
-            in.a = number("word address", 0, mem_.words_per_slice() - 1);
-            in.streams.push_back(stream());
-        } else if (word == "gather" || word == "scatter") {
-            // Gather MAP, OUT / Scatter IN, MAP (docs/mem.md section 5).
-            allowed(q.kind == QueueKind::MEM);
-            in.op = word == "gather" ? Opcode::Gather : Opcode::Scatter;
-            in.streams.push_back(stream());
-            in.streams.push_back(stream());
-        } else if (word == "lw") {
-            allowed(q.kind == QueueKind::MXM_W);
-            in.op = Opcode::LW;
-            in.a = number("weight row", 0, mxm_.rows - 1);
-            in.b = mxm_type();
-            mxm_operand_streams(in);
-        } else if (word == "iw") {
-            allowed(q.kind == QueueKind::MXM_W);
-            in.op = Opcode::IW;
-        } else if (word == "abc") {
-            allowed(q.kind == QueueKind::MXM_A);
-            in.op = Opcode::ABC;
-            in.b = mxm_type();
-            mxm_operand_streams(in);
-        } else if (word == "acc") {
-            allowed(q.kind == QueueKind::MXM_C);
-            in.op = Opcode::ACC;
-            in.a = number("accumulator slot", 0, mxm_.acc_slots - 1);
-            const Token& mode = take("set or add");
-            if (lower(mode.text) != "set" && lower(mode.text) != "add")
-                fail(mode.col, "expected set or add, got '" + mode.text + "'");
-            in.b = lower(mode.text) == "add";
-            if (more()) {
-                const Token& emit = take("emit");
-                if (lower(emit.text) != "emit")
-                    fail(emit.col, "expected emit, got '" + emit.text + "'");
-                in.c = 1;
-                const Token& at = toks_.size() > next_ ? toks_[next_] : emit;
-                in.streams.push_back(stream());
-                // An int32 result spans 4 byte streams: the named one and the next three.
-                const unsigned count = in.streams[0].dir == StreamDir::East ? streams_.east : streams_.west;
-                if (in.streams[0].index + 4 > count)
-                    fail(at.col, "an int32 result needs 4 consecutive streams from " + in.streams[0].text() +
-                                     " (only " + std::to_string(count) + " exist)");
-            }
+        const OpcodeInfo* row = find_mnemonic(word);
+        if (row) {
+            if (!(row->queues & queue_bit(q.kind)))
+                fail(head.col, "'" + head.text + "' cannot run on queue " + q.name + " (a " + queue_kind_name(q.kind) +
+                                   " queue)");
+            in.op = row->op;
+            operands(*row, in);
+            icu_rules(head, in, list);
         } else if (q.kind == QueueKind::VXM) {
             vxm(head, in, q);
         } else if (q.kind == QueueKind::SXM) {
@@ -518,26 +404,73 @@ private:
             fail(head.col, "unknown instruction '" + head.text + "'");
         }
         end();
-        // The chip names an executed instruction by its index in 23 bits (models/chip/Chip.cpp).
+        // The chip names an executed instruction by its index in 23 bits (models/icu/IcuQueue.h).
         if (list.size() >= (size_t{1} << 23))
             fail(head.col, "queue " + q.name + " holds more than 8,388,608 instructions (use Repeat)");
         list.push_back(std::move(in));
     }
 
-    static bool does_work(Opcode op)
+    // The operands of a table row, in order (models/isa/OpcodeTable.h).
+    void operands(const OpcodeInfo& row, Instr& in)
     {
-        switch (op) {
-        case Opcode::Nop:
-        case Opcode::Repeat:
-        case Opcode::Sync:
-        case Opcode::Notify:
-        case Opcode::Ifetch:
-        case Opcode::Config:
-        case Opcode::Countdown:
-        case Opcode::Step:
-        case Opcode::Iterations: return false;
-        default: return true;
+        for (const OperandSpec& o : row.operands) {
+            if (o.optional && !more())
+                return;
+            switch (o.kind) {
+            case OperandSpec::Kind::Int:
+            case OperandSpec::Kind::Address: {
+                const auto [lo, hi] = o.range(limits_);
+                field(in, o.field) = number(o.what, lo, hi);
+                break;
+            }
+            case OperandSpec::Kind::Keyword: field(in, o.field) = keyword(o); break;
+            case OperandSpec::Kind::Stream: stream_operand(o, in); break;
+            }
         }
+    }
+
+    static int64_t& field(Instr& in, char f) { return f == 'a' ? in.a : f == 'b' ? in.b : in.c; }
+
+    int64_t keyword(const OperandSpec& o)
+    {
+        const Token& t = take(o.what);
+        const std::string w = lower(t.text);
+        for (size_t i = 0; i < o.keywords.size(); ++i)
+            if (*o.keywords[i] != '\0' && w == o.keywords[i])
+                return static_cast<int64_t>(i);
+        fail(t.col, std::string("expected ") + o.what + ", got '" + t.text + "'");
+    }
+
+    // A stream operand and the consecutive streams it spans: an f16 operand the named one and the
+    // next (docs/isa.md 1.5), an int32 result four.
+    void stream_operand(const OperandSpec& o, Instr& in)
+    {
+        const Token& at = more() ? toks_[next_] : toks_.back();
+        const StreamId s = stream();
+        in.streams.push_back(s);
+        const unsigned width = o.span == OperandSpec::Span::Int32 ? 4 : o.span == OperandSpec::Span::MxmType && in.b == 2 ? 2 : 1;
+        const unsigned count = limits_.streams(s.dir);
+        if (s.index + width > count)
+            fail(at.col, std::string(width == 4 ? "an int32 result" : "an f16 vector") + " needs " +
+                             std::to_string(width) + " consecutive streams from " + s.text() + " (only " +
+                             std::to_string(count) + " exist)");
+    }
+
+    // What the ICU requires of a queue's instruction sequence: a Repeat follows work, and not a
+    // MEM access that Iterations already repeats.
+    void icu_rules(const Token& head, const Instr& in, const std::vector<Instr>& list)
+    {
+        auto& iterations = iterations_[static_cast<size_t>(queue_)];
+        if (in.op == Opcode::Iterations)
+            iterations = in.a;
+        if (in.op != Opcode::Repeat)
+            return;
+        if (list.empty() || opcode_info(list.back().op).icu)
+            fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, "
+                           "Ifetch, Config, Countdown, Step or Iterations)");
+        if (map_.queues()[static_cast<size_t>(queue_)].kind == QueueKind::MEM && iterations > 1)
+            fail(head.col, "Repeat cannot follow a MEM access while Iterations is " + std::to_string(iterations) +
+                               " (the access already repeats; set Iterations 1 first)");
     }
 
     static bool looks_like_stream(const std::string& t)
@@ -581,9 +514,9 @@ private:
                 const std::string digits = word.substr(3);
                 const bool numeric = !digits.empty() && digits.size() <= 2 &&
                                      std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
-                const unsigned long alu = numeric ? std::stoul(digits) : vxm_alus_;  // else "no ALU 'alue'"
-                if (alu >= vxm_alus_)
-                    fail(at.col, "no ALU '" + at.text + "' (the VXM has alu0 .. alu" + std::to_string(vxm_alus_ - 1) + ")");
+                const unsigned long alu = numeric ? std::stoul(digits) : limits_.vxm_alus;  // else "no ALU 'alue'"
+                if (alu >= limits_.vxm_alus)
+                    fail(at.col, "no ALU '" + at.text + "' (the VXM has alu0 .. alu" + std::to_string(limits_.vxm_alus - 1) + ")");
                 if (alu == q.unit)
                     fail(at.col, "ALU " + std::to_string(alu) + " cannot chain to itself");
                 in.chain_src[g] = static_cast<int8_t>(alu);
@@ -597,7 +530,7 @@ private:
             StreamId s = stream();
             const VxmType t = dst ? in.alu.result_type() : in.alu.type;
             const unsigned width = vxm_type_bits(t) / 8;
-            const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
+            const unsigned count = limits_.streams(s.dir);
             if (s.index + width > count)
                 fail(at.col, std::string("a ") + vxm_type_name(t) + " vector needs " + std::to_string(width) +
                                  " consecutive streams from " + s.text() + " (only " + std::to_string(count) + " exist)");
@@ -616,17 +549,17 @@ private:
             text += " " + toks_[next_++].text;
         try {
             in.sxm = parse_sxm_op(text);
-            in.sxm.validate(lanes_, lanes_per_superlane_);
+            in.sxm.validate(limits_.lanes, limits_.lanes_per_superlane);
         } catch (const InputError& e) {
             fail(head.col, e.what());
         }
         const bool transpose = in.sxm.kind == SxmOp::Kind::Transpose;
-        const unsigned groups = transpose ? 2 : in.sxm.inputs(lanes_per_superlane_) + in.sxm.outputs(lanes_per_superlane_);
-        const unsigned width = transpose ? lanes_per_superlane_ : 1;
+        const unsigned groups = transpose ? 2 : in.sxm.inputs(limits_.lanes_per_superlane) + in.sxm.outputs(limits_.lanes_per_superlane);
+        const unsigned width = transpose ? limits_.lanes_per_superlane : 1;
         for (unsigned g = 0; g < groups; ++g) {
             const Token& at = more() ? toks_[next_] : head;
             const StreamId s = stream();
-            const unsigned count = s.dir == StreamDir::East ? streams_.east : streams_.west;
+            const unsigned count = limits_.streams(s.dir);
             if (s.index + width > count)
                 fail(at.col, "transpose needs " + std::to_string(width) + " consecutive streams from " + s.text() +
                                  " (only " + std::to_string(count) + " exist)");
@@ -636,11 +569,8 @@ private:
 
     std::string file_;
     QueueMap map_;
-    MxmParams mxm_;
     MemParams mem_;
-    StreamParams streams_;
-    unsigned lanes_per_superlane_ = 0, lanes_ = 0;
-    unsigned vxm_alus_ = 0;
+    IsaLimits limits_;
     Program program_;
     int queue_ = -1;
     std::vector<int64_t> iterations_;  // per queue: the MEM Iterations register as the text sets it

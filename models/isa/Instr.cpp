@@ -1,37 +1,54 @@
 #include "Instr.h"
 
+#include "models/isa/OpcodeTable.h"
+
 #include <sstream>
 
 namespace lpu {
 
-const char* opcode_name(Opcode op)
+const char* opcode_name(Opcode op) { return opcode_info(op).mnemonic; }
+
+bool is_counted_issue(Opcode op) { return opcode_info(op).counted; }
+
+bool Instr::offset_applies() const { return opcode_info(op).stepped; }
+
+namespace {
+
+int64_t field_of(const Instr& in, char field) { return field == 'a' ? in.a : field == 'b' ? in.b : in.c; }
+
+// "0x1f", or "-0x4" in a report of a repetition that stepped off the slice.
+std::string address_text(int64_t a)
 {
-    switch (op) {
-    case Opcode::Nop: return "NOP";
-    case Opcode::Repeat: return "Repeat";
-    case Opcode::Sync: return "Sync";
-    case Opcode::Notify: return "Notify";
-    case Opcode::Read: return "Read";
-    case Opcode::Write: return "Write";
-    case Opcode::Gather: return "Gather";
-    case Opcode::Scatter: return "Scatter";
-    case Opcode::LW: return "LW";
-    case Opcode::IW: return "IW";
-    case Opcode::ABC: return "ABC";
-    case Opcode::ACC: return "ACC";
-    case Opcode::Vxm: return "VXM";
-    case Opcode::Sxm: return "SXM";
-    case Opcode::Ifetch: return "Ifetch";
-    case Opcode::Config: return "Config";
-    case Opcode::Countdown: return "Countdown";
-    case Opcode::Step: return "Step";
-    case Opcode::Iterations: return "Iterations";
-    }
-    return "?";
+    // The magnitude in unsigned arithmetic: -a overflows for INT64_MIN (an object file can hold it).
+    const uint64_t mag = a < 0 ? uint64_t{0} - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
+    std::ostringstream os;
+    os << (a < 0 ? "-0x" : "0x") << std::hex << mag;
+    return os.str();
 }
+
+// VXM: the ALU operation, its operands from streams or chained ALUs, then the destination.
+std::string vxm_text(const Instr& in)
+{
+    std::ostringstream os;
+    os << in.alu.disasm();
+    size_t next = 0;
+    for (unsigned i = 0; i < in.alu.operands(); ++i) {
+        if (in.chain_src[i] >= 0)
+            os << ", alu" << int{in.chain_src[i]};
+        else
+            os << ", " << in.streams.at(next++).text();
+    }
+    os << ", " << (in.chain_out ? std::string("chain") : in.streams.at(next).text());
+    return os.str();
+}
+
+}  // namespace
 
 std::string Instr::disasm() const
 {
+    const OpcodeInfo& row = opcode_info(op);
+    if (op == Opcode::Vxm)
+        return vxm_text(*this);
     std::ostringstream os;
     if (op == Opcode::Sxm) {
         os << sxm.disasm();
@@ -39,53 +56,21 @@ std::string Instr::disasm() const
             os << ", " << s.text();
         return os.str();
     }
-    if (op == Opcode::Vxm) {  // operands from streams or chained ALUs, then the destination
-        os << alu.disasm();
-        size_t next = 0;
-        for (unsigned i = 0; i < alu.operands(); ++i) {
-            if (chain_src[i] >= 0)
-                os << ", alu" << int{chain_src[i]};
-            else
-                os << ", " << streams.at(next++).text();
+    os << row.mnemonic;
+    size_t next_stream = 0;
+    const char* sep = " ";
+    for (const OperandSpec& o : row.operands) {
+        const int64_t v = o.kind == OperandSpec::Kind::Stream ? 0 : field_of(*this, o.field);
+        if (o.optional && v == 0)
+            break;
+        os << sep;
+        sep = ", ";
+        switch (o.kind) {
+        case OperandSpec::Kind::Int: os << v; break;
+        case OperandSpec::Kind::Address: os << address_text(v); break;
+        case OperandSpec::Kind::Keyword: os << o.keywords.at(static_cast<size_t>(v)); break;
+        case OperandSpec::Kind::Stream: os << streams.at(next_stream++).text(); break;
         }
-        os << ", " << (chain_out ? std::string("chain") : streams.at(next).text());
-        return os.str();
-    }
-    os << opcode_name(op);
-    auto type = [](int64_t t) { return t == 2 ? "f16" : t == 1 ? "i8" : "u8"; };
-    switch (op) {
-    case Opcode::Nop: os << " " << a; break;
-    case Opcode::Repeat:
-        os << " " << a << ", " << b;
-        if (c)
-            os << ", " << c;
-        break;
-    case Opcode::Sync:
-    case Opcode::Notify:
-    case Opcode::IW: break;
-    case Opcode::Ifetch: os << " " << a << ", " << streams.at(0).text(); break;
-    case Opcode::Config: os << (a ? " low_power" : " normal"); break;
-    case Opcode::Countdown:
-    case Opcode::Step:
-    case Opcode::Iterations: os << " " << a; break;
-    case Opcode::Read:
-    case Opcode::Write: {  // negative only in a report of a repetition that stepped off the slice
-        // The magnitude in unsigned arithmetic: -a overflows for INT64_MIN (an object file can hold it).
-        const uint64_t mag = a < 0 ? uint64_t{0} - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
-        os << (a < 0 ? " -0x" : " 0x") << std::hex << mag << std::dec << ", " << streams.at(0).text();
-        break;
-    }
-    case Opcode::Gather:
-    case Opcode::Scatter: os << " " << streams.at(0).text() << ", " << streams.at(1).text(); break;
-    case Opcode::LW: os << " " << a << ", " << type(b) << ", " << streams.at(0).text(); break;
-    case Opcode::ABC: os << " " << type(b) << ", " << streams.at(0).text(); break;
-    case Opcode::ACC:
-        os << " " << a << (b ? ", add" : ", set");
-        if (c)
-            os << ", emit, " << streams.at(0).text();
-        break;
-    case Opcode::Vxm:
-    case Opcode::Sxm: break;
     }
     return os.str();
 }

@@ -43,6 +43,7 @@ enum class Opcode : uint8_t {
 };
 constexpr uint8_t kLastOpcode = static_cast<uint8_t>(Opcode::Iterations);
 
+// Its mnemonic (the opcode table).
 const char* opcode_name(Opcode op);
 
 struct Instr {
@@ -64,7 +65,7 @@ struct Instr {
 
     // A repetition (Repeat, or a MEM access's Iterations) adds `offset` to an address or row:
     // the operand `a` as executed, and the instruction as executed (a copy: for reports only).
-    bool offset_applies() const { return op == Opcode::Read || op == Opcode::Write || op == Opcode::LW; }
+    bool offset_applies() const;  // its row in the opcode table is `stepped`
     int64_t executed_a(int64_t offset) const { return offset_applies() ? a + offset : a; }
     Instr executed(int64_t offset) const
     {
@@ -75,7 +76,7 @@ struct Instr {
 };
 
 // Instructions the ICU hands a slice or runs itself (Config, Ifetch, MEM address registers)
-// count as issues; Nop, Sync and Notify only pace the queue.
-inline bool is_counted_issue(Opcode op) { return op != Opcode::Nop && op != Opcode::Sync && op != Opcode::Notify; }
+// count as issues; Nop, Sync and Notify only pace the queue (the opcode table's `counted`).
+bool is_counted_issue(Opcode op);
 
 }  // namespace lpu

@@ -1,5 +1,7 @@
 #include "ObjectFile.h"
 
+#include "models/isa/OpcodeTable.h"
+
 #include "models/isa/Assembler.h"
 #include "models/common/Error.h"
 #include "models/spec/MemParams.h"
@@ -190,7 +192,9 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         r.fail("it has " + std::to_string(queues) + " queues, this config has " + std::to_string(map.queues().size()) +
                " (assembled for another config?)");
     p.queues.resize(queues);
-    for (auto& q : p.queues) {
+    const IsaLimits limits = isa_limits(cfg);
+    for (size_t qi = 0; qi < queues; ++qi) {
+        auto& q = p.queues[qi];
         const uint32_t count = r.get<uint32_t>("instruction count");
         for (uint32_t i = 0; i < count; ++i) {
             Instr in;
@@ -233,14 +237,11 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
                     chained += in.chain_src[k] >= 0 ? 1 : 0;
                 if (in.streams.size() + chained != in.alu.operands() + 1u)
                     r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
-            } else {
-                const bool needs_stream = in.op == Opcode::Read || in.op == Opcode::Write || in.op == Opcode::LW ||
-                                          in.op == Opcode::ABC || (in.op == Opcode::ACC && in.c) ||
-                                          in.op == Opcode::Ifetch;
-                const bool two = in.op == Opcode::Gather || in.op == Opcode::Scatter;
-                if (in.streams.size() != (two ? 2u : needs_stream ? 1u : 0u))
-                    r.fail(std::string(opcode_name(in.op)) + " with " + std::to_string(in.streams.size()) + " streams");
             }
+            // The opcode table's rules: the queue kind, operand ranges, streams that exist.
+            const std::string bad = check_instr(in, map.queues()[qi].kind, limits);
+            if (!bad.empty())
+                r.fail("queue " + map.queues()[qi].name + ", instruction " + std::to_string(i) + ": " + bad);
             q.push_back(std::move(in));
         }
     }
