@@ -1,6 +1,7 @@
 // The Catch2 runner. libsystemc provides main() and calls sc_main, so Catch is started from
-// here. Each TEST_CASE runs in its own process (catch_discover_tests), because a SystemC
-// kernel elaborates only once per process.
+// here. CTest runs each TEST_CASE in its own process (catch_discover_tests), in parallel; the
+// binary also runs every case in one process: chips are plain objects, and the one case that
+// runs the SystemC kernel builds its modules first.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,7 @@
 #include "ProgramCommands.h"
 
 #include "apps/lpusim/ArgParser.h"
-#include "models/chip/Chip.h"
-#include "models/chip/PerfettoTrace.h"
+#include "models/session/ChipSession.h"
 #include "models/spec/ChipSchema.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
@@ -33,13 +32,6 @@ std::string read_all(const std::string& path, const char* what)
     return s.str();
 }
 
-// A program file is either assembly text or an object file from `lpusim asm -o`.
-Program load_program(const std::string& path, const Config& cfg)
-{
-    const std::string bytes = read_all(path, "program");
-    return is_object_file(bytes) ? decode_program(bytes, path, cfg) : assemble(bytes, path, cfg);
-}
-
 std::pair<std::string, std::string> name_and_file(const std::string& arg, const char* flag)
 {
     const auto eq = arg.find('=');
@@ -48,16 +40,58 @@ std::pair<std::string, std::string> name_and_file(const std::string& arg, const 
     return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
-const TensorDecl& tensor_named(const Program& p, const std::string& name, const std::string& program)
-{
-    const TensorDecl* t = p.tensor(name);
-    if (!t) {
-        std::string names;
-        for (const auto& d : p.tensors)
-            names += (names.empty() ? "" : ", ") + d.name;
-        throw InputError(program + ": no tensor '" + name + "' (declared: " + (names.empty() ? "none" : names) + ")");
+// `run --wave DIR`: the whole chip's waveform, DIR/chip.vcd and DIR/chip.gtkw.
+struct RunWave {
+    std::string vcd, gtkw;
+    ChipWaveWriter writer;
+
+    RunWave(const std::filesystem::path& dir, const ChipParams& chip, const std::string& program)
+        : vcd(prepare(dir) + "/chip.vcd"), gtkw((dir / "chip.gtkw").string()),
+          writer(vcd, chip.period_ps(), chip.name + ", " + program)
+    {
+        check_writable(gtkw);
     }
-    return *t;
+    static std::string prepare(const std::filesystem::path& dir)
+    {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec || !std::filesystem::is_directory(dir))
+            throw InputError(dir.string() + ": cannot create wave directory (" +
+                             (ec ? ec.message() : std::string("not a directory")) + ")");
+        return dir.string();
+    }
+    void complete(uint64_t cycles)
+    {
+        if (!writer.closed())
+            writer.end(cycles);
+        writer.write_gtkw(gtkw);
+    }
+    // After a failed run: the waveform through the failing cycle (on_error ended it, or fail() does).
+    void complete_failed(const std::string& what)
+    {
+        try {
+            const uint64_t cycle = writer.fail(what);
+            writer.write_gtkw(gtkw);
+            std::cout << "waves: " << vcd << ", through failing cycle " << cycle << " (open: gtkwave " << gtkw << ")"
+                      << std::endl;
+        } catch (const std::exception& w) {
+            std::cerr << "lpusim: the waveform could not be completed: " << w.what() << "\n";
+        }
+    }
+};
+
+// `run --cosim UNIT`: every MXM plane of the chip on its Verilated RTL.
+std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, const std::string& wave_dir)
+{
+    if (unit != "mxm")
+        throw UsageError("--cosim: unknown unit '" + unit + "' (available: mxm)");
+    std::vector<std::string> planes;
+    for (const auto& q : chip.queues().queues())
+        if (q.kind == QueueKind::MXM_W)
+            planes.push_back(q.name.substr(0, q.name.find('.')));
+    if (!wave_dir.empty())
+        RunWave::prepare(wave_dir);
+    return std::make_unique<MxmChipCosim>(chip.spec().mxm, chip.spec().chip.period_ps(), planes, wave_dir);
 }
 
 }  // namespace
@@ -98,7 +132,7 @@ int cmd_disasm(const std::vector<std::string>& args)
     if (!ap.has("config") || ap.positionals().size() != 1)
         throw UsageError("disasm: expected --config CONFIG and one PROGRAM (see --help)");
     const Config cfg = load_chip_config(ap.get("config"));
-    std::cout << disassemble(load_program(ap.positionals()[0], cfg), cfg);
+    std::cout << disassemble(load_program_file(ap.positionals()[0], cfg), cfg);
     return 0;
 }
 
@@ -129,129 +163,38 @@ int cmd_run(const std::vector<std::string>& args)
         throw UsageError("run: --config CONFIG and --program PROGRAM are required (see --help)");
     const Config cfg = load_chip_config(ap.get("config"));
     const std::string path = ap.get("program");
-    const Program program = load_program(path, cfg);
-    // A name is a matrix (.matrix, moved as one array of its logical shape) or a tensor.
-    struct Dump {
-        const MatrixDecl* matrix;
-        const TensorDecl* tensor;
-        std::string file;
-    };
-    std::vector<Dump> dumps;
+    ChipSession session(cfg, load_program_file(path, cfg), path);
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");
-        const MatrixDecl* m = program.matrix(name);
-        dumps.push_back(Dump{m, m ? nullptr : &tensor_named(program, name, path), file});
-        check_writable(file);
-    }
-    for (const char* f : {"stats", "trace"})
-        if (ap.has(f))
-            check_writable(ap.get(f));
-    // --wave: checked and opened before the run, so a bad directory costs no simulation.
-    std::unique_ptr<ChipWaveWriter> wave;
-    std::string wave_vcd, wave_gtkw;
-    if (ap.has("wave")) {
-        const std::filesystem::path dir = ap.get("wave");
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        if (ec || !std::filesystem::is_directory(dir))
-            throw InputError(dir.string() + ": cannot create wave directory (" +
-                             (ec ? ec.message() : std::string("not a directory")) + ")");
-        wave_vcd = (dir / "chip.vcd").string();
-        wave_gtkw = (dir / "chip.gtkw").string();
-        check_writable(wave_gtkw);
-        wave = std::make_unique<ChipWaveWriter>(wave_vcd, ChipParams::from_config(cfg).period_ps(),
-                                                cfg.get_string("chip.name") + ", " + path);
-    }
-
-    Chip chip("chip", cfg);
-    const unsigned lanes = static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes") *
-                                                 cfg.get_int("chip.geometry.lanes_per_superlane"));
-    for (const auto& l : ap.get_all("load")) {
-        const auto [name, file] = name_and_file(l, "load");
-        if (const MatrixDecl* m = program.matrix(name)) {
-            const NpyArray a = read_npy(file);
-            const std::vector<size_t> want{m->rows, m->cols}, flat{m->cols};
-            if (a.dtype != tensor_npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
-                throw InputError(file + ": matrix '" + name + "' is " + std::to_string(m->rows) + " x " +
-                                 std::to_string(m->cols) + " " + npy_dtype_name(tensor_npy_dtype(m->type)) +
-                                 ", the file holds " + a.shape_text() + " " + npy_dtype_name(a.dtype));
-            chip.load_matrix(program, *m, a.data);
-            continue;
-        }
-        const TensorDecl& t = tensor_named(program, name, path);
-        const NpyArray a = read_npy(file);
-        const std::vector<size_t> want{t.rows, lanes};
-        if (a.dtype != tensor_npy_dtype(t.type) || a.shape != want)
-            throw InputError(file + ": tensor '" + name + "' is " + std::to_string(t.rows) + " x " +
-                             std::to_string(lanes) + " " + npy_dtype_name(tensor_npy_dtype(t.type)) + ", the file holds " +
-                             a.shape_text() + " " + npy_dtype_name(a.dtype));
-        chip.load_tensor(t, a.data);
-    }
-
-    std::unique_ptr<MxmChipCosim> cosim;
-    if (ap.has("cosim")) {
-        if (ap.get("cosim") != "mxm")
-            throw UsageError("--cosim: unknown unit '" + ap.get("cosim") + "' (available: mxm)");
-        std::vector<std::string> planes;
-        for (const auto& q : chip.queues().queues())
-            if (q.kind == QueueKind::MXM_W)
-                planes.push_back(q.name.substr(0, q.name.find('.')));
-        const std::string wave_dir = ap.get("wave");
-        if (!wave_dir.empty()) {
-            std::error_code ec;
-            std::filesystem::create_directories(wave_dir, ec);
-            if (ec)
-                throw InputError(wave_dir + ": cannot create wave directory (" + ec.message() + ")");
-        }
-        cosim = std::make_unique<MxmChipCosim>(MxmParams::from_config(cfg), ChipParams::from_config(cfg).period_ps(),
-                                               planes, wave_dir);
-    }
-
-    std::ostringstream trace;
-    std::unique_ptr<PerfettoTrace> tracer;
-    if (ap.has("trace"))
-        tracer = std::make_unique<PerfettoTrace>(trace, chip.spec());
-    const auto t0 = std::chrono::steady_clock::now();
-    RunStats st;
-    try {
-        st = chip.run(program, {tracer.get(), wave.get()}, cosim.get());
-    } catch (const std::exception& e) {
-        // A failing run is when the waveform matters most: complete it through the failing cycle.
-        if (wave) {  // on_error has completed it through the failing cycle, or fail() does now
-            try {
-                const uint64_t cycle = wave->fail(e.what());
-                wave->write_gtkw(wave_gtkw);
-                std::cout << "waves: " << wave_vcd << ", through failing cycle " << cycle << " (open: gtkwave "
-                          << wave_gtkw << ")" << std::endl;
-            } catch (const std::exception& w) {
-                std::cerr << "lpusim: the waveform could not be completed: " << w.what() << "\n";
-            }
-        }
-        throw;
-    }
-    if (wave) {
-        if (!wave->closed())
-            wave->end(st.cycles);
-        wave->write_gtkw(wave_gtkw);
-    }
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-    for (const Dump& d : dumps) {
-        if (d.matrix)
-            write_npy_raw(d.file, tensor_npy_descr(d.matrix->type), {d.matrix->rows, d.matrix->cols},
-                          chip.dump_matrix(program, *d.matrix));
-        else
-            write_npy_raw(d.file, tensor_npy_descr(d.tensor->type), {d.tensor->rows, lanes}, chip.dump_tensor(*d.tensor));
+        session.dump_after(name, file);
     }
     if (ap.has("stats"))
-        write_file_atomic(ap.get("stats"), chip.stats_json(st));
+        session.stats_after(ap.get("stats"));
     if (ap.has("trace"))
-        write_file_atomic(ap.get("trace"), trace.str());
-    const double clock = cfg.get_float("chip.clock_mhz");
-    std::cout << "ran " << path << ": " << st.instructions << " instructions in " << st.cycles << " cycles ("
-              << std::fixed << std::setprecision(3) << st.cycles / clock << " us at " << clock << " MHz), "
-              << st.macs + st.macs_fp16 << " MACs, MXM utilisation " << std::setprecision(4)
-              << chip.mxm_utilisation(st) << std::setprecision(3) << "; simulated in " << wall << " s\n";
+        session.trace_after(ap.get("trace"));
+    // --wave: checked and opened before the run, so a bad directory costs no simulation.
+    std::unique_ptr<RunWave> wave;
+    if (ap.has("wave"))
+        wave = std::make_unique<RunWave>(ap.get("wave"), session.chip().spec().chip, path);
+    for (const auto& l : ap.get_all("load")) {
+        const auto [name, file] = name_and_file(l, "load");
+        session.load(name, file);
+    }
+    std::unique_ptr<MxmChipCosim> cosim;
+    if (ap.has("cosim"))
+        cosim = make_cosim(ap.get("cosim"), session.chip(), ap.get("wave"));
+
+    RunStats st;
+    try {
+        st = session.run({wave ? &wave->writer : nullptr}, cosim.get());
+    } catch (const std::exception& e) {
+        if (wave)  // a failing run is when the waveform matters most
+            wave->complete_failed(e.what());
+        throw;
+    }
+    if (wave)
+        wave->complete(st.cycles);
+    std::cout << session.report() << "\n";
     if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
                   << "against RTL variant " << cosim->variant() << ": PASS\n";
@@ -259,7 +202,7 @@ int cmd_run(const std::vector<std::string>& args)
             std::cout << "waves: " << w << " (open: gtkwave " << w.substr(0, w.size() - 4) << ".gtkw)\n";
     }
     if (wave)
-        std::cout << "waves: " << wave_vcd << " (open: gtkwave " << wave_gtkw << ")\n";
+        std::cout << "waves: " << wave->vcd << " (open: gtkwave " << wave->gtkw << ")\n";
     return 0;
 }
 

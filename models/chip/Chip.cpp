@@ -10,13 +10,12 @@
 
 namespace lpu {
 
-Chip::Chip(sc_core::sc_module_name name, const Config& cfg, unsigned id)
-    : sc_module(name), host("host"), cfg_(cfg), spec_(ChipSpec::from_config(cfg)), id_(id), map_(cfg)
+Chip::Chip(std::string name, const Config& cfg, unsigned id)
+    : name_(std::move(name)), cfg_(cfg), spec_(ChipSpec::from_config(cfg)), id_(id), map_(cfg)
 {
     if (id > std::numeric_limits<uint16_t>::max())
         throw InputError("chip id " + std::to_string(id) + " is out of range [0, 65535]");
-    mem_ = std::make_unique<MemSystem>("mem", spec_.mem, sc_core::sc_time::from_value(spec_.chip.period_ps()));
-    host.bind(mem_->host_socket);
+    mem_ = std::make_unique<MemSystem>(spec_.mem, sc_core::sc_time::from_value(spec_.chip.period_ps()));
 }
 
 std::string Chip::label() const { return "chip " + std::to_string(id_) + " (" + spec_.chip.name + ")"; }
@@ -32,7 +31,7 @@ void Chip::host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, 
     gp.set_data_length(length);
     gp.set_streaming_width(length);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    if (host->transport_dbg(gp) != length)
+    if (mem_->transport_dbg(gp) != length)
         throw InputError("host access to MEM at address " + std::to_string(address) + " failed: " + mem_->error());
 }
 

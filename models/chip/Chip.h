@@ -2,7 +2,9 @@
 // statically scheduled Program cycle-exactly (docs/isa.md section 3) through a ChipEngine.
 // Execution is event-driven: it visits only cycles in which an instruction issues or a value
 // lands, so its cost follows instructions executed and MACs computed, not cycles x positions x
-// streams. A chip has a name (its config's) and an id (its place in a system).
+// streams. A chip has a name (its config's) and an id (its place in a system). It is a plain
+// object, not a SystemC module: it keeps its own cycle count, so any number of chips can be
+// built and run in one process, before or after a SystemC kernel has run.
 #pragma once
 
 #include "models/chip/ChipEngine.h"
@@ -14,9 +16,7 @@
 #include "models/mem/MemSystem.h"
 #include "models/mxm/MxmObserver.h"
 
-#include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <map>
 #include <memory>
@@ -26,15 +26,15 @@
 
 namespace lpu {
 
-class Chip : public sc_core::sc_module {
+class Chip {
 public:
-    // Host side of the SRAM, for tools that load and dump tensors (bound to MemSystem inside).
-    tlm_utils::simple_initiator_socket<Chip> host;
-
     // `id`: the chip's place in its system (0 for a chip alone), at most 65535.
-    Chip(sc_core::sc_module_name name, const Config& cfg, unsigned id = 0);
-    ~Chip() override;
+    Chip(std::string name, const Config& cfg, unsigned id = 0);
+    ~Chip();
+    Chip(const Chip&) = delete;
+    Chip& operator=(const Chip&) = delete;
 
+    const std::string& name() const { return name_; }
     const QueueMap& queues() const { return map_; }
     MemSystem& mem() { return *mem_; }
     const ChipSpec& spec() const { return spec_; }
@@ -44,7 +44,7 @@ public:
     std::string label() const;
 
     // Writes `bytes` (rows x lanes x element bytes, row-major, little-endian elements) into the
-    // tensor's words as byte planes, through the host socket. Throws InputError.
+    // tensor's words as byte planes, as TLM-2.0 debug transactions to the SRAM. Throws InputError.
     void load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes);
     std::vector<uint8_t> dump_tensor(const TensorDecl& t);
     // The same for a matrix (rows x cols elements, row-major): split into its column blocks,
@@ -74,6 +74,7 @@ private:
     void load_blocks(const Program& program);
     void host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length);
 
+    std::string name_;
     Config cfg_;
     ChipSpec spec_;
     unsigned id_;

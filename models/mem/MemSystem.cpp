@@ -20,15 +20,11 @@ sc_core::sc_time cycles(const sc_core::sc_time& period, uint64_t n) { return sc_
 
 }  // namespace
 
-MemSystem::MemSystem(sc_core::sc_module_name name, const MemParams& params, sc_core::sc_time period)
-    : sc_module(name), host_socket("host_socket"), p_(params), period_(period)
+MemSystem::MemSystem(const MemParams& params, sc_core::sc_time period) : p_(params), period_(period)
 {
     slices_.reserve(p_.slices);
     for (unsigned i = 0; i < p_.slices; ++i)
         slices_.emplace_back(p_, i);
-    host_socket.register_b_transport(this, &MemSystem::b_transport);
-    host_socket.register_transport_dbg(this, &MemSystem::transport_dbg);
-    host_socket.register_get_direct_mem_ptr(this, &MemSystem::get_direct_mem_ptr);
 }
 
 uint64_t MemSystem::bytes_allocated() const
@@ -140,6 +136,15 @@ void MemSystem::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& d
     const unsigned latency =
         trans.get_command() == tlm::TLM_READ_COMMAND ? p_.read_latency : p_.write_latency;
     delay += cycles(period_, latency + words - 1);
+}
+
+tlm::tlm_sync_enum MemSystem::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                              sc_core::sc_time& delay)
+{
+    // Loosely timed: the whole transaction at once, as b_transport, and the response phase.
+    b_transport(trans, delay);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
 }
 
 unsigned int MemSystem::transport_dbg(tlm::tlm_generic_payload& trans)

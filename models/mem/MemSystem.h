@@ -3,7 +3,10 @@
 // (docs/mem.md): address = (slice * words_per_slice + word) * word_bytes + byte, so the chip's
 // SRAM is one linear range of total_bytes() bytes, slice after slice, word after word.
 //
-// b_transport, transport_dbg and get_direct_mem_ptr share one data path over SramSlice.
+// MemSystem is the target's forward interface itself (tlm_fw_transport_if), a plain object that
+// needs no SystemC kernel: the chip calls it directly, and MemTlmTarget puts it behind a target
+// socket for initiators in a SystemC model. b_transport, transport_dbg and get_direct_mem_ptr
+// share one data path over SramSlice; nb_transport_fw completes at once (loosely timed only).
 // Loosely timed: b_transport moves the data at once and annotates the delay of a pipelined
 // access, (latency + words - 1) cycles, latency being chip.mem.read_latency or write_latency and
 // words the number of word accesses (one per word per streaming beat). DMI is granted one page
@@ -17,18 +20,15 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <string>
 #include <vector>
 
 namespace lpu {
 
-class MemSystem : public sc_core::sc_module {
+class MemSystem final : public tlm::tlm_fw_transport_if<> {
 public:
-    tlm_utils::simple_target_socket<MemSystem> host_socket;
-
-    MemSystem(sc_core::sc_module_name name, const MemParams& params, sc_core::sc_time period);
+    MemSystem(const MemParams& params, sc_core::sc_time period);
 
     const MemParams& params() const { return p_; }
     SramSlice& slice(unsigned i) { return slices_.at(i); }
@@ -40,10 +40,14 @@ public:
     // Why the last failed transaction failed (its response status says how), empty if none did.
     const std::string& error() const { return error_; }
 
+    // The TLM-2.0 forward interface (IEEE 1666 section 11).
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+    unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override;
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) override;
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) override;
+
 private:
-    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-    unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
-    bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
 
     // The shared data path: validates the whole transaction first (nothing is transferred if
     // any part is bad), then copies. Returns the response status; counts word accesses.

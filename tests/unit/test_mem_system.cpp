@@ -1,11 +1,12 @@
-// MemSystem: the chip's SRAM behind one TLM-2.0 target socket. Most cases call the module's
-// socket directly (its fw interface is bound at construction), which needs no elaboration; the
-// last case binds a real initiator and runs the kernel (sc_start once per process: under CTest
-// each TEST_CASE is its own process; a single-process run of "[mem]" reaches that case last).
+// MemSystem: the chip's SRAM as a TLM-2.0 forward interface. Most cases call it directly, which
+// needs no SystemC kernel; the last case puts it behind a target socket (MemTlmTarget), binds a
+// real initiator and runs the kernel, the only unit test that does (a kernel runs once per
+// process, and the test's modules are built before it, as SystemC requires).
 #include "models/spec/ChipParams.h"
 #include "models/spec/ChipSchema.h"
 #include "models/common/Rng.h"
 #include "models/mem/MemSystem.h"
+#include "models/mem/MemTlmTarget.h"
 
 #include <catch2/catch.hpp>
 
@@ -28,13 +29,6 @@ MemParams small_params()
         "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
         "    page_words: 4\n    read_latency: 3\n",
         "tlm.yaml", chip_schema()));
-}
-
-// A module may only be built before the kernel has run (SystemC E529).
-void require_fresh_kernel()
-{
-    INFO("SystemC has already run in this process; run this test case alone (CTest does)");
-    REQUIRE(sc_core::sc_get_status() == sc_core::SC_ELABORATION);
 }
 
 struct Txn {
@@ -78,26 +72,21 @@ uint8_t byte_at(const MemSystem& mem, uint64_t a)
     return word[loc.byte];
 }
 
-// The socket's forward interface, called directly: a target socket's export is bound to it at
-// construction, so this needs no initiator and no elaboration.
-tlm::tlm_fw_transport_if<>& fw(MemSystem& mem) { return *mem.host_socket.get_base_export().operator->(); }
-
 sc_time cycles(uint64_t n) { return sc_time::from_value(kPeriod.value() * n); }
 
 }  // namespace
 
 TEST_CASE("b_transport writes and reads across word and slice boundaries, with pipelined delays", "[mem][tlm]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_bt", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     REQUIRE(mem.size_bytes() == 4096);
     // 100 bytes from slice 0, word 31, byte 8 into slice 1, words 0..2.
     const uint64_t addr = p.host_address(0, 31, 8);
     const auto data = random_bytes(1, 100);
     Txn w = write_txn(addr, data);
     sc_time delay = cycles(3);
-    fw(mem).b_transport(w.gp, delay);
+    mem.b_transport(w.gp, delay);
     REQUIRE(w.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
     CHECK(w.gp.is_dmi_allowed());
     CHECK(delay == cycles(3 + 1 + 4 - 1));  // incoming 3, write latency 1, 4 words
@@ -108,67 +97,64 @@ TEST_CASE("b_transport writes and reads across word and slice boundaries, with p
 
     Txn r = read_txn(addr, 100);
     delay = sc_core::SC_ZERO_TIME;
-    fw(mem).b_transport(r.gp, delay);
+    mem.b_transport(r.gp, delay);
     REQUIRE(r.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
     CHECK(r.buf == data);
     CHECK(delay == cycles(3 + 4 - 1));  // read latency 3 (config), 4 words
     // A read inside one word costs the latency only.
     Txn one = read_txn(p.host_address(2, 5, 1), 4);
     delay = sc_core::SC_ZERO_TIME;
-    fw(mem).b_transport(one.gp, delay);
+    mem.b_transport(one.gp, delay);
     CHECK(delay == cycles(3));
 }
 
 TEST_CASE("host reads of never-written memory return zeros and allocate nothing", "[mem][tlm][sparse]")
 {
-    require_fresh_kernel();
-    MemSystem mem("mem_zero", small_params(), kPeriod);
+    MemSystem mem(small_params(), kPeriod);
     Txn r = read_txn(0, 4096, 0x5A);  // all of MEM
     sc_time delay;
-    fw(mem).b_transport(r.gp, delay);
+    mem.b_transport(r.gp, delay);
     REQUIRE(r.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
     CHECK(r.buf == std::vector<uint8_t>(4096, 0));
     Txn d = read_txn(1000, 300, 0x5A);
-    CHECK(fw(mem).transport_dbg(d.gp) == 300);
+    CHECK(mem.transport_dbg(d.gp) == 300);
     CHECK(d.buf == std::vector<uint8_t>(300, 0));
     CHECK(mem.bytes_allocated() == 0);
 }
 
 TEST_CASE("transport_dbg shares the data path with b_transport and takes no time", "[mem][tlm]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_dbg", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     const auto data = random_bytes(2, 77);
     Txn w = write_txn(p.host_address(3, 30, 20), data);  // runs to the very end of MEM
     REQUIRE(p.host_address(3, 30, 20) + 77 == mem.size_bytes() + 33);  // ... and 33 bytes past it
-    CHECK(fw(mem).transport_dbg(w.gp) == 0);
+    CHECK(mem.transport_dbg(w.gp) == 0);
     CHECK(w.gp.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     CHECK(mem.bytes_allocated() == 0);  // nothing written, not even the part inside MEM
 
     Txn w2 = write_txn(p.host_address(3, 28, 20), data);
-    CHECK(fw(mem).transport_dbg(w2.gp) == 77);
+    CHECK(mem.transport_dbg(w2.gp) == 77);
     Txn r = read_txn(p.host_address(3, 28, 20), 77);
     sc_time delay;
-    fw(mem).b_transport(r.gp, delay);
+    mem.b_transport(r.gp, delay);
     CHECK(r.buf == data);  // what debug wrote, b_transport reads
     Txn r2 = read_txn(p.host_address(3, 28, 20), 77);
-    CHECK(fw(mem).transport_dbg(r2.gp) == 77);
+    CHECK(mem.transport_dbg(r2.gp) == 77);
     CHECK(r2.buf == data);
     Txn ignore(tlm::TLM_IGNORE_COMMAND, 0, std::vector<uint8_t>(4));
-    CHECK(fw(mem).transport_dbg(ignore.gp) == 0);
+    CHECK(mem.transport_dbg(ignore.gp) == 0);
     CHECK(ignore.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
 }
 
 TEST_CASE("bad transactions get the matching TLM error response and change nothing", "[mem][tlm][errors]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_err", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     sc_time delay;
     const auto run = [&](Txn& t) {
         delay = sc_core::SC_ZERO_TIME;
-        fw(mem).b_transport(t.gp, delay);
+        mem.b_transport(t.gp, delay);
         return t.gp.get_response_status();
     };
 
@@ -217,9 +203,8 @@ TEST_CASE("bad transactions get the matching TLM error response and change nothi
 TEST_CASE("byte enables select bytes, repeat over the data, and a fully disabled write allocates nothing",
           "[mem][tlm]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_be", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     const std::vector<uint8_t> be{TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED};  // every third byte
     const auto data = random_bytes(3, 90);
     const uint64_t addr = p.host_address(1, 15, 10);  // across words 15..18 of slice 1 (a bank edge too)
@@ -227,7 +212,7 @@ TEST_CASE("byte enables select bytes, repeat over the data, and a fully disabled
     w.gp.set_byte_enable_ptr(const_cast<uint8_t*>(be.data()));
     w.gp.set_byte_enable_length(3);
     sc_time delay;
-    fw(mem).b_transport(w.gp, delay);
+    mem.b_transport(w.gp, delay);
     REQUIRE(w.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
     for (size_t i = 0; i < data.size(); ++i)
         REQUIRE(byte_at(mem, addr + i) == (i % 3 == 0 ? data[i] : 0));
@@ -236,7 +221,7 @@ TEST_CASE("byte enables select bytes, repeat over the data, and a fully disabled
     Txn r = read_txn(addr, 90, 0xEE);
     r.gp.set_byte_enable_ptr(const_cast<uint8_t*>(be.data()));
     r.gp.set_byte_enable_length(3);
-    fw(mem).b_transport(r.gp, delay);
+    mem.b_transport(r.gp, delay);
     for (size_t i = 0; i < data.size(); ++i)
         REQUIRE(r.buf[i] == (i % 3 == 0 ? data[i] : 0xEE));
 
@@ -245,22 +230,21 @@ TEST_CASE("byte enables select bytes, repeat over the data, and a fully disabled
     Txn nothing = write_txn(p.host_address(3, 0), std::vector<uint8_t>(64, 9));
     nothing.gp.set_byte_enable_ptr(const_cast<uint8_t*>(none.data()));
     nothing.gp.set_byte_enable_length(1);
-    fw(mem).b_transport(nothing.gp, delay);
+    mem.b_transport(nothing.gp, delay);
     CHECK(nothing.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
     CHECK(mem.bytes_allocated() == before);
 }
 
 TEST_CASE("a streaming width below the length repeats the same addresses each beat", "[mem][tlm]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_stream", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     const uint64_t addr = p.host_address(0, 3, 30);  // each 4-byte beat straddles words 3 and 4
     const std::vector<uint8_t> data{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     Txn w = write_txn(addr, data);
     w.gp.set_streaming_width(4);
     sc_time delay;
-    fw(mem).b_transport(w.gp, delay);
+    mem.b_transport(w.gp, delay);
     REQUIRE(w.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
     CHECK(delay == cycles(1 + 6 - 1));  // 3 beats x 2 words
     for (unsigned i = 0; i < 4; ++i)
@@ -269,26 +253,25 @@ TEST_CASE("a streaming width below the length repeats the same addresses each be
 
     Txn r = read_txn(addr, 12);
     r.gp.set_streaming_width(4);
-    fw(mem).b_transport(r.gp, delay);
+    mem.b_transport(r.gp, delay);
     CHECK(r.buf == std::vector<uint8_t>{9, 10, 11, 12, 9, 10, 11, 12, 9, 10, 11, 12});
 
     // The address check covers one beat only: a FIFO at the last 4 bytes of MEM is fine.
     Txn fifo = read_txn(mem.size_bytes() - 4, 16);
     fifo.gp.set_streaming_width(4);
-    fw(mem).b_transport(fifo.gp, delay);
+    mem.b_transport(fifo.gp, delay);
     CHECK(fifo.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
 }
 
 TEST_CASE("DMI grants one page, allocated on request, with the configured latencies", "[mem][tlm][dmi]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_dmi", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     tlm::tlm_generic_payload req;
     req.set_command(tlm::TLM_READ_COMMAND);
     req.set_address(p.host_address(2, 9, 5));  // page 2 of slice 2: words 8..11
     tlm::tlm_dmi dmi;
-    REQUIRE(fw(mem).get_direct_mem_ptr(req, dmi));
+    REQUIRE(mem.get_direct_mem_ptr(req, dmi));
     const uint64_t start = p.host_address(2, 8);
     CHECK(dmi.get_start_address() == start);
     CHECK(dmi.get_end_address() == start + 4 * 32 - 1);
@@ -305,10 +288,10 @@ TEST_CASE("DMI grants one page, allocated on request, with the configured latenc
     std::copy(data.begin(), data.end(), ptr);
     Txn r = read_txn(start, p.page_bytes());
     sc_time delay;
-    fw(mem).b_transport(r.gp, delay);
+    mem.b_transport(r.gp, delay);
     CHECK(r.buf == data);
     Txn w = write_txn(start + 40, {0xA1, 0xA2});
-    fw(mem).b_transport(w.gp, delay);
+    mem.b_transport(w.gp, delay);
     CHECK(ptr[40] == 0xA1);
     CHECK(ptr[41] == 0xA2);
 
@@ -316,26 +299,25 @@ TEST_CASE("DMI grants one page, allocated on request, with the configured latenc
     // for any address in the page gives the same pointer.
     for (uint64_t a = 0; a < mem.size_bytes(); a += 32) {
         Txn fill = write_txn(a == start ? a + p.page_bytes() : a, {7});
-        fw(mem).b_transport(fill.gp, delay);
+        mem.b_transport(fill.gp, delay);
     }
     CHECK(ptr[40] == 0xA1);
     tlm::tlm_dmi again;
     req.set_address(start + p.page_bytes() - 1);
-    REQUIRE(fw(mem).get_direct_mem_ptr(req, again));
+    REQUIRE(mem.get_direct_mem_ptr(req, again));
     CHECK(again.get_dmi_ptr() == ptr);
     CHECK(again.get_start_address() == start);
 }
 
 TEST_CASE("DMI outside MEM is refused and allocates nothing", "[mem][tlm][dmi]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_dmi_out", p, kPeriod);
+    MemSystem mem(p, kPeriod);
     tlm::tlm_generic_payload req;
     req.set_command(tlm::TLM_WRITE_COMMAND);
     req.set_address(mem.size_bytes());
     tlm::tlm_dmi dmi;
-    CHECK_FALSE(fw(mem).get_direct_mem_ptr(req, dmi));
+    CHECK_FALSE(mem.get_direct_mem_ptr(req, dmi));
     CHECK(dmi.get_start_address() == mem.size_bytes());  // the refused range: everything above MEM
     CHECK(dmi.get_end_address() == ~sc_dt::uint64{0});
     CHECK(mem.bytes_allocated() == 0);
@@ -344,10 +326,9 @@ TEST_CASE("DMI outside MEM is refused and allocates nothing", "[mem][tlm][dmi]")
 
 TEST_CASE("host writes of 1 MiB into the tsp-v1 MEM allocate about 1 MiB", "[mem][tlm][sparse]")
 {
-    require_fresh_kernel();
     const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml");
     const MemParams p = MemParams::from_config(cfg);
-    MemSystem mem("mem_tsp", p, sc_time::from_value(ChipParams::from_config(cfg).period_ps()));
+    MemSystem mem(p, sc_time::from_value(ChipParams::from_config(cfg).period_ps()));
     REQUIRE(mem.size_bytes() == 220ull << 20);
     // 16 chunks of 64 KiB spread over the whole address range, each in its own slice.
     const size_t chunk = 64 << 10;
@@ -355,10 +336,10 @@ TEST_CASE("host writes of 1 MiB into the tsp-v1 MEM allocate about 1 MiB", "[mem
     for (unsigned i = 0; i < 16; ++i) {
         const uint64_t addr = mem.size_bytes() / 16 * i + 12345;
         Txn w = write_txn(addr, random_bytes(10 + i, chunk));
-        fw(mem).b_transport(w.gp, delay);
+        mem.b_transport(w.gp, delay);
         REQUIRE(w.gp.get_response_status() == tlm::TLM_OK_RESPONSE);
         Txn r = read_txn(addr, chunk);
-        fw(mem).b_transport(r.gp, delay);
+        mem.b_transport(r.gp, delay);
         REQUIRE(r.buf == w.buf);
     }
     const uint64_t touched = 16 * chunk;
@@ -413,14 +394,13 @@ struct HostInitiator : sc_core::sc_module {
 
 }  // namespace
 
-// Last in this file: it runs the kernel, after which no module may be built in this process.
 TEST_CASE("an initiator thread reaches MEM through a bound socket: b_transport, DMI, debug", "[mem][tlm][sc_start]")
 {
-    require_fresh_kernel();
     const MemParams p = small_params();
-    MemSystem mem("mem_top", p, kPeriod);
+    MemSystem mem(p, kPeriod);
+    MemTlmTarget target("mem", mem);
     HostInitiator host("host", p);
-    host.socket.bind(mem.host_socket);
+    host.socket.bind(target.socket);
     sc_core::sc_start();
 
     CHECK(host.status == tlm::TLM_OK_RESPONSE);

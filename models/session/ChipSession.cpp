@@ -1,0 +1,146 @@
+#include "ChipSession.h"
+
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
+#include "models/isa/Assembler.h"
+#include "models/isa/ObjectFile.h"
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+
+namespace lpu {
+
+Program load_program_file(const std::string& path, const Config& cfg)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path + ": cannot open program");
+    std::ostringstream s;
+    s << in.rdbuf();
+    const std::string bytes = s.str();
+    return is_object_file(bytes) ? decode_program(bytes, path, cfg) : assemble(bytes, path, cfg);
+}
+
+ChipSession::ChipSession(const Config& cfg, Program program, std::string program_name, unsigned chip_id)
+    : program_name_(std::move(program_name)), program_(std::move(program)),
+      chip_(std::make_unique<Chip>("chip", cfg, chip_id))
+{
+}
+
+ChipSession::~ChipSession() = default;
+
+const TensorDecl& ChipSession::tensor(const std::string& name) const
+{
+    if (const TensorDecl* t = program_.tensor(name))
+        return *t;
+    std::string names;
+    for (const auto& d : program_.tensors)
+        names += (names.empty() ? "" : ", ") + d.name;
+    throw InputError(program_name_ + ": no tensor '" + name + "' (declared: " + (names.empty() ? "none" : names) + ")");
+}
+
+void ChipSession::load(const std::string& name, const std::string& npy_file)
+{
+    if (!program_.matrix(name))
+        tensor(name);  // an unknown name before a missing file
+    load(name, read_npy(npy_file));
+}
+
+void ChipSession::load(const std::string& name, const NpyArray& a)
+{
+    if (const MatrixDecl* m = program_.matrix(name)) {
+        const std::vector<size_t> want{m->rows, m->cols}, flat{m->cols};
+        if (a.dtype != tensor_npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
+            throw InputError(a.source + ": matrix '" + name + "' is " + std::to_string(m->rows) + " x " +
+                             std::to_string(m->cols) + " " + npy_dtype_name(tensor_npy_dtype(m->type)) +
+                             ", the file holds " + a.shape_text() + " " + npy_dtype_name(a.dtype));
+        chip_->load_matrix(program_, *m, a.data);
+        return;
+    }
+    const TensorDecl& t = tensor(name);
+    const unsigned lanes = chip_->spec().chip.lanes();
+    const std::vector<size_t> want{t.rows, lanes};
+    if (a.dtype != tensor_npy_dtype(t.type) || a.shape != want)
+        throw InputError(a.source + ": tensor '" + name + "' is " + std::to_string(t.rows) + " x " +
+                         std::to_string(lanes) + " " + npy_dtype_name(tensor_npy_dtype(t.type)) + ", the file holds " +
+                         a.shape_text() + " " + npy_dtype_name(a.dtype));
+    chip_->load_tensor(t, a.data);
+}
+
+void ChipSession::dump_after(const std::string& name, const std::string& npy_file)
+{
+    if (!program_.matrix(name))
+        tensor(name);  // throws for an unknown name
+    check_writable(npy_file);
+    dumps_.push_back({name, npy_file});
+}
+
+void ChipSession::stats_after(const std::string& file)
+{
+    check_writable(file);
+    stats_file_ = file;
+}
+
+void ChipSession::trace_after(const std::string& file)
+{
+    check_writable(file);
+    trace_file_ = file;
+}
+
+NpyArray ChipSession::array(const std::string& name)
+{
+    NpyArray a;
+    a.source = name;
+    if (const MatrixDecl* m = program_.matrix(name)) {
+        a.dtype = tensor_npy_dtype(m->type);
+        a.descr = tensor_npy_descr(m->type);
+        a.shape = {m->rows, m->cols};
+        a.data = chip_->dump_matrix(program_, *m);
+        return a;
+    }
+    const TensorDecl& t = tensor(name);
+    a.dtype = tensor_npy_dtype(t.type);
+    a.descr = tensor_npy_descr(t.type);
+    a.shape = {t.rows, chip_->spec().chip.lanes()};
+    a.data = chip_->dump_tensor(t);
+    return a;
+}
+
+const RunStats& ChipSession::run(const std::vector<ChipObserver*>& observers, MxmObserver* mxm_observer)
+{
+    std::ostringstream trace;
+    std::unique_ptr<PerfettoTrace> tracer;
+    if (!trace_file_.empty())
+        tracer = std::make_unique<PerfettoTrace>(trace, chip_->spec());
+    std::vector<ChipObserver*> all{tracer.get()};
+    all.insert(all.end(), observers.begin(), observers.end());
+    const auto t0 = std::chrono::steady_clock::now();
+    stats_ = chip_->run(program_, all, mxm_observer);
+    wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ran_ = true;
+    for (const Output& d : dumps_) {
+        const NpyArray a = array(d.name);
+        write_npy_raw(d.file, a.descr.c_str(), a.shape, a.data);
+    }
+    if (!stats_file_.empty())
+        write_file_atomic(stats_file_, chip_->stats_json(stats_));
+    if (!trace_file_.empty())
+        write_file_atomic(trace_file_, trace.str());
+    return stats_;
+}
+
+std::string ChipSession::report() const
+{
+    if (!ran_)
+        throw std::logic_error("ChipSession::report before run");
+    const double clock = chip_->spec().chip.clock_mhz;
+    std::ostringstream os;
+    os << "ran " << program_name_ << ": " << stats_.instructions << " instructions in " << stats_.cycles << " cycles ("
+       << std::fixed << std::setprecision(3) << stats_.cycles / clock << " us at " << clock << " MHz), "
+       << stats_.macs + stats_.macs_fp16 << " MACs, MXM utilisation " << std::setprecision(4)
+       << chip_->mxm_utilisation(stats_) << std::setprecision(3) << "; simulated in " << wall_s_ << " s";
+    return os.str();
+}
+
+}  // namespace lpu
