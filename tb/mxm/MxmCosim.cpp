@@ -135,6 +135,96 @@ void write_mxm_gtkw(const std::string& gtkw_path, const std::string& fst_file, c
     write_file_atomic(gtkw_path, g.str());
 }
 
+namespace {
+
+// The transaction log, written to a temporary file and renamed over `path` only when complete, so a
+// run that ends by an exception leaves the old log as it was.
+class CosimLog {
+public:
+    CosimLog(const std::string& path, const MxmCosimOptions& o) : path_(path)
+    {
+        if (path_.empty())
+            return;
+        tmp_ = path_ + ".tmp." + std::to_string(::getpid());
+        log_.open(tmp_, std::ios::binary | std::ios::trunc);
+        if (!log_)
+            throw InputError(path_ + ": cannot write");
+        log_ << "# lpusim cosim mxm log: " << o.command_line() << "\n";
+        log_ << "# I <issue cycle> #<id> <instruction> | R <cycle of superlane 0> #<ACC id> slot <j> abc #<id>: <N values>\n";
+    }
+    ~CosimLog()
+    {
+        if (!tmp_.empty())
+            std::remove(tmp_.c_str());
+    }
+    CosimLog(const CosimLog&) = delete;
+    CosimLog& operator=(const CosimLog&) = delete;
+
+    std::ofstream* stream() { return log_.is_open() ? &log_ : nullptr; }
+    const std::string& path() const { return path_; }
+    void commit()
+    {
+        if (!log_.is_open())
+            return;
+        log_.close();
+        std::filesystem::rename(tmp_, path_);
+        tmp_.clear();
+    }
+
+private:
+    std::string path_, tmp_;
+    std::ofstream log_;
+};
+
+// Where the RTL's FST goes (empty: no waves), the wave directory created.
+std::string fst_path_of(const MxmCosimOptions& o)
+{
+    if (o.wave_dir.empty() || o.model_only)
+        return "";
+    std::error_code ec;
+    std::filesystem::create_directories(o.wave_dir, ec);
+    if (ec)
+        throw InputError(o.wave_dir + ": cannot create wave directory (" + ec.message() + ")");
+    return (std::filesystem::path(o.wave_dir) / "mxm.fst").string();
+}
+
+// The save file beside the FST, marked at the first divergence; the line that says where both are.
+std::string finish_waves(const MxmCosimOptions& o, const std::string& fst_path, const std::string& log_path,
+                         uint64_t cycles, const cosim::CycleScoreboard& checker, const MxmParams& mp, uint64_t period_ps)
+{
+    if (fst_path.empty())
+        return "";
+    if (!std::filesystem::exists(fst_path))
+        return "  waves: none written (wave window outside the " + std::to_string(cycles) + " cycles run)\n";
+    const std::string gtkw = (std::filesystem::path(o.wave_dir) / "mxm.gtkw").string();
+    const uint64_t from = o.wave_window ? o.wave_from : 0;
+    const uint64_t last = std::min(o.wave_window ? o.wave_to : cycles, cycles);
+    const int64_t marker = checker.failed() ? static_cast<int64_t>(checker.first_divergence()->cycle * period_ps) : -1;
+    write_mxm_gtkw(gtkw, std::filesystem::absolute(fst_path).string(), mp, from * period_ps, (last + 1) * period_ps,
+                   marker);
+    return "  waves: " + fst_path + " (open: gtkwave " + gtkw + "), transactions: " + log_path + "\n";
+}
+
+// The first divergence, what was checked before it and the command that replays it with waves.
+void report_divergence(const MxmCosimOptions& o, const std::string& head, const cosim::CycleScoreboard& checker,
+                       const MxmParams& mp, const std::string& wave_note, std::ostream& err)
+{
+    const cosim::Divergence& d = *checker.first_divergence();
+    const uint64_t span = 2 * mp.superlanes + mp.array_latency + mp.acc_latency + 8;
+    const uint64_t from = d.cycle > span ? d.cycle - span : 0;
+    const uint64_t to = d.cycle + kLookahead + 8;
+    const std::string wave_dir = o.wave_dir.empty() ? "waves-seed" + std::to_string(o.seed) : o.wave_dir;
+    err << "FAIL  " << head << "\n";
+    err << d.describe();
+    err << "  checked before it: " << checker.beats_checked() << " beats\n";
+    err << wave_note;
+    err << "  replay: "
+        << o.command_line(" --wave " + quote(wave_dir) + " --wave-window " + std::to_string(from) + ":" + std::to_string(to))
+        << "\n";
+}
+
+}  // namespace
+
 int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err)
 {
     const Config cfg = load_chip_config(o.config_path);
@@ -147,51 +237,23 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
 
     if (!o.results_path.empty())
         check_writable(o.results_path);
-    std::string fst_path;
-    if (!o.wave_dir.empty() && !o.model_only) {
-        std::error_code ec;
-        std::filesystem::create_directories(o.wave_dir, ec);
-        if (ec)
-            throw InputError(o.wave_dir + ": cannot create wave directory (" + ec.message() + ")");
-        fst_path = (std::filesystem::path(o.wave_dir) / "mxm.fst").string();
-    }
+    const std::string fst_path = fst_path_of(o);
     // With waves, the transaction log goes beside them: the FST's tb_cycle_i is its time base.
-    std::string log_path = o.log_path;
-    if (log_path.empty() && !fst_path.empty())
-        log_path = (std::filesystem::path(o.wave_dir) / "mxm.log").string();
-    const std::string log_tmp = log_path + ".tmp." + std::to_string(::getpid());
-    std::ofstream log;
-    // Removes the partial log if the run ends by an exception; the old log stays intact.
-    struct TmpGuard {
-        std::string path;
-        ~TmpGuard()
-        {
-            if (!path.empty())
-                std::remove(path.c_str());
-        }
-    } log_guard;
-    if (!log_path.empty()) {
-        log_guard.path = log_tmp;
-        log.open(log_tmp, std::ios::binary | std::ios::trunc);
-        if (!log)
-            throw InputError(log_path + ": cannot write");
-        log << "# lpusim cosim mxm log: " << o.command_line() << "\n";
-        log << "# I <issue cycle> #<id> <instruction> | R <cycle of superlane 0> #<ACC id> slot <j> abc #<id>: <N values>\n";
-    }
+    CosimLog log(o.log_path.empty() && !fst_path.empty() ? (std::filesystem::path(o.wave_dir) / "mxm.log").string()
+                                                         : o.log_path,
+                 o);
 
     cosim::CycleScoreboard checker(kLookahead);
     const unsigned port = checker.add_port("res");
     std::unique_ptr<MxmRtlTransactor> rtl;
-    std::unique_ptr<MxmStimulusDriver> driver;
-    auto on_done = [&] {
+    MxmStimulusDriver driver("stimulus", stimulus, period, kQuantumCycles, [&] {
         if (rtl)
             rtl->stimulus_done();
-    };
-    driver = std::make_unique<MxmStimulusDriver>("stimulus", stimulus, period, kQuantumCycles, on_done);
+    });
     cosim::TlmFanout fanout("fanout");
     MxmPlane model("mxm_model", mp, period);
     MxmExpectation expectation("expectation", mp, period, o.model_only ? nullptr : &checker, port);
-    driver->socket.bind(fanout.target_socket);
+    driver.socket.bind(fanout.target_socket);
     fanout.initiator_socket.bind(model.instr_socket);
     model.result_socket.bind(expectation.result_socket);
     if (!o.model_only) {
@@ -204,10 +266,10 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
             expectation.set_tap([&](const MxmResult& r) { rtl->driver().show_expected(r.first_cycle, r.values); });
         }
     }
-    driver->set_error_source([&] { return !model.error().empty() ? model.error() : rtl ? rtl->error() : std::string(); });
-    if (log.is_open()) {
-        driver->set_log(&log);
-        expectation.set_log(&log);
+    driver.set_error_source([&] { return !model.error().empty() ? model.error() : rtl ? rtl->error() : std::string(); });
+    if (std::ofstream* l = log.stream()) {
+        driver.set_log(l);
+        expectation.set_log(l);
     }
     expectation.keep_results(!o.results_path.empty());
 
@@ -222,52 +284,22 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
                              "  stimulus " + o.stimulus + "  seed " + std::to_string(o.seed);
 
     // Outputs are written whatever the verdict: a failing run's log is what one debugs with.
-    if (log.is_open()) {
-        log.close();
-        std::filesystem::rename(log_tmp, log_path);
-        log_guard.path.clear();
-    }
+    log.commit();
     if (!o.results_path.empty())
         write_npy(o.results_path, {expectation.vectors(), mp.cols}, expectation.results());
-    std::string wave_note;
-    if (!fst_path.empty()) {
-        const std::string gtkw = (std::filesystem::path(o.wave_dir) / "mxm.gtkw").string();
-        const uint64_t from = o.wave_window ? o.wave_from : 0;
-        if (std::filesystem::exists(fst_path)) {
-            const uint64_t last = std::min(o.wave_window ? o.wave_to : cycles, cycles);
-            const int64_t marker =
-                checker.failed() ? static_cast<int64_t>(checker.first_divergence()->cycle * chip.period_ps()) : -1;
-            write_mxm_gtkw(gtkw, std::filesystem::absolute(fst_path).string(), mp, from * chip.period_ps(),
-                           (last + 1) * chip.period_ps(), marker);
-            wave_note = "  waves: " + fst_path + " (open: gtkwave " + gtkw + "), transactions: " + log_path + "\n";
-        } else {
-            wave_note = "  waves: none written (wave window outside the " + std::to_string(cycles) + " cycles run)\n";
-        }
-    }
+    const std::string wave_note = finish_waves(o, fst_path, log.path(), cycles, checker, mp, chip.period_ps());
 
-    if (!driver->error().empty()) {
-        err << "FAIL  " << head << "\n  " << driver->error() << "\n  replay: " << o.command_line() << "\n";
+    if (!driver.error().empty()) {
+        err << "FAIL  " << head << "\n  " << driver.error() << "\n  replay: " << o.command_line() << "\n";
         return 1;
     }
     if (rtl && checker.failed()) {
-        const cosim::Divergence& d = *checker.first_divergence();
-        const uint64_t span = 2 * mp.superlanes + mp.array_latency + mp.acc_latency + 8;
-        const uint64_t from = d.cycle > span ? d.cycle - span : 0;
-        const uint64_t to = d.cycle + kLookahead + 8;
-        const std::string wave_dir = o.wave_dir.empty() ? "waves-seed" + std::to_string(o.seed) : o.wave_dir;
-        err << "FAIL  " << head << "\n";
-        err << d.describe();
-        err << "  checked before it: " << checker.beats_checked() << " beats\n";
-        err << wave_note;
-        err << "  replay: "
-            << o.command_line(" --wave " + quote(wave_dir) + " --wave-window " + std::to_string(from) + ":" +
-                              std::to_string(to))
-            << "\n";
+        report_divergence(o, head, checker, mp, wave_note, err);
         return 1;
     }
     const uint64_t beats = checker.beats_checked();
     out << "PASS  " << head << "\n";
-    out << "  instructions: " << driver->instructions() << " (LW " << st.instrs[0] << ", IW " << st.instrs[1]
+    out << "  instructions: " << driver.instructions() << " (LW " << st.instrs[0] << ", IW " << st.instrs[1]
         << ", ABC " << st.instrs[2] << ", ACC " << st.instrs[3] << ") over " << cycles << " cycles\n";
     if (rtl)
         out << "  result vectors checked against RTL: " << expectation.vectors() << " (" << beats

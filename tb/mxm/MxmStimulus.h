@@ -37,6 +37,18 @@ private:
     enum class Kind { Random, Zeros, Identity, MinNeg, Uint8Extremes, WeightSwap, Dense };
     enum class Fill { Random, Zeros, Identity, MinNeg, Max, Mixed };
 
+    struct Issues {
+        bool iw = false, lw = false, abc = false, acc = false;
+    };
+    // Draws the next phase's policy in cycle c; true if it starts with an idle gap.
+    bool new_phase(uint64_t c);
+    // What issues in cycle c (the MXM rules of docs/isa.md 1.3 respected).
+    Issues decide(uint64_t c);
+    MxmOp& add(std::vector<MxmOp>& out, uint64_t c, MxmInstr in);
+    void add_acc(std::vector<MxmOp>& out, uint64_t c);
+    void add_iw(std::vector<MxmOp>& out, uint64_t c);
+    void add_lw(std::vector<MxmOp>& out, uint64_t c);
+    void add_abc(std::vector<MxmOp>& out, uint64_t c);
     // May change `type` between i8 and u8 to suit the fill; never picks f16 (the RTL is int8-only).
     void fill_vector(std::vector<uint8_t>& v, Fill fill, uint32_t row, MxmType& type);
     bool want(uint64_t num, uint64_t den) { return rng_.chance(num, den); }
