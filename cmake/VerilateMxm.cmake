@@ -39,10 +39,13 @@ function(lpusim_verilate_mxm name config out_target)
   file(GLOB rtl_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/rtl/mxm/*.sv)
   set(top_source ${PROJECT_SOURCE_DIR}/tb/mxm/mxm_cosim_top.sv)
 
+  # Rewritten only when the parameters change (copy_if_different): relinking lpusim-rtl-params,
+  # which every change to the parameter code does, must not re-Verilate every variant.
   add_custom_command(
     OUTPUT ${vc}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
-    COMMAND lpusim-rtl-params ${config} ${vc}
+    COMMAND lpusim-rtl-params ${config} ${vc}.new
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${vc}.new ${vc}
     DEPENDS lpusim-rtl-params ${config}
     COMMENT "RTL parameters of MXM variant ${name} from ${config}"
     VERBATIM)
