@@ -142,7 +142,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     if (!is_object_file(bytes))
         throw InputError(name + ": not a valid lpusim object file: bad magic");
     if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-        throw InputError(name + ": object file version '" + bytes.substr(6, 1) + "' is not this build's ('" +
+        throw InputError(name + ": object file version " + quote_token(bytes.substr(6, 1)) + " is not this build's ('" +
                          std::string(1, kMagic[6]) + "'): assemble it again");
     Reader r(bytes, name);
     Program p;
@@ -166,16 +166,16 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         // not a huge allocation; values and repeated rows are checked by assembling (below).
         const uint32_t data_rows = r.get<uint32_t>("tensor data row count");
         if (data_rows > t.rows)
-            r.fail("tensor '" + t.name + "' has " + std::to_string(data_rows) + " data rows, more than its " +
+            r.fail("tensor " + quote_token(t.name) + " has " + std::to_string(data_rows) + " data rows, more than its " +
                    std::to_string(t.rows) + " rows");
         for (uint32_t d = 0; d < data_rows; ++d) {
             const uint32_t row = r.get<uint32_t>("tensor data row");
             if (row >= t.rows)
-                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' is past its " +
+                r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " is past its " +
                        std::to_string(t.rows) + " rows");
             const uint32_t count = r.get<uint32_t>("tensor data element count");
             if (count > lanes)
-                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' has " + std::to_string(count) +
+                r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " has " + std::to_string(count) +
                        " elements, more than the config's " + std::to_string(lanes) + " lanes");
             std::vector<uint32_t> values(count);
             for (auto& v : values)

@@ -40,7 +40,7 @@ uint32_t parse_number(const std::string& word, const char* what, const std::stri
             ok = false;
     }
     if (!ok)
-        throw InputError("'" + text + "': " + what + " '" + word + "' is not an integer in 0..4294967295");
+        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) + " is not an integer in 0..4294967295");
     return static_cast<uint32_t>(v);
 }
 
@@ -80,11 +80,11 @@ unsigned SxmOp::outputs(unsigned lanes_per_superlane) const
 void SxmOp::validate(unsigned lanes, unsigned lanes_per_superlane) const
 {
     if (lanes_per_superlane == 0 || lanes == 0 || lanes % lanes_per_superlane != 0)
-        throw InputError("'" + disasm() + "': " + std::to_string(lanes) + " lanes are not a positive multiple of " +
+        throw InputError("'" + disasm() + "'" + ": " + std::to_string(lanes) + " lanes are not a positive multiple of " +
                          std::to_string(lanes_per_superlane) + " lanes per superlane");
     if (takes_number(kind) && n >= lanes) {
         const char* what = kind == Kind::Broadcast ? "source lane" : "distance";
-        throw InputError("'" + disasm() + "': " + what + " " + std::to_string(n) + " is not in 0.." +
+        throw InputError("'" + disasm() + "'" + ": " + what + " " + std::to_string(n) + " is not in 0.." +
                          std::to_string(lanes - 1) + " (" + std::to_string(lanes) + " lanes)");
     }
 }
@@ -156,12 +156,12 @@ std::vector<std::vector<uint8_t>> SxmOp::apply(const std::vector<std::vector<uin
 {
     validate(lanes, lanes_per_superlane);
     if (in.size() != inputs(lanes_per_superlane))
-        throw InputError("'" + disasm() + "': expected " + std::to_string(inputs(lanes_per_superlane)) +
+        throw InputError("'" + disasm() + "'" + ": expected " + std::to_string(inputs(lanes_per_superlane)) +
                          " input vectors, got " + std::to_string(in.size()));
     std::vector<const uint8_t*> ip;
     for (size_t i = 0; i < in.size(); ++i) {
         if (in[i].size() != lanes)
-            throw InputError("'" + disasm() + "': input vector " + std::to_string(i) + " has " +
+            throw InputError("'" + disasm() + "'" + ": input vector " + std::to_string(i) + " has " +
                              std::to_string(in[i].size()) + " bytes, expected " + std::to_string(lanes));
         ip.push_back(in[i].data());
     }
@@ -181,14 +181,14 @@ SxmOp parse_sxm_op(const std::string& text)
         w.push_back(word);
     auto expect_words = [&](size_t count, const char* syntax) {
         if (w.size() != count)
-            throw InputError("'" + text + "': expected '" + syntax + "'");
+            throw InputError(quote_token(text) + ": expected '" + syntax + "'");
     };
     if (w.empty())
         throw InputError("empty SXM operation");
     if (w[0] == "shift") {
         expect_words(3, "shift up|down N");
         if (w[1] != "up" && w[1] != "down")
-            throw InputError("'" + text + "': shift direction '" + w[1] + "' is not up or down");
+            throw InputError(quote_token(text) + ": shift direction " + quote_token(w[1]) + " is not up or down");
         const uint32_t d = parse_number(w[2], "distance", text);
         return w[1] == "up" ? SxmOp::make_shift_up(d) : SxmOp::make_shift_down(d);
     }
@@ -203,10 +203,10 @@ SxmOp parse_sxm_op(const std::string& text)
     for (SxmOp::Kind k : kPlainKinds)
         if (w[0] == sxm_kind_name(k)) {
             if (w.size() != 1)
-                throw InputError("'" + text + "': '" + w[0] + "' takes no operand");
+                throw InputError(quote_token(text) + ": " + quote_token(w[0]) + " takes no operand");
             return SxmOp::make(k);
         }
-    throw InputError("'" + text + "': unknown SXM operation '" + w[0] + "'");
+    throw InputError(quote_token(text) + ": unknown SXM operation " + quote_token(w[0]));
 }
 
 }  // namespace lpu
