@@ -176,6 +176,11 @@ private:
         const Token& head = toks_[next_++];
         const std::string word = lower(head.text);
         if (word == ".queue") {
+            // A block's instructions are for the queue its .block names (found by fuzzing: a
+            // .queue inside a block assembled them for another queue than the block's).
+            if (block_)
+                fail(head.col, ".queue inside .block " + quote_token(block_->name) + " (" + block_->pos.text() +
+                                   "), whose instructions are for " + block_->queue + ": end the block first");
             const Token& name = take("queue name");
             const int q = map_.find(name.text);
             if (q < 0)
