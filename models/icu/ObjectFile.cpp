@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "mem/MemParams.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace lpu {
@@ -52,6 +53,22 @@ public:
             fail(std::string("truncated (reading ") + what + ")");
         std::string s = b_.substr(pos_, n);
         pos_ += n;
+        return s;
+    }
+    // A name the disassembly writes as one assembler token: non-empty, printable, no blanks,
+    // commas or comment characters. Anything else would be read back as other tokens, or as
+    // other lines, when the decoded program is checked by assembling its disassembly.
+    std::string name(const char* what)
+    {
+        const size_t at = pos_;
+        std::string s = str(what);
+        const bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+            return c > ' ' && c < 0x7f && c != ',' && c != ';' && c != '#';
+        });
+        if (!ok) {
+            pos_ = at;
+            fail(std::string(what) + " " + quote_token(s) + " is not one word of printable characters");
+        }
         return s;
     }
     bool at_end() const { return pos_ == b_.size(); }
@@ -150,8 +167,8 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     const uint32_t tensors = r.get<uint32_t>("tensor count");
     for (uint32_t i = 0; i < tensors; ++i) {
         TensorDecl t;
-        t.name = r.str("tensor name");
-        t.slice_name = r.str("tensor slice");
+        t.name = r.name("tensor name");
+        t.slice_name = r.name("tensor slice");
         t.addr = r.get<uint32_t>("tensor address");
         t.rows = r.get<uint32_t>("tensor rows");
         const auto type = r.get<uint8_t>("tensor type");
@@ -247,7 +264,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     const uint32_t matrices = r.get<uint32_t>("matrix count");
     for (uint32_t i = 0; i < matrices; ++i) {
         MatrixDecl m;
-        m.name = r.str("matrix name");
+        m.name = r.name("matrix name");
         m.rows = r.get<uint32_t>("matrix rows");
         m.cols = r.get<uint32_t>("matrix columns");
         const auto type = r.get<uint8_t>("matrix type");
@@ -259,9 +276,9 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     const uint32_t blocks = r.get<uint32_t>("block count");
     for (uint32_t i = 0; i < blocks; ++i) {
         InstrBlock b;
-        b.name = r.str("block name");
-        b.queue = r.str("block queue");
-        b.slice_name = r.str("block slice");
+        b.name = r.name("block name");
+        b.queue = r.name("block queue");
+        b.slice_name = r.name("block slice");
         b.addr = r.get<uint32_t>("block address");
         b.text = r.str("block text");
         p.blocks.push_back(std::move(b));

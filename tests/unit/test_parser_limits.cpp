@@ -184,6 +184,10 @@ TEST_CASE("object files from the issue's findings are input errors", "[limits]")
     };
     CHECK(decode_error("issue9-read-address-int64-min.lpo") ==
           "p.lpo: invalid program: p.lpo (disassembled):2:10: word address -0x8000000000000000 out of range [0, 8191]");
+    // A name holding blanks and a line break smuggled a tensor into the disassembly it is checked by.
+    CHECK(decode_error("tensor-name-with-lines.lpo") ==
+          "p.lpo: not a valid lpusim object file: tensor name 'Q MEM_W9 0x0 1 i8\\n.tensor X' is not one word of "
+          "printable characters at byte 12");
     CHECK(decode_error("issue9-block-stream-index-overflow.lpo") ==
           "p.lpo: invalid program: p.lpo (disassembled):2:17: stream s99999999999999999999e does not exist (32 eastbound streams)");
 }
