@@ -65,7 +65,7 @@ def main():
                   r"long-mnemonic\.s:2:2: unknown instruction 'R{40}\.\.\.' \(10485760 characters\)"))
     p = write("long-number.s", ".queue MEM_E0\n Read -" + "0" * big + "1, s0e\n")
     cases.append(("10 MB number", ["asm", "--config", tiny, p],
-                  r"long-number\.s:2:7: word address -0{39}\.\.\. \(10485762 characters\) out of range"))
+                  r"long-number\.s:2:7: expected word address \(decimal or 0x hex\), got '-0{39}\.\.\.' \(10485762 characters\)"))
     p = write("long-stream.s", ".queue MEM_E0\n Read 0x000, s" + "9" * big + "e\n")
     cases.append(("10 MB stream index", ["asm", "--config", tiny, p],
                   r"long-stream\.s:2:14: stream s9{39}\.\.\. \(10485762 characters\) does not exist"))

@@ -123,7 +123,10 @@ private:
         } catch (const std::exception&) {
             fail(t.col, "expected " + what + ", got " + quote_token(t.text));
         }
-        if (used != t.text.size() || (t.text.size() > 1 && t.text[0] == '0' && std::isdigit(static_cast<unsigned char>(t.text[1]))))
+        // No leading zero, signed or not: base 0 would read "010" and "-010" as octal.
+        const size_t d = t.text[0] == '-' || t.text[0] == '+' ? 1 : 0;
+        const bool octal = t.text.size() > d + 1 && t.text[d] == '0' && std::isdigit(static_cast<unsigned char>(t.text[d + 1]));
+        if (used != t.text.size() || octal)
             fail(t.col, "expected " + what + " (decimal or 0x hex), got " + quote_token(t.text));
         if (v < lo || v > hi)
             fail(t.col, what + " " + cut_token(t.text) + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");

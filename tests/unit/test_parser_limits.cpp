@@ -161,9 +161,21 @@ TEST_CASE("assembler errors cut long tokens", "[limits]")
     CHECK(asm_error(".queue MEM_E0\n Read 0x000, s" + std::string(100, '9') + "e\n") ==
           "p.s:2:14: stream s" + std::string(39, '9') + "... (102 characters) does not exist (32 eastbound streams)");
     CHECK(asm_error(".queue MEM_E0\n Read -" + std::string(60, '0') + "1, s0e\n") ==
-          "p.s:2:7: word address -" + std::string(39, '0') + "... (62 characters) out of range [0, 8191]");
+          "p.s:2:7: expected word address (decimal or 0x hex), got '-" + std::string(39, '0') + "...' (62 characters)");
+    CHECK(asm_error(".queue MEM_E0\n Read 1" + std::string(60, '0') + ", s0e\n") ==
+          "p.s:2:7: expected word address, got '1" + std::string(39, '0') + "...' (61 characters)");
+    CHECK(asm_error(".queue MEM_E0\n Read " + std::string(60, '1') + "x, s0e\n") ==
+          "p.s:2:7: expected word address, got '" + std::string(40, '1') + "...' (61 characters)");
     CHECK(asm_error(".queue " + std::string(45, 'Q') + "\n") ==
           "p.s:1:8: unknown queue '" + std::string(40, 'Q') + "...' (45 characters) (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+}
+
+TEST_CASE("a signed number with a leading zero is an error, not octal", "[limits]")
+{
+    // std::stoll in base 0 read "-010" as -8 (and "010" was already refused).
+    CHECK(asm_error(".queue MEM_E0\n Step -010\n") == "p.s:2:7: expected address step (decimal or 0x hex), got '-010'");
+    CHECK(asm_error(".queue MEM_E0\n Step +010\n") == "p.s:2:7: expected address step (decimal or 0x hex), got '+010'");
+    CHECK(asm_error(".queue MEM_E0\n Step -0x10\n Step -10\n Step 0\n Step -0\n").empty());
 }
 
 TEST_CASE("a .queue inside a .block is an error (fuzz regression)", "[limits]")
