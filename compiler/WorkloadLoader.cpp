@@ -11,10 +11,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -285,10 +283,11 @@ private:
     {
         const std::string text = scalar(e, where, "a number");
         check_plain_number(e, where, "a number", text);
-        char* end = nullptr;
-        errno = 0;
-        const double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v))
+        // Decimal only, as in chip configs (from_chars, not strtod: no hex floats such as 0x1p-3,
+        // no locale, and no number that ends at an embedded NUL byte).
+        double v = 0;
+        const auto res = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
+        if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(v))
             fail(e.value.Mark(), where, "expected a finite number, got " + quote_token(text));
         return v;
     }
