@@ -44,7 +44,7 @@ std::pair<std::string, std::string> name_and_file(const std::string& arg, const 
 {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-        throw UsageError(std::string("--") + flag + ": expected NAME=FILE.npy, got '" + arg + "'");
+        throw UsageError(std::string("--") + flag + ": expected NAME=FILE.npy, got " + quote_token(arg));
     return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
@@ -53,9 +53,11 @@ const TensorDecl& tensor_named(const Program& p, const std::string& name, const 
     const TensorDecl* t = p.tensor(name);
     if (!t) {
         std::string names;
-        for (const auto& d : p.tensors)
-            names += (names.empty() ? "" : ", ") + d.name;
-        throw InputError(program + ": no tensor '" + name + "' (declared: " + (names.empty() ? "none" : names) + ")");
+        for (size_t i = 0; i < p.tensors.size() && i < 12; ++i)
+            names += (names.empty() ? "" : ", ") + cut_token(p.tensors[i].name);
+        if (p.tensors.size() > 12)
+            names += ", ... (" + std::to_string(p.tensors.size()) + " in all)";
+        throw InputError(program + ": no tensor " + quote_token(name) + " (declared: " + (names.empty() ? "none" : names) + ")");
     }
     return *t;
 }
@@ -172,7 +174,7 @@ int cmd_run(const std::vector<std::string>& args)
             const NpyArray a = read_npy(file);
             const std::vector<size_t> want{m->rows, m->cols}, flat{m->cols};
             if (a.dtype != tensor_npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
-                throw InputError(file + ": matrix '" + name + "' is " + std::to_string(m->rows) + " x " +
+                throw InputError(file + ": matrix " + quote_token(name) + " is " + std::to_string(m->rows) + " x " +
                                  std::to_string(m->cols) + " " + npy_dtype_name(tensor_npy_dtype(m->type)) +
                                  ", the file holds " + a.shape_text() + " " + npy_dtype_name(a.dtype));
             chip.load_matrix(program, *m, a.data);
@@ -182,7 +184,7 @@ int cmd_run(const std::vector<std::string>& args)
         const NpyArray a = read_npy(file);
         const std::vector<size_t> want{t.rows, lanes};
         if (a.dtype != tensor_npy_dtype(t.type) || a.shape != want)
-            throw InputError(file + ": tensor '" + name + "' is " + std::to_string(t.rows) + " x " +
+            throw InputError(file + ": tensor " + quote_token(name) + " is " + std::to_string(t.rows) + " x " +
                              std::to_string(lanes) + " " + npy_dtype_name(tensor_npy_dtype(t.type)) + ", the file holds " +
                              a.shape_text() + " " + npy_dtype_name(a.dtype));
         chip.load_tensor(t, a.data);
