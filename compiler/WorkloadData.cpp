@@ -87,7 +87,7 @@ std::vector<uint8_t> workload_tensor_data(const WorkloadTensor& t)
     case WorkloadTensor::Source::File: return from_file(t);
     case WorkloadTensor::Source::Layer: break;
     }
-    throw InputError(t.pos.text() + ": tensor '" + t.name + "' is produced by a layer: it has no input data");
+    throw InputError(t.pos.text() + ": tensor " + quote_token(t.name) + " is produced by a layer: it has no input data");
 }
 
 }  // namespace lpu

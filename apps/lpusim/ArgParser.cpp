@@ -1,5 +1,7 @@
 #include "ArgParser.h"
 
+#include "models/common/Error.h"
+
 #include <sstream>
 
 namespace lpu {
@@ -7,11 +9,11 @@ namespace lpu {
 uint64_t parse_u64(const std::string& text, const std::string& what)
 {
     if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-        throw UsageError(what + ": '" + text + "' is not a non-negative integer");
+        throw UsageError(what + ": " + quote_token(text) + " is not a non-negative integer");
     try {
         return std::stoull(text);
     } catch (const std::out_of_range&) {
-        throw UsageError(what + ": '" + text + "' is too large");
+        throw UsageError(what + ": " + quote_token(text) + " is too large");
     }
 }
 
@@ -66,31 +68,31 @@ bool ArgParser::parse(const std::vector<std::string>& args)
             }
             const Option* o = find(name);
             if (!o)
-                throw UsageError("unknown option '--" + name + "' (see --help)");
+                throw UsageError("unknown option " + quote_token("--" + name) + " (see --help)");
             if (values_.count(name) && !o->repeatable)
-                throw UsageError("option '--" + name + "' given twice");
+                throw UsageError("option " + quote_token("--" + name) + " given twice");
             if (!o->takes_value) {
                 if (inline_value)
-                    throw UsageError("option '--" + name + "' takes no value");
+                    throw UsageError("option " + quote_token("--" + name) + " takes no value");
                 values_[name] = "";
                 continue;
             }
             if (!inline_value) {
                 if (i + 1 >= args.size())
-                    throw UsageError("option '--" + name + "' needs a value " + o->value_name);
+                    throw UsageError("option " + quote_token("--" + name) + " needs a value " + o->value_name);
                 value = args[++i];
             }
             if (value.empty())
-                throw UsageError("option '--" + name + "' needs a non-empty value " + o->value_name);
+                throw UsageError("option " + quote_token("--" + name) + " needs a non-empty value " + o->value_name);
             values_[name] = value;
             if (o->repeatable)
                 repeated_[name].push_back(value);
             continue;
         }
         if (!a.empty() && a[0] == '-' && a != "-")
-            throw UsageError("unknown option '" + a + "' (see --help)");
+            throw UsageError("unknown option " + quote_token(a) + " (see --help)");
         if (positionals_.size() >= positional_specs_.size())
-            throw UsageError("unexpected argument '" + a + "' (see --help)");
+            throw UsageError("unexpected argument " + quote_token(a) + " (see --help)");
         positionals_.push_back(a);
     }
     return true;
@@ -118,7 +120,7 @@ std::pair<uint64_t, uint64_t> ArgParser::get_range(const std::string& name) cons
     const std::string v = get(name);
     const auto colon = v.find(':');
     if (colon == std::string::npos)
-        throw UsageError("--" + name + ": expected FROM:TO, got '" + v + "'");
+        throw UsageError("--" + name + ": expected FROM:TO, got " + quote_token(v));
     const uint64_t from = parse_u64(v.substr(0, colon), "--" + name + " FROM");
     const uint64_t to = parse_u64(v.substr(colon + 1), "--" + name + " TO");
     if (from > to)

@@ -36,7 +36,7 @@ std::pair<std::string, std::string> name_and_file(const std::string& arg, const 
 {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-        throw UsageError(std::string("--") + flag + ": expected NAME=FILE.npy, got '" + arg + "'");
+        throw UsageError(std::string("--") + flag + ": expected NAME=FILE.npy, got " + quote_token(arg));
     return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 

@@ -115,7 +115,7 @@ int cmd_cosim_mxm(const std::string& program, const std::vector<std::string>& ar
     for (const auto& k : lpu::MxmStimulus::kinds())
         known = known || k.first == o.stimulus;
     if (!known)
-        throw UsageError("--stimulus: unknown kind '" + o.stimulus + "' (see --help)");
+        throw UsageError("--stimulus: unknown kind " + lpu::quote_token(o.stimulus) + " (see --help)");
     o.wave_dir = ap.get("wave");
     if (ap.has("wave-window")) {
         if (!ap.has("wave"))
@@ -164,9 +164,9 @@ int dispatch(const std::string& program, const std::vector<std::string>& args)
         }
         if (rest[0] == "mxm")
             return cmd_cosim_mxm(program, std::vector<std::string>(rest.begin() + 1, rest.end()));
-        throw UsageError("cosim: unknown unit '" + rest[0] + "' (available: mxm)");
+        throw UsageError("cosim: unknown unit " + lpu::quote_token(rest[0]) + " (available: mxm)");
     }
-    throw UsageError("unknown command '" + args[0] + "' (see lpusim --help)");
+    throw UsageError("unknown command " + lpu::quote_token(args[0]) + " (see lpusim --help)");
 }
 
 }  // namespace

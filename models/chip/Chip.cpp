@@ -78,7 +78,7 @@ void Chip::load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes)
 {
     const unsigned lanes = spec_.mem.word_bytes(), eb = t.element_bytes();
     if (bytes.size() != size_t{t.rows} * lanes * eb)
-        throw InputError("tensor '" + t.name + "' holds " + std::to_string(t.rows) + " x " + std::to_string(lanes) +
+        throw InputError("tensor " + quote_token(t.name) + " holds " + std::to_string(t.rows) + " x " + std::to_string(lanes) +
                          " " + tensor_type_name(t.type) + " elements; got " + std::to_string(bytes.size()) + " bytes");
     std::vector<uint8_t> plane(lanes);
     for (uint32_t r = 0; r < t.rows; ++r)
@@ -106,7 +106,7 @@ void Chip::load_matrix(const Program& program, const MatrixDecl& m, const std::v
 {
     const unsigned lanes = spec_.mem.word_bytes(), eb = tensor_type_bytes(m.type);
     if (bytes.size() != size_t{m.rows} * m.cols * eb)
-        throw InputError("matrix '" + m.name + "' holds " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +
+        throw InputError("matrix " + quote_token(m.name) + " holds " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +
                          " elements; got " + std::to_string(bytes.size()) + " bytes");
     for (unsigned j = 0; j < m.blocks(lanes); ++j) {
         const TensorDecl& t = *program.tensor(m.block_name(j));

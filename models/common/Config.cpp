@@ -10,7 +10,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -60,8 +59,9 @@ private:
                 fail_at(key_node.Mark(), section.empty() ? "(top level)" : section, "keys must be plain names");
             const std::string key = key_node.Scalar();
             const std::string path = join(section, key);
+            const std::string shown = join(section, cut_token(key));  // the path as messages echo it
             if (!seen.insert(key).second)
-                fail_at(key_node.Mark(), path, "duplicate key");
+                fail_at(key_node.Mark(), shown, "duplicate key");
             if (const ParamSpec* spec = schema_.find(path)) {
                 set_value(*spec, value, key_node.Mark());
             } else if (schema_.is_section(path)) {
@@ -69,7 +69,7 @@ private:
                     fail_at(value.Mark(), path, "must be a map (section with keys: " + list(schema_.children(path)) + ")");
                 walk(value, path);
             } else {
-                fail_at(key_node.Mark(), path, "unknown key" + suggestion(section, key));
+                fail_at(key_node.Mark(), shown, "unknown key" + suggestion(section, key));
             }
         }
     }
@@ -105,7 +105,7 @@ private:
             int64_t v = 0;
             auto res = std::from_chars(text.data(), text.data() + text.size(), v);
             if (!plain || res.ec != std::errc() || res.ptr != text.data() + text.size())
-                fail_at(mark, spec.path, "expected an integer, got '" + text + "'");
+                fail_at(mark, spec.path, "expected an integer, got " + quote_token(text));
             value = v;
             break;
         }
@@ -114,7 +114,7 @@ private:
             double v = 0;
             const auto res = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
             if (!plain || res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(v))
-                fail_at(mark, spec.path, "expected a number, got '" + text + "'");
+                fail_at(mark, spec.path, "expected a number, got " + quote_token(text));
             value = v;
             break;
         }
@@ -124,7 +124,7 @@ private:
             else if (plain && text == "false")
                 value = false;
             else
-                fail_at(mark, spec.path, "expected true or false, got '" + text + "'");
+                fail_at(mark, spec.path, "expected true or false, got " + quote_token(text));
             break;
         case ParamType::String:
             if (text.empty())
@@ -176,9 +176,9 @@ Config Config::load_string(const std::string& yaml, const std::string& name, con
     cfg.source_ = name;
     YAML::Node root;
     try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(yaml_position(name, e.mark) + ": YAML syntax error: " + e.msg);
+        root = load_yaml(yaml, name, "config");
+    } catch (const InputError& e) {  // a syntax error or a broken size, depth or node limit
+        throw ConfigError(e.what());
     }
     ConfigLoader(schema, cfg).load(root);
     return cfg;
@@ -186,12 +186,13 @@ Config Config::load_string(const std::string& yaml, const std::string& name, con
 
 Config Config::load_file(const std::string& path, const ParamSchema& schema)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw ConfigError(path + ": cannot open config file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return load_string(text.str(), path, schema);
+    std::string text;
+    try {
+        text = read_yaml_file(path, "config");
+    } catch (const InputError& e) {
+        throw ConfigError(e.what());
+    }
+    return load_string(text, path, schema);
 }
 
 const Config::Entry& Config::entry(const std::string& path) const

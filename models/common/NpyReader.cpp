@@ -23,30 +23,12 @@ constexpr size_t kMagicLen = 6;
 // Headers of the dtypes read here are a short dict; refusing huge ones bounds what a broken or
 // hostile length field can make us allocate.
 constexpr size_t kMaxHeader = 1 << 20;
+// numpy itself writes at most 32 dimensions (64 from numpy 2.0).
+constexpr size_t kMaxDims = 64;
+// Characters of the header a "malformed header" message quotes.
+constexpr size_t kHeaderExcerpt = 160;
 
 [[noreturn]] void fail(const std::string& name, const std::string& reason) { throw InputError(name + ": " + reason); }
-
-// Printable excerpt of header text for messages: escapes, at most 160 characters.
-std::string excerpt(std::string_view text)
-{
-    std::string out;
-    for (size_t i = 0; i < text.size() && i < 160; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            static const char* digits = "0123456789abcdef";
-            out += "\\x";
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        }
-    }
-    if (text.size() > 160)
-        out += "...";
-    return out;
-}
 
 struct Preamble {
     unsigned major = 0;
@@ -59,8 +41,8 @@ Preamble parse_preamble(const uint8_t* p, size_t avail, uint64_t file_size, cons
 {
     const size_t magic_seen = std::min(avail, kMagicLen);
     if (magic_seen > 0 && std::memcmp(p, kMagic, magic_seen) != 0)
-        fail(name, "not a .npy file (bad magic: expected \\x93NUMPY at the start, found '" +
-                       excerpt(std::string_view(reinterpret_cast<const char*>(p), magic_seen)) + "')");
+        fail(name, "not a .npy file (bad magic: expected \\x93NUMPY at the start, found " +
+                       quote_token(std::string_view(reinterpret_cast<const char*>(p), magic_seen)) + ")");
     if (file_size < 8)
         fail(name, "truncated: " + std::to_string(file_size) + " bytes, shorter than the 8-byte magic and version");
     Preamble pre;
@@ -104,7 +86,7 @@ public:
             const size_t key_pos = i_;
             const std::string key = string_literal("a quoted key");
             skip_ws();
-            expect(':', "expected ':' after key '" + key + "'");
+            expect(':', "expected ':' after key " + quote_token(key));
             skip_ws();
             if (key == "descr") {
                 if (descr)
@@ -121,14 +103,14 @@ public:
                     malformed(key_pos, "duplicate key 'shape'");
                 shape = tuple();
             } else {
-                malformed(key_pos, "unknown key '" + key + "' (expected 'descr', 'fortran_order' and 'shape')");
+                malformed(key_pos, "unknown key " + quote_token(key) + " (expected 'descr', 'fortran_order' and 'shape')");
             }
             skip_ws();
             if (at(',')) {
                 ++i_;
                 skip_ws();
             } else if (!at('}')) {
-                malformed(i_, "expected ',' or '}' after the value of '" + key + "'");
+                malformed(i_, "expected ',' or '}' after the value of " + quote_token(key));
             }
         }
         ++i_;  // '}'
@@ -150,7 +132,7 @@ public:
 private:
     [[noreturn]] void malformed(size_t pos, const std::string& what) const
     {
-        fail(name_, "malformed header: " + what + " at offset " + std::to_string(pos) + " of '" + excerpt(t_) + "'");
+        fail(name_, "malformed header: " + what + " at offset " + std::to_string(pos) + " of " + quote_token(t_, kHeaderExcerpt));
     }
     bool at(char c) const { return i_ < t_.size() && t_[i_] == c; }
     void expect(char c, const std::string& what)
@@ -216,6 +198,8 @@ private:
         skip_ws();
         bool trailing_comma = false;
         while (!at(')')) {
+            if (dims.size() == kMaxDims)
+                malformed(i_, "'shape' has more than " + std::to_string(kMaxDims) + " dimensions");
             dims.push_back(dimension());
             skip_ws();
             trailing_comma = false;
@@ -266,14 +250,14 @@ NpyDtype dtype_of(const std::string& descr, const std::string& name)
     }
     const char order = descr.empty() ? '?' : descr[0];
     if (!type || std::string("<>|=").find(order) == std::string::npos)
-        fail(name, "unsupported dtype '" + descr + "' (" + supported + ")");
+        fail(name, "unsupported dtype " + quote_token(descr) + " (" + supported + ")");
     if (npy_dtype_size(*type) == 1)
         return *type;  // byte order means nothing for one-byte elements
     if (order == '>')
-        fail(name, "big-endian dtype '" + descr + "' is not supported (save it little-endian: a.astype('<" +
+        fail(name, "big-endian dtype " + quote_token(descr) + " is not supported (save it little-endian: a.astype('<" +
                        descr.substr(1) + "'))");
     if (order != '<')
-        fail(name, "dtype '" + descr + "' does not say its byte order (expected '<" + descr.substr(1) + "')");
+        fail(name, "dtype " + quote_token(descr) + " does not say its byte order (expected '<" + descr.substr(1) + "')");
     return *type;
 }
 
@@ -377,7 +361,7 @@ std::string NpyArray::shape_text() const
 void NpyArray::check_dtype(NpyDtype wanted) const
 {
     if (wanted != dtype)
-        throw InputError(source + ": holds " + npy_dtype_name(dtype) + " ('" + descr + "'), expected " +
+        throw InputError(source + ": holds " + npy_dtype_name(dtype) + " (" + quote_token(descr) + "), expected " +
                          npy_dtype_name(wanted));
 }
 

@@ -82,7 +82,7 @@ public:
                 statement();
         }
         if (block_)
-            throw InputError(block_->pos.text() + ": .block '" + block_->name + "' has no .end");
+            throw InputError(block_->pos.text() + ": .block " + quote_token(block_->name) + " has no .end");
         check_matrices();
         return std::move(program_);
     }
@@ -104,7 +104,7 @@ private:
     void end()
     {
         if (more())
-            fail(toks_[next_].col, "unexpected '" + toks_[next_].text + "'");
+            fail(toks_[next_].col, "unexpected " + quote_token(toks_[next_].text));
     }
 
     int64_t number(const std::string& what, int64_t lo, int64_t hi) { return number(take(what), what, lo, hi); }
@@ -117,12 +117,15 @@ private:
         try {
             v = std::stoll(t.text, &used, 0);  // decimal or 0x hex
         } catch (const std::exception&) {
-            fail(t.col, "expected " + what + ", got '" + t.text + "'");
+            fail(t.col, "expected " + what + ", got " + quote_token(t.text));
         }
-        if (used != t.text.size() || (t.text.size() > 1 && t.text[0] == '0' && std::isdigit(static_cast<unsigned char>(t.text[1]))))
-            fail(t.col, "expected " + what + " (decimal or 0x hex), got '" + t.text + "'");
+        // No leading zero, signed or not: base 0 would read "010" and "-010" as octal.
+        const size_t d = t.text[0] == '-' || t.text[0] == '+' ? 1 : 0;
+        const bool octal = t.text.size() > d + 1 && t.text[d] == '0' && std::isdigit(static_cast<unsigned char>(t.text[d + 1]));
+        if (used != t.text.size() || octal)
+            fail(t.col, "expected " + what + " (decimal or 0x hex), got " + quote_token(t.text));
         if (v < lo || v > hi)
-            fail(t.col, what + " " + t.text + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            fail(t.col, what + " " + cut_token(t.text) + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
         return v;
     }
 
@@ -132,7 +135,7 @@ private:
         const std::string s = lower(t.text);
         if (s.size() < 3 || s[0] != 's' || (s.back() != 'e' && s.back() != 'w') ||
             !std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); }))
-            fail(t.col, "expected a stream like s3e or s17w, got '" + t.text + "'");
+            fail(t.col, "expected a stream like s3e or s17w, got " + quote_token(t.text));
         StreamId id;
         id.dir = s.back() == 'e' ? StreamDir::East : StreamDir::West;
         // At most 9 digits: the index fits 32 bits, so a huge one is "does not exist", never
@@ -141,7 +144,7 @@ private:
         id.index = digits.size() > 9 ? ~0u : static_cast<unsigned>(std::stoul(digits));
         const unsigned count = limits_.streams(id.dir);
         if (id.index >= count)
-            fail(t.col, "stream " + t.text + " does not exist (" + std::to_string(count) + " " +
+            fail(t.col, "stream " + cut_token(t.text) + " does not exist (" + std::to_string(count) + " " +
                             (id.dir == StreamDir::East ? "east" : "west") + "bound streams)");
         return id;
     }
@@ -151,10 +154,15 @@ private:
         const Token& head = toks_[next_++];
         const std::string word = lower(head.text);
         if (word == ".queue") {
+            // A block's instructions are for the queue its .block names (found by fuzzing: a
+            // .queue inside a block assembled them for another queue than the block's).
+            if (block_)
+                fail(head.col, ".queue inside .block " + quote_token(block_->name) + " (" + block_->pos.text() +
+                                   "), whose instructions are for " + block_->queue + ": end the block first");
             const Token& name = take("queue name");
             const int q = map_.find(name.text);
             if (q < 0)
-                fail(name.col, "unknown queue '" + name.text + "' (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+                fail(name.col, "unknown queue " + quote_token(name.text) + " (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
             queue_ = q;
             end();
             return;
@@ -187,7 +195,7 @@ private:
             return;
         }
         if (queue_ < 0)
-            fail(head.col, "instruction '" + head.text + "' before any .queue directive");
+            fail(head.col, "instruction " + quote_token(head.text) + " before any .queue directive");
         instruction(head, word);
     }
 
@@ -198,11 +206,11 @@ private:
         const Token& name = take("tensor name");
         t.name = name.text;
         if (program_.tensor(t.name))
-            fail(name.col, "tensor '" + t.name + "' declared twice");
+            fail(name.col, "tensor " + quote_token(t.name) + " declared twice");
         const Token& slice = take("MEM slice");
         const int q = map_.find(slice.text);
         if (q < 0 || map_.queues()[static_cast<size_t>(q)].kind != QueueKind::MEM)
-            fail(slice.col, "'" + slice.text + "' is not a MEM slice");
+            fail(slice.col, quote_token(slice.text) + " is not a MEM slice");
         t.slice = map_.queues()[static_cast<size_t>(q)].unit;
         t.slice_name = slice.text;
         t.addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
@@ -211,18 +219,18 @@ private:
         t.type = element_type();
         end();
         if (uint64_t{t.addr} + t.rows > mem_.words_per_slice())
-            fail(rows_tok.col, "tensor '" + t.name + "' (" + std::to_string(t.rows) + " words from " +
+            fail(rows_tok.col, "tensor " + quote_token(t.name) + " (" + std::to_string(t.rows) + " words from " +
                                    std::to_string(t.addr) + ") does not fit in the slice's " +
                                    std::to_string(mem_.words_per_slice()) + " words");
         // Byte planes go to the next slices outward, which must exist in the same hemisphere.
         const unsigned half = mem_.slices / 2;
         if ((t.slice % half) + t.element_bytes() > half)
-            fail(slice.col, "tensor '" + t.name + "' needs " + std::to_string(t.element_bytes()) +
+            fail(slice.col, "tensor " + quote_token(t.name) + " needs " + std::to_string(t.element_bytes()) +
                                 " slices outward from " + t.slice_name + " for its byte planes; the hemisphere ends first");
         for (const auto& o : program_.tensors)
             if (t.slice < o.slice + o.element_bytes() && o.slice < t.slice + t.element_bytes() &&
                 t.addr < o.addr + o.rows && o.addr < t.addr + t.rows)
-                fail(head.col, "tensor '" + t.name + "' overlaps tensor '" + o.name + "' (" + o.pos.text() + ")");
+                fail(head.col, "tensor " + quote_token(t.name) + " overlaps tensor " + quote_token(o.name) + " (" + o.pos.text() + ")");
         program_.tensors.push_back(std::move(t));
     }
 
@@ -232,7 +240,7 @@ private:
         for (auto& d : program_.tensors)
             if (d.name == name.text)
                 return d;
-        fail(name.col, "no tensor '" + name.text + "' declared before this " + directive);
+        fail(name.col, "no tensor " + quote_token(name.text) + " declared before this " + directive);
     }
 
     // ".fill NAME BITS": every element of the tensor declared before holds the bit pattern BITS.
@@ -241,7 +249,7 @@ private:
         const Token& name = take("tensor name");
         TensorDecl* t = &declared(name, ".fill");
         if (t->filled)
-            fail(name.col, "tensor '" + name.text + "' filled twice");
+            fail(name.col, "tensor " + quote_token(name.text) + " filled twice");
         const unsigned bits = 8 * t->element_bytes();
         t->fill = static_cast<uint32_t>(number("element bit pattern", 0, (int64_t{1} << bits) - 1));
         t->filled = true;
@@ -258,7 +266,7 @@ private:
         const auto row = static_cast<uint32_t>(number(row_tok, "row", 0, int64_t{t->rows} - 1));
         const auto [first, fresh] = data_rows_.emplace(std::make_pair(name.text, row), line_no_);
         if (!fresh)
-            fail(row_tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given twice (first at " +
+            fail(row_tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) + " given twice (first at " +
                                   file_ + ":" + std::to_string(first->second) + ")");
         const int64_t max = (int64_t{1} << (8 * t->element_bytes())) - 1;
         std::vector<uint32_t> values;
@@ -276,7 +284,7 @@ private:
                 n = number(count, "repeat count", 1, limits_.lanes);
             }
             if (values.size() + static_cast<size_t>(n) > limits_.lanes)
-                fail(tok.col, "row " + std::to_string(row) + " of tensor '" + name.text + "' given more than " +
+                fail(tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) + " given more than " +
                                   std::to_string(limits_.lanes) + " elements (the chip's lanes)");
             values.insert(values.end(), static_cast<size_t>(n), v);
         }
@@ -293,7 +301,7 @@ private:
         for (auto tt : {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32})
             if (ty == tensor_type_name(tt))
                 return tt;
-        fail(type.col, "expected element type i8, u8, i32, f16 or f32, got '" + type.text + "'");
+        fail(type.col, "expected element type i8, u8, i32, f16 or f32, got " + quote_token(type.text));
     }
 
     // ".matrix NAME ROWS COLS TYPE": NAME@c0, NAME@c1, ... (declared anywhere in the program)
@@ -305,7 +313,7 @@ private:
         const Token& name = take("matrix name");
         m.name = name.text;
         if (program_.matrix(m.name))
-            fail(name.col, "matrix '" + m.name + "' declared twice");
+            fail(name.col, "matrix " + quote_token(m.name) + " declared twice");
         m.rows = static_cast<uint32_t>(number("row count", 1, mem_.words_per_slice()));
         m.cols = static_cast<uint32_t>(number("column count", 1, int64_t{1} << 24));
         m.type = element_type();
@@ -319,15 +327,15 @@ private:
             for (unsigned j = 0; j < m.blocks(limits_.lanes); ++j) {
                 const TensorDecl* t = program_.tensor(m.block_name(j));
                 auto bad = [&](const std::string& why) {
-                    throw InputError(m.pos.text() + ": matrix '" + m.name + "': " + why);
+                    throw InputError(m.pos.text() + ": matrix " + quote_token(m.name) + ": " + why);
                 };
                 if (!t)
-                    bad("its column block '" + m.block_name(j) + "' is not declared (.tensor)");
+                    bad("its column block " + quote_token(m.block_name(j)) + " is not declared (.tensor)");
                 if (t->type != m.type)
-                    bad("block '" + t->name + "' is " + tensor_type_name(t->type) + ", the matrix " +
+                    bad("block " + quote_token(t->name) + " is " + tensor_type_name(t->type) + ", the matrix " +
                         tensor_type_name(m.type));
                 if (t->rows < m.rows)
-                    bad("block '" + t->name + "' has " + std::to_string(t->rows) + " rows, the matrix " +
+                    bad("block " + quote_token(t->name) + " has " + std::to_string(t->rows) + " rows, the matrix " +
                         std::to_string(m.rows));
             }
     }
@@ -337,23 +345,23 @@ private:
     void block(const Token& head)
     {
         if (block_)
-            fail(head.col, "a .block inside .block '" + block_->name + "' (" + block_->pos.text() + ")");
+            fail(head.col, "a .block inside .block " + quote_token(block_->name) + " (" + block_->pos.text() + ")");
         auto b = std::make_unique<InstrBlock>();
         b->pos = {file_, line_no_, head.col};
         const Token& name = take("block name");
         b->name = name.text;
         for (const auto& o : program_.blocks)
             if (o.name == b->name)
-                fail(name.col, "block '" + b->name + "' declared twice (" + o.pos.text() + ")");
+                fail(name.col, "block " + quote_token(b->name) + " declared twice (" + o.pos.text() + ")");
         const Token& queue = take("queue the block is for");
         const int q = map_.find(queue.text);
         if (q < 0)
-            fail(queue.col, "unknown queue '" + queue.text + "'");
+            fail(queue.col, "unknown queue " + quote_token(queue.text));
         b->queue = queue.text;
         const Token& slice = take("MEM slice");
         const int sq = map_.find(slice.text);
         if (sq < 0 || map_.queues()[static_cast<size_t>(sq)].kind != QueueKind::MEM)
-            fail(slice.col, "'" + slice.text + "' is not a MEM slice");
+            fail(slice.col, quote_token(slice.text) + " is not a MEM slice");
         b->slice = map_.queues()[static_cast<size_t>(sq)].unit;
         b->slice_name = slice.text;
         b->addr = static_cast<uint32_t>(number("word address", 0, mem_.words_per_slice() - 1));
@@ -371,12 +379,12 @@ private:
             b.text += in.disasm() + "\n";
         const unsigned lanes = mem_.word_bytes();
         if (uint64_t{b.addr} + b.words(lanes) > mem_.words_per_slice())
-            fail(1, "block '" + b.name + "' (" + std::to_string(b.words(lanes)) + " words from " + std::to_string(b.addr) +
+            fail(1, "block " + quote_token(b.name) + " (" + std::to_string(b.words(lanes)) + " words from " + std::to_string(b.addr) +
                         ") does not fit in the slice");
         for (const auto& t : program_.tensors)
             if (b.slice >= t.slice && b.slice < t.slice + t.element_bytes() && b.addr < t.addr + t.rows &&
                 t.addr < b.addr + b.words(lanes))
-                fail(1, "block '" + b.name + "' overlaps tensor '" + t.name + "' (" + t.pos.text() + ")");
+                fail(1, "block " + quote_token(b.name) + " overlaps tensor " + quote_token(t.name) + " (" + t.pos.text() + ")");
         program_.blocks.push_back(std::move(b));
         block_.reset();
         queue_ = saved_queue_;
@@ -391,7 +399,7 @@ private:
         const OpcodeInfo* row = find_mnemonic(word);
         if (row) {
             if (!(row->queues & queue_bit(q.kind)))
-                fail(head.col, "'" + head.text + "' cannot run on queue " + q.name + " (a " + queue_kind_name(q.kind) +
+                fail(head.col, quote_token(head.text) + " cannot run on queue " + q.name + " (a " + queue_kind_name(q.kind) +
                                    " queue)");
             in.op = row->op;
             operands(*row, in);
@@ -401,7 +409,7 @@ private:
         } else if (q.kind == QueueKind::SXM) {
             sxm(head, in);
         } else {
-            fail(head.col, "unknown instruction '" + head.text + "'");
+            fail(head.col, "unknown instruction " + quote_token(head.text));
         }
         end();
         // The chip names an executed instruction by its index in 23 bits (models/icu/IcuQueue.h).
@@ -438,7 +446,7 @@ private:
         for (size_t i = 0; i < o.keywords.size(); ++i)
             if (*o.keywords[i] != '\0' && w == o.keywords[i])
                 return static_cast<int64_t>(i);
-        fail(t.col, std::string("expected ") + o.what + ", got '" + t.text + "'");
+        fail(t.col, std::string("expected ") + o.what + ", got " + quote_token(t.text));
     }
 
     // A stream operand and the consecutive streams it spans: an f16 operand the named one and the
@@ -516,7 +524,7 @@ private:
                                      std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
                 const unsigned long alu = numeric ? std::stoul(digits) : limits_.vxm_alus;  // else "no ALU 'alue'"
                 if (alu >= limits_.vxm_alus)
-                    fail(at.col, "no ALU '" + at.text + "' (the VXM has alu0 .. alu" + std::to_string(limits_.vxm_alus - 1) + ")");
+                    fail(at.col, "no ALU " + quote_token(at.text) + " (the VXM has alu0 .. alu" + std::to_string(limits_.vxm_alus - 1) + ")");
                 if (alu == q.unit)
                     fail(at.col, "ALU " + std::to_string(alu) + " cannot chain to itself");
                 in.chain_src[g] = static_cast<int8_t>(alu);

@@ -6,6 +6,7 @@
 #include "models/common/Error.h"
 #include "models/spec/MemParams.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace lpu {
@@ -54,6 +55,22 @@ public:
             fail(std::string("truncated (reading ") + what + ")");
         std::string s = b_.substr(pos_, n);
         pos_ += n;
+        return s;
+    }
+    // A name the disassembly writes as one assembler token: non-empty, printable, no blanks,
+    // commas or comment characters. Anything else would be read back as other tokens, or as
+    // other lines, when the decoded program is checked by assembling its disassembly.
+    std::string name(const char* what)
+    {
+        const size_t at = pos_;
+        std::string s = str(what);
+        const bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+            return c > ' ' && c < 0x7f && c != ',' && c != ';' && c != '#';
+        });
+        if (!ok) {
+            pos_ = at;
+            fail(std::string(what) + " " + quote_token(s) + " is not one word of printable characters");
+        }
         return s;
     }
     bool at_end() const { return pos_ == b_.size(); }
@@ -144,7 +161,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     if (!is_object_file(bytes))
         throw InputError(name + ": not a valid lpusim object file: bad magic");
     if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-        throw InputError(name + ": object file version '" + bytes.substr(6, 1) + "' is not this build's ('" +
+        throw InputError(name + ": object file version " + quote_token(bytes.substr(6, 1)) + " is not this build's ('" +
                          std::string(1, kMagic[6]) + "'): assemble it again");
     Reader r(bytes, name);
     Program p;
@@ -152,8 +169,8 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     const uint32_t tensors = r.get<uint32_t>("tensor count");
     for (uint32_t i = 0; i < tensors; ++i) {
         TensorDecl t;
-        t.name = r.str("tensor name");
-        t.slice_name = r.str("tensor slice");
+        t.name = r.name("tensor name");
+        t.slice_name = r.name("tensor slice");
         t.addr = r.get<uint32_t>("tensor address");
         t.rows = r.get<uint32_t>("tensor rows");
         const auto type = r.get<uint8_t>("tensor type");
@@ -168,16 +185,16 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         // not a huge allocation; values and repeated rows are checked by assembling (below).
         const uint32_t data_rows = r.get<uint32_t>("tensor data row count");
         if (data_rows > t.rows)
-            r.fail("tensor '" + t.name + "' has " + std::to_string(data_rows) + " data rows, more than its " +
+            r.fail("tensor " + quote_token(t.name) + " has " + std::to_string(data_rows) + " data rows, more than its " +
                    std::to_string(t.rows) + " rows");
         for (uint32_t d = 0; d < data_rows; ++d) {
             const uint32_t row = r.get<uint32_t>("tensor data row");
             if (row >= t.rows)
-                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' is past its " +
+                r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " is past its " +
                        std::to_string(t.rows) + " rows");
             const uint32_t count = r.get<uint32_t>("tensor data element count");
             if (count > lanes)
-                r.fail("data row " + std::to_string(row) + " of tensor '" + t.name + "' has " + std::to_string(count) +
+                r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " has " + std::to_string(count) +
                        " elements, more than the config's " + std::to_string(lanes) + " lanes");
             std::vector<uint32_t> values(count);
             for (auto& v : values)
@@ -248,7 +265,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     const uint32_t matrices = r.get<uint32_t>("matrix count");
     for (uint32_t i = 0; i < matrices; ++i) {
         MatrixDecl m;
-        m.name = r.str("matrix name");
+        m.name = r.name("matrix name");
         m.rows = r.get<uint32_t>("matrix rows");
         m.cols = r.get<uint32_t>("matrix columns");
         const auto type = r.get<uint8_t>("matrix type");
@@ -260,9 +277,9 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     const uint32_t blocks = r.get<uint32_t>("block count");
     for (uint32_t i = 0; i < blocks; ++i) {
         InstrBlock b;
-        b.name = r.str("block name");
-        b.queue = r.str("block queue");
-        b.slice_name = r.str("block slice");
+        b.name = r.name("block name");
+        b.queue = r.name("block queue");
+        b.slice_name = r.name("block slice");
         b.addr = r.get<uint32_t>("block address");
         b.text = r.str("block text");
         p.blocks.push_back(std::move(b));

@@ -41,7 +41,7 @@ uint32_t parse_number(const std::string& word, const char* what, const std::stri
             ok = false;
     }
     if (!ok)
-        throw InputError("'" + text + "': " + what + " '" + word + "' is not an integer in 0..4294967295");
+        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) + " is not an integer in 0..4294967295");
     return static_cast<uint32_t>(v);
 }
 
@@ -109,14 +109,14 @@ SxmOp parse_sxm_op(const std::string& text)
         w.push_back(word);
     auto expect_words = [&](size_t count, const char* syntax) {
         if (w.size() != count)
-            throw InputError("'" + text + "': expected '" + syntax + "'");
+            throw InputError(quote_token(text) + ": expected '" + syntax + "'");
     };
     if (w.empty())
         throw InputError("empty SXM operation");
     if (w[0] == "shift") {
         expect_words(3, "shift up|down N");
         if (w[1] != "up" && w[1] != "down")
-            throw InputError("'" + text + "': shift direction '" + w[1] + "' is not up or down");
+            throw InputError(quote_token(text) + ": shift direction " + quote_token(w[1]) + " is not up or down");
         const uint32_t d = parse_number(w[2], "distance", text);
         return w[1] == "up" ? SxmOp::make_shift_up(d) : SxmOp::make_shift_down(d);
     }
@@ -131,10 +131,10 @@ SxmOp parse_sxm_op(const std::string& text)
     for (SxmOp::Kind k : kPlainKinds)
         if (w[0] == sxm_kind_name(k)) {
             if (w.size() != 1)
-                throw InputError("'" + text + "': '" + w[0] + "' takes no operand");
+                throw InputError(quote_token(text) + ": " + quote_token(w[0]) + " takes no operand");
             return SxmOp::make(k);
         }
-    throw InputError("'" + text + "': unknown SXM operation '" + w[0] + "'");
+    throw InputError(quote_token(text) + ": unknown SXM operation " + quote_token(w[0]));
 }
 
 }  // namespace lpu

@@ -190,7 +190,7 @@ int64_t parse_int(const std::string& word, int64_t lo, int64_t hi, const std::st
         used = 0;
     }
     if (used != word.size() || word.empty() || v < lo || v > hi)
-        throw InputError("'" + text + "': " + what + " '" + word + "' is not an integer in " + std::to_string(lo) +
+        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) + " is not an integer in " + std::to_string(lo) +
                          ".." + std::to_string(hi));
     return v;
 }
@@ -205,7 +205,7 @@ VxmAluOp parse_vxm_alu_op(const std::string& text)
         w.push_back(word);
     auto expect_words = [&](size_t n, const char* syntax) {
         if (w.size() != n)
-            throw InputError("'" + text + "': expected '" + syntax + "'");
+            throw InputError(quote_token(text) + ": expected '" + syntax + "'");
     };
     if (w.empty())
         throw InputError("empty VXM operation");
@@ -216,7 +216,7 @@ VxmAluOp parse_vxm_alu_op(const std::string& text)
     } else if (w[0] == "requant") {
         expect_words(6, "requant i8|u8 MULTIPLIER SHIFT ZERO_POINT ROUNDING");
         if (w[1] != "i8" && w[1] != "u8")
-            throw InputError("'" + text + "': requantisation result '" + w[1] + "' is not i8 or u8");
+            throw InputError(quote_token(text) + ": requantisation result " + quote_token(w[1]) + " is not i8 or u8");
         VxmRequant rq;
         rq.out_unsigned = w[1] == "u8";
         rq.multiplier = static_cast<int32_t>(parse_int(w[2], INT32_MIN, INT32_MAX, "multiplier", text));
@@ -239,7 +239,7 @@ VxmAluOp parse_vxm_alu_op(const std::string& text)
                 found = true;
             }
         if (!found)
-            throw InputError("'" + text + "': unknown VXM operation '" + w[0] + "'");
+            throw InputError(quote_token(text) + ": unknown VXM operation " + quote_token(w[0]));
     }
     op.validate();
     return op;

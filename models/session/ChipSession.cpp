@@ -35,9 +35,12 @@ const TensorDecl& ChipSession::tensor(const std::string& name) const
     if (const TensorDecl* t = program_.tensor(name))
         return *t;
     std::string names;
-    for (const auto& d : program_.tensors)
-        names += (names.empty() ? "" : ", ") + d.name;
-    throw InputError(program_name_ + ": no tensor '" + name + "' (declared: " + (names.empty() ? "none" : names) + ")");
+    for (size_t i = 0; i < program_.tensors.size() && i < 12; ++i)
+        names += (names.empty() ? "" : ", ") + cut_token(program_.tensors[i].name);
+    if (program_.tensors.size() > 12)
+        names += ", ... (" + std::to_string(program_.tensors.size()) + " in all)";
+    throw InputError(program_name_ + ": no tensor " + quote_token(name) + " (declared: " + (names.empty() ? "none" : names) +
+                     ")");
 }
 
 void ChipSession::load(const std::string& name, const std::string& npy_file)
@@ -52,7 +55,7 @@ void ChipSession::load(const std::string& name, const NpyArray& a)
     if (const MatrixDecl* m = program_.matrix(name)) {
         const std::vector<size_t> want{m->rows, m->cols}, flat{m->cols};
         if (a.dtype != tensor_npy_dtype(m->type) || (a.shape != want && !(m->rows == 1 && a.shape == flat)))
-            throw InputError(a.source + ": matrix '" + name + "' is " + std::to_string(m->rows) + " x " +
+            throw InputError(a.source + ": matrix " + quote_token(name) + " is " + std::to_string(m->rows) + " x " +
                              std::to_string(m->cols) + " " + npy_dtype_name(tensor_npy_dtype(m->type)) +
                              ", the file holds " + a.shape_text() + " " + npy_dtype_name(a.dtype));
         chip_->load_matrix(program_, *m, a.data);
@@ -62,7 +65,7 @@ void ChipSession::load(const std::string& name, const NpyArray& a)
     const unsigned lanes = chip_->spec().chip.lanes();
     const std::vector<size_t> want{t.rows, lanes};
     if (a.dtype != tensor_npy_dtype(t.type) || a.shape != want)
-        throw InputError(a.source + ": tensor '" + name + "' is " + std::to_string(t.rows) + " x " +
+        throw InputError(a.source + ": tensor " + quote_token(name) + " is " + std::to_string(t.rows) + " x " +
                          std::to_string(lanes) + " " + npy_dtype_name(tensor_npy_dtype(t.type)) + ", the file holds " +
                          a.shape_text() + " " + npy_dtype_name(a.dtype));
     chip_->load_tensor(t, a.data);

@@ -78,10 +78,10 @@ void MemParams::declare(ParamSchema& schema)
                        "gcd(64, words_per_bank)"));
 
     schema.add_check([](const Config& cfg) {
-        const int64_t slices = cfg.get_int("chip.mem.slices");
-        if (slices % 2 != 0)
+        const int64_t slice_count = cfg.get_int("chip.mem.slices");
+        if (slice_count % 2 != 0)
             cfg.fail("chip.mem.slices",
-                     "must be even (two mirrored hemispheres of slices / 2 each), got " + std::to_string(slices));
+                     "must be even (two mirrored hemispheres of slices / 2 each), got " + std::to_string(slice_count));
         const int64_t wpb = cfg.get_int("chip.mem.words_per_bank");
         const int64_t page = cfg.get_int("chip.mem.page_words");
         // A page inside one bank is also inside one slice, so a DMI grant (one page) is one

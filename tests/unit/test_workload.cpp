@@ -229,6 +229,9 @@ TEST_CASE("workload: op rules infer shapes and types, defaults apply", "[workloa
     CHECK(u8.layers[0].requant.rounding == VxmRounding::Floor);
     CHECK(load(ops("op: layer_norm, a: F, out: Y")).layers[0].eps == 1e-5);
     CHECK(load(ops("op: layer_norm, a: F, out: Y, eps: 0.25")).layers[0].eps == 0.25);
+    // Decimal only, as in configs: strtod took hex floats.
+    CHECK(rejection(ops("op: layer_norm, a: F, out: Y, eps: 0x1p-3")) ==
+          "wl.yaml:9:52: layers[0] (l).eps: expected a finite number, got '0x1p-3'");
     CHECK(load(kBase).seed == 1);  // the default workload seed
     CHECK(load(ops("op: softmax, a: F, out: Y")).layers[0].axis == 1);  // along each row
     CHECK(load(ops("op: softmax, a: F, out: Y, axis: 0")).layers[0].axis == 0);
