@@ -1229,7 +1229,7 @@ CompileResult Lowering::run()
 
     CompileResult r;
     std::ostringstream head;
-    head << "; " << w_.name << ": compiled by lpusim compile for " << sb_.config().get_string("chip.name") << " from "
+    head << "; " << w_.name << ": compiled by lpusim compile for " << sb_.spec().chip.name << " from "
          << w_.source << "\n";
     head << "; predicted cycles: " << sb_.predicted_cycles() << "\n";
     for (const auto& t : w_.tensors) {
@@ -1349,9 +1349,9 @@ std::string CompileResult::report_json(const std::string& workload, const std::s
     return os.str();
 }
 
-CompileResult compile_workload(const Config& cfg, const Workload& workload)
+CompileResult compile_workload(const ChipSpec& spec, const Workload& workload)
 {
-    return lowering::Lowering(cfg, workload).run();
+    return lowering::Lowering(spec, workload).run();
 }
 
 }  // namespace lpu

@@ -4,7 +4,7 @@
 // reports, and a test holds the compiler to that.
 #pragma once
 
-#include "models/common/Config.h"
+#include "models/spec/ChipSpec.h"
 #include "compiler/Workload.h"
 
 #include <cstdint>
@@ -45,6 +45,6 @@ struct CompileResult {
 };
 
 // Throws InputError naming the layer for a workload the compiler cannot place or lower.
-CompileResult compile_workload(const Config& cfg, const Workload& workload);
+CompileResult compile_workload(const ChipSpec& spec, const Workload& workload);
 
 }  // namespace lpu

@@ -117,7 +117,7 @@ inline ChainOp square()
 
 class Lowering {
 public:
-    Lowering(const Config& cfg, const Workload& w) : sb_(cfg), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()) {}
+    Lowering(const ChipSpec& spec, const Workload& w) : sb_(spec), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()) {}
 
     CompileResult run();
 

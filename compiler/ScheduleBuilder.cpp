@@ -6,15 +6,15 @@
 
 namespace lpu {
 
-ScheduleBuilder::ScheduleBuilder(const Config& cfg)
-    : cfg_(cfg),
-      chip_(ChipParams::from_config(cfg)),
-      mxm_(MxmParams::from_config(cfg)),
-      memp_(MemParams::from_config(cfg)),
-      streamp_(StreamParams::from_config(cfg)),
-      vxmp_(VxmSliceParams::from_config(cfg)),
-      icu_(IcuParams::from_config(cfg)),
-      map_(cfg)
+ScheduleBuilder::ScheduleBuilder(const ChipSpec& spec)
+    : spec_(spec),
+      chip_(spec.chip),
+      mxm_(spec.mxm),
+      memp_(spec.mem),
+      streamp_(spec.stream),
+      vxmp_(spec.vxm),
+      icu_(spec.icu),
+      map_(spec)
 {
     const auto& qs = map_.queues();
     mem_queue_.assign(memp_.slices, 0);

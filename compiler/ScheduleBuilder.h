@@ -7,7 +7,7 @@
 
 #include "models/spec/ChipParams.h"
 #include "models/spec/Floorplan.h"
-#include "models/common/Config.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/IcuParams.h"
 #include "models/isa/Program.h"
 #include "models/spec/MemParams.h"
@@ -27,9 +27,9 @@ namespace lpu {
 
 class ScheduleBuilder {
 public:
-    explicit ScheduleBuilder(const Config& cfg);
+    explicit ScheduleBuilder(const ChipSpec& spec);
 
-    const Config& config() const { return cfg_; }
+    const ChipSpec& spec() const { return spec_; }
     const QueueMap& queues() const { return map_; }
     const MxmParams& mxm() const { return mxm_; }
     const MemParams& mem() const { return memp_; }
@@ -119,7 +119,7 @@ public:
     std::string assembly(const std::string& header) const;
 
 private:
-    const Config& cfg_;
+    const ChipSpec& spec_;
     ChipParams chip_;
     MxmParams mxm_;
     MemParams memp_;

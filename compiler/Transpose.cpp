@@ -206,7 +206,7 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
                 w.sxm.queues.push_back(q);
                 w.sxm.position = qs[q].position;
             }
-        w.sxm.latency = SxmSliceParams::from_config(sb_.config()).latency;
+        w.sxm.latency = sb_.spec().sxm.latency;
         w.st = &transpose_stage(side, w.sxm, avoid, l);
         ways.push_back(std::move(w));
     }

@@ -5,8 +5,7 @@
 // saves the input; the replay main names the file), and a broken property calls finding().
 #pragma once
 
-#include "models/spec/ChipSchema.h"
-#include "models/common/Config.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 
 #include <cstddef>
@@ -41,12 +40,12 @@ inline std::string text_of(const uint8_t* data, size_t size)
 }
 
 // configs/NAME.yaml of this source tree, loaded once per process.
-inline const Config& shipped_config(const std::string& name)
+inline const ChipSpec& shipped_config(const std::string& name)
 {
-    static std::map<std::string, Config> loaded;
+    static std::map<std::string, ChipSpec> loaded;
     auto it = loaded.find(name);
     if (it == loaded.end())
-        it = loaded.emplace(name, load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
+        it = loaded.emplace(name, load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
     return it->second;
 }
 

@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace lpu;
-    const Config& cfg = fuzz::shipped_config("tiny");
+    const ChipSpec& cfg = fuzz::shipped_config("tiny");
     fuzz::expect_input_error([&] {
         const Program p = assemble(fuzz::text_of(data, size), "fuzz.s", cfg);
         const std::string text = disassemble(p, cfg);

@@ -1,6 +1,6 @@
-// The chip config loader (common/Config.cpp against chip_schema()), and what every command
-// derives from a loaded config next: each unit's parameters, the floorplan and the queue map,
-// and the resolved text `lpusim config` prints.
+// The chip config loader (spec/ChipSpec.cpp: every unit's parameters read through
+// common/ParamNode), and what every command derives from a loaded config next: the floorplan and
+// the queue map, and the resolved text `lpusim config` prints.
 #include "FuzzTarget.h"
 
 #include "models/spec/ChipSpec.h"
@@ -10,11 +10,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace lpu;
     fuzz::expect_input_error([&] {
-        const Config cfg = Config::load_string(fuzz::text_of(data, size), "fuzz.yaml", chip_schema());
-        (void)ChipSpec::from_config(cfg);
-        const QueueMap queues(cfg);
+        const ChipSpec spec = parse_chip_spec(fuzz::text_of(data, size), "fuzz.yaml");
+        const QueueMap queues(spec);
         (void)queues.positions();
-        (void)cfg.describe(chip_schema());
+        (void)spec.config->describe();
     });
     return 0;
 }

@@ -1,7 +1,7 @@
 #include "CompileCommand.h"
 
 #include "apps/lpusim/ArgParser.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "compiler/Compiler.h"
@@ -31,13 +31,13 @@ int cmd_compile(const std::vector<std::string>& args)
     }
     if (!ap.has("config") || !ap.has("workload") || !ap.has("output"))
         throw UsageError("compile: --config, --workload and -o/--output are required (see --help)");
-    const Config cfg = load_chip_config(ap.get("config"));
+    const ChipSpec spec = load_chip_spec(ap.get("config"));
     const Workload w = load_workload(ap.get("workload"));
     const std::string out = ap.get("output");
     check_writable(out);
     if (ap.has("report"))
         check_writable(ap.get("report"));
-    const CompileResult r = compile_workload(cfg, w);
+    const CompileResult r = compile_workload(spec, w);
     std::vector<std::pair<std::string, std::vector<uint8_t>>> data;
     if (ap.has("inputs")) {
         const std::filesystem::path dir = ap.get("inputs");
@@ -52,8 +52,8 @@ int cmd_compile(const std::vector<std::string>& args)
     }
     write_file_atomic(out, r.assembly);
     if (ap.has("report"))
-        write_file_atomic(ap.get("report"), r.report_json(w.name, cfg.get_string("chip.name")));
-    std::cout << "compiled " << w.name << " (" << w.layers.size() << " layers) for " << cfg.get_string("chip.name")
+        write_file_atomic(ap.get("report"), r.report_json(w.name, spec.chip.name));
+    std::cout << "compiled " << w.name << " (" << w.layers.size() << " layers) for " << spec.chip.name
               << " into " << out << "\n"
               << r.summary();
     return 0;

@@ -2,7 +2,7 @@
 
 #include "apps/lpusim/ArgParser.h"
 #include "models/session/ChipSession.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "models/common/NpyReader.h"
@@ -110,9 +110,9 @@ int cmd_asm(const std::vector<std::string>& args)
     }
     if (!ap.has("config") || ap.positionals().size() != 1)
         throw UsageError("asm: expected --config CONFIG and one PROGRAM.s (see --help)");
-    const Config cfg = load_chip_config(ap.get("config"));
+    const ChipSpec spec = load_chip_spec(ap.get("config"));
     const std::string src = ap.positionals()[0];
-    const Program p = assemble(read_all(src, "program"), src, cfg);
+    const Program p = assemble(read_all(src, "program"), src, spec);
     if (ap.has("output"))
         write_file_atomic(ap.get("output"), encode_program(p));
     std::cout << src << ": " << p.instruction_count() << " instructions, " << p.tensors.size() << " tensors"
@@ -131,8 +131,8 @@ int cmd_disasm(const std::vector<std::string>& args)
     }
     if (!ap.has("config") || ap.positionals().size() != 1)
         throw UsageError("disasm: expected --config CONFIG and one PROGRAM (see --help)");
-    const Config cfg = load_chip_config(ap.get("config"));
-    std::cout << disassemble(load_program_file(ap.positionals()[0], cfg), cfg);
+    const ChipSpec spec = load_chip_spec(ap.get("config"));
+    std::cout << disassemble(load_program_file(ap.positionals()[0], spec), spec);
     return 0;
 }
 
@@ -161,9 +161,9 @@ int cmd_run(const std::vector<std::string>& args)
     }
     if (!ap.has("config") || !ap.has("program"))
         throw UsageError("run: --config CONFIG and --program PROGRAM are required (see --help)");
-    const Config cfg = load_chip_config(ap.get("config"));
+    const ChipSpec spec = load_chip_spec(ap.get("config"));
     const std::string path = ap.get("program");
-    ChipSession session(cfg, load_program_file(path, cfg), path);
+    ChipSession session(spec, load_program_file(path, spec), path);
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");
         session.dump_after(name, file);

@@ -4,7 +4,7 @@
 #include "apps/lpusim/CompileCommand.h"
 #include "apps/lpusim/ProgramCommands.h"
 #include "models/spec/ChipInfo.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "tb/mxm/MxmCosim.h"
 #include "tb/mxm/MxmStimulus.h"
@@ -54,8 +54,7 @@ int cmd_config(const std::vector<std::string>& args)
     }
     if (ap.positionals().size() != 1)
         throw UsageError("config: expected one CONFIG file (see --help)");
-    const lpu::Config cfg = lpu::load_chip_config(ap.positionals()[0]);
-    std::cout << cfg.describe(lpu::chip_schema());
+    std::cout << lpu::load_chip_spec(ap.positionals()[0]).config->describe();
     return 0;
 }
 
@@ -71,9 +70,9 @@ int cmd_info(const std::vector<std::string>& args)
     }
     if (!ap.has("config"))
         throw UsageError("info: --config CONFIG is required");
-    const lpu::Config cfg = lpu::load_chip_config(ap.get("config"));
-    std::cout << "# " << cfg.get_string("chip.name") << " (" << ap.get("config") << ")\n"
-              << lpu::format_chip_figures(lpu::chip_figures(cfg));
+    const lpu::ChipSpec spec = lpu::load_chip_spec(ap.get("config"));
+    std::cout << "# " << spec.chip.name << " (" << ap.get("config") << ")\n"
+              << lpu::format_chip_figures(lpu::chip_figures(spec));
     return 0;
 }
 

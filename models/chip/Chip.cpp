@@ -10,8 +10,8 @@
 
 namespace lpu {
 
-Chip::Chip(std::string name, const Config& cfg, unsigned id)
-    : name_(std::move(name)), cfg_(cfg), spec_(ChipSpec::from_config(cfg)), id_(id), map_(cfg)
+Chip::Chip(std::string name, const ChipSpec& spec, unsigned id)
+    : name_(std::move(name)), spec_(spec), id_(id), map_(spec)
 {
     if (id > std::numeric_limits<uint16_t>::max())
         throw InputError("chip id " + std::to_string(id) + " is out of range [0, 65535]");

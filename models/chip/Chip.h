@@ -11,7 +11,6 @@
 #include "models/exec/ChipObserver.h"
 #include "models/spec/ChipSpec.h"
 #include "models/exec/RunStats.h"
-#include "models/common/Config.h"
 #include "models/isa/Program.h"
 #include "models/mem/MemSystem.h"
 #include "models/mxm/MxmObserver.h"
@@ -29,7 +28,7 @@ namespace lpu {
 class Chip {
 public:
     // `id`: the chip's place in its system (0 for a chip alone), at most 65535.
-    Chip(std::string name, const Config& cfg, unsigned id = 0);
+    Chip(std::string name, const ChipSpec& spec, unsigned id = 0);
     ~Chip();
     Chip(const Chip&) = delete;
     Chip& operator=(const Chip&) = delete;
@@ -38,7 +37,6 @@ public:
     const QueueMap& queues() const { return map_; }
     MemSystem& mem() { return *mem_; }
     const ChipSpec& spec() const { return spec_; }
-    const Config& config() const { return cfg_; }
     unsigned id() const { return id_; }
     // "chip 0 (tiny)": how errors name the chip.
     std::string label() const;
@@ -75,7 +73,6 @@ private:
     void host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length);
 
     std::string name_;
-    Config cfg_;
     ChipSpec spec_;
     unsigned id_;
     QueueMap map_;

@@ -177,7 +177,7 @@ std::vector<QueuedInstr> ChipEngine::fetched(size_t q, uint32_t index, uint64_t 
     Program p;
     try {
         p = assemble_for_queue(text, "fetched by " + queues[q].name + " at cycle " + std::to_string(start),
-                               chip_.config(), queues[q].name);
+                               chip_.spec(), queues[q].name);
     } catch (const InputError& e) {
         fail(q, index, start, "the fetched text is not a valid instruction block: " + std::string(e.what()));
     }

@@ -2,9 +2,8 @@
 
 #include "models/isa/OpcodeTable.h"
 
-#include "models/common/Config.h"
 #include "models/common/Error.h"
-#include "models/spec/MemParams.h"
+#include "models/spec/ChipSpec.h"
 
 #include <algorithm>
 #include <cctype>
@@ -53,8 +52,8 @@ std::string lower(std::string s)
 
 class Parser {
 public:
-    Parser(const std::string& file, const Config& cfg)
-        : file_(file), map_(cfg), mem_(MemParams::from_config(cfg)), limits_(isa_limits(cfg))
+    Parser(const std::string& file, const ChipSpec& spec)
+        : file_(file), map_(spec), mem_(spec.mem), limits_(isa_limits(spec))
     {
         program_.queues.resize(map_.queues().size());
         iterations_.assign(map_.queues().size(), 1);
@@ -594,32 +593,32 @@ private:
 
 }  // namespace
 
-Program assemble(const std::string& source, const std::string& file, const Config& cfg)
+Program assemble(const std::string& source, const std::string& file, const ChipSpec& spec)
 {
-    return Parser(file, cfg).run(source);
+    return Parser(file, spec).run(source);
 }
 
-Program assemble_for_queue(const std::string& source, const std::string& file, const Config& cfg,
+Program assemble_for_queue(const std::string& source, const std::string& file, const ChipSpec& spec,
                            const std::string& queue)
 {
-    Parser parser(file, cfg);
+    Parser parser(file, spec);
     parser.start_in(queue);
     return parser.run(source);
 }
 
-Program assemble_file(const std::string& path, const Config& cfg)
+Program assemble_file(const std::string& path, const ChipSpec& spec)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path + ": cannot open program");
     std::ostringstream text;
     text << in.rdbuf();
-    return assemble(text.str(), path, cfg);
+    return assemble(text.str(), path, spec);
 }
 
-std::string disassemble(const Program& program, const Config& cfg)
+std::string disassemble(const Program& program, const ChipSpec& spec)
 {
-    const QueueMap map(cfg);
+    const QueueMap map(spec);
     std::ostringstream os;
     for (const auto& m : program.matrices)
         os << ".matrix " << m.name << " " << m.rows << " " << m.cols << " " << tensor_type_name(m.type) << "\n";

@@ -8,16 +8,16 @@
 
 namespace lpu {
 
-class Config;
+struct ChipSpec;
 
 // Throws InputError "file:line:col: reason" for the first error.
-Program assemble(const std::string& source, const std::string& file, const Config& cfg);
-Program assemble_file(const std::string& path, const Config& cfg);
+Program assemble(const std::string& source, const std::string& file, const ChipSpec& spec);
+Program assemble_file(const std::string& path, const ChipSpec& spec);
 // The same for instruction text fetched into `queue` (an Ifetch): instructions before any
 // .queue directive belong to that queue.
-Program assemble_for_queue(const std::string& source, const std::string& file, const Config& cfg,
+Program assemble_for_queue(const std::string& source, const std::string& file, const ChipSpec& spec,
                            const std::string& queue);
 // Canonical text: tensors, instruction blocks, then each non-empty queue in QueueMap order.
-std::string disassemble(const Program& program, const Config& cfg);
+std::string disassemble(const Program& program, const ChipSpec& spec);
 
 }  // namespace lpu

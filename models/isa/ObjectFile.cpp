@@ -4,7 +4,7 @@
 
 #include "models/isa/Assembler.h"
 #include "models/common/Error.h"
-#include "models/spec/MemParams.h"
+#include "models/spec/ChipSpec.h"
 
 #include <algorithm>
 #include <cstring>
@@ -156,7 +156,7 @@ std::string encode_program(const Program& program)
     return w.out;
 }
 
-Program decode_program(const std::string& bytes, const std::string& name, const Config& cfg)
+Program decode_program(const std::string& bytes, const std::string& name, const ChipSpec& spec)
 {
     if (!is_object_file(bytes))
         throw InputError(name + ": not a valid lpusim object file: bad magic");
@@ -165,7 +165,7 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
                          std::string(1, kMagic[6]) + "'): assemble it again");
     Reader r(bytes, name);
     Program p;
-    const unsigned lanes = MemParams::from_config(cfg).word_bytes();
+    const unsigned lanes = spec.mem.word_bytes();
     const uint32_t tensors = r.get<uint32_t>("tensor count");
     for (uint32_t i = 0; i < tensors; ++i) {
         TensorDecl t;
@@ -204,12 +204,12 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         p.tensors.push_back(std::move(t));
     }
     const uint32_t queues = r.get<uint32_t>("queue count");
-    const QueueMap map(cfg);
+    const QueueMap map(spec);
     if (queues != map.queues().size())
         r.fail("it has " + std::to_string(queues) + " queues, this config has " + std::to_string(map.queues().size()) +
                " (assembled for another config?)");
     p.queues.resize(queues);
-    const IsaLimits limits = isa_limits(cfg);
+    const IsaLimits limits = isa_limits(spec);
     for (size_t qi = 0; qi < queues; ++qi) {
         auto& q = p.queues[qi];
         const uint32_t count = r.get<uint32_t>("instruction count");
@@ -288,9 +288,9 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         r.fail("trailing bytes after the last block");
     // Every rule the assembler enforces holds for the decoded program too: check by assembling
     // its disassembly, which also gives the instructions their (disassembly) source positions.
-    const std::string text = disassemble(p, cfg);
+    const std::string text = disassemble(p, spec);
     try {
-        return assemble(text, name + " (disassembled)", cfg);
+        return assemble(text, name + " (disassembled)", spec);
     } catch (const InputError& e) {
         throw InputError(name + ": invalid program: " + e.what());
     }

@@ -9,11 +9,11 @@
 
 namespace lpu {
 
-class Config;
+struct ChipSpec;
 
 std::string encode_program(const Program& program);
-// Throws InputError "name: reason" for anything malformed or not valid on `cfg`.
-Program decode_program(const std::string& bytes, const std::string& name, const Config& cfg);
+// Throws InputError "name: reason" for anything malformed or not valid on `spec`.
+Program decode_program(const std::string& bytes, const std::string& name, const ChipSpec& spec);
 // True if `bytes` starts like an object file (else treat it as assembly text).
 bool is_object_file(const std::string& bytes);
 

@@ -1,10 +1,6 @@
 #include "OpcodeTable.h"
 
-#include "models/spec/ChipParams.h"
-#include "models/spec/IcuParams.h"
-#include "models/spec/MemParams.h"
-#include "models/spec/MxmParams.h"
-#include "models/spec/StreamParams.h"
+#include "models/spec/ChipSpec.h"
 
 #include <algorithm>
 #include <cctype>
@@ -123,20 +119,17 @@ unsigned span_of(const OperandSpec& o, const Instr& in)
 
 }  // namespace
 
-IsaLimits isa_limits(const Config& cfg)
+IsaLimits isa_limits(const ChipSpec& spec)
 {
-    const ChipParams chip = ChipParams::from_config(cfg);
-    const MxmParams mxm = MxmParams::from_config(cfg);
-    const StreamParams streams = StreamParams::from_config(cfg);
     IsaLimits l;
-    l.mem_words = MemParams::from_config(cfg).words_per_slice();
-    l.mxm_rows = mxm.rows;
-    l.acc_slots = mxm.acc_slots;
-    l.east_streams = streams.east;
-    l.west_streams = streams.west;
-    l.vxm_alus = IcuParams::from_config(cfg).vxm_queues;
-    l.lanes = chip.lanes();
-    l.lanes_per_superlane = chip.lanes_per_superlane;
+    l.mem_words = spec.mem.words_per_slice();
+    l.mxm_rows = spec.mxm.rows;
+    l.acc_slots = spec.mxm.acc_slots;
+    l.east_streams = spec.stream.east;
+    l.west_streams = spec.stream.west;
+    l.vxm_alus = spec.icu.vxm_queues;
+    l.lanes = spec.chip.lanes();
+    l.lanes_per_superlane = spec.chip.lanes_per_superlane;
     return l;
 }
 

@@ -26,8 +26,8 @@ struct IsaLimits {
     unsigned streams(StreamDir dir) const { return dir == StreamDir::East ? east_streams : west_streams; }
 };
 
-class Config;
-IsaLimits isa_limits(const Config& cfg);
+struct ChipSpec;
+IsaLimits isa_limits(const ChipSpec& spec);
 
 struct OperandSpec {
     enum class Kind : uint8_t {

@@ -11,7 +11,7 @@
 
 namespace lpu {
 
-Program load_program_file(const std::string& path, const Config& cfg)
+Program load_program_file(const std::string& path, const ChipSpec& spec)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -19,12 +19,12 @@ Program load_program_file(const std::string& path, const Config& cfg)
     std::ostringstream s;
     s << in.rdbuf();
     const std::string bytes = s.str();
-    return is_object_file(bytes) ? decode_program(bytes, path, cfg) : assemble(bytes, path, cfg);
+    return is_object_file(bytes) ? decode_program(bytes, path, spec) : assemble(bytes, path, spec);
 }
 
-ChipSession::ChipSession(const Config& cfg, Program program, std::string program_name, unsigned chip_id)
+ChipSession::ChipSession(const ChipSpec& spec, Program program, std::string program_name, unsigned chip_id)
     : program_name_(std::move(program_name)), program_(std::move(program)),
-      chip_(std::make_unique<Chip>("chip", cfg, chip_id))
+      chip_(std::make_unique<Chip>("chip", spec, chip_id))
 {
 }
 

@@ -21,7 +21,7 @@ namespace lpu {
 class ChipSession {
 public:
     // `program_name` names the program in messages and the report (its file, usually).
-    ChipSession(const Config& cfg, Program program, std::string program_name, unsigned chip_id = 0);
+    ChipSession(const ChipSpec& spec, Program program, std::string program_name, unsigned chip_id = 0);
     ~ChipSession();
 
     Chip& chip() { return *chip_; }
@@ -63,6 +63,6 @@ private:
 };
 
 // A program file: an object file from `lpusim asm -o`, or assembly text. Throws InputError.
-Program load_program_file(const std::string& path, const Config& cfg);
+Program load_program_file(const std::string& path, const ChipSpec& spec);
 
 }  // namespace lpu

@@ -6,8 +6,7 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
 
 struct C2cParams {
     unsigned links = 0;
@@ -20,8 +19,8 @@ struct C2cParams {
     // Cycles one vector of `vector_bytes` occupies a link at `clock_mhz`.
     uint64_t cycles_per_vector(unsigned vector_bytes, double clock_mhz) const;
 
-    static void declare(ParamSchema& schema);
-    static C2cParams from_config(const Config& cfg);
+    // Declares and reads the parameters of its node of a chip (models/common/ParamNode.h).
+    static C2cParams read(ParamNode& n);
 };
 
 }  // namespace lpu

@@ -1,11 +1,6 @@
 #include "ChipInfo.h"
 
-#include "models/spec/C2cParams.h"
-#include "models/spec/ChipParams.h"
-#include "models/common/Config.h"
-#include "models/spec/MemParams.h"
-#include "models/spec/MxmParams.h"
-#include "models/spec/StreamParams.h"
+#include "models/spec/ChipSpec.h"
 
 #include <cmath>
 #include <iomanip>
@@ -39,13 +34,13 @@ std::string scaled(double v, const std::string& unit)
 }
 }  // namespace
 
-std::vector<ChipFigure> chip_figures(const Config& cfg)
+std::vector<ChipFigure> chip_figures(const ChipSpec& spec)
 {
-    const ChipParams chip = ChipParams::from_config(cfg);
-    const MxmParams mxm = MxmParams::from_config(cfg);
-    const MemParams mem = MemParams::from_config(cfg);
-    const StreamParams st = StreamParams::from_config(cfg);
-    const C2cParams c2c = C2cParams::from_config(cfg);
+    const ChipParams& chip = spec.chip;
+    const MxmParams& mxm = spec.mxm;
+    const MemParams& mem = spec.mem;
+    const StreamParams& st = spec.stream;
+    const C2cParams& c2c = spec.c2c;
     const double hz = chip.clock_mhz * 1e6;
     const double macs = double(mxm.planes) * mxm.rows * mxm.cols;
     const double vec = mem.word_bytes();

@@ -7,7 +7,7 @@
 
 namespace lpu {
 
-class Config;
+struct ChipSpec;
 
 struct ChipFigure {
     std::string name;
@@ -17,7 +17,7 @@ struct ChipFigure {
 };
 
 // All figures of `cfg`, in a fixed order.
-std::vector<ChipFigure> chip_figures(const Config& cfg);
+std::vector<ChipFigure> chip_figures(const ChipSpec& spec);
 // The figure called `name`; throws std::out_of_range if there is none.
 double chip_figure(const std::vector<ChipFigure>& figures, const std::string& name);
 // Human-readable table of the figures.

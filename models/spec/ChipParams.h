@@ -6,8 +6,7 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
 
 struct ChipParams {
     std::string name;
@@ -19,8 +18,9 @@ struct ChipParams {
     // Clock period in picoseconds (SystemC's default time resolution), rounded.
     uint64_t period_ps() const;
 
-    static void declare(ParamSchema& schema);
-    static ChipParams from_config(const Config& cfg);
+    // Declares and reads a chip node's own keys: name, clock_mhz and the geometry section (the
+    // caller finishes the node, which holds the units' sections too).
+    static ChipParams read(ParamNode& n);
 };
 
 }  // namespace lpu

@@ -5,8 +5,7 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
 
 struct IcuParams {
     unsigned vxm_queues = 0;
@@ -15,8 +14,8 @@ struct IcuParams {
     unsigned ifetch_latency = 0;  // cycles from an Ifetch's last vector to the first fetched instruction's issue
     unsigned config_latency = 0;  // cycles from a Config to the queue's next issue (power mode change)
 
-    static void declare(ParamSchema& schema);
-    static IcuParams from_config(const Config& cfg);
+    // Declares and reads the parameters of its node of a chip (models/common/ParamNode.h).
+    static IcuParams read(ParamNode& n);
 };
 
 }  // namespace lpu

@@ -1,6 +1,7 @@
 #include "MemParams.h"
 
-#include "models/common/Config.h"
+#include "models/common/ParamNode.h"
+#include "models/spec/ChipParams.h"
 
 #include <numeric>
 #include <sstream>
@@ -44,65 +45,45 @@ std::string MemParams::summary() const
     return os.str();
 }
 
-void MemParams::declare(ParamSchema& schema)
-{
-    schema.add(ParamSpec::integer("chip.mem.slices",
-                                  "MEM slices on the chip, half in each hemisphere (published: 88 = 2 x 44)")
-                   .range(2, 256)
-                   .def(int64_t{88}));
-    schema.add(ParamSpec::integer("chip.mem.banks",
-                                  "banks per slice; the bank is the high part of the word address (published: 2)")
-                   .range(1, 16)
-                   .def(int64_t{2}));
-    schema.add(ParamSpec::integer("chip.mem.words_per_bank",
-                                  "words per bank; a word is one vector, one byte per lane (published: 4096)")
-                   .range(1, 1 << 18)
-                   .def(int64_t{4096}));
-    schema.add(ParamSpec::integer("chip.mem.read_latency",
-                                  "cycles from a MEM read's issue to chunk 0 of its vector on the stream (lpusim default 2)")
-                   .range(1, 64)
-                   .def(int64_t{2}));
-    schema.add(ParamSpec::integer("chip.mem.write_latency",
-                                  "cycles from a MEM write's issue until reads issued then or later see it (lpusim default 1)")
-                   .range(1, 64)
-                   .def(int64_t{1}));
-    // Derived so that a small test geometry (say 16 words per bank) needs no page setting of its own.
-    schema.add(ParamSpec::integer("chip.mem.page_words",
-                                  "host-memory allocation granule of the simulated SRAM, in words; must divide "
-                                  "words_per_bank (simulation only, no effect on behaviour or timing)")
-                   .range(1, 1 << 18)
-                   .derived(
-                       [](const Config& cfg) {
-                           return ParamValue{std::gcd(kPageWordsPreferred, cfg.get_int("chip.mem.words_per_bank"))};
-                       },
-                       "gcd(64, words_per_bank)"));
-
-    schema.add_check([](const Config& cfg) {
-        const int64_t slice_count = cfg.get_int("chip.mem.slices");
-        if (slice_count % 2 != 0)
-            cfg.fail("chip.mem.slices",
-                     "must be even (two mirrored hemispheres of slices / 2 each), got " + std::to_string(slice_count));
-        const int64_t wpb = cfg.get_int("chip.mem.words_per_bank");
-        const int64_t page = cfg.get_int("chip.mem.page_words");
-        // A page inside one bank is also inside one slice, so a DMI grant (one page) is one
-        // contiguous host address range backed by one allocation.
-        if (wpb % page != 0)
-            cfg.fail("chip.mem.page_words", "must divide chip.mem.words_per_bank (" + std::to_string(wpb) +
-                                                "), got " + std::to_string(page));
-    });
-}
-
-MemParams MemParams::from_config(const Config& cfg)
+MemParams MemParams::read(ParamNode& n, const ChipParams& chip)
 {
     MemParams p;
-    p.superlanes = static_cast<unsigned>(cfg.get_int("chip.geometry.superlanes"));
-    p.lanes_per_superlane = static_cast<unsigned>(cfg.get_int("chip.geometry.lanes_per_superlane"));
-    p.slices = static_cast<unsigned>(cfg.get_int("chip.mem.slices"));
-    p.banks = static_cast<unsigned>(cfg.get_int("chip.mem.banks"));
-    p.words_per_bank = static_cast<uint32_t>(cfg.get_int("chip.mem.words_per_bank"));
-    p.read_latency = static_cast<unsigned>(cfg.get_int("chip.mem.read_latency"));
-    p.write_latency = static_cast<unsigned>(cfg.get_int("chip.mem.write_latency"));
-    p.page_words = static_cast<uint32_t>(cfg.get_int("chip.mem.page_words"));
+    p.superlanes = chip.superlanes;
+    p.lanes_per_superlane = chip.lanes_per_superlane;
+    p.slices = n.param<unsigned>("slices", "MEM slices on the chip, half in each hemisphere (published: 88 = 2 x 44)")
+                   .range(2, 256)
+                   .def(88);
+    p.banks = n.param<unsigned>("banks", "banks per slice; the bank is the high part of the word address (published: 2)")
+                  .range(1, 16)
+                  .def(2);
+    p.words_per_bank =
+        n.param<uint32_t>("words_per_bank", "words per bank; a word is one vector, one byte per lane (published: 4096)")
+            .range(1, 1 << 18)
+            .def(4096);
+    p.read_latency = n.param<unsigned>("read_latency", "cycles from a MEM read's issue to chunk 0 of its vector on the "
+                                                       "stream (lpusim default 2)")
+                         .range(1, 64)
+                         .def(2);
+    p.write_latency = n.param<unsigned>("write_latency", "cycles from a MEM write's issue until reads issued then or "
+                                                         "later see it (lpusim default 1)")
+                          .range(1, 64)
+                          .def(1);
+    // Derived so that a small test geometry (say 16 words per bank) needs no page setting of its own.
+    p.page_words = n.param<uint32_t>("page_words", "host-memory allocation granule of the simulated SRAM, in words; "
+                                                   "must divide words_per_bank (simulation only, no effect on behaviour "
+                                                   "or timing)")
+                       .range(1, 1 << 18)
+                       .derived(static_cast<uint32_t>(std::gcd(kPageWordsPreferred, int64_t{p.words_per_bank})),
+                                "gcd(64, words_per_bank)");
+    n.finish();
+
+    if (p.slices % 2 != 0)
+        n.fail("slices", "must be even (two mirrored hemispheres of slices / 2 each), got " + std::to_string(p.slices));
+    // A page inside one bank is also inside one slice, so a DMI grant (one page) is one
+    // contiguous host address range backed by one allocation.
+    if (p.words_per_bank % p.page_words != 0)
+        n.fail("page_words", "must divide " + n.path() + ".words_per_bank (" + std::to_string(p.words_per_bank) +
+                                 "), got " + std::to_string(p.page_words));
     return p;
 }
 

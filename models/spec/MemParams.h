@@ -7,8 +7,8 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
+struct ChipParams;
 
 // One byte of MEM, as the host address map decomposes it (docs/mem.md, "Host address map").
 struct MemLocation {
@@ -57,8 +57,8 @@ struct MemParams {
 
     std::string summary() const;
 
-    static void declare(ParamSchema& schema);
-    static MemParams from_config(const Config& cfg);
+    // Declares and reads the `mem` node of a chip whose geometry is `chip`.
+    static MemParams read(ParamNode& n, const ChipParams& chip);
 };
 
 }  // namespace lpu

@@ -8,8 +8,8 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
+struct ChipParams;
 
 struct MxmParams {
     unsigned superlanes = 0;           // S
@@ -34,8 +34,8 @@ struct MxmParams {
     std::vector<std::pair<std::string, unsigned>> rtl_parameters() const;
     std::string summary() const;
 
-    static void declare(ParamSchema& schema);
-    static MxmParams from_config(const Config& cfg);
+    // Declares and reads the `mxm` node of a chip whose geometry is `chip`.
+    static MxmParams read(ParamNode& n, const ChipParams& chip);
 };
 
 }  // namespace lpu

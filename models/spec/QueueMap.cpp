@@ -1,10 +1,7 @@
 #include "QueueMap.h"
 
-#include "models/common/Config.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/Floorplan.h"
-#include "models/spec/IcuParams.h"
-#include "models/spec/MemParams.h"
-#include "models/spec/MxmParams.h"
 
 namespace lpu {
 
@@ -21,13 +18,13 @@ const char* queue_kind_name(QueueKind kind)
     return "?";
 }
 
-QueueMap::QueueMap(const Config& cfg)
+QueueMap::QueueMap(const ChipSpec& spec)
 {
-    const MxmParams mxm = MxmParams::from_config(cfg);
-    const MemParams mem = MemParams::from_config(cfg);
+    const MxmParams& mxm = spec.mxm;
+    const MemParams& mem = spec.mem;
     const Floorplan fp(mxm.planes, mem.slices);
     positions_ = fp.positions();
-    const IcuParams icu = IcuParams::from_config(cfg);
+    const IcuParams& icu = spec.icu;
     const unsigned vxm_queues = icu.vxm_queues;
     const unsigned sxm_queues = icu.sxm_queues;
     const unsigned half = mem.slices / 2;

@@ -8,7 +8,7 @@
 
 namespace lpu {
 
-class Config;
+struct ChipSpec;
 
 enum class QueueKind : uint8_t { MEM, VXM, SXM, MXM_W, MXM_A, MXM_C };
 
@@ -24,7 +24,7 @@ struct QueueInfo {
 // Every queue of a chip config, in a fixed order (MEM, VXM, SXM, MXM), with their slices.
 class QueueMap {
 public:
-    explicit QueueMap(const Config& cfg);
+    explicit QueueMap(const ChipSpec& spec);
 
     const std::vector<QueueInfo>& queues() const { return queues_; }
     // Index of the queue called `name`, or -1.

@@ -1,24 +1,15 @@
 #include "StreamParams.h"
 
-#include "models/common/Config.h"
+#include "models/common/ParamNode.h"
 
 namespace lpu {
 
-void StreamParams::declare(ParamSchema& schema)
-{
-    schema.add(ParamSpec::integer("chip.streams.east", "eastbound stream registers, each one vector wide (published: 32)")
-                   .range(1, 256)
-                   .def(int64_t{32}));
-    schema.add(ParamSpec::integer("chip.streams.west", "westbound stream registers, each one vector wide (published: 32)")
-                   .range(1, 256)
-                   .def(int64_t{32}));
-}
-
-StreamParams StreamParams::from_config(const Config& cfg)
+StreamParams StreamParams::read(ParamNode& n)
 {
     StreamParams p;
-    p.east = static_cast<unsigned>(cfg.get_int("chip.streams.east"));
-    p.west = static_cast<unsigned>(cfg.get_int("chip.streams.west"));
+    p.east = n.param<unsigned>("east", "eastbound stream registers, each one vector wide (published: 32)").range(1, 256).def(32);
+    p.west = n.param<unsigned>("west", "westbound stream registers, each one vector wide (published: 32)").range(1, 256).def(32);
+    n.finish();
     return p;
 }
 

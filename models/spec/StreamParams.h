@@ -3,15 +3,14 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
 
 struct StreamParams {
     unsigned east = 0;
     unsigned west = 0;
 
-    static void declare(ParamSchema& schema);
-    static StreamParams from_config(const Config& cfg);
+    // Declares and reads the parameters of its node of a chip (models/common/ParamNode.h).
+    static StreamParams read(ParamNode& n);
 };
 
 }  // namespace lpu

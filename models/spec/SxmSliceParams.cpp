@@ -1,21 +1,17 @@
 #include "SxmSliceParams.h"
 
-#include "models/common/Config.h"
+#include "models/common/ParamNode.h"
 
 namespace lpu {
 
-void SxmSliceParams::declare(ParamSchema& schema)
-{
-    schema.add(ParamSpec::integer("chip.sxm.latency",
-                                  "cycles from an SXM operation's issue to its outputs on the streams (spec default: 2)")
-                   .range(1, 64)
-                   .def(int64_t{2}));
-}
-
-SxmSliceParams SxmSliceParams::from_config(const Config& cfg)
+SxmSliceParams SxmSliceParams::read(ParamNode& n)
 {
     SxmSliceParams p;
-    p.latency = static_cast<unsigned>(cfg.get_int("chip.sxm.latency"));
+    p.latency =
+        n.param<unsigned>("latency", "cycles from an SXM operation's issue to its outputs on the streams (spec default: 2)")
+            .range(1, 64)
+            .def(2);
+    n.finish();
     return p;
 }
 

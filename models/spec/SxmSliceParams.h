@@ -4,14 +4,13 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
 
 struct SxmSliceParams {
     unsigned latency = 0;
 
-    static void declare(ParamSchema& schema);
-    static SxmSliceParams from_config(const Config& cfg);
+    // Declares and reads the parameters of its node of a chip (models/common/ParamNode.h).
+    static SxmSliceParams read(ParamNode& n);
 };
 
 }  // namespace lpu

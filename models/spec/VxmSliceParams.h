@@ -4,14 +4,13 @@
 
 namespace lpu {
 
-class Config;
-class ParamSchema;
+class ParamNode;
 
 struct VxmSliceParams {
     unsigned alu_latency = 0;
 
-    static void declare(ParamSchema& schema);
-    static VxmSliceParams from_config(const Config& cfg);
+    // Declares and reads the parameters of its node of a chip (models/common/ParamNode.h).
+    static VxmSliceParams read(ParamNode& n);
 };
 
 }  // namespace lpu

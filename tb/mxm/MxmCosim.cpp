@@ -3,7 +3,7 @@
 #include "tb/mxm/MxmExpectation.h"
 #include "tb/mxm/MxmStimulusDriver.h"
 #include "models/spec/ChipParams.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "tb/cosim/CycleScoreboard.h"
@@ -227,9 +227,9 @@ void report_divergence(const MxmCosimOptions& o, const std::string& head, const 
 
 int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err)
 {
-    const Config cfg = load_chip_config(o.config_path);
-    const ChipParams chip = ChipParams::from_config(cfg);
-    const MxmParams mp = MxmParams::from_config(cfg);
+    const ChipSpec spec = load_chip_spec(o.config_path);
+    const ChipParams& chip = spec.chip;
+    const MxmParams& mp = spec.mxm;
     const sc_core::sc_time period = sc_core::sc_time::from_value(chip.period_ps());
     if (period.value() == 0)
         throw InputError("clock period rounds to 0 ps");

@@ -1,7 +1,7 @@
 // lpusim-rtl-params: the build step that turns a chip config into the MXM RTL's Verilator
 // parameters, so the RTL is parameterised from the same YAML (and the same validation) as
 // the model. Writes one "-GNAME=VALUE" per line, for `verilator -f`.
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "models/spec/MxmParams.h"
@@ -16,7 +16,7 @@ int main(int argc, char* argv[])
         return 2;
     }
     try {
-        const lpu::MxmParams p = lpu::MxmParams::from_config(lpu::load_chip_config(argv[1]));
+        const lpu::MxmParams p = lpu::load_chip_spec(argv[1]).mxm;
         std::string text;
         for (const auto& [name, value] : p.rtl_parameters())
             text += "-G" + name + "=" + std::to_string(value) + "\n";

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
 
@@ -12,14 +12,14 @@
 
 namespace lpu::test {
 
-inline const Config& tiny()
+inline const ChipSpec& tiny()
 {
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
+    static const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
     return cfg;
 }
 
 // The InputError of assembling `text` (file "p.s"), or "" if it assembles.
-inline std::string asm_error(const std::string& text, const Config& cfg = tiny())
+inline std::string asm_error(const std::string& text, const ChipSpec& cfg = tiny())
 {
     try {
         assemble(text, "p.s", cfg);
@@ -39,7 +39,7 @@ inline std::string without_chip(const Chip& chip, const std::string& what)
 }
 
 // The ScheduleError of running `p` (after the chip it names), or "" if it runs.
-inline std::string run_error(const Config& cfg, const Program& p)
+inline std::string run_error(const ChipSpec& cfg, const Program& p)
 {
     Chip chip("chip", cfg);
     try {
@@ -51,7 +51,7 @@ inline std::string run_error(const Config& cfg, const Program& p)
 }
 
 // The same for assembly text (file "p.s").
-inline std::string run_error(const std::string& text, const Config& cfg = tiny())
+inline std::string run_error(const std::string& text, const ChipSpec& cfg = tiny())
 {
     return run_error(cfg, assemble(text, "p.s", cfg));
 }

@@ -5,7 +5,7 @@
 // Iterations, Ifetch, Sync/Notify, Config). Also: the engine's contract (nothing before the
 // window's end is left, an error stops it) and errors naming their chip.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/chip/PerfettoTrace.h"
 #include "models/common/Error.h"
 #include "compiler/Compiler.h"
@@ -28,12 +28,12 @@ using namespace lpu::test;
 
 namespace {
 
-const Config& config_named(const std::string& name)
+const ChipSpec& config_named(const std::string& name)
 {
-    static std::map<std::string, Config> cache;
+    static std::map<std::string, ChipSpec> cache;
     auto it = cache.find(name);
     if (it == cache.end())
-        it = cache.emplace(name, load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
+        it = cache.emplace(name, load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
     return it->second;
 }
 
@@ -44,7 +44,7 @@ struct Outcome {
 };
 
 // Runs `p` on a fresh chip, to completion (window 0) or advancing in windows of `window` cycles.
-Outcome run(const Config& cfg, const Program& p, uint64_t window, const std::function<void(Chip&)>& load)
+Outcome run(const ChipSpec& cfg, const Program& p, uint64_t window, const std::function<void(Chip&)>& load)
 {
     Chip chip("chip", cfg);
     load(chip);
@@ -72,7 +72,7 @@ Outcome run(const Config& cfg, const Program& p, uint64_t window, const std::fun
     return o;
 }
 
-void check_windows(const Config& cfg, const Program& p, const std::function<void(Chip&)>& load)
+void check_windows(const ChipSpec& cfg, const Program& p, const std::function<void(Chip&)>& load)
 {
     const Outcome whole = run(cfg, p, 0, load);
     REQUIRE(whole.trace.size() > 100);
@@ -115,7 +115,7 @@ TEST_CASE("a run advanced in windows equals the run to completion", "[engine]")
              {gemm, "tiny"}, {gemm, "small"}, {gemm, "tsp-v1"}, {decoder, "tiny"}}) {
         DYNAMIC_SECTION(workload << " on " << config)
         {
-            const Config& cfg = config_named(config);
+            const ChipSpec& cfg = config_named(config);
             const Workload w = load_workload(workload);
             const CompileResult compiled = compile_workload(cfg, w);
             const Program p = assemble(compiled.assembly, "w.s", cfg);

@@ -3,7 +3,7 @@
 // ABCs are at least chip.mxm.fp16_issue_interval cycles apart. Checked against a plain C++
 // fp32 sum in row order from +0.0, with fp16 decoded from its definition here.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"

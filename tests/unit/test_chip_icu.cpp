@@ -4,7 +4,7 @@
 // against docs/isa.md 3.2 worked out in the comments.
 #include "models/chip/Chip.h"
 #include "models/chip/PerfettoTrace.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"

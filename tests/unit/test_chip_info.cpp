@@ -1,7 +1,7 @@
 // `lpusim info` figures of tsp-v1 against the published numbers (spec section 2: TSP20,
 // TSP22, product material).
 #include "models/spec/ChipInfo.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@ using namespace lpu;
 
 TEST_CASE("tsp-v1 derives the published peak rates, capacity and link bandwidth", "[info]")
 {
-    const auto f = chip_figures(load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
+    const auto f = chip_figures(load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
     // 737 TOPS int8 and 184 TFLOPS fp16 at 900 MHz (TSP20).
     CHECK(chip_figure(f, "peak_int8") == Approx(737.28e12));
     CHECK(std::floor(chip_figure(f, "peak_int8") / 1e12) == 737);
@@ -29,7 +29,7 @@ TEST_CASE("tsp-v1 derives the published peak rates, capacity and link bandwidth"
 
 TEST_CASE("figures scale with the config", "[info]")
 {
-    const auto f = chip_figures(load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml"));
+    const auto f = chip_figures(load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml"));
     CHECK(chip_figure(f, "lanes") == 16);
     CHECK(chip_figure(f, "peak_int8") == Approx(2.0 * 4 * 16 * 16 * 900e6));
     CHECK_THROWS_AS(chip_figure(f, "nonsense"), std::out_of_range);

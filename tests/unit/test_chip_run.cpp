@@ -2,7 +2,7 @@
 // schedule errors a program can make, and an int8 GEMM against a plain C++ matmul.
 #include "models/chip/Chip.h"
 #include "models/chip/PerfettoTrace.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"
@@ -90,7 +90,7 @@ TEST_CASE("disassembly assembles back to the same program", "[asm]")
 
 TEST_CASE("queues cover the published chip: 144 on tsp-v1", "[asm]")
 {
-    const QueueMap map(load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
+    const QueueMap map(load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
     unsigned mem = 0, vxm = 0, mxm = 0, sxm = 0;
     for (const auto& q : map.queues()) {
         mem += q.kind == QueueKind::MEM;
@@ -289,7 +289,7 @@ TEST_CASE("Gather and Scatter in programs: per-tile addresses from a map on a st
 {
     // small: 4 superlanes, so 4 tiles of 16 lanes. MEM_E0 (position 48) holds two maps; MEM_E1
     // (49) gathers tile t from word 20 + (3 - t) and scatters the result to words 30 + t.
-    const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/small.yaml");
+    const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/small.yaml");
     const std::string src = ".tensor map MEM_E0 0 2 u8\n.tensor d MEM_E1 20 4 u8\n.tensor out MEM_E1 30 4 u8\n"
                             ".tensor g MEM_E2 0 1 u8\n"
                             ".queue MEM_E0\n Read 0, s0e\n NOP 1\n Read 1, s2e\n"  // maps at 49 in 3 and 5

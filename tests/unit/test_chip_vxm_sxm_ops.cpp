@@ -5,7 +5,7 @@
 // the runner's plumbing: byte planes of wide types on consecutive streams, directions, positions,
 // latencies from the config, and the schedule errors a program can make.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/Floorplan.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
@@ -28,20 +28,19 @@ using namespace lpu::test;
 
 namespace {
 
-const Config& config(const std::string& name)
+const ChipSpec& config(const std::string& name)
 {
-    static std::map<std::string, Config> cache;
+    static std::map<std::string, ChipSpec> cache;
     auto it = cache.find(name);
     if (it == cache.end()) {
         const std::string path = name == "latency-variant"
                                      ? std::string(LPUSIM_SOURCE_DIR) + "/tests/configs/latency-variant.yaml"
                                      : std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml";
-        it = cache.emplace(name, load_chip_config(path)).first;
+        it = cache.emplace(name, load_chip_spec(path)).first;
     }
     return it->second;
 }
 
-unsigned cfg_uint(const Config& cfg, const char* key) { return static_cast<unsigned>(cfg.get_int(key)); }
 
 std::string hex(uint64_t v)
 {
@@ -56,19 +55,19 @@ std::string hex(uint64_t v)
 // messages can be checked for file:line:column.
 class Bench {
 public:
-    explicit Bench(const Config& c)
+    explicit Bench(const ChipSpec& c)
         : cfg(c),
           map(c),
-          read_latency(cfg_uint(c, "chip.mem.read_latency")),
-          alu_latency(cfg_uint(c, "chip.vxm.alu_latency")),
-          sxm_latency(cfg_uint(c, "chip.sxm.latency")),
-          lanes(cfg_uint(c, "chip.geometry.superlanes") * cfg_uint(c, "chip.geometry.lanes_per_superlane")),
-          G(cfg_uint(c, "chip.geometry.lanes_per_superlane")),
-          half(cfg_uint(c, "chip.mem.slices") / 2)
+          read_latency(c.mem.read_latency),
+          alu_latency(c.vxm.alu_latency),
+          sxm_latency(c.sxm.latency),
+          lanes(c.chip.lanes()),
+          G(c.chip.lanes_per_superlane),
+          half(c.mem.slices / 2)
     {
     }
 
-    const Config& cfg;
+    const ChipSpec& cfg;
     QueueMap map;
     // The timing the program is *built* for; retime() changes it to build a mistimed program.
     unsigned read_latency, alu_latency, sxm_latency;
@@ -474,14 +473,14 @@ struct Skew {
 constexpr unsigned kX = 1, kY = 6, kZ = 11;  // first stream of each group (z may need 4: 11..14)
 
 struct VxmProgram {
-    explicit VxmProgram(const Config& cfg) : b(cfg) {}
+    explicit VxmProgram(const ChipSpec& cfg) : b(cfg) {}
     Bench b;
     unsigned rows = 0, bx = 0, by = 0, bz = 0;
     std::string queue, x_stream, z_stream;
     std::vector<int> ops, write0;  // per row: the VXM instruction, the Write of result plane 0
 };
 
-VxmProgram build_vxm(const Config& cfg, const VxmCase& c, unsigned rows, const Layout& lay, const Skew& skew = {},
+VxmProgram build_vxm(const ChipSpec& cfg, const VxmCase& c, unsigned rows, const Layout& lay, const Skew& skew = {},
                      const Bench::Timing& timing = {})
 {
     VxmProgram v(cfg);
@@ -554,12 +553,12 @@ Operands make_operands(const VxmCase& c, unsigned lanes, uint64_t seed, unsigned
 
 // Runs `c` through the chip and compares every lane with the reference, and the stream traffic
 // with what the byte-plane widths imply (so an extra or missing plane is caught too).
-void check_vxm(const Config& cfg, const VxmCase& c, uint64_t seed, const Layout& lay, unsigned rows = 0)
+void check_vxm(const ChipSpec& cfg, const VxmCase& c, uint64_t seed, const Layout& lay, unsigned rows = 0)
 {
     const unsigned lanes = Bench(cfg).lanes;
     const Operands o = make_operands(c, lanes, seed, rows);
     VxmProgram v = build_vxm(cfg, c, o.rows, lay);
-    INFO(cfg.get_string("chip.name") << ": '" << c.text << "' on " << v.queue << ", x " << v.x_stream << ", z "
+    INFO(cfg.chip.name << ": '" << c.text << "' on " << v.queue << ", x " << v.x_stream << ", z "
                                      << v.z_stream);
     const Program p = v.b.assemble();
     Chip chip("chip", cfg);
@@ -715,14 +714,14 @@ const SxmCase& find_case(const std::vector<SxmCase>& cases, const std::string& t
 constexpr unsigned kIn = 0, kOut = 9;  // first input and output streams (transpose: 16 each)
 
 struct SxmProgram {
-    explicit SxmProgram(const Config& cfg) : b(cfg) {}
+    explicit SxmProgram(const ChipSpec& cfg) : b(cfg) {}
     Bench b;
     std::string queue, text;
     std::vector<int> ops, write0;  // per row: the SXM instruction, the first Write of its outputs
 };
 
 // `c` on SXM_<side>0.<queue>: input i from its own MEM slice of that side, output j to another.
-SxmProgram build_sxm(const Config& cfg, const SxmCase& c, char side, unsigned queue, unsigned rows,
+SxmProgram build_sxm(const ChipSpec& cfg, const SxmCase& c, char side, unsigned queue, unsigned rows,
                      int drain_skew = 0, int feed_skew = 0, unsigned feed_input = 0,
                      const Bench::Timing& timing = {})
 {
@@ -763,11 +762,11 @@ SxmProgram build_sxm(const Config& cfg, const SxmCase& c, char side, unsigned qu
     return v;
 }
 
-void check_sxm(const Config& cfg, const SxmCase& c, char side, unsigned queue, uint64_t seed, unsigned rows = 3)
+void check_sxm(const ChipSpec& cfg, const SxmCase& c, char side, unsigned queue, uint64_t seed, unsigned rows = 3)
 {
     SxmProgram v = build_sxm(cfg, c, side, queue, rows);
     const unsigned L = v.b.lanes;
-    INFO(cfg.get_string("chip.name") << ": '" << v.text << "' on " << v.queue);
+    INFO(cfg.chip.name << ": '" << v.text << "' on " << v.queue);
     const Program p = v.b.assemble();
     Rng rng(seed);
     std::vector<std::vector<Vec>> ins;  // [row][input]
@@ -810,8 +809,8 @@ void check_sxm(const Config& cfg, const SxmCase& c, char side, unsigned queue, u
 void check_vxm_all(const std::vector<VxmCase>& cases, uint64_t seed, unsigned spread)
 {
     for (const char* name : {"tiny", "small"}) {
-        const Config& cfg = config(name);
-        const unsigned queues = cfg_uint(cfg, "chip.icu.vxm_queues");
+        const ChipSpec& cfg = config(name);
+        const unsigned queues = cfg.icu.vxm_queues;
         for (size_t i = 0; i < cases.size(); ++i)
             check_vxm(cfg, cases[i], seed + i, layout_for(static_cast<unsigned>(i) + spread, queues));
     }
@@ -891,10 +890,10 @@ TEST_CASE("runner: VXM results are on the stream exactly alu_latency after issue
     // transcendental, a 4 -> 1 requantisation; each direction of the result.
     const char* ops[] = {"add i32", "convert i8 i32", "convert f32 f16", "tanh f16", "requant u8 -3 2 100 half_up"};
     for (const char* name : {"tiny", "latency-variant"}) {
-        const Config& cfg = config(name);
+        const ChipSpec& cfg = config(name);
         for (unsigned i = 0; i < 5; ++i) {
             const VxmCase& c = find_case(all, ops[i]);
-            const Layout lay = layout_for(i, cfg_uint(cfg, "chip.icu.vxm_queues"));
+            const Layout lay = layout_for(i, cfg.icu.vxm_queues);
             INFO(name << ": " << c.text);
             check_vxm(cfg, c, 500 + i, lay, 1);  // the right cycle succeeds, with the right values
             for (const int skew : {-1, +1}) {    // one cycle early or late: nothing is there
@@ -903,7 +902,7 @@ TEST_CASE("runner: VXM results are on the stream exactly alu_latency after issue
                 CHECK_THAT(run_error(cfg, p), no_value(v.b, v.write0[0], v.z_stream));
                 // So the cycle the runner accepted above is issue + alu_latency (config) + hops.
                 const unsigned hops = Floorplan::hops(v.b.pos(v.queue), v.b.pos(v.b.queue(v.write0[0])));
-                CHECK(v.b.cycle(v.write0[0]) == v.b.cycle(v.ops[0]) + cfg_uint(cfg, "chip.vxm.alu_latency") + hops +
+                CHECK(v.b.cycle(v.write0[0]) == v.b.cycle(v.ops[0]) + cfg.vxm.alu_latency + hops +
                                                     static_cast<uint64_t>(static_cast<int64_t>(skew)));
             }
         }
@@ -913,7 +912,7 @@ TEST_CASE("runner: VXM results are on the stream exactly alu_latency after issue
 TEST_CASE("runner: SXM outputs are on the stream exactly sxm latency after issue", "[chip-ops][sxm][timing]")
 {
     for (const char* name : {"tiny", "latency-variant"}) {
-        const Config& cfg = config(name);
+        const ChipSpec& cfg = config(name);
         const Bench geo(cfg);
         const auto cases = sxm_cases(geo.lanes, geo.G);
         // transpose needs 2 x 16 slices in one hemisphere; latency-variant has 12.
@@ -936,12 +935,12 @@ TEST_CASE("runner: SXM outputs are on the stream exactly sxm latency after issue
 
 TEST_CASE("runner: latencies come from the config, not from constants", "[chip-ops][timing]")
 {
-    const Config& tiny = config("tiny");
-    const Config& var = config("latency-variant");
+    const ChipSpec& tiny = config("tiny");
+    const ChipSpec& var = config("latency-variant");
     // The variant really differs in every latency a program's timing depends on.
-    CHECK(cfg_uint(var, "chip.vxm.alu_latency") != cfg_uint(tiny, "chip.vxm.alu_latency"));
-    CHECK(cfg_uint(var, "chip.sxm.latency") != cfg_uint(tiny, "chip.sxm.latency"));
-    CHECK(cfg_uint(var, "chip.mem.read_latency") != cfg_uint(tiny, "chip.mem.read_latency"));
+    CHECK(var.vxm.alu_latency != tiny.vxm.alu_latency);
+    CHECK(var.sxm.latency != tiny.sxm.latency);
+    CHECK(var.mem.read_latency != tiny.mem.read_latency);
     const auto binary = binary_cases();
     const VxmCase& c = find_case(binary, "mul i16");
     const Layout lay{true, false, false, 9};
@@ -949,13 +948,13 @@ TEST_CASE("runner: latencies come from the config, not from constants", "[chip-o
 
     // Built for tiny's ALU latency, the Write comes too early for the variant's result.
     {
-        VxmProgram v = build_vxm(var, c, 1, lay, {}, {0, cfg_uint(tiny, "chip.vxm.alu_latency"), 0});
+        VxmProgram v = build_vxm(var, c, 1, lay, {}, {0, tiny.vxm.alu_latency, 0});
         const Program p = v.b.assemble();
         CHECK_THAT(run_error(var, p), no_value(v.b, v.write0[0], v.z_stream));
     }
     // Built for tiny's MEM read latency, the operands are not at the VXM when it issues.
     {
-        VxmProgram v = build_vxm(var, c, 1, lay, {}, {cfg_uint(tiny, "chip.mem.read_latency"), 0, 0});
+        VxmProgram v = build_vxm(var, c, 1, lay, {}, {tiny.mem.read_latency, 0, 0});
         const Program p = v.b.assemble();
         CHECK_THAT(run_error(var, p), no_value(v.b, v.ops[0], v.x_stream));
     }
@@ -965,7 +964,7 @@ TEST_CASE("runner: latencies come from the config, not from constants", "[chip-o
         const auto cases = sxm_cases(geo.lanes, geo.G);
         const SxmCase& s = find_case(cases, "rotate 5");
         check_sxm(var, s, 'E', 4, 601, 2);
-        SxmProgram v = build_sxm(var, s, 'E', 4, 1, 0, 0, 0, {0, 0, cfg_uint(tiny, "chip.sxm.latency")});
+        SxmProgram v = build_sxm(var, s, 'E', 4, 1, 0, 0, 0, {0, 0, tiny.sxm.latency});
         const Program p = v.b.assemble();
         CHECK_THAT(run_error(var, p), no_value(v.b, v.write0[0], Bench::stream(kOut, false)));
     }
@@ -977,10 +976,10 @@ TEST_CASE("runner: latencies come from the config, not from constants", "[chip-o
 TEST_CASE("runner: every SXM operation on both SXM slices", "[chip-ops][sxm]")
 {
     for (const char* name : {"tiny", "small"}) {
-        const Config& cfg = config(name);
+        const ChipSpec& cfg = config(name);
         const Bench geo(cfg);
         const auto cases = sxm_cases(geo.lanes, geo.G);
-        const unsigned queues = cfg_uint(cfg, "chip.icu.sxm_queues");
+        const unsigned queues = cfg.icu.sxm_queues;
         unsigned i = 0;
         for (const auto& c : cases)
             for (const char side : {'W', 'E'}) {
@@ -998,7 +997,7 @@ TEST_CASE("runner: VXM ALUs chained through streams", "[chip-ops][vxm]")
     for (const char* name : {"tiny", "small"})
         for (const int late : {0, 1}) {  // the middle ALU on time, or one cycle late (one row: no
                                          // next row to read by mistake)
-            const Config& cfg = config(name);
+            const ChipSpec& cfg = config(name);
             Bench b(cfg);
             const unsigned at = b.pos("VXM.0"), L = b.lanes, rows = late ? 1 : 4, lat = b.alu_latency;
             const unsigned x = b.take('W', 1), y = b.take('E', 4), z = b.take('E', 1);
@@ -1048,7 +1047,7 @@ TEST_CASE("runner: VXM ALUs chained through streams", "[chip-ops][vxm]")
 // input (here the select mask) for every plane (docs/sxm.md section 1).
 TEST_CASE("runner: an i32 tensor through the SXM, one operation per byte plane", "[chip-ops][sxm]")
 {
-    const Config& cfg = config("small");  // 64 lanes: rotate 20 crosses superlane boundaries
+    const ChipSpec& cfg = config("small");  // 64 lanes: rotate 20 crosses superlane boundaries
     Bench b(cfg);
     const unsigned L = b.lanes, at = b.pos("SXM_W0.0");
     const unsigned x = b.take('W', 4), y = b.take('W', 4), m = b.take('W', 1), rot = b.take('W', 4),
@@ -1099,7 +1098,7 @@ TEST_CASE("runner: an i32 tensor through the SXM, one operation per byte plane",
 
 TEST_CASE("runner: two producers on one stream register in one cycle", "[chip-ops][errors]")
 {
-    const Config& cfg = config("tiny");
+    const ChipSpec& cfg = config("tiny");
     SECTION("two VXM ALUs whose result groups overlap in one byte stream")
     {
         // VXM.2's i32 result covers s12e..s15e; VXM.7's i8 result is s14e: plane 2 collides.
@@ -1147,7 +1146,7 @@ TEST_CASE("runner: two producers on one stream register in one cycle", "[chip-op
 
 TEST_CASE("runner: VXM and SXM operands read where no value is", "[chip-ops][errors]")
 {
-    const Config& cfg = config("tiny");
+    const ChipSpec& cfg = config("tiny");
     SECTION("one byte plane of an i32 operand early or late names that plane's stream")
     {
         const auto binary = binary_cases();
@@ -1179,7 +1178,7 @@ TEST_CASE("runner: a MEM read and write in one bank in one cycle", "[chip-ops][e
 {
     // latency-variant: write latency 3, so a Write issued at c uses its bank in c + 2, the cycle a
     // Read issued two cycles later on the same queue uses its own (docs/mem.md section 3).
-    const Config& cfg = config("latency-variant");
+    const ChipSpec& cfg = config("latency-variant");
     for (const unsigned read_word : {0x20u, 4096u + 0x20u}) {  // bank 0 (conflict), bank 1 (legal)
         Bench b(cfg);
         const unsigned at = b.pos("MEM_E5");
@@ -1208,7 +1207,7 @@ TEST_CASE("runner: a MEM read and write in one bank in one cycle", "[chip-ops][e
 
 TEST_CASE("runner: a repeated address or row out of range", "[chip-ops][errors]")
 {
-    const Config& cfg = config("small");
+    const ChipSpec& cfg = config("small");
     {
         Bench b(cfg);
         const int rd = b.add("MEM_W3", 5, "Read 0x1ffe, s1e");
@@ -1236,7 +1235,7 @@ namespace {
 // An MXM program on small's MXM_E0 (T_iw = 64 / 16 = 4): `.w`, `.a`, `.c` instructions at cycles
 // relative to an IW at `c`; LW and ABC get a vector fed on s0e. Returns the run's error.
 struct MxmProbe {
-    explicit MxmProbe(const Config& cfg) : b(cfg), c(b.start() + 8) {}
+    explicit MxmProbe(const ChipSpec& cfg) : b(cfg), c(b.start() + 8) {}
     Bench b;
     uint64_t c;
     unsigned fed = 0;
@@ -1253,8 +1252,8 @@ struct MxmProbe {
 
 TEST_CASE("runner: MXM rule violations stop the run at the right cycle", "[chip-ops][errors]")
 {
-    const Config& cfg = config("small");
-    REQUIRE(cfg_uint(cfg, "chip.mxm.rows") / cfg_uint(cfg, "chip.mxm.install_rows_per_cycle") == 4);
+    const ChipSpec& cfg = config("small");
+    REQUIRE(cfg.mxm.rows / cfg.mxm.install_rows_per_cycle == 4);
     struct Rule {
         const char* name;
         const char* queue;
@@ -1304,7 +1303,7 @@ TEST_CASE("runner: MXM rule violations stop the run at the right cycle", "[chip-
 // instructions it refers to through the chip's describer).
 TEST_CASE("runner: MXM rule violations name the queue and file:line:col", "[chip-ops]")
 {
-    const Config& cfg = config("small");
+    const ChipSpec& cfg = config("small");
     {
         MxmProbe m(cfg);
         const int iw = m.at("MXM_E0.w", 0, "IW");

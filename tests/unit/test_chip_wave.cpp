@@ -4,7 +4,7 @@
 #include "models/chip/Chip.h"
 #include "models/chip/PerfettoTrace.h"
 #include "models/spec/ChipParams.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"
@@ -28,9 +28,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Config& tiny()
+const ChipSpec& tiny()
 {
-    static const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
+    static const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
     return cfg;
 }
 
@@ -287,7 +287,7 @@ GemmRun run_gemm(const fs::path& dir, uint64_t seed)
         b = rng.byte();
     chip.load_tensor(*p.tensor("X"), x);
     chip.load_tensor(*p.tensor("W"), r.w);
-    ChipWaveWriter wave((dir / "chip.vcd").string(), ChipParams::from_config(tiny()).period_ps(), "test");
+    ChipWaveWriter wave((dir / "chip.vcd").string(), tiny().chip.period_ps(), "test");
     Tee tee(wave);
     std::ostringstream trace;
     PerfettoTrace tracer(trace, chip.spec());
@@ -307,7 +307,7 @@ TEST_CASE("chip waveform: every issue of the trace, at its cycle, with its text"
     TempDir dir("lpusim-wave");
     const GemmRun r = run_gemm(dir.path, 1);
     const Vcd vcd = parse_vcd(r.vcd);
-    const uint64_t P = ChipParams::from_config(tiny()).period_ps();
+    const uint64_t P = tiny().chip.period_ps();
     REQUIRE(P == 1111);
     CHECK(vcd.timescale == "1ps");
     CHECK(r.cycles == 114);
@@ -404,7 +404,7 @@ TEST_CASE("chip waveform: a drive pulse, producer and value wherever a value lan
     TempDir dir("lpusim-wave");
     const GemmRun r = run_gemm(dir.path, 2);
     const Vcd vcd = parse_vcd(r.vcd);
-    const uint64_t P = ChipParams::from_config(tiny()).period_ps();
+    const uint64_t P = tiny().chip.period_ps();
     const QueueMap map(tiny());
     std::map<unsigned, std::string> slice_at;
     for (const auto& q : map.queues())
@@ -482,7 +482,7 @@ TEST_CASE("chip waveform: same program, same bytes, and a .gtkw naming only sign
 TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the failing cycle", "[wave]")
 {
     TempDir dir("lpusim-wave");
-    const uint64_t P = ChipParams::from_config(tiny()).period_ps();
+    const uint64_t P = tiny().chip.period_ps();
     // MEM_E3 (position 51) reads s0e in cycle 4; MEM_E0's value (48, driven at 2) gets there at 5.
     const Program p =
         assemble(".queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 4\n Write 0, s0e\n", "early.s", tiny());
@@ -526,7 +526,7 @@ TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the fai
 TEST_CASE("chip waveform: an error without a cycle ends at the last cycle seen, Sync shows parked", "[wave]")
 {
     TempDir dir("lpusim-wave");
-    const uint64_t P = ChipParams::from_config(tiny()).period_ps();
+    const uint64_t P = tiny().chip.period_ps();
     const Program p = assemble(".queue MEM_E0\n NOP 3\n Sync\n Read 0, s0e\n", "parked.s", tiny());
     Chip chip("chip", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "parked");
@@ -547,7 +547,7 @@ TEST_CASE("chip waveform: an error without a cycle ends at the last cycle seen, 
 TEST_CASE("chip waveform: Notify releases a parked queue and done queues turn idle", "[wave]")
 {
     TempDir dir("lpusim-wave");
-    const uint64_t P = ChipParams::from_config(tiny()).period_ps();
+    const uint64_t P = tiny().chip.period_ps();
     // MEM_E0 parks at 0; MEM_E1 notifies at 5; MEM_E0 issues again at 5 + notify latency (1).
     const Program p =
         assemble(".queue MEM_E0\n Sync\n Read 0, s0e\n.queue MEM_E1\n NOP 5\n Notify\n", "notify.s", tiny());
@@ -571,7 +571,7 @@ TEST_CASE("chip waveform: Notify releases a parked queue and done queues turn id
 TEST_CASE("chip waveform: an Ifetch shows while it fetches, then the fetched instructions", "[wave]")
 {
     TempDir dir("lpusim-wave");
-    const uint64_t P = ChipParams::from_config(tiny()).period_ps();
+    const uint64_t P = tiny().chip.period_ps();
     // As tests/unit/test_chip_icu.cpp: the block reaches MEM_E3 in 5 and 6, where Ifetch 2 reads
     // it; the fetched writes issue in 8 and 9 (ifetch latency 2).
     const Program p = assemble(".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E3 0 2 i8\n"

@@ -7,7 +7,7 @@
 // MemAllocator::allocate_across (the staging blocks: one address in distinct slices of a
 // hemisphere, within one bank).
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "compiler/Compiler.h"
 #include "compiler/MemAllocator.h"
@@ -32,12 +32,12 @@ using namespace lpu;
 
 namespace {
 
-const Config& config_named(const std::string& name)
+const ChipSpec& config_named(const std::string& name)
 {
-    static std::map<std::string, Config> cache;
+    static std::map<std::string, ChipSpec> cache;
     auto it = cache.find(name);
     if (it == cache.end())
-        it = cache.emplace(name, load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
+        it = cache.emplace(name, load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
     return it->second;
 }
 
@@ -71,7 +71,7 @@ struct Ran {
 
 // Compiles `yaml`, assembles the program, loads every input (workload_tensor_data) into its
 // column blocks as `lpusim run --load` does, runs it and dumps every output.
-Ran compile_and_run(const Config& cfg, const std::string& yaml)
+Ran compile_and_run(const ChipSpec& cfg, const std::string& yaml)
 {
     const Workload w = load_workload_string(yaml, "w.yaml");
     Ran ran;
@@ -94,7 +94,7 @@ Ran compile_and_run(const Config& cfg, const std::string& yaml)
         const MatrixDecl* m = p.matrix(t.name);
         REQUIRE(m != nullptr);
         ran.outputs[t.name] = chip.dump_matrix(p, *m);
-        const TensorDecl* last = p.tensor(m->block_name(m->blocks(MemParams::from_config(cfg).word_bytes()) - 1));
+        const TensorDecl* last = p.tensor(m->block_name(m->blocks(cfg.mem.word_bytes()) - 1));
         REQUIRE(last != nullptr);
         ran.last_blocks[t.name] = chip.dump_tensor(*last);
     }
@@ -142,11 +142,11 @@ const std::vector<Shape> kShapes{{1, 1}, {16, 16}, {17, 5}, {40, 37}, {64, 64}, 
 
 // Every shape transposed on `cfg`, values and cycles. With more than one superlane the program
 // gathers (from .data maps); with one it reads the staging rows and uses no maps.
-void check_transposes(const std::string& label, const Config& cfg, const std::string& type,
+void check_transposes(const std::string& label, const ChipSpec& cfg, const std::string& type,
                       const std::vector<Shape>& shapes)
 {
     const unsigned size = type_size(type);
-    const bool gathers = cfg.get_int("chip.geometry.superlanes") > 1;
+    const bool gathers = cfg.chip.superlanes > 1;
     for (const Shape s : shapes) {
         DYNAMIC_SECTION(label << " " << type << " [" << s.rows << ", " << s.cols << "]")
         {
@@ -176,7 +176,7 @@ void check_transposes(const std::string& config, const std::string& type, const 
     check_transposes(config, config_named(config), type, shapes);
 }
 
-Config config_text(const std::string& yaml) { return Config::load_string(yaml, "variant.yaml", chip_schema()); }
+ChipSpec config_text(const std::string& yaml) { return parse_chip_spec(yaml, "variant.yaml"); }
 
 // The word addresses of every tile entry (`entry_bytes` little-endian bytes at the start of each
 // `tile` lanes) of the gather-map rows in `assembly` (".data NAME ROW V V*N ...").
@@ -332,7 +332,7 @@ TEST_CASE("compiled transposes on configs off the defaults", "[compiler][transpo
                                                          "  streams:\n    east: 16\n    west: 17\n"),
                      "i32", shapes);
     // 16 westward streams: only the east SXM can take the rows (its maps then live in the west).
-    const Config east = config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
+    const ChipSpec east = config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
                                     "  streams:\n    east: 17\n    west: 16\n");
     check_transposes("small east SXM", east, "f16", shapes);
     const CompileResult r = compile_workload(east, load_workload_string(transpose_workload({17, 5}, "f16", 1), "w.yaml"));
@@ -363,7 +363,7 @@ TEST_CASE("a transpose whose staging rows are past word 255 uses two-byte map en
     // X's 44 column blocks of 260 rows fill every west slice to word 260, so the west SXM's
     // staging rows (and the words its gather maps name) start there: each entry's second byte
     // is 1.
-    const Config& cfg = config_named("small");
+    const ChipSpec& cfg = config_named("small");
     const Shape s{260, 44 * 64};
     const Ran ran = compile_and_run(cfg, transpose_workload(s, "i8", 5));
     const std::vector<unsigned> entries = gather_map_entries(ran.compiled.assembly, "gather_maps_w", 64, 16, 2);
@@ -532,9 +532,8 @@ TEST_CASE("seeded random reductions along rows on random config variants", "[com
 
 TEST_CASE("a transpose on a config with 12 streams each way is refused naming the layer", "[compiler][transpose]")
 {
-    const Config cfg = Config::load_string("version: 1\nchip:\n  name: tiny-12-streams\n  geometry:\n"
-                                           "    superlanes: 1\n  streams:\n    east: 12\n    west: 12\n",
-                                           "tiny12.yaml", chip_schema());
+    const ChipSpec cfg = parse_chip_spec("version: 1\nchip:\n  name: tiny-12-streams\n  geometry:\n"
+                                           "    superlanes: 1\n  streams:\n    east: 12\n    west: 12\n", "tiny12.yaml");
     const Workload w = load_workload_string("version: 1\nworkload:\n  name: few\n  tensors:\n"
                                             "    X: {shape: [20, 24], type: i8}\n"
                                             "  layers:\n    - {name: xt, op: transpose, a: X, out: Y}\n"
@@ -550,9 +549,8 @@ TEST_CASE("a transpose on a config with 12 streams each way is refused naming th
     CHECK_THAT(msg, Catch::Contains("it needs 16 streams toward an SXM and 16 away from it"));
     CHECK_THAT(msg, Catch::Contains("12 eastward and 12 westward"));
     // 16 each way is enough on one superlane (no gather map).
-    const Config ok = Config::load_string("version: 1\nchip:\n  name: tiny-16-streams\n  geometry:\n"
-                                          "    superlanes: 1\n  streams:\n    east: 16\n    west: 16\n",
-                                          "tiny16.yaml", chip_schema());
+    const ChipSpec ok = parse_chip_spec("version: 1\nchip:\n  name: tiny-16-streams\n  geometry:\n"
+                                          "    superlanes: 1\n  streams:\n    east: 16\n    west: 16\n", "tiny16.yaml");
     const Ran ran = compile_and_run(ok, transpose_workload(Shape{20, 24}, "i8", 3));
     CHECK(transpose_difference(ran.inputs.at("X"), ran.outputs.at("Y"), Shape{20, 24}, 1) == "");
     CHECK(ran.cycles == ran.compiled.predicted_cycles);
@@ -565,9 +563,8 @@ namespace {
 // 8 slices (0..3 west, 4..7 east) of 2 banks of 16 words: 32 words per slice.
 MemParams small_mem()
 {
-    return MemParams::from_config(Config::load_string("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
-                                                      "  mem:\n    slices: 8\n    words_per_bank: 16\n",
-                                                      "mem.yaml", chip_schema()));
+    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
+                                                      "  mem:\n    slices: 8\n    words_per_bank: 16\n", "mem.yaml")).mem;
 }
 
 std::vector<unsigned> slices_of(const std::vector<MemBlock>& blocks)
@@ -719,8 +716,8 @@ TEST_CASE("a transpose leaves zeros in its result's padding lanes", "[compiler][
     for (const char* config : {"tiny", "small"}) {
         DYNAMIC_SECTION(config)
         {
-            const Config& cfg = config_named(config);
-            const unsigned L = MemParams::from_config(cfg).word_bytes();
+            const ChipSpec& cfg = config_named(config);
+            const unsigned L = cfg.mem.word_bytes();
             const std::string yaml = "version: 1\nworkload:\n  name: pad\n  tensors:\n"
                                      "    X1: {shape: [" + std::to_string(4 * L) + ", 16], type: i8}\n"
                                      "    X2: {shape: [5, 16], type: f16}\n"

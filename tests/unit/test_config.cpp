@@ -1,16 +1,18 @@
 // Config loading: the shipped configs resolve as documented, and every kind of bad input is
 // rejected with file:line:col, the key path and the reason.
 #include "models/spec/ChipParams.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/spec/MxmParams.h"
+#include "models/common/ParamNode.h"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using lpu::Config;
+using lpu::ChipSpec;
 using lpu::ConfigError;
+using lpu::parse_chip_spec;
 
 namespace {
 
@@ -25,7 +27,7 @@ chip:
     cols: 32
 )";
 
-Config load(const std::string& text) { return Config::load_string(text, "test.yaml", lpu::chip_schema()); }
+ChipSpec load(const std::string& text) { return parse_chip_spec(text, "test.yaml"); }
 
 // The error message for `text`; fails the test if it loads.
 std::string rejection(const std::string& text)
@@ -51,16 +53,16 @@ std::string replace(std::string text, const std::string& from, const std::string
 TEST_CASE("shipped configs load with the published geometry", "[config]")
 {
     const std::string dir = LPUSIM_CONFIG_DIR;
-    const auto tiny = lpu::MxmParams::from_config(lpu::load_chip_config(dir + "/tiny.yaml"));
+    const auto tiny = (lpu::load_chip_spec(dir + "/tiny.yaml")).mxm;
     CHECK(tiny.superlanes == 1);
     CHECK(tiny.rows == 16);
     CHECK(tiny.cols == 16);
-    const auto small = lpu::MxmParams::from_config(lpu::load_chip_config(dir + "/small.yaml"));
+    const auto small = (lpu::load_chip_spec(dir + "/small.yaml")).mxm;
     CHECK(small.superlanes == 4);
     CHECK(small.rows == 64);
-    const Config full = lpu::load_chip_config(dir + "/tsp-v1.yaml");
-    const auto chip = lpu::ChipParams::from_config(full);
-    const auto mxm = lpu::MxmParams::from_config(full);
+    const ChipSpec full = lpu::load_chip_spec(dir + "/tsp-v1.yaml");
+    const auto chip = full.chip;
+    const auto mxm = full.mxm;
     CHECK(chip.lanes() == 320);  // TSP20: 20 superlanes x 16 lanes
     CHECK(chip.clock_mhz == 900.0);
     CHECK(mxm.planes == 4);
@@ -71,24 +73,24 @@ TEST_CASE("shipped configs load with the published geometry", "[config]")
 
 TEST_CASE("defaults resolve, including rows and cols derived from the lane count", "[config]")
 {
-    const Config cfg = load("version: 1\nchip:\n  geometry:\n    superlanes: 3\n");
-    const auto p = lpu::MxmParams::from_config(cfg);
+    const ChipSpec cfg = load("version: 1\nchip:\n  geometry:\n    superlanes: 3\n");
+    const auto p = cfg.mxm;
     CHECK(p.rows == 48);
     CHECK(p.cols == 48);
     CHECK(p.acc_slots == 16);
     CHECK(p.install_rows_per_cycle == 16);
     CHECK(p.array_latency == 1);
-    CHECK_FALSE(cfg.entry("chip.mxm.rows").from_file);
-    CHECK(cfg.entry("chip.geometry.superlanes").from_file);
-    CHECK(cfg.entry("chip.geometry.superlanes").line == 4);
+    CHECK_FALSE(cfg.config->entry("chip.mxm.rows").from_file);
+    CHECK(cfg.config->entry("chip.geometry.superlanes").from_file);
+    CHECK(cfg.config->entry("chip.geometry.superlanes").line == 4);
 }
 
 TEST_CASE("every superlane count from 1 to 20 is a valid geometry", "[config]")
 {
     for (int s = 1; s <= 20; ++s) {
-        const Config cfg =
+        const ChipSpec cfg =
             load("version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(s) + "\n");
-        const auto p = lpu::MxmParams::from_config(cfg);
+        const auto p = cfg.mxm;
         CHECK(p.rows == 16u * s);
         CHECK(p.install_cycles() == static_cast<unsigned>(s));
     }
@@ -96,16 +98,23 @@ TEST_CASE("every superlane count from 1 to 20 is a valid geometry", "[config]")
 
 TEST_CASE("describe prints every parameter with its description and source", "[config]")
 {
-    const std::string text = load(kValid).describe(lpu::chip_schema());
+    const std::string text = load(kValid).config->describe();
     CHECK(text.find("superlanes: 2") != std::string::npos);
     CHECK(text.find("[file line 5]") != std::string::npos);
     CHECK(text.find("acc_slots: 16") != std::string::npos);
     CHECK(text.find("[default]") != std::string::npos);
-    for (const auto& spec : lpu::chip_schema().params())
-        CHECK(text.find(spec.description) != std::string::npos);
+    const ChipSpec spec = load(kValid);
+    for (const auto& e : spec.config->entries())
+        CHECK(text.find(e.spec.description) != std::string::npos);
     // What it prints is itself a valid config that resolves to the same values.
-    const Config again = load(text);
-    CHECK(again.get_int("chip.mxm.rows") == 32);
+    const ChipSpec again = load(text);
+    CHECK(again.mxm.rows == 32);
+    REQUIRE(again.config->entries().size() == spec.config->entries().size());
+    for (size_t i = 0; i < spec.config->entries().size(); ++i) {
+        CHECK(again.config->entries()[i].spec.path == spec.config->entries()[i].spec.path);
+        CHECK(again.config->entries()[i].value == spec.config->entries()[i].value);
+        CHECK(again.config->entries()[i].from_file);
+    }
 }
 
 TEST_CASE("rejections name file, line, column, key and reason", "[config]")
@@ -246,9 +255,79 @@ TEST_CASE("rejections name file, line, column, key and reason", "[config]")
 TEST_CASE("a missing config file is an error naming the file", "[config]")
 {
     try {
-        lpu::load_chip_config("/nonexistent/chip.yaml");
+        lpu::load_chip_spec("/nonexistent/chip.yaml");
         FAIL("accepted a missing file");
     } catch (const ConfigError& e) {
         CHECK(std::string(e.what()) == "/nonexistent/chip.yaml: cannot open config file");
     }
+}
+
+TEST_CASE("the chip's keys read the same inside a larger file, with the same errors", "[config]")
+{
+    // A system file holding chip types (the next issue's format is its own; this is the mechanism).
+    const std::string text = "version: 1\n"
+                             "system:\n"
+                             "  types:\n"
+                             "    big:\n"
+                             "      name: big\n"
+                             "      geometry:\n"
+                             "        superlanes: 2\n"
+                             "      mxm:\n"
+                             "        acc_slots: 8\n"
+                             "    small:\n"
+                             "      geometry:\n"
+                             "        superlanes: 1\n";
+    auto read = [](const std::string& yaml) {
+        auto record = std::make_shared<lpu::Config>("sys.yaml");
+        lpu::ParamNode root = lpu::ParamNode::root(record, YAML::Load(yaml), "system file");
+        root.param<int64_t>("version", "format version").range(1, 1).value();
+        lpu::ParamNode system = root.section("system");
+        lpu::ParamNode types = system.section("types");
+        std::vector<ChipSpec> chips;
+        for (const char* name : {"big", "small"}) {
+            lpu::ParamNode chip = types.section(name);
+            chips.push_back(ChipSpec::read(chip));
+        }
+        types.finish();
+        system.finish();
+        root.finish();
+        return chips;
+    };
+    const std::vector<ChipSpec> chips = read(text);
+    CHECK(chips[0].chip.name == "big");
+    CHECK(chips[0].mxm.rows == 32);
+    CHECK(chips[0].mxm.acc_slots == 8);
+    CHECK(chips[1].chip.lanes() == 16);
+    CHECK(chips[1].config->entry("system.types.small.mxm.rows").value == lpu::ParamValue{int64_t{16}});
+    CHECK_FALSE(chips[1].config->entry("system.types.small.mxm.rows").from_file);
+
+    auto error = [&](const std::string& yaml) -> std::string {
+        try {
+            read(yaml);
+        } catch (const ConfigError& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    CHECK(error(replace(text, "        acc_slots: 8", "        rows: 48")) ==
+          "sys.yaml:9:15: system.types.big.mxm.rows: must equal the lane count 32 (superlanes 2 x lanes_per_superlane "
+          "16), got 48");
+    CHECK(error(replace(text, "        acc_slots: 8", "        acc_slot: 8")).rfind(
+              "sys.yaml:9:9: system.types.big.mxm.acc_slot: unknown key (did you mean 'acc_slots'?)", 0) == 0);
+    CHECK(error(replace(text, "      name: big", "      name: big\n      clock_mhz: fast")) ==
+          "sys.yaml:6:18: system.types.big.clock_mhz: expected a number, got 'fast'");
+}
+
+TEST_CASE("a misspelt key is reported as unknown, not as the required key it leaves missing", "[config]")
+{
+    // Errors are reported in file order: the misspelt key comes before the missing one's default.
+    const auto m = rejection(replace(kValid, "    superlanes: 2", "    superlane: 2"));
+    CHECK(m.rfind("test.yaml:5:5: chip.geometry.superlane: unknown key (did you mean 'superlanes'?)", 0) == 0);
+    // Alone, a missing required key says what it is for.
+    CHECK(rejection("version: 1\nchip:\n  name: x\n") ==
+          "test.yaml: chip.geometry.superlanes: required key is missing (superlanes; instructions step one superlane "
+          "per cycle (published chip: 20))");
+    // Of two bad values, the first in the file.
+    CHECK(rejection(replace(replace(kValid, "    rows: 32", "    rows: x"), "  name: t", "  clock_mhz: 0")) ==
+          "test.yaml:3:14: chip.clock_mhz: value 0 out of range [1, 5000]");
 }

@@ -1,7 +1,7 @@
 // MEM parameters: the published geometry resolves from defaults, the address map and bank
 // split follow docs/mem.md, and every bad value of a chip.mem key is rejected with file,
 // line, column, key and reason.
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/spec/MemParams.h"
 
@@ -13,7 +13,7 @@ using namespace lpu;
 
 namespace {
 
-Config load(const std::string& text) { return Config::load_string(text, "mem.yaml", chip_schema()); }
+ChipSpec load(const std::string& text) { return parse_chip_spec(text, "mem.yaml"); }
 
 std::string with_mem(const std::string& mem_keys)
 {
@@ -35,7 +35,7 @@ std::string rejection(const std::string& text)
 
 TEST_CASE("tsp-v1 has the published 220 MiB of MEM from the defaults", "[mem][config]")
 {
-    const MemParams p = MemParams::from_config(load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
+    const MemParams p = (load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml")).mem;
     CHECK(p.slices == 88);
     CHECK(p.slices_per_hemisphere() == 44);
     CHECK(p.banks == 2);
@@ -57,7 +57,7 @@ TEST_CASE("tsp-v1 has the published 220 MiB of MEM from the defaults", "[mem][co
 
 TEST_CASE("slice names follow the floorplan: west then east, counted outward from the VXM", "[mem][config]")
 {
-    const MemParams p = MemParams::from_config(load(with_mem("    slices: 88\n")));
+    const MemParams p = (load(with_mem("    slices: 88\n"))).mem;
     CHECK(p.slice_name(0) == "MEM_W0");
     CHECK(p.slice_name(43) == "MEM_W43");
     CHECK(p.slice_name(44) == "MEM_E0");
@@ -66,7 +66,7 @@ TEST_CASE("slice names follow the floorplan: west then east, counted outward fro
 
 TEST_CASE("the host address map is slice-major, then word, then byte, and locate inverts it", "[mem][config]")
 {
-    const MemParams p = MemParams::from_config(load(with_mem("    slices: 4\n    words_per_bank: 16\n")));
+    const MemParams p = (load(with_mem("    slices: 4\n    words_per_bank: 16\n"))).mem;
     REQUIRE(p.word_bytes() == 32);
     REQUIRE(p.words_per_slice() == 32);
     CHECK(p.host_address(0, 0, 0) == 0);
@@ -84,11 +84,11 @@ TEST_CASE("the host address map is slice-major, then word, then byte, and locate
 
 TEST_CASE("page_words defaults to a divisor of words_per_bank so small geometries need no setting", "[mem][config]")
 {
-    CHECK(MemParams::from_config(load(with_mem("    words_per_bank: 16\n"))).page_words == 16);
-    CHECK(MemParams::from_config(load(with_mem("    words_per_bank: 100\n"))).page_words == 4);   // gcd(64, 100)
-    CHECK(MemParams::from_config(load(with_mem("    words_per_bank: 4096\n"))).page_words == 64);
-    CHECK(MemParams::from_config(load(with_mem("    page_words: 4096\n"))).page_words == 4096);
-    CHECK_FALSE(load(with_mem("    words_per_bank: 16\n")).entry("chip.mem.page_words").from_file);
+    CHECK((load(with_mem("    words_per_bank: 16\n"))).mem.page_words == 16);
+    CHECK((load(with_mem("    words_per_bank: 100\n"))).mem.page_words == 4);   // gcd(64, 100)
+    CHECK((load(with_mem("    words_per_bank: 4096\n"))).mem.page_words == 64);
+    CHECK((load(with_mem("    page_words: 4096\n"))).mem.page_words == 4096);
+    CHECK_FALSE(load(with_mem("    words_per_bank: 16\n")).config->entry("chip.mem.page_words").from_file);
 }
 
 TEST_CASE("bad chip.mem values are rejected with position, key and reason", "[mem][config]")
@@ -146,7 +146,7 @@ TEST_CASE("bad chip.mem values are rejected with position, key and reason", "[me
 
 TEST_CASE("the chip.mem keys are described for `lpusim config`", "[mem][config]")
 {
-    const std::string text = load(with_mem("    slices: 4\n")).describe(chip_schema());
+    const std::string text = load(with_mem("    slices: 4\n")).config->describe();
     for (const char* key : {"slices: 4", "banks: 2", "words_per_bank: 4096", "read_latency: 2", "write_latency: 1",
                             "page_words: 64"})
         CHECK(text.find(key) != std::string::npos);

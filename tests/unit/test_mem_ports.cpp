@@ -1,6 +1,6 @@
 // The per-cycle port and bank rules of a MEM slice (docs/mem.md, "Ports and banks"): the legal
 // neighbours of each rule pass, each violation is a ScheduleError with the full text.
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/mem/MemPorts.h"
 
@@ -17,11 +17,9 @@ namespace {
 // 2 superlanes (2 tiles); 4 slices; banks of 16 words: words 0..15 bank 0, 16..31 bank 1.
 MemParams params(unsigned write_latency = 1)
 {
-    return MemParams::from_config(Config::load_string(
-        "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
+    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
         "    write_latency: " +
-            std::to_string(write_latency) + "\n",
-        "ports.yaml", chip_schema()));
+            std::to_string(write_latency) + "\n", "ports.yaml")).mem;
 }
 
 std::string schedule_error(const std::function<void()>& f)

@@ -1,6 +1,6 @@
 // SramSlice: zero-default sparse storage, bounds, and gather/scatter with per-tile addresses,
 // each against a plain dense reference (a byte array of the whole slice).
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/mem/SramSlice.h"
@@ -19,13 +19,11 @@ namespace {
 // 2 superlanes x 16 lanes: 32-byte words; 2 banks x 16 words per slice; pages of 4 words.
 MemParams small_params()
 {
-    return MemParams::from_config(Config::load_string(
-        "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
-        "    page_words: 4\n",
-        "small-mem.yaml", chip_schema()));
+    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
+        "    page_words: 4\n", "small-mem.yaml")).mem;
 }
 
-MemParams tsp_params() { return MemParams::from_config(load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml")); }
+MemParams tsp_params() { return (load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml")).mem; }
 
 std::vector<uint8_t> random_bytes(Rng& rng, size_t n)
 {
@@ -223,9 +221,8 @@ TEST_CASE("a map vector holds a little-endian word address at the start of each 
 
 TEST_CASE("a tile too narrow for a word address cannot hold a map", "[mem][gather]")
 {
-    const MemParams p = MemParams::from_config(Config::load_string(
-        "version: 1\nchip:\n  geometry:\n    superlanes: 4\n    lanes_per_superlane: 1\n  mxm:\n"
-        "    install_rows_per_cycle: 4\n", "g1.yaml", chip_schema()));
+    const MemParams p = (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 4\n    lanes_per_superlane: 1\n  mxm:\n"
+        "    install_rows_per_cycle: 4\n", "g1.yaml")).mem;
     std::vector<uint8_t> map(p.word_bytes(), 0);
     CHECK(input_error([&] { decode_tile_map(p, map.data()); }) ==
           "gather/scatter map: a word address needs 2 bytes (8192 words per slice) but a tile has only 1 lanes "

@@ -3,7 +3,7 @@
 // real initiator and runs the kernel, the only unit test that does (a kernel runs once per
 // process, and the test's modules are built before it, as SystemC requires).
 #include "models/spec/ChipParams.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Rng.h"
 #include "models/mem/MemSystem.h"
 #include "models/mem/MemTlmTarget.h"
@@ -25,10 +25,8 @@ const sc_time kPeriod(1111, sc_core::SC_PS);  // 900 MHz
 // 2 superlanes: 32-byte words; 4 slices of 2 x 16 words (1 KiB each); pages of 4 words.
 MemParams small_params()
 {
-    return MemParams::from_config(Config::load_string(
-        "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
-        "    page_words: 4\n    read_latency: 3\n",
-        "tlm.yaml", chip_schema()));
+    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
+        "    page_words: 4\n    read_latency: 3\n", "tlm.yaml")).mem;
 }
 
 struct Txn {
@@ -326,9 +324,9 @@ TEST_CASE("DMI outside MEM is refused and allocates nothing", "[mem][tlm][dmi]")
 
 TEST_CASE("host writes of 1 MiB into the tsp-v1 MEM allocate about 1 MiB", "[mem][tlm][sparse]")
 {
-    const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml");
-    const MemParams p = MemParams::from_config(cfg);
-    MemSystem mem(p, sc_time::from_value(ChipParams::from_config(cfg).period_ps()));
+    const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml");
+    const MemParams p = cfg.mem;
+    MemSystem mem(p, sc_time::from_value(cfg.chip.period_ps()));
     REQUIRE(mem.size_bytes() == 220ull << 20);
     // 16 chunks of 64 KiB spread over the whole address range, each in its own slice.
     const size_t chunk = 64 << 10;

@@ -4,7 +4,7 @@
 // Plus the fp16 rules (issue interval, one weight type per install, ABC and slot types), timing
 // equal to int8's, the MAC counters, the config parameter and the RTL co-simulation's refusal.
 #include "models/spec/ChipInfo.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/mxm/MxmCore.h"
@@ -678,17 +678,17 @@ TEST_CASE("fp16 results have int8's timing, chunk by chunk", "[mxm][fp16][timing
 
 TEST_CASE("fp16_issue_interval: a config parameter, default 4, setting the fp16 peak", "[mxm][fp16][info]")
 {
-    const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml");
-    CHECK(MxmParams::from_config(cfg).fp16_issue_interval == 4);
+    const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml");
+    CHECK(cfg.mxm.fp16_issue_interval == 4);
     const auto f = chip_figures(cfg);
     CHECK(chip_figure(f, "peak_fp16") == Approx(chip_figure(f, "peak_int8") / 4));
     const std::string yaml = "version: 1\nchip:\n  geometry:\n    superlanes: 1\n  mxm:\n    fp16_issue_interval: 2\n";
-    const Config two = Config::load_string(yaml, "t.yaml", chip_schema());
-    CHECK(MxmParams::from_config(two).fp16_issue_interval == 2);
+    const ChipSpec two = parse_chip_spec(yaml, "t.yaml");
+    CHECK(two.mxm.fp16_issue_interval == 2);
     const auto f2 = chip_figures(two);
     CHECK(chip_figure(f2, "peak_fp16") == Approx(chip_figure(f2, "peak_int8") / 2));
     CHECK(format_chip_figures(f2).find("chip.mxm.fp16_issue_interval (2)") != std::string::npos);
-    CHECK_THROWS_AS(Config::load_string(yaml.substr(0, yaml.size() - 2) + "0\n", "t.yaml", chip_schema()),
+    CHECK_THROWS_AS(parse_chip_spec(yaml.substr(0, yaml.size() - 2) + "0\n", "t.yaml"),
                     ConfigError);
 }
 

@@ -1,7 +1,7 @@
 // Parsers against hostile input (issue 9 item 7, docs/fuzzing.md): echoed tokens are cut, YAML
 // inputs are held to a size, nesting and node limit before a tree is built, and each finding of
 // the fuzzers is an input error with file:line:col and the reason.
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/NpyReader.h"
 #include "models/common/YamlText.h"
@@ -28,7 +28,7 @@ namespace {
 std::string config_error(const std::string& text)
 {
     try {
-        Config::load_string(text, "t.yaml", chip_schema());
+        parse_chip_spec(text, "t.yaml");
     } catch (const ConfigError& e) {
         return e.what();
     }
@@ -93,14 +93,14 @@ TEST_CASE("a config over 1 MiB is refused before it is parsed", "[limits]")
     const std::string path = dir / "big.yaml";
     std::ofstream(path, std::ios::binary) << text;
     try {
-        load_chip_config(path);
+        load_chip_spec(path);
         FAIL("accepted");
     } catch (const ConfigError& e) {
         CHECK(std::string(e.what()) == path + ": " + std::to_string(text.size()) +
                                            " bytes, more than the 1048576 (1 MiB) a config file may have");
     }
     try {
-        load_chip_config(dir.path.string());
+        load_chip_spec(dir.path.string());
         FAIL("accepted");
     } catch (const ConfigError& e) {
         CHECK(std::string(e.what()) == dir.path.string() + ": is a directory, not a config file");

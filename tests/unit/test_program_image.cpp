@@ -1,7 +1,7 @@
 // What a program puts into MEM itself before cycle 0 (.fill constants, .data rows) and how whole
 // matrices move through the host (.matrix: column blocks, zero-padded lanes).
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
@@ -177,7 +177,7 @@ TEST_CASE(".data rows are a Gather's map", "[image][run]")
 {
     // small: 4 tiles of 16 lanes; tile t's word address is in its first 2 bytes (docs/mem.md 5).
     // MEM_E1 gathers tile t from word 20 + (3 - t) with map row 0 (as docs/isa.md 3.4 shows).
-    const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/small.yaml");
+    const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/small.yaml");
     const std::string src = ".tensor map MEM_E0 0 1 u8\n.data map 0 23 0*15 22 0*15 21 0*15 20\n"
                             ".tensor d MEM_E1 20 4 u8\n.tensor g MEM_E2 0 1 u8\n"
                             ".queue MEM_E0\n Read 0, s0e\n"

@@ -2,7 +2,7 @@
 // diagonal, the MEM bank rule, rollback, the predicted length and the emitted assembly, which
 // the chip must run in exactly the predicted number of cycles.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "compiler/ScheduleBuilder.h"
 #include "models/isa/Assembler.h"
 

@@ -1,7 +1,7 @@
 // Tensor element types f16 and f32 next to i8/u8/i32: the .tensor directive, the byte-plane
 // layout in MEM, object files, and `lpusim run --load/--dump` with numpy float16/float32 files.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "models/common/NpyReader.h"
@@ -98,7 +98,7 @@ TEST_CASE("f16/f32 byte planes count for overlaps and the hemisphere end", "[asm
           "p.s:2:1: tensor 'b' overlaps tensor 'a' (p.s:1:1)");
     CHECK(asm_error(".tensor a MEM_W0 0 4 f32\n.tensor b MEM_W0 4 4 f32\n").empty());  // next rows
 
-    const unsigned half = MemParams::from_config(tiny()).slices / 2;
+    const unsigned half = tiny().mem.slices / 2;
     const std::string last = "MEM_W" + std::to_string(half - 1), before = "MEM_W" + std::to_string(half - 2);
     CHECK(asm_error(".tensor a " + before + " 0 4 f16\n").empty());
     CHECK(asm_error(".tensor a " + last + " 0 4 f16\n") ==
