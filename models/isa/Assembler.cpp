@@ -100,6 +100,16 @@ private:
         }
         return toks_[next_++];
     }
+    // The name a directive declares: printable ASCII only (is_program_name), so that the
+    // disassembly and the object file hold it as it is.
+    const Token& declared_name(const std::string& what)
+    {
+        const Token& t = take(what);
+        if (!is_program_name(t.text))
+            fail(t.col, what + " " + quote_token(t.text) + " is not one word of printable characters");
+        return t;
+    }
+
     void end()
     {
         if (more())
@@ -202,7 +212,7 @@ private:
     {
         TensorDecl t;
         t.pos = {file_, line_no_, head.col};
-        const Token& name = take("tensor name");
+        const Token& name = declared_name("tensor name");
         t.name = name.text;
         if (program_.tensor(t.name))
             fail(name.col, "tensor " + quote_token(t.name) + " declared twice");
@@ -309,7 +319,7 @@ private:
     {
         MatrixDecl m;
         m.pos = {file_, line_no_, head.col};
-        const Token& name = take("matrix name");
+        const Token& name = declared_name("matrix name");
         m.name = name.text;
         if (program_.matrix(m.name))
             fail(name.col, "matrix " + quote_token(m.name) + " declared twice");
@@ -347,7 +357,7 @@ private:
             fail(head.col, "a .block inside .block " + quote_token(block_->name) + " (" + block_->pos.text() + ")");
         auto b = std::make_unique<InstrBlock>();
         b->pos = {file_, line_no_, head.col};
-        const Token& name = take("block name");
+        const Token& name = declared_name("block name");
         b->name = name.text;
         for (const auto& o : program_.blocks)
             if (o.name == b->name)

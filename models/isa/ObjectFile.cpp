@@ -57,17 +57,14 @@ public:
         pos_ += n;
         return s;
     }
-    // A name the disassembly writes as one assembler token: non-empty, printable, no blanks,
-    // commas or comment characters. Anything else would be read back as other tokens, or as
-    // other lines, when the decoded program is checked by assembling its disassembly.
+    // A name the disassembly writes as one assembler token (is_program_name). Anything else would
+    // be read back as other tokens, or as other lines, when the decoded program is checked by
+    // assembling its disassembly.
     std::string name(const char* what)
     {
         const size_t at = pos_;
         std::string s = str(what);
-        const bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-            return c > ' ' && c < 0x7f && c != ',' && c != ';' && c != '#';
-        });
-        if (!ok) {
+        if (!is_program_name(s)) {
             pos_ = at;
             fail(std::string(what) + " " + quote_token(s) + " is not one word of printable characters");
         }

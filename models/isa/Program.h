@@ -68,6 +68,11 @@ struct MatrixDecl {
     unsigned blocks(unsigned lanes) const { return (cols + lanes - 1) / lanes; }
 };
 
+// A name a program declares (tensor, matrix, instruction block): one assembler token of printable
+// ASCII, no blanks, commas or comment characters, so its disassembly reads back as the same name.
+// The assembler and the object file reader hold names to this one rule.
+bool is_program_name(const std::string& name);
+
 struct Program {
     std::vector<std::vector<Instr>> queues;  // indexed like QueueMap::queues()
     std::vector<TensorDecl> tensors;

@@ -184,6 +184,15 @@ TEST_CASE("a .queue inside a .block is an error (fuzz regression)", "[limits]")
           "p.s:2:1: .queue inside .block 'B' (p.s:1:1), whose instructions are for VXM.0: end the block first");
 }
 
+TEST_CASE("declared names are printable ASCII in the assembler as in object files (fuzz regression)", "[limits]")
+{
+    // The assembler took a tensor name with bytes past ASCII that its own object file then refused.
+    CHECK(asm_error(".tensor SC\xcb\xcb MEM_E4 0x000 1 f32\n") ==
+          "p.s:1:9: tensor name 'SC\\xcb\\xcb' is not one word of printable characters");
+    CHECK(asm_error(".matrix M\x01 4 4 i8\n") == "p.s:1:9: matrix name 'M\\x01' is not one word of printable characters");
+    CHECK(asm_error(".tensor T_0.x@c1 MEM_E4 0x000 1 i8\n") == "");
+}
+
 TEST_CASE("object files from the issue's findings are input errors", "[limits]")
 {
     auto decode_error = [](const std::string& file) {
