@@ -153,53 +153,102 @@ std::string encode_program(const Program& program)
     return w.out;
 }
 
-Program decode_program(const std::string& bytes, const std::string& name, const ChipSpec& spec)
+namespace {
+
+TensorDecl read_tensor(Reader& r, unsigned lanes)
 {
-    if (!is_object_file(bytes))
-        throw InputError(name + ": not a valid lpusim object file: bad magic");
-    if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-        throw InputError(name + ": object file version " + quote_token(bytes.substr(6, 1)) + " is not this build's ('" +
-                         std::string(1, kMagic[6]) + "'): assemble it again");
-    Reader r(bytes, name);
-    Program p;
-    const unsigned lanes = spec.mem.word_bytes();
-    const uint32_t tensors = r.get<uint32_t>("tensor count");
-    for (uint32_t i = 0; i < tensors; ++i) {
-        TensorDecl t;
-        t.name = r.name("tensor name");
-        t.slice_name = r.name("tensor slice");
-        t.addr = r.get<uint32_t>("tensor address");
-        t.rows = r.get<uint32_t>("tensor rows");
-        const auto type = r.get<uint8_t>("tensor type");
-        // Types are only ever appended (f16, f32 came after version 2 was fixed), so older files
-        // read unchanged; a type beyond ours comes from a newer build.
-        if (type > static_cast<uint8_t>(TensorType::F32))
-            r.fail("unknown tensor type " + std::to_string(type) + " (written by a newer lpusim? assemble it again)");
-        t.type = static_cast<TensorType>(type);
-        t.filled = r.get<uint8_t>("tensor fill flag") != 0;
-        t.fill = r.get<uint32_t>("tensor fill");
-        // Counts are checked before anything is read by them, so a damaged count is an error,
-        // not a huge allocation; values and repeated rows are checked by assembling (below).
-        const uint32_t data_rows = r.get<uint32_t>("tensor data row count");
-        if (data_rows > t.rows)
-            r.fail("tensor " + quote_token(t.name) + " has " + std::to_string(data_rows) + " data rows, more than its " +
+    TensorDecl t;
+    t.name = r.name("tensor name");
+    t.slice_name = r.name("tensor slice");
+    t.addr = r.get<uint32_t>("tensor address");
+    t.rows = r.get<uint32_t>("tensor rows");
+    const auto type = r.get<uint8_t>("tensor type");
+    // Types are only ever appended (f16, f32 came after version 2 was fixed), so older files
+    // read unchanged; a type beyond ours comes from a newer build.
+    if (type > static_cast<uint8_t>(TensorType::F32))
+        r.fail("unknown tensor type " + std::to_string(type) + " (written by a newer lpusim? assemble it again)");
+    t.type = static_cast<TensorType>(type);
+    t.filled = r.get<uint8_t>("tensor fill flag") != 0;
+    t.fill = r.get<uint32_t>("tensor fill");
+    // Counts are checked before anything is read by them, so a damaged count is an error,
+    // not a huge allocation; values and repeated rows are checked by assembling (below).
+    const uint32_t data_rows = r.get<uint32_t>("tensor data row count");
+    if (data_rows > t.rows)
+        r.fail("tensor " + quote_token(t.name) + " has " + std::to_string(data_rows) + " data rows, more than its " +
+               std::to_string(t.rows) + " rows");
+    for (uint32_t d = 0; d < data_rows; ++d) {
+        const uint32_t row = r.get<uint32_t>("tensor data row");
+        if (row >= t.rows)
+            r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " is past its " +
                    std::to_string(t.rows) + " rows");
-        for (uint32_t d = 0; d < data_rows; ++d) {
-            const uint32_t row = r.get<uint32_t>("tensor data row");
-            if (row >= t.rows)
-                r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " is past its " +
-                       std::to_string(t.rows) + " rows");
-            const uint32_t count = r.get<uint32_t>("tensor data element count");
-            if (count > lanes)
-                r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " has " + std::to_string(count) +
-                       " elements, more than the config's " + std::to_string(lanes) + " lanes");
-            std::vector<uint32_t> values(count);
-            for (auto& v : values)
-                v = r.get<uint32_t>("tensor data element");
-            t.data.emplace_back(row, std::move(values));
-        }
-        p.tensors.push_back(std::move(t));
+        const uint32_t count = r.get<uint32_t>("tensor data element count");
+        if (count > lanes)
+            r.fail("data row " + std::to_string(row) + " of tensor " + quote_token(t.name) + " has " +
+                   std::to_string(count) + " elements, more than the config's " + std::to_string(lanes) + " lanes");
+        std::vector<uint32_t> values(count);
+        for (auto& v : values)
+            v = r.get<uint32_t>("tensor data element");
+        t.data.emplace_back(row, std::move(values));
     }
+    return t;
+}
+
+// The VXM operation and its chaining, or the SXM operation, of an instruction read so far.
+void read_operation(Reader& r, Instr& in)
+{
+    if (in.op == Opcode::Sxm) {
+        try {
+            in.sxm = parse_sxm_op(r.str("SXM operation"));
+        } catch (const InputError& e) {
+            r.fail(e.what());
+        }
+        return;
+    }
+    if (in.op != Opcode::Vxm)
+        return;
+    try {
+        in.alu = parse_vxm_alu_op(r.str("VXM operation"));
+    } catch (const InputError& e) {
+        r.fail(e.what());
+    }
+    in.chain_src[0] = r.get<int8_t>("chained ALU");
+    in.chain_src[1] = r.get<int8_t>("chained ALU");
+    in.chain_out = r.get<uint8_t>("chain flag") != 0;
+    unsigned chained = in.chain_out ? 1 : 0;
+    for (unsigned k = 0; k < in.alu.operands(); ++k)
+        chained += in.chain_src[k] >= 0 ? 1 : 0;
+    if (in.streams.size() + chained != in.alu.operands() + 1u)
+        r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
+}
+
+Instr read_instr(Reader& r)
+{
+    Instr in;
+    const auto op = r.get<uint8_t>("opcode");
+    if (op > kLastOpcode)
+        r.fail("unknown opcode " + std::to_string(op));
+    in.op = static_cast<Opcode>(op);
+    in.a = r.get<int64_t>("operand");
+    in.b = r.get<int64_t>("operand");
+    in.c = r.get<int64_t>("operand");
+    const auto ns = r.get<uint8_t>("stream count");
+    if (ns > 4)
+        r.fail("too many streams");
+    for (unsigned k = 0; k < ns; ++k) {
+        StreamId s;
+        const auto dir = r.get<uint8_t>("stream direction");
+        if (dir > 1)
+            r.fail("bad stream direction");
+        s.dir = static_cast<StreamDir>(dir);
+        s.index = r.get<uint16_t>("stream index");
+        in.streams.push_back(s);
+    }
+    read_operation(r, in);
+    return in;
+}
+
+void read_queues(Reader& r, const ChipSpec& spec, Program& p)
+{
     const uint32_t queues = r.get<uint32_t>("queue count");
     const QueueMap map(spec);
     if (queues != map.queues().size())
@@ -208,57 +257,20 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     p.queues.resize(queues);
     const IsaLimits limits = isa_limits(spec);
     for (size_t qi = 0; qi < queues; ++qi) {
-        auto& q = p.queues[qi];
         const uint32_t count = r.get<uint32_t>("instruction count");
         for (uint32_t i = 0; i < count; ++i) {
-            Instr in;
-            const auto op = r.get<uint8_t>("opcode");
-            if (op > kLastOpcode)
-                r.fail("unknown opcode " + std::to_string(op));
-            in.op = static_cast<Opcode>(op);
-            in.a = r.get<int64_t>("operand");
-            in.b = r.get<int64_t>("operand");
-            in.c = r.get<int64_t>("operand");
-            const auto ns = r.get<uint8_t>("stream count");
-            if (ns > 4)
-                r.fail("too many streams");
-            for (unsigned k = 0; k < ns; ++k) {
-                StreamId s;
-                const auto dir = r.get<uint8_t>("stream direction");
-                if (dir > 1)
-                    r.fail("bad stream direction");
-                s.dir = static_cast<StreamDir>(dir);
-                s.index = r.get<uint16_t>("stream index");
-                in.streams.push_back(s);
-            }
-            if (in.op == Opcode::Sxm) {
-                try {
-                    in.sxm = parse_sxm_op(r.str("SXM operation"));
-                } catch (const InputError& e) {
-                    r.fail(e.what());
-                }
-            } else if (in.op == Opcode::Vxm) {
-                try {
-                    in.alu = parse_vxm_alu_op(r.str("VXM operation"));
-                } catch (const InputError& e) {
-                    r.fail(e.what());
-                }
-                in.chain_src[0] = r.get<int8_t>("chained ALU");
-                in.chain_src[1] = r.get<int8_t>("chained ALU");
-                in.chain_out = r.get<uint8_t>("chain flag") != 0;
-                unsigned chained = in.chain_out ? 1 : 0;
-                for (unsigned k = 0; k < in.alu.operands(); ++k)
-                    chained += in.chain_src[k] >= 0 ? 1 : 0;
-                if (in.streams.size() + chained != in.alu.operands() + 1u)
-                    r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
-            }
+            Instr in = read_instr(r);
             // The opcode table's rules: the queue kind, operand ranges, streams that exist.
             const std::string bad = check_instr(in, map.queues()[qi].kind, limits);
             if (!bad.empty())
                 r.fail("queue " + map.queues()[qi].name + ", instruction " + std::to_string(i) + ": " + bad);
-            q.push_back(std::move(in));
+            p.queues[qi].push_back(std::move(in));
         }
     }
+}
+
+void read_matrices_and_blocks(Reader& r, Program& p)
+{
     const uint32_t matrices = r.get<uint32_t>("matrix count");
     for (uint32_t i = 0; i < matrices; ++i) {
         MatrixDecl m;
@@ -281,6 +293,24 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
         b.text = r.str("block text");
         p.blocks.push_back(std::move(b));
     }
+}
+
+}  // namespace
+
+Program decode_program(const std::string& bytes, const std::string& name, const ChipSpec& spec)
+{
+    if (!is_object_file(bytes))
+        throw InputError(name + ": not a valid lpusim object file: bad magic");
+    if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+        throw InputError(name + ": object file version " + quote_token(bytes.substr(6, 1)) + " is not this build's ('" +
+                         std::string(1, kMagic[6]) + "'): assemble it again");
+    Reader r(bytes, name);
+    Program p;
+    const uint32_t tensors = r.get<uint32_t>("tensor count");
+    for (uint32_t i = 0; i < tensors; ++i)
+        p.tensors.push_back(read_tensor(r, spec.mem.word_bytes()));
+    read_queues(r, spec, p);
+    read_matrices_and_blocks(r, p);
     if (!r.at_end())
         r.fail("trailing bytes after the last block");
     // Every rule the assembler enforces holds for the decoded program too: check by assembling
