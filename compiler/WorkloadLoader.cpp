@@ -561,13 +561,8 @@ private:
         case LayerOp::Max:
         case LayerOp::Min: {
             const WorkloadTensor& b = *in[1];
-            static const std::map<LayerOp, VxmBinaryOp> vxm = {{LayerOp::Add, VxmBinaryOp::Add},
-                                                               {LayerOp::Sub, VxmBinaryOp::Sub},
-                                                               {LayerOp::Mul, VxmBinaryOp::Mul},
-                                                               {LayerOp::Max, VxmBinaryOp::Max},
-                                                               {LayerOp::Min, VxmBinaryOp::Min}};
             const auto vt = vxm_type_of(a.type);
-            need(vt && vxm_supports(vxm.at(layer.op), *vt), 0, "a type the VXM computes " + op + " in (i8, i32, f16, f32)");
+            need(vt && vxm_supports(layer_binary_op(layer.op), *vt), 0, "a type the VXM computes " + op + " in (i8, i32, f16, f32)");
             if (b.type != a.type)
                 fail(in_mark[1], where + ".b", op + " needs both operands of one type: a " + describe(a) + ", b " + describe(b));
             const bool same = b.rows == a.rows && b.cols == a.cols;
@@ -684,6 +679,16 @@ private:
 }  // namespace
 
 const char* layer_op_name(LayerOp op) { return op_info(op).name; }
+
+VxmBinaryOp layer_binary_op(LayerOp op)
+{
+    static const std::map<LayerOp, VxmBinaryOp> kBinary{{LayerOp::Add, VxmBinaryOp::Add},
+                                                        {LayerOp::Sub, VxmBinaryOp::Sub},
+                                                        {LayerOp::Mul, VxmBinaryOp::Mul},
+                                                        {LayerOp::Max, VxmBinaryOp::Max},
+                                                        {LayerOp::Min, VxmBinaryOp::Min}};
+    return kBinary.at(op);
+}
 
 std::string WorkloadTensor::shape_text() const { return shape_of(rows, cols, dims); }
 
