@@ -6,7 +6,8 @@
 #pragma once
 
 #include "models/isa/Program.h"  // TensorType
-#include "models/isa/VxmAluOp.h"
+#include "models/vxm/VxmAlu.h"
+#include "models/vxm/VxmRequant.h"
 
 #include <cstdint>
 #include <string>
@@ -33,6 +34,9 @@ enum class LayerOp : uint8_t {
     Transpose,  // [R,C] -> [C,R], any type
 };
 const char* layer_op_name(LayerOp op);  // the YAML spelling: "matmul", "add", ..., "layer_norm"
+// The VXM operation of an element-wise binary layer (add, sub, mul, max, min); throws
+// std::out_of_range for any other op.
+VxmBinaryOp layer_binary_op(LayerOp op);
 
 struct WorkloadPos {
     std::string file;

@@ -420,6 +420,14 @@ private:
         return "tensor " + quote_token(name) + " is not defined" + near_miss(name, known) + "; defined so far: " + list(known);
     }
 
+    // A layer's operands as they are checked: the tensors, where each is named in the file, and
+    // the layer's place in messages ("layers[2] (act1)") and its op's name.
+    struct Operands {
+        std::vector<const WorkloadTensor*> in;
+        std::vector<YAML::Mark> mark;
+        std::string where, op;
+    };
+
     void load_layer(const YAML::Node& layers, size_t index)
     {
         const YAML::Node node = layers[index];
@@ -437,47 +445,15 @@ private:
         }
         WorkloadLayer layer;
         layer.pos = pos(node.Mark());
-        const Entry& name = require(all, "name", node, at);
-        layer.name = string(name, at + ".name", "a layer name");
-        if (!is_identifier(layer.name))
-            fail(name.value.Mark(), at + ".name", quote_token(layer.name) + " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
-        const std::string where = at + " (" + cut_token(layer.name) + ")";
-        if (const auto j = layer_index_.find(layer.name); j != layer_index_.end())
-            fail(name.value.Mark(), where + ".name", "duplicate layer name (also layers[" + std::to_string(j->second) +
-                                                         "] at " + wl_.layers[j->second].pos.text() + ")");
+        layer.name = layer_name(all, node, at);
+        const std::string where = at + " (" + layer.name + ")";
+        const OpInfo& info = layer_op(all, node, where);
+        layer.op = info.op;
+        const Fields f = layer_fields(node, info, at, where);
 
-        const Entry& op_entry = require(all, "op", node, where);
-        const std::string op_text = string(op_entry, where + ".op", "an op name");
-        const OpInfo* info = nullptr;
-        std::vector<std::string> op_names;
-        for (const auto& o : op_table()) {
-            op_names.push_back(o.name);
-            if (op_text == o.name)
-                info = &o;
-        }
-        if (!info)
-            fail(op_entry.value.Mark(), where + ".op", "unknown op " + quote_token(op_text) + near_miss(op_text, op_names) +
-                                                          "; ops: " + list(op_names, 99));
-        layer.op = info->op;
-
-        std::vector<std::string> allowed = {"name", "op", "a"};
-        if (info->operands == 2)
-            allowed.push_back("b");
-        allowed.push_back("out");
-        allowed.insert(allowed.end(), info->extra.begin(), info->extra.end());
-        auto other_ops = [&](const std::string& key) {
-            std::vector<std::string> ops;
-            for (const auto& o : op_table())
-                if ((key == "b" && o.operands == 2) || std::find(o.extra.begin(), o.extra.end(), key) != o.extra.end())
-                    ops.push_back(o.name);
-            return ops.empty() ? std::string() : " for " + std::string(info->name) + " (it belongs to " + list(ops, 99) + ")";
-        };
-        const Fields f = fields(node, at, where, allowed, std::string("allowed for ") + info->name, other_ops);
-
-        std::vector<const WorkloadTensor*> in;
-        std::vector<YAML::Mark> in_mark;
+        Operands ops{{}, {}, where, info.name};
         for (const char* k : {"a", "b"}) {
-            if (k[0] == 'b' && info->operands < 2)
+            if (k[0] == 'b' && info.operands < 2)
                 break;
             const Entry& e = require(f, k, node, where);
             const std::string w = where + "." + k;
@@ -486,24 +462,13 @@ private:
             if (!t)
                 fail(e.value.Mark(), w, undefined_reason(tname, layers, index));
             layer.inputs.push_back(tname);
-            in.push_back(t);
-            in_mark.push_back(e.value.Mark());
+            ops.in.push_back(t);
+            ops.mark.push_back(e.value.Mark());
         }
 
         const Entry& out_entry = require(f, "out", node, where);
-        layer.output = string(out_entry, where + ".out", "a new tensor name");
-        if (!is_identifier(layer.output))
-            fail(out_entry.value.Mark(), where + ".out", quote_token(layer.output) + " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
-        if (const WorkloadTensor* old = tensor(layer.output)) {
-            std::string from = "declared under tensors at " + old->pos.text();
-            for (size_t j = 0; j < wl_.layers.size(); ++j)
-                if (wl_.layers[j].output == layer.output)
-                    from = "produced by layers[" + std::to_string(j) + "] (" + cut_token(wl_.layers[j].name) + ") at " + old->pos.text();
-            fail(out_entry.value.Mark(), where + ".out",
-                 "tensor " + quote_token(layer.output) + " already exists (" + from + "); every layer needs a new output name");
-        }
-
-        WorkloadTensor out = infer(layer, *info, node, f, where, in, in_mark);
+        layer.output = new_output(out_entry, where);
+        WorkloadTensor out = infer(layer, node, f, ops);
         out.name = layer.output;
         out.source = WorkloadTensor::Source::Layer;
         out.pos = pos(out_entry.value.Mark());
@@ -514,127 +479,196 @@ private:
         add_tensor(std::move(out));
     }
 
+    // The layer's name: an identifier no earlier layer has.
+    std::string layer_name(const Fields& all, const YAML::Node& node, const std::string& at) const
+    {
+        const Entry& name = require(all, "name", node, at);
+        const std::string text = string(name, at + ".name", "a layer name");
+        if (!is_identifier(text))
+            fail(name.value.Mark(), at + ".name", quote_token(text) + " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+        if (const auto j = layer_index_.find(text); j != layer_index_.end())
+            fail(name.value.Mark(), at + " (" + cut_token(text) + ").name",
+                 "duplicate layer name (also layers[" + std::to_string(j->second) + "] at " +
+                     wl_.layers[j->second].pos.text() + ")");
+        return text;
+    }
+
+    const OpInfo& layer_op(const Fields& all, const YAML::Node& node, const std::string& where) const
+    {
+        const Entry& op_entry = require(all, "op", node, where);
+        const std::string op_text = string(op_entry, where + ".op", "an op name");
+        std::vector<std::string> op_names;
+        for (const auto& o : op_table()) {
+            op_names.push_back(o.name);
+            if (op_text == o.name)
+                return o;
+        }
+        fail(op_entry.value.Mark(), where + ".op", "unknown op " + quote_token(op_text) + near_miss(op_text, op_names) +
+                                                      "; ops: " + list(op_names, 99));
+    }
+
+    // The layer's keys, checked against its op's; a key of another op says which ops take it.
+    Fields layer_fields(const YAML::Node& node, const OpInfo& info, const std::string& at, const std::string& where) const
+    {
+        std::vector<std::string> allowed = {"name", "op", "a"};
+        if (info.operands == 2)
+            allowed.push_back("b");
+        allowed.push_back("out");
+        allowed.insert(allowed.end(), info.extra.begin(), info.extra.end());
+        auto other_ops = [&](const std::string& key) {
+            std::vector<std::string> ops;
+            for (const auto& o : op_table())
+                if ((key == "b" && o.operands == 2) || std::find(o.extra.begin(), o.extra.end(), key) != o.extra.end())
+                    ops.push_back(o.name);
+            return ops.empty() ? std::string() : " for " + std::string(info.name) + " (it belongs to " + list(ops, 99) + ")";
+        };
+        return fields(node, at, where, allowed, std::string("allowed for ") + info.name, other_ops);
+    }
+
+    // The layer's output: an identifier no tensor has yet.
+    std::string new_output(const Entry& out_entry, const std::string& where) const
+    {
+        const std::string output = string(out_entry, where + ".out", "a new tensor name");
+        if (!is_identifier(output))
+            fail(out_entry.value.Mark(), where + ".out", quote_token(output) + " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+        if (const WorkloadTensor* old = tensor(output)) {
+            std::string from = "declared under tensors at " + old->pos.text();
+            for (size_t j = 0; j < wl_.layers.size(); ++j)
+                if (wl_.layers[j].output == output)
+                    from = "produced by layers[" + std::to_string(j) + "] (" + cut_token(wl_.layers[j].name) + ") at " +
+                           old->pos.text();
+            fail(out_entry.value.Mark(), where + ".out",
+                 "tensor " + quote_token(output) + " already exists (" + from + "); every layer needs a new output name");
+        }
+        return output;
+    }
+
+    // Operand `operand` (0: a, 1: b) must be as `types` says.
+    void need(const Operands& o, bool ok, size_t operand, const std::string& types) const
+    {
+        if (!ok)
+            fail(o.mark[operand], o.where + (operand ? ".b" : ".a"), o.op + " needs " + types + ", " + describe(*o.in[operand]));
+    }
+
     // Checks the operands' types and shapes against the op, reads the op's own keys into
     // `layer`, and returns the result tensor's shape and type.
-    WorkloadTensor infer(WorkloadLayer& layer, const OpInfo& info, const YAML::Node& node, const Fields& f,
-                         const std::string& where, const std::vector<const WorkloadTensor*>& in,
-                         const std::vector<YAML::Mark>& in_mark) const
+    WorkloadTensor infer(WorkloadLayer& layer, const YAML::Node& node, const Fields& f, const Operands& o) const
     {
-        const WorkloadTensor& a = *in[0];
-        const std::string op = info.name;
+        const WorkloadTensor& a = *o.in[0];
         WorkloadTensor out;
         out.rows = a.rows;
         out.cols = a.cols;
         out.dims = a.dims;
         out.type = a.type;
-        auto need = [&](bool ok, size_t operand, const std::string& types) {
-            if (!ok)
-                fail(in_mark[operand], where + (operand ? ".b" : ".a"),
-                     op + " needs " + types + ", " + describe(*in[operand]));
-        };
         switch (layer.op) {
-        case LayerOp::Matmul: {
-            const WorkloadTensor& b = *in[1];
-            // The MXM multiplies integer bytes (i8, u8, mixed) or fp16 by fp16.
-            auto byte = [](TensorType t) { return t == TensorType::I8 || t == TensorType::U8; };
-            const bool f16 = a.type == TensorType::F16;
-            need(byte(a.type) || f16, 0, "i8, u8 or f16 operands");
-            if (f16)
-                need(b.type == TensorType::F16, 1, "an f16 b with an f16 a");
-            else
-                need(byte(b.type), 1, "an i8 or u8 b with an i8 or u8 a");
-            if (a.cols != b.rows)
-                fail(in_mark[1], where + ".b",
-                     "inner dimensions differ: a " + describe(a) + ", b " + describe(b) +
-                         " (a's columns " + std::to_string(a.cols) + " must equal b's rows " + std::to_string(b.rows) + ")");
-            out.rows = a.rows;
-            out.cols = b.cols;
-            out.dims = 2;
-            out.type = f16 ? TensorType::F32 : TensorType::I32;
-            break;
-        }
+        case LayerOp::Matmul: infer_matmul(o, out); break;
         case LayerOp::Add:
         case LayerOp::Sub:
         case LayerOp::Mul:
         case LayerOp::Max:
-        case LayerOp::Min: {
-            const WorkloadTensor& b = *in[1];
-            static const std::map<LayerOp, VxmBinaryOp> vxm = {{LayerOp::Add, VxmBinaryOp::Add},
-                                                               {LayerOp::Sub, VxmBinaryOp::Sub},
-                                                               {LayerOp::Mul, VxmBinaryOp::Mul},
-                                                               {LayerOp::Max, VxmBinaryOp::Max},
-                                                               {LayerOp::Min, VxmBinaryOp::Min}};
-            const auto vt = vxm_type_of(a.type);
-            need(vt && vxm_supports(vxm.at(layer.op), *vt), 0, "a type the VXM computes " + op + " in (i8, i32, f16, f32)");
-            if (b.type != a.type)
-                fail(in_mark[1], where + ".b", op + " needs both operands of one type: a " + describe(a) + ", b " + describe(b));
-            const bool same = b.rows == a.rows && b.cols == a.cols;
-            const bool row = b.rows == 1 && b.cols == a.cols;
-            if (!same && !row)
-                fail(in_mark[1], where + ".b",
-                     op + " needs b of a's shape " + a.shape_text() + " or one row [" + std::to_string(a.cols) + "], " + describe(b));
-            break;
-        }
+        case LayerOp::Min: check_binary(layer.op, o); break;
         case LayerOp::Relu: {
             const auto vt = vxm_type_of(a.type);
-            need(vt && vxm_supports(VxmUnaryOp::Relu, *vt), 0, "a type the VXM computes relu in (i8, i32, f16, f32)");
+            need(o, vt && vxm_supports(VxmUnaryOp::Relu, *vt), 0, "a type the VXM computes relu in (i8, i32, f16, f32)");
             break;
         }
         case LayerOp::Tanh:
-        case LayerOp::Exp:
-            need(a.type == TensorType::F16 || a.type == TensorType::F32, 0, "f16 or f32");
-            break;
+        case LayerOp::Exp: need(o, a.type == TensorType::F16 || a.type == TensorType::F32, 0, "f16 or f32"); break;
         case LayerOp::Gelu:
         case LayerOp::Softmax:
         case LayerOp::RmsNorm:
-        case LayerOp::LayerNorm:
-            need(a.type == TensorType::F32, 0, "f32");
-            break;
+        case LayerOp::LayerNorm: need(o, a.type == TensorType::F32, 0, "f32"); break;
         case LayerOp::Transpose:
             out.rows = a.cols;
             out.cols = a.rows;
             out.dims = 2;
             break;
-        case LayerOp::Requant: {
-            need(a.type == TensorType::I32, 0, "i32");
-            VxmRequant& rq = layer.requant;
-            const int64_t i32_min = std::numeric_limits<int32_t>::min(), i32_max = std::numeric_limits<int32_t>::max();
-            rq.multiplier = static_cast<int32_t>(
-                integer_in(require(f, "multiplier", node, where), where + ".multiplier", i32_min, i32_max, "an integer"));
-            rq.shift = static_cast<unsigned>(integer_in(require(f, "shift", node, where), where + ".shift", 0, 63, "an integer"));
-            if (const Entry* zp = find(f, "zero_point"))
-                rq.zero_point = static_cast<int32_t>(integer_in(*zp, where + ".zero_point", i32_min, i32_max, "an integer"));
-            if (const Entry* r = find(f, "rounding")) {
-                const std::string text = string(*r, where + ".rounding", "a rounding mode");
-                std::vector<std::string> modes;
-                bool found = false;
-                for (VxmRounding m : {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor}) {
-                    modes.push_back(vxm_rounding_name(m));
-                    if (text == vxm_rounding_name(m)) {
-                        rq.rounding = m;
-                        found = true;
-                    }
-                }
-                if (!found)
-                    fail(r->value.Mark(), where + ".rounding", "unknown rounding " + quote_token(text) + near_miss(text, modes) +
-                                                                   "; expected half_even, half_away, half_up or floor");
-            }
-            layer.to = TensorType::I8;
-            if (const Entry* to = find(f, "to")) {
-                layer.to = type(*to, where + ".to");
-                if (layer.to != TensorType::I8 && layer.to != TensorType::U8)
-                    fail(to->value.Mark(), where + ".to",
-                         std::string("requant produces i8 or u8, not ") + tensor_type_name(layer.to));
-            }
-            rq.out_unsigned = layer.to == TensorType::U8;
+        case LayerOp::Requant:
+            need(o, a.type == TensorType::I32, 0, "i32");
+            read_requant(layer, node, f, o.where);
             out.type = layer.to;
             break;
-        }
         case LayerOp::Convert:
-            layer.to = type(require(f, "to", node, where), where + ".to");
+            layer.to = type(require(f, "to", node, o.where), o.where + ".to");
             out.type = layer.to;
             break;
         }
+        read_reduction_keys(layer, f, o.where);
+        return out;
+    }
+
+    void infer_matmul(const Operands& o, WorkloadTensor& out) const
+    {
+        const WorkloadTensor &a = *o.in[0], &b = *o.in[1];
+        // The MXM multiplies integer bytes (i8, u8, mixed) or fp16 by fp16.
+        auto byte = [](TensorType t) { return t == TensorType::I8 || t == TensorType::U8; };
+        const bool f16 = a.type == TensorType::F16;
+        need(o, byte(a.type) || f16, 0, "i8, u8 or f16 operands");
+        if (f16)
+            need(o, b.type == TensorType::F16, 1, "an f16 b with an f16 a");
+        else
+            need(o, byte(b.type), 1, "an i8 or u8 b with an i8 or u8 a");
+        if (a.cols != b.rows)
+            fail(o.mark[1], o.where + ".b",
+                 "inner dimensions differ: a " + describe(a) + ", b " + describe(b) + " (a's columns " +
+                     std::to_string(a.cols) + " must equal b's rows " + std::to_string(b.rows) + ")");
+        out.rows = a.rows;
+        out.cols = b.cols;
+        out.dims = 2;
+        out.type = f16 ? TensorType::F32 : TensorType::I32;
+    }
+
+    // add, sub, mul, max, min: a type the VXM computes the op in, b of a's type and shape or one row.
+    void check_binary(LayerOp op, const Operands& o) const
+    {
+        const WorkloadTensor &a = *o.in[0], &b = *o.in[1];
+        const auto vt = vxm_type_of(a.type);
+        need(o, vt && vxm_supports(layer_binary_op(op), *vt), 0, "a type the VXM computes " + o.op + " in (i8, i32, f16, f32)");
+        if (b.type != a.type)
+            fail(o.mark[1], o.where + ".b", o.op + " needs both operands of one type: a " + describe(a) + ", b " + describe(b));
+        const bool same = b.rows == a.rows && b.cols == a.cols;
+        const bool row = b.rows == 1 && b.cols == a.cols;
+        if (!same && !row)
+            fail(o.mark[1], o.where + ".b",
+                 o.op + " needs b of a's shape " + a.shape_text() + " or one row [" + std::to_string(a.cols) + "], " + describe(b));
+    }
+
+    void read_requant(WorkloadLayer& layer, const YAML::Node& node, const Fields& f, const std::string& where) const
+    {
+        VxmRequant& rq = layer.requant;
+        const int64_t i32_min = std::numeric_limits<int32_t>::min(), i32_max = std::numeric_limits<int32_t>::max();
+        rq.multiplier = static_cast<int32_t>(
+            integer_in(require(f, "multiplier", node, where), where + ".multiplier", i32_min, i32_max, "an integer"));
+        rq.shift = static_cast<unsigned>(integer_in(require(f, "shift", node, where), where + ".shift", 0, 63, "an integer"));
+        if (const Entry* zp = find(f, "zero_point"))
+            rq.zero_point = static_cast<int32_t>(integer_in(*zp, where + ".zero_point", i32_min, i32_max, "an integer"));
+        if (const Entry* r = find(f, "rounding"))
+            rq.rounding = rounding(*r, where + ".rounding");
+        layer.to = TensorType::I8;
+        if (const Entry* to = find(f, "to")) {
+            layer.to = type(*to, where + ".to");
+            if (layer.to != TensorType::I8 && layer.to != TensorType::U8)
+                fail(to->value.Mark(), where + ".to", std::string("requant produces i8 or u8, not ") + tensor_type_name(layer.to));
+        }
+        rq.out_unsigned = layer.to == TensorType::U8;
+    }
+
+    VxmRounding rounding(const Entry& e, const std::string& where) const
+    {
+        const std::string text = string(e, where, "a rounding mode");
+        std::vector<std::string> modes;
+        for (VxmRounding m : {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor}) {
+            modes.push_back(vxm_rounding_name(m));
+            if (text == vxm_rounding_name(m))
+                return m;
+        }
+        fail(e.value.Mark(), where, "unknown rounding " + quote_token(text) + near_miss(text, modes) +
+                                        "; expected half_even, half_away, half_up or floor");
+    }
+
+    // softmax, rms_norm, layer_norm: the axis, and the eps of the norms.
+    void read_reduction_keys(WorkloadLayer& layer, const Fields& f, const std::string& where) const
+    {
         if (layer.op == LayerOp::Softmax || layer.op == LayerOp::RmsNorm || layer.op == LayerOp::LayerNorm) {
             // The reduction axis: 1 (the default) along each row, 0 down each column.
             layer.axis = 1;
@@ -655,7 +689,6 @@ private:
                     fail(e->value.Mark(), where + ".eps", text + " overflows f32 (the lowering adds float(eps))");
             }
         }
-        return out;
     }
 
     void load_output(const YAML::Node& node, size_t index)
@@ -677,7 +710,7 @@ private:
     }
 
     // Name lookups in constant time: a workload of 10,000 layers took seconds with linear
-    // searches (found by fuzzing).
+    // searches (found while sizing the YAML node limit).
     const WorkloadTensor* tensor(const std::string& name) const
     {
         const auto it = tensor_index_.find(name);
@@ -699,6 +732,16 @@ private:
 }  // namespace
 
 const char* layer_op_name(LayerOp op) { return op_info(op).name; }
+
+VxmBinaryOp layer_binary_op(LayerOp op)
+{
+    static const std::map<LayerOp, VxmBinaryOp> kBinary{{LayerOp::Add, VxmBinaryOp::Add},
+                                                        {LayerOp::Sub, VxmBinaryOp::Sub},
+                                                        {LayerOp::Mul, VxmBinaryOp::Mul},
+                                                        {LayerOp::Max, VxmBinaryOp::Max},
+                                                        {LayerOp::Min, VxmBinaryOp::Min}};
+    return kBinary.at(op);
+}
 
 std::string WorkloadTensor::shape_text() const { return shape_of(rows, cols, dims); }
 

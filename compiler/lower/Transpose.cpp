@@ -12,7 +12,7 @@
 //  3. output row c = q*G + j is word B + q of slice j rotated down by q*G lanes.
 //
 // With one superlane (S = 1) the rotations vanish and the gathers are plain reads.
-#include "compiler/Lowering.h"
+#include "compiler/lower/Lowering.h"
 
 #include <algorithm>
 
@@ -169,25 +169,16 @@ void Lowering::lower_transpose(const WorkloadLayer& l)
     transpose(placed(l.inputs[0], l), placed(l.output, l), l);
 }
 
-void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadLayer& l)
+std::vector<Lowering::TransposeWay> Lowering::transpose_ways(const Placement& X, const Placement& O,
+                                                             const WorkloadLayer& l)
 {
     const MemParams& mp = sb_.mem();
-    const unsigned L = lanes_, G = mp.lanes_per_superlane, S = mp.superlanes;
-    const unsigned RL = mp.read_latency;
-    const bool gather = S > 1;
-    const unsigned half = mp.slices_per_hemisphere();
-
-    // Every SXM whose streams can carry G rows (and a map) into it and G out, with G MEM slices
-    // of its hemisphere to stage them in. With two, tiles alternate between them.
+    const unsigned G = mp.lanes_per_superlane, half = mp.slices_per_hemisphere();
+    const bool gather = mp.superlanes > 1;
     if (gather && G < mp.map_entry_bytes())
         layer_error(l, "a gather map needs " + std::to_string(mp.map_entry_bytes()) + " bytes per tile for a word "
                        "address, and a tile here has " + std::to_string(G) + " lanes");
-    struct Way {
-        SxmSide sxm;
-        TransposeStage* st = nullptr;
-        uint64_t c1 = 0, c2 = 0, c3 = 0;  // each pass's cursor
-    };
-    std::vector<Way> ways;
+    std::vector<TransposeWay> ways;
     const auto& qs = sb_.queues().queues();
     const unsigned vp = sb_.vxm_position();
     std::vector<unsigned> avoid;
@@ -200,7 +191,7 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
         const unsigned out_streams = toward == StreamDir::East ? sb_.streams().west : sb_.streams().east;
         if (half < G || in_streams < G + (gather ? 1 : 0) || out_streams < G)
             continue;
-        Way w;
+        TransposeWay w;
         for (size_t q = 0; q < qs.size(); ++q)
             if (qs[q].kind == QueueKind::SXM && (qs[q].position < vp) == (side == 0)) {
                 w.sxm.queues.push_back(q);
@@ -217,144 +208,159 @@ void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadL
                        " MEM slices in its hemisphere; this config has " + std::to_string(sb_.streams().east) +
                        " eastward and " + std::to_string(sb_.streams().west) + " westward streams and " +
                        std::to_string(half) + " slices per hemisphere");
+    return ways;
+}
 
-    // Pass 2 through way w for output group q of region r, the map read (or, S = 1, the
-    // farthest read) in t.
-    auto group = [&](const Way& w, unsigned r, unsigned q, unsigned groups, uint64_t t) {
-        TransposeStage& st = *w.st;
-        const SxmSide& sxm = w.sxm;
-        const uint32_t base = st.blocks[0].addr;
-        const uint32_t a0 = base + r * S, b_word = base + (2 + r) * S + q;
-        std::vector<uint64_t> read_at(G), drive(G);
-        std::vector<unsigned> sxm_at(G, sxm.position), out_from(G, sxm.position);
-        uint64_t arrive = 0;  // at the SXM, for every i
-        StreamId map_s{};
-        if (gather) {
-            const TransposeStage::Map& map = gather_map(st, groups, sxm, l);
-            arrive = t + 2 * RL + ScheduleBuilder::hops(map.position, sxm.position);
-            if (!read_row(RowRef{map.place, 0, r * S + q}, st.nearest,
-                          t + RL + ScheduleBuilder::hops(map.position, st.nearest), map_s))
-                return false;
-        } else {
-            unsigned far = 0;
-            for (unsigned p : st.positions)
-                far = std::max(far, ScheduleBuilder::hops(p, sxm.position));
-            arrive = t + RL + far;
-        }
-        for (unsigned i = 0; i < G; ++i) {
-            const unsigned slice = st.blocks[i].slice;
-            read_at[i] = arrive - RL - ScheduleBuilder::hops(st.positions[i], sxm.position);
-            drive[i] = read_at[i] + RL;
-            // A gather reads words a0 .. a0 + S - 1 and the zero word (one per tile), all in one
-            // bank.
-            for (unsigned word = 0; word < S; ++word)
-                if (!sb_.can_read(slice, a0 + word, read_at[i]))
-                    return false;
-        }
-        const auto in_g = free_group(st.positions, sxm_at, drive);
-        if (!in_g)
-            return false;
-        const uint64_t out_drive = arrive + sxm.latency;
-        std::vector<uint64_t> write_at(G), out_drives(G, out_drive);
-        for (unsigned j = 0; j < G; ++j) {
-            const unsigned slice = st.blocks[j].slice;
-            write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, st.positions[j]);
-            if (!sb_.can_write(slice, b_word, write_at[j]))
-                return false;
-        }
-        const auto out_g = free_group(out_from, st.positions, out_drives);
-        if (!out_g)
-            return false;
-        Instr tr;
-        tr.op = Opcode::Sxm;
-        tr.sxm = SxmOp::make(SxmOp::Kind::Transpose);
-        tr.streams = {*in_g, *out_g};
-        if (!place_sxm(sxm.queues, arrive, tr))
-            return false;
-        for (unsigned i = 0; i < G; ++i) {
-            const unsigned slice = st.blocks[i].slice;
-            const StreamId s{in_g->dir, in_g->index + i};
-            Instr rd;
-            rd.op = gather ? Opcode::Gather : Opcode::Read;
-            rd.a = a0;
-            rd.streams = gather ? std::vector<StreamId>{map_s, s} : std::vector<StreamId>{s};
-            sb_.place(sb_.mem_queue(slice), read_at[i], rd);
-            for (unsigned word = 0; word < S; ++word)
-                sb_.book_mem_read(slice, a0 + word, read_at[i]);
-            sb_.book_stream(s, st.positions[i], sxm.position, drive[i]);
-            const StreamId o{out_g->dir, out_g->index + i};
-            Instr wr;
-            wr.op = Opcode::Write;
-            wr.a = b_word;
-            wr.streams = {o};
-            sb_.place(sb_.mem_queue(slice), write_at[i], wr);
-            sb_.book_mem_write(slice, b_word, write_at[i]);
-            sb_.book_stream(o, sxm.position, st.positions[i], out_drive);
-        }
-        return true;
-    };
-
-    // Every piece tried from its pass's cursor on, as the other lowerings do.
-    auto schedule = [&](uint64_t& cursor, const char* what, auto&& step) {
-        for (;; ++cursor) {
-            if (hopeless(cursor))
-                layer_error(l, std::string("internal: no cycle found for ") + what);
-            const size_t mark = sb_.mark();
-            if (step(cursor)) {
-                sb_.commit();
-                ++cursor;
-                return;
-            }
-            sb_.rollback(mark);
-        }
-    };
-    // Pass 1 or 3: a row copied, or rotated up by `rot` lanes through w's SXM on the way.
-    auto move = [&](const Way& w, const RowRef& src, const RowRef& dst, unsigned rot, uint64_t c) {
-        return rot == 0 ? copy_row(src, dst, c) : sxm_row(src, dst, SxmOp::make_rotate(rot), w.sxm, c);
-    };
-
+void Lowering::transpose(const Placement& X, const Placement& O, const WorkloadLayer& l)
+{
+    std::vector<TransposeWay> ways = transpose_ways(X, O, l);
+    const unsigned L = lanes_;
     const auto R = static_cast<uint32_t>(X.t->rows), C = static_cast<uint32_t>(X.t->cols);
     const Placement zero = zero_row(1);
+    // Tiles alternate between the ways (the two SXMs, when the config's streams allow both).
     unsigned tile = 0;
     for (unsigned a = 0; a * L < R; ++a)
         for (unsigned b = 0; b * L < C; ++b)
-            for (unsigned k = 0; k < X.planes; ++k, ++tile) {
-                Way& w = ways[tile % ways.size()];
-                const std::vector<Placement>& stage = w.st->rows;
-                const Placement Xk = plane_of(X, k), Ok = plane_of(O, k);
-                const unsigned r = w.st->units++ % 2, rows = std::min(L, R - a * L), cols = std::min(L, C - b * L);
-                const unsigned groups = (rows + G - 1) / G;  // row groups of G the tile has
-                std::vector<bool>& dirty = w.st->dirty[r];
-                for (unsigned row = 0; row < rows; ++row) {
-                    const unsigned sr = row / G, i = row % G;
-                    schedule(w.c1, "a row into the transpose staging", [&](uint64_t c) {
-                        return move(w, RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
-                    });
-                    dirty[row] = true;
-                }
-                // Rows past R are the result's padding lanes: zeros, not what an earlier tile left
-                // in the staging rows (an fp16 matmul would turn a NaN there into NaN results).
-                // Whole missing groups read the zero word through the maps; the last group's
-                // missing rows are zeroed.
-                for (unsigned row = rows; row < groups * G; ++row) {
-                    if (!dirty[row])
-                        continue;
-                    const unsigned sr = row / G, i = row % G;
-                    schedule(w.c1, "a zero row into the transpose staging", [&](uint64_t c) {
-                        return copy_row(RowRef{&zero, 0, 0}, RowRef{&stage[i], 0, r * S + sr}, c);
-                    });
-                    dirty[row] = false;
-                }
-                for (unsigned q = 0; q * G < cols; ++q)
-                    schedule(w.c2, "a transposed group", [&](uint64_t t) { return group(w, r, q, groups, t); });
-                for (unsigned c = 0; c < cols; ++c) {
-                    const unsigned q = c / G, j = c % G;
-                    schedule(w.c3, "a transposed row", [&](uint64_t t) {
-                        return move(w, RowRef{&stage[j], 0, (2 + r) * S + q}, RowRef{&Ok, a, b * L + c},
-                                    (L - q * G) % L, t);
-                    });
-                }
-            }
+            for (unsigned k = 0; k < X.planes; ++k, ++tile)
+                transpose_tile(ways[tile % ways.size()], plane_of(X, k), plane_of(O, k), a, b, zero, l);
+}
+
+void Lowering::transpose_tile(TransposeWay& w, const Placement& Xk, const Placement& Ok, unsigned a, unsigned b,
+                              const Placement& zero, const WorkloadLayer& l)
+{
+    const unsigned L = lanes_, G = sb_.mem().lanes_per_superlane, S = sb_.mem().superlanes;
+    const std::vector<Placement>& stage = w.st->rows;
+    const unsigned r = w.st->units++ % 2;
+    const unsigned rows = std::min<uint32_t>(L, static_cast<uint32_t>(Xk.t->rows) - a * L);
+    const unsigned cols = std::min<uint32_t>(L, static_cast<uint32_t>(Xk.t->cols) - b * L);
+    const unsigned groups = (rows + G - 1) / G;  // row groups of G the tile has
+    std::vector<bool>& dirty = w.st->dirty[r];
+    for (unsigned row = 0; row < rows; ++row) {
+        const unsigned sr = row / G, i = row % G;
+        first_fit(w.c1, l, "a row into the transpose staging", [&](uint64_t c) {
+            return move_row(w, RowRef{&Xk, b, a * L + row}, RowRef{&stage[i], 0, r * S + sr}, (sr * G) % L, c);
+        });
+        dirty[row] = true;
+    }
+    // Rows past R are the result's padding lanes: zeros, not what an earlier tile left in the
+    // staging rows (an fp16 matmul would turn a NaN there into NaN results). Whole missing groups
+    // read the zero word through the maps; the last group's missing rows are zeroed.
+    for (unsigned row = rows; row < groups * G; ++row) {
+        if (!dirty[row])
+            continue;
+        const unsigned sr = row / G, i = row % G;
+        first_fit(w.c1, l, "a zero row into the transpose staging", [&](uint64_t c) {
+            return copy_row(RowRef{&zero, 0, 0}, RowRef{&stage[i], 0, r * S + sr}, c);
+        });
+        dirty[row] = false;
+    }
+    for (unsigned q = 0; q * G < cols; ++q)
+        first_fit(w.c2, l, "a transposed group", [&](uint64_t t) { return transpose_group(w, r, q, groups, t, l); });
+    for (unsigned c = 0; c < cols; ++c) {
+        const unsigned q = c / G, j = c % G;
+        first_fit(w.c3, l, "a transposed row", [&](uint64_t t) {
+            return move_row(w, RowRef{&stage[j], 0, (2 + r) * S + q}, RowRef{&Ok, a, b * L + c}, (L - q * G) % L, t);
+        });
+    }
+}
+
+bool Lowering::move_row(const TransposeWay& w, const RowRef& src, const RowRef& dst, unsigned rot, uint64_t c)
+{
+    return rot == 0 ? copy_row(src, dst, c) : sxm_row(src, dst, SxmOp::make_rotate(rot), w.sxm, c);
+}
+
+// Pass 2 of one output group: G staging words gathered (or read) so that they reach the SXM
+// together, transposed, and written back to G staging words.
+struct Lowering::TransposeGroup {
+    uint32_t a0 = 0, b_word = 0;     // the staging words read (a0 .. a0 + S - 1) and written
+    uint64_t arrive = 0;             // at the SXM, for every i
+    StreamId map_s{}, in_g{}, out_g{};
+    std::vector<uint64_t> read_at, drive, write_at;
+};
+
+bool Lowering::transpose_group(const TransposeWay& w, unsigned r, unsigned q, unsigned groups, uint64_t t,
+                               const WorkloadLayer& l)
+{
+    const MemParams& mp = sb_.mem();
+    const unsigned G = mp.lanes_per_superlane, S = mp.superlanes, RL = mp.read_latency;
+    TransposeStage& st = *w.st;
+    const SxmSide& sxm = w.sxm;
+    TransposeGroup g;
+    g.a0 = st.blocks[0].addr + r * S;
+    g.b_word = st.blocks[0].addr + (2 + r) * S + q;
+    if (S > 1) {
+        const TransposeStage::Map& map = gather_map(st, groups, sxm, l);
+        g.arrive = t + 2 * RL + ScheduleBuilder::hops(map.position, sxm.position);
+        if (!read_row(RowRef{map.place, 0, r * S + q}, st.nearest,
+                      t + RL + ScheduleBuilder::hops(map.position, st.nearest), g.map_s))
+            return false;
+    } else {
+        unsigned far = 0;
+        for (unsigned p : st.positions)
+            far = std::max(far, ScheduleBuilder::hops(p, sxm.position));
+        g.arrive = t + RL + far;
+    }
+    g.read_at.resize(G);
+    g.drive.resize(G);
+    for (unsigned i = 0; i < G; ++i) {
+        g.read_at[i] = g.arrive - RL - ScheduleBuilder::hops(st.positions[i], sxm.position);
+        g.drive[i] = g.read_at[i] + RL;
+        // A gather reads words a0 .. a0 + S - 1 and the zero word (one per tile), all in one bank.
+        for (unsigned word = 0; word < S; ++word)
+            if (!sb_.can_read(st.blocks[i].slice, g.a0 + word, g.read_at[i]))
+                return false;
+    }
+    const std::vector<unsigned> at_sxm(G, sxm.position);
+    const auto in_g = free_group(st.positions, at_sxm, g.drive);
+    if (!in_g)
+        return false;
+    const uint64_t out_drive = g.arrive + sxm.latency;
+    g.write_at.resize(G);
+    for (unsigned j = 0; j < G; ++j) {
+        g.write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, st.positions[j]);
+        if (!sb_.can_write(st.blocks[j].slice, g.b_word, g.write_at[j]))
+            return false;
+    }
+    const auto out_g = free_group(at_sxm, st.positions, std::vector<uint64_t>(G, out_drive));
+    if (!out_g)
+        return false;
+    g.in_g = *in_g;
+    g.out_g = *out_g;
+    Instr tr;
+    tr.op = Opcode::Sxm;
+    tr.sxm = SxmOp::make(SxmOp::Kind::Transpose);
+    tr.streams = {*in_g, *out_g};
+    if (!place_sxm(sxm.queues, g.arrive, tr))
+        return false;
+    book_transpose_group(w, g);
+    return true;
+}
+
+void Lowering::book_transpose_group(const TransposeWay& w, const TransposeGroup& g)
+{
+    const TransposeStage& st = *w.st;
+    const unsigned S = sb_.mem().superlanes;
+    const uint64_t out_drive = g.arrive + w.sxm.latency;
+    for (unsigned i = 0; i < g.read_at.size(); ++i) {
+        const unsigned slice = st.blocks[i].slice;
+        const StreamId s{g.in_g.dir, g.in_g.index + i};
+        Instr rd;
+        rd.op = S > 1 ? Opcode::Gather : Opcode::Read;
+        rd.a = g.a0;
+        rd.streams = S > 1 ? std::vector<StreamId>{g.map_s, s} : std::vector<StreamId>{s};
+        sb_.place(sb_.mem_queue(slice), g.read_at[i], rd);
+        for (unsigned word = 0; word < S; ++word)
+            sb_.book_mem_read(slice, g.a0 + word, g.read_at[i]);
+        sb_.book_stream(s, st.positions[i], w.sxm.position, g.drive[i]);
+        const StreamId o{g.out_g.dir, g.out_g.index + i};
+        Instr wr;
+        wr.op = Opcode::Write;
+        wr.a = g.b_word;
+        wr.streams = {o};
+        sb_.place(sb_.mem_queue(slice), g.write_at[i], wr);
+        sb_.book_mem_write(slice, g.b_word, g.write_at[i]);
+        sb_.book_stream(o, w.sxm.position, st.positions[i], out_drive);
+    }
 }
 
 }  // namespace lpu::lowering
