@@ -1,5 +1,7 @@
 #include "ScheduleBuilder.h"
 
+#include "models/spec/Timing.h"
+
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -111,26 +113,30 @@ std::optional<StreamId> ScheduleBuilder::find_streams(unsigned width, unsigned f
     return std::nullopt;
 }
 
+// Whether a booked access of bank `bank` (-1: none) clashes with one of `word`.
+bool ScheduleBuilder::clash(int bank, uint32_t word) const
+{
+    return bank >= 0 && timing::banks_clash(memp_, word, static_cast<uint32_t>(bank) * memp_.words_per_bank);
+}
+
 bool ScheduleBuilder::mem_read_ok(unsigned slice, uint32_t word, uint64_t cycle) const
 {
     const auto& use = bank_use_.at(slice);
     const auto it = use.find(cycle);
-    return it == use.end() ||
-           (it->second.read < 0 && it->second.write != static_cast<int>(memp_.bank_of(word)));
+    return it == use.end() || (it->second.read < 0 && !clash(it->second.write, word));
 }
 
 bool ScheduleBuilder::mem_write_ok(unsigned slice, uint32_t word, uint64_t cycle) const
 {
     const auto& use = bank_use_.at(slice);
-    const auto it = use.find(cycle + memp_.write_latency - 1);
-    return it == use.end() ||
-           (it->second.write < 0 && it->second.read != static_cast<int>(memp_.bank_of(word)));
+    const auto it = use.find(timing::bank_cycle(memp_, cycle, true));
+    return it == use.end() || (it->second.write < 0 && !clash(it->second.read, word));
 }
 
 bool ScheduleBuilder::can_read(unsigned slice, uint32_t word, uint64_t cycle) const
 {
     const auto w = last_write(slice, word);
-    return !(w && cycle < *w + memp_.write_latency) && queue_free(mem_queue(slice), cycle) &&
+    return !(w && cycle < timing::write_commits(memp_, *w)) && queue_free(mem_queue(slice), cycle) &&
            mem_read_ok(slice, word, cycle);
 }
 
@@ -166,14 +172,14 @@ std::optional<uint64_t> ScheduleBuilder::last_write(unsigned slice, uint32_t wor
 
 void ScheduleBuilder::book_mem_write(unsigned slice, uint32_t word, uint64_t cycle)
 {
-    const uint64_t bank_cycle = cycle + memp_.write_latency - 1;
+    const uint64_t bank_cycle = timing::bank_cycle(memp_, cycle, true);
     BankUse& u = bank_use_.at(slice)[bank_cycle];
     undo_.push_back(Undo{Undo::Bank, slice, bank_cycle, (u.read + 1) * 256 + (u.write + 1)});
     u.write = static_cast<int>(memp_.bank_of(word));
     const auto it = last_write_.find({slice, word});
     undo_.push_back(Undo{Undo::LastWrite, slice, word, it == last_write_.end() ? -1 : static_cast<int64_t>(it->second)});
     last_write_[{slice, word}] = cycle;
-    note(cycle + memp_.write_latency);  // the chip visits the commit
+    note(timing::write_commits(memp_, cycle));  // the chip visits the commit
 }
 
 void ScheduleBuilder::rollback(size_t mark)

@@ -66,6 +66,8 @@ public:
     // or a write issued then (its bank is used write_latency - 1 cycles later).
     bool mem_read_ok(unsigned slice, uint32_t word, uint64_t cycle) const;
     bool mem_write_ok(unsigned slice, uint32_t word, uint64_t cycle) const;
+    // Whether a booked access of bank `bank` (-1: none) and an access of `word` clash (timing::banks_clash).
+    bool clash(int bank, uint32_t word) const;
     void book_mem_read(unsigned slice, uint32_t word, uint64_t cycle);
     void book_mem_write(unsigned slice, uint32_t word, uint64_t cycle);
     // Whether a read of `word` issued on `slice` in `cycle` fits: the slice's queue free, the

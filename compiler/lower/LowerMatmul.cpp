@@ -3,6 +3,7 @@
 // then its rows issued, each ABC with its ACC and the result on to the running sum, the fused
 // epilogue or MEM. Planes of a hemisphere on the same K block share each read of A.
 #include "compiler/lower/Lowering.h"
+#include "models/spec/Timing.h"
 
 #include <algorithm>
 
@@ -257,7 +258,7 @@ bool Lowering::group_row(const MatmulLayer& ml, const std::vector<const PlaneSte
     SharedRead read{sa, a_pos, t - ScheduleBuilder::hops(a_pos, lead.pp), lead.pp, ml.A.planes};
     for (size_t i = 1; i < grp.size() && ok; ++i) {
         StreamId same;
-        ok = matmul_row(ml, *grp[i], m, t + ScheduleBuilder::hops(lead.pp, grp[i]->pp), &read, same);
+        ok = matmul_row(ml, *grp[i], m, timing::arrives(t, lead.pp, grp[i]->pp), &read, same);
         if (ok)
             read.reach(grp[i]->pp);
     }
@@ -271,7 +272,7 @@ bool Lowering::matmul_row(const MatmulLayer& ml, const PlaneStep& a, uint32_t m,
                           StreamId& sa)
 {
     const MxmParams& mx = sb_.mxm();
-    const uint64_t acc = at + mx.array_latency, first = acc + mx.result_latency();
+    const uint64_t acc = timing::acc_for_abc(mx, at), first = timing::result_drives(mx, acc);
     if (!sb_.queue_free(a.qa, at) || !sb_.queue_free(a.qc, acc))
         return false;
     const size_t mark = sb_.mark();
@@ -333,7 +334,7 @@ bool Lowering::matmul_result(const MatmulLayer& ml, const PlaneStep& a, uint32_t
     so = *group;
     for (unsigned k = 0; k < 4; ++k)
         sb_.book_stream(StreamId{so.dir, so.index + k}, a.pp, vp, first);
-    return vxm_chain(so, nullptr, first + ScheduleBuilder::hops(a.pp, vp), ops, m, a.job->nt, dst);
+    return vxm_chain(so, nullptr, timing::arrives(first, a.pp, vp), ops, m, a.job->nt, dst);
 }
 
 }  // namespace lpu::lowering

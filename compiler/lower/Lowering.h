@@ -261,7 +261,7 @@ private:
     void transpose(const Placement& X, const Placement& O, const WorkloadLayer& l);
     // The SXM a transpose uses: its position, queues and latency.
     struct SxmSide {
-        unsigned position = 0, latency = 0;
+        unsigned position = 0;
         std::vector<size_t> queues;
     };
     // The G staging slices (one address in each) and gather maps of the SXM of hemisphere

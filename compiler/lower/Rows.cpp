@@ -3,6 +3,7 @@
 // every byte plane on its own slice and stream of one group; and the retry loop every lowering
 // books its pieces with.
 #include "compiler/lower/Lowering.h"
+#include "models/spec/Timing.h"
 
 namespace lpu::lowering {
 
@@ -62,7 +63,7 @@ bool Lowering::book_planes(Opcode op, const MemBlock& b, uint32_t word, const st
 
 bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
 {
-    const unsigned RL = sb_.mem().read_latency, n = r.p->planes;
+    const unsigned n = r.p->planes;
     const MemBlock& b = r.p->blocks.at(r.block);
     const uint32_t word = b.addr + r.row;
     // Positions one by one, as the checks go: most attempts fail at the first byte plane.
@@ -70,17 +71,13 @@ bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& gro
     std::vector<uint64_t> issue(n);
     for (unsigned k = 0; k < n; ++k) {
         pos[k] = sb_.position(sb_.mem_queue(b.slice + k));
-        const uint64_t before = uint64_t{RL} + ScheduleBuilder::hops(pos[k], to);
-        if (at < before)
-            return false;
-        issue[k] = at - before;
-        if (!sb_.can_read(b.slice + k, word, issue[k]))
+        if (!timing::read_issue_for(sb_.mem(), at, pos[k], to, issue[k]) || !sb_.can_read(b.slice + k, word, issue[k]))
             return false;
     }
     // Allocated only now, for the same reason (read_row is the compiler's hottest path).
     std::vector<uint64_t> drives(n);
     for (unsigned k = 0; k < n; ++k)
-        drives[k] = issue[k] + RL;
+        drives[k] = timing::read_drives(sb_.mem(), issue[k]);
     return book_planes(Opcode::Read, b, word, issue, pos, std::vector<unsigned>(n, to), drives, group);
 }
 
@@ -92,7 +89,7 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
     const std::vector<unsigned> pos = plane_positions(b, n);
     std::vector<uint64_t> at(n);
     for (unsigned k = 0; k < n; ++k) {
-        at[k] = drive + ScheduleBuilder::hops(from, pos[k]);
+        at[k] = timing::arrives(drive, from, pos[k]);
         if (!sb_.can_write(b.slice + k, word, at[k]))
             return false;
     }
@@ -114,7 +111,7 @@ bool Lowering::extend_read(const SharedRead& r, unsigned to)
     if (ScheduleBuilder::hops(r.from, to) <= ScheduleBuilder::hops(r.from, r.end))
         return true;  // the value passes `to` inside what is booked
     const unsigned next = dir == StreamDir::East ? r.end + 1 : r.end - 1;
-    const uint64_t at = r.drive + ScheduleBuilder::hops(r.from, next);
+    const uint64_t at = timing::arrives(r.drive, r.from, next);
     for (unsigned k = 0; k < r.width; ++k)
         if (!sb_.stream_free(StreamId{r.group.dir, r.group.index + k}, next, to, at))
             return false;

@@ -13,6 +13,7 @@
 //
 // With one superlane (S = 1) the rotations vanish and the gathers are plain reads.
 #include "compiler/lower/Lowering.h"
+#include "models/spec/Timing.h"
 
 #include <algorithm>
 
@@ -44,16 +45,16 @@ bool Lowering::place_sxm(const std::vector<size_t>& queues, uint64_t cycle, cons
 
 bool Lowering::copy_row(const RowRef& src, const RowRef& dst, uint64_t c)
 {
-    const unsigned RL = sb_.mem().read_latency;
+    const MemParams& mp = sb_.mem();
     const MemBlock& from = src.p->blocks.at(src.block);
     const MemBlock& to = dst.p->blocks.at(dst.block);
     const uint32_t rw = from.addr + src.row, ww = to.addr + dst.row;
     const size_t qr = sb_.mem_queue(from.slice), qw = sb_.mem_queue(to.slice);
     const unsigned pr = sb_.position(qr), pw = sb_.position(qw);
-    const uint64_t w = c + RL + ScheduleBuilder::hops(pr, pw);
+    const uint64_t w = timing::arrives(timing::read_drives(mp, c), pr, pw);
     if (!sb_.can_read(from.slice, rw, c) || !sb_.can_write(to.slice, ww, w))
         return false;
-    const auto s = sb_.find_streams(1, pr, pw, c + RL);
+    const auto s = sb_.find_streams(1, pr, pw, timing::read_drives(mp, c));
     if (!s)
         return false;
     Instr read;
@@ -67,14 +68,15 @@ bool Lowering::copy_row(const RowRef& src, const RowRef& dst, uint64_t c)
     write.a = ww;
     sb_.place(qw, w, write);
     sb_.book_mem_write(to.slice, ww, w);
-    sb_.book_stream(*s, pr, pw, c + RL);
+    sb_.book_stream(*s, pr, pw, timing::read_drives(mp, c));
     return true;
 }
 
 bool Lowering::sxm_row(const RowRef& src, const RowRef& dst, const SxmOp& op, const SxmSide& sxm, uint64_t u)
 {
     StreamId in_s, out_s;
-    if (!read_row(src, sxm.position, u, in_s) || !write_row(dst, sxm.position, u + sxm.latency, out_s))
+    if (!read_row(src, sxm.position, u, in_s) ||
+        !write_row(dst, sxm.position, timing::sxm_result(sb_.spec().sxm, u), out_s))
         return false;
     Instr in;
     in.op = Opcode::Sxm;
@@ -197,7 +199,6 @@ std::vector<Lowering::TransposeWay> Lowering::transpose_ways(const Placement& X,
                 w.sxm.queues.push_back(q);
                 w.sxm.position = qs[q].position;
             }
-        w.sxm.latency = sb_.spec().sxm.latency;
         w.st = &transpose_stage(side, w.sxm, avoid, l);
         ways.push_back(std::move(w));
     }
@@ -282,7 +283,7 @@ bool Lowering::transpose_group(const TransposeWay& w, unsigned r, unsigned q, un
                                const WorkloadLayer& l)
 {
     const MemParams& mp = sb_.mem();
-    const unsigned G = mp.lanes_per_superlane, S = mp.superlanes, RL = mp.read_latency;
+    const unsigned G = mp.lanes_per_superlane, S = mp.superlanes;
     TransposeStage& st = *w.st;
     const SxmSide& sxm = w.sxm;
     TransposeGroup g;
@@ -290,21 +291,23 @@ bool Lowering::transpose_group(const TransposeWay& w, unsigned r, unsigned q, un
     g.b_word = st.blocks[0].addr + (2 + r) * S + q;
     if (S > 1) {
         const TransposeStage::Map& map = gather_map(st, groups, sxm, l);
-        g.arrive = t + 2 * RL + ScheduleBuilder::hops(map.position, sxm.position);
+        // The map is read at t, the gathers when it reaches them: their rows arrive after both reads.
+        g.arrive = timing::read_drives(mp, timing::arrives(timing::read_drives(mp, t), map.position, sxm.position));
         if (!read_row(RowRef{map.place, 0, r * S + q}, st.nearest,
-                      t + RL + ScheduleBuilder::hops(map.position, st.nearest), g.map_s))
+                      timing::arrives(timing::read_drives(mp, t), map.position, st.nearest), g.map_s))
             return false;
     } else {
         unsigned far = 0;
         for (unsigned p : st.positions)
             far = std::max(far, ScheduleBuilder::hops(p, sxm.position));
-        g.arrive = t + RL + far;
+        g.arrive = timing::read_drives(mp, t) + far;
     }
     g.read_at.resize(G);
     g.drive.resize(G);
     for (unsigned i = 0; i < G; ++i) {
-        g.read_at[i] = g.arrive - RL - ScheduleBuilder::hops(st.positions[i], sxm.position);
-        g.drive[i] = g.read_at[i] + RL;
+        if (!timing::read_issue_for(mp, g.arrive, st.positions[i], sxm.position, g.read_at[i]))
+            return false;
+        g.drive[i] = timing::read_drives(mp, g.read_at[i]);
         // A gather reads words a0 .. a0 + S - 1 and the zero word (one per tile), all in one bank.
         for (unsigned word = 0; word < S; ++word)
             if (!sb_.can_read(st.blocks[i].slice, g.a0 + word, g.read_at[i]))
@@ -314,10 +317,10 @@ bool Lowering::transpose_group(const TransposeWay& w, unsigned r, unsigned q, un
     const auto in_g = free_group(st.positions, at_sxm, g.drive);
     if (!in_g)
         return false;
-    const uint64_t out_drive = g.arrive + sxm.latency;
+    const uint64_t out_drive = timing::sxm_result(sb_.spec().sxm, g.arrive);
     g.write_at.resize(G);
     for (unsigned j = 0; j < G; ++j) {
-        g.write_at[j] = out_drive + ScheduleBuilder::hops(sxm.position, st.positions[j]);
+        g.write_at[j] = timing::arrives(out_drive, sxm.position, st.positions[j]);
         if (!sb_.can_write(st.blocks[j].slice, g.b_word, g.write_at[j]))
             return false;
     }
@@ -340,7 +343,7 @@ void Lowering::book_transpose_group(const TransposeWay& w, const TransposeGroup&
 {
     const TransposeStage& st = *w.st;
     const unsigned S = sb_.mem().superlanes;
-    const uint64_t out_drive = g.arrive + w.sxm.latency;
+    const uint64_t out_drive = timing::sxm_result(sb_.spec().sxm, g.arrive);
     for (unsigned i = 0; i < g.read_at.size(); ++i) {
         const unsigned slice = st.blocks[i].slice;
         const StreamId s{g.in_g.dir, g.in_g.index + i};

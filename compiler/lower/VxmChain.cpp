@@ -2,6 +2,7 @@
 // and their booking on the VXM's ALUs, linked by ALU chaining so that only a chain's first input
 // and last result use streams.
 #include "compiler/lower/Lowering.h"
+#include "models/spec/Timing.h"
 
 #include <algorithm>
 
@@ -87,7 +88,7 @@ void Lowering::need_alus(const WorkloadLayer& l, unsigned alus, const char* what
 bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<StreamId>& x, int prev, unsigned block,
                           uint32_t row, const RowRef* dst, StepOut& out)
 {
-    const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
+    const unsigned vp = sb_.vxm_position();
     Instr in;
     in.op = Opcode::Vxm;
     in.alu = op.alu;
@@ -107,7 +108,7 @@ bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<Str
         in.streams.push_back(g);
     }
     if (dst) {
-        if (!write_row(*dst, vp, t + V, out.group))
+        if (!write_row(*dst, vp, timing::vxm_result(sb_.vxm(), t), out.group))
             return false;
         in.streams.push_back(out.group);
     } else {
@@ -120,10 +121,10 @@ bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<Str
 bool Lowering::vxm_chain(std::optional<StreamId> x, const RowRef* x_row, uint64_t c0, const std::vector<ChainOp>& ops,
                          uint32_t row, unsigned block, const RowRef& dst)
 {
-    const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
+    const unsigned vp = sb_.vxm_position();
     StepOut step;
     for (size_t i = 0; i < ops.size(); ++i) {
-        const uint64_t t = c0 + i * V;
+        const uint64_t t = timing::vxm_result(sb_.vxm(), c0, static_cast<unsigned>(i));  // the i-th ALU of the chain
         std::optional<StreamId> first;
         if (i == 0) {
             StreamId g;

@@ -39,7 +39,7 @@ ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<Chi
     chip.load_blocks(program);
     const ExecutorDeps deps{chip.spec(), chip.mem(), mxm_observer, [this](AgentId id) { return describe(id); }};
     exec_of_queue_.assign(queues.size(), nullptr);
-    for (const SliceKind& kind : slice_kinds()) {
+    for (const SliceKindEntry& kind : slice_kinds()) {
         executors_.push_back(kind.make(deps));
         for (size_t q = 0; q < queues.size(); ++q)
             if (std::find(kind.queues.begin(), kind.queues.end(), queues[q].kind) != kind.queues.end())

@@ -17,11 +17,11 @@ std::unique_ptr<SliceExecutor> make(Args&&... args)
 
 }  // namespace
 
-const std::vector<SliceKind>& slice_kinds()
+const std::vector<SliceKindEntry>& slice_kinds()
 {
     using Q = QueueKind;
     using D = const ExecutorDeps&;
-    static const std::vector<SliceKind> kinds{
+    static const std::vector<SliceKindEntry> kinds{
         {"MEM", {Q::MEM}, [](D d) { return make<MemExecutor>(d.spec.mem, d.mem, d.describe); }},
         {"MXM", {Q::MXM_W, Q::MXM_A, Q::MXM_C}, [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe); }},
         {"VXM", {Q::VXM}, [](D d) { return make<VxmExecutor>(d.spec.vxm, d.spec.icu.vxm_queues); }},

@@ -25,13 +25,14 @@ struct ExecutorDeps {
     AgentDescriber describe;      // names an issue in reports
 };
 
-struct SliceKind {
+// One registered slice kind: its name, the queue kinds it executes, and how to build its executor.
+struct SliceKindEntry {
     const char* name;
     std::vector<QueueKind> queues;  // the queue kinds whose instructions it executes
     std::unique_ptr<SliceExecutor> (*make)(const ExecutorDeps& deps);
 };
 
 // In the order their executors advance within a cycle.
-const std::vector<SliceKind>& slice_kinds();
+const std::vector<SliceKindEntry>& slice_kinds();
 
 }  // namespace lpu

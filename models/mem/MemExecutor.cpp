@@ -1,5 +1,6 @@
 #include "MemExecutor.h"
 
+#include "models/spec/Timing.h"
 #include <memory>
 
 namespace lpu {
@@ -21,7 +22,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         auto data = std::make_shared<Vector>(lanes);
         mem_.slice(slice).read(word, data->data());
         ctx.stats.sram_bytes_read += lanes;
-        ctx.drive(is, in.streams[0], t + p_.read_latency, std::move(data));
+        ctx.drive(is, in.streams[0], timing::read_drives(p_, t), std::move(data));
         break;
     }
     case Opcode::Write: {
@@ -29,7 +30,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         const VectorRef data = ctx.read(is, in.streams[0]);
         ports_.write(t, slice, word, is.who);
         ctx.stats.sram_bytes_written += lanes;
-        writes_.emplace(t + p_.write_latency, PendingWrite{slice, word, data, {}});
+        writes_.emplace(timing::write_commits(p_, t), PendingWrite{slice, word, data, {}});
         break;
     }
     case Opcode::Gather: {
@@ -39,7 +40,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         auto data = std::make_shared<Vector>(lanes);
         mem_.slice(slice).gather(tiles.data(), data->data());
         ctx.stats.sram_bytes_read += lanes;
-        ctx.drive(is, in.streams[1], t + p_.read_latency, std::move(data));
+        ctx.drive(is, in.streams[1], timing::read_drives(p_, t), std::move(data));
         break;
     }
     case Opcode::Scatter: {
@@ -48,7 +49,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
         ports_.access(t, slice, MemPort::Write, tiles.data(), tiles.size(), is.who);
         ctx.stats.sram_bytes_written += lanes;
-        writes_.emplace(t + p_.write_latency, PendingWrite{slice, 0, data, std::move(tiles)});
+        writes_.emplace(timing::write_commits(p_, t), PendingWrite{slice, 0, data, std::move(tiles)});
         break;
     }
     default: ctx.fail(is, "not a MEM instruction");

@@ -105,7 +105,7 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
             for (size_t t = 0; t < tiles; ++t) {
                 const uint32_t a = mine.words[mine.words.size() == 1 ? 0 : t];
                 const uint32_t b = other.words[other.words.size() == 1 ? 0 : t];
-                if (p_.bank_of(a) != p_.bank_of(b))
+                if (!timing::banks_clash(p_, a, b))
                     continue;
                 const int tile = per_tile ? static_cast<int>(t) : -1;
                 // Name the read first, as the rule does.

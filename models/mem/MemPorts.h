@@ -12,6 +12,7 @@
 
 #include "models/spec/MemParams.h"
 #include "models/common/AgentId.h"
+#include "models/spec/Timing.h"
 
 #include <cstdint>
 #include <deque>
@@ -71,10 +72,7 @@ public:
     }
 
     // Cycle in which an access issued at `issue` uses its bank (superlane 0).
-    uint64_t bank_cycle(uint64_t issue, MemPort port) const
-    {
-        return port == MemPort::Write ? issue + p_.write_latency - 1 : issue;
-    }
+    uint64_t bank_cycle(uint64_t issue, MemPort port) const { return timing::bank_cycle(p_, issue, port == MemPort::Write); }
 
 private:
     struct Access {

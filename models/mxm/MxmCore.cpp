@@ -3,6 +3,7 @@
 #include "models/mxm/MxmMacRow.h"
 #include "models/common/Error.h"
 #include "models/common/Fp16.h"
+#include "models/spec/Timing.h"
 
 #include <algorithm>
 #include <cstring>
@@ -321,8 +322,9 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
     if (in.slot >= p_.acc_slots)
         throw InputError("MXM: '" + in.disasm() + "': slot " + std::to_string(in.slot) + " out of range (acc_slots = " +
                          std::to_string(p_.acc_slots) + ")");
-    const uint64_t want = cycle - p_.array_latency;
-    auto it = std::find_if(products_.begin(), products_.end(), [&](const Product& pr) { return pr.cycle == want; });
+    const uint64_t want = cycle - p_.array_latency;  // the ABC this ACC takes
+    auto it = std::find_if(products_.begin(), products_.end(),
+                           [&](const Product& pr) { return timing::acc_for_abc(p_, pr.cycle) == cycle; });
     if (cycle < p_.array_latency || it == products_.end())
         schedule_error(in, cycle, "no product to take: ACC needs an ABC issued at cycle " +
                                       (cycle < p_.array_latency ? std::string("< 0") : std::to_string(want)) +
@@ -363,7 +365,7 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
     out.acc_id = in.id;
     out.acc_cycle = cycle;
     out.abc_id = abc_id;
-    out.first_cycle = cycle + p_.result_latency();
+    out.first_cycle = timing::result_drives(p_, cycle);
     out.slot = in.slot;
     out.add = in.add;
     out.fp32 = fp;
@@ -374,7 +376,7 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
 
 void MxmCore::retire_products(uint64_t cycle)
 {
-    while (!products_.empty() && products_.front().cycle + p_.array_latency < cycle) {
+    while (!products_.empty() && timing::acc_for_abc(p_, products_.front().cycle) < cycle) {
         ++stats_.dropped_products;
         spare_.push_back(std::move(products_.front().values));
         products_.pop_front();

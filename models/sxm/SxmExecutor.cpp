@@ -1,6 +1,7 @@
 #include "SxmExecutor.h"
 
 #include "models/sxm/SxmOps.h"
+#include "models/spec/Timing.h"
 
 #include <memory>
 
@@ -36,7 +37,7 @@ void SxmExecutor::execute(const Issue& is, ExecContext& ctx)
     }
     sxm_apply(op, ins_.data(), outs.data(), ctx.lanes, group_);
     for (unsigned i = 0; i < no; ++i)
-        ctx.drive(is, output(i), is.cycle + p_.latency, std::move(results[i]));
+        ctx.drive(is, output(i), timing::sxm_result(p_, is.cycle), std::move(results[i]));
     held_.clear();  // release the stream values now, not at the next SXM instruction
 }
 

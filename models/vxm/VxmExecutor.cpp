@@ -1,6 +1,7 @@
 #include "VxmExecutor.h"
 
 #include "models/vxm/VxmAlu.h"
+#include "models/spec/Timing.h"
 
 #include <memory>
 
@@ -62,7 +63,7 @@ void VxmExecutor::execute(const Issue& is, ExecContext& ctx)
         operand(is, ctx, 1, next_stream, y_);
     z_.resize(lanes);
     vxm_apply(alu, x_.data(), alu.operands() == 2 ? y_.data() : nullptr, z_.data(), lanes);
-    const uint64_t done = is.cycle + p_.alu_latency;
+    const uint64_t done = timing::vxm_result(p_, is.cycle);
     if (in.chain_out) {
         outputs_.at(is.slice->unit).push_back(AluResult{done, is.who, z_});
     } else {

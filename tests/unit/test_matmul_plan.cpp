@@ -6,7 +6,7 @@
 // planes, K blocks and rows in range; each plane's steps in rounds, in order, a finisher's last
 // step after its peers'; fp16 K blocks in order and never split; running sums never read from the
 // buffer they are written to.
-#include "models/spec/ChipSchema.h"
+#include "models/spec/ChipSpec.h"
 #include "compiler/MatmulPlan.h"
 #include "models/spec/MemParams.h"
 #include "models/spec/MxmParams.h"
@@ -26,9 +26,9 @@ namespace {
 
 MatmulChip chip_of(const std::string& config)
 {
-    const Config cfg = load_chip_config(std::string(LPUSIM_CONFIG_DIR) + "/" + config + ".yaml");
-    const MxmParams mx = MxmParams::from_config(cfg);
-    return MatmulChip{mx.planes, MemParams::from_config(cfg).word_bytes(), mx.fp16_issue_interval};
+    const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/" + config + ".yaml");
+    const MxmParams mx = cfg.mxm;
+    return MatmulChip{mx.planes, cfg.mem.word_bytes(), mx.fp16_issue_interval};
 }
 
 std::string describe(const MatmulShape& s, const MatmulChip& c, const MatmulWay& w)
