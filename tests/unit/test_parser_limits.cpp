@@ -212,3 +212,26 @@ TEST_CASE(".npy headers: at most 64 dimensions, long fields cut", "[limits]")
                                         "'{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 1, 1, ") &&
                           Catch::EndsWith(", 1, 1, 1...' (310 characters)"));
 }
+
+TEST_CASE("the resolved config lpusim config prints loads back to the same config", "[limits]")
+{
+    // Found by the config harness's round trip: floats were printed to 6 digits (1234.56789 as
+    // 1234.57), and a name was printed unquoted (a name "~" read back as no value).
+    const Config cfg = Config::load_string("version: 1\nchip:\n  name: \"a: b #c\"\n  clock_mhz: 1234.56789\n"
+                                           "  geometry:\n    superlanes: 1\n",
+                                           "t.yaml", chip_schema());
+    const std::string resolved = cfg.describe(chip_schema());
+    CHECK(resolved.find("\n  name: \"a: b #c\" ") != std::string::npos);
+    CHECK(resolved.find("\n  clock_mhz: 1234.56789 ") != std::string::npos);
+    const Config again = Config::load_string(resolved, "resolved.yaml", chip_schema());
+    for (const auto& spec : chip_schema().params())
+        CHECK(again.entry(spec.path).value == cfg.entry(spec.path).value);
+    CHECK(Config::load_string(Config::load_string("version: 1\nchip:\n  name: \"~\"\n  geometry:\n    superlanes: 1\n",
+                                                  "t.yaml", chip_schema())
+                                  .describe(chip_schema()),
+                              "resolved.yaml", chip_schema())
+              .get_string("chip.name") == "~");
+    // Range errors show the value exactly too.
+    CHECK(config_error("version: 1\nchip:\n  clock_mhz: 5000.0001\n  geometry:\n    superlanes: 1\n") ==
+          "t.yaml:3:14: chip.clock_mhz: value 5000.0001 out of range [1, 5000]");
+}
