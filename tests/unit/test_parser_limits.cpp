@@ -235,3 +235,13 @@ TEST_CASE("the resolved config lpusim config prints loads back to the same confi
     CHECK(config_error("version: 1\nchip:\n  clock_mhz: 5000.0001\n  geometry:\n    superlanes: 1\n") ==
           "t.yaml:3:14: chip.clock_mhz: value 5000.0001 out of range [1, 5000]");
 }
+
+TEST_CASE("config strings are printable ASCII", "[limits]")
+{
+    // Found by the config harness: a name with a control byte and a stray non-UTF-8 byte did not
+    // load back from the resolved text.
+    CHECK(config_error("version: 1\nchip:\n  name: \"ts\\x16p\"\n") ==
+          "t.yaml:3:9: chip.name: must be printable ASCII text, got 'ts\\x16p'");
+    CHECK(config_error("version: 1\nchip:\n  name: ts\x83p\n") ==
+          "t.yaml:3:9: chip.name: must be printable ASCII text, got 'ts\\x83p'");
+}
