@@ -245,3 +245,13 @@ TEST_CASE("config strings are printable ASCII", "[limits]")
     CHECK(config_error("version: 1\nchip:\n  name: ts\x83p\n") ==
           "t.yaml:3:9: chip.name: must be printable ASCII text, got 'ts\\x83p'");
 }
+
+TEST_CASE("declared names are printable ASCII, in assembly as in object files", "[limits]")
+{
+    // Found by the assembler harness's object-file round trip: the assembler took a tensor name of
+    // bytes 0xac that the object-file reader refuses.
+    CHECK(asm_error(".tensor \xac\xacY MEM_E2 0x000 4 i32\n") == "p.s:1:9: tensor name '\\xac\\xacY' is not printable ASCII");
+    CHECK(asm_error(".matrix M\x01 4 4 i8\n") == "p.s:1:9: matrix name 'M\\x01' is not printable ASCII");
+    CHECK(asm_error(".block B\x7f MEM_E0 MEM_E1 0\n.end\n") == "p.s:1:8: block name 'B\\x7f' is not printable ASCII");
+    CHECK(asm_error(".tensor A@c0 MEM_E0 0 1 i8\n").empty());
+}
