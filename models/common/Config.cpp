@@ -2,6 +2,8 @@
 
 #include "models/common/Error.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <sstream>
 #include <stdexcept>
 
@@ -35,6 +37,22 @@ void Config::fail(const std::string& path, const std::string& reason) const
     throw ConfigError(os.str());
 }
 
+namespace {
+
+// A value as YAML that loads back to it: a string the way yaml-cpp's emitter writes it (plain
+// when that reads back the same, else quoted: a name such as "a: b #c" or "~").
+std::string yaml_value(const ParamValue& value)
+{
+    if (const std::string* s = std::get_if<std::string>(&value)) {
+        YAML::Emitter out;
+        out << *s;
+        return out.c_str();
+    }
+    return format_param_value(value);
+}
+
+}  // namespace
+
 std::string Config::describe() const
 {
     std::ostringstream os;
@@ -55,7 +73,7 @@ std::string Config::describe() const
             open.push_back(parts[i]);
         }
         std::ostringstream line;
-        line << std::string(2 * (parts.size() - 1), ' ') << parts.back() << ": " << format_param_value(e.value);
+        line << std::string(2 * (parts.size() - 1), ' ') << parts.back() << ": " << yaml_value(e.value);
         std::string l = line.str();
         if (l.size() < 36)
             l += std::string(36 - l.size(), ' ');

@@ -221,6 +221,12 @@ std::optional<ParamValue> ParamNode::scalar(const ParamSpec& spec, const YAML::N
             fail_at(mark, spec.path, "must not be empty");
             return std::nullopt;
         }
+        // Names are printable ASCII: a control character or a stray byte (found by the config
+        // harness) did not survive `lpusim config`'s resolved text, and means nothing in a name.
+        if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+            fail_at(mark, spec.path, "must be printable ASCII text, got " + quote_token(text));
+            return std::nullopt;
+        }
         value = text;
         break;
     }

@@ -1,5 +1,6 @@
 #include "ParamSpec.h"
 
+#include <charconv>
 #include <sstream>
 
 namespace lpu {
@@ -17,6 +18,14 @@ const char* param_type_name(ParamType type)
 
 std::string format_param_value(const ParamValue& value)
 {
+    if (const double* d = std::get_if<double>(&value)) {
+        // The shortest text that reads back as exactly this number: `lpusim config` printed
+        // 1234.56789 as 1234.57, so its resolved config was not the one in force (found by the
+        // config harness's round trip).
+        char text[64];
+        const auto res = std::to_chars(text, text + sizeof text, *d);
+        return std::string(text, res.ptr);
+    }
     std::ostringstream os;
     std::visit(
         [&os](const auto& v) {

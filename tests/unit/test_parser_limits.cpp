@@ -191,6 +191,9 @@ TEST_CASE("declared names are printable ASCII in the assembler as in object file
           "p.s:1:9: tensor name 'SC\\xcb\\xcb' is not one word of printable characters");
     CHECK(asm_error(".matrix M\x01 4 4 i8\n") == "p.s:1:9: matrix name 'M\\x01' is not one word of printable characters");
     CHECK(asm_error(".tensor T_0.x@c1 MEM_E4 0x000 1 i8\n") == "");
+    CHECK(asm_error(".tensor \xac\xacY MEM_E2 0x000 4 i32\n") ==
+          "p.s:1:9: tensor name '\\xac\\xacY' is not one word of printable characters");
+    CHECK(asm_error(".block B\x7f MEM_E0 MEM_E1 0\n.end\n") == "p.s:1:8: block name 'B\\x7f' is not one word of printable characters");
 }
 
 TEST_CASE("object files from the issue's findings are input errors", "[limits]")
@@ -223,3 +226,36 @@ TEST_CASE(".npy headers: at most 64 dimensions, long fields cut", "[limits]")
                                         "'{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 1, 1, ") &&
                           Catch::EndsWith(", 1, 1, 1...' (310 characters)"));
 }
+
+TEST_CASE("the resolved config lpusim config prints loads back to the same config", "[limits]")
+{
+    // Found by the config harness's round trip: floats were printed to 6 digits (1234.56789 as
+    // 1234.57), and a name was printed unquoted (a name "~" read back as no value).
+    const ChipSpec cfg = parse_chip_spec("version: 1\nchip:\n  name: \"a: b #c\"\n  clock_mhz: 1234.56789\n"
+                                         "  geometry:\n    superlanes: 1\n",
+                                         "t.yaml");
+    const std::string resolved = cfg.config->describe();
+    CHECK(resolved.find("\n  name: \"a: b #c\" ") != std::string::npos);
+    CHECK(resolved.find("\n  clock_mhz: 1234.56789 ") != std::string::npos);
+    const ChipSpec again = parse_chip_spec(resolved, "resolved.yaml");
+    for (const auto& e : cfg.config->entries())
+        CHECK(again.config->entry(e.spec.path).value == e.value);
+    CHECK(parse_chip_spec(parse_chip_spec("version: 1\nchip:\n  name: \"~\"\n  geometry:\n    superlanes: 1\n", "t.yaml")
+                              .config->describe(),
+                          "resolved.yaml")
+              .chip.name == "~");
+    // Range errors show the value exactly too.
+    CHECK(config_error("version: 1\nchip:\n  clock_mhz: 5000.0001\n  geometry:\n    superlanes: 1\n") ==
+          "t.yaml:3:14: chip.clock_mhz: value 5000.0001 out of range [1, 5000]");
+}
+
+TEST_CASE("config strings are printable ASCII", "[limits]")
+{
+    // Found by the config harness: a name with a control byte and a stray non-UTF-8 byte did not
+    // load back from the resolved text.
+    CHECK(config_error("version: 1\nchip:\n  name: \"ts\\x16p\"\n") ==
+          "t.yaml:3:9: chip.name: must be printable ASCII text, got 'ts\\x16p'");
+    CHECK(config_error("version: 1\nchip:\n  name: ts\x83p\n") ==
+          "t.yaml:3:9: chip.name: must be printable ASCII text, got 'ts\\x83p'");
+}
+

@@ -1,4 +1,11 @@
-; ®•w softmax for tiny.yaml: N = 5 elements per row, one row per l
-; Latencies: MEM read 2, MEM write 1, VXM ALU 1; issue period P = 1 on the
-; loop-carried path. MEM_Ek /[4 x 16] int8Step16 x 1ry lane's softmax
-.tensor SCËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËËALE MEM_E4 0x000 1 f32  ; quantisaô.matr6sc
+; A2),  Z = 
+.tensor ¬¬¬¬¬¬¬¬¬¬¬¬¬¬¬¬Y MEM_E2 0x000 4 i32
+
+.queue MEM_E1
+    Read 0x000, s0e
+    Repeat 15, 1, 1
+
+.queue MEM_E0
+     NOP 120
+    Write 0x000, s20w
+    Repeat 3, 1, 1
