@@ -118,6 +118,31 @@ bool MatmulPlan::feeds_finisher(unsigned plane) const
     return std::any_of(jobs[plane].begin(), jobs[plane].end(), [](const MatmulJob& j) { return !j.finisher; });
 }
 
+bool MatmulPlan::adds_sums_of(const MatmulStep& a, const MatmulStep& b) const
+{
+    const std::vector<unsigned>& peers = job(a).peers;
+    return done(a) && std::find(peers.begin(), peers.end(), b.plane) != peers.end() &&
+           b.job + 1 == jobs[b.plane].size() && last(b);
+}
+
+std::vector<std::vector<size_t>> MatmulPlan::read_groups(size_t r, const SameSide& same_side) const
+{
+    const std::vector<MatmulStep>& round = rounds[r];
+    std::vector<std::vector<size_t>> groups;
+    for (size_t i = 0; i < round.size(); ++i) {
+        const auto joins = [&](const std::vector<size_t>& g) {
+            const MatmulStep& f = round[g.front()];
+            return may_share_read(f, round[i]) && same_side(f, round[i]);
+        };
+        const auto it = std::find_if(groups.begin(), groups.end(), joins);
+        if (it != groups.end())
+            it->push_back(i);
+        else
+            groups.push_back({i});
+    }
+    return groups;
+}
+
 unsigned MatmulPlan::sum_buffer(const MatmulJob& j, unsigned step, uint32_t m)
 {
     const bool for_finisher = !j.finisher && step + 1 == j.kts.size();
