@@ -1,6 +1,7 @@
 #include "MatmulPlan.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace lpu {
 
@@ -105,6 +106,38 @@ void one_per_plane(MatmulPlan& p)
         split_k(p, full, rem, std::min(p.planes / rem, KT), 0);  // every part gets a K block
 }
 
+// The groups of a round in booking order: each time, the first group (in the order given) none of
+// whose steps adds sums written by a step not yet booked. Neither a group holding a step and one
+// whose sums it adds nor groups waiting for each other in a circle can come from these plans (a
+// bug if one does): a group shares one K block, and a finisher's K blocks follow its peers', so
+// in any round each finisher is on a later K block than its peers.
+std::vector<std::vector<size_t>> sums_first(const MatmulPlan& p, const std::vector<MatmulStep>& round,
+                                            const std::vector<std::vector<size_t>>& groups)
+{
+    std::vector<bool> booked(round.size(), false), placed(groups.size(), false);
+    const auto ready = [&](const std::vector<size_t>& g) {
+        return std::all_of(g.begin(), g.end(), [&](size_t i) {
+            for (size_t j = 0; j < round.size(); ++j)
+                if (!booked[j] && p.adds_sums_of(round[i], round[j]))
+                    return false;
+            return true;
+        });
+    };
+    std::vector<std::vector<size_t>> order;
+    while (order.size() < groups.size()) {
+        size_t g = 0;
+        while (g < groups.size() && (placed[g] || !ready(groups[g])))
+            ++g;
+        if (g == groups.size())
+            throw std::logic_error("matmul plan: no order of a round's read groups has each finisher after its peers");
+        placed[g] = true;
+        for (size_t i : groups[g])
+            booked[i] = true;
+        order.push_back(groups[g]);
+    }
+    return order;
+}
+
 }  // namespace
 
 bool MatmulPlan::may_share_read(const MatmulStep& a, const MatmulStep& b) const
@@ -140,7 +173,7 @@ std::vector<std::vector<size_t>> MatmulPlan::read_groups(size_t r, const SameSid
         else
             groups.push_back({i});
     }
-    return groups;
+    return sums_first(*this, round, groups);
 }
 
 unsigned MatmulPlan::sum_buffer(const MatmulJob& j, unsigned step, uint32_t m)

@@ -59,8 +59,9 @@ struct MatmulPlan {
     unsigned planes = 0, k_blocks = 0, n_blocks = 0;
     unsigned half = 1;  // planes per hemisphere
     std::vector<std::vector<MatmulJob>> jobs;  // per plane, in the order it runs them
-    // Round r holds every plane's r-th step, planes in order: booked round by round, a finisher
-    // (the highest plane of its group, with the most K blocks) comes after its peers' last steps.
+    // Round r holds every plane's r-th step, planes in order: booked round by round, each round's
+    // steps in the order of read_groups, a finisher (the highest plane of its group, with the most
+    // K blocks) after its peers' last steps.
     std::vector<std::vector<MatmulStep>> rounds;
 
     const MatmulJob& job(const MatmulStep& s) const { return jobs[s.plane][s.job]; }
