@@ -1,6 +1,7 @@
 #include "MatmulPlan.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace lpu {
 
@@ -105,6 +106,38 @@ void one_per_plane(MatmulPlan& p)
         split_k(p, full, rem, std::min(p.planes / rem, KT), 0);  // every part gets a K block
 }
 
+// The groups of a round in booking order: each time, the first group (in the order given) none of
+// whose steps adds sums written by a step not yet booked. Neither a group holding a step and one
+// whose sums it adds nor groups waiting for each other in a circle can come from these plans (a
+// bug if one does): a group shares one K block, and a finisher's K blocks follow its peers', so
+// in any round each finisher is on a later K block than its peers.
+std::vector<std::vector<size_t>> sums_first(const MatmulPlan& p, const std::vector<MatmulStep>& round,
+                                            const std::vector<std::vector<size_t>>& groups)
+{
+    std::vector<bool> booked(round.size(), false), placed(groups.size(), false);
+    const auto ready = [&](const std::vector<size_t>& g) {
+        return std::all_of(g.begin(), g.end(), [&](size_t i) {
+            for (size_t j = 0; j < round.size(); ++j)
+                if (!booked[j] && p.adds_sums_of(round[i], round[j]))
+                    return false;
+            return true;
+        });
+    };
+    std::vector<std::vector<size_t>> order;
+    while (order.size() < groups.size()) {
+        size_t g = 0;
+        while (g < groups.size() && (placed[g] || !ready(groups[g])))
+            ++g;
+        if (g == groups.size())
+            throw std::logic_error("matmul plan: no order of a round's read groups has each finisher after its peers");
+        placed[g] = true;
+        for (size_t i : groups[g])
+            booked[i] = true;
+        order.push_back(groups[g]);
+    }
+    return order;
+}
+
 }  // namespace
 
 bool MatmulPlan::may_share_read(const MatmulStep& a, const MatmulStep& b) const
@@ -116,6 +149,31 @@ bool MatmulPlan::may_share_read(const MatmulStep& a, const MatmulStep& b) const
 bool MatmulPlan::feeds_finisher(unsigned plane) const
 {
     return std::any_of(jobs[plane].begin(), jobs[plane].end(), [](const MatmulJob& j) { return !j.finisher; });
+}
+
+bool MatmulPlan::adds_sums_of(const MatmulStep& a, const MatmulStep& b) const
+{
+    const std::vector<unsigned>& peers = job(a).peers;
+    return done(a) && std::find(peers.begin(), peers.end(), b.plane) != peers.end() &&
+           b.job + 1 == jobs[b.plane].size() && last(b);
+}
+
+std::vector<std::vector<size_t>> MatmulPlan::read_groups(size_t r, const SameSide& same_side) const
+{
+    const std::vector<MatmulStep>& round = rounds[r];
+    std::vector<std::vector<size_t>> groups;
+    for (size_t i = 0; i < round.size(); ++i) {
+        const auto joins = [&](const std::vector<size_t>& g) {
+            const MatmulStep& f = round[g.front()];
+            return may_share_read(f, round[i]) && same_side(f, round[i]);
+        };
+        const auto it = std::find_if(groups.begin(), groups.end(), joins);
+        if (it != groups.end())
+            it->push_back(i);
+        else
+            groups.push_back({i});
+    }
+    return sums_first(*this, round, groups);
 }
 
 unsigned MatmulPlan::sum_buffer(const MatmulJob& j, unsigned step, uint32_t m)

@@ -6,7 +6,9 @@
 // chips) can compute and compare plans on its own.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace lpu {
@@ -57,8 +59,9 @@ struct MatmulPlan {
     unsigned planes = 0, k_blocks = 0, n_blocks = 0;
     unsigned half = 1;  // planes per hemisphere
     std::vector<std::vector<MatmulJob>> jobs;  // per plane, in the order it runs them
-    // Round r holds every plane's r-th step, planes in order: booked round by round, a finisher
-    // (the highest plane of its group, with the most K blocks) comes after its peers' last steps.
+    // Round r holds every plane's r-th step, planes in order: booked round by round, each round's
+    // steps in the order of read_groups, a finisher (the highest plane of its group, with the most
+    // K blocks) after its peers' last steps.
     std::vector<std::vector<MatmulStep>> rounds;
 
     const MatmulJob& job(const MatmulStep& s) const { return jobs[s.plane][s.job]; }
@@ -72,6 +75,19 @@ struct MatmulPlan {
     bool may_share_read(const MatmulStep& a, const MatmulStep& b) const;
     // Whether some job of `plane` leaves its sums for a finisher.
     bool feeds_finisher(unsigned plane) const;
+    // Whether step `a` adds the running sums step `b` writes: a finisher's last step and the last
+    // step of a peer's last job. `b` must be booked before `a`.
+    bool adds_sums_of(const MatmulStep& a, const MatmulStep& b) const;
+
+    // Whether the planes of two steps on the same K block are on the same side of the MEM slice
+    // holding it (the lowering knows, from the placement): only then does one read pass both.
+    using SameSide = std::function<bool(const MatmulStep&, const MatmulStep&)>;
+    // The steps of round r (indices into rounds[r]) in groups that share each read of A, in the
+    // order the lowering books them: each step joins the first group whose first step it may
+    // share reads with (may_share_read, same side); the groups go in the order of their first
+    // steps, except that a group waits for the groups of the steps it adds the sums of
+    // (adds_sums_of: a finisher after its peers, whatever it shares reads with).
+    std::vector<std::vector<size_t>> read_groups(size_t r, const SameSide& same_side) const;
 
     // Running sums over K blocks go through four buffers per plane (0 .. 3). Step i of a job writes
     // buffer i mod 2 and reads the other. The last step of a job whose sums a finisher adds

@@ -92,13 +92,17 @@ void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
     useful_ += plan.shape.m * plan.shape.k * plan.shape.n;
     sum_buffers(ml);
     planes_.resize(plan.planes);
-    for (const std::vector<MatmulStep>& round : plan.rounds) {
+    const MatmulPlan::SameSide same_side = sides_of_a(ml);
+    for (size_t r = 0; r < plan.rounds.size(); ++r) {
         // Weights first for every plane of the round, then the rows, so that planes that share
         // reads of A can start together.
         std::vector<PlaneStep> act;
-        for (const MatmulStep& s : round)
+        for (const MatmulStep& s : plan.rounds[r])
             act.push_back(load_weights(ml, s));
-        for (const auto& grp : read_groups(ml, act)) {
+        for (const std::vector<size_t>& members : plan.read_groups(r, same_side)) {
+            std::vector<const PlaneStep*> grp;
+            for (size_t i : members)
+                grp.push_back(&act[i]);
             const uint32_t stop = book_rows(ml, grp, grp.front()->job->m0);
             if (stop < grp.front()->job->m1)
                 for (const PlaneStep* a : grp)
@@ -187,29 +191,18 @@ Lowering::PlaneStep Lowering::load_weights(const MatmulLayer& ml, const MatmulSt
     return a;
 }
 
-std::vector<std::vector<const Lowering::PlaneStep*>> Lowering::read_groups(const MatmulLayer& ml,
-                                                                           const std::vector<PlaneStep>& act) const
+MatmulPlan::SameSide Lowering::sides_of_a(const MatmulLayer& ml) const
 {
     // A row of A read once passes the planes one after the other (the MEM slice of A reads one
-    // row per cycle, so planes reading it separately would take turns): planes the plan lets
-    // share it, on the same side of A's slice.
-    std::vector<std::vector<const PlaneStep*>> groups;
-    for (const PlaneStep& a : act) {
-        const unsigned a_pos = sb_.position(sb_.mem_queue(ml.A.blocks[a.kt].slice));
-        bool joined = false;
-        for (auto& grp : groups) {
-            const PlaneStep& f = *grp.front();
-            if (ml.plan.may_share_read(f.s, a.s) &&
-                ScheduleBuilder::direction(a_pos, f.pp) == ScheduleBuilder::direction(a_pos, a.pp)) {
-                grp.push_back(&a);
-                joined = true;
-                break;
-            }
-        }
-        if (!joined)
-            groups.push_back({&a});
-    }
-    return groups;
+    // row per cycle, so planes reading it separately would take turns): planes on the same side
+    // of A's slice.
+    return [this, &ml](const MatmulStep& x, const MatmulStep& y) {
+        const unsigned a_pos = sb_.position(sb_.mem_queue(ml.A.blocks[ml.plan.kt(x)].slice));
+        const auto side = [&](unsigned plane) {
+            return ScheduleBuilder::direction(a_pos, sb_.position(sb_.mxm_queue(plane, QueueKind::MXM_W)));
+        };
+        return side(x.plane) == side(y.plane);
+    };
 }
 
 uint32_t Lowering::book_rows(const MatmulLayer& ml, std::vector<const PlaneStep*> grp, uint32_t m_from)

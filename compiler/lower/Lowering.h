@@ -187,9 +187,9 @@ private:
     Placement& sum_buffer(unsigned plane, unsigned buffer) { return partials_[plane * 4 + buffer]; }
     // Loads and installs the weights of one step (rows kt*lanes .. of column block nt of B).
     PlaneStep load_weights(const MatmulLayer& ml, const MatmulStep& s);
-    // The steps of a round that share each read of A, in booking order.
-    std::vector<std::vector<const PlaneStep*>> read_groups(const MatmulLayer& ml,
-                                                           const std::vector<PlaneStep>& act) const;
+    // Whether two steps' planes are on the same side of the slice of A they read (for the plan's
+    // read_groups: the steps of a round that share each read of A, in booking order).
+    MatmulPlan::SameSide sides_of_a(const MatmulLayer& ml) const;
     // Rows m_from.. of a group; returns where it stopped: the end, or (a group of several planes
     // that finds no cycle for a row together, e.g. two of its accesses colliding in a bank at
     // every offset) the row its planes must then take one by one.

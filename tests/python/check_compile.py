@@ -40,8 +40,8 @@ sweep covers new lowerings as soon as they land; or an explicit comma-separated 
 To add an op: a line in OP_TABLE (its input types and how to draw its parameters).
 
 --random-configs: each case runs on a variant of CONFIG with random latencies, stream counts,
-VXM queues, planes and MEM slices (written next to the case), so the prediction is held to
-every timing parameter the schedule depends on.
+VXM queues, MXM planes (2, 4, 6 or 8) and MEM slices (written next to the case), so the
+prediction is held to every timing parameter the schedule depends on.
 
 --determinism: compiles each case twice (to different paths) and requires byte-identical
 programs and input files; nothing is run.
@@ -173,7 +173,7 @@ def random_config(rng, base, path, known_bugs=False):
     chip["name"] = f"{chip.get('name', 'chip')}-variant"
     mxm = chip.setdefault("mxm", {})
     lanes, _ = config_geometry(base)
-    mxm["planes"] = rng.choice([2, 4, 4])  # half in each hemisphere
+    mxm["planes"] = rng.choice([2, 4, 6, 8])  # every count chip.mxm.planes allows (even, 1..8)
     mxm["install_rows_per_cycle"] = rng.choice([r for r in (2, 4, 8, 16, 16, 32) if r <= lanes and lanes % r == 0])
     mxm["array_latency"] = rng.randint(1, 4)
     mxm["acc_latency"] = rng.randint(1, 3)

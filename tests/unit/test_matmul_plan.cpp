@@ -5,7 +5,10 @@
 // exactly one finisher, over every K block exactly once across the planes whose sums it adds;
 // planes, K blocks and rows in range; each plane's steps in rounds, in order, a finisher's last
 // step after its peers'; fp16 K blocks in order and never split; running sums never read from the
-// buffer they are written to.
+// buffer they are written to. And the order the lowering books a plan in (rounds in order, each
+// round's steps in the groups read_groups makes of them): every step once, a group's steps
+// allowed to share reads of A, and a finisher's last step after its peers' last steps, in a
+// later group, whoever it shares reads with.
 #include "models/spec/ChipSpec.h"
 #include "compiler/MatmulPlan.h"
 #include "models/spec/MemParams.h"
@@ -14,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -187,6 +191,46 @@ void check_one_per_plane(const MatmulPlan& p, unsigned KT, unsigned NT)
         REQUIRE(seen[q] == full / p.planes + (q < full % p.planes ? 1 : 0));
 }
 
+// The plan booked round by round, each round's groups in the order read_groups gives with
+// `side(plane, kt)`: the side of the slice of A's K block kt that plane is on.
+void check_booking_order(const MatmulPlan& p, const std::function<bool(unsigned, unsigned)>& side)
+{
+    const MatmulPlan::SameSide same_side = [&](const MatmulStep& a, const MatmulStep& b) {
+        return side(a.plane, p.kt(a)) == side(b.plane, p.kt(a));
+    };
+    std::map<std::vector<unsigned>, std::pair<size_t, size_t>> booked;  // (plane, job, step) -> (round, group)
+    for (size_t r = 0; r < p.rounds.size(); ++r) {
+        const std::vector<MatmulStep>& round = p.rounds[r];
+        const std::vector<std::vector<size_t>> groups = p.read_groups(r, same_side);
+        std::vector<unsigned> seen(round.size(), 0);
+        for (size_t g = 0; g < groups.size(); ++g) {
+            REQUIRE_FALSE(groups[g].empty());
+            for (size_t i : groups[g]) {
+                REQUIRE(i < round.size());
+                ++seen[i];
+                const MatmulStep &first = round[groups[g].front()], &s = round[i];
+                REQUIRE(p.may_share_read(first, s));
+                REQUIRE(same_side(first, s));
+                booked[{s.plane, s.job, s.step}] = {r, g};
+            }
+        }
+        REQUIRE(seen == std::vector<unsigned>(round.size(), 1));
+    }
+    for (const auto& [key, at] : booked) {
+        const MatmulStep f{key[0], key[1], key[2]};
+        if (!p.done(f))
+            continue;
+        for (unsigned q : p.job(f).peers) {
+            const auto j = static_cast<unsigned>(p.jobs[q].size() - 1);
+            const MatmulStep last{q, j, static_cast<unsigned>(p.jobs[q][j].kts.size() - 1)};
+            INFO("finisher plane " << f.plane << " booked in round " << at.first << " group " << at.second
+                                   << ", peer plane " << q);
+            REQUIRE(p.adds_sums_of(f, last));
+            REQUIRE(booked.at({last.plane, last.job, last.step}) < at);
+        }
+    }
+}
+
 void check_plan(const MatmulShape& s, const MatmulChip& c, const MatmulWay& w)
 {
     INFO(describe(s, c, w));
@@ -201,6 +245,8 @@ void check_plan(const MatmulShape& s, const MatmulChip& c, const MatmulWay& w)
     check_coverage(p, KT, NT, round_of);
     if (w.share == 1)
         check_one_per_plane(p, KT, NT);
+    check_booking_order(p, [](unsigned, unsigned) { return true; });  // the floorplan: planes outside MEM
+    check_booking_order(p, [](unsigned plane, unsigned kt) { return (plane + kt) % 3 == 0; });
 }
 
 void check_chip(const MatmulChip& c)
@@ -295,6 +341,20 @@ TEST_CASE("compile: a matmul plan spreads work as docs/compiler.md describes", "
         const std::vector<MatmulWay> ways = matmul_ways(MatmulShape{100, 64, 16, true}, c);
         for (const MatmulWay& w : ways)
             REQUIRE((w.share == 1 || w.split_rows));
+    }
+    SECTION("three column blocks on six planes: K-split two ways, each finisher booked after its peer")
+    {
+        const MatmulChip six{6, 16, 4};
+        const MatmulShape s{64, 64, 48, false};
+        const std::vector<MatmulWay> ways = matmul_ways(s, six);
+        REQUIRE(ways[1] == MatmulWay{2, 0, false});
+        const MatmulPlan p = plan_matmul(s, six, ways[1]);
+        REQUIRE(p.jobs[5][0].peers == std::vector<unsigned>{4});
+        REQUIRE(p.rounds.size() == 2);
+        // Round 1: planes 0 and 2 share K block 1, 3 and 5 (finishers) K block 3, and 4 (K block
+        // 1, the other hemisphere) goes alone; plane 5 adds plane 4's sums, so 4 goes first.
+        const auto groups = p.read_groups(1, [](const MatmulStep&, const MatmulStep&) { return true; });
+        REQUIRE(groups == std::vector<std::vector<size_t>>{{0, 2}, {1}, {4}, {3, 5}});
     }
     SECTION("five column blocks on four planes: the partial last round K-split over all")
     {
