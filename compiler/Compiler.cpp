@@ -47,8 +47,9 @@ std::string CompileResult::report_json(const std::string& workload, const std::s
     os << "  \"sram_bytes\": " << sram_bytes << ",\n";
     os << "  \"layers\": [";
     for (size_t i = 0; i < layers.size(); ++i)
-        os << (i ? ",\n" : "\n") << "    {\"layers\": " << quoted(layers[i].layers) << ", \"first_cycle\": " << layers[i].first
-           << ", \"last_cycle\": " << layers[i].last << ", \"instructions\": " << layers[i].instructions << "}";
+        os << (i ? ",\n" : "\n") << "    {\"layers\": " << quoted(layers[i].layers)
+           << ", \"first_cycle\": " << layers[i].first << ", \"last_cycle\": " << layers[i].last
+           << ", \"instructions\": " << layers[i].instructions << "}";
     os << "\n  ]\n}\n";
     return os.str();
 }

@@ -4,8 +4,8 @@
 // reports, and a test holds the compiler to that.
 #pragma once
 
-#include "models/spec/ChipSpec.h"
 #include "compiler/Workload.h"
+#include "models/spec/ChipSpec.h"
 
 #include <cstdint>
 #include <string>
@@ -23,7 +23,7 @@ struct CompiledTensor {
 
 // Where one lowered group of layers (a layer and the element-wise layers fused into it) issues.
 struct LayerSpan {
-    std::string layers;  // their names, joined by '+'
+    std::string layers;            // their names, joined by '+'
     uint64_t first = 0, last = 0;  // the cycles its first and last instruction issue
     size_t instructions = 0;
 };
@@ -31,8 +31,8 @@ struct LayerSpan {
 struct CompileResult {
     std::string assembly;  // the program, ready for `lpusim asm` / `lpusim run`
     uint64_t predicted_cycles = 0;
-    uint64_t mxm_macs = 0;     // MACs the planes execute (whole plane-sized tiles)
-    uint64_t useful_macs = 0;  // M x K x N summed over matmuls
+    uint64_t mxm_macs = 0;       // MACs the planes execute (whole plane-sized tiles)
+    uint64_t useful_macs = 0;    // M x K x N summed over matmuls
     double mxm_utilisation = 0;  // mxm_macs / (planes x rows x cols x cycles)
     uint64_t sram_bytes = 0;     // MEM allocated to tensors
     size_t instructions = 0;

@@ -57,7 +57,7 @@ struct MatmulPlan {
     MatmulShape shape;
     MatmulWay way;
     unsigned planes = 0, k_blocks = 0, n_blocks = 0;
-    unsigned half = 1;  // planes per hemisphere
+    unsigned half = 1;                         // planes per hemisphere
     std::vector<std::vector<MatmulJob>> jobs;  // per plane, in the order it runs them
     // Round r holds every plane's r-th step, planes in order: booked round by round, each round's
     // steps in the order of read_groups, a finisher (the highest plane of its group, with the most

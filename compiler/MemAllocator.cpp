@@ -45,7 +45,7 @@ MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::strin
 }
 
 std::vector<MemBlock> MemAllocator::allocate_across(unsigned count, uint32_t rows, unsigned side,
-                                                   const std::string& what, const std::vector<unsigned>& avoid)
+                                                    const std::string& what, const std::vector<unsigned>& avoid)
 {
     const unsigned half = p_.slices_per_hemisphere();
     if (count > half)
@@ -67,8 +67,8 @@ std::vector<MemBlock> MemAllocator::allocate_across(unsigned count, uint32_t row
     if (rows <= bank && addr / bank != (addr + rows - 1) / bank)
         addr = (addr / bank + 1) * bank;
     if (uint64_t{addr} + rows > p_.words_per_slice())
-        throw InputError(what + " does not fit in MEM: no " + std::to_string(count) + " slices of one hemisphere with " +
-                         std::to_string(rows) + " free words at one address");
+        throw InputError(what + " does not fit in MEM: no " + std::to_string(count) +
+                         " slices of one hemisphere with " + std::to_string(rows) + " free words at one address");
     std::vector<MemBlock> blocks;
     for (unsigned s : slices) {
         next_[s] = addr + rows;

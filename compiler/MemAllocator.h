@@ -29,8 +29,8 @@ public:
     // slice group has room.
     // `side` (if given: 0 west, 1 east) is preferred next: values read together then reach the
     // VXM from both directions and use half as many streams of each.
-    MemBlock allocate(uint32_t rows, unsigned planes, const std::string& what,
-                      const std::vector<unsigned>& avoid = {}, int side = -1);
+    MemBlock allocate(uint32_t rows, unsigned planes, const std::string& what, const std::vector<unsigned>& avoid = {},
+                      int side = -1);
     // `count` blocks of `rows` words at one address in `count` different slices of hemisphere
     // `side` (one byte plane each; slices in `avoid` only when others run out), not crossing a
     // bank boundary when they fit in one bank: a gather map names the same words in every slice

@@ -9,14 +9,8 @@
 namespace lpu {
 
 ScheduleBuilder::ScheduleBuilder(const ChipSpec& spec)
-    : spec_(spec),
-      chip_(spec.chip),
-      mxm_(spec.mxm),
-      memp_(spec.mem),
-      streamp_(spec.stream),
-      vxmp_(spec.vxm),
-      icu_(spec.icu),
-      map_(spec)
+    : spec_(spec), chip_(spec.chip), mxm_(spec.mxm), memp_(spec.mem), streamp_(spec.stream), vxmp_(spec.vxm),
+      icu_(spec.icu), map_(spec)
 {
     const auto& qs = map_.queues();
     mem_queue_.assign(memp_.slices, 0);
@@ -50,15 +44,13 @@ size_t ScheduleBuilder::mxm_queue(unsigned plane, QueueKind kind) const
     throw std::logic_error("no MXM plane " + std::to_string(plane));
 }
 
-bool ScheduleBuilder::queue_free(size_t q, uint64_t cycle) const
-{
-    return placed_.at(q).count(cycle) == 0;
-}
+bool ScheduleBuilder::queue_free(size_t q, uint64_t cycle) const { return placed_.at(q).count(cycle) == 0; }
 
 void ScheduleBuilder::place(size_t q, uint64_t cycle, const Instr& in)
 {
     if (!placed_.at(q).emplace(cycle, Placed{in, owner_}).second)
-        throw std::logic_error("two instructions booked on " + map_.queues()[q].name + " in cycle " + std::to_string(cycle));
+        throw std::logic_error("two instructions booked on " + map_.queues()[q].name + " in cycle " +
+                               std::to_string(cycle));
     ++instructions_;
     undo_.push_back(Undo{Undo::Place, q, cycle, 0});
     note(cycle);
@@ -177,7 +169,8 @@ void ScheduleBuilder::book_mem_write(unsigned slice, uint32_t word, uint64_t cyc
     undo_.push_back(Undo{Undo::Bank, slice, bank_cycle, (u.read + 1) * 256 + (u.write + 1)});
     u.write = static_cast<int>(memp_.bank_of(word));
     const auto it = last_write_.find({slice, word});
-    undo_.push_back(Undo{Undo::LastWrite, slice, word, it == last_write_.end() ? -1 : static_cast<int64_t>(it->second)});
+    undo_.push_back(
+        Undo{Undo::LastWrite, slice, word, it == last_write_.end() ? -1 : static_cast<int64_t>(it->second)});
     last_write_[{slice, word}] = cycle;
     note(timing::write_commits(memp_, cycle));  // the chip visits the commit
 }
@@ -227,10 +220,7 @@ void ScheduleBuilder::rollback(size_t mark)
 namespace {
 
 // Repeat's step applies to these operands (docs/isa.md 3.2).
-bool steps(Opcode op)
-{
-    return op == Opcode::Read || op == Opcode::Write || op == Opcode::LW;
-}
+bool steps(Opcode op) { return op == Opcode::Read || op == Opcode::Write || op == Opcode::LW; }
 
 // `b` is `a` with its stepped operand advanced by `k`.
 bool same_but_step(const Instr& a, const Instr& b, int64_t k)

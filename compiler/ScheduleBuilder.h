@@ -5,11 +5,11 @@
 // predicted length (the last issue, landing or SRAM commit, plus one) is the simulated one.
 #pragma once
 
-#include "models/spec/ChipParams.h"
-#include "models/spec/Floorplan.h"
-#include "models/spec/ChipSpec.h"
-#include "models/spec/IcuParams.h"
 #include "models/isa/Program.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSpec.h"
+#include "models/spec/Floorplan.h"
+#include "models/spec/IcuParams.h"
 #include "models/spec/MemParams.h"
 #include "models/spec/MxmParams.h"
 #include "models/spec/StreamParams.h"
@@ -149,10 +149,10 @@ private:
     size_t instructions_ = 0;
     struct Undo {
         enum Kind { Place, Stream, Bank, End, LastRead, LastWrite } kind;
-        size_t index;     // queue, stream slot or slice
-        uint64_t cycle;   // or diagonal, or the old end
-        int64_t extra;    // Bank: the old use packed (read + 1) * 256 + (write + 1); LastRead/LastWrite:
-                          // the old cycle, -1 for none (index: slice, cycle: word)
+        size_t index;    // queue, stream slot or slice
+        uint64_t cycle;  // or diagonal, or the old end
+        int64_t extra;   // Bank: the old use packed (read + 1) * 256 + (write + 1); LastRead/LastWrite:
+                         // the old cycle, -1 for none (index: slice, cycle: word)
     };
     std::vector<Undo> undo_;
     unsigned trials_ = 0;

@@ -16,8 +16,8 @@
 namespace lpu {
 
 enum class LayerOp : uint8_t {
-    Matmul,     // out[M,N] (i32) = a[M,K] (i8|u8) . b[K,N] (i8|u8)
-    Add,        // element-wise; b may also be one row [N] broadcast over a's rows
+    Matmul,  // out[M,N] (i32) = a[M,K] (i8|u8) . b[K,N] (i8|u8)
+    Add,     // element-wise; b may also be one row [N] broadcast over a's rows
     Sub,
     Mul,
     Max,
@@ -65,17 +65,17 @@ struct WorkloadLayer {
     LayerOp op = LayerOp::Matmul;
     std::vector<std::string> inputs;  // a (, b)
     std::string output;
-    VxmRequant requant;               // Requant (requant.out_unsigned == (to == U8))
-    TensorType to = TensorType::I8;   // Convert: the result type; Requant: I8 or U8
-    double eps = 1e-5;                // RmsNorm, LayerNorm: > 0; the lowering uses float(eps)
-    int axis = 1;                     // Softmax, RmsNorm, LayerNorm: 1 along each row, 0 down each column;
-                                      // the loader sets it (YAML default 1)
-    WorkloadPos pos;                  // the layer's entry under `layers`
+    VxmRequant requant;              // Requant (requant.out_unsigned == (to == U8))
+    TensorType to = TensorType::I8;  // Convert: the result type; Requant: I8 or U8
+    double eps = 1e-5;               // RmsNorm, LayerNorm: > 0; the lowering uses float(eps)
+    int axis = 1;                    // Softmax, RmsNorm, LayerNorm: 1 along each row, 0 down each column;
+                                     // the loader sets it (YAML default 1)
+    WorkloadPos pos;                 // the layer's entry under `layers`
 };
 
 struct Workload {
     std::string name;
-    std::string source;   // the file it was loaded from
+    std::string source;  // the file it was loaded from
     uint64_t seed = 1;
     std::vector<WorkloadTensor> tensors;  // declaration order, then produced tensors in layer order
     std::vector<WorkloadLayer> layers;    // in execution order: every input exists before its layer

@@ -5,10 +5,9 @@
 #include "compiler/Workload.h"
 
 #include "models/common/Error.h"
+#include "models/common/Fp16.h"
 #include "models/common/NpyReader.h"
 #include "models/common/Rng.h"
-#include "models/common/Fp16.h"
-
 
 namespace lpu {
 
@@ -87,7 +86,8 @@ std::vector<uint8_t> workload_tensor_data(const WorkloadTensor& t)
     case WorkloadTensor::Source::File: return from_file(t);
     case WorkloadTensor::Source::Layer: break;
     }
-    throw InputError(t.pos.text() + ": tensor " + quote_token(t.name) + " is produced by a layer: it has no input data");
+    throw InputError(t.pos.text() + ": tensor " + quote_token(t.name) +
+                     " is produced by a layer: it has no input data");
 }
 
 }  // namespace lpu

@@ -31,8 +31,8 @@ constexpr int64_t kMaxElements = int64_t{1} << 28;
 struct OpInfo {
     LayerOp op;
     const char* name;
-    unsigned operands;                // a, or a and b
-    std::vector<std::string> extra;   // the op's own keys besides name, op, a, (b), out
+    unsigned operands;               // a, or a and b
+    std::vector<std::string> extra;  // the op's own keys besides name, op, a, (b), out
 };
 
 const std::vector<OpInfo>& op_table()
@@ -66,8 +66,7 @@ const OpInfo& op_info(LayerOp op)
     return op_table().front();  // unreachable: the table lists every LayerOp
 }
 
-constexpr TensorType kAllTypes[] = {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16,
-                                    TensorType::F32};
+constexpr TensorType kAllTypes[] = {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32};
 
 // " (did you mean 'x'?)" for a near miss among `known`, else "": at most 2 edits and at most
 // half the word ("eps" is not a typo of "op").
@@ -161,7 +160,8 @@ public:
         const Entry& version = require(top, "version", root, "(top level)");
         const int64_t v = integer(version, "version", "an integer");
         if (v != 1)
-            fail(version.value.Mark(), "version", "unsupported version " + std::to_string(v) + " (this build reads version 1)");
+            fail(version.value.Mark(), "version",
+                 "unsupported version " + std::to_string(v) + " (this build reads version 1)");
         const Entry& body = require(top, "workload", root, "(top level)");
         if (!body.value.IsMap())
             fail(body.value.IsNull() ? body.key.Mark() : body.value.Mark(), "workload",
@@ -199,8 +199,9 @@ private:
             const std::string path = join(prefix, cut_token(name));
             if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
                 const std::string more = hint ? hint(name) : "";
-                fail(key.Mark(), path, "unknown key" + (more.empty() ? near_miss(name, allowed) : more) + "; " +
-                                           allowed_label + ": " + list(allowed, 99));
+                fail(key.Mark(), path,
+                     "unknown key" + (more.empty() ? near_miss(name, allowed) : more) + "; " + allowed_label + ": " +
+                         list(allowed, 99));
             }
             if (!out.emplace(name, Entry{key, value}).second)
                 fail(key.Mark(), path, "duplicate key");
@@ -245,7 +246,8 @@ private:
     {
         if (!is_plain(e.value))
             fail(e.value.Mark(), where,
-                 "expected " + expected + ", got the quoted string \"" + cut_token(text) + "\" (a quoted number is not a number)");
+                 "expected " + expected + ", got the quoted string \"" + cut_token(text) +
+                     "\" (a quoted number is not a number)");
     }
 
     int64_t integer(const Entry& e, const std::string& where, const std::string& expected) const
@@ -259,11 +261,13 @@ private:
         return v;
     }
 
-    int64_t integer_in(const Entry& e, const std::string& where, int64_t lo, int64_t hi, const std::string& expected) const
+    int64_t integer_in(const Entry& e, const std::string& where, int64_t lo, int64_t hi,
+                       const std::string& expected) const
     {
         const int64_t v = integer(e, where, expected);
         if (v < lo || v > hi)
-            fail(e.value.Mark(), where, std::to_string(v) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+            fail(e.value.Mark(), where,
+                 std::to_string(v) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
         return v;
     }
 
@@ -347,7 +351,8 @@ private:
             fail(key.Mark(), where, "duplicate tensor (first declared at " + first->pos.text() + ")");
         if (!value.IsMap())
             fail(value.IsNull() ? key.Mark() : value.Mark(), where,
-                 std::string("expected a map {shape: [...], type: ...}, got ") + (value.IsNull() ? "nothing" : std::string("a ") + node_kind(value)));
+                 std::string("expected a map {shape: [...], type: ...}, got ") +
+                     (value.IsNull() ? "nothing" : std::string("a ") + node_kind(value)));
         Fields f = fields(value, where, where, {"shape", "type", "file", "seed"}, "allowed here");
 
         const Entry& shape = require(f, "shape", value, where);
@@ -410,14 +415,15 @@ private:
             if (out.IsDefined() && out.IsScalar() && out.Scalar() == name) {
                 const YAML::Node n = l["name"];
                 const std::string label = n.IsDefined() && n.IsScalar() ? " (" + cut_token(n.Scalar()) + ")" : "";
-                return "tensor " + quote_token(name) + " is produced later, by layers[" + std::to_string(j) + "]" + label +
-                       ": layers run in the order listed";
+                return "tensor " + quote_token(name) + " is produced later, by layers[" + std::to_string(j) + "]" +
+                       label + ": layers run in the order listed";
             }
         }
         std::vector<std::string> known;
         for (const auto& t : wl_.tensors)
             known.push_back(t.name);
-        return "tensor " + quote_token(name) + " is not defined" + near_miss(name, known) + "; defined so far: " + list(known);
+        return "tensor " + quote_token(name) + " is not defined" + near_miss(name, known) +
+               "; defined so far: " + list(known);
     }
 
     // A layer's operands as they are checked: the tensors, where each is named in the file, and
@@ -473,7 +479,8 @@ private:
         out.source = WorkloadTensor::Source::Layer;
         out.pos = pos(out_entry.value.Mark());
         if (out.elements() > kMaxElements)
-            fail(out_entry.value.Mark(), where + ".out", "the result " + out.shape_text() + " has more than 2^28 elements");
+            fail(out_entry.value.Mark(), where + ".out",
+                 "the result " + out.shape_text() + " has more than 2^28 elements");
         layer_index_.emplace(layer.name, wl_.layers.size());
         wl_.layers.push_back(layer);
         add_tensor(std::move(out));
@@ -503,12 +510,13 @@ private:
             if (op_text == o.name)
                 return o;
         }
-        fail(op_entry.value.Mark(), where + ".op", "unknown op " + quote_token(op_text) + near_miss(op_text, op_names) +
-                                                      "; ops: " + list(op_names, 99));
+        fail(op_entry.value.Mark(), where + ".op",
+             "unknown op " + quote_token(op_text) + near_miss(op_text, op_names) + "; ops: " + list(op_names, 99));
     }
 
     // The layer's keys, checked against its op's; a key of another op says which ops take it.
-    Fields layer_fields(const YAML::Node& node, const OpInfo& info, const std::string& at, const std::string& where) const
+    Fields layer_fields(const YAML::Node& node, const OpInfo& info, const std::string& at,
+                        const std::string& where) const
     {
         std::vector<std::string> allowed = {"name", "op", "a"};
         if (info.operands == 2)
@@ -520,7 +528,8 @@ private:
             for (const auto& o : op_table())
                 if ((key == "b" && o.operands == 2) || std::find(o.extra.begin(), o.extra.end(), key) != o.extra.end())
                     ops.push_back(o.name);
-            return ops.empty() ? std::string() : " for " + std::string(info.name) + " (it belongs to " + list(ops, 99) + ")";
+            return ops.empty() ? std::string()
+                               : " for " + std::string(info.name) + " (it belongs to " + list(ops, 99) + ")";
         };
         return fields(node, at, where, allowed, std::string("allowed for ") + info.name, other_ops);
     }
@@ -530,7 +539,8 @@ private:
     {
         const std::string output = string(out_entry, where + ".out", "a new tensor name");
         if (!is_identifier(output))
-            fail(out_entry.value.Mark(), where + ".out", quote_token(output) + " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+            fail(out_entry.value.Mark(), where + ".out",
+                 quote_token(output) + " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
         if (const WorkloadTensor* old = tensor(output)) {
             std::string from = "declared under tensors at " + old->pos.text();
             for (size_t j = 0; j < wl_.layers.size(); ++j)
@@ -538,7 +548,8 @@ private:
                     from = "produced by layers[" + std::to_string(j) + "] (" + cut_token(wl_.layers[j].name) + ") at " +
                            old->pos.text();
             fail(out_entry.value.Mark(), where + ".out",
-                 "tensor " + quote_token(output) + " already exists (" + from + "); every layer needs a new output name");
+                 "tensor " + quote_token(output) + " already exists (" + from +
+                     "); every layer needs a new output name");
         }
         return output;
     }
@@ -547,7 +558,8 @@ private:
     void need(const Operands& o, bool ok, size_t operand, const std::string& types) const
     {
         if (!ok)
-            fail(o.mark[operand], o.where + (operand ? ".b" : ".a"), o.op + " needs " + types + ", " + describe(*o.in[operand]));
+            fail(o.mark[operand], o.where + (operand ? ".b" : ".a"),
+                 o.op + " needs " + types + ", " + describe(*o.in[operand]));
     }
 
     // Checks the operands' types and shapes against the op, reads the op's own keys into
@@ -569,7 +581,8 @@ private:
         case LayerOp::Min: check_binary(layer.op, o); break;
         case LayerOp::Relu: {
             const auto vt = vxm_type_of(a.type);
-            need(o, vt && vxm_supports(VxmUnaryOp::Relu, *vt), 0, "a type the VXM computes relu in (i8, i32, f16, f32)");
+            need(o, vt && vxm_supports(VxmUnaryOp::Relu, *vt), 0,
+                 "a type the VXM computes relu in (i8, i32, f16, f32)");
             break;
         }
         case LayerOp::Tanh:
@@ -623,14 +636,17 @@ private:
     {
         const WorkloadTensor &a = *o.in[0], &b = *o.in[1];
         const auto vt = vxm_type_of(a.type);
-        need(o, vt && vxm_supports(layer_binary_op(op), *vt), 0, "a type the VXM computes " + o.op + " in (i8, i32, f16, f32)");
+        need(o, vt && vxm_supports(layer_binary_op(op), *vt), 0,
+             "a type the VXM computes " + o.op + " in (i8, i32, f16, f32)");
         if (b.type != a.type)
-            fail(o.mark[1], o.where + ".b", o.op + " needs both operands of one type: a " + describe(a) + ", b " + describe(b));
+            fail(o.mark[1], o.where + ".b",
+                 o.op + " needs both operands of one type: a " + describe(a) + ", b " + describe(b));
         const bool same = b.rows == a.rows && b.cols == a.cols;
         const bool row = b.rows == 1 && b.cols == a.cols;
         if (!same && !row)
             fail(o.mark[1], o.where + ".b",
-                 o.op + " needs b of a's shape " + a.shape_text() + " or one row [" + std::to_string(a.cols) + "], " + describe(b));
+                 o.op + " needs b of a's shape " + a.shape_text() + " or one row [" + std::to_string(a.cols) + "], " +
+                     describe(b));
     }
 
     void read_requant(WorkloadLayer& layer, const YAML::Node& node, const Fields& f, const std::string& where) const
@@ -639,16 +655,19 @@ private:
         const int64_t i32_min = std::numeric_limits<int32_t>::min(), i32_max = std::numeric_limits<int32_t>::max();
         rq.multiplier = static_cast<int32_t>(
             integer_in(require(f, "multiplier", node, where), where + ".multiplier", i32_min, i32_max, "an integer"));
-        rq.shift = static_cast<unsigned>(integer_in(require(f, "shift", node, where), where + ".shift", 0, 63, "an integer"));
+        rq.shift =
+            static_cast<unsigned>(integer_in(require(f, "shift", node, where), where + ".shift", 0, 63, "an integer"));
         if (const Entry* zp = find(f, "zero_point"))
-            rq.zero_point = static_cast<int32_t>(integer_in(*zp, where + ".zero_point", i32_min, i32_max, "an integer"));
+            rq.zero_point =
+                static_cast<int32_t>(integer_in(*zp, where + ".zero_point", i32_min, i32_max, "an integer"));
         if (const Entry* r = find(f, "rounding"))
             rq.rounding = rounding(*r, where + ".rounding");
         layer.to = TensorType::I8;
         if (const Entry* to = find(f, "to")) {
             layer.to = type(*to, where + ".to");
             if (layer.to != TensorType::I8 && layer.to != TensorType::U8)
-                fail(to->value.Mark(), where + ".to", std::string("requant produces i8 or u8, not ") + tensor_type_name(layer.to));
+                fail(to->value.Mark(), where + ".to",
+                     std::string("requant produces i8 or u8, not ") + tensor_type_name(layer.to));
         }
         rq.out_unsigned = layer.to == TensorType::U8;
     }
@@ -662,8 +681,9 @@ private:
             if (text == vxm_rounding_name(m))
                 return m;
         }
-        fail(e.value.Mark(), where, "unknown rounding " + quote_token(text) + near_miss(text, modes) +
-                                        "; expected half_even, half_away, half_up or floor");
+        fail(e.value.Mark(), where,
+             "unknown rounding " + quote_token(text) + near_miss(text, modes) +
+                 "; expected half_even, half_away, half_up or floor");
     }
 
     // softmax, rms_norm, layer_norm: the axis, and the eps of the norms.
@@ -684,7 +704,8 @@ private:
                 // The lowering adds float(eps): it must stay a positive finite binary32.
                 const float e32 = static_cast<float>(layer.eps);
                 if (e32 == 0.0f)
-                    fail(e->value.Mark(), where + ".eps", text + " is 0 in f32 (the lowering adds float(eps)); the smallest is about 1.4e-45");
+                    fail(e->value.Mark(), where + ".eps",
+                         text + " is 0 in f32 (the lowering adds float(eps)); the smallest is about 1.4e-45");
                 if (!std::isfinite(e32))
                     fail(e->value.Mark(), where + ".eps", text + " overflows f32 (the lowering adds float(eps))");
             }
@@ -700,7 +721,9 @@ private:
             std::vector<std::string> known;
             for (const auto& t : wl_.tensors)
                 known.push_back(t.name);
-            fail(node.Mark(), where, "tensor " + quote_token(name) + " does not exist" + near_miss(name, known) + "; tensors: " + list(known));
+            fail(node.Mark(), where,
+                 "tensor " + quote_token(name) + " does not exist" + near_miss(name, known) +
+                     "; tensors: " + list(known));
         }
         WorkloadTensor& t = wl_.tensors[it->second];
         if (t.output)
@@ -773,9 +796,6 @@ Workload load_workload_string(const std::string& yaml, const std::string& name)
     }
 }
 
-Workload load_workload(const std::string& path)
-{
-    return load_workload_string(read_yaml_file(path, "workload"), path);
-}
+Workload load_workload(const std::string& path) { return load_workload_string(read_yaml_file(path, "workload"), path); }
 
 }  // namespace lpu

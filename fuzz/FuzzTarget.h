@@ -5,8 +5,8 @@
 // saves the input; the replay main names the file), and a broken property calls finding().
 #pragma once
 
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
+#include "models/spec/ChipSpec.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,8 +18,7 @@
 namespace lpu::fuzz {
 
 // Runs `parse`; an InputError (ConfigError is one) is the expected answer to a bad input.
-template <typename F>
-void expect_input_error(F&& parse)
+template <typename F> void expect_input_error(F&& parse)
 {
     try {
         parse();

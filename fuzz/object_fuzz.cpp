@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                 fuzz::finding("re-encoding an accepted object file does not give a fixed point\n--- disassembly ---\n" +
                               disassemble(p, cfg));
         } catch (const InputError& e) {
-            fuzz::finding("the re-encoded object file is refused: " + std::string(e.what()) + "\n--- disassembly ---\n" +
-                          disassemble(p, cfg));
+            fuzz::finding("the re-encoded object file is refused: " + std::string(e.what()) +
+                          "\n--- disassembly ---\n" + disassemble(p, cfg));
         }
     });
     return 0;

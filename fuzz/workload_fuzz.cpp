@@ -5,6 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    lpu::fuzz::expect_input_error([&] { (void)lpu::load_workload_string(lpu::fuzz::text_of(data, size), "fuzz.yaml"); });
+    lpu::fuzz::expect_input_error(
+        [&] { (void)lpu::load_workload_string(lpu::fuzz::text_of(data, size), "fuzz.yaml"); });
     return 0;
 }

@@ -19,8 +19,7 @@ uint64_t parse_u64(const std::string& text, const std::string& what)
 
 ArgParser::ArgParser(std::string usage, std::string description)
     : usage_(std::move(usage)), description_(std::move(description))
-{
-}
+{}
 
 void ArgParser::add_flag(const std::string& name, const std::string& help)
 {

@@ -1,11 +1,11 @@
 #include "CompileCommand.h"
 
 #include "apps/lpusim/ArgParser.h"
-#include "models/spec/ChipSpec.h"
-#include "models/common/Error.h"
-#include "models/common/Npy.h"
 #include "compiler/Compiler.h"
 #include "compiler/Workload.h"
+#include "models/common/Error.h"
+#include "models/common/Npy.h"
+#include "models/spec/ChipSpec.h"
 
 #include <filesystem>
 #include <iostream>
@@ -21,10 +21,12 @@ int cmd_compile(const std::vector<std::string>& args)
     ap.add_option("config", "CONFIG", "chip description (YAML)");
     ap.add_option("workload", "FILE", "workload description (YAML, docs/workload.md)");
     ap.add_option("output", "FILE", "the program (assembly) to write; also -o");
-    ap.add_option("report", "FILE.json", "also write the predicted cycles, instructions, MACs, MXM utilisation and SRAM "
-                                         "use as JSON (for scripts comparing configs)");
-    ap.add_option("inputs", "DIR", "also write every input and weight tensor as DIR/NAME.npy (its file or its "
-                                   "seeded values), ready for `lpusim run --load NAME=DIR/NAME.npy`");
+    ap.add_option("report", "FILE.json",
+                  "also write the predicted cycles, instructions, MACs, MXM utilisation and SRAM "
+                  "use as JSON (for scripts comparing configs)");
+    ap.add_option("inputs", "DIR",
+                  "also write every input and weight tensor as DIR/NAME.npy (its file or its "
+                  "seeded values), ready for `lpusim run --load NAME=DIR/NAME.npy`");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -53,8 +55,8 @@ int cmd_compile(const std::vector<std::string>& args)
     write_file_atomic(out, r.assembly);
     if (ap.has("report"))
         write_file_atomic(ap.get("report"), r.report_json(w.name, spec.chip.name));
-    std::cout << "compiled " << w.name << " (" << w.layers.size() << " layers) for " << spec.chip.name
-              << " into " << out << "\n"
+    std::cout << "compiled " << w.name << " (" << w.layers.size() << " layers) for " << spec.chip.name << " into "
+              << out << "\n"
               << r.summary();
     return 0;
 }

@@ -1,13 +1,13 @@
 #include "ProgramCommands.h"
 
 #include "apps/lpusim/ArgParser.h"
-#include "models/session/ChipSession.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "models/common/NpyReader.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
+#include "models/session/ChipSession.h"
+#include "models/spec/ChipSpec.h"
 #include "tb/mxm/MxmChipCosim.h"
 #include "tb/wave/ChipWaveWriter.h"
 
@@ -122,7 +122,8 @@ int cmd_asm(const std::vector<std::string>& args)
 
 int cmd_disasm(const std::vector<std::string>& args)
 {
-    ArgParser ap("lpusim disasm --config CONFIG PROGRAM", "Prints PROGRAM (object file or assembly) as canonical assembly.");
+    ArgParser ap("lpusim disasm --config CONFIG PROGRAM",
+                 "Prints PROGRAM (object file or assembly) as canonical assembly.");
     ap.add_option("config", "CONFIG", "chip description (YAML)");
     ap.add_positional("PROGRAM", "object file from lpusim asm -o, or assembly text");
     if (!ap.parse(args)) {
@@ -146,15 +147,18 @@ int cmd_run(const std::vector<std::string>& args)
     ap.add_option("program", "PROGRAM", "assembly (.s) or object file (lpusim asm -o)");
     ap.add_repeatable("load", "NAME=FILE.npy", "load a tensor before the run");
     ap.add_repeatable("dump", "NAME=FILE.npy", "write a tensor after the run");
-    ap.add_option("stats", "FILE.json", "statistics: cycles, per-queue busy cycles and utilisation, stream occupancy, "
-                                        "SRAM bytes, MACs, achieved vs peak ops");
+    ap.add_option("stats", "FILE.json",
+                  "statistics: cycles, per-queue busy cycles and utilisation, stream occupancy, "
+                  "SRAM bytes, MACs, achieved vs peak ops");
     ap.add_option("trace", "FILE.json", "Chrome trace-event JSON (open in Perfetto): one track per queue");
-    ap.add_option("cosim", "UNIT", "also run UNIT's Verilated RTL in lockstep and check every result beat, "
-                                   "value and cycle (UNIT: mxm)");
-    ap.add_option("wave", "DIR", "write DIR/chip.vcd and DIR/chip.gtkw (open: gtkwave DIR/chip.gtkw): every queue's "
-                                 "instructions and every stream's values, cycle by cycle, also up to the failing cycle "
-                                 "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
-                                 "the program uses (RTL pins, internals and the checker's expected values)");
+    ap.add_option("cosim", "UNIT",
+                  "also run UNIT's Verilated RTL in lockstep and check every result beat, "
+                  "value and cycle (UNIT: mxm)");
+    ap.add_option("wave", "DIR",
+                  "write DIR/chip.vcd and DIR/chip.gtkw (open: gtkwave DIR/chip.gtkw): every queue's "
+                  "instructions and every stream's values, cycle by cycle, also up to the failing cycle "
+                  "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
+                  "the program uses (RTL pins, internals and the checker's expected values)");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;

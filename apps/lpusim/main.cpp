@@ -3,9 +3,9 @@
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/CompileCommand.h"
 #include "apps/lpusim/ProgramCommands.h"
+#include "models/common/Error.h"
 #include "models/spec/ChipInfo.h"
 #include "models/spec/ChipSpec.h"
-#include "models/common/Error.h"
 #include "tb/mxm/MxmCosim.h"
 #include "tb/mxm/MxmStimulus.h"
 
@@ -93,7 +93,8 @@ int cmd_cosim_mxm(const std::string& program, const std::vector<std::string>& ar
     ap.add_option("wave-window", "FROM:TO", "dump only cycles FROM..TO (with --wave)");
     ap.add_option("inject", "FAULT",
                   "inject a fault to see the checker catch it: corrupt-input:N (invert the N-th ABC's "
-                  "activations, counting from 0, on the RTL pins only), corrupt-output:N (flip a bit of result beat N before the checker), "
+                  "activations, counting from 0, on the RTL pins only), corrupt-output:N (flip a bit of result beat N "
+                  "before the checker), "
                   "late-output:N (deliver result beat N one cycle late)");
     ap.add_option("log", "FILE", "write every instruction and result, with cycles, to FILE");
     ap.add_option("results", "FILE.npy", "write the result vectors (int32, results x N) to FILE.npy");

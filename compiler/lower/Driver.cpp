@@ -26,10 +26,7 @@ bool fusable(LayerOp op)
     }
 }
 
-bool is_reduction(LayerOp op)
-{
-    return op == LayerOp::Softmax || op == LayerOp::RmsNorm || op == LayerOp::LayerNorm;
-}
+bool is_reduction(LayerOp op) { return op == LayerOp::Softmax || op == LayerOp::RmsNorm || op == LayerOp::LayerNorm; }
 
 // Element-wise layers that consume the previous layer's result, where nothing else reads that
 // result, join its chain; reductions and transposes stand alone.
@@ -129,8 +126,8 @@ void Lowering::lower_chain(const Chain& chain)
 std::string Lowering::program_header() const
 {
     std::ostringstream head;
-    head << "; " << w_.name << ": compiled by lpusim compile for " << sb_.spec().chip.name << " from "
-         << w_.source << "\n";
+    head << "; " << w_.name << ": compiled by lpusim compile for " << sb_.spec().chip.name << " from " << w_.source
+         << "\n";
     head << "; predicted cycles: " << sb_.predicted_cycles() << "\n";
     for (const auto& t : w_.tensors) {
         const auto it = placed_.find(t.name);
@@ -165,8 +162,8 @@ void Lowering::fill_result(CompileResult& r, const std::vector<Chain>& chains) c
 {
     for (const auto& t : w_.tensors)
         if (placed_.count(t.name))
-            r.tensors.push_back(CompiledTensor{t.name, t.rows, t.cols, t.type,
-                                               t.source != WorkloadTensor::Source::Layer, t.output});
+            r.tensors.push_back(
+                CompiledTensor{t.name, t.rows, t.cols, t.type, t.source != WorkloadTensor::Source::Layer, t.output});
     const auto spans = sb_.spans();
     for (size_t i = 0; i < chains.size(); ++i) {
         LayerSpan span;

@@ -31,7 +31,10 @@ void Lowering::chain_rows(const Placement& X, unsigned j, const std::vector<Chai
     for (uint32_t m = 0; m < X.rows; ++m) {
         const RowRef x{&X, block_for(X, j), m};
         first_fit(
-            cursor, l, "row", [&](uint64_t c) { return vxm_chain(std::nullopt, &x, c, ops, m, j, RowRef{&out, j, m}); },
+            cursor, l, "row",
+            [&](uint64_t c) {
+                return vxm_chain(std::nullopt, &x, c, ops, m, j, RowRef{&out, j, m});
+            },
             m);
     }
 }

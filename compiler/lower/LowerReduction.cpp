@@ -115,8 +115,12 @@ bool Lowering::reduce_block(ReductionKit& kit, const Placement& X, const Placeme
         if (!reduce(kit, X, j, l,
                     Reduce{{}, VxmAluOp::make_binary(VxmBinaryOp::Max, VxmType::F32), kit.neg_inf, nullptr, {}, &mx}) ||
             !reduce(kit, X, j, l,
-                    Reduce{{binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)}, add, kit.zero, &e,
-                           {square(), unary(VxmUnaryOp::Rsqrt)}, &inv}))
+                    Reduce{{binary(VxmBinaryOp::Sub, &mx, true), unary(VxmUnaryOp::Exp)},
+                           add,
+                           kit.zero,
+                           &e,
+                           {square(), unary(VxmUnaryOp::Rsqrt)},
+                           &inv}))
             return false;
         rows_through(e, j, {binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
     } else if (l.op == LayerOp::RmsNorm) {
@@ -128,9 +132,9 @@ bool Lowering::reduce_block(ReductionKit& kit, const Placement& X, const Placeme
         const Placement &mean = *kit.s1, &inv = *kit.s3;
         if (!reduce(kit, X, j, l,
                     Reduce{{}, add, kit.zero, nullptr, {binary(VxmBinaryOp::Mul, kit.one_over_n, true)}, &mean}) ||
-            !reduce(kit, X, j, l,
-                    Reduce{{binary(VxmBinaryOp::Sub, &mean, true), square()}, add, kit.zero, nullptr, inv_of_mean,
-                           &inv}))
+            !reduce(
+                kit, X, j, l,
+                Reduce{{binary(VxmBinaryOp::Sub, &mean, true), square()}, add, kit.zero, nullptr, inv_of_mean, &inv}))
             return false;
         rows_through(X, j, {binary(VxmBinaryOp::Sub, &mean, true), binary(VxmBinaryOp::Mul, &inv, true)}, out, l);
     }

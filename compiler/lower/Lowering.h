@@ -220,7 +220,7 @@ private:
         int side = -1;
         const Placement *zero = nullptr, *one_over_n = nullptr, *eps = nullptr, *neg_inf = nullptr;
         Placement *s1 = nullptr, *s2 = nullptr, *s3 = nullptr;  // softmax: max, exp, inv; else mean, inv
-        Placement* park = nullptr;                               // made when needed
+        Placement* park = nullptr;                              // made when needed
         std::string suffix;
     };
     ReductionKit reduction_kit(const Placement& X, const WorkloadLayer& l, std::vector<unsigned> avoid,
@@ -269,16 +269,16 @@ private:
     struct TransposeStage {
         unsigned side = 0;
         std::vector<MemBlock> blocks;
-        std::vector<Placement> rows;       // blocks[i] as a one-plane placement
-        std::vector<unsigned> positions;   // of blocks[i]'s slice
-        unsigned nearest = 0;              // the position nearest the SXM
+        std::vector<Placement> rows;      // blocks[i] as a one-plane placement
+        std::vector<unsigned> positions;  // of blocks[i]'s slice
+        unsigned nearest = 0;             // the position nearest the SXM
         struct Map {
             const Placement* place = nullptr;  // 2 x S rows
             unsigned position = 0;
         };
-        std::map<unsigned, Map> maps;      // by the number of row groups a tile has (none with S = 1)
-        unsigned units = 0;                // tiles moved so far: regions alternate
-        std::vector<bool> dirty[2];        // per region: the input rows a tile may have left non-zero
+        std::map<unsigned, Map> maps;  // by the number of row groups a tile has (none with S = 1)
+        unsigned units = 0;            // tiles moved so far: regions alternate
+        std::vector<bool> dirty[2];    // per region: the input rows a tile may have left non-zero
     };
     TransposeStage& transpose_stage(unsigned side, const SxmSide& sxm, const std::vector<unsigned>& avoid,
                                     const WorkloadLayer& l);

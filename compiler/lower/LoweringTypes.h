@@ -3,9 +3,9 @@
 // machine types. The Lowering class itself is in Lowering.h.
 #pragma once
 
-#include "models/common/Error.h"
 #include "compiler/MemAllocator.h"
 #include "compiler/Workload.h"
+#include "models/common/Error.h"
 #include "models/vxm/VxmAlu.h"
 
 #include <cstdint>
@@ -51,10 +51,7 @@ struct Placement {
 
 // The column block of `p` that goes with a chain's block j: p's own, or its only one (scratch
 // rows and constants are one block, reused by every block in turn).
-inline unsigned block_for(const Placement& p, unsigned j)
-{
-    return p.blocks.size() == 1 ? 0 : j;
-}
+inline unsigned block_for(const Placement& p, unsigned j) { return p.blocks.size() == 1 ? 0 : j; }
 
 // One VXM operation of a fused chain; binary operations take their second operand from MEM.
 struct ChainOp {
@@ -77,10 +74,7 @@ struct RowRef {
 };
 
 // The element type field of LW and ABC (Instr.h): 0 u8, 1 i8, 2 f16.
-inline int64_t mxm_type_code(TensorType t)
-{
-    return t == TensorType::F16 ? 2 : t == TensorType::I8 ? 1 : 0;
-}
+inline int64_t mxm_type_code(TensorType t) { return t == TensorType::F16 ? 2 : t == TensorType::I8 ? 1 : 0; }
 
 inline uint32_t f32_bits(float f)
 {

@@ -62,7 +62,8 @@ const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<
     c->place.t = &c->tensor;
     c->place.rows = 1;
     c->place.planes = tensor_type_bytes(type);
-    c->place.blocks = {alloc_.allocate(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{}, side)};
+    c->place.blocks = {
+        alloc_.allocate(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{}, side)};
     if (avoid)
         slices_of(c->place, *avoid);
     constants_.push_back(std::move(c));

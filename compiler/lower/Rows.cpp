@@ -93,8 +93,8 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
         if (!sb_.can_write(b.slice + k, word, at[k]))
             return false;
     }
-    return book_planes(Opcode::Write, b, word, at, std::vector<unsigned>(n, from), pos,
-                       std::vector<uint64_t>(n, drive), group);
+    return book_planes(Opcode::Write, b, word, at, std::vector<unsigned>(n, from), pos, std::vector<uint64_t>(n, drive),
+                       group);
 }
 
 bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes, unsigned copy)

@@ -85,8 +85,8 @@ bool Lowering::sxm_row(const RowRef& src, const RowRef& dst, const SxmOp& op, co
     return place_sxm(sxm.queues, u, in);
 }
 
-Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide& sxm, const std::vector<unsigned>& avoid,
-                                                    const WorkloadLayer& l)
+Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide& sxm,
+                                                    const std::vector<unsigned>& avoid, const WorkloadLayer& l)
 {
     TransposeStage& st = stages_[side];
     if (!st.blocks.empty())
@@ -97,7 +97,8 @@ Lowering::TransposeStage& Lowering::transpose_stage(unsigned side, const SxmSide
     // A of region r at +r*S, B at +(2 + r)*S; then a word never written, which reads zero. Every
     // transpose through this SXM uses them; the booking orders the reuse.
     st.side = side;
-    st.blocks = alloc_.allocate_across(G, 4 * S + 1, side, "the staging rows of transpose layer '" + l.name + "'", avoid);
+    st.blocks =
+        alloc_.allocate_across(G, 4 * S + 1, side, "the staging rows of transpose layer '" + l.name + "'", avoid);
     static const WorkloadTensor kStage{};
     st.rows.assign(G, Placement{});
     for (unsigned i = 0; i < G; ++i) {
@@ -166,10 +167,7 @@ const Lowering::TransposeStage::Map& Lowering::gather_map(TransposeStage& st, un
     return st.maps.emplace(groups, map).first->second;
 }
 
-void Lowering::lower_transpose(const WorkloadLayer& l)
-{
-    transpose(placed(l.inputs[0], l), placed(l.output, l), l);
-}
+void Lowering::lower_transpose(const WorkloadLayer& l) { transpose(placed(l.inputs[0], l), placed(l.output, l), l); }
 
 std::vector<Lowering::TransposeWay> Lowering::transpose_ways(const Placement& X, const Placement& O,
                                                              const WorkloadLayer& l)
@@ -178,8 +176,10 @@ std::vector<Lowering::TransposeWay> Lowering::transpose_ways(const Placement& X,
     const unsigned G = mp.lanes_per_superlane, half = mp.slices_per_hemisphere();
     const bool gather = mp.superlanes > 1;
     if (gather && G < mp.map_entry_bytes())
-        layer_error(l, "a gather map needs " + std::to_string(mp.map_entry_bytes()) + " bytes per tile for a word "
-                       "address, and a tile here has " + std::to_string(G) + " lanes");
+        layer_error(l, "a gather map needs " + std::to_string(mp.map_entry_bytes()) +
+                           " bytes per tile for a word "
+                           "address, and a tile here has " +
+                           std::to_string(G) + " lanes");
     std::vector<TransposeWay> ways;
     const auto& qs = sb_.queues().queues();
     const unsigned vp = sb_.vxm_position();
@@ -203,12 +203,14 @@ std::vector<Lowering::TransposeWay> Lowering::transpose_ways(const Placement& X,
         ways.push_back(std::move(w));
     }
     if (ways.empty())
-        layer_error(l, "a transpose moves " + std::to_string(G) + " rows (one per lane of a superlane) through the "
-                       "SXM at once: it needs " + std::to_string(G + (gather ? 1 : 0)) + " streams toward an SXM and " +
-                       std::to_string(G) + " away from it (chip.streams.east / west), and " + std::to_string(G) +
-                       " MEM slices in its hemisphere; this config has " + std::to_string(sb_.streams().east) +
-                       " eastward and " + std::to_string(sb_.streams().west) + " westward streams and " +
-                       std::to_string(half) + " slices per hemisphere");
+        layer_error(l, "a transpose moves " + std::to_string(G) +
+                           " rows (one per lane of a superlane) through the "
+                           "SXM at once: it needs " +
+                           std::to_string(G + (gather ? 1 : 0)) + " streams toward an SXM and " + std::to_string(G) +
+                           " away from it (chip.streams.east / west), and " + std::to_string(G) +
+                           " MEM slices in its hemisphere; this config has " + std::to_string(sb_.streams().east) +
+                           " eastward and " + std::to_string(sb_.streams().west) + " westward streams and " +
+                           std::to_string(half) + " slices per hemisphere");
     return ways;
 }
 
@@ -273,8 +275,8 @@ bool Lowering::move_row(const TransposeWay& w, const RowRef& src, const RowRef& 
 // Pass 2 of one output group: G staging words gathered (or read) so that they reach the SXM
 // together, transposed, and written back to G staging words.
 struct Lowering::TransposeGroup {
-    uint32_t a0 = 0, b_word = 0;     // the staging words read (a0 .. a0 + S - 1) and written
-    uint64_t arrive = 0;             // at the SXM, for every i
+    uint32_t a0 = 0, b_word = 0;  // the staging words read (a0 .. a0 + S - 1) and written
+    uint64_t arrive = 0;          // at the SXM, for every i
     StreamId map_s{}, in_g{}, out_g{};
     std::vector<uint64_t> read_at, drive, write_at;
 };

@@ -81,8 +81,9 @@ std::vector<ChainOp> Lowering::gelu_ops(const WorkloadLayer& l)
 void Lowering::need_alus(const WorkloadLayer& l, unsigned alus, const char* what) const
 {
     if (sb_.icu().vxm_queues < alus)
-        layer_error(l, std::string(what) + " needs " + std::to_string(alus) + " VXM ALUs working at once; this config has " +
-                           std::to_string(sb_.icu().vxm_queues) + " (chip.icu.vxm_queues)");
+        layer_error(l, std::string(what) + " needs " + std::to_string(alus) +
+                           " VXM ALUs working at once; this config has " + std::to_string(sb_.icu().vxm_queues) +
+                           " (chip.icu.vxm_queues)");
 }
 
 bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<StreamId>& x, int prev, unsigned block,

@@ -67,8 +67,8 @@ void Chip::load_blocks(const Program& program)
         for (uint32_t w = 0; w < b.words(lanes); ++w) {
             std::fill(word.begin(), word.end(), 0);
             const size_t from = size_t{w} * lanes;
-            std::copy_n(b.text.begin() + static_cast<std::ptrdiff_t>(from), std::min<size_t>(lanes, b.text.size() - from),
-                        word.begin());
+            std::copy_n(b.text.begin() + static_cast<std::ptrdiff_t>(from),
+                        std::min<size_t>(lanes, b.text.size() - from), word.begin());
             host_transfer(tlm::TLM_WRITE_COMMAND, spec_.mem.host_address(b.slice, b.addr + w), word.data(), lanes);
         }
     }
@@ -78,8 +78,9 @@ void Chip::load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes)
 {
     const unsigned lanes = spec_.mem.word_bytes(), eb = t.element_bytes();
     if (bytes.size() != size_t{t.rows} * lanes * eb)
-        throw InputError("tensor " + quote_token(t.name) + " holds " + std::to_string(t.rows) + " x " + std::to_string(lanes) +
-                         " " + tensor_type_name(t.type) + " elements; got " + std::to_string(bytes.size()) + " bytes");
+        throw InputError("tensor " + quote_token(t.name) + " holds " + std::to_string(t.rows) + " x " +
+                         std::to_string(lanes) + " " + tensor_type_name(t.type) + " elements; got " +
+                         std::to_string(bytes.size()) + " bytes");
     std::vector<uint8_t> plane(lanes);
     for (uint32_t r = 0; r < t.rows; ++r)
         for (unsigned k = 0; k < eb; ++k) {
@@ -106,8 +107,8 @@ void Chip::load_matrix(const Program& program, const MatrixDecl& m, const std::v
 {
     const unsigned lanes = spec_.mem.word_bytes(), eb = tensor_type_bytes(m.type);
     if (bytes.size() != size_t{m.rows} * m.cols * eb)
-        throw InputError("matrix " + quote_token(m.name) + " holds " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +
-                         " elements; got " + std::to_string(bytes.size()) + " bytes");
+        throw InputError("matrix " + quote_token(m.name) + " holds " + std::to_string(m.rows) + " x " +
+                         std::to_string(m.cols) + " elements; got " + std::to_string(bytes.size()) + " bytes");
     for (unsigned j = 0; j < m.blocks(lanes); ++j) {
         const TensorDecl& t = *program.tensor(m.block_name(j));
         std::vector<uint8_t> block = dump_tensor(t);  // keeps the rows past the matrix's
@@ -131,7 +132,8 @@ std::vector<uint8_t> Chip::dump_matrix(const Program& program, const MatrixDecl&
         for (uint32_t r = 0; r < m.rows; ++r)
             for (unsigned l = 0; l < lanes && size_t{j} * lanes + l < m.cols; ++l)
                 for (unsigned k = 0; k < eb; ++k)
-                    bytes[(size_t{r} * m.cols + size_t{j} * lanes + l) * eb + k] = block[(size_t{r} * lanes + l) * eb + k];
+                    bytes[(size_t{r} * m.cols + size_t{j} * lanes + l) * eb + k] =
+                        block[(size_t{r} * lanes + l) * eb + k];
     }
     return bytes;
 }
@@ -170,7 +172,8 @@ std::string Chip::stats_json(const RunStats& st) const
     os << "  \"fetched_instructions\": " << st.fetched_instructions << ",\n";
     os << "  \"mxm_utilisation\": " << mxm_utilisation(st) << ",\n";
     os << "  \"achieved_ops_per_s\": "
-       << (st.cycles ? 2.0 * double(st.macs + st.macs_fp16) / double(st.cycles) * spec_.chip.clock_mhz * 1e6 : 0) << ",\n";
+       << (st.cycles ? 2.0 * double(st.macs + st.macs_fp16) / double(st.cycles) * spec_.chip.clock_mhz * 1e6 : 0)
+       << ",\n";
     os << "  \"peak_int8_ops_per_s\": " << 2.0 * peak_macs_per_cycle * spec_.chip.clock_mhz * 1e6 << ",\n";
     os << "  \"sram_bytes_read\": " << st.sram_bytes_read << ",\n";
     os << "  \"sram_bytes_written\": " << st.sram_bytes_written << ",\n";

@@ -9,11 +9,11 @@
 
 #include "models/chip/ChipEngine.h"
 #include "models/exec/ChipObserver.h"
-#include "models/spec/ChipSpec.h"
 #include "models/exec/RunStats.h"
 #include "models/isa/Program.h"
 #include "models/mem/MemSystem.h"
 #include "models/mxm/MxmObserver.h"
+#include "models/spec/ChipSpec.h"
 
 #include <tlm>
 

@@ -26,12 +26,12 @@ std::vector<ChipObserver*> present(const std::vector<ChipObserver*>& observers)
 
 ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<ChipObserver*>& observers,
                        MxmObserver* mxm_observer)
-    : chip_(chip), program_(program), counter_(st_, chip.spec().icu.config_latency),
-      observers_(present(observers)),
+    : chip_(chip), program_(program), counter_(st_, chip.spec().icu.config_latency), observers_(present(observers)),
       streams_(chip.spec().stream.east, chip.spec().stream.west, chip.queues().positions(),
                [this](AgentId id) { return describe(id); }),
-      ctx_(streams_, [this](AgentId id) { return describe(id); }, st_, chip.spec().mem.word_bytes(),
-           observers_.empty() ? nullptr : &observers_)
+      ctx_(
+          streams_, [this](AgentId id) { return describe(id); }, st_, chip.spec().mem.word_bytes(),
+          observers_.empty() ? nullptr : &observers_)
 {
     const auto& queues = chip.queues().queues();
     if (program.queues.size() != queues.size())
@@ -144,9 +144,9 @@ AgentId ChipEngine::agent(size_t q, uint32_t index, int64_t offset) const
 std::string ChipEngine::describe(const AgentId& id) const
 {
     const Instr& in = (id.index & kFetchedIndex) ? fetched_store_.at(id.index & ~kFetchedIndex)
-                                                  : program_.queues.at(id.queue).at(id.index);
-    return chip_.queues().queues().at(id.queue).name + ": '" + in.executed(id.offset).disasm() + "' (" +
-           in.pos.text() + ")";
+                                                 : program_.queues.at(id.queue).at(id.index);
+    return chip_.queues().queues().at(id.queue).name + ": '" + in.executed(id.offset).disasm() + "' (" + in.pos.text() +
+           ")";
 }
 
 void ChipEngine::execute(size_t q, const Instr& in, uint32_t index, uint64_t t, int64_t offset)

@@ -5,11 +5,11 @@
 // reports, do not depend on how the run is cut into windows.
 #pragma once
 
-#include "models/exec/ChipObserver.h"
 #include "models/chip/ChipStatsCounter.h"
-#include "models/icu/IcuQueue.h"
+#include "models/exec/ChipObserver.h"
 #include "models/exec/RunStats.h"
 #include "models/exec/SliceExecutor.h"
+#include "models/icu/IcuQueue.h"
 
 #include <cstdint>
 #include <deque>
@@ -55,7 +55,7 @@ private:
     const Program& program_;
     std::deque<Instr> fetched_store_;  // instructions brought in by Ifetch (a deque: they never move)
     RunStats st_;
-    ChipStatsCounter counter_;   // always there, called directly (the hot path)
+    ChipStatsCounter counter_;  // always there, called directly (the hot path)
     ObserverFanout observers_;  // the caller's
     StreamFile streams_;
     ExecContext ctx_;

@@ -9,8 +9,7 @@ namespace lpu {
 PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec)
     : out_(out), chip_name_(spec.chip.name), us_per_cycle_(static_cast<double>(spec.chip.period_ps()) / 1e6),
       config_latency_(spec.icu.config_latency)
-{
-}
+{}
 
 void PerfettoTrace::begin(const QueueMap& queues, const Program& program)
 {
@@ -41,7 +40,8 @@ void PerfettoTrace::on_issue(size_t q, size_t, const Instr& in, int64_t offset, 
 
 void PerfettoTrace::event(size_t q, const std::string& name, const char* cat, uint64_t t, uint64_t dur)
 {
-    out_ << ",\n" << std::fixed << std::setprecision(6) << "{\"name\":\"" << json_escape(name) << "\",\"cat\":\"" << cat
+    out_ << ",\n"
+         << std::fixed << std::setprecision(6) << "{\"name\":\"" << json_escape(name) << "\",\"cat\":\"" << cat
          << "\",\"ph\":\"X\",\"pid\":1,\"tid\":" << q << ",\"ts\":" << static_cast<double>(t) * us_per_cycle_
          << ",\"dur\":" << static_cast<double>(dur) * us_per_cycle_ << ",\"args\":{\"cycle\":" << t << "}}";
 }

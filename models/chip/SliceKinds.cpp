@@ -9,8 +9,7 @@ namespace lpu {
 
 namespace {
 
-template <class E, class... Args>
-std::unique_ptr<SliceExecutor> make(Args&&... args)
+template <class E, class... Args> std::unique_ptr<SliceExecutor> make(Args&&... args)
 {
     return std::make_unique<E>(std::forward<Args>(args)...);
 }
@@ -23,7 +22,9 @@ const std::vector<SliceKindEntry>& slice_kinds()
     using D = const ExecutorDeps&;
     static const std::vector<SliceKindEntry> kinds{
         {"MEM", {Q::MEM}, [](D d) { return make<MemExecutor>(d.spec.mem, d.mem, d.describe); }},
-        {"MXM", {Q::MXM_W, Q::MXM_A, Q::MXM_C}, [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe); }},
+        {"MXM",
+         {Q::MXM_W, Q::MXM_A, Q::MXM_C},
+         [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe); }},
         {"VXM", {Q::VXM}, [](D d) { return make<VxmExecutor>(d.spec.vxm, d.spec.icu.vxm_queues); }},
         {"SXM", {Q::SXM}, [](D d) { return make<SxmExecutor>(d.spec.sxm, d.spec.chip.lanes_per_superlane); }},
     };

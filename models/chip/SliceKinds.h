@@ -5,9 +5,9 @@
 // SliceKinds.cpp.
 #pragma once
 
-#include "models/spec/ChipSpec.h"
 #include "models/exec/SliceExecutor.h"
 #include "models/isa/Program.h"
+#include "models/spec/ChipSpec.h"
 
 #include <memory>
 #include <vector>
@@ -20,9 +20,9 @@ class MxmObserver;
 // What an executor may be built from.
 struct ExecutorDeps {
     const ChipSpec& spec;
-    MemSystem& mem;               // the chip's SRAM
-    MxmObserver* mxm_observer;    // may be null (co-simulation against the RTL)
-    AgentDescriber describe;      // names an issue in reports
+    MemSystem& mem;             // the chip's SRAM
+    MxmObserver* mxm_observer;  // may be null (co-simulation against the RTL)
+    AgentDescriber describe;    // names an issue in reports
 };
 
 // One registered slice kind: its name, the queue kinds it executes, and how to build its executor.

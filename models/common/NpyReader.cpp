@@ -103,7 +103,8 @@ public:
                     malformed(key_pos, "duplicate key 'shape'");
                 shape = tuple();
             } else {
-                malformed(key_pos, "unknown key " + quote_token(key) + " (expected 'descr', 'fortran_order' and 'shape')");
+                malformed(key_pos,
+                          "unknown key " + quote_token(key) + " (expected 'descr', 'fortran_order' and 'shape')");
             }
             skip_ws();
             if (at(',')) {
@@ -117,9 +118,9 @@ public:
         skip_ws();
         if (i_ != t_.size())
             malformed(i_, "unexpected text after the closing '}'");
-        for (const auto& [present, key] : {std::pair{descr.has_value(), "descr"},
-                                           std::pair{fortran.has_value(), "fortran_order"},
-                                           std::pair{shape.has_value(), "shape"}})
+        for (const auto& [present, key] :
+             {std::pair{descr.has_value(), "descr"}, std::pair{fortran.has_value(), "fortran_order"},
+              std::pair{shape.has_value(), "shape"}})
             if (!present)
                 malformed(i_, std::string("missing key '") + key + "'");
         out.descr = *descr;
@@ -132,7 +133,8 @@ public:
 private:
     [[noreturn]] void malformed(size_t pos, const std::string& what) const
     {
-        fail(name_, "malformed header: " + what + " at offset " + std::to_string(pos) + " of " + quote_token(t_, kHeaderExcerpt));
+        fail(name_, "malformed header: " + what + " at offset " + std::to_string(pos) + " of " +
+                        quote_token(t_, kHeaderExcerpt));
     }
     bool at(char c) const { return i_ < t_.size() && t_[i_] == c; }
     void expect(char c, const std::string& what)
@@ -165,7 +167,8 @@ private:
     }
     bool boolean()
     {
-        for (const auto& [word, value] : {std::pair{std::string_view("True"), true}, std::pair{std::string_view("False"), false}}) {
+        for (const auto& [word, value] :
+             {std::pair{std::string_view("True"), true}, std::pair{std::string_view("False"), false}}) {
             if (t_.substr(i_, word.size()) == word) {
                 i_ += word.size();
                 return value;
@@ -257,7 +260,8 @@ NpyDtype dtype_of(const std::string& descr, const std::string& name)
         fail(name, "big-endian dtype " + quote_token(descr) + " is not supported (save it little-endian: a.astype('<" +
                        descr.substr(1) + "'))");
     if (order != '<')
-        fail(name, "dtype " + quote_token(descr) + " does not say its byte order (expected '<" + descr.substr(1) + "')");
+        fail(name,
+             "dtype " + quote_token(descr) + " does not say its byte order (expected '<" + descr.substr(1) + "')");
     return *type;
 }
 

@@ -23,48 +23,40 @@ enum class NpyDtype { Int8, UInt8, Int16, Int32, Int64, Float16, Float32 };
 const char* npy_dtype_name(NpyDtype dtype);  // "int8", ..., "float32"
 size_t npy_dtype_size(NpyDtype dtype);       // bytes per element
 
-template <typename T>
-struct NpyDtypeOf;  // the dtype a C++ element type reads (no float16: use the raw bytes)
-template <>
-struct NpyDtypeOf<int8_t> {
+template <typename T> struct NpyDtypeOf;  // the dtype a C++ element type reads (no float16: use the raw bytes)
+template <> struct NpyDtypeOf<int8_t> {
     static constexpr NpyDtype value = NpyDtype::Int8;
 };
-template <>
-struct NpyDtypeOf<uint8_t> {
+template <> struct NpyDtypeOf<uint8_t> {
     static constexpr NpyDtype value = NpyDtype::UInt8;
 };
-template <>
-struct NpyDtypeOf<int16_t> {
+template <> struct NpyDtypeOf<int16_t> {
     static constexpr NpyDtype value = NpyDtype::Int16;
 };
-template <>
-struct NpyDtypeOf<int32_t> {
+template <> struct NpyDtypeOf<int32_t> {
     static constexpr NpyDtype value = NpyDtype::Int32;
 };
-template <>
-struct NpyDtypeOf<int64_t> {
+template <> struct NpyDtypeOf<int64_t> {
     static constexpr NpyDtype value = NpyDtype::Int64;
 };
-template <>
-struct NpyDtypeOf<float> {
+template <> struct NpyDtypeOf<float> {
     static constexpr NpyDtype value = NpyDtype::Float32;
 };
 
 struct NpyArray {
-    std::string source;          // file name, for messages
-    unsigned version = 1;        // format major version (1 or 2)
-    std::string descr;           // the dtype as written, e.g. "<i4", "|u1"
+    std::string source;    // file name, for messages
+    unsigned version = 1;  // format major version (1 or 2)
+    std::string descr;     // the dtype as written, e.g. "<i4", "|u1"
     NpyDtype dtype = NpyDtype::UInt8;
-    std::vector<size_t> shape;   // empty for a 0-d array (one element)
-    std::vector<uint8_t> data;   // C order, little-endian elements: count() * item_size() bytes
+    std::vector<size_t> shape;  // empty for a 0-d array (one element)
+    std::vector<uint8_t> data;  // C order, little-endian elements: count() * item_size() bytes
 
     size_t item_size() const { return npy_dtype_size(dtype); }
     size_t count() const;
     std::string shape_text() const;  // "(3, 4)", "(5,)", "()", as numpy prints it
 
     // The elements as T. Throws InputError if T is not this array's dtype (no conversions).
-    template <typename T>
-    std::vector<T> values() const
+    template <typename T> std::vector<T> values() const
     {
         check_dtype(NpyDtypeOf<T>::value);
         std::vector<T> out(count());

@@ -24,8 +24,7 @@ std::string list(const std::vector<std::string>& keys)
 
 ParamNode::ParamNode(std::shared_ptr<Document> doc, YAML::Node node, std::string path)
     : doc_(std::move(doc)), node_(std::move(node)), path_(std::move(path))
-{
-}
+{}
 
 ParamNode ParamNode::root(std::shared_ptr<Config> record, const YAML::Node& doc, const std::string& what_top)
 {
@@ -171,7 +170,7 @@ ParamValue ParamNode::read(ParamSpec spec, const std::optional<ParamValue>& deri
 }
 
 std::optional<ParamValue> ParamNode::scalar(const ParamSpec& spec, const YAML::Node& node,
-                                             const YAML::Mark& key_mark) const
+                                            const YAML::Mark& key_mark) const
 {
     const YAML::Mark mark = node.Mark();
     if (!node.IsDefined() || node.IsNull()) {
@@ -179,8 +178,9 @@ std::optional<ParamValue> ParamNode::scalar(const ParamSpec& spec, const YAML::N
         return std::nullopt;
     }
     if (!node.IsScalar()) {
-        fail_at(mark, spec.path, std::string("expected a value of type ") + param_type_name(spec.type) + ", got a " +
-                                     (node.IsMap() ? "map" : "list"));
+        fail_at(mark, spec.path,
+                std::string("expected a value of type ") + param_type_name(spec.type) + ", got a " +
+                    (node.IsMap() ? "map" : "list"));
         return std::nullopt;
     }
     const std::string text = node.Scalar();
@@ -236,6 +236,5 @@ std::optional<ParamValue> ParamNode::scalar(const ParamSpec& spec, const YAML::N
     }
     return value;
 }
-
 
 }  // namespace lpu

@@ -32,8 +32,7 @@ class ParamNode;
 
 // One parameter being declared: its range, default or derivation, then its value (converting
 // the statement to T reads it).
-template <class T>
-class ParamRead {
+template <class T> class ParamRead {
 public:
     ParamRead(ParamNode& node, ParamSpec spec) : node_(node), spec_(std::move(spec)) {}
     ParamRead&& range(double lo, double hi) &&
@@ -85,8 +84,7 @@ public:
 
     // Declares and reads the parameter `key` of this node (T: an integer type, double, bool or
     // std::string).
-    template <class T>
-    ParamRead<T> param(const std::string& key, const std::string& description)
+    template <class T> ParamRead<T> param(const std::string& key, const std::string& description)
     {
         ParamSpec spec;
         spec.path = key;
@@ -110,8 +108,7 @@ public:
     const std::shared_ptr<Config>& record() const { return doc_->record; }
 
 private:
-    template <class U>
-    friend class ParamRead;
+    template <class U> friend class ParamRead;
     struct Error {
         bool positioned;  // from a place in the file: reported before errors of defaults
         int line, col;
@@ -124,8 +121,7 @@ private:
         std::vector<Error> errors;
     };
     ParamNode(std::shared_ptr<Document> doc, YAML::Node node, std::string path);
-    template <class T>
-    static ParamType type_of()
+    template <class T> static ParamType type_of()
     {
         if constexpr (std::is_same_v<T, bool>)
             return ParamType::Bool;
@@ -156,8 +152,7 @@ private:
     YAML::Mark not_map_mark_;
 };
 
-template <class T>
-T ParamRead<T>::value() &&
+template <class T> T ParamRead<T>::value() &&
 {
     const ParamValue v = node_.read(std::move(spec_), derived_);
     if constexpr (std::is_same_v<T, bool>)

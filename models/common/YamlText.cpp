@@ -81,9 +81,10 @@ std::string read_yaml_file(const std::string& path, const std::string& what)
     text.resize(static_cast<size_t>(in.gcount()));
     if (text.size() > kYamlMaxBytes) {
         const auto size = std::filesystem::file_size(path, ec);
-        throw InputError(path + ": " + (ec ? "more than " + std::to_string(kYamlMaxBytes) + " bytes, the limit for a " +
-                                                 what + " file"
-                                           : too_large(size, what)));
+        throw InputError(
+            path + ": " +
+            (ec ? "more than " + std::to_string(kYamlMaxBytes) + " bytes, the limit for a " + what + " file"
+                : too_large(size, what)));
     }
     return text;
 }

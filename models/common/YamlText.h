@@ -16,8 +16,8 @@ namespace lpu {
 // levels, the largest example workload 3.6 KB, about 400 nodes and 5 levels: each limit is over
 // 100 times what they use, and bounds a hostile file to well under a second and 100 MB.
 inline constexpr size_t kYamlMaxBytes = size_t{1} << 20;  // 1 MiB
-inline constexpr unsigned kYamlMaxDepth = 64;            // maps and lists inside each other
-inline constexpr size_t kYamlMaxNodes = 100000;          // scalars, maps, lists, aliases, nulls
+inline constexpr unsigned kYamlMaxDepth = 64;             // maps and lists inside each other
+inline constexpr size_t kYamlMaxNodes = 100000;           // scalars, maps, lists, aliases, nulls
 
 // The whole file at `path`, which must be a readable file of at most kYamlMaxBytes. `what` names
 // the kind of file in messages ("config", "workload"). Throws InputError "path: reason".

@@ -27,7 +27,7 @@ struct Issue {
     const Instr* in = nullptr;
     uint64_t cycle = 0;
     int64_t offset = 0;
-    AgentId who;  // names the issue in stream reports (ExecContext::describe)
+    AgentId who;       // names the issue in stream reports (ExecContext::describe)
     uint64_t seq = 0;  // instructions the run issued before this one
 };
 
@@ -36,14 +36,16 @@ public:
     ExecContext(StreamFile& streams, AgentDescriber describe, RunStats& run_stats, unsigned vector_bytes,
                 ChipObserver* watcher)
         : stats(run_stats), lanes(vector_bytes), streams_(streams), describe_(std::move(describe)), watcher_(watcher)
-    {
-    }
+    {}
 
     RunStats& stats;
     const unsigned lanes;  // bytes in a vector
 
     // The value on `s` at the issuing slice in the issue cycle (ScheduleError if none).
-    const VectorRef& read(const Issue& is, StreamId s) { return streams_.read(s, is.slice->position, is.cycle, is.who); }
+    const VectorRef& read(const Issue& is, StreamId s)
+    {
+        return streams_.read(s, is.slice->position, is.cycle, is.who);
+    }
     // `value` appears on `s` at the issuing slice in `cycle` (> the issue cycle).
     void drive(const Issue& is, StreamId s, uint64_t cycle, VectorRef value)
     {

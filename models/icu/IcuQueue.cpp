@@ -6,8 +6,7 @@ namespace lpu {
 
 IcuQueue::IcuQueue(size_t q, const QueueInfo& info, const std::vector<Instr>& list, const IcuParams& icu, IcuHost& host)
     : q_(q), info_(info), list_(list), icu_(icu), host_(host), done_(list.empty())
-{
-}
+{}
 
 void IcuQueue::pop()
 {
@@ -30,7 +29,8 @@ bool IcuQueue::step(uint64_t t)
         fetch_step(t);
     } else {
         // The queue's current instruction: a fetched one first, else the program's next.
-        const QueuedInstr cur = fetched_.empty() ? QueuedInstr{&list_[pc_], static_cast<uint32_t>(pc_)} : fetched_.front();
+        const QueuedInstr cur =
+            fetched_.empty() ? QueuedInstr{&list_[pc_], static_cast<uint32_t>(pc_)} : fetched_.front();
         if (!repeat_of_ && cur.first->op == Opcode::Repeat) {
             start_repeat(*cur.first);
             if (next_ != t)
@@ -89,9 +89,7 @@ bool IcuQueue::issue(const Instr& in, uint32_t index, uint64_t t)
         parked_ = true;
         sync_ = &in;
         return false;
-    case Opcode::Notify:
-        host_.issued(q_, in, index, t);
-        return true;
+    case Opcode::Notify: host_.issued(q_, in, index, t); return true;
     case Opcode::Config:
         host_.issued(q_, in, index, t);
         low_power_ = in.a != 0;
@@ -108,12 +106,8 @@ bool IcuQueue::issue(const Instr& in, uint32_t index, uint64_t t)
         else
             iterations_ = static_cast<uint64_t>(in.a);
         return false;
-    case Opcode::Ifetch:
-        start_fetch(in, index, t);
-        return false;
-    default:
-        issue_work(in, index, t);
-        return false;
+    case Opcode::Ifetch: start_fetch(in, index, t); return false;
+    default: issue_work(in, index, t); return false;
     }
 }
 

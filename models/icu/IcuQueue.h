@@ -4,9 +4,9 @@
 // engine) executes it on the slice, counts it and reports it to the observers.
 #pragma once
 
-#include "models/spec/IcuParams.h"
 #include "models/isa/Instr.h"
 #include "models/isa/Program.h"
+#include "models/spec/IcuParams.h"
 #include "models/stream/StreamFile.h"
 
 #include <cstdint>

@@ -130,11 +130,13 @@ private:
         }
         // No leading zero, signed or not: base 0 would read "010" and "-010" as octal.
         const size_t d = t.text[0] == '-' || t.text[0] == '+' ? 1 : 0;
-        const bool octal = t.text.size() > d + 1 && t.text[d] == '0' && std::isdigit(static_cast<unsigned char>(t.text[d + 1]));
+        const bool octal =
+            t.text.size() > d + 1 && t.text[d] == '0' && std::isdigit(static_cast<unsigned char>(t.text[d + 1]));
         if (used != t.text.size() || octal)
             fail(t.col, "expected " + what + " (decimal or 0x hex), got " + quote_token(t.text));
         if (v < lo || v > hi)
-            fail(t.col, what + " " + cut_token(t.text) + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            fail(t.col, what + " " + cut_token(t.text) + " out of range [" + std::to_string(lo) + ", " +
+                            std::to_string(hi) + "]");
         return v;
     }
 
@@ -171,7 +173,8 @@ private:
             const Token& name = take("queue name");
             const int q = map_.find(name.text);
             if (q < 0)
-                fail(name.col, "unknown queue " + quote_token(name.text) + " (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+                fail(name.col, "unknown queue " + quote_token(name.text) +
+                                   " (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
             queue_ = q;
             end();
             return;
@@ -235,11 +238,13 @@ private:
         const unsigned half = mem_.slices / 2;
         if ((t.slice % half) + t.element_bytes() > half)
             fail(slice.col, "tensor " + quote_token(t.name) + " needs " + std::to_string(t.element_bytes()) +
-                                " slices outward from " + t.slice_name + " for its byte planes; the hemisphere ends first");
+                                " slices outward from " + t.slice_name +
+                                " for its byte planes; the hemisphere ends first");
         for (const auto& o : program_.tensors)
             if (t.slice < o.slice + o.element_bytes() && o.slice < t.slice + t.element_bytes() &&
                 t.addr < o.addr + o.rows && o.addr < t.addr + t.rows)
-                fail(head.col, "tensor " + quote_token(t.name) + " overlaps tensor " + quote_token(o.name) + " (" + o.pos.text() + ")");
+                fail(head.col, "tensor " + quote_token(t.name) + " overlaps tensor " + quote_token(o.name) + " (" +
+                                   o.pos.text() + ")");
         program_.tensors.push_back(std::move(t));
     }
 
@@ -275,8 +280,8 @@ private:
         const auto row = static_cast<uint32_t>(number(row_tok, "row", 0, int64_t{t->rows} - 1));
         const auto [first, fresh] = data_rows_.emplace(std::make_pair(name.text, row), line_no_);
         if (!fresh)
-            fail(row_tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) + " given twice (first at " +
-                                  file_ + ":" + std::to_string(first->second) + ")");
+            fail(row_tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) +
+                                  " given twice (first at " + file_ + ":" + std::to_string(first->second) + ")");
         const int64_t max = (int64_t{1} << (8 * t->element_bytes())) - 1;
         std::vector<uint32_t> values;
         if (!more())
@@ -284,7 +289,8 @@ private:
         while (more()) {
             const Token& tok = toks_[next_++];
             const size_t star = tok.text.find('*');
-            const auto v = static_cast<uint32_t>(number({tok.text.substr(0, star), tok.col}, "element bit pattern", 0, max));
+            const auto v =
+                static_cast<uint32_t>(number({tok.text.substr(0, star), tok.col}, "element bit pattern", 0, max));
             int64_t n = 1;
             if (star != std::string::npos) {
                 const Token count{tok.text.substr(star + 1), tok.col + static_cast<int>(star) + 1};
@@ -293,8 +299,8 @@ private:
                 n = number(count, "repeat count", 1, limits_.lanes);
             }
             if (values.size() + static_cast<size_t>(n) > limits_.lanes)
-                fail(tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) + " given more than " +
-                                  std::to_string(limits_.lanes) + " elements (the chip's lanes)");
+                fail(tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) +
+                                  " given more than " + std::to_string(limits_.lanes) + " elements (the chip's lanes)");
             values.insert(values.end(), static_cast<size_t>(n), v);
         }
         // Canonical form: the zeros at the end are the lanes not given.
@@ -388,12 +394,13 @@ private:
             b.text += in.disasm() + "\n";
         const unsigned lanes = mem_.word_bytes();
         if (uint64_t{b.addr} + b.words(lanes) > mem_.words_per_slice())
-            fail(1, "block " + quote_token(b.name) + " (" + std::to_string(b.words(lanes)) + " words from " + std::to_string(b.addr) +
-                        ") does not fit in the slice");
+            fail(1, "block " + quote_token(b.name) + " (" + std::to_string(b.words(lanes)) + " words from " +
+                        std::to_string(b.addr) + ") does not fit in the slice");
         for (const auto& t : program_.tensors)
             if (b.slice >= t.slice && b.slice < t.slice + t.element_bytes() && b.addr < t.addr + t.rows &&
                 t.addr < b.addr + b.words(lanes))
-                fail(1, "block " + quote_token(b.name) + " overlaps tensor " + quote_token(t.name) + " (" + t.pos.text() + ")");
+                fail(1, "block " + quote_token(b.name) + " overlaps tensor " + quote_token(t.name) + " (" +
+                            t.pos.text() + ")");
         program_.blocks.push_back(std::move(b));
         block_.reset();
         queue_ = saved_queue_;
@@ -408,8 +415,8 @@ private:
         const OpcodeInfo* row = find_mnemonic(word);
         if (row) {
             if (!(row->queues & queue_bit(q.kind)))
-                fail(head.col, quote_token(head.text) + " cannot run on queue " + q.name + " (a " + queue_kind_name(q.kind) +
-                                   " queue)");
+                fail(head.col, quote_token(head.text) + " cannot run on queue " + q.name + " (a " +
+                                   queue_kind_name(q.kind) + " queue)");
             in.op = row->op;
             operands(*row, in);
             icu_rules(head, in, list);
@@ -465,7 +472,9 @@ private:
         const Token& at = more() ? toks_[next_] : toks_.back();
         const StreamId s = stream();
         in.streams.push_back(s);
-        const unsigned width = o.span == OperandSpec::Span::Int32 ? 4 : o.span == OperandSpec::Span::MxmType && in.b == 2 ? 2 : 1;
+        const unsigned width = o.span == OperandSpec::Span::Int32                  ? 4
+                               : o.span == OperandSpec::Span::MxmType && in.b == 2 ? 2
+                                                                                   : 1;
         const unsigned count = limits_.streams(s.dir);
         if (s.index + width > count)
             fail(at.col, std::string(width == 4 ? "an int32 result" : "an f16 vector") + " needs " +
@@ -529,11 +538,13 @@ private:
             if (more() && !dst && word.compare(0, 3, "alu") == 0 && !looks_like_stream(at.text)) {
                 ++next_;
                 const std::string digits = word.substr(3);
-                const bool numeric = !digits.empty() && digits.size() <= 2 &&
-                                     std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+                const bool numeric =
+                    !digits.empty() && digits.size() <= 2 &&
+                    std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
                 const unsigned long alu = numeric ? std::stoul(digits) : limits_.vxm_alus;  // else "no ALU 'alue'"
                 if (alu >= limits_.vxm_alus)
-                    fail(at.col, "no ALU " + quote_token(at.text) + " (the VXM has alu0 .. alu" + std::to_string(limits_.vxm_alus - 1) + ")");
+                    fail(at.col, "no ALU " + quote_token(at.text) + " (the VXM has alu0 .. alu" +
+                                     std::to_string(limits_.vxm_alus - 1) + ")");
                 if (alu == q.unit)
                     fail(at.col, "ALU " + std::to_string(alu) + " cannot chain to itself");
                 in.chain_src[g] = static_cast<int8_t>(alu);
@@ -550,7 +561,8 @@ private:
             const unsigned count = limits_.streams(s.dir);
             if (s.index + width > count)
                 fail(at.col, std::string("a ") + vxm_type_name(t) + " vector needs " + std::to_string(width) +
-                                 " consecutive streams from " + s.text() + " (only " + std::to_string(count) + " exist)");
+                                 " consecutive streams from " + s.text() + " (only " + std::to_string(count) +
+                                 " exist)");
             in.streams.push_back(s);
         }
     }
@@ -571,7 +583,8 @@ private:
             fail(head.col, e.what());
         }
         const bool transpose = in.sxm.kind == SxmOp::Kind::Transpose;
-        const unsigned groups = transpose ? 2 : in.sxm.inputs(limits_.lanes_per_superlane) + in.sxm.outputs(limits_.lanes_per_superlane);
+        const unsigned groups =
+            transpose ? 2 : in.sxm.inputs(limits_.lanes_per_superlane) + in.sxm.outputs(limits_.lanes_per_superlane);
         const unsigned width = transpose ? limits_.lanes_per_superlane : 1;
         for (unsigned g = 0; g < groups; ++g) {
             const Token& at = more() ? toks_[next_] : head;

@@ -21,8 +21,8 @@ enum class Opcode : uint8_t {
     Sync,    // park until a Notify
     Notify,  // release every parked queue
     // MEM
-    Read,   // word a -> stream
-    Write,  // stream -> word a
+    Read,     // word a -> stream
+    Write,    // stream -> word a
     Gather,   // per-tile words named by the map on streams[0] -> streams[1]
     Scatter,  // streams[0] -> per-tile words named by the map on streams[1]
     // MXM (queue kinds: .w for LW/IW, .a for ABC, .c for ACC)
@@ -57,7 +57,7 @@ struct Instr {
     // `streams` lists only the operands that are stream groups, in order.
     int8_t chain_src[2] = {-1, -1};
     bool chain_out = false;
-    SxmOp sxm;     // Sxm only
+    SxmOp sxm;  // Sxm only
     SourcePos pos;
 
     // Canonical assembly text (what the assembler reads back to the same instruction).

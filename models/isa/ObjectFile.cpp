@@ -2,8 +2,8 @@
 
 #include "models/isa/OpcodeTable.h"
 
-#include "models/isa/Assembler.h"
 #include "models/common/Error.h"
+#include "models/isa/Assembler.h"
 #include "models/spec/ChipSpec.h"
 
 #include <algorithm>
@@ -19,8 +19,7 @@ const char kMagic[8] = {'L', 'P', 'U', 'O', 'B', 'J', '4', '\n'};
 
 class Writer {
 public:
-    template <typename T>
-    void put(T v)
+    template <typename T> void put(T v)
     {
         for (size_t i = 0; i < sizeof(T); ++i)
             out += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
@@ -37,8 +36,7 @@ class Reader {
 public:
     Reader(const std::string& bytes, const std::string& name) : b_(bytes), name_(name) {}
 
-    template <typename T>
-    T get(const char* what)
+    template <typename T> T get(const char* what)
     {
         if (pos_ + sizeof(T) > b_.size())
             fail(std::string("truncated (reading ") + what + ")");

@@ -42,7 +42,7 @@ struct OperandSpec {
     enum class Span : uint8_t { One, MxmType, Int32 };  // MxmType: 2 for an f16 operand (field b), else 1
 
     Kind kind = Kind::Int;
-    char field = 'a';      // Instr::a, b or c (not for streams)
+    char field = 'a';       // Instr::a, b or c (not for streams)
     const char* what = "";  // "word address": in "missing word address", "expected word address, got ..."
     int64_t lo = 0, hi = 0;
     Bound bound = Bound::Fixed;
@@ -58,8 +58,8 @@ struct OperandSpec {
 
 struct OpcodeInfo {
     Opcode op;
-    const char* mnemonic;       // as written (matched without case) and printed
-    uint8_t queues;             // bit per QueueKind it may run on
+    const char* mnemonic;  // as written (matched without case) and printed
+    uint8_t queues;        // bit per QueueKind it may run on
     std::vector<OperandSpec> operands;
     // The ICU runs it itself (pacing, Repeat, Sync/Notify, Ifetch, Config, MEM address registers)
     // rather than handing it to the slice: no Repeat may follow it.

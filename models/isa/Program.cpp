@@ -6,9 +6,8 @@ namespace lpu {
 
 bool is_program_name(const std::string& name)
 {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return c > ' ' && c < 0x7f && c != ',' && c != ';' && c != '#';
-    });
+    return !name.empty() && std::all_of(name.begin(), name.end(),
+                                        [](char c) { return c > ' ' && c < 0x7f && c != ',' && c != ';' && c != '#'; });
 }
 
 const MatrixDecl* Program::matrix(const std::string& name) const

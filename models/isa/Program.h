@@ -19,10 +19,10 @@ namespace lpu {
 // f16/f32 (IEEE 754 binary16/binary32, little-endian bytes) use the same layout as i32.
 struct TensorDecl {
     std::string name;
-    unsigned slice = 0;       // MEM slice of byte plane 0 (QueueInfo::unit of its MEM queue)
+    unsigned slice = 0;  // MEM slice of byte plane 0 (QueueInfo::unit of its MEM queue)
     std::string slice_name;
-    uint32_t addr = 0;        // first word
-    uint32_t rows = 0;        // rows of `lanes` elements, one word each
+    uint32_t addr = 0;  // first word
+    uint32_t rows = 0;  // rows of `lanes` elements, one word each
     TensorType type = TensorType::I8;
     SourcePos pos;
     // `.fill NAME BITS`: every element holds the bit pattern `fill` before cycle 0 (constants
@@ -42,7 +42,7 @@ struct TensorDecl {
 // line, fills words ADDR.. of the slice (zero-padded), written there before cycle 0.
 struct InstrBlock {
     std::string name;
-    std::string queue;  // the queue it was assembled for
+    std::string queue;   // the queue it was assembled for
     unsigned slice = 0;  // MEM slice (QueueInfo::unit)
     std::string slice_name;
     uint32_t addr = 0;

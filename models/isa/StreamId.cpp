@@ -2,9 +2,6 @@
 
 namespace lpu {
 
-std::string StreamId::text() const
-{
-    return "s" + std::to_string(index) + (dir == StreamDir::East ? "e" : "w");
-}
+std::string StreamId::text() const { return "s" + std::to_string(index) + (dir == StreamDir::East ? "e" : "w"); }
 
 }  // namespace lpu

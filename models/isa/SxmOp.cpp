@@ -41,7 +41,8 @@ uint32_t parse_number(const std::string& word, const char* what, const std::stri
             ok = false;
     }
     if (!ok)
-        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) + " is not an integer in 0..4294967295");
+        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) +
+                         " is not an integer in 0..4294967295");
     return static_cast<uint32_t>(v);
 }
 

@@ -171,8 +171,8 @@ std::string VxmAluOp::disasm() const
     case Kind::Unary: s << vxm_op_name(unary) << ' ' << vxm_type_name(type); break;
     case Kind::Convert: s << "convert " << vxm_type_name(type) << ' ' << vxm_type_name(to); break;
     case Kind::Requant:
-        s << "requant " << (requant.out_unsigned ? "u8" : "i8") << ' ' << requant.multiplier << ' '
-          << requant.shift << ' ' << requant.zero_point << ' ' << vxm_rounding_name(requant.rounding);
+        s << "requant " << (requant.out_unsigned ? "u8" : "i8") << ' ' << requant.multiplier << ' ' << requant.shift
+          << ' ' << requant.zero_point << ' ' << vxm_rounding_name(requant.rounding);
         break;
     }
     return s.str();
@@ -190,8 +190,8 @@ int64_t parse_int(const std::string& word, int64_t lo, int64_t hi, const std::st
         used = 0;
     }
     if (used != word.size() || word.empty() || v < lo || v > hi)
-        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) + " is not an integer in " + std::to_string(lo) +
-                         ".." + std::to_string(hi));
+        throw InputError(quote_token(text) + ": " + what + " " + quote_token(word) + " is not an integer in " +
+                         std::to_string(lo) + ".." + std::to_string(hi));
     return v;
 }
 

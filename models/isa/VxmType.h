@@ -9,8 +9,7 @@ namespace lpu {
 
 enum class VxmType : uint8_t { I8, I16, I32, F16, F32 };
 constexpr unsigned kVxmTypes = 5;
-constexpr VxmType kVxmAllTypes[kVxmTypes] = {VxmType::I8, VxmType::I16, VxmType::I32, VxmType::F16,
-                                             VxmType::F32};
+constexpr VxmType kVxmAllTypes[kVxmTypes] = {VxmType::I8, VxmType::I16, VxmType::I32, VxmType::F16, VxmType::F32};
 
 // "i8", "i16", "i32", "f16", "f32".
 const char* vxm_type_name(VxmType t);

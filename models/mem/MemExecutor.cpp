@@ -7,8 +7,7 @@ namespace lpu {
 
 MemExecutor::MemExecutor(const MemParams& params, MemSystem& mem, AgentDescriber describe)
     : p_(params), mem_(mem), ports_(params, std::move(describe))
-{
-}
+{}
 
 void MemExecutor::execute(const Issue& is, ExecContext& ctx)
 {

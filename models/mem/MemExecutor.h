@@ -5,9 +5,9 @@
 #pragma once
 
 #include "models/exec/SliceExecutor.h"
-#include "models/spec/MemParams.h"
 #include "models/mem/MemPorts.h"
 #include "models/mem/MemSystem.h"
+#include "models/spec/MemParams.h"
 
 #include <map>
 #include <vector>

@@ -9,8 +9,7 @@ namespace lpu {
 
 MemPortChecker::MemPortChecker(const MemParams& params, AgentDescriber describe)
     : p_(params), describe_(std::move(describe)), slices_(params.slices)
-{
-}
+{}
 
 void MemPortChecker::fail(uint64_t cycle, unsigned slice, const std::string& what) const
 {
@@ -65,8 +64,8 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
         throw InputError("MEM: '" + text() + "': slice " + std::to_string(slice) + " out of range (" +
                          std::to_string(p_.slices) + " slices)");
     if (count != 1 && count != p_.superlanes)
-        throw InputError("MEM: '" + text() + "': " + std::to_string(count) + " word addresses (expected 1 or one per tile: " +
-                         std::to_string(p_.superlanes) + ")");
+        throw InputError("MEM: '" + text() + "': " + std::to_string(count) +
+                         " word addresses (expected 1 or one per tile: " + std::to_string(p_.superlanes) + ")");
     for (size_t t = 0; t < count; ++t) {
         if (tile_words[t] >= p_.words_per_slice())
             throw InputError("MEM: '" + text() + "': word address " + std::to_string(tile_words[t]) +
@@ -76,8 +75,9 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
 
     SliceState& s = slices_[slice];
     if (s.started && cycle < s.last_issue)
-        fail(cycle, slice, "'" + text() + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
-                               " (issue cycles on a slice must not decrease)");
+        fail(cycle, slice,
+             "'" + text() + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
+                 " (issue cycles on a slice must not decrease)");
 
     mine.used = true;
     mine.issue = cycle;
@@ -94,9 +94,10 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
     if (it != s.window.end() && it->cycle == when) {
         const Access& same = it->port[p];
         if (same.used)
-            fail(when, slice, describe(same, port, when, -1) + " and " + describe(mine, port, when, -1) +
-                                  (port == MemPort::Read ? " in the same cycle: a slice has one read port"
-                                                         : " in the same cycle: a slice has one write port"));
+            fail(when, slice,
+                 describe(same, port, when, -1) + " and " + describe(mine, port, when, -1) +
+                     (port == MemPort::Read ? " in the same cycle: a slice has one read port"
+                                            : " in the same cycle: a slice has one write port"));
         const MemPort other_port = port == MemPort::Read ? MemPort::Write : MemPort::Read;
         const Access& other = it->port[static_cast<size_t>(other_port)];
         if (other.used) {
@@ -111,9 +112,9 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
                 // Name the read first, as the rule does.
                 const Access& rd = port == MemPort::Read ? mine : other;
                 const Access& wr = port == MemPort::Read ? other : mine;
-                fail(when, slice, describe(rd, MemPort::Read, when, tile) + " and " +
-                                      describe(wr, MemPort::Write, when, tile) +
-                                      " in the same cycle: a read and a write in one cycle must use different banks");
+                fail(when, slice,
+                     describe(rd, MemPort::Read, when, tile) + " and " + describe(wr, MemPort::Write, when, tile) +
+                         " in the same cycle: a read and a write in one cycle must use different banks");
             }
         }
     } else {

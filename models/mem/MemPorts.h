@@ -10,8 +10,8 @@
 // checking tile 0's cycles per tile address is exact for every tile.
 #pragma once
 
-#include "models/spec/MemParams.h"
 #include "models/common/AgentId.h"
+#include "models/spec/MemParams.h"
 #include "models/spec/Timing.h"
 
 #include <cstdint>
@@ -72,7 +72,10 @@ public:
     }
 
     // Cycle in which an access issued at `issue` uses its bank (superlane 0).
-    uint64_t bank_cycle(uint64_t issue, MemPort port) const { return timing::bank_cycle(p_, issue, port == MemPort::Write); }
+    uint64_t bank_cycle(uint64_t issue, MemPort port) const
+    {
+        return timing::bank_cycle(p_, issue, port == MemPort::Write);
+    }
 
 private:
     struct Access {

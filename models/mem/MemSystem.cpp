@@ -16,7 +16,10 @@ std::string hex(uint64_t v)
     return os.str();
 }
 
-sc_core::sc_time cycles(const sc_core::sc_time& period, uint64_t n) { return sc_core::sc_time::from_value(period.value() * n); }
+sc_core::sc_time cycles(const sc_core::sc_time& period, uint64_t n)
+{
+    return sc_core::sc_time::from_value(period.value() * n);
+}
 
 }  // namespace
 
@@ -133,8 +136,7 @@ void MemSystem::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& d
     if (words == 0)  // TLM_IGNORE_COMMAND
         return;
     // Pipelined: the first word after the access latency, then one word per cycle.
-    const unsigned latency =
-        trans.get_command() == tlm::TLM_READ_COMMAND ? p_.read_latency : p_.write_latency;
+    const unsigned latency = trans.get_command() == tlm::TLM_READ_COMMAND ? p_.read_latency : p_.write_latency;
     delay += cycles(period_, latency + words - 1);
 }
 

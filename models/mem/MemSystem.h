@@ -15,8 +15,8 @@
 // schedule: they are not checked against the port rules of MemPortChecker.
 #pragma once
 
-#include "models/spec/MemParams.h"
 #include "models/mem/SramSlice.h"
+#include "models/spec/MemParams.h"
 
 #include <systemc>
 #include <tlm>
@@ -48,7 +48,6 @@ public:
                                        sc_core::sc_time& delay) override;
 
 private:
-
     // The shared data path: validates the whole transaction first (nothing is transferred if
     // any part is bad), then copies. Returns the response status; counts word accesses.
     tlm::tlm_response_status transfer(tlm::tlm_generic_payload& trans, uint64_t& word_accesses);

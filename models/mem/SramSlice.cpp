@@ -9,17 +9,19 @@ namespace lpu {
 
 SramSlice::SramSlice(const MemParams& params, unsigned index)
     : p_(params), index_(index), pages_(params.pages_per_slice())
-{
-}
+{}
 
-std::string SramSlice::name() const { return "MEM slice " + std::to_string(index_) + " (" + p_.slice_name(index_) + ")"; }
+std::string SramSlice::name() const
+{
+    return "MEM slice " + std::to_string(index_) + " (" + p_.slice_name(index_) + ")";
+}
 
 void SramSlice::check_word(uint32_t word, const char* what) const
 {
     if (word >= p_.words_per_slice())
-        throw InputError(name() + ": " + what + " word address " + std::to_string(word) + " out of range (a slice has " +
-                         std::to_string(p_.words_per_slice()) + " words: " + std::to_string(p_.banks) + " banks x " +
-                         std::to_string(p_.words_per_bank) + ")");
+        throw InputError(name() + ": " + what + " word address " + std::to_string(word) +
+                         " out of range (a slice has " + std::to_string(p_.words_per_slice()) +
+                         " words: " + std::to_string(p_.banks) + " banks x " + std::to_string(p_.words_per_bank) + ")");
 }
 
 void SramSlice::check_tiles(const uint32_t* tile_words, const char* what) const

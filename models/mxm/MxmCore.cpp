@@ -1,8 +1,8 @@
 #include "MxmCore.h"
 
-#include "models/mxm/MxmMacRow.h"
 #include "models/common/Error.h"
 #include "models/common/Fp16.h"
+#include "models/mxm/MxmMacRow.h"
 #include "models/spec/Timing.h"
 
 #include <algorithm>
@@ -23,17 +23,11 @@ const char* type_word(bool fp) { return fp ? "fp16" : "integer"; }
 }  // namespace
 
 MxmCore::MxmCore(const MxmParams& params)
-    : p_(params),
-      shadow_(size_t{params.rows} * params.cols, 0),
-      active_(size_t{params.rows} * params.cols, 0),
-      pending_(size_t{params.rows} * params.cols, 0),
-      shadow_rows_(params.rows),
-      lw_prev_row_(params.cols, 0),
-      acc_(params.acc_slots, std::vector<int32_t>(params.cols, 0)),
-      acc_kind_(params.acc_slots, Kind::Zero),
+    : p_(params), shadow_(size_t{params.rows} * params.cols, 0), active_(size_t{params.rows} * params.cols, 0),
+      pending_(size_t{params.rows} * params.cols, 0), shadow_rows_(params.rows), lw_prev_row_(params.cols, 0),
+      acc_(params.acc_slots, std::vector<int32_t>(params.cols, 0)), acc_kind_(params.acc_slots, Kind::Zero),
       acc_writer_(params.acc_slots)
-{
-}
+{}
 
 void MxmCore::ensure_fp_buffers()
 {
@@ -61,28 +55,27 @@ void MxmCore::schedule_error(const MxmInstr& in, uint64_t cycle, const std::stri
     throw ScheduleError(os.str());
 }
 
-std::string MxmCore::name(uint64_t id) const
-{
-    return namer_ ? "[" + namer_(id) + "]" : "#" + std::to_string(id);
-}
+std::string MxmCore::name(uint64_t id) const { return namer_ ? "[" + namer_(id) + "]" : "#" + std::to_string(id); }
 
 std::string MxmCore::describe_row(uint32_t row, const RowOrigin& o) const
 {
-    return "row " + std::to_string(row) + " is " + mxm_type_name(o.type) + " (LW " + name(o.lw_id) +
-           " at cycle " + std::to_string(o.lw_cycle) + ")";
+    return "row " + std::to_string(row) + " is " + mxm_type_name(o.type) + " (LW " + name(o.lw_id) + " at cycle " +
+           std::to_string(o.lw_cycle) + ")";
 }
 
 void MxmCore::check_order(const MxmInstr& in, uint64_t cycle)
 {
     if (started_ && cycle < last_cycle_)
-        schedule_error(in, cycle, "issued after an instruction of cycle " + std::to_string(last_cycle_) +
-                                      " (issue cycles must not decrease)");
+        schedule_error(in, cycle,
+                       "issued after an instruction of cycle " + std::to_string(last_cycle_) +
+                           " (issue cycles must not decrease)");
     if (!started_ || cycle > last_cycle_)
         std::fill(std::begin(issued_in_cycle_), std::end(issued_in_cycle_), false);
     const auto ch = static_cast<unsigned>(in.op);
     if (issued_in_cycle_[ch])
-        schedule_error(in, cycle, std::string("a second ") + mxm_opcode_name(in.op) +
-                                      " in one cycle (each channel takes one instruction per cycle)");
+        schedule_error(in, cycle,
+                       std::string("a second ") + mxm_opcode_name(in.op) +
+                           " in one cycle (each channel takes one instruction per cycle)");
     issued_in_cycle_[ch] = true;
     started_ = true;
     last_cycle_ = cycle;
@@ -106,18 +99,19 @@ bool MxmCore::issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, siz
 void MxmCore::do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len)
 {
     if (in.row >= p_.rows)
-        throw InputError("MXM: '" + in.disasm() + "': row " + std::to_string(in.row) + " out of range (rows = " +
-                         std::to_string(p_.rows) + ")");
+        throw InputError("MXM: '" + in.disasm() + "': row " + std::to_string(in.row) +
+                         " out of range (rows = " + std::to_string(p_.rows) + ")");
     const unsigned bytes = mxm_type_bytes(in.type);
     if (len != size_t{p_.cols} * bytes)
-        throw InputError("MXM: '" + in.disasm() + "': weight vector has " + std::to_string(len) +
-                         " bytes, expected " + std::to_string(p_.cols * bytes) +
+        throw InputError("MXM: '" + in.disasm() + "': weight vector has " + std::to_string(len) + " bytes, expected " +
+                         std::to_string(p_.cols * bytes) +
                          (bytes > 1 ? " (" + std::to_string(p_.cols) + " lanes x 2 bytes)" : std::string()));
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle >= iw_cycle_ && cycle + 1 < iw_cycle_ + t_iw)
-        schedule_error(in, cycle, "LW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
-                                      " is still copying the shadow buffer (allowed from cycle " +
-                                      std::to_string(iw_cycle_ + t_iw - 1) + ")");
+        schedule_error(in, cycle,
+                       "LW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
+                           " is still copying the shadow buffer (allowed from cycle " +
+                           std::to_string(iw_cycle_ + t_iw - 1) + ")");
     const size_t base = size_t{in.row} * p_.cols;
     if (in.type == MxmType::F16) {
         ensure_fp_buffers();
@@ -169,13 +163,15 @@ void MxmCore::do_iw(const MxmInstr& in, uint64_t cycle)
 {
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle < iw_cycle_ + t_iw)
-        schedule_error(in, cycle, "IW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
-                                      " is still installing (takes " + std::to_string(t_iw) + " cycles)");
+        schedule_error(in, cycle,
+                       "IW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
+                           " is still installing (takes " + std::to_string(t_iw) + " cycles)");
     if (has_lw_ && lw_cycle_ == cycle && t_iw > 1)
-        schedule_error(in, cycle, "LW " + name(lw_id_) +
-                                      " in the same cycle would be installed only partly (LW must precede IW, or "
-                                      "come from cycle " +
-                                      std::to_string(cycle + t_iw - 1) + ")");
+        schedule_error(in, cycle,
+                       "LW " + name(lw_id_) +
+                           " in the same cycle would be installed only partly (LW must precede IW, or "
+                           "come from cycle " +
+                           std::to_string(cycle + t_iw - 1) + ")");
     // The rows this install takes are those written before this cycle: an LW of this same
     // cycle goes to the next install, so its row counts as it was before that LW.
     const bool undo = has_lw_ && lw_cycle_ == cycle;
@@ -196,8 +192,9 @@ void MxmCore::do_iw(const MxmInstr& in, uint64_t cycle)
             if (text.empty())
                 text = describe_row(r, o);
         }
-        schedule_error(in, cycle, "mixed weight types: " + int_row + ", " + fp_row +
-                                      " (a plane holds weights of one type; reload every row in one type before IW)");
+        schedule_error(in, cycle,
+                       "mixed weight types: " + int_row + ", " + fp_row +
+                           " (a plane holds weights of one type; reload every row in one type before IW)");
     }
     const Kind kind = int_rows > 0 ? Kind::Int : fp_rows > 0 ? Kind::Fp : Kind::Zero;
     // Earlier installs are complete by now (install-busy rule above), so any pending one is
@@ -236,28 +233,29 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
                          (bytes > 1 ? " (" + std::to_string(p_.rows) + " lanes x 2 bytes)" : std::string()));
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle > iw_cycle_ && cycle < iw_cycle_ + t_iw)
-        schedule_error(in, cycle, "ABC while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
-                                      " is installing (torn weights; ABC allowed up to cycle " +
-                                      std::to_string(iw_cycle_) + " and from cycle " + std::to_string(iw_cycle_ + t_iw) +
-                                      ")");
+        schedule_error(in, cycle,
+                       "ABC while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
+                           " is installing (torn weights; ABC allowed up to cycle " + std::to_string(iw_cycle_) +
+                           " and from cycle " + std::to_string(iw_cycle_ + t_iw) + ")");
     const uint64_t interval = p_.fp16_issue_interval;
     if (has_fp_abc_ && cycle < fp_abc_cycle_ + interval)
-        schedule_error(in, cycle, "ABC while f16 ABC " + name(fp_abc_id_) + " of cycle " +
-                                      std::to_string(fp_abc_cycle_) +
-                                      " still holds the activation port (an f16 ABC takes "
-                                      "chip.mxm.fp16_issue_interval = " +
-                                      std::to_string(interval) + " cycles; next ABC allowed from cycle " +
-                                      std::to_string(fp_abc_cycle_ + interval) + ")");
+        schedule_error(in, cycle,
+                       "ABC while f16 ABC " + name(fp_abc_id_) + " of cycle " + std::to_string(fp_abc_cycle_) +
+                           " still holds the activation port (an f16 ABC takes "
+                           "chip.mxm.fp16_issue_interval = " +
+                           std::to_string(interval) + " cycles; next ABC allowed from cycle " +
+                           std::to_string(fp_abc_cycle_ + interval) + ")");
     // The weights this ABC reads: the pending install once its IW lies in an earlier cycle.
     const bool sees_pending = has_pending_ && cycle > iw_cycle_;
     const Kind seen = sees_pending ? pending_kind_ : active_kind_;
     const bool fp = !mxm_type_is_int(in.type);
     if (seen != Kind::Zero && seen != (fp ? Kind::Fp : Kind::Int))
-        schedule_error(in, cycle, std::string("reads the ") + type_word(!fp) + " weights installed by IW " +
-                                      name(sees_pending ? iw_id_ : active_iw_id_) + " of cycle " +
-                                      std::to_string(sees_pending ? iw_cycle_ : active_iw_cycle_) +
-                                      " (an ABC's type must match the installed weights: i8/u8 with i8/u8, f16 "
-                                      "with f16)");
+        schedule_error(in, cycle,
+                       std::string("reads the ") + type_word(!fp) + " weights installed by IW " +
+                           name(sees_pending ? iw_id_ : active_iw_id_) + " of cycle " +
+                           std::to_string(sees_pending ? iw_cycle_ : active_iw_cycle_) +
+                           " (an ABC's type must match the installed weights: i8/u8 with i8/u8, f16 "
+                           "with f16)");
     if (sees_pending)
         activate_pending();
     std::vector<int32_t> p;
@@ -320,23 +318,25 @@ void MxmCore::abc_f16(const uint8_t* data, std::vector<int32_t>& p)
 bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
 {
     if (in.slot >= p_.acc_slots)
-        throw InputError("MXM: '" + in.disasm() + "': slot " + std::to_string(in.slot) + " out of range (acc_slots = " +
-                         std::to_string(p_.acc_slots) + ")");
+        throw InputError("MXM: '" + in.disasm() + "': slot " + std::to_string(in.slot) +
+                         " out of range (acc_slots = " + std::to_string(p_.acc_slots) + ")");
     const uint64_t want = cycle - p_.array_latency;  // the ABC this ACC takes
     auto it = std::find_if(products_.begin(), products_.end(),
                            [&](const Product& pr) { return timing::acc_for_abc(p_, pr.cycle) == cycle; });
     if (cycle < p_.array_latency || it == products_.end())
-        schedule_error(in, cycle, "no product to take: ACC needs an ABC issued at cycle " +
-                                      (cycle < p_.array_latency ? std::string("< 0") : std::to_string(want)) +
-                                      " (array_latency " + std::to_string(p_.array_latency) + ")");
+        schedule_error(in, cycle,
+                       "no product to take: ACC needs an ABC issued at cycle " +
+                           (cycle < p_.array_latency ? std::string("< 0") : std::to_string(want)) + " (array_latency " +
+                           std::to_string(p_.array_latency) + ")");
     const bool fp = it->fp;
     const Kind kind = fp ? Kind::Fp : Kind::Int;
     if (in.add && acc_kind_[in.slot] != Kind::Zero && acc_kind_[in.slot] != kind)
-        schedule_error(in, cycle, std::string("adds the ") + type_word(fp) + " product of ABC " + name(it->abc_id) +
-                                      " to slot " + std::to_string(in.slot) + ", which holds the " + type_word(!fp) +
-                                      " value of ACC " + name(acc_writer_[in.slot].acc_id) + " of cycle " +
-                                      std::to_string(acc_writer_[in.slot].acc_cycle) +
-                                      " (add needs a slot of the product's type; use set)");
+        schedule_error(in, cycle,
+                       std::string("adds the ") + type_word(fp) + " product of ABC " + name(it->abc_id) + " to slot " +
+                           std::to_string(in.slot) + ", which holds the " + type_word(!fp) + " value of ACC " +
+                           name(acc_writer_[in.slot].acc_id) + " of cycle " +
+                           std::to_string(acc_writer_[in.slot].acc_cycle) +
+                           " (add needs a slot of the product's type; use set)");
     std::vector<int32_t>& acc = acc_[in.slot];
     const int32_t* prod = it->values.data();
     if (!fp) {

@@ -96,13 +96,13 @@ private:
     // multiply that compilers vectorise; fp16 weights are held widened to binary32 (exact) in
     // the *_f_ buffers, which exist from the first f16 instruction on. A buffer's Kind says
     // which of the two is valid; the other is stale and never read.
-    std::vector<int16_t> shadow_;   // K x N, row-major
-    std::vector<int16_t> active_;   // K x N
-    std::vector<int16_t> pending_;  // shadow as captured by the last IW, until an ABC may see it
-    std::vector<float> shadow_f_, active_f_, pending_f_;          // K x N
-    std::vector<uint8_t> shadow_nf_, active_nf_, pending_nf_;    // K: fp16 row holds an inf or NaN
-    std::vector<RowOrigin> shadow_rows_;                          // K
-    unsigned shadow_int_rows_ = 0, shadow_fp_rows_ = 0;           // written rows by type
+    std::vector<int16_t> shadow_;                         // K x N, row-major
+    std::vector<int16_t> active_;                         // K x N
+    std::vector<int16_t> pending_;                        // shadow as captured by the last IW, until an ABC may see it
+    std::vector<float> shadow_f_, active_f_, pending_f_;  // K x N
+    std::vector<uint8_t> shadow_nf_, active_nf_, pending_nf_;  // K: fp16 row holds an inf or NaN
+    std::vector<RowOrigin> shadow_rows_;                       // K
+    unsigned shadow_int_rows_ = 0, shadow_fp_rows_ = 0;        // written rows by type
     Kind active_kind_ = Kind::Zero, pending_kind_ = Kind::Zero;
     uint64_t active_iw_id_ = 0, active_iw_cycle_ = 0;  // the IW that installed the active weights
     bool has_pending_ = false;

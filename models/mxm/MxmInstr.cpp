@@ -30,8 +30,7 @@ std::string MxmInstr::disasm() const
     case MxmOpcode::LW: return "LW " + std::to_string(row) + ", " + t;
     case MxmOpcode::IW: return "IW";
     case MxmOpcode::ABC: return std::string("ABC ") + t;
-    case MxmOpcode::ACC:
-        return "ACC " + std::to_string(slot) + (add ? ", add" : ", set") + (emit ? ", emit" : "");
+    case MxmOpcode::ACC: return "ACC " + std::to_string(slot) + (add ? ", add" : ", set") + (emit ? ", emit" : "");
     }
     return "?";
 }

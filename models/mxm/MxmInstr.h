@@ -23,12 +23,12 @@ constexpr bool mxm_type_is_int(MxmType type) { return type != MxmType::F16; }
 
 struct MxmInstr {
     MxmOpcode op = MxmOpcode::IW;
-    uint32_t row = 0;              // LW: shadow row
-    MxmType type = MxmType::I8;    // LW, ABC: element type of the operand vector
-    uint32_t slot = 0;             // ACC: accumulator slot
-    bool add = false;              // ACC: add to the slot (else set)
-    bool emit = false;             // ACC: send the new slot value out
-    uint64_t id = 0;               // sequence number given by the issuer, for reports
+    uint32_t row = 0;            // LW: shadow row
+    MxmType type = MxmType::I8;  // LW, ABC: element type of the operand vector
+    uint32_t slot = 0;           // ACC: accumulator slot
+    bool add = false;            // ACC: add to the slot (else set)
+    bool emit = false;           // ACC: send the new slot value out
+    uint64_t id = 0;             // sequence number given by the issuer, for reports
 
     // Assembly text as in docs/isa.md, e.g. "LW 5, i8", "ABC f16", "ACC 2, add, emit".
     std::string disasm() const;

@@ -12,17 +12,15 @@
 
 namespace lpu {
 
-__attribute__((target_clones("avx2", "default"))) void mxm_mac_row(int32_t* __restrict dst,
-                                                                      const int16_t* __restrict w, int32_t a,
-                                                                      unsigned n)
+__attribute__((target_clones("avx2", "default"))) void mxm_mac_row(int32_t* __restrict dst, const int16_t* __restrict w,
+                                                                   int32_t a, unsigned n)
 {
     for (unsigned i = 0; i < n; ++i)
         dst[i] += a * w[i];
 }
 
-__attribute__((target_clones("avx2", "default"))) void mxm_mac_row_f32(float* __restrict dst,
-                                                                          const float* __restrict w, float a,
-                                                                          unsigned n)
+__attribute__((target_clones("avx2", "default"))) void mxm_mac_row_f32(float* __restrict dst, const float* __restrict w,
+                                                                       float a, unsigned n)
 {
     for (unsigned i = 0; i < n; ++i) {
         const float product = a * w[i];  // exact for binary16 inputs, rounded in general

@@ -25,8 +25,7 @@ Program load_program_file(const std::string& path, const ChipSpec& spec)
 ChipSession::ChipSession(const ChipSpec& spec, Program program, std::string program_name, unsigned chip_id)
     : program_name_(std::move(program_name)), program_(std::move(program)),
       chip_(std::make_unique<Chip>("chip", spec, chip_id))
-{
-}
+{}
 
 ChipSession::~ChipSession() = default;
 
@@ -39,8 +38,8 @@ const TensorDecl& ChipSession::tensor(const std::string& name) const
         names += (names.empty() ? "" : ", ") + cut_token(program_.tensors[i].name);
     if (program_.tensors.size() > 12)
         names += ", ... (" + std::to_string(program_.tensors.size()) + " in all)";
-    throw InputError(program_name_ + ": no tensor " + quote_token(name) + " (declared: " + (names.empty() ? "none" : names) +
-                     ")");
+    throw InputError(program_name_ + ": no tensor " + quote_token(name) +
+                     " (declared: " + (names.empty() ? "none" : names) + ")");
 }
 
 void ChipSession::load(const std::string& name, const std::string& npy_file)

@@ -19,10 +19,10 @@ C2cParams C2cParams::read(ParamNode& n)
     p.lanes_per_link = n.param<unsigned>("lanes_per_link", "serial lanes per link (published: 4)").range(1, 64).def(4);
     p.gbps_per_lane =
         n.param<double>("gbps_per_lane", "line rate of one lane in Gb/s (published: 30)").range(0.001, 1000).def(30.0);
-    p.cable_latency =
-        n.param<unsigned>("cable_latency", "cycles from send to receive on a link beyond serialisation (TSP22 mean: 216)")
-            .range(0, 1000000)
-            .def(216);
+    p.cable_latency = n.param<unsigned>("cable_latency",
+                                        "cycles from send to receive on a link beyond serialisation (TSP22 mean: 216)")
+                          .range(0, 1000000)
+                          .def(216);
     n.finish();
     return p;
 }

@@ -11,8 +11,8 @@ class ParamNode;
 struct C2cParams {
     unsigned links = 0;
     unsigned lanes_per_link = 0;
-    double gbps_per_lane = 0;      // raw line rate of one lane, Gb/s
-    unsigned cable_latency = 0;    // cycles
+    double gbps_per_lane = 0;    // raw line rate of one lane, Gb/s
+    unsigned cable_latency = 0;  // cycles
 
     // Bytes per second one link carries in one direction.
     double link_bytes_per_s() const { return lanes_per_link * gbps_per_lane * 1e9 / 8; }

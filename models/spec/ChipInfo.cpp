@@ -28,8 +28,11 @@ std::string scaled(double v, const std::string& unit)
         ++i;
     }
     std::ostringstream os;
-    os << std::fixed << std::setprecision(v < 10 ? 3 : v < 100 ? 2 : 1) << v << " " << prefixes[i]
-       << (binary && i ? "i" : "") << unit;
+    os << std::fixed
+       << std::setprecision(v < 10    ? 3
+                            : v < 100 ? 2
+                                      : 1)
+       << v << " " << prefixes[i] << (binary && i ? "i" : "") << unit;
     return os.str();
 }
 }  // namespace
@@ -46,28 +49,28 @@ std::vector<ChipFigure> chip_figures(const ChipSpec& spec)
     const double vec = mem.word_bytes();
     std::vector<ChipFigure> f;
     f.push_back({"clock", hz, "Hz", "chip.clock_mhz"});
-    f.push_back({"lanes", double(chip.lanes()), "lanes", n(chip.superlanes) + " superlanes x " +
-                                                              n(chip.lanes_per_superlane) + " lanes"});
+    f.push_back({"lanes", double(chip.lanes()), "lanes",
+                 n(chip.superlanes) + " superlanes x " + n(chip.lanes_per_superlane) + " lanes"});
     f.push_back({"peak_int8", 2 * macs * hz, "ops/s",
                  n(mxm.planes) + " MXM planes x " + n(mxm.rows) + " x " + n(mxm.cols) + " MACs x 2 ops x clock"});
     // An fp16 ABC holds the activation port for fp16_issue_interval cycles (docs/isa.md 1.5).
     f.push_back({"peak_fp16", 2 * macs * hz / mxm.fp16_issue_interval, "FLOP/s",
                  "peak_int8 / chip.mxm.fp16_issue_interval (" + n(mxm.fp16_issue_interval) + ")"});
     f.push_back({"sram_capacity", double(mem.total_bytes()), "B",
-                 n(mem.slices) + " MEM slices x " + n(mem.banks) + " banks x " + n(mem.words_per_bank) +
-                     " words x " + n(vec) + " B"});
+                 n(mem.slices) + " MEM slices x " + n(mem.banks) + " banks x " + n(mem.words_per_bank) + " words x " +
+                     n(vec) + " B"});
     f.push_back({"sram_bandwidth", mem.slices * 2 * vec * hz, "B/s",
                  n(mem.slices) + " slices x (1 read + 1 write) x " + n(vec) + " B x clock"});
     f.push_back({"stream_bandwidth", (st.east + st.west) * vec * hz, "B/s",
                  "(" + n(st.east) + " east + " + n(st.west) + " west streams) x " + n(vec) +
                      " B x clock, at each slice position"});
-    f.push_back({"c2c_bandwidth_per_direction", c2c.links * c2c.link_bytes_per_s(), "B/s",
-                 n(c2c.links) + " links x " + n(c2c.lanes_per_link) + " lanes x " + n(c2c.gbps_per_lane) +
-                     " Gb/s / 8"});
+    f.push_back(
+        {"c2c_bandwidth_per_direction", c2c.links * c2c.link_bytes_per_s(), "B/s",
+         n(c2c.links) + " links x " + n(c2c.lanes_per_link) + " lanes x " + n(c2c.gbps_per_lane) + " Gb/s / 8"});
     f.push_back({"c2c_bandwidth", 2 * c2c.links * c2c.link_bytes_per_s(), "B/s", "both directions"});
-    f.push_back({"c2c_vector_cycles", double(c2c.cycles_per_vector(mem.word_bytes(), chip.clock_mhz)), "cycles",
-                 "ceil(" + n(vec) + " B / link bytes per cycle), plus " + n(c2c.cable_latency) +
-                     " cycles of cable latency"});
+    f.push_back(
+        {"c2c_vector_cycles", double(c2c.cycles_per_vector(mem.word_bytes(), chip.clock_mhz)), "cycles",
+         "ceil(" + n(vec) + " B / link bytes per cycle), plus " + n(c2c.cable_latency) + " cycles of cable latency"});
     return f;
 }
 

@@ -53,9 +53,10 @@ MemParams MemParams::read(ParamNode& n, const ChipParams& chip)
     p.slices = n.param<unsigned>("slices", "MEM slices on the chip, half in each hemisphere (published: 88 = 2 x 44)")
                    .range(2, 256)
                    .def(88);
-    p.banks = n.param<unsigned>("banks", "banks per slice; the bank is the high part of the word address (published: 2)")
-                  .range(1, 16)
-                  .def(2);
+    p.banks =
+        n.param<unsigned>("banks", "banks per slice; the bank is the high part of the word address (published: 2)")
+            .range(1, 16)
+            .def(2);
     p.words_per_bank =
         n.param<uint32_t>("words_per_bank", "words per bank; a word is one vector, one byte per lane (published: 4096)")
             .range(1, 1 << 18)
@@ -69,12 +70,13 @@ MemParams MemParams::read(ParamNode& n, const ChipParams& chip)
                           .range(1, 64)
                           .def(1);
     // Derived so that a small test geometry (say 16 words per bank) needs no page setting of its own.
-    p.page_words = n.param<uint32_t>("page_words", "host-memory allocation granule of the simulated SRAM, in words; "
-                                                   "must divide words_per_bank (simulation only, no effect on behaviour "
-                                                   "or timing)")
-                       .range(1, 1 << 18)
-                       .derived(static_cast<uint32_t>(std::gcd(kPageWordsPreferred, int64_t{p.words_per_bank})),
-                                "gcd(64, words_per_bank)");
+    p.page_words =
+        n.param<uint32_t>("page_words", "host-memory allocation granule of the simulated SRAM, in words; "
+                                        "must divide words_per_bank (simulation only, no effect on behaviour "
+                                        "or timing)")
+            .range(1, 1 << 18)
+            .derived(static_cast<uint32_t>(std::gcd(kPageWordsPreferred, int64_t{p.words_per_bank})),
+                     "gcd(64, words_per_bank)");
     n.finish();
 
     if (p.slices % 2 != 0)

@@ -27,18 +27,20 @@ MxmParams MxmParams::read(ParamNode& n, const ChipParams& chip)
                           "weight rows IW copies from the shadow to the active buffer per cycle (spec: 16)")
             .range(1, 4096)
             .def(16);
-    p.array_latency = n.param<unsigned>("array_latency",
-                                        "cycles from an ABC's issue to the ACC that takes its product (A in docs/isa.md)")
-                          .range(1, 64)
-                          .def(1);
-    p.acc_latency = n.param<unsigned>("acc_latency",
-                                      "cycles from the accumulator update to the result register (R in docs/isa.md)")
-                        .range(1, 64)
-                        .def(1);
+    p.array_latency =
+        n.param<unsigned>("array_latency",
+                          "cycles from an ABC's issue to the ACC that takes its product (A in docs/isa.md)")
+            .range(1, 64)
+            .def(1);
+    p.acc_latency =
+        n.param<unsigned>("acc_latency", "cycles from the accumulator update to the result register (R in docs/isa.md)")
+            .range(1, 64)
+            .def(1);
     p.fp16_issue_interval =
-        n.param<unsigned>("fp16_issue_interval",
-                          "cycles an fp16 ABC occupies a plane's activation port: the next ABC may issue this many cycles "
-                          "later, so fp16 runs at 1/this of the int8 MAC rate (published: 4)")
+        n.param<unsigned>(
+             "fp16_issue_interval",
+             "cycles an fp16 ABC occupies a plane's activation port: the next ABC may issue this many cycles "
+             "later, so fp16 runs at 1/this of the int8 MAC rate (published: 4)")
             .range(1, 64)
             .def(4);
     n.finish();
@@ -59,9 +61,14 @@ MxmParams MxmParams::read(ParamNode& n, const ChipParams& chip)
 std::vector<std::pair<std::string, unsigned>> MxmParams::rtl_parameters() const
 {
     // Order matches cfg_o[] of tb/mxm/mxm_cosim_top.sv.
-    return {{"SUPERLANES", superlanes},       {"SL_LANES", lanes_per_superlane}, {"ROWS", rows},
-            {"COLS", cols},                   {"ACC_SLOTS", acc_slots},          {"INSTALL_ROWS", install_rows_per_cycle},
-            {"ARRAY_LATENCY", array_latency}, {"ACC_LATENCY", acc_latency}};
+    return {{"SUPERLANES", superlanes},
+            {"SL_LANES", lanes_per_superlane},
+            {"ROWS", rows},
+            {"COLS", cols},
+            {"ACC_SLOTS", acc_slots},
+            {"INSTALL_ROWS", install_rows_per_cycle},
+            {"ARRAY_LATENCY", array_latency},
+            {"ACC_LATENCY", acc_latency}};
 }
 
 std::string MxmParams::summary() const

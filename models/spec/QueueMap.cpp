@@ -30,8 +30,8 @@ QueueMap::QueueMap(const ChipSpec& spec)
     const unsigned half = mem.slices / 2;
     for (const SliceInfo& s : fp.slices()) {
         if (s.kind == SliceKind::MEM)
-            queues_.push_back({s.name, QueueKind::MEM, s.position,
-                               s.hemisphere == Hemisphere::West ? s.index : half + s.index});
+            queues_.push_back(
+                {s.name, QueueKind::MEM, s.position, s.hemisphere == Hemisphere::West ? s.index : half + s.index});
     }
     for (unsigned q = 0; q < vxm_queues; ++q)
         queues_.push_back({"VXM." + std::to_string(q), QueueKind::VXM, fp.vxm().position, q});

@@ -15,7 +15,7 @@ enum class QueueKind : uint8_t { MEM, VXM, SXM, MXM_W, MXM_A, MXM_C };
 const char* queue_kind_name(QueueKind kind);
 
 struct QueueInfo {
-    std::string name;   // "MEM_W3", "VXM.0", "SXM_E0.5", "MXM_W1.a"
+    std::string name;  // "MEM_W3", "VXM.0", "SXM_E0.5", "MXM_W1.a"
     QueueKind kind;
     unsigned position;  // floorplan position of its slice
     unsigned unit;      // MEM: slice index (west 0..n/2-1 outward, then east); MXM: plane index

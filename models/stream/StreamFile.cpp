@@ -9,16 +9,16 @@
 namespace lpu {
 
 StreamFile::StreamFile(unsigned east_streams, unsigned west_streams, unsigned positions, AgentDescriber describe)
-    : east_(east_streams),
-      west_(west_streams),
-      positions_(positions),
-      describe_(std::move(describe)),
+    : east_(east_streams), west_(west_streams), positions_(positions), describe_(std::move(describe)),
       streams_(east_streams + west_streams)
 {
     retired_.occupied.assign(streams_.size(), 0);
 }
 
-std::string StreamFile::describe(AgentId who) const { return describe_ ? describe_(who) : "#" + std::to_string(who.index); }
+std::string StreamFile::describe(AgentId who) const
+{
+    return describe_ ? describe_(who) : "#" + std::to_string(who.index);
+}
 
 void StreamFile::check(StreamId s, unsigned position) const
 {

@@ -1,7 +1,7 @@
 #include "SxmExecutor.h"
 
-#include "models/sxm/SxmOps.h"
 #include "models/spec/Timing.h"
+#include "models/sxm/SxmOps.h"
 
 #include <memory>
 
@@ -9,8 +9,7 @@ namespace lpu {
 
 SxmExecutor::SxmExecutor(const SxmSliceParams& params, unsigned lanes_per_superlane)
     : p_(params), group_(lanes_per_superlane)
-{
-}
+{}
 
 void SxmExecutor::execute(const Issue& is, ExecContext& ctx)
 {
@@ -19,7 +18,9 @@ void SxmExecutor::execute(const Issue& is, ExecContext& ctx)
     const bool transpose = op.kind == SxmOp::Kind::Transpose;
     const unsigned ni = op.inputs(group_), no = op.outputs(group_);
     // Operand i is stream i of the input group (transpose) or the i-th stream named.
-    auto input = [&](unsigned i) { return transpose ? StreamId{in.streams[0].dir, in.streams[0].index + i} : in.streams[i]; };
+    auto input = [&](unsigned i) {
+        return transpose ? StreamId{in.streams[0].dir, in.streams[0].index + i} : in.streams[i];
+    };
     auto output = [&](unsigned i) {
         return transpose ? StreamId{in.streams[1].dir, in.streams[1].index + i} : in.streams[ni + i];
     };

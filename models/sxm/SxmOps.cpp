@@ -57,8 +57,8 @@ void sxm_apply(const SxmOp& op, const uint8_t* const* in, uint8_t* const* out, u
             out[o][l] = res[o * L + l];
 }
 
-std::vector<std::vector<uint8_t>> sxm_apply(const SxmOp& op, const std::vector<std::vector<uint8_t>>& in, unsigned lanes,
-                                            unsigned lanes_per_superlane)
+std::vector<std::vector<uint8_t>> sxm_apply(const SxmOp& op, const std::vector<std::vector<uint8_t>>& in,
+                                            unsigned lanes, unsigned lanes_per_superlane)
 {
     op.validate(lanes, lanes_per_superlane);
     if (in.size() != op.inputs(lanes_per_superlane))

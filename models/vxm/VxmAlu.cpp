@@ -135,7 +135,7 @@ uint32_t int_unary(VxmUnaryOp op, VxmType t, uint32_t lane)
 {
     const int64_t a = vxm_lane_to_int(t, lane);
     switch (op) {
-    case VxmUnaryOp::Neg: return vxm_int_to_lane(t, -a);  // wraps: neg(min) = min
+    case VxmUnaryOp::Neg: return vxm_int_to_lane(t, -a);              // wraps: neg(min) = min
     case VxmUnaryOp::Abs: return vxm_int_to_lane(t, a < 0 ? -a : a);  // abs(min) = min
     case VxmUnaryOp::Relu: return vxm_int_to_lane(t, std::max<int64_t>(a, 0));
     default: break;

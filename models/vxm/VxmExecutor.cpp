@@ -1,7 +1,7 @@
 #include "VxmExecutor.h"
 
-#include "models/vxm/VxmAlu.h"
 #include "models/spec/Timing.h"
+#include "models/vxm/VxmAlu.h"
 
 #include <memory>
 
@@ -39,8 +39,8 @@ void VxmExecutor::operand(const Issue& is, ExecContext& ctx, unsigned i, size_t&
         if (out.empty() || out.front().cycle != is.cycle)
             ctx.fail(is, "ALU " + std::to_string(src) + " has no result in this cycle" +
                              (out.empty() ? std::string()
-                                          : " (its next one, from " + ctx.describe(out.front().who) + ", is there in cycle " +
-                                                std::to_string(out.front().cycle) + ")"));
+                                          : " (its next one, from " + ctx.describe(out.front().who) +
+                                                ", is there in cycle " + std::to_string(out.front().cycle) + ")"));
         words = out.front().lanes;
         return;
     }

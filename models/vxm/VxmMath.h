@@ -27,13 +27,11 @@ constexpr uint32_t kRoundMagic = 0x4B400000u;  // 1.5 * 2^23: (t + M) - M rounds
 constexpr uint32_t kLn2Hi = 0x3F317200u;       // 0.693145752: ln 2, 15 significant bits
 constexpr uint32_t kLn2Lo = 0x35BFBE8Eu;       // 1.42860677e-6: ln 2 - kLn2Hi
 // 1/n! for n = 2..7, each rounded to binary32.
-constexpr uint32_t kExpPoly[6] = {0x3F000000u, 0x3E2AAAABu, 0x3D2AAAABu,
-                                  0x3C088889u, 0x3AB60B61u, 0x39500D01u};
-constexpr uint32_t kTanhSmall = 0x3F333333u;   // 0.7f: below it tanh uses the odd polynomial
+constexpr uint32_t kExpPoly[6] = {0x3F000000u, 0x3E2AAAABu, 0x3D2AAAABu, 0x3C088889u, 0x3AB60B61u, 0x39500D01u};
+constexpr uint32_t kTanhSmall = 0x3F333333u;  // 0.7f: below it tanh uses the odd polynomial
 // tanh(a) ~ a + a*t*P(t), t = a^2, P(t) = sum kTanhPoly[i] t^i: a minimax fit of relative
 // error on [0, 0.7] (6.8e-10 before rounding the coefficients to binary32).
-constexpr uint32_t kTanhPoly[6] = {0xBEAAAAA8u, 0x3E08879Eu, 0xBD5CDC38u,
-                                   0x3CB0B5CBu, 0xBC0128FFu, 0x3AF877FFu};
+constexpr uint32_t kTanhPoly[6] = {0xBEAAAAA8u, 0x3E08879Eu, 0xBD5CDC38u, 0x3CB0B5CBu, 0xBC0128FFu, 0x3AF877FFu};
 constexpr uint32_t kRsqrtMagic = 0x5F3759DFu;  // initial estimate: bits = magic - (bits(m) >> 1)
 }  // namespace vxm_math
 

@@ -13,10 +13,10 @@ namespace lpu::cosim {
 // What one output port carries in one cycle for one chunk (superlane) of a vector.
 struct Beat {
     uint64_t cycle = 0;
-    unsigned chunk = 0;   // superlane
-    unsigned lane0 = 0;   // lane of values[0]
+    unsigned chunk = 0;  // superlane
+    unsigned lane0 = 0;  // lane of values[0]
     std::vector<int64_t> values;
-    std::string origin;   // what produced it (expected side), e.g. "ACC 2, add, emit (#57, cycle 1210)"
+    std::string origin;  // what produced it (expected side), e.g. "ACC 2, add, emit (#57, cycle 1210)"
 };
 
 enum class DivergenceKind {

@@ -38,7 +38,8 @@ std::string Divergence::describe() const
         for (size_t i = 0; i < width; ++i)
             differing += expected.values[i] != actual.values[i];
         os << "  " << differing << " of " << width << " lanes differ:\n";
-        os << "  " << std::setw(6) << "lane" << std::setw(14) << "expected" << std::setw(14) << "actual" << "\n";
+        os << "  " << std::setw(6) << "lane" << std::setw(14) << "expected" << std::setw(14) << "actual"
+           << "\n";
         size_t shown = 0;
         for (size_t i = 0; i < width && shown < 16; ++i) {
             if (expected.values[i] == actual.values[i])

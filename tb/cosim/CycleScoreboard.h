@@ -29,7 +29,7 @@ public:
 
 private:
     using Key = std::tuple<uint64_t, unsigned, unsigned>;  // cycle, port, chunk: cycle-major order
-    void compare_through(uint64_t cycle);  // compares all beats of cycles <= cycle
+    void compare_through(uint64_t cycle);                  // compares all beats of cycles <= cycle
     void diverge(Divergence d);
     template <typename Side>
     std::optional<int64_t> find_shifted(const Side& side, const Beat& beat, unsigned port) const;

@@ -1,8 +1,8 @@
 #include "MxmChipCosim.h"
 
+#include "models/common/Error.h"
 #include "tb/mxm/MxmCosim.h"
 #include "tb/mxm/MxmExpectation.h"
-#include "models/common/Error.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -21,9 +21,9 @@ MxmChipCosim::MxmChipCosim(const MxmParams& params, uint64_t period_ps, const st
     for (size_t i = 0; i < plane_names.size(); ++i) {
         const unsigned port = checker_.add_port(plane_names[i]);
         ports_.push_back(port);
-        planes_.push_back(std::make_unique<MxmRtlDriver>(
-            params, make_mxm_rtl(params, period_ps, !wave_dir.empty()),
-            [this, port](cosim::Beat b) { checker_.observe(port, std::move(b)); }));
+        planes_.push_back(
+            std::make_unique<MxmRtlDriver>(params, make_mxm_rtl(params, period_ps, !wave_dir.empty()),
+                                           [this, port](cosim::Beat b) { checker_.observe(port, std::move(b)); }));
         planes_.back()->reset(2);
         if (!wave_dir.empty())  // the file opens when the plane runs its first cycle
             planes_.back()->set_wave(wave_dir + "/" + plane_names[i] + ".fst", 0, ~uint64_t{0});

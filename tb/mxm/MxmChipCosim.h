@@ -4,9 +4,9 @@
 // with a CheckError carrying the report.
 #pragma once
 
-#include "tb/mxm/MxmRtlDriver.h"
-#include "tb/cosim/CycleScoreboard.h"
 #include "models/mxm/MxmObserver.h"
+#include "tb/cosim/CycleScoreboard.h"
+#include "tb/mxm/MxmRtlDriver.h"
 
 #include <memory>
 #include <string>

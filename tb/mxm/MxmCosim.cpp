@@ -1,18 +1,18 @@
 #include "MxmCosim.h"
 
-#include "tb/mxm/MxmExpectation.h"
-#include "tb/mxm/MxmStimulusDriver.h"
-#include "models/spec/ChipParams.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
+#include "models/mxm/MxmPlane.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSpec.h"
 #include "tb/cosim/CycleScoreboard.h"
 #include "tb/cosim/TlmFanout.h"
-#include "models/mxm/MxmPlane.h"
+#include "tb/mxm/MxmExpectation.h"
+#include "tb/mxm/MxmStimulusDriver.h"
 
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -150,7 +150,8 @@ public:
         if (!log_)
             throw InputError(path_ + ": cannot write");
         log_ << "# lpusim cosim mxm log: " << o.command_line() << "\n";
-        log_ << "# I <issue cycle> #<id> <instruction> | R <cycle of superlane 0> #<ACC id> slot <j> abc #<id>: <N values>\n";
+        log_ << "# I <issue cycle> #<id> <instruction> | R <cycle of superlane 0> #<ACC id> slot <j> abc #<id>: <N "
+                "values>\n";
     }
     ~CosimLog()
     {
@@ -190,7 +191,8 @@ std::string fst_path_of(const MxmCosimOptions& o)
 
 // The save file beside the FST, marked at the first divergence; the line that says where both are.
 std::string finish_waves(const MxmCosimOptions& o, const std::string& fst_path, const std::string& log_path,
-                         uint64_t cycles, const cosim::CycleScoreboard& checker, const MxmParams& mp, uint64_t period_ps)
+                         uint64_t cycles, const cosim::CycleScoreboard& checker, const MxmParams& mp,
+                         uint64_t period_ps)
 {
     if (fst_path.empty())
         return "";
@@ -219,7 +221,8 @@ void report_divergence(const MxmCosimOptions& o, const std::string& head, const 
     err << "  checked before it: " << checker.beats_checked() << " beats\n";
     err << wave_note;
     err << "  replay: "
-        << o.command_line(" --wave " + quote(wave_dir) + " --wave-window " + std::to_string(from) + ":" + std::to_string(to))
+        << o.command_line(" --wave " + quote(wave_dir) + " --wave-window " + std::to_string(from) + ":" +
+                          std::to_string(to))
         << "\n";
 }
 
@@ -257,8 +260,8 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     fanout.initiator_socket.bind(model.instr_socket);
     model.result_socket.bind(expectation.result_socket);
     if (!o.model_only) {
-        rtl = std::make_unique<MxmRtlTransactor>("mxm_rtl", mp, period, make_mxm_rtl(mp, chip.period_ps(), !fst_path.empty()),
-                                                 checker, port);
+        rtl = std::make_unique<MxmRtlTransactor>("mxm_rtl", mp, period,
+                                                 make_mxm_rtl(mp, chip.period_ps(), !fst_path.empty()), checker, port);
         fanout.initiator_socket.bind(rtl->instr_socket);
         rtl->driver().set_fault(o.fault);
         if (!fst_path.empty()) {
@@ -266,7 +269,9 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
             expectation.set_tap([&](const MxmResult& r) { rtl->driver().show_expected(r.first_cycle, r.values); });
         }
     }
-    driver.set_error_source([&] { return !model.error().empty() ? model.error() : rtl ? rtl->error() : std::string(); });
+    driver.set_error_source([&] {
+        return !model.error().empty() ? model.error() : rtl ? rtl->error() : std::string();
+    });
     if (std::ofstream* l = log.stream()) {
         driver.set_log(l);
         expectation.set_log(l);
@@ -299,15 +304,15 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     }
     const uint64_t beats = checker.beats_checked();
     out << "PASS  " << head << "\n";
-    out << "  instructions: " << driver.instructions() << " (LW " << st.instrs[0] << ", IW " << st.instrs[1]
-        << ", ABC " << st.instrs[2] << ", ACC " << st.instrs[3] << ") over " << cycles << " cycles\n";
+    out << "  instructions: " << driver.instructions() << " (LW " << st.instrs[0] << ", IW " << st.instrs[1] << ", ABC "
+        << st.instrs[2] << ", ACC " << st.instrs[3] << ") over " << cycles << " cycles\n";
     if (rtl)
         out << "  result vectors checked against RTL: " << expectation.vectors() << " (" << beats
             << " superlane beats, value and cycle of each)\n";
     else
         out << "  result vectors: " << expectation.vectors() << " (model only, nothing checked)\n";
-    out << "  speed: " << cycles << " cycles in " << std::fixed << std::setprecision(3) << wall << " s = "
-        << si(cycles / wall) << "cycles/s, " << si(static_cast<double>(st.macs) / wall) << "MAC/s\n";
+    out << "  speed: " << cycles << " cycles in " << std::fixed << std::setprecision(3) << wall
+        << " s = " << si(cycles / wall) << "cycles/s, " << si(static_cast<double>(st.macs) / wall) << "MAC/s\n";
     out << wave_note;
     if (rtl && beats != expectation.vectors() * mp.superlanes) {
         err << "internal error: " << beats << " beats checked, " << expectation.vectors() * mp.superlanes

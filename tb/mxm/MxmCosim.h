@@ -16,13 +16,13 @@ struct MxmCosimOptions {
     uint64_t seed = 1;
     uint64_t ops = 2000;
     std::string stimulus = "random";
-    std::string wave_dir;       // empty: no waves
-    bool wave_window = false;   // false: whole run
+    std::string wave_dir;      // empty: no waves
+    bool wave_window = false;  // false: whole run
     uint64_t wave_from = 0, wave_to = 0;
     MxmFault fault;
-    bool model_only = false;    // no RTL: the model alone, for speed measurements
-    std::string log_path;       // instruction/result log
-    std::string results_path;   // .npy of result vectors
+    bool model_only = false;         // no RTL: the model alone, for speed measurements
+    std::string log_path;            // instruction/result log
+    std::string results_path;        // .npy of result vectors
     std::string program = "lpusim";  // how to call lpusim again, for the replay line
 
     // The exact command line that reproduces this run (with `extra` appended).

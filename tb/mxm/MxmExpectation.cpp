@@ -53,9 +53,9 @@ void MxmExpectation::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_ti
     if (tap_)
         tap_(r);
     if (checker_) {
-        const std::string origin = "ACC " + std::to_string(r.slot) + (r.add ? ", add" : ", set") + ", emit (#" + std::to_string(r.acc_id) +
-                                   ", issued cycle " + std::to_string(r.acc_cycle) + "), product of ABC #" +
-                                   std::to_string(r.abc_id) + " (issued cycle " +
+        const std::string origin = "ACC " + std::to_string(r.slot) + (r.add ? ", add" : ", set") + ", emit (#" +
+                                   std::to_string(r.acc_id) + ", issued cycle " + std::to_string(r.acc_cycle) +
+                                   "), product of ABC #" + std::to_string(r.abc_id) + " (issued cycle " +
                                    std::to_string(r.acc_cycle - p_.array_latency) + ")";
         for (cosim::Beat& b : mxm_result_beats(p_, r, origin))
             checker_->expect(port_, std::move(b));

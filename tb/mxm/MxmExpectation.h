@@ -3,8 +3,8 @@
 // and records results for the log and the .npy dump.
 #pragma once
 
-#include "tb/cosim/Checker.h"
 #include "models/mxm/MxmPayload.h"
+#include "tb/cosim/Checker.h"
 
 #include <systemc>
 #include <tlm>

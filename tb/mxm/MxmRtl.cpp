@@ -36,9 +36,8 @@ std::unique_ptr<MxmRtl> make_mxm_rtl(const MxmParams& params, uint64_t period_ps
             return rtl;
         available << "\n  " << v.name << " (" << v.config << "): " << describe(params, got);
     }
-    throw InputError("no Verilated MXM matches this config (" + params.summary() +
-                     "); RTL variants in this build:" + available.str() +
-                     "\nAdd the config to the CMake option LPUSIM_RTL_CONFIGS and rebuild.");
+    throw InputError("no Verilated MXM matches this config (" + params.summary() + "); RTL variants in this build:" +
+                     available.str() + "\nAdd the config to the CMake option LPUSIM_RTL_CONFIGS and rebuild.");
 }
 
 }  // namespace lpu

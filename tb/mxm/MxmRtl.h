@@ -25,12 +25,12 @@ struct MxmPinsIn {
     std::vector<uint8_t> lw_data;   // N lanes, staggered
     std::vector<uint8_t> abc_data;  // K lanes, staggered
     uint64_t tb_cycle = 0;
-    uint64_t tb_exp_valid = 0;         // bit s: chunk s expected this cycle
+    uint64_t tb_exp_valid = 0;          // bit s: chunk s expected this cycle
     std::vector<uint32_t> tb_exp_data;  // N lanes
 };
 
 struct MxmPinsOut {
-    uint64_t res_valid = 0;  // bit s: chunk s valid
+    uint64_t res_valid = 0;         // bit s: chunk s valid
     std::vector<int32_t> res_data;  // N lanes
     uint64_t tb_mismatch = 0;
 };

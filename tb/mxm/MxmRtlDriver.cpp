@@ -42,7 +42,8 @@ std::string MxmFault::text() const
 }
 
 MxmRtlDriver::MxmRtlDriver(const MxmParams& params, std::unique_ptr<MxmRtl> rtl, BeatSink sink)
-    : p_(params), rtl_(std::move(rtl)), sink_(std::move(sink)), lw_hist_(params.superlanes), abc_hist_(params.superlanes)
+    : p_(params), rtl_(std::move(rtl)), sink_(std::move(sink)), lw_hist_(params.superlanes),
+      abc_hist_(params.superlanes)
 {
     in_.lw_data.assign(p_.cols, 0);
     in_.abc_data.assign(p_.rows, 0);
@@ -69,8 +70,8 @@ void MxmRtlDriver::issue(const MxmInstr& in, uint64_t c, const uint8_t* data, si
     // The RTL has no fp16 datapath (docs/isa.md 1.5): driving f16 bytes as int8 would make a
     // divergence that says nothing about the RTL, so refuse before anything reaches the pins.
     if ((in.op == MxmOpcode::LW || in.op == MxmOpcode::ABC) && !mxm_type_is_int(in.type))
-        throw InputError("the MXM RTL is int8-only; fp16 instruction '" + in.disasm() + "' (#" +
-                         std::to_string(in.id) + ", cycle " + std::to_string(c) +
+        throw InputError("the MXM RTL is int8-only; fp16 instruction '" + in.disasm() + "' (#" + std::to_string(in.id) +
+                         ", cycle " + std::to_string(c) +
                          ") cannot be co-simulated (run the model without the MXM co-simulation)");
     if (c < cycle_)
         throw InputError("MXM RTL driver: instruction #" + std::to_string(in.id) + " for cycle " + std::to_string(c) +

@@ -4,9 +4,9 @@
 // and the whole-chip co-simulation (MxmChipCosim) both run the RTL through this class.
 #pragma once
 
-#include "tb/mxm/MxmRtl.h"
-#include "tb/cosim/Checker.h"
 #include "models/mxm/MxmInstr.h"
+#include "tb/cosim/Checker.h"
+#include "tb/mxm/MxmRtl.h"
 
 #include <functional>
 #include <map>
@@ -57,7 +57,7 @@ public:
     void show_expected(uint64_t first_cycle, const std::vector<int32_t>& values);
 
 private:
-    struct Pending {  // instructions issued in one cycle
+    struct Pending {                                  // instructions issued in one cycle
         std::optional<MxmInstr> instr[kMxmChannels];  // indexed by MxmOpcode
         std::vector<uint8_t> lw_data, abc_data;
     };
@@ -73,7 +73,7 @@ private:
     std::unique_ptr<MxmRtl> rtl_;
     BeatSink sink_;
     std::map<uint64_t, Pending> pending_;
-    std::vector<History> lw_hist_, abc_hist_;  // ring buffers indexed by cycle % S
+    std::vector<History> lw_hist_, abc_hist_;         // ring buffers indexed by cycle % S
     std::map<uint64_t, std::vector<int32_t>> shown_;  // expected results by first cycle, for waves
     MxmPinsIn in_;
     MxmPinsOut out_;

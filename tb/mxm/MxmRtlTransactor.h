@@ -4,9 +4,9 @@
 // and time base as the SystemC side: cycle t is simulated at sc_time t * period.
 #pragma once
 
-#include "tb/mxm/MxmRtlDriver.h"
-#include "tb/cosim/Checker.h"
 #include "models/mxm/MxmPayload.h"
+#include "tb/cosim/Checker.h"
+#include "tb/mxm/MxmRtlDriver.h"
 
 #include <systemc>
 #include <tlm>

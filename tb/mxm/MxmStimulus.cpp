@@ -12,7 +12,8 @@ const std::vector<std::pair<std::string, std::string>>& MxmStimulus::kinds()
         {"random", "seeded random legal schedule: dense bursts, sparse stretches, idle gaps, random data"},
         {"zeros", "random schedule, every weight and activation zero"},
         {"identity", "identity weights, random activations: each result equals its activation"},
-        {"min-neg", "-128 weights and activations with K = lane count, adding into one slot (int32 wraps after 2^31 / (16384 K) adds)"},
+        {"min-neg", "-128 weights and activations with K = lane count, adding into one slot (int32 wraps after 2^31 / "
+                    "(16384 K) adds)"},
         {"uint8-extremes", "uint8 255 weights against uint8 0/255 and int8 -128/127 activations"},
         {"weight-swap", "back-to-back weight installs, ABC on the first legal cycle around every IW"},
         {"dense", "peak streaming: ABC and ACC every legal cycle, next weights loaded meanwhile, IW per full set"},
@@ -23,11 +24,13 @@ const std::vector<std::pair<std::string, std::string>>& MxmStimulus::kinds()
 MxmStimulus::MxmStimulus(const MxmParams& params, const std::string& kind, uint64_t seed, uint64_t ops)
     : p_(params), rng_(seed), ops_(ops), slot_set_(params.acc_slots, false)
 {
-    static const std::pair<const char*, Kind> names[] = {
-        {"random", Kind::Random},        {"zeros", Kind::Zeros},
-        {"identity", Kind::Identity},    {"min-neg", Kind::MinNeg},
-        {"uint8-extremes", Kind::Uint8Extremes}, {"weight-swap", Kind::WeightSwap},
-        {"dense", Kind::Dense}};
+    static const std::pair<const char*, Kind> names[] = {{"random", Kind::Random},
+                                                         {"zeros", Kind::Zeros},
+                                                         {"identity", Kind::Identity},
+                                                         {"min-neg", Kind::MinNeg},
+                                                         {"uint8-extremes", Kind::Uint8Extremes},
+                                                         {"weight-swap", Kind::WeightSwap},
+                                                         {"dense", Kind::Dense}};
     auto it = std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return kind == n.first; });
     if (it == std::end(names)) {
         std::string list;
@@ -210,8 +213,8 @@ void MxmStimulus::add_abc(std::vector<MxmOp>& out, uint64_t c)
     case Kind::WeightSwap:
     case Kind::Dense: break;
     case Kind::Random: {
-        static const Fill fills[] = {Fill::Random, Fill::Random, Fill::Mixed,  Fill::Mixed,
-                                     Fill::Zeros,  Fill::MinNeg, Fill::Max,    Fill::Random};
+        static const Fill fills[] = {Fill::Random, Fill::Random, Fill::Mixed, Fill::Mixed,
+                                     Fill::Zeros,  Fill::MinNeg, Fill::Max,   Fill::Random};
         fill = fills[rng_.below(8)];
         break;
     }

@@ -62,7 +62,7 @@ private:
     bool has_iw_ = false;
     uint64_t iw_cycle_ = 0;
     uint32_t next_row_ = 0;
-    uint32_t rows_loaded_ = 0;      // LWs since the last IW
+    uint32_t rows_loaded_ = 0;         // LWs since the last IW
     std::deque<uint64_t> abc_cycles_;  // recent ABC issue cycles, for the ACC that takes them
     std::vector<bool> slot_set_;
     // Per-phase policy (probabilities out of 16), redrawn now and then so one run sees dense

@@ -4,11 +4,7 @@ namespace lpu {
 
 MxmStimulusDriver::MxmStimulusDriver(sc_core::sc_module_name name, MxmStimulus& stimulus, sc_core::sc_time period,
                                      uint64_t quantum, std::function<void()> on_done)
-    : sc_module(name),
-      socket("socket"),
-      stimulus_(stimulus),
-      period_(period),
-      quantum_(quantum),
+    : sc_module(name), socket("socket"), stimulus_(stimulus), period_(period), quantum_(quantum),
       on_done_(std::move(on_done))
 {
     SC_THREAD(run);
@@ -47,8 +43,8 @@ void MxmStimulusDriver::run()
             if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) {
                 error_ = error_source_ ? error_source_() : "";
                 if (error_.empty())
-                    error_ = "instruction #" + std::to_string(op.instr.id) + " '" + op.instr.disasm() +
-                             "' at cycle " + std::to_string(op.cycle) + " was refused";
+                    error_ = "instruction #" + std::to_string(op.instr.id) + " '" + op.instr.disasm() + "' at cycle " +
+                             std::to_string(op.cycle) + " was refused";
                 on_done_();
                 sc_core::sc_stop();
                 return;

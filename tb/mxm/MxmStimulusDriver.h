@@ -4,8 +4,8 @@
 // RTL transactor always has the instructions of the cycle it is about to drive.
 #pragma once
 
-#include "tb/mxm/MxmStimulus.h"
 #include "models/mxm/MxmPayload.h"
+#include "tb/mxm/MxmStimulus.h"
 
 #include <systemc>
 #include <tlm>
@@ -24,8 +24,8 @@ public:
     tlm_utils::simple_initiator_socket<MxmStimulusDriver> socket;
 
     // `quantum` in cycles; `on_done` runs once every instruction is out (or on error).
-    MxmStimulusDriver(sc_core::sc_module_name name, MxmStimulus& stimulus, sc_core::sc_time period,
-                      uint64_t quantum, std::function<void()> on_done);
+    MxmStimulusDriver(sc_core::sc_module_name name, MxmStimulus& stimulus, sc_core::sc_time period, uint64_t quantum,
+                      std::function<void()> on_done);
 
     // Log one line per instruction to `log` (nullptr: none).
     void set_log(std::ostream* log) { log_ = log; }

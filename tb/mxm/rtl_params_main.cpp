@@ -1,9 +1,9 @@
 // lpusim-rtl-params: the build step that turns a chip config into the MXM RTL's Verilator
 // parameters, so the RTL is parameterised from the same YAML (and the same validation) as
 // the model. Writes one "-GNAME=VALUE" per line, for `verilator -f`.
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/MxmParams.h"
 
 #include <iostream>

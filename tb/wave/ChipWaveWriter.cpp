@@ -198,8 +198,9 @@ void ChipWaveWriter::on_stream_write(StreamId s, unsigned position, uint64_t cyc
     advance_to(cycle);
     last_event_ = cycle;
     StreamWave& w = stream(s);
-    const std::string slice =
-        position < slice_at_.size() && !slice_at_[position].empty() ? slice_at_[position] : "P" + std::to_string(position);
+    const std::string slice = position < slice_at_.size() && !slice_at_[position].empty()
+                                  ? slice_at_[position]
+                                  : "P" + std::to_string(position);
     if (w.last_cycle == cycle) {  // another producer drives it elsewhere in this cycle
         w.producers += "+" + slice;
         vcd_->set(w.producer, w.producers);

@@ -27,8 +27,8 @@
 // cycle.
 #pragma once
 
-#include "tb/wave/VcdWriter.h"
 #include "models/exec/ChipObserver.h"
+#include "tb/wave/VcdWriter.h"
 
 #include <cstdint>
 #include <memory>
@@ -115,11 +115,11 @@ private:
     std::priority_queue<Later, std::vector<Later>, std::greater<Later>> later_;
     uint64_t seq_ = 0;
     VcdWriter::Var cycle_var_ = 0, status_var_ = 0;
-    uint64_t cur_ = 0;            // the cycle the VCD is in
-    uint64_t last_event_ = 0;     // the last cycle with an issue or a drive
+    uint64_t cur_ = 0;         // the cycle the VCD is in
+    uint64_t last_event_ = 0;  // the last cycle with an issue or a drive
     bool closed_ = false;
     bool failed_ = false;
-    uint64_t end_cycle_ = 0;      // first cycle after the dump (after close)
+    uint64_t end_cycle_ = 0;  // first cycle after the dump (after close)
     uint64_t fail_cycle_ = 0;
 };
 

@@ -64,8 +64,7 @@ std::string VcdWriter::sanitise(std::string_view text)
     return s.empty() ? "-" : s;
 }
 
-VcdWriter::Var VcdWriter::add(const std::vector<std::string>& scope, const std::string& name, Kind kind,
-                              unsigned width)
+VcdWriter::Var VcdWriter::add(const std::vector<std::string>& scope, const std::string& name, Kind kind, unsigned width)
 {
     if (finished_)
         throw std::logic_error("VcdWriter::add after finish");

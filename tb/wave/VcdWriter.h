@@ -42,7 +42,7 @@ public:
     // Moves to time `t`; throws std::logic_error if `t` is before the current time.
     void time(uint64_t t);
     uint64_t now() const { return now_; }
-    void set(Var v, uint64_t value);  // wires and integers: the low `width` bits
+    void set(Var v, uint64_t value);         // wires and integers: the low `width` bits
     void set(Var v, std::string_view text);  // strings; whitespace and control characters become '_'
     void set_x(Var v);
 

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipSpec.h"
 
 #include <stdexcept>
 #include <string>

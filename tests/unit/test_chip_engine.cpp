@@ -4,13 +4,13 @@
 // and tsp-v1, for compiled workloads and for a program using every ICU feature (Repeat,
 // Iterations, Ifetch, Sync/Notify, Config). Also: the engine's contract (nothing before the
 // window's end is left, an error stops it) and errors naming their chip.
-#include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
-#include "models/chip/PerfettoTrace.h"
-#include "models/common/Error.h"
 #include "compiler/Compiler.h"
 #include "compiler/Workload.h"
+#include "models/chip/Chip.h"
+#include "models/chip/PerfettoTrace.h"
+#include "models/common/Error.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -137,8 +137,9 @@ TEST_CASE("an engine stops at its first error, which names the chip", "[engine]"
     const std::unique_ptr<ChipEngine> engine = chip.start(p);
     engine->advance_to(4);  // cycles 0..3 are fine
     CHECK(engine->next_event() == 4);
-    CHECK_THROWS_WITH(engine->advance_to(5),
-                      Catch::StartsWith("chip 7 (tiny): schedule error at cycle 4: MEM_E3: 'Write 0x0, s0e' (e.s:5:2)"));
+    CHECK_THROWS_WITH(
+        engine->advance_to(5),
+        Catch::StartsWith("chip 7 (tiny): schedule error at cycle 4: MEM_E3: 'Write 0x0, s0e' (e.s:5:2)"));
     CHECK_THROWS_AS(engine->advance_to(6), std::logic_error);
     CHECK_THROWS_WITH(Chip("c", tiny(), 65536), "chip id 65536 is out of range [0, 65535]");
 }

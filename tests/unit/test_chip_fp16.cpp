@@ -3,10 +3,10 @@
 // ABCs are at least chip.mxm.fp16_issue_interval cycles apart. Checked against a plain C++
 // fp32 sum in row order from +0.0, with fp16 decoded from its definition here.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -38,14 +38,29 @@ std::string program(unsigned abc_spacing)
            ".queue MEM_E1\n NOP 4\n Read 0, s0e\n Repeat 15, 1, 1\n"
            ".queue MEM_E2\n NOP 5\n Read 0, s1e\n Repeat 15, 1, 1\n"
            ".queue MXM_E0.w\n NOP 50\n LW 0, f16, s0e\n Repeat 15, 1, 1\n IW\n"
-           ".queue MEM_E4\n NOP 24\n Read 0, s2e\n Repeat 3, " + sp + ", 1\n"
-           ".queue MEM_E5\n NOP 25\n Read 0, s3e\n Repeat 3, " + sp + ", 1\n"
-           ".queue MXM_E0.a\n NOP 67\n ABC f16, s2e\n Repeat 3, " + sp + "\n"
-           ".queue MXM_E0.c\n NOP 68\n ACC 0, set, emit, s0w\n Repeat 3, " + sp + "\n"
-           ".queue MEM_E8\n NOP " + at(107) + "\n Write 0, s0w\n Repeat 3, " + sp + ", 1\n"
-           ".queue MEM_E9\n NOP " + at(106) + "\n Write 0, s1w\n Repeat 3, " + sp + ", 1\n"
-           ".queue MEM_E10\n NOP " + at(105) + "\n Write 0, s2w\n Repeat 3, " + sp + ", 1\n"
-           ".queue MEM_E11\n NOP " + at(104) + "\n Write 0, s3w\n Repeat 3, " + sp + ", 1\n";
+           ".queue MEM_E4\n NOP 24\n Read 0, s2e\n Repeat 3, " +
+           sp +
+           ", 1\n"
+           ".queue MEM_E5\n NOP 25\n Read 0, s3e\n Repeat 3, " +
+           sp +
+           ", 1\n"
+           ".queue MXM_E0.a\n NOP 67\n ABC f16, s2e\n Repeat 3, " +
+           sp +
+           "\n"
+           ".queue MXM_E0.c\n NOP 68\n ACC 0, set, emit, s0w\n Repeat 3, " +
+           sp +
+           "\n"
+           ".queue MEM_E8\n NOP " +
+           at(107) + "\n Write 0, s0w\n Repeat 3, " + sp +
+           ", 1\n"
+           ".queue MEM_E9\n NOP " +
+           at(106) + "\n Write 0, s1w\n Repeat 3, " + sp +
+           ", 1\n"
+           ".queue MEM_E10\n NOP " +
+           at(105) + "\n Write 0, s2w\n Repeat 3, " + sp +
+           ", 1\n"
+           ".queue MEM_E11\n NOP " +
+           at(104) + "\n Write 0, s3w\n Repeat 3, " + sp + ", 1\n";
 }
 
 }  // namespace

@@ -4,10 +4,10 @@
 // against docs/isa.md 3.2 worked out in the comments.
 #include "models/chip/Chip.h"
 #include "models/chip/PerfettoTrace.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -66,7 +66,8 @@ TEST_CASE("address generator errors", "[icu]")
           "p.s:4:2: Repeat cannot follow a MEM access while Iterations is 2 (the access already repeats; set "
           "Iterations 1 first)");
     CHECK(asm_error(".queue VXM.0\n Iterations 2\n").find("cannot run on queue VXM.0") != std::string::npos);
-    CHECK(asm_error(".queue MEM_E0\n Countdown 0\n") == "p.s:2:12: cycles between iterations 0 out of range [1, 1048576]");
+    CHECK(asm_error(".queue MEM_E0\n Countdown 0\n") ==
+          "p.s:2:12: cycles between iterations 0 out of range [1, 1048576]");
     CHECK(asm_error(".queue MEM_E0\n Iterations 1\n Read 0, s0e\n Repeat 1, 1\n").empty());
     // The third iteration would read address -1.
     CHECK(run_error(".queue MEM_E0\n Iterations 3\n Step -1\n Read 1, s0e\n") ==
@@ -104,10 +105,11 @@ namespace {
 // onto s1e in cycles 0 and 1: at MEM_E3 in 5 and 6, where Ifetch 2 reads them; the first
 // fetched instruction issues 6 + ifetch_latency (2) = 8. Rows 0 and 1 of `a`, read in 3 and 4,
 // reach MEM_E3 in 8 and 9.
-const std::string kFetchProgram = ".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E3 0 2 i8\n"
-                                  ".block writes MEM_E3 MEM_E0 0x100\n Write 0x0, s0e\n Write 0x1, s0e\n.end\n"
-                                  ".queue MEM_E0\n Read 0x100, s1e\n Repeat 1, 1, 1\n NOP 1\n Read 0, s0e\n Repeat 1, 1, 1\n"
-                                  ".queue MEM_E3\n NOP 5\n Ifetch 2, s1e\n";
+const std::string kFetchProgram =
+    ".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E3 0 2 i8\n"
+    ".block writes MEM_E3 MEM_E0 0x100\n Write 0x0, s0e\n Write 0x1, s0e\n.end\n"
+    ".queue MEM_E0\n Read 0x100, s1e\n Repeat 1, 1, 1\n NOP 1\n Read 0, s0e\n Repeat 1, 1, 1\n"
+    ".queue MEM_E3\n NOP 5\n Ifetch 2, s1e\n";
 
 }  // namespace
 
@@ -152,14 +154,15 @@ TEST_CASE("Ifetch errors: wrong data, wrong cycle, bad blocks", "[icu]")
         chip.run(p);
         FAIL("expected a schedule error");
     } catch (const ScheduleError& e) {
-        CHECK_THAT(without_chip(chip, e.what()), Catch::StartsWith("cycle 5: MEM_E3: 'Ifetch 2, s1e' (p.s:15:2): the fetched text is not a "
-                                               "valid instruction block: byte 0x"));
+        CHECK_THAT(without_chip(chip, e.what()),
+                   Catch::StartsWith("cycle 5: MEM_E3: 'Ifetch 2, s1e' (p.s:15:2): the fetched text is not a "
+                                     "valid instruction block: byte 0x"));
     }
     // One cycle early: nothing on the stream yet.
     std::string early = kFetchProgram;
     early.replace(early.find("NOP 5\n Ifetch"), 5, "NOP 4");
-    CHECK_THAT(run_error(early), Catch::Contains("cycle 4") && Catch::Contains("s1e") &&
-                                     Catch::Contains("'Ifetch 2, s1e' (p.s:15:2)"));
+    CHECK_THAT(run_error(early),
+               Catch::Contains("cycle 4") && Catch::Contains("s1e") && Catch::Contains("'Ifetch 2, s1e' (p.s:15:2)"));
     CHECK(asm_error(".block b MEM_E3 MEM_E0 0\n Write 0, s0e\n") == "p.s:1:1: .block 'b' has no .end");
     CHECK(asm_error(".end\n") == "p.s:1:1: .end without a .block");
     CHECK(asm_error(".block b MEM_E3 VXM.0 0\n.end\n") == "p.s:1:17: 'VXM.0' is not a MEM slice");
@@ -217,14 +220,16 @@ TEST_CASE("VXM chaining errors", "[icu][vxm]")
 {
     CHECK(run_error(chain_program(6)) ==
           "cycle 6: VXM.1: 'relu i8, alu0, s2e' (p.s:14:2): ALU 0 has no result in this cycle");
-    CHECK_THAT(run_error(chain_program(4)),
-               Catch::StartsWith("cycle 4: VXM.1: 'relu i8, alu0, s2e' (p.s:14:2): ALU 0 has no result in this cycle "
-                                 "(its next one, from VXM.0: 'add i8, s0e, s1e, chain' (p.s:11:2), is there in cycle 5)"));
+    CHECK_THAT(
+        run_error(chain_program(4)),
+        Catch::StartsWith("cycle 4: VXM.1: 'relu i8, alu0, s2e' (p.s:14:2): ALU 0 has no result in this cycle "
+                          "(its next one, from VXM.0: 'add i8, s0e, s1e, chain' (p.s:11:2), is there in cycle 5)"));
     CHECK(asm_error(".queue VXM.1\n relu i8, alu1, s0e\n") == "p.s:2:11: ALU 1 cannot chain to itself");
     CHECK(asm_error(".queue VXM.1\n relu i8, alu16, s0e\n") == "p.s:2:11: no ALU 'alu16' (the VXM has alu0 .. alu15)");
     // Found by fuzzing: ALU names that are not a number are an error at the operand, never an
     // escaping std::stoul.
-    CHECK(asm_error(".queue VXM.0\n add i32, s8e, alue, s8w\n") == "p.s:2:16: no ALU 'alue' (the VXM has alu0 .. alu15)");
+    CHECK(asm_error(".queue VXM.0\n add i32, s8e, alue, s8w\n") ==
+          "p.s:2:16: no ALU 'alue' (the VXM has alu0 .. alu15)");
     CHECK(asm_error(".queue VXM.0\n add i32, s8e, alu, s8w\n") == "p.s:2:16: no ALU 'alu' (the VXM has alu0 .. alu15)");
     CHECK(asm_error(".queue VXM.0\n add i32, s8e, alu99999999999999999999, s8w\n") ==
           "p.s:2:16: no ALU 'alu99999999999999999999' (the VXM has alu0 .. alu15)");

@@ -2,11 +2,11 @@
 // schedule errors a program can make, and an int8 GEMM against a plain C++ matmul.
 #include "models/chip/Chip.h"
 #include "models/chip/PerfettoTrace.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -39,7 +39,8 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
           "p.s:1:8: unknown queue 'MEM_Q9' (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
     CHECK(asm_error(".queue MEM_W0\n  Raed 0, s0e\n") == "p.s:2:3: unknown instruction 'Raed'");
     CHECK(asm_error(".queue MEM_W0\n  Read 8192, s0e\n") == "p.s:2:8: word address 8192 out of range [0, 8191]");
-    CHECK(asm_error(".queue MEM_W0\n  Read 0x10, s32e\n") == "p.s:2:14: stream s32e does not exist (32 eastbound streams)");
+    CHECK(asm_error(".queue MEM_W0\n  Read 0x10, s32e\n") ==
+          "p.s:2:14: stream s32e does not exist (32 eastbound streams)");
     // Found by fuzzing: a huge stream index is "does not exist", not an escaping std::stoul, and
     // one past 32 bits is not truncated into an existing stream (s4294967296e was s0e).
     CHECK(asm_error(".queue MEM_E0\n Read 0x000, s99999999999999999999e\n") ==
@@ -57,8 +58,7 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
     CHECK(asm_error(".queue MEM_W0\n  Read 0x10, q1\n") == "p.s:2:14: expected a stream like s3e or s17w, got 'q1'");
     CHECK(asm_error(".queue MEM_W0\n  Read 0x10\n") == "p.s:2:12: missing stream (e.g. s3e)");
     CHECK(asm_error(".queue MEM_W0\n  Read 1, s0e, s1e\n") == "p.s:2:16: unexpected 's1e'");
-    CHECK(asm_error(".queue MEM_W0\n  ABC i8, s0e\n") ==
-          "p.s:2:3: 'ABC' cannot run on queue MEM_W0 (a MEM queue)");
+    CHECK(asm_error(".queue MEM_W0\n  ABC i8, s0e\n") == "p.s:2:3: 'ABC' cannot run on queue MEM_W0 (a MEM queue)");
     CHECK(asm_error(".queue MXM_E0.c\n  ACC 4, set\n") == "p.s:2:7: accumulator slot 4 out of range [0, 3]");
     CHECK(asm_error(".queue MXM_E0.c\n  ACC 0, keep\n") == "p.s:2:10: expected set or add, got 'keep'");
     CHECK(asm_error(".queue MXM_E0.c\n  ACC 0, set, emit, s30w\n") ==
@@ -73,7 +73,8 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
     CHECK(asm_error(".tensor a MEM_W42 0 4 i32\n") ==
           "p.s:1:11: tensor 'a' needs 4 slices outward from MEM_W42 for its byte planes; the hemisphere ends first");
     CHECK(asm_error(".tensor a VXM.0 0 4 i8\n") == "p.s:1:11: 'VXM.0' is not a MEM slice");
-    CHECK(asm_error(".tensor a MEM_W0 0 4 f64\n") == "p.s:1:22: expected element type i8, u8, i32, f16 or f32, got 'f64'");
+    CHECK(asm_error(".tensor a MEM_W0 0 4 f64\n") ==
+          "p.s:1:22: expected element type i8, u8, i32, f16 or f32, got 'f64'");
 }
 
 TEST_CASE("disassembly assembles back to the same program", "[asm]")
@@ -224,8 +225,7 @@ TEST_CASE("VXM operations in assembly: parsing, stream groups and errors", "[asm
     CHECK(asm_error(".queue VXM.0\n  frobnicate i8, s0e, s1w\n").find("p.s:2:3: ") == 0);
     CHECK(asm_error(".queue VXM.0\n  add i8, s0e, s1e\n") == "p.s:2:19: missing stream (e.g. s3e)");
     CHECK(asm_error(".queue MEM_E0\n  add i8, s0e, s1e, s2e\n") == "p.s:2:3: unknown instruction 'add'");
-    const std::string src =
-        read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
+    const std::string src = read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
     const Program p = assemble(src, "q.s", tiny());
     const std::string text = disassemble(p, tiny());
     CHECK(text.find("    requant i8 1 11 -3 half_even, s16w, s20w\n") != std::string::npos);
@@ -266,8 +266,8 @@ TEST_CASE("mangled assembly and object files are refused with InputError, never 
         for (const bool object : {false, true}) {
             std::string b = object ? obj : src;
             switch (rng.below(3)) {
-            case 0: b.resize(rng.below(b.size())); break;                                      // truncate
-            case 1: b[rng.below(b.size())] = static_cast<char>(rng.byte()); break;             // change a byte
+            case 0: b.resize(rng.below(b.size())); break;                                    // truncate
+            case 1: b[rng.below(b.size())] = static_cast<char>(rng.byte()); break;           // change a byte
             case 2: b.insert(rng.below(b.size()), 1, static_cast<char>(rng.byte())); break;  // insert one
             }
             try {

@@ -66,7 +66,9 @@ TEST_CASE("a session runs a program from .npy files to .npy files", "[session]")
         }
     CHECK(read_text(dir / "stats.json") == s.chip().stats_json(st));
     CHECK(read_text(dir / "trace.json").find("\"traceEvents\"") != std::string::npos);
-    CHECK(s.report().rfind("ran gemm_tiny.s: " + std::to_string(st.instructions) + " instructions in " + std::to_string(st.cycles) + " cycles", 0) == 0);
+    CHECK(s.report().rfind("ran gemm_tiny.s: " + std::to_string(st.instructions) + " instructions in " +
+                               std::to_string(st.cycles) + " cycles",
+                           0) == 0);
     // The arrays a caller can take without files are the same.
     CHECK(s.array("Y").values<int32_t>() == y);
 }
@@ -89,8 +91,8 @@ TEST_CASE("a failing run leaves every output file as it was", "[session]")
     TempDir dir("lpusim-session");
     std::ofstream(dir / "stats.json") << "before";
     // MEM_E3 writes s0e one cycle before MEM_E0's value reaches it: a schedule error at cycle 4.
-    const Program p = assemble(".tensor t MEM_E3 0 1 i8\n.queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 4\n Write 0, s0e\n",
-                               "e.s", tiny());
+    const Program p = assemble(
+        ".tensor t MEM_E3 0 1 i8\n.queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 4\n Write 0, s0e\n", "e.s", tiny());
     ChipSession s(tiny(), p, "e.s");
     s.stats_after(dir / "stats.json");
     s.trace_after(dir / "trace.json");

@@ -5,11 +5,11 @@
 // the runner's plumbing: byte planes of wide types on consecutive streams, directions, positions,
 // latencies from the config, and the schedule errors a program can make.
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
-#include "models/spec/Floorplan.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipSpec.h"
+#include "models/spec/Floorplan.h"
 #include "models/vxm/VxmAlu.h"
 
 #include "ChipTestSupport.h"
@@ -41,7 +41,6 @@ const ChipSpec& config(const std::string& name)
     return it->second;
 }
 
-
 std::string hex(uint64_t v)
 {
     std::ostringstream os;
@@ -56,16 +55,9 @@ std::string hex(uint64_t v)
 class Bench {
 public:
     explicit Bench(const ChipSpec& c)
-        : cfg(c),
-          map(c),
-          read_latency(c.mem.read_latency),
-          alu_latency(c.vxm.alu_latency),
-          sxm_latency(c.sxm.latency),
-          lanes(c.chip.lanes()),
-          G(c.chip.lanes_per_superlane),
-          half(c.mem.slices / 2)
-    {
-    }
+        : cfg(c), map(c), read_latency(c.mem.read_latency), alu_latency(c.vxm.alu_latency), sxm_latency(c.sxm.latency),
+          lanes(c.chip.lanes()), G(c.chip.lanes_per_superlane), half(c.mem.slices / 2)
+    {}
 
     const ChipSpec& cfg;
     QueueMap map;
@@ -309,8 +301,8 @@ uint32_t ref_requant(int32_t m, unsigned shift, int32_t zp, VxmRounding mode, bo
 // ---- VXM cases ----
 
 struct VxmCase {
-    std::string text;        // the operation as assembly: "add i32", "convert i8 f32", "requant ..."
-    VxmType type, result;    // operand and result types (result: how many byte planes land)
+    std::string text;      // the operation as assembly: "add i32", "convert i8 f32", "requant ..."
+    VxmType type, result;  // operand and result types (result: how many byte planes land)
     unsigned operands;
     std::function<uint32_t(uint32_t, uint32_t)> want;  // operand lane words -> result lane word
 };
@@ -362,8 +354,7 @@ std::vector<VxmCase> requant_cases()
     };
     const Params sets[] = {{5, 3, -7}, {-3, 2, 100}, {1518500250, 35, -3}};
     std::vector<VxmCase> v;
-    const VxmRounding modes[] = {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp,
-                                 VxmRounding::Floor};
+    const VxmRounding modes[] = {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor};
     const char* names[] = {"half_even", "half_away", "half_up", "floor"};
     for (const bool u : {false, true})
         for (unsigned r = 0; r < 4; ++r)
@@ -392,15 +383,15 @@ std::vector<uint32_t> edges(VxmType t)
     case VxmType::I8: return {0x80, 0x7F, 0, 0xFF, 1, 0x81, 0x7E, 0x40};
     case VxmType::I16: return {0x8000, 0x7FFF, 0, 0xFFFF, 1, 0x8001, 0x7FFE, 0x0080, 0xFF7F, 0x00FF};
     case VxmType::I32:  // INT_MIN/MAX, around them, i16/i8 saturation bounds, 2^24 + 1 (f32 rounding)
-        return {0x80000000, 0x7FFFFFFF, 0, 0xFFFFFFFF, 1, 0x80000001, 0x7FFFFFFE, 0x8000, 0xFFFF7FFF, 0x1000001,
-                300, 0xFFFFFF7F, 65520, 2049, 4, 0xFFFFFFFC};
+        return {0x80000000, 0x7FFFFFFF, 0,   0xFFFFFFFF, 1,     0x80000001, 0x7FFFFFFE, 0x8000,
+                0xFFFF7FFF, 0x1000001,  300, 0xFFFFFF7F, 65520, 2049,       4,          0xFFFFFFFC};
     case VxmType::F16:  // +-0, +-inf, NaNs with sign and payload, subnormals, max, 1, ties 2.5/-1.5, 127.5
         return {0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E00, 0xFD01, 0x0001, 0x83FF,
                 0x7BFF, 0x3C00, 0x4100, 0xBE00, 0x57F8, 0x3800, 0xC500, 0x1F79};
     case VxmType::F32:
-        return {0x00000000, 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000, 0xFFA00001, 0x00000001, 0x807FFFFF,
-                0x7F7FFFFF, 0x3F800000, 0x40200000, 0xBFC00000, 0x42FF0000, 0x4F000000, 0xCF000001, 0x477FF000,
-                0x33000000, 0x42B17217};
+        return {0x00000000, 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000, 0xFFA00001,
+                0x00000001, 0x807FFFFF, 0x7F7FFFFF, 0x3F800000, 0x40200000, 0xBFC00000,
+                0x42FF0000, 0x4F000000, 0xCF000001, 0x477FF000, 0x33000000, 0x42B17217};
     }
     return {};
 }
@@ -419,13 +410,13 @@ uint32_t random_lane(Rng& rng, VxmType t)
         return wrap(v) & low_mask(vxm_type_bits(t));
     }
     case VxmType::F16:  // any pattern, or a moderate value in 2^-5 .. 2^6
-        return rng.chance(1, 2) ? (bits & 0xFFFF)
-                                : static_cast<uint32_t>((rng.below(2) << 15) | ((10 + rng.below(11)) << 10) |
-                                                        rng.below(1024));
+        return rng.chance(1, 2)
+                   ? (bits & 0xFFFF)
+                   : static_cast<uint32_t>((rng.below(2) << 15) | ((10 + rng.below(11)) << 10) | rng.below(1024));
     case VxmType::F32:  // any pattern, or a moderate value in 2^-9 .. 2^8
-        return rng.chance(1, 2) ? bits
-                                : static_cast<uint32_t>((rng.below(2) << 31) | ((118 + rng.below(17)) << 23) |
-                                                        rng.below(1u << 23));
+        return rng.chance(1, 2)
+                   ? bits
+                   : static_cast<uint32_t>((rng.below(2) << 31) | ((118 + rng.below(17)) << 23) | rng.below(1u << 23));
     }
     return bits;
 }
@@ -558,8 +549,7 @@ void check_vxm(const ChipSpec& cfg, const VxmCase& c, uint64_t seed, const Layou
     const unsigned lanes = Bench(cfg).lanes;
     const Operands o = make_operands(c, lanes, seed, rows);
     VxmProgram v = build_vxm(cfg, c, o.rows, lay);
-    INFO(cfg.chip.name << ": '" << c.text << "' on " << v.queue << ", x " << v.x_stream << ", z "
-                                     << v.z_stream);
+    INFO(cfg.chip.name << ": '" << c.text << "' on " << v.queue << ", x " << v.x_stream << ", z " << v.z_stream);
     const Program p = v.b.assemble();
     Chip chip("chip", cfg);
     chip.load_tensor(*p.tensor("x"), to_bytes(o.x, v.bx));
@@ -665,7 +655,10 @@ std::vector<SxmCase> sxm_cases(unsigned L, unsigned G)
                      }
                      return std::vector<Vec>{out};
                  }});
-    v.push_back({"distribute", 2, 1, [L](Rng& rng) { return std::vector<Vec>{random_vec(rng, L), random_vec(rng, L)}; },
+    v.push_back({"distribute", 2, 1,
+                 [L](Rng& rng) {
+                     return std::vector<Vec>{random_vec(rng, L), random_vec(rng, L)};
+                 },
                  [L, G](const std::vector<Vec>& in) {
                      Vec out(L);
                      for (unsigned l = 0; l < L; ++l)
@@ -722,8 +715,7 @@ struct SxmProgram {
 
 // `c` on SXM_<side>0.<queue>: input i from its own MEM slice of that side, output j to another.
 SxmProgram build_sxm(const ChipSpec& cfg, const SxmCase& c, char side, unsigned queue, unsigned rows,
-                     int drain_skew = 0, int feed_skew = 0, unsigned feed_input = 0,
-                     const Bench::Timing& timing = {})
+                     int drain_skew = 0, int feed_skew = 0, unsigned feed_input = 0, const Bench::Timing& timing = {})
 {
     SxmProgram v(cfg);
     Bench& b = v.b;
@@ -794,8 +786,8 @@ void check_sxm(const ChipSpec& cfg, const SxmCase& c, char side, unsigned queue,
             const Vec want = c.want(ins[r])[j];
             for (unsigned l = 0; l < L; ++l)
                 if (got[r * L + l] != want[l] && bad++ == 0)
-                    first << "output " << j << " row " << r << " lane " << l << ": " << int{got[r * L + l]}
-                          << ", want " << int{want[l]};
+                    first << "output " << j << " row " << r << " lane " << l << ": " << int{got[r * L + l]} << ", want "
+                          << int{want[l]};
         }
     }
     INFO(first.str());
@@ -849,7 +841,7 @@ TEST_CASE("runner: every VXM conversion, narrowing and widening byte-plane group
     // The plain references on the document's examples (section 4.1).
     CHECK((ref_convert(VxmType::I32, VxmType::I8, 300) & 0xFF) == 127);
     CHECK((ref_convert(VxmType::I32, VxmType::I8, wrap(-129)) & 0xFF) == 0x80);
-    CHECK(ref_convert(VxmType::I32, VxmType::F32, 16777217) == 0x4B800000);  // 2^24
+    CHECK(ref_convert(VxmType::I32, VxmType::F32, 16777217) == 0x4B800000);    // 2^24
     CHECK(ref_convert(VxmType::I32, VxmType::F32, 0x7FFFFFFF) == 0x4F000000);  // 2^31
     check_vxm_all(cases, 300, 5);
 }
@@ -862,8 +854,7 @@ TEST_CASE("runner: requantisation to i8 and u8 in every rounding mode", "[chip-o
     // x / 4 with M = 1, SHIFT = 2), so a shared mistake with the model cannot hide.
     const int32_t xs[] = {10, -10, -5};
     const int32_t table[4][3] = {{2, -2, -1}, {3, -3, -1}, {3, -2, -1}, {2, -3, -2}};
-    const VxmRounding modes[] = {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp,
-                                 VxmRounding::Floor};
+    const VxmRounding modes[] = {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor};
     for (unsigned m = 0; m < 4; ++m)
         for (unsigned i = 0; i < 3; ++i)
             CHECK(ref_requant(1, 2, 0, modes[m], false, wrap(xs[i])) == wrap(table[m][i]));
@@ -1214,7 +1205,7 @@ TEST_CASE("runner: a repeated address or row out of range", "[chip-ops][errors]"
         b.add("MEM_W3", 6, "Repeat 2, 1, 1", 2);  // words 8191 in cycle 6, then 8192 in 7
         const Program p = b.assemble();
         CHECK(run_error(cfg, p) == "cycle 7: MEM_W3: 'Read 0x2000, s1e' (" + b.where(rd) +
-                                                  "): repeated address 8192 is out of range [0, 8192)");
+                                       "): repeated address 8192 is out of range [0, 8192)");
     }
     {
         Bench b(cfg);
@@ -1225,8 +1216,8 @@ TEST_CASE("runner: a repeated address or row out of range", "[chip-ops][errors]"
         const int lw = b.add("MXM_E0.w", t, "LW 62, i8, s0e");
         b.add("MXM_E0.w", t + 1, "Repeat 2, 1, 1", 2);  // rows 63, then 64 (K = 64)
         const Program p = b.assemble();
-        CHECK(run_error(cfg, p) == "cycle " + std::to_string(t + 2) + ": MXM_E0.w: 'LW 64, i8, s0e' (" +
-                                                  b.where(lw) + "): repeated row 64 is out of range [0, 64)");
+        CHECK(run_error(cfg, p) == "cycle " + std::to_string(t + 2) + ": MXM_E0.w: 'LW 64, i8, s0e' (" + b.where(lw) +
+                                       "): repeated row 64 is out of range [0, 64)");
     }
 }
 

@@ -3,11 +3,11 @@
 // stream, the cycle counter — plus determinism, the failing-run case and the VcdWriter rules.
 #include "models/chip/Chip.h"
 #include "models/chip/PerfettoTrace.h"
-#include "models/spec/ChipParams.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSpec.h"
 #include "tb/wave/ChipWaveWriter.h"
 #include "tb/wave/VcdWriter.h"
 
@@ -240,8 +240,8 @@ struct Tee final : ChipObserver {
     void on_release(size_t q, uint64_t cycle) override { to.on_release(q, cycle); }
     void on_stream_write(StreamId s, unsigned position, uint64_t cycle, const Vector& v) override
     {
-        drives[s.text()].push_back(Drive{position, cycle, uint32_t(v[0]) << 24 | uint32_t(v[1]) << 16 |
-                                                              uint32_t(v[2]) << 8 | uint32_t(v[3])});
+        drives[s.text()].push_back(
+            Drive{position, cycle, uint32_t(v[0]) << 24 | uint32_t(v[1]) << 16 | uint32_t(v[2]) << 8 | uint32_t(v[3])});
         to.on_stream_write(s, position, cycle, v);
     }
     void end(uint64_t cycles) override { to.end(cycles); }
@@ -504,7 +504,8 @@ TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the fai
     const Vcd vcd = parse_vcd(slurp(path));
     CHECK(vcd.end == 5 * P);  // cycles 0..4, the failing one complete
     CHECK(vcd.at("chip.status", 4 * P - 1) == "running");
-    CHECK(vcd.at("chip.status", 4 * P).rfind("error:_chip_0_(tiny):_schedule_error_at_cycle_4:_MEM_E3:_'Write_0x0,_s0e'", 0) == 0);
+    CHECK(vcd.at("chip.status", 4 * P)
+              .rfind("error:_chip_0_(tiny):_schedule_error_at_cycle_4:_MEM_E3:_'Write_0x0,_s0e'", 0) == 0);
     CHECK(bits(vcd.at("chip.cycle", 4 * P)) == 4);
     CHECK(vcd.at("chip.MEM.MEM_E0.MEM_E0.instr", 0) == "Read_0x0,_s0e");
     CHECK(vcd.at("chip.MEM.MEM_E0.MEM_E0.instr", P) == "idle");
@@ -574,11 +575,12 @@ TEST_CASE("chip waveform: an Ifetch shows while it fetches, then the fetched ins
     const uint64_t P = tiny().chip.period_ps();
     // As tests/unit/test_chip_icu.cpp: the block reaches MEM_E3 in 5 and 6, where Ifetch 2 reads
     // it; the fetched writes issue in 8 and 9 (ifetch latency 2).
-    const Program p = assemble(".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E3 0 2 i8\n"
-                               ".block writes MEM_E3 MEM_E0 0x100\n Write 0x0, s0e\n Write 0x1, s0e\n.end\n"
-                               ".queue MEM_E0\n Read 0x100, s1e\n Repeat 1, 1, 1\n NOP 1\n Read 0, s0e\n Repeat 1, 1, 1\n"
-                               ".queue MEM_E3\n NOP 5\n Ifetch 2, s1e\n",
-                               "fetch.s", tiny());
+    const Program p =
+        assemble(".tensor a MEM_E0 0 2 i8\n.tensor b MEM_E3 0 2 i8\n"
+                 ".block writes MEM_E3 MEM_E0 0x100\n Write 0x0, s0e\n Write 0x1, s0e\n.end\n"
+                 ".queue MEM_E0\n Read 0x100, s1e\n Repeat 1, 1, 1\n NOP 1\n Read 0, s0e\n Repeat 1, 1, 1\n"
+                 ".queue MEM_E3\n NOP 5\n Ifetch 2, s1e\n",
+                 "fetch.s", tiny());
     Chip chip("chip", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "fetch");
     chip.run(p, {&wave});
@@ -625,7 +627,8 @@ TEST_CASE("VcdWriter: changes only, last value of a step wins, late declarations
     CHECK(vcd.timescale == "1ns");
     CHECK(vcd.times == std::vector<uint64_t>{0, 10, 20, 30});
     CHECK(vcd.var("top.sub.bit").changes == std::vector<std::pair<uint64_t, std::string>>{{0, "0"}});
-    CHECK(vcd.var("top.num").changes == std::vector<std::pair<uint64_t, std::string>>{{0, "b101"}, {20, "b1111111111111111"}});
+    CHECK(vcd.var("top.num").changes ==
+          std::vector<std::pair<uint64_t, std::string>>{{0, "b101"}, {20, "b1111111111111111"}});
     CHECK(vcd.at("top.text", 0) == "-");
     CHECK(vcd.at("top.text", 10) == "two_words_here");
     CHECK(vcd.at("top.late.v199", 19) == "bx");

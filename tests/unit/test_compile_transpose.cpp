@@ -6,13 +6,13 @@
 // column reduction, transpose back), the error for a config without the streams, and
 // MemAllocator::allocate_across (the staging blocks: one address in distinct slices of a
 // hemisphere, within one bank).
-#include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
-#include "models/common/Error.h"
 #include "compiler/Compiler.h"
 #include "compiler/MemAllocator.h"
 #include "compiler/Workload.h"
+#include "models/chip/Chip.h"
+#include "models/common/Error.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/MemParams.h"
 
 #include <catch2/catch.hpp>
@@ -57,16 +57,16 @@ struct Shape {
 
 std::string transpose_workload(Shape s, const std::string& type, uint64_t seed)
 {
-    return "version: 1\nworkload:\n  name: xt\n  seed: " + std::to_string(seed) +
-           "\n  tensors:\n    X: {shape: [" + std::to_string(s.rows) + ", " + std::to_string(s.cols) +
-           "], type: " + type + "}\n  layers:\n    - {name: xt, op: transpose, a: X, out: Y}\n  outputs: [Y]\n";
+    return "version: 1\nworkload:\n  name: xt\n  seed: " + std::to_string(seed) + "\n  tensors:\n    X: {shape: [" +
+           std::to_string(s.rows) + ", " + std::to_string(s.cols) + "], type: " + type +
+           "}\n  layers:\n    - {name: xt, op: transpose, a: X, out: Y}\n  outputs: [Y]\n";
 }
 
 struct Ran {
     CompileResult compiled;
     uint64_t cycles = 0;
     std::map<std::string, std::vector<uint8_t>> inputs, outputs;  // logical [R, C] arrays, row-major
-    std::map<std::string, std::vector<uint8_t>> last_blocks;  // each output's last column block, padding lanes too
+    std::map<std::string, std::vector<uint8_t>> last_blocks;      // each output's last column block, padding lanes too
 };
 
 // Compiles `yaml`, assembles the program, loads every input (workload_tensor_data) into its
@@ -328,33 +328,39 @@ TEST_CASE("compiled transposes on configs off the defaults", "[compiler][transpo
 {
     const std::vector<Shape> shapes{{17, 5}, {65, 130}};
     // Exactly the streams a transpose needs: 17 toward the west SXM (16 rows and the map), 16 away.
-    check_transposes("small 17/16 streams", config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
-                                                         "  streams:\n    east: 16\n    west: 17\n"),
+    check_transposes("small 17/16 streams",
+                     config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
+                                 "  streams:\n    east: 16\n    west: 17\n"),
                      "i32", shapes);
     // 16 westward streams: only the east SXM can take the rows (its maps then live in the west).
     const ChipSpec east = config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
-                                    "  streams:\n    east: 17\n    west: 16\n");
+                                      "  streams:\n    east: 17\n    west: 16\n");
     check_transposes("small east SXM", east, "f16", shapes);
-    const CompileResult r = compile_workload(east, load_workload_string(transpose_workload({17, 5}, "f16", 1), "w.yaml"));
+    const CompileResult r =
+        compile_workload(east, load_workload_string(transpose_workload({17, 5}, "f16", 1), "w.yaml"));
     // 17 rows are two row groups of 16 of small's four: the maps for two-group tiles.
     CHECK(r.assembly.find(".tensor gather_maps_e_2 MEM_W") != std::string::npos);
     CHECK(r.assembly.find("gather_maps_w") == std::string::npos);
     // Every latency the lowering uses off its default, and 20 slices per hemisphere.
-    check_transposes("odd latencies", config_text("version: 1\nchip:\n  geometry:\n    superlanes: 2\n"
-                                                   "  mem:\n    slices: 40\n    read_latency: 5\n    write_latency: 3\n"
-                                                   "  sxm:\n    latency: 4\n  vxm:\n    alu_latency: 3\n"),
+    check_transposes("odd latencies",
+                     config_text("version: 1\nchip:\n  geometry:\n    superlanes: 2\n"
+                                 "  mem:\n    slices: 40\n    read_latency: 5\n    write_latency: 3\n"
+                                 "  sxm:\n    latency: 4\n  vxm:\n    alu_latency: 3\n"),
                      "u8", {{17, 5}, {65, 130}, {3, 200}});
-    check_transposes("tiny latency 1", config_text("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
-                                                    "  mem:\n    read_latency: 1\n    write_latency: 1\n"
-                                                    "  sxm:\n    latency: 1\n"),
+    check_transposes("tiny latency 1",
+                     config_text("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
+                                 "  mem:\n    read_latency: 1\n    write_latency: 1\n"
+                                 "  sxm:\n    latency: 1\n"),
                      "i8", shapes);
     // 16 slices per hemisphere: the staging rows take all of them, the input's and result's too.
-    check_transposes("tiny 16 slices", config_text("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
-                                                    "  mem:\n    slices: 32\n"),
+    check_transposes("tiny 16 slices",
+                     config_text("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
+                                 "  mem:\n    slices: 32\n"),
                      "f32", shapes);
-    check_transposes("small 16 slices", config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
-                                                     "  mem:\n    slices: 34\n    read_latency: 4\n"
-                                                     "  streams:\n    east: 17\n    west: 17\n"),
+    check_transposes("small 16 slices",
+                     config_text("version: 1\nchip:\n  geometry:\n    superlanes: 4\n"
+                                 "  mem:\n    slices: 34\n    read_latency: 4\n"
+                                 "  streams:\n    east: 17\n    west: 17\n"),
                      "f32", shapes);
 }
 
@@ -448,12 +454,13 @@ TEST_CASE("seeded random transposes on random config variants", "[compiler][tran
     const std::vector<std::string> types{"i8", "u8", "i32", "f16", "f32"};
     for (int i = 0; i < 150; ++i) {
         const unsigned S = 1 + rng() % 5;
-        const std::string text =
-            "version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(S) +
-            "\n  mem:\n    slices: " + std::to_string(2 * (16 + rng() % 30)) +
-            "\n    read_latency: " + std::to_string(1 + rng() % 5) + "\n    write_latency: " + std::to_string(1 + rng() % 4) +
-            "\n  sxm:\n    latency: " + std::to_string(1 + rng() % 6) + "\n  streams:\n    east: " +
-            std::to_string(17 + rng() % 16) + "\n    west: " + std::to_string(17 + rng() % 16) + "\n";
+        const std::string text = "version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(S) +
+                                 "\n  mem:\n    slices: " + std::to_string(2 * (16 + rng() % 30)) +
+                                 "\n    read_latency: " + std::to_string(1 + rng() % 5) +
+                                 "\n    write_latency: " + std::to_string(1 + rng() % 4) +
+                                 "\n  sxm:\n    latency: " + std::to_string(1 + rng() % 6) +
+                                 "\n  streams:\n    east: " + std::to_string(17 + rng() % 16) +
+                                 "\n    west: " + std::to_string(17 + rng() % 16) + "\n";
         const std::string type = types[rng() % types.size()];
         const Shape s{1 + static_cast<unsigned>(rng() % (48 * S)), 1 + static_cast<unsigned>(rng() % (48 * S))};
         const std::string yaml = transpose_workload(s, type, static_cast<uint64_t>(i));
@@ -510,14 +517,15 @@ TEST_CASE("seeded random reductions along rows on random config variants", "[com
     const unsigned vxm_queues[] = {3, 4, 16};
     for (int i = 0; i < 40; ++i) {
         const unsigned S = 1 + rng() % 4;
-        const std::string text =
-            "version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(S) +
-            "\n  mem:\n    slices: " + std::to_string(2 * (16 + rng() % 30)) +
-            "\n    read_latency: " + std::to_string(1 + rng() % 5) + "\n    write_latency: " + std::to_string(1 + rng() % 4) +
-            "\n  sxm:\n    latency: " + std::to_string(1 + rng() % 6) +
-            "\n  vxm:\n    alu_latency: " + std::to_string(1 + rng() % 4) +
-            "\n  icu:\n    vxm_queues: " + std::to_string(vxm_queues[rng() % 3]) + "\n  streams:\n    east: " +
-            std::to_string(17 + rng() % 16) + "\n    west: " + std::to_string(17 + rng() % 16) + "\n";
+        const std::string text = "version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(S) +
+                                 "\n  mem:\n    slices: " + std::to_string(2 * (16 + rng() % 30)) +
+                                 "\n    read_latency: " + std::to_string(1 + rng() % 5) +
+                                 "\n    write_latency: " + std::to_string(1 + rng() % 4) +
+                                 "\n  sxm:\n    latency: " + std::to_string(1 + rng() % 6) +
+                                 "\n  vxm:\n    alu_latency: " + std::to_string(1 + rng() % 4) +
+                                 "\n  icu:\n    vxm_queues: " + std::to_string(vxm_queues[rng() % 3]) +
+                                 "\n  streams:\n    east: " + std::to_string(17 + rng() % 16) +
+                                 "\n    west: " + std::to_string(17 + rng() % 16) + "\n";
         const std::string op = ops[rng() % 3];
         const unsigned R = 1 + rng() % (32 * S), C = 1 + rng() % (32 * S);
         const std::string yaml = row_workload(op, R, C, static_cast<uint64_t>(i));
@@ -533,7 +541,8 @@ TEST_CASE("seeded random reductions along rows on random config variants", "[com
 TEST_CASE("a transpose on a config with 12 streams each way is refused naming the layer", "[compiler][transpose]")
 {
     const ChipSpec cfg = parse_chip_spec("version: 1\nchip:\n  name: tiny-12-streams\n  geometry:\n"
-                                           "    superlanes: 1\n  streams:\n    east: 12\n    west: 12\n", "tiny12.yaml");
+                                         "    superlanes: 1\n  streams:\n    east: 12\n    west: 12\n",
+                                         "tiny12.yaml");
     const Workload w = load_workload_string("version: 1\nworkload:\n  name: few\n  tensors:\n"
                                             "    X: {shape: [20, 24], type: i8}\n"
                                             "  layers:\n    - {name: xt, op: transpose, a: X, out: Y}\n"
@@ -550,7 +559,8 @@ TEST_CASE("a transpose on a config with 12 streams each way is refused naming th
     CHECK_THAT(msg, Catch::Contains("12 eastward and 12 westward"));
     // 16 each way is enough on one superlane (no gather map).
     const ChipSpec ok = parse_chip_spec("version: 1\nchip:\n  name: tiny-16-streams\n  geometry:\n"
-                                          "    superlanes: 1\n  streams:\n    east: 16\n    west: 16\n", "tiny16.yaml");
+                                        "    superlanes: 1\n  streams:\n    east: 16\n    west: 16\n",
+                                        "tiny16.yaml");
     const Ran ran = compile_and_run(ok, transpose_workload(Shape{20, 24}, "i8", 3));
     CHECK(transpose_difference(ran.inputs.at("X"), ran.outputs.at("Y"), Shape{20, 24}, 1) == "");
     CHECK(ran.cycles == ran.compiled.predicted_cycles);
@@ -564,7 +574,9 @@ namespace {
 MemParams small_mem()
 {
     return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 1\n"
-                                                      "  mem:\n    slices: 8\n    words_per_bank: 16\n", "mem.yaml")).mem;
+                            "  mem:\n    slices: 8\n    words_per_bank: 16\n",
+                            "mem.yaml"))
+        .mem;
 }
 
 std::vector<unsigned> slices_of(const std::vector<MemBlock>& blocks)
@@ -694,17 +706,18 @@ TEST_CASE("allocate_across names what it places when it cannot", "[compiler][mem
           "the staging rows of 'st' needs 5 MEM slices in one hemisphere; this config has 4 (chip.mem.slices / 2)");
     CHECK(a.words_used() == 0);
     // 33 words: more than a slice.
-    CHECK(across_error(a, 1, 33, 1) ==
-          "the staging rows of 'st' does not fit in MEM: no 1 slices of one hemisphere with 33 free words at one address");
+    CHECK(across_error(a, 1, 33, 1) == "the staging rows of 'st' does not fit in MEM: no 1 slices of one hemisphere "
+                                       "with 33 free words at one address");
     // East slice 4 filled to 20: 13 words from 20 in all four east slices end past the slice's 32.
     a.allocate(20, 1, "fill", {5, 6, 7}, 1);
-    CHECK(across_error(a, 4, 13, 1) ==
-          "the staging rows of 'st' does not fit in MEM: no 4 slices of one hemisphere with 13 free words at one address");
+    CHECK(across_error(a, 4, 13, 1) == "the staging rows of 'st' does not fit in MEM: no 4 slices of one hemisphere "
+                                       "with 13 free words at one address");
     // Three slices: the emptiest (5, 6, 7) at 0; then 12 words from 20 fill bank 1 of all four.
     CHECK(addrs_of(a.allocate_across(3, 13, 1, "ok")) == std::vector<uint32_t>{0, 0, 0});
     CHECK(addrs_of(a.allocate_across(4, 12, 1, "last")) == std::vector<uint32_t>{20, 20, 20, 20});
-    CHECK(across_error(a, 1, 1, 1) ==
-          "the staging rows of 'st' does not fit in MEM: no 1 slices of one hemisphere with 1 free words at one address");
+    CHECK(
+        across_error(a, 1, 1, 1) ==
+        "the staging rows of 'st' does not fit in MEM: no 1 slices of one hemisphere with 1 free words at one address");
     CHECK(a.words_used() == 4 * 32);
 }
 
@@ -719,7 +732,9 @@ TEST_CASE("a transpose leaves zeros in its result's padding lanes", "[compiler][
             const ChipSpec& cfg = config_named(config);
             const unsigned L = cfg.mem.word_bytes();
             const std::string yaml = "version: 1\nworkload:\n  name: pad\n  tensors:\n"
-                                     "    X1: {shape: [" + std::to_string(4 * L) + ", 16], type: i8}\n"
+                                     "    X1: {shape: [" +
+                                     std::to_string(4 * L) +
+                                     ", 16], type: i8}\n"
                                      "    X2: {shape: [5, 16], type: f16}\n"
                                      "  layers:\n"
                                      "    - {name: t1, op: transpose, a: X1, out: Y1}\n"

@@ -1,10 +1,10 @@
 // Config loading: the shipped configs resolve as documented, and every kind of bad input is
 // rejected with file:line:col, the key path and the reason.
+#include "models/common/Error.h"
+#include "models/common/ParamNode.h"
 #include "models/spec/ChipParams.h"
 #include "models/spec/ChipSpec.h"
-#include "models/common/Error.h"
 #include "models/spec/MxmParams.h"
-#include "models/common/ParamNode.h"
 
 #include <catch2/catch.hpp>
 
@@ -88,8 +88,7 @@ TEST_CASE("defaults resolve, including rows and cols derived from the lane count
 TEST_CASE("every superlane count from 1 to 20 is a valid geometry", "[config]")
 {
     for (int s = 1; s <= 20; ++s) {
-        const ChipSpec cfg =
-            load("version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(s) + "\n");
+        const ChipSpec cfg = load("version: 1\nchip:\n  geometry:\n    superlanes: " + std::to_string(s) + "\n");
         const auto p = cfg.mxm;
         CHECK(p.rows == 16u * s);
         CHECK(p.install_cycles() == static_cast<unsigned>(s));
@@ -137,7 +136,8 @@ TEST_CASE("rejections name file, line, column, key and reason", "[config]")
     SECTION("an odd number of MXM planes (the hemispheres are mirrored)")
     {
         const auto m = rejection(replace(kValid, "    rows: 32", "    planes: 3\n    rows: 32"));
-        CHECK(m.find("chip.mxm.planes: must be even (planes / 2 in each mirrored hemisphere), got 3") != std::string::npos);
+        CHECK(m.find("chip.mxm.planes: must be even (planes / 2 in each mirrored hemisphere), got 3") !=
+              std::string::npos);
     }
     SECTION("duplicate key")
     {
@@ -213,7 +213,8 @@ TEST_CASE("rejections name file, line, column, key and reason", "[config]")
     }
     SECTION("inconsistent: a derived value broken by another key names the default")
     {
-        const auto m = rejection("version: 1\nchip:\n  geometry:\n    superlanes: 1\n  mxm:\n    install_rows_per_cycle: 32\n");
+        const auto m =
+            rejection("version: 1\nchip:\n  geometry:\n    superlanes: 1\n  mxm:\n    install_rows_per_cycle: 32\n");
         CHECK(m.find("chip.mxm.install_rows_per_cycle: must not exceed chip.mxm.rows (16)") != std::string::npos);
     }
     SECTION("missing version")
@@ -231,10 +232,7 @@ TEST_CASE("rejections name file, line, column, key and reason", "[config]")
         const auto m = rejection("version: 1\nchip:\n  name: x\n");
         CHECK(m.find("chip.geometry.superlanes: required key is missing") != std::string::npos);
     }
-    SECTION("empty file")
-    {
-        CHECK(rejection("").find("test.yaml: empty config") != std::string::npos);
-    }
+    SECTION("empty file") { CHECK(rejection("").find("test.yaml: empty config") != std::string::npos); }
     SECTION("top level is not a map")
     {
         CHECK(rejection("- 1\n- 2\n").find("test.yaml:1:1: top level must be a map") != std::string::npos);
@@ -312,8 +310,8 @@ TEST_CASE("the chip's keys read the same inside a larger file, with the same err
     CHECK(error(replace(text, "        acc_slots: 8", "        rows: 48")) ==
           "sys.yaml:9:15: system.types.big.mxm.rows: must equal the lane count 32 (superlanes 2 x lanes_per_superlane "
           "16), got 48");
-    CHECK(error(replace(text, "        acc_slots: 8", "        acc_slot: 8")).rfind(
-              "sys.yaml:9:9: system.types.big.mxm.acc_slot: unknown key (did you mean 'acc_slots'?)", 0) == 0);
+    CHECK(error(replace(text, "        acc_slots: 8", "        acc_slot: 8"))
+              .rfind("sys.yaml:9:9: system.types.big.mxm.acc_slot: unknown key (did you mean 'acc_slots'?)", 0) == 0);
     CHECK(error(replace(text, "      name: big", "      name: big\n      clock_mhz: fast")) ==
           "sys.yaml:6:18: system.types.big.clock_mhz: expected a number, got 'fast'");
 }

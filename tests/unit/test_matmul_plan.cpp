@@ -9,8 +9,8 @@
 // round's steps in the groups read_groups makes of them): every step once, a group's steps
 // allowed to share reads of A, and a finisher's last step after its peers' last steps, in a
 // later group, whoever it shares reads with.
-#include "models/spec/ChipSpec.h"
 #include "compiler/MatmulPlan.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/MemParams.h"
 #include "models/spec/MxmParams.h"
 
@@ -38,9 +38,9 @@ MatmulChip chip_of(const std::string& config)
 std::string describe(const MatmulShape& s, const MatmulChip& c, const MatmulWay& w)
 {
     std::ostringstream os;
-    os << (s.f16 ? "f16 " : "i8 ") << s.m << "x" << s.k << "x" << s.n << " on " << c.planes << " planes of "
-       << c.lanes << " lanes (fp16 every " << c.fp16_issue_interval << "), way share " << w.share << " share_last "
-       << w.share_last << (w.split_rows ? " split rows" : "");
+    os << (s.f16 ? "f16 " : "i8 ") << s.m << "x" << s.k << "x" << s.n << " on " << c.planes << " planes of " << c.lanes
+       << " lanes (fp16 every " << c.fp16_issue_interval << "), way share " << w.share << " share_last " << w.share_last
+       << (w.split_rows ? " split rows" : "");
     return os.str();
 }
 
@@ -151,16 +151,15 @@ void check_coverage(const MatmulPlan& p, unsigned KT, unsigned NT,
             others.erase(f);
             REQUIRE(std::set<unsigned>(fin.peers.begin(), fin.peers.end()) == others);
             REQUIRE(fin.peers.size() == others.size());
-            const size_t fin_last =
-                round_of.at({f, finishers.front()[1], static_cast<unsigned>(fin.kts.size() - 1)});
+            const size_t fin_last = round_of.at({f, finishers.front()[1], static_cast<unsigned>(fin.kts.size() - 1)});
             for (unsigned q : others) {
                 const MatmulJob& last = p.jobs[q].back();  // whose sums the finisher reads
                 REQUIRE(last.nt == nt);
                 REQUIRE_FALSE(last.finisher);
                 REQUIRE(last.m0 <= m);
                 REQUIRE(m < last.m1);
-                const size_t peer_last = round_of.at({q, static_cast<unsigned>(p.jobs[q].size() - 1),
-                                                      static_cast<unsigned>(last.kts.size() - 1)});
+                const size_t peer_last = round_of.at(
+                    {q, static_cast<unsigned>(p.jobs[q].size() - 1), static_cast<unsigned>(last.kts.size() - 1)});
                 REQUIRE((peer_last < fin_last || (peer_last == fin_last && q < f)));
             }
         }

@@ -1,8 +1,8 @@
 // MEM parameters: the published geometry resolves from defaults, the address map and bank
 // split follow docs/mem.md, and every bad value of a chip.mem key is rejected with file,
 // line, column, key and reason.
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/MemParams.h"
 
 #include <catch2/catch.hpp>
@@ -40,11 +40,11 @@ TEST_CASE("tsp-v1 has the published 220 MiB of MEM from the defaults", "[mem][co
     CHECK(p.slices_per_hemisphere() == 44);
     CHECK(p.banks == 2);
     CHECK(p.words_per_bank == 4096);
-    CHECK(p.word_bytes() == 320);                // one vector: 20 tiles of 16 bytes
-    CHECK(p.slice_bytes() == 2621440);           // 2.5 MiB per slice (TSP20)
-    CHECK(p.total_bytes() == 220ull << 20);      // 220 MiB
-    CHECK(p.address_bits() == 13);               // a 13-bit word address ...
-    CHECK(p.bank_of(4095) == 0);                 // ... whose bit 12 is the bank
+    CHECK(p.word_bytes() == 320);            // one vector: 20 tiles of 16 bytes
+    CHECK(p.slice_bytes() == 2621440);       // 2.5 MiB per slice (TSP20)
+    CHECK(p.total_bytes() == 220ull << 20);  // 220 MiB
+    CHECK(p.address_bits() == 13);           // a 13-bit word address ...
+    CHECK(p.bank_of(4095) == 0);             // ... whose bit 12 is the bank
     CHECK(p.bank_of(4096) == 1);
     CHECK(p.bank_of(8191) == 1);
     CHECK(p.map_entry_bytes() == 2);
@@ -85,7 +85,7 @@ TEST_CASE("the host address map is slice-major, then word, then byte, and locate
 TEST_CASE("page_words defaults to a divisor of words_per_bank so small geometries need no setting", "[mem][config]")
 {
     CHECK((load(with_mem("    words_per_bank: 16\n"))).mem.page_words == 16);
-    CHECK((load(with_mem("    words_per_bank: 100\n"))).mem.page_words == 4);   // gcd(64, 100)
+    CHECK((load(with_mem("    words_per_bank: 100\n"))).mem.page_words == 4);  // gcd(64, 100)
     CHECK((load(with_mem("    words_per_bank: 4096\n"))).mem.page_words == 64);
     CHECK((load(with_mem("    page_words: 4096\n"))).mem.page_words == 4096);
     CHECK_FALSE(load(with_mem("    words_per_bank: 16\n")).config->entry("chip.mem.page_words").from_file);
@@ -101,8 +101,8 @@ TEST_CASE("bad chip.mem values are rejected with position, key and reason", "[me
     }
     SECTION("slices out of range")
     {
-        CHECK(rejection(with_mem("    slices: 0\n")).find("mem.yaml:6:13: chip.mem.slices: value 0 out of range [2, 256]") !=
-              std::string::npos);
+        CHECK(rejection(with_mem("    slices: 0\n"))
+                  .find("mem.yaml:6:13: chip.mem.slices: value 0 out of range [2, 256]") != std::string::npos);
     }
     SECTION("no banks")
     {
@@ -116,8 +116,9 @@ TEST_CASE("bad chip.mem values are rejected with position, key and reason", "[me
     }
     SECTION("zero latencies: a cycle model has no zero-time SRAM")
     {
-        CHECK(rejection(with_mem("    read_latency: 0\n")).find("chip.mem.read_latency: value 0 out of range [1, 64]") !=
-              std::string::npos);
+        CHECK(
+            rejection(with_mem("    read_latency: 0\n")).find("chip.mem.read_latency: value 0 out of range [1, 64]") !=
+            std::string::npos);
         CHECK(rejection(with_mem("    write_latency: 0\n"))
                   .find("chip.mem.write_latency: value 0 out of range [1, 64]") != std::string::npos);
     }
@@ -134,8 +135,8 @@ TEST_CASE("bad chip.mem values are rejected with position, key and reason", "[me
     }
     SECTION("misspelt key gets a suggestion")
     {
-        CHECK(rejection(with_mem("    bank: 2\n")).find("mem.yaml:6:5: chip.mem.bank: unknown key (did you mean 'banks'?)") !=
-              std::string::npos);
+        CHECK(rejection(with_mem("    bank: 2\n"))
+                  .find("mem.yaml:6:5: chip.mem.bank: unknown key (did you mean 'banks'?)") != std::string::npos);
     }
     SECTION("wrong type")
     {
@@ -147,8 +148,8 @@ TEST_CASE("bad chip.mem values are rejected with position, key and reason", "[me
 TEST_CASE("the chip.mem keys are described for `lpusim config`", "[mem][config]")
 {
     const std::string text = load(with_mem("    slices: 4\n")).config->describe();
-    for (const char* key : {"slices: 4", "banks: 2", "words_per_bank: 4096", "read_latency: 2", "write_latency: 1",
-                            "page_words: 64"})
+    for (const char* key :
+         {"slices: 4", "banks: 2", "words_per_bank: 4096", "read_latency: 2", "write_latency: 1", "page_words: 64"})
         CHECK(text.find(key) != std::string::npos);
     CHECK(text.find("gcd(64, words_per_bank)") != std::string::npos);
 }

@@ -1,8 +1,8 @@
 // The per-cycle port and bank rules of a MEM slice (docs/mem.md, "Ports and banks"): the legal
 // neighbours of each rule pass, each violation is a ScheduleError with the full text.
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/mem/MemPorts.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -17,9 +17,12 @@ namespace {
 // 2 superlanes (2 tiles); 4 slices; banks of 16 words: words 0..15 bank 0, 16..31 bank 1.
 MemParams params(unsigned write_latency = 1)
 {
-    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
-        "    write_latency: " +
-            std::to_string(write_latency) + "\n", "ports.yaml")).mem;
+    return (parse_chip_spec(
+                "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
+                "    write_latency: " +
+                    std::to_string(write_latency) + "\n",
+                "ports.yaml"))
+        .mem;
 }
 
 std::string schedule_error(const std::function<void()>& f)
@@ -41,11 +44,11 @@ TEST_CASE("one read and one write per cycle in different banks are legal", "[mem
     CHECK_NOTHROW(c.write(10, 0, 20, "Write 20, s1w"));  // bank 1 vs bank 0
     CHECK_NOTHROW(c.read(11, 0, 20, "Read 20, s0e"));    // next cycle: ports free again, banks swapped
     CHECK_NOTHROW(c.write(11, 0, 4, "Write 4, s1w"));
-    CHECK_NOTHROW(c.write(12, 0, 3, "Write 3, s1w"));    // the write port is free again a cycle later
+    CHECK_NOTHROW(c.write(12, 0, 3, "Write 3, s1w"));  // the write port is free again a cycle later
     CHECK_NOTHROW(c.read(12, 0, 21, "Read 21, s0e"));
-    CHECK_NOTHROW(c.read(12, 1, 5, "Read 5, s0e"));      // another slice has its own ports
+    CHECK_NOTHROW(c.read(12, 1, 5, "Read 5, s0e"));  // another slice has its own ports
     CHECK_NOTHROW(c.write(12, 1, 25, "Write 25, s2w"));
-    CHECK_NOTHROW(c.write(12, 2, 5, "Write 5, s2w"));    // slice 2: a write alone may use any bank
+    CHECK_NOTHROW(c.write(12, 2, 5, "Write 5, s2w"));  // slice 2: a write alone may use any bank
 }
 
 TEST_CASE("two reads in one cycle on one slice: one read port", "[mem][ports]")
@@ -131,7 +134,7 @@ TEST_CASE("a write uses its bank write_latency - 1 cycles after issue", "[mem][p
     MemPortChecker c(params(3));
     CHECK(c.bank_cycle(10, MemPort::Write) == 12);
     CHECK(c.bank_cycle(10, MemPort::Read) == 10);
-    c.write(10, 0, 4, "Write 4, s0w");  // bank 0, busy in cycle 12
+    c.write(10, 0, 4, "Write 4, s0w");               // bank 0, busy in cycle 12
     CHECK_NOTHROW(c.read(10, 0, 5, "Read 5, s0e"));  // same bank, cycle 10: legal
     CHECK_NOTHROW(c.read(11, 0, 6, "Read 6, s0e"));  // cycle 11: legal
     CHECK(schedule_error([&] { c.read(12, 0, 7, "Read 7, s0e"); }) ==

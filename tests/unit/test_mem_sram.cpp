@@ -1,9 +1,9 @@
 // SramSlice: zero-default sparse storage, bounds, and gather/scatter with per-tile addresses,
 // each against a plain dense reference (a byte array of the whole slice).
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/mem/SramSlice.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -19,8 +19,11 @@ namespace {
 // 2 superlanes x 16 lanes: 32-byte words; 2 banks x 16 words per slice; pages of 4 words.
 MemParams small_params()
 {
-    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
-        "    page_words: 4\n", "small-mem.yaml")).mem;
+    return (parse_chip_spec(
+                "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
+                "    page_words: 4\n",
+                "small-mem.yaml"))
+        .mem;
 }
 
 MemParams tsp_params() { return (load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml")).mem; }
@@ -47,7 +50,9 @@ std::string input_error(const std::function<void()>& f)
 struct Reference {
     const MemParams& p;
     std::vector<uint8_t> bytes;
-    explicit Reference(const MemParams& params) : p(params), bytes(size_t{params.words_per_slice()} * params.word_bytes(), 0) {}
+    explicit Reference(const MemParams& params)
+        : p(params), bytes(size_t{params.words_per_slice()} * params.word_bytes(), 0)
+    {}
     uint8_t* word(uint32_t w) { return bytes.data() + size_t{w} * p.word_bytes(); }
 };
 
@@ -100,7 +105,8 @@ TEST_CASE("word addresses outside the slice are input errors naming slice, addre
     CHECK(input_error([&] { s.write(1000, buf.data()); }) ==
           "MEM slice 2 (MEM_E0): write to word address 1000 out of range (a slice has 32 words: 2 banks x 16)");
     uint32_t first = 0;
-    CHECK(input_error([&] { s.page_of(32, first); }).find("access to word address 32 out of range") != std::string::npos);
+    CHECK(input_error([&] { s.page_of(32, first); }).find("access to word address 32 out of range") !=
+          std::string::npos);
     CHECK(s.pages_allocated() == 0);
 }
 
@@ -221,8 +227,11 @@ TEST_CASE("a map vector holds a little-endian word address at the start of each 
 
 TEST_CASE("a tile too narrow for a word address cannot hold a map", "[mem][gather]")
 {
-    const MemParams p = (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 4\n    lanes_per_superlane: 1\n  mxm:\n"
-        "    install_rows_per_cycle: 4\n", "g1.yaml")).mem;
+    const MemParams p =
+        (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 4\n    lanes_per_superlane: 1\n  mxm:\n"
+                         "    install_rows_per_cycle: 4\n",
+                         "g1.yaml"))
+            .mem;
     std::vector<uint8_t> map(p.word_bytes(), 0);
     CHECK(input_error([&] { decode_tile_map(p, map.data()); }) ==
           "gather/scatter map: a word address needs 2 bytes (8192 words per slice) but a tile has only 1 lanes "

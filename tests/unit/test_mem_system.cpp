@@ -2,11 +2,11 @@
 // needs no SystemC kernel; the last case puts it behind a target socket (MemTlmTarget), binds a
 // real initiator and runs the kernel, the only unit test that does (a kernel runs once per
 // process, and the test's modules are built before it, as SystemC requires).
-#include "models/spec/ChipParams.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Rng.h"
 #include "models/mem/MemSystem.h"
 #include "models/mem/MemTlmTarget.h"
+#include "models/spec/ChipParams.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -25,8 +25,11 @@ const sc_time kPeriod(1111, sc_core::SC_PS);  // 900 MHz
 // 2 superlanes: 32-byte words; 4 slices of 2 x 16 words (1 KiB each); pages of 4 words.
 MemParams small_params()
 {
-    return (parse_chip_spec("version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
-        "    page_words: 4\n    read_latency: 3\n", "tlm.yaml")).mem;
+    return (parse_chip_spec(
+                "version: 1\nchip:\n  geometry:\n    superlanes: 2\n  mem:\n    slices: 4\n    words_per_bank: 16\n"
+                "    page_words: 4\n    read_latency: 3\n",
+                "tlm.yaml"))
+        .mem;
 }
 
 struct Txn {
@@ -125,7 +128,7 @@ TEST_CASE("transport_dbg shares the data path with b_transport and takes no time
     const MemParams p = small_params();
     MemSystem mem(p, kPeriod);
     const auto data = random_bytes(2, 77);
-    Txn w = write_txn(p.host_address(3, 30, 20), data);  // runs to the very end of MEM
+    Txn w = write_txn(p.host_address(3, 30, 20), data);                // runs to the very end of MEM
     REQUIRE(p.host_address(3, 30, 20) + 77 == mem.size_bytes() + 33);  // ... and 33 bytes past it
     CHECK(mem.transport_dbg(w.gp) == 0);
     CHECK(w.gp.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -198,8 +201,7 @@ TEST_CASE("bad transactions get the matching TLM error response and change nothi
     CHECK(delay == sc_core::SC_ZERO_TIME);
 }
 
-TEST_CASE("byte enables select bytes, repeat over the data, and a fully disabled write allocates nothing",
-          "[mem][tlm]")
+TEST_CASE("byte enables select bytes, repeat over the data, and a fully disabled write allocates nothing", "[mem][tlm]")
 {
     const MemParams p = small_params();
     MemSystem mem(p, kPeriod);

@@ -192,9 +192,9 @@ TEST_CASE("IW at c is seen by ABCs after c, from c + T_iw, LWs before c are inst
         std::vector<uint8_t> act(p.rows);
         for (unsigned k = 0; k < p.rows; ++k)
             act[k] = static_cast<uint8_t>(k + 1);
-        ops.push_back(op(c_iw, MxmOpcode::ABC, act));           // same cycle as IW: old (zero) weights
+        ops.push_back(op(c_iw, MxmOpcode::ABC, act));  // same cycle as IW: old (zero) weights
         ops.push_back(op(c_iw + 1, MxmOpcode::ACC, {}, 0));
-        ops.push_back(op(c_iw + t_iw, MxmOpcode::ABC, act));    // first legal cycle after: new weights
+        ops.push_back(op(c_iw + t_iw, MxmOpcode::ABC, act));  // first legal cycle after: new weights
         ops.push_back(op(c_iw + t_iw + 1, MxmOpcode::ACC, {}, 1));
         const auto res = run(p, ops);
         REQUIRE(res.size() == 2);
@@ -302,8 +302,7 @@ TEST_CASE("schedule errors name the cycle, the instruction and the rule", "[mxm]
     };
     SECTION("torn weights: ABC while IW installs")
     {
-        expect_error({op(0, MxmOpcode::IW), op(2, MxmOpcode::ABC, a)},
-                     "schedule error at cycle 2 in MXM: 'ABC i8'");
+        expect_error({op(0, MxmOpcode::IW), op(2, MxmOpcode::ABC, a)}, "schedule error at cycle 2 in MXM: 'ABC i8'");
         expect_error({op(0, MxmOpcode::IW), op(3, MxmOpcode::ABC, a)}, "torn weights");
     }
     SECTION("shadow busy: LW while IW copies")
@@ -335,9 +334,9 @@ TEST_CASE("legal neighbours of every rule are accepted", "[mxm][rules]")
 {
     const MxmParams p = params(4);
     std::vector<uint8_t> w(p.cols, 1), a(p.rows, 1);
-    const std::vector<MxmOp> ops = {op(0, MxmOpcode::LW, w), op(1, MxmOpcode::IW), op(1, MxmOpcode::ABC, a),
-                                    op(2, MxmOpcode::ACC), op(4, MxmOpcode::LW, w), op(5, MxmOpcode::IW),
-                                    op(5, MxmOpcode::ABC, a), op(6, MxmOpcode::ACC), op(9, MxmOpcode::ABC, a),
+    const std::vector<MxmOp> ops = {op(0, MxmOpcode::LW, w),  op(1, MxmOpcode::IW),    op(1, MxmOpcode::ABC, a),
+                                    op(2, MxmOpcode::ACC),    op(4, MxmOpcode::LW, w), op(5, MxmOpcode::IW),
+                                    op(5, MxmOpcode::ABC, a), op(6, MxmOpcode::ACC),   op(9, MxmOpcode::ABC, a),
                                     op(10, MxmOpcode::ACC)};
     CHECK_NOTHROW(run(p, ops));
     compare(run(p, ops), reference(p, ops));

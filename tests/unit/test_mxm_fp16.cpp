@@ -3,11 +3,11 @@
 // the documented order, the accumulator updated as documented, results compared bit for bit.
 // Plus the fp16 rules (issue interval, one weight type per install, ABC and slot types), timing
 // equal to int8's, the MAC counters, the config parameter and the RTL co-simulation's refusal.
-#include "models/spec/ChipInfo.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
 #include "models/mxm/MxmCore.h"
+#include "models/spec/ChipInfo.h"
+#include "models/spec/ChipSpec.h"
 #include "tb/mxm/MxmExpectation.h"
 #include "tb/mxm/MxmRtlDriver.h"
 #include "tb/mxm/MxmStimulus.h"
@@ -144,8 +144,8 @@ std::vector<MxmResult> reference(const MxmParams& p, const std::vector<MxmOp>& o
 // infinities and NaNs (quiet, signalling, negative, with payload).
 uint16_t random_f16(Rng& rng, bool specials)
 {
-    static const uint16_t edge[] = {0x0000, kNegZero, kMinSub, 0x8001, kMaxSub, kMinNormal, kMax,     0xFBFF,
-                                    kInf,   kNegInf,  kQNaN,   kNegSNaN, 0x7C01, 0x3BFF,     0x0200};
+    static const uint16_t edge[] = {0x0000, kNegZero, kMinSub, 0x8001,   kMaxSub, kMinNormal, kMax,  0xFBFF,
+                                    kInf,   kNegInf,  kQNaN,   kNegSNaN, 0x7C01,  0x3BFF,     0x0200};
     if (specials && rng.chance(1, 12))
         return edge[rng.below(std::size(edge))];
     if (rng.chance(1, 10))
@@ -243,8 +243,14 @@ MxmOp op(uint64_t cycle, MxmOpcode code, MxmType type = MxmType::F16, std::vecto
     return o;
 }
 
-MxmOp lw(uint64_t cycle, uint32_t row, const std::vector<uint16_t>& h) { return op(cycle, MxmOpcode::LW, MxmType::F16, f16_bytes(h), row); }
-MxmOp abc(uint64_t cycle, const std::vector<uint16_t>& h) { return op(cycle, MxmOpcode::ABC, MxmType::F16, f16_bytes(h)); }
+MxmOp lw(uint64_t cycle, uint32_t row, const std::vector<uint16_t>& h)
+{
+    return op(cycle, MxmOpcode::LW, MxmType::F16, f16_bytes(h), row);
+}
+MxmOp abc(uint64_t cycle, const std::vector<uint16_t>& h)
+{
+    return op(cycle, MxmOpcode::ABC, MxmType::F16, f16_bytes(h));
+}
 MxmOp acc(uint64_t cycle, uint32_t slot, bool add = false, bool emit = true)
 {
     return op(cycle, MxmOpcode::ACC, MxmType::I8, {}, slot, add, emit);
@@ -431,10 +437,10 @@ TEST_CASE("fp16 accumulation: set copies the column sum, add rounds once per ACC
     a2[2] = kOne;
     a3[0] = kMinus4096;  // column 0: -2^24, column 1: -inf
     a3[2] = 0xBC00;      // -1
-    const std::vector<MxmOp> ops = {lw(0, 0, w0),         lw(1, 1, w1),         lw(2, 2, w2),         op(3, MxmOpcode::IW),
-                                    abc(4, a1),           acc(5, 0),            abc(8, a2),           acc(9, 0, true),
-                                    abc(12, a2),          acc(13, 0, true),     abc(16, a3),          acc(17, 0, true),
-                                    abc(20, a2),          acc(21, 0, false)};
+    const std::vector<MxmOp> ops = {lw(0, 0, w0), lw(1, 1, w1),     lw(2, 2, w2), op(3, MxmOpcode::IW),
+                                    abc(4, a1),   acc(5, 0),        abc(8, a2),   acc(9, 0, true),
+                                    abc(12, a2),  acc(13, 0, true), abc(16, a3),  acc(17, 0, true),
+                                    abc(20, a2),  acc(21, 0, false)};
     const auto got = run(p, ops);
     compare(got, reference(p, ops));
     REQUIRE(got.size() == 5);
@@ -445,8 +451,8 @@ TEST_CASE("fp16 accumulation: set copies the column sum, add rounds once per ACC
     // been summed first (2) the slot would hold 2^24 + 2.
     CHECK(from_bits(v(1, 0)) == 16777216.0f);
     CHECK(from_bits(v(2, 0)) == 16777216.0f);
-    CHECK(v(3, 0) == 0u);           // 2^24 - 2^24 = +0
-    CHECK(v(3, 1) == 0x7FC00000u);  // inf + (-inf): canonical NaN (x86 would give 0xFFC00000)
+    CHECK(v(3, 0) == 0u);               // 2^24 - 2^24 = +0
+    CHECK(v(3, 1) == 0x7FC00000u);      // inf + (-inf): canonical NaN (x86 would give 0xFFC00000)
     CHECK(from_bits(v(4, 0)) == 1.0f);  // set starts over
     CHECK(v(4, 1) == 0x7F800000u);
 
@@ -499,7 +505,7 @@ TEST_CASE("fp16 weights are double-buffered like int8 weights", "[mxm][fp16]")
         compare(got, reference(p, ops));
         REQUIRE(got.size() >= 3);
         CHECK(got.front().values == got[got.size() - 2].values);  // W1 before and at the IW
-        CHECK(got.back().values != got.front().values);            // W2 after
+        CHECK(got.back().values != got.front().values);           // W2 after
     }
 }
 
@@ -558,8 +564,16 @@ TEST_CASE("weights of one type per install, ABC and ACC add must match the type"
     }
     SECTION("i8 and u8 rows mix freely; reloading every written row in f16 switches the type")
     {
-        std::vector<MxmOp> ops = {lw8(0, 0), lw8(1, 1, MxmType::U8), op(2, MxmOpcode::IW), abc8(3), acc(4, 0),
-                                  lw(5, 0, h), lw(6, 1, h), op(7, MxmOpcode::IW), abc(8, h), acc(9, 1)};
+        std::vector<MxmOp> ops = {lw8(0, 0),
+                                  lw8(1, 1, MxmType::U8),
+                                  op(2, MxmOpcode::IW),
+                                  abc8(3),
+                                  acc(4, 0),
+                                  lw(5, 0, h),
+                                  lw(6, 1, h),
+                                  op(7, MxmOpcode::IW),
+                                  abc(8, h),
+                                  acc(9, 1)};
         MxmCore core(p);
         const auto got = run(p, ops, &core);
         REQUIRE(got.size() == 2);
@@ -598,8 +612,9 @@ TEST_CASE("weights of one type per install, ABC and ACC add must match the type"
         std::vector<MxmOp> ops2 = {lw(0, 3, h), op(1, MxmOpcode::IW), abc8(2, MxmType::U8)};
         expect_error(p, ops2, {"'ABC u8'", "reads the fp16 weights installed by IW #"});
         // An ABC in the IW's own cycle reads the weights before it: legal here.
-        std::vector<MxmOp> ops3 = {lw8(0, 3), op(1, MxmOpcode::IW), abc8(2), lw(3, 3, h), op(4, MxmOpcode::IW),
-                                   abc8(4), acc(5, 0), abc(5, h), acc(6, 1)};
+        std::vector<MxmOp> ops3 = {
+            lw8(0, 3), op(1, MxmOpcode::IW), abc8(2), lw(3, 3, h), op(4, MxmOpcode::IW), abc8(4), acc(5, 0), abc(5, h),
+            acc(6, 1)};
         CHECK_NOTHROW(run(p, ops3));
     }
     SECTION("weights never written since reset are zero for either type")
@@ -619,8 +634,8 @@ TEST_CASE("weights of one type per install, ABC and ACC add must match the type"
                       "holds the integer value of ACC #" + std::to_string(ops[1].instr.id) + " of cycle 1"});
         std::vector<MxmOp> ops2 = {abc(0, h), acc(1, 2), abc8(4), acc(5, 2, true)};
         expect_error(p, ops2, {"adds the integer product", "holds the fp16 value"});
-        std::vector<MxmOp> ops3 = {abc8(0), acc(1, 2), abc(2, h), acc(3, 2, false), abc(6, h), acc(7, 2, true),
-                                   abc8(10), acc(11, 2, false)};
+        std::vector<MxmOp> ops3 = {abc8(0),   acc(1, 2),       abc(2, h), acc(3, 2, false),
+                                   abc(6, h), acc(7, 2, true), abc8(10),  acc(11, 2, false)};
         CHECK_NOTHROW(run(p, ops3));
     }
     SECTION("operand sizes: f16 vectors are 2 bytes per lane")
@@ -688,8 +703,7 @@ TEST_CASE("fp16_issue_interval: a config parameter, default 4, setting the fp16 
     const auto f2 = chip_figures(two);
     CHECK(chip_figure(f2, "peak_fp16") == Approx(chip_figure(f2, "peak_int8") / 2));
     CHECK(format_chip_figures(f2).find("chip.mxm.fp16_issue_interval (2)") != std::string::npos);
-    CHECK_THROWS_AS(parse_chip_spec(yaml.substr(0, yaml.size() - 2) + "0\n", "t.yaml"),
-                    ConfigError);
+    CHECK_THROWS_AS(parse_chip_spec(yaml.substr(0, yaml.size() - 2) + "0\n", "t.yaml"), ConfigError);
 }
 
 TEST_CASE("the int8-only RTL co-simulation refuses fp16 instructions", "[mxm][fp16][cosim]")

@@ -239,12 +239,15 @@ TEST_CASE("broken files are rejected, each with its own reason", "[npy][errors]"
         {"version 3.0", v3, "unsupported .npy format version 3.0 (this reader supports 1.0 and 2.0)"},
         {"version 1.1", v11, "unsupported .npy format version 1.1"},
         {"no header length", good.substr(0, 9), "truncated header: 9 bytes, the version 1.0 preamble needs 10"},
-        {"header cut short", good.substr(0, 40), "truncated header: the header length field says 118 bytes but only 30 follow"},
-        {"header length too long", long_header, "truncated header: the header length field says 374 bytes but only 166 follow"},
+        {"header cut short", good.substr(0, 40),
+         "truncated header: the header length field says 118 bytes but only 30 follow"},
+        {"header length too long", long_header,
+         "truncated header: the header length field says 374 bytes but only 166 follow"},
         {"data cut short", good.substr(0, good.size() - 8),
          "truncated data: shape (3, 4) of int32 needs 48 bytes, the file has 40 after the header"},
         {"trailing garbage", good + "junk",
-         "4 unexpected bytes after the data (shape (3, 4) of int32 is 48 bytes): the file is longer than its header says"},
+         "4 unexpected bytes after the data (shape (3, 4) of int32 is 48 bytes): the file is longer than its header "
+         "says"},
         {"fortran order", npy(dict("<i4", "(3, 4)", "True"), data48), "fortran_order is True"},
         {"big-endian", npy(dict(">i2", "(24,)"), data48), "big-endian dtype '>i2' is not supported"},
         {"no byte order on a wide type", npy(dict("|i4", "(3, 4)"), data48),
@@ -254,7 +257,8 @@ TEST_CASE("broken files are rejected, each with its own reason", "[npy][errors]"
         {"object dtype", npy(dict("|O", "(6,)"), data48), "unsupported dtype '|O'"},
         {"structured dtype", npy("{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (12,), }", data48),
          "unsupported dtype: structured arrays (descr is a list) are not supported"},
-        {"missing key", npy("{'descr': '<i4', 'fortran_order': False, }", data48), "malformed header: missing key 'shape'"},
+        {"missing key", npy("{'descr': '<i4', 'fortran_order': False, }", data48),
+         "malformed header: missing key 'shape'"},
         {"unknown key", npy("{'descr': '<i4', 'fortran_order': False, 'shape': (3, 4), 'x': 1}", data48),
          "malformed header: unknown key 'x' (expected 'descr', 'fortran_order' and 'shape') at offset 58"},
         {"duplicate key", npy("{'descr': '<i4', 'descr': '<i4', 'fortran_order': False, 'shape': (3, 4)}", data48),
@@ -264,16 +268,20 @@ TEST_CASE("broken files are rejected, each with its own reason", "[npy][errors]"
          "malformed header: expected ',' or '}' after the value of 'shape'"},
         {"text after the dict", npy(dict("<i4", "(3, 4)") + " x", data48),
          "malformed header: unexpected text after the closing '}'"},
-        {"quote in the wrong place", npy("{'descr: '<i4'}", data48), "malformed header: expected ':' after key 'descr: '"},
+        {"quote in the wrong place", npy("{'descr: '<i4'}", data48),
+         "malformed header: expected ':' after key 'descr: '"},
         {"unterminated string", npy("{'descr': '<i4", data48), "malformed header: unterminated string at offset 10"},
-        {"escape in a string", npy("{'descr': '<i\\4'}", data48), "malformed header: backslash escapes are not supported"},
-        {"bad boolean", npy(dict("<i4", "(3, 4)", "false"), data48), "malformed header: fortran_order must be True or False"},
+        {"escape in a string", npy("{'descr': '<i\\4'}", data48),
+         "malformed header: backslash escapes are not supported"},
+        {"bad boolean", npy(dict("<i4", "(3, 4)", "false"), data48),
+         "malformed header: fortran_order must be True or False"},
         {"shape not a tuple", npy(dict("<i4", "[3, 4]"), data48),
          "malformed header: 'shape' must be a tuple such as (3, 4) or (5,)"},
         {"one-element shape without comma", npy(dict("<i4", "(12)"), data48),
          "malformed header: 'shape' (12) is not a tuple (a 1-d shape is written (12,))"},
         {"negative dimension", npy(dict("<i4", "(-3, 4)"), data48), "malformed header: negative dimension in 'shape'"},
-        {"non-integer dimension", npy(dict("<i4", "(3.0, 4)"), data48), "malformed header: expected ',' or ')' in 'shape'"},
+        {"non-integer dimension", npy(dict("<i4", "(3.0, 4)"), data48),
+         "malformed header: expected ',' or ')' in 'shape'"},
         {"huge dimension", npy(dict("<i4", "(99999999999999999999999,)"), data48),
          "malformed header: dimension in 'shape' is too large"},
         {"size overflow", npy(dict("<i4", "(1099511627776, 1099511627776)"), data48),
@@ -313,8 +321,7 @@ TEST_CASE("files that cannot be read name the path", "[npy][errors]")
     CHECK_THROWS_WITH(read_npy(dir.path.string()), dir.path.string() + ": is a directory, not a .npy file");
 }
 
-TEST_CASE("every truncation and random corruption of a valid file is rejected or read, never a crash",
-          "[npy][fuzz]")
+TEST_CASE("every truncation and random corruption of a valid file is rejected or read, never a crash", "[npy][fuzz]")
 {
     std::string data;
     for (int i = 0; i < 30; ++i)
@@ -344,10 +351,10 @@ TEST_CASE("every truncation and random corruption of a valid file is rejected or
         for (uint64_t e = 0; e < edits; ++e) {
             const size_t at = rng.below(bytes.size());
             switch (rng.below(4)) {
-            case 0: bytes[at] = static_cast<char>(rng.byte()); break;               // flip a byte
+            case 0: bytes[at] = static_cast<char>(rng.byte()); break;                       // flip a byte
             case 1: bytes[at] = static_cast<char>(bytes[at] ^ (1 << rng.below(8))); break;  // flip a bit
-            case 2: bytes.erase(at, 1 + rng.below(3)); break;                           // delete
-            default: bytes.insert(at, 1 + rng.below(3), static_cast<char>(rng.byte()));  // insert
+            case 2: bytes.erase(at, 1 + rng.below(3)); break;                               // delete
+            default: bytes.insert(at, 1 + rng.below(3), static_cast<char>(rng.byte()));     // insert
             }
             if (bytes.empty())
                 break;

@@ -122,13 +122,19 @@ TEST_CASE("object files holding what the assembler never writes are refused", "[
     const std::string bad = "p.lpo: not a valid lpusim object file: queue MXM_W0.w, instruction 0: ";
     CHECK(decode_error([](Program&) {}) == "");
     // An operand type past u8/i8/f16 printed as u8 before the table checked it: a silent change.
-    CHECK(decode_error([&](Program& p) { p.queues[q][0].b = 7; }).find(bad + "LW type i8, u8 or f16 7 out of range [0, 2]") == 0);
-    CHECK(decode_error([&](Program& p) { p.queues[q][0].a = 16; }).find(bad + "LW weight row 16 out of range [0, 15]") == 0);
-    CHECK(decode_error([&](Program& p) { p.queues[q][0].op = Opcode::Read; })
-              .find(bad + "Read cannot run on a MXM weights (LW, IW) queue") == 0);
+    CHECK(decode_error([&](Program& p) {
+              p.queues[q][0].b = 7;
+          }).find(bad + "LW type i8, u8 or f16 7 out of range [0, 2]") == 0);
+    CHECK(decode_error([&](Program& p) {
+              p.queues[q][0].a = 16;
+          }).find(bad + "LW weight row 16 out of range [0, 15]") == 0);
+    CHECK(decode_error([&](Program& p) {
+              p.queues[q][0].op = Opcode::Read;
+          }).find(bad + "Read cannot run on a MXM weights (LW, IW) queue") == 0);
     CHECK(decode_error([&](Program& p) { p.queues[q][0].streams.clear(); }).find(bad + "LW with 0 streams") == 0);
-    CHECK(decode_error([&](Program& p) { p.queues[q][0].streams[0].index = 40; })
-              .find(bad + "LW stream s40e does not exist") == 0);
+    CHECK(decode_error([&](Program& p) {
+              p.queues[q][0].streams[0].index = 40;
+          }).find(bad + "LW stream s40e does not exist") == 0);
     // An f16 operand spans two streams: the last stream cannot start one.
     CHECK(decode_error([&](Program& p) {
               p.queues[q][0].b = 2;

@@ -1,13 +1,13 @@
 // Parsers against hostile input (issue 9 item 7, docs/fuzzing.md): echoed tokens are cut, YAML
 // inputs are held to a size, nesting and node limit before a tree is built, and each finding of
 // the fuzzers is an input error with file:line:col and the reason.
-#include "models/spec/ChipSpec.h"
+#include "compiler/Workload.h"
 #include "models/common/Error.h"
 #include "models/common/NpyReader.h"
 #include "models/common/YamlText.h"
-#include "compiler/Workload.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -87,8 +87,8 @@ TEST_CASE("'did you mean' skips words far longer than any name", "[limits]")
 TEST_CASE("a config over 1 MiB is refused before it is parsed", "[limits]")
 {
     const std::string text = "version: 1\nchip:\n  x: [" + std::string(kYamlMaxBytes, '1') + "]\n";
-    CHECK(config_error(text) == "t.yaml: " + std::to_string(text.size()) +
-                                    " bytes, more than the 1048576 (1 MiB) a config file may have");
+    CHECK(config_error(text) ==
+          "t.yaml: " + std::to_string(text.size()) + " bytes, more than the 1048576 (1 MiB) a config file may have");
     test::TempDir dir;
     const std::string path = dir / "big.yaml";
     std::ofstream(path, std::ios::binary) << text;
@@ -123,7 +123,8 @@ TEST_CASE("nesting deeper than 64 levels is refused where it happens", "[limits]
           "wl.yaml:2:263: nesting deeper than 64 levels (maps and lists inside each other)");
     // 64 levels are fine as YAML (and then the loader says what is wrong with them).
     CHECK(config_error("version: 1\nchip: " + std::string(63, '[') + std::string(63, ']') + "\n") ==
-          "t.yaml:2:7: chip: must be a map (section with keys: name, clock_mhz, geometry, mxm, mem, streams, c2c, icu, vxm, sxm)");
+          "t.yaml:2:7: chip: must be a map (section with keys: name, clock_mhz, geometry, mxm, mem, streams, c2c, icu, "
+          "vxm, sxm)");
 }
 
 TEST_CASE("more than 100,000 YAML nodes are refused at the first one over", "[limits]")
@@ -141,17 +142,21 @@ TEST_CASE("long keys, values and names are cut in YAML errors", "[limits]")
 {
     const std::string key(5000, 'k');
     CHECK(config_error("version: 1\nchip:\n  ? " + key + "\n  : 1\n")
-              .rfind("t.yaml:3:5: chip." + std::string(40, 'k') + "... (5000 characters): unknown key; allowed here: ", 0) == 0);
+              .rfind("t.yaml:3:5: chip." + std::string(40, 'k') + "... (5000 characters): unknown key; allowed here: ",
+                     0) == 0);
     CHECK(config_error("version: 1\nchip:\n  clock_mhz: " + std::string(5000, '9') + "x\n") ==
           "t.yaml:3:14: chip.clock_mhz: expected a number, got '" + std::string(40, '9') + "...' (5001 characters)");
     const std::string name(3000, 'T');
     CHECK(workload_error("version: 1\nworkload:\n  name: w\n  tensors:\n    ? " + name +
                          "\n    : {shape: [4, 16], type: i8}\n  layers:\n    - {name: r, op: relu, a: " + name +
-                         "x, out: Y}\n  outputs: [Y]\n") ==
-          "wl.yaml:8:30: layers[0] (r).a: tensor '" + std::string(40, 'T') + "...' (3001 characters) is not defined; "
-          "defined so far: " + std::string(40, 'T') + "... (3000 characters)");
+                         "x, out: Y}\n  outputs: [Y]\n") == "wl.yaml:8:30: layers[0] (r).a: tensor '" +
+                                                                std::string(40, 'T') +
+                                                                "...' (3001 characters) is not defined; "
+                                                                "defined so far: " +
+                                                                std::string(40, 'T') + "... (3000 characters)");
     CHECK(workload_error("version: 1\nworkload:\n  name: " + std::string(100, '=') + "\n") ==
-          "wl.yaml:3:9: name: '" + std::string(40, '=') + "...' (100 characters) is not a name of letters, digits, '_' and '-'");
+          "wl.yaml:3:9: name: '" + std::string(40, '=') +
+              "...' (100 characters) is not a name of letters, digits, '_' and '-'");
 }
 
 TEST_CASE("assembler errors cut long tokens", "[limits]")
@@ -167,7 +172,8 @@ TEST_CASE("assembler errors cut long tokens", "[limits]")
     CHECK(asm_error(".queue MEM_E0\n Read " + std::string(60, '1') + "x, s0e\n") ==
           "p.s:2:7: expected word address, got '" + std::string(40, '1') + "...' (61 characters)");
     CHECK(asm_error(".queue " + std::string(45, 'Q') + "\n") ==
-          "p.s:1:8: unknown queue '" + std::string(40, 'Q') + "...' (45 characters) (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
+          "p.s:1:8: unknown queue '" + std::string(40, 'Q') +
+              "...' (45 characters) (queues are e.g. MEM_W0, VXM.3, SXM_E0.1, MXM_W0.a)");
 }
 
 TEST_CASE("a signed number with a leading zero is an error, not octal", "[limits]")
@@ -189,11 +195,13 @@ TEST_CASE("declared names are printable ASCII in the assembler as in object file
     // The assembler took a tensor name with bytes past ASCII that its own object file then refused.
     CHECK(asm_error(".tensor SC\xcb\xcb MEM_E4 0x000 1 f32\n") ==
           "p.s:1:9: tensor name 'SC\\xcb\\xcb' is not one word of printable characters");
-    CHECK(asm_error(".matrix M\x01 4 4 i8\n") == "p.s:1:9: matrix name 'M\\x01' is not one word of printable characters");
+    CHECK(asm_error(".matrix M\x01 4 4 i8\n") ==
+          "p.s:1:9: matrix name 'M\\x01' is not one word of printable characters");
     CHECK(asm_error(".tensor T_0.x@c1 MEM_E4 0x000 1 i8\n") == "");
     CHECK(asm_error(".tensor \xac\xacY MEM_E2 0x000 4 i32\n") ==
           "p.s:1:9: tensor name '\\xac\\xacY' is not one word of printable characters");
-    CHECK(asm_error(".block B\x7f MEM_E0 MEM_E1 0\n.end\n") == "p.s:1:8: block name 'B\\x7f' is not one word of printable characters");
+    CHECK(asm_error(".block B\x7f MEM_E0 MEM_E1 0\n.end\n") ==
+          "p.s:1:8: block name 'B\\x7f' is not one word of printable characters");
 }
 
 TEST_CASE("object files from the issue's findings are input errors", "[limits]")
@@ -215,7 +223,8 @@ TEST_CASE("object files from the issue's findings are input errors", "[limits]")
           "p.lpo: not a valid lpusim object file: tensor name 'Q MEM_W9 0x0 1 i8\\n.tensor X' is not one word of "
           "printable characters at byte 12");
     CHECK(decode_error("issue9-block-stream-index-overflow.lpo") ==
-          "p.lpo: invalid program: p.lpo (disassembled):2:17: stream s99999999999999999999e does not exist (32 eastbound streams)");
+          "p.lpo: invalid program: p.lpo (disassembled):2:17: stream s99999999999999999999e does not exist (32 "
+          "eastbound streams)");
 }
 
 TEST_CASE(".npy headers: at most 64 dimensions, long fields cut", "[limits]")
@@ -240,10 +249,11 @@ TEST_CASE("the resolved config lpusim config prints loads back to the same confi
     const ChipSpec again = parse_chip_spec(resolved, "resolved.yaml");
     for (const auto& e : cfg.config->entries())
         CHECK(again.config->entry(e.spec.path).value == e.value);
-    CHECK(parse_chip_spec(parse_chip_spec("version: 1\nchip:\n  name: \"~\"\n  geometry:\n    superlanes: 1\n", "t.yaml")
-                              .config->describe(),
-                          "resolved.yaml")
-              .chip.name == "~");
+    CHECK(
+        parse_chip_spec(parse_chip_spec("version: 1\nchip:\n  name: \"~\"\n  geometry:\n    superlanes: 1\n", "t.yaml")
+                            .config->describe(),
+                        "resolved.yaml")
+            .chip.name == "~");
     // Range errors show the value exactly too.
     CHECK(config_error("version: 1\nchip:\n  clock_mhz: 5000.0001\n  geometry:\n    superlanes: 1\n") ==
           "t.yaml:3:14: chip.clock_mhz: value 5000.0001 out of range [1, 5000]");
@@ -258,4 +268,3 @@ TEST_CASE("config strings are printable ASCII", "[limits]")
     CHECK(config_error("version: 1\nchip:\n  name: ts\x83p\n") ==
           "t.yaml:3:9: chip.name: must be printable ASCII text, got 'ts\\x83p'");
 }
-

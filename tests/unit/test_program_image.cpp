@@ -1,10 +1,10 @@
 // What a program puts into MEM itself before cycle 0 (.fill constants, .data rows) and how whole
 // matrices move through the host (.matrix: column blocks, zero-padded lanes).
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -59,7 +59,8 @@ TEST_CASE(".fill writes a constant into every element before the run", "[image]"
     CHECK(disassemble(decode_program(encode_program(p), "p.lpo", tiny()), tiny()) == dis);
 
     CHECK(asm_error(".fill x 1\n") == "p.s:1:7: no tensor 'x' declared before this .fill");
-    CHECK(asm_error(".tensor t MEM_E0 0 1 i8\n.fill t 256\n") == "p.s:2:9: element bit pattern 256 out of range [0, 255]");
+    CHECK(asm_error(".tensor t MEM_E0 0 1 i8\n.fill t 256\n") ==
+          "p.s:2:9: element bit pattern 256 out of range [0, 255]");
     CHECK(asm_error(".tensor t MEM_E0 0 1 i8\n.fill t 1\n.fill t 2\n") == "p.s:3:7: tensor 't' filled twice");
 }
 
@@ -103,9 +104,8 @@ TEST_CASE(".data gives rows per-lane constants, over the fill in those rows", "[
     const Program p = assemble(text, "p.s", tiny());
     using Rows = std::vector<std::pair<uint32_t, std::vector<uint32_t>>>;
     CHECK(p.tensor("b")->data == Rows{{1, {1, 2, 0xff, 5, 5, 5, 0x80}}});  // trailing zeros are the default
-    CHECK(p.tensor("w")->data ==
-          Rows{{0, {0x12345678, 0xffffffff, 0xffffffff, 7}},
-               {1, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80000000}}});
+    CHECK(p.tensor("w")->data == Rows{{0, {0x12345678, 0xffffffff, 0xffffffff, 7}},
+                                      {1, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80000000}}});
     CHECK(p.tensor("z")->data == Rows{{0, {}}});
 
     Chip chip("chip", tiny());
@@ -243,10 +243,10 @@ TEST_CASE("object files keep .data rows and refuse bad counts", "[image][asm]")
         b[i] = static_cast<char>(v);
         return b;
     };
-    CHECK(decode_error(with(at, 3)) == bad + "tensor 't' has 3 data rows, more than its 2 rows at byte " +
-                                           std::to_string(at + 4));
-    CHECK(decode_error(with(at + 4, 2)) == bad + "data row 2 of tensor 't' is past its 2 rows at byte " +
-                                               std::to_string(at + 8));
+    CHECK(decode_error(with(at, 3)) ==
+          bad + "tensor 't' has 3 data rows, more than its 2 rows at byte " + std::to_string(at + 4));
+    CHECK(decode_error(with(at + 4, 2)) ==
+          bad + "data row 2 of tensor 't' is past its 2 rows at byte " + std::to_string(at + 8));
     CHECK(decode_error(with(at + 8, 17)) ==
           bad + "data row 1 of tensor 't' has 17 elements, more than the config's 16 lanes at byte " +
               std::to_string(at + 12));

@@ -1,10 +1,10 @@
 // The compiler's booking table (compiler/ScheduleBuilder): queue slots, stream stretches on a
 // diagonal, the MEM bank rule, rollback, the predicted length and the emitted assembly, which
 // the chip must run in exactly the predicted number of cycles.
-#include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
 #include "compiler/ScheduleBuilder.h"
+#include "models/chip/Chip.h"
 #include "models/isa/Assembler.h"
+#include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -101,8 +101,7 @@ TEST_CASE("emitted assembly folds runs into Repeat and runs for exactly the pred
         sb.place(e3, 9 + r, mem(Opcode::Write, 10 + r, s0));
         sb.book_mem_write(sb.queues().queues()[e3].unit, static_cast<uint32_t>(10 + r), 9 + r);
     }
-    const std::string text =
-        sb.assembly(".tensor a MEM_E0 0 6 i8\n.tensor b MEM_E3 10 6 i8\n");
+    const std::string text = sb.assembly(".tensor a MEM_E0 0 6 i8\n.tensor b MEM_E3 10 6 i8\n");
     CHECK(text.find(".queue MEM_E0\n    NOP 4\n    Read 0x0, s0e\n    Repeat 5, 1, 1\n") != std::string::npos);
     CHECK(text.find(".queue MEM_E3\n    NOP 9\n    Write 0xa, s0e\n    Repeat 5, 1, 1\n") != std::string::npos);
     CHECK(sb.predicted_cycles() == 14 + 1 + 1);  // the last write, issued in 14, commits in 15

@@ -1,8 +1,8 @@
 // Floorplan positions and the stream file's timing and schedule rules, checked against a
 // brute-force reference that shifts every stream register every cycle.
-#include "models/spec/Floorplan.h"
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
+#include "models/spec/Floorplan.h"
 #include "models/stream/StreamFile.h"
 
 #include <catch2/catch.hpp>
@@ -14,8 +14,9 @@ using namespace lpu;
 
 namespace {
 // Names for producers and consumers in the tests: id i is kNames[i].
-const std::vector<std::string> kNames = {"A",      "B", "R", "X", "MEM_W2: Read 5, s0e", "VXM: add",
-                                         "MEM_W1: Read 3, s2e (#7)", "MEM_W1: Read 9, s2e (#8)", "w", "r"};
+const std::vector<std::string> kNames = {
+    "A", "B", "R", "X", "MEM_W2: Read 5, s0e", "VXM: add", "MEM_W1: Read 3, s2e (#7)", "MEM_W1: Read 9, s2e (#8)",
+    "w", "r"};
 AgentId id(const std::string& name)
 {
     AgentId who;

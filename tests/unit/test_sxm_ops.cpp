@@ -165,9 +165,9 @@ TEST_CASE("sxm: distribute shuffles within each superlane, map modulo G", "[sxm]
         CAPTURE(sh.lanes, sh.g);
         const Vec x = random_vec(rng, sh.lanes);
         Vec m(sh.lanes);
-        for (unsigned l = 0; l < sh.lanes; ++l)  // all 256 values: >= G wraps
-            m[l] = l == 0 ? static_cast<uint8_t>(sh.g)  // -> lane 0 of its superlane
-                   : l == 1 ? uint8_t{255}               // -> 255 mod G
+        for (unsigned l = 0; l < sh.lanes; ++l)           // all 256 values: >= G wraps
+            m[l] = l == 0   ? static_cast<uint8_t>(sh.g)  // -> lane 0 of its superlane
+                   : l == 1 ? uint8_t{255}                // -> 255 mod G
                             : rng.byte();
         // Reference: split into superlane chunks and index each chunk.
         std::vector<Vec> chunks;
@@ -196,8 +196,11 @@ TEST_CASE("sxm: select picks a where the mask is non-zero", "[sxm]")
         const Vec a = random_vec(rng, sh.lanes), b = random_vec(rng, sh.lanes);
         Vec mask(sh.lanes);
         for (unsigned l = 0; l < sh.lanes; ++l)  // any non-zero byte counts, not only 1 or the sign bit
-            mask[l] = l == 0 ? uint8_t{0} : l == 1 ? uint8_t{0x80} : l == 2 ? uint8_t{0x01}
-                                                 : rng.chance(1, 2) ? uint8_t{0} : rng.byte();
+            mask[l] = l == 0             ? uint8_t{0}
+                      : l == 1           ? uint8_t{0x80}
+                      : l == 2           ? uint8_t{0x01}
+                      : rng.chance(1, 2) ? uint8_t{0}
+                                         : rng.byte();
         Vec ref(sh.lanes);
         std::transform(mask.begin(), mask.end(), a.begin(), ref.begin(),
                        [](uint8_t m, uint8_t x) { return m ? x : 0; });
@@ -303,9 +306,9 @@ TEST_CASE("sxm: operand counts and validation", "[sxm]")
 
 TEST_CASE("sxm: operations print and parse back", "[sxm]")
 {
-    const SxmOp ops[] = {SxmOp::make_shift_up(0),     SxmOp::make_shift_up(319),   SxmOp::make_shift_down(5),
-                         SxmOp::make_rotate(0),       SxmOp::make_rotate(160),     SxmOp::make_broadcast(7),
-                         SxmOp::make(K::Permute),     SxmOp::make(K::Distribute), SxmOp::make(K::Select),
+    const SxmOp ops[] = {SxmOp::make_shift_up(0),  SxmOp::make_shift_up(319),  SxmOp::make_shift_down(5),
+                         SxmOp::make_rotate(0),    SxmOp::make_rotate(160),    SxmOp::make_broadcast(7),
+                         SxmOp::make(K::Permute),  SxmOp::make(K::Distribute), SxmOp::make(K::Select),
                          SxmOp::make(K::Transpose)};
     for (const SxmOp& op : ops) {
         const std::string text = op.disasm();

@@ -1,14 +1,14 @@
 // Tensor element types f16 and f32 next to i8/u8/i32: the .tensor directive, the byte-plane
 // layout in MEM, object files, and `lpusim run --load/--dump` with numpy float16/float32 files.
+#include "apps/lpusim/ProgramCommands.h"
 #include "models/chip/Chip.h"
-#include "models/spec/ChipSpec.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "models/common/NpyReader.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
+#include "models/spec/ChipSpec.h"
 #include "models/spec/MemParams.h"
-#include "apps/lpusim/ProgramCommands.h"
 
 #include "TempDir.h"
 
@@ -31,10 +31,7 @@ namespace {
 
 const std::string kTiny = std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml";
 
-void write_text(const std::string& path, const std::string& text)
-{
-    std::ofstream(path) << text;
-}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // `lpusim run` with these arguments; the InputError message, or "" if it succeeded.
 std::string run_cli(const std::vector<std::string>& args)
@@ -101,12 +98,11 @@ TEST_CASE("f16/f32 byte planes count for overlaps and the hemisphere end", "[asm
     const unsigned half = tiny().mem.slices / 2;
     const std::string last = "MEM_W" + std::to_string(half - 1), before = "MEM_W" + std::to_string(half - 2);
     CHECK(asm_error(".tensor a " + before + " 0 4 f16\n").empty());
-    CHECK(asm_error(".tensor a " + last + " 0 4 f16\n") ==
-          "p.s:1:11: tensor 'a' needs 2 slices outward from " + last +
-              " for its byte planes; the hemisphere ends first");
-    CHECK(asm_error(".tensor a " + before + " 0 4 f32\n") ==
-          "p.s:1:11: tensor 'a' needs 4 slices outward from " + before +
-              " for its byte planes; the hemisphere ends first");
+    CHECK(asm_error(".tensor a " + last + " 0 4 f16\n") == "p.s:1:11: tensor 'a' needs 2 slices outward from " + last +
+                                                               " for its byte planes; the hemisphere ends first");
+    CHECK(asm_error(".tensor a " + before + " 0 4 f32\n") == "p.s:1:11: tensor 'a' needs 4 slices outward from " +
+                                                                 before +
+                                                                 " for its byte planes; the hemisphere ends first");
 }
 
 TEST_CASE("an unknown tensor type is an error naming all types", "[asm][tensor]")
@@ -184,8 +180,7 @@ TEST_CASE("lpusim run moves f16/f32 tensors as float16/float32 .npy files", "[cl
     write_npy_raw(dir / "i.npy", "<i4", {2, lanes}, f);  // same bytes, other dtype
 
     CHECK(run_cli({"--config", kTiny, "--program", prog, "--load", "h=" + (dir / "h.npy"), "--load",
-                   "f=" + (dir / "f.npy"), "--dump", "h=" + (dir / "h_out.npy"), "--dump",
-                   "f=" + (dir / "f_out.npy")})
+                   "f=" + (dir / "f.npy"), "--dump", "h=" + (dir / "h_out.npy"), "--dump", "f=" + (dir / "f_out.npy")})
               .empty());
     const NpyArray ho = read_npy(dir / "h_out.npy");
     CHECK(ho.descr == "<f2");

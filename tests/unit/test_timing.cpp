@@ -87,7 +87,8 @@ TEST_CASE("a Write is seen by Reads from timing::write_commits on, in the bank t
     for (const char* name : {"tiny", "latency-variant"}) {
         INFO(name);
         const ChipSpec& spec = spec_named(name);
-        const uint64_t c = 10, commit = timing::write_commits(spec.mem, c), bank = timing::bank_cycle(spec.mem, c, true);
+        const uint64_t c = 10, commit = timing::write_commits(spec.mem, c),
+                       bank = timing::bank_cycle(spec.mem, c, true);
         CHECK(bank + 1 == commit);
         CHECK(timing::bank_cycle(spec.mem, c, false) == c);
         // Reads of the word before its bank cycle see the old value, from the commit the new one.
@@ -104,7 +105,10 @@ TEST_CASE("a Write is seen by Reads from timing::write_commits on, in the bank t
             void begin(const QueueMap&, const Program&) override {}
             void on_issue(size_t, size_t, const Instr&, int64_t, uint64_t) override {}
             void on_release(size_t, uint64_t) override {}
-            void on_stream_write(StreamId s, unsigned, uint64_t, const Vector& v) override { by_stream[s.index] = v[0]; }
+            void on_stream_write(StreamId s, unsigned, uint64_t, const Vector& v) override
+            {
+                by_stream[s.index] = v[0];
+            }
             void end(uint64_t) override {}
             void on_error(uint64_t, const std::string&) override {}
         } seen;

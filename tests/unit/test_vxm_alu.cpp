@@ -6,8 +6,8 @@
 // every input (every binary32 pattern, every pair of binary16 values: minutes) and prints the
 // measured accuracy that docs/vxm-numerics.md quotes.
 #include "models/common/Error.h"
-#include "models/common/Rng.h"
 #include "models/common/Fp16.h"
+#include "models/common/Rng.h"
 #include "models/vxm/VxmAlu.h"
 #include "models/vxm/VxmMath.h"
 #include "models/vxm/VxmRequant.h"
@@ -123,7 +123,8 @@ double ulp_error_f16(uint16_t y, double exact) { return ulp_error(f16_value(y), 
 // most 62 bits, so every step is exact) with the ties decided explicitly.
 int32_t requant_ref(int32_t x, int32_t m, unsigned shift, int32_t zp, VxmRounding mode, bool out_unsigned)
 {
-    const long double v = std::ldexp(static_cast<long double>(x) * static_cast<long double>(m), -static_cast<int>(shift));
+    const long double v =
+        std::ldexp(static_cast<long double>(x) * static_cast<long double>(m), -static_cast<int>(shift));
     const long double f = std::floor(v);
     const long double frac = v - f;
     long double r = f;
@@ -219,7 +220,7 @@ TEST_CASE("vxm: integer add sub mul wrap modulo 2^bits", "[vxm]")
     CHECK(bin(B::Sub, T::I32, I(INT32_MIN), I(1)) == I(INT32_MAX));
     CHECK(bin(B::Mul, T::I8, I(-128), I(-1)) == I(-128));
     CHECK(bin(B::Mul, T::I8, I(16), I(16)) == 0u);
-    CHECK(bin(B::Mul, T::I8, I(15), I(17)) == I(-1));  // 255
+    CHECK(bin(B::Mul, T::I8, I(15), I(17)) == I(-1));   // 255
     CHECK(bin(B::Mul, T::I8, I(127), I(127)) == I(1));  // 16129 = 63 * 256 + 1
     CHECK(bin(B::Mul, T::I16, I(181), I(181)) == I(32761));
     CHECK(bin(B::Mul, T::I16, I(182), I(182)) == I(-32412));  // 33124 - 65536
@@ -330,9 +331,9 @@ TEST_CASE("vxm: operations a type lacks are rejected", "[vxm]")
 TEST_CASE("vxm: f32 add sub mul: ties to even, overflow, signed zeros, gradual underflow", "[vxm]")
 {
     const uint32_t one = F(1.0f);
-    CHECK(bin(B::Add, T::F32, one, F(0x1p-24f)) == one);                            // tie -> even
+    CHECK(bin(B::Add, T::F32, one, F(0x1p-24f)) == one);                                // tie -> even
     CHECK(bin(B::Add, T::F32, F(1.0f + 0x1p-23f), F(0x1p-24f)) == F(1.0f + 0x1p-22f));  // tie -> even, up
-    CHECK(bin(B::Add, T::F32, one, F(0x1.000002p-24f)) == F(1.0f + 0x1p-23f));     // above the tie
+    CHECK(bin(B::Add, T::F32, one, F(0x1.000002p-24f)) == F(1.0f + 0x1p-23f));          // above the tie
     CHECK(bin(B::Add, T::F32, kFltMax, kFltMax) == kInf);
     CHECK(bin(B::Mul, T::F32, kFltMax, F(-2.0f)) == kNegInf);
     CHECK(bin(B::Sub, T::F32, F(-0.0f), F(0.0f)) == kNegZero);
@@ -355,7 +356,7 @@ TEST_CASE("vxm: f32 NaN results are the canonical quiet NaN 0x7FC00000", "[vxm]"
     CHECK(bin(B::Add, T::F32, kNegInf, kInf) == kNaN);  // x86 itself would give 0xFFC00000
     CHECK(bin(B::Mul, T::F32, 0u, kInf) == kNaN);
     CHECK(bin(B::Add, T::F32, 0x7F800001u, F(1.0f)) == kNaN);  // signalling NaN in
-    CHECK(bin(B::Mul, T::F32, F(2.0f), 0xFFC12345u) == kNaN);      // payload and sign dropped
+    CHECK(bin(B::Mul, T::F32, F(2.0f), 0xFFC12345u) == kNaN);  // payload and sign dropped
     CHECK(bin(B::Max, T::F32, kNaN, F(1.0f)) == kNaN);
     CHECK(bin(B::Min, T::F32, F(1.0f), 0xFF812345u) == kNaN);
     CHECK(bin(B::Max, T::F32, kInf, 0x7FFFFFFFu) == kNaN);
@@ -462,8 +463,10 @@ TEST_CASE("vxm: f16 add sub mul are correctly rounded (double rounding is innocu
         Rng rng(16);
         for (uint32_t a = 0; a < 0x10000; ++a)
             for (int j = 0; j < 48; ++j) {
-                const uint32_t b = j < 32 ? static_cast<uint32_t>(rng.below(0x10000))
-                                          : (a ^ 0x8000u) + static_cast<uint32_t>((j - 40) * 0x400 + static_cast<int>(rng.below(3)) - 1);
+                const uint32_t b =
+                    j < 32
+                        ? static_cast<uint32_t>(rng.below(0x10000))
+                        : (a ^ 0x8000u) + static_cast<uint32_t>((j - 40) * 0x400 + static_cast<int>(rng.below(3)) - 1);
                 check_pair(static_cast<uint16_t>(a), static_cast<uint16_t>(b & 0xFFFF), failures);
             }
     }
@@ -512,7 +515,8 @@ TEST_CASE("vxm: integer to float conversion rounds to nearest even", "[vxm]")
     // Every i16 value and a sweep of i32 against rounding in double.
     Rng rng(3);
     for (int64_t v = -40000; v <= 40000; ++v) {
-        const auto x = static_cast<int32_t>(v < -32768 || v > 32767 ? v * 977 + static_cast<int64_t>(rng.below(977)) : v);
+        const auto x =
+            static_cast<int32_t>(v < -32768 || v > 32767 ? v * 977 + static_cast<int64_t>(rng.below(977)) : v);
         const T from = (v < -32768 || v > 32767) ? T::I32 : T::I16;
         CHECK(f16_equals(static_cast<uint16_t>(vxm_convert(from, T::F16, I(x))), round_f16_ref(x)));
         if (from == T::I32)
@@ -547,18 +551,19 @@ TEST_CASE("vxm: float to integer conversion rounds half to even and saturates, N
     CHECK(vxm_convert(T::F32, T::I8, F(-129.5f)) == I(-128));  // -130 saturates
     CHECK(vxm_convert(T::F32, T::I8, F(200.0f)) == I(127));
     CHECK(vxm_convert(T::F32, T::I16, F(-40000.0f)) == I(-32768));
-    CHECK(vxm_convert(T::F16, T::I8, 0x5BF8u) == I(127));     // 255
-    CHECK(vxm_convert(T::F16, T::I16, kHMax) == I(32767));    // 65504
+    CHECK(vxm_convert(T::F16, T::I8, 0x5BF8u) == I(127));   // 255
+    CHECK(vxm_convert(T::F16, T::I16, kHMax) == I(32767));  // 65504
     CHECK(vxm_convert(T::F16, T::I32, kHMax) == I(65504));
     CHECK(vxm_convert(T::F16, T::I32, 0xFC00u) == I(INT32_MIN));
-    CHECK(vxm_convert(T::F16, T::I32, 0xB800u) == 0u);        // -0.5
-    CHECK(vxm_convert(T::F16, T::I32, 0x3E00u) == 2u);        // 1.5
+    CHECK(vxm_convert(T::F16, T::I32, 0xB800u) == 0u);  // -0.5
+    CHECK(vxm_convert(T::F16, T::I32, 0x3E00u) == 2u);  // 1.5
     CHECK(vxm_convert(T::F16, T::I8, 0x7E00u) == 0u);
     // Every binary16 value and a sweep of binary32 patterns against rounding in double.
     for (uint32_t h = 0; h < 0x10000; ++h)
         for (T to : {T::I8, T::I16, T::I32}) {
             const double v = f16_value(static_cast<uint16_t>(h));
-            CHECK(vxm_convert(T::F16, to, h) == I(static_cast<int32_t>(float_to_int_ref(v, vxm_int_min(to), vxm_int_max(to)))));
+            CHECK(vxm_convert(T::F16, to, h) ==
+                  I(static_cast<int32_t>(float_to_int_ref(v, vxm_int_min(to), vxm_int_max(to)))));
         }
     for (uint64_t b = 0; b < (uint64_t{1} << 32); b += 4093) {
         const auto f = static_cast<uint32_t>(b);
@@ -571,8 +576,8 @@ TEST_CASE("vxm: float to integer conversion rounds half to even and saturates, N
 TEST_CASE("vxm: f32 <-> f16 conversion edge values", "[vxm]")
 {
     auto h = [](uint32_t f) { return vxm_convert(T::F32, T::F16, f); };
-    CHECK(h(0x477FEFFFu) == kHMax);   // 65519.996
-    CHECK(h(0x477FF000u) == kHInf);   // 65520: tie -> inf (65504 is odd)
+    CHECK(h(0x477FEFFFu) == kHMax);  // 65519.996
+    CHECK(h(0x477FF000u) == kHInf);  // 65520: tie -> inf (65504 is odd)
     CHECK(h(0xC77FF000u) == 0xFC00u);
     CHECK(h(0x33800000u) == 0x0001u);  // 2^-24
     CHECK(h(0x33000000u) == 0x0000u);  // 2^-25: tie -> 0
@@ -613,9 +618,9 @@ TEST_CASE("vxm: every f16 pattern decodes exactly and round-trips through f32", 
         INFO(hex(x));
         if (f16_is_nan(hb)) {
             CHECK(f32_is_nan(f));
-            CHECK((f & 0x00400000u) != 0);                      // quiet
-            CHECK((f >> 31) == (x >> 15));                       // sign
-            CHECK(f32_to_f16(f) == (hb | 0x0200u));              // payload kept, now quiet
+            CHECK((f & 0x00400000u) != 0);           // quiet
+            CHECK((f >> 31) == (x >> 15));           // sign
+            CHECK(f32_to_f16(f) == (hb | 0x0200u));  // payload kept, now quiet
         } else {
             const double v = f16_value(hb);
             CHECK(static_cast<double>(fl(f)) == v);
@@ -718,7 +723,7 @@ TEST_CASE("vxm: requantisation rounding modes on ties and saturation", "[vxm]")
     CHECK(rq(0, 1, 0, -3, R::HalfEven) == -3);
     CHECK(rq(0, 1, 0, -3, R::HalfEven, true) == 0);
     CHECK(rq(10, 1, 0, 200, R::HalfEven, true) == 210);
-    CHECK(rq(5, 1, 1, 128, R::HalfEven, true) == 130);  // rounding happens before the zero point
+    CHECK(rq(5, 1, 1, 128, R::HalfEven, true) == 130);                // rounding happens before the zero point
     CHECK(rq(INT32_MAX, INT32_MAX, 0, INT32_MAX, R::HalfUp) == 127);  // no intermediate overflow
     CHECK(rq(INT32_MIN, INT32_MAX, 0, INT32_MIN, R::HalfUp, true) == 0);
     // The extremes of 64-bit arithmetic: x * M = 2^62 and shift 63 is exactly one half.
@@ -764,7 +769,10 @@ TEST_CASE("vxm: requantisation agrees with a long double reference", "[vxm]")
         // Keep the result often inside the output range: pick x near (q - zp) * 2^shift / M.
         int32_t x = pick();
         if (rng.chance(1, 2) && p.multiplier != 0) {
-            const long double target = std::ldexp(static_cast<long double>(static_cast<int64_t>(rng.below(300)) - 150 - p.zero_point), static_cast<int>(p.shift)) / p.multiplier;
+            const long double target =
+                std::ldexp(static_cast<long double>(static_cast<int64_t>(rng.below(300)) - 150 - p.zero_point),
+                           static_cast<int>(p.shift)) /
+                p.multiplier;
             if (std::fabs(target) < 2e9L)
                 x = static_cast<int32_t>(std::llround(target));
         }
@@ -775,7 +783,8 @@ TEST_CASE("vxm: requantisation agrees with a long double reference", "[vxm]")
     // Every tie class: x * M / 2^shift = n + 1/2 exactly, for many n, both signs, all modes.
     for (unsigned shift = 1; shift < 40; ++shift)
         for (int64_t n = -300; n <= 300; ++n)
-            for (VxmRounding r : {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor}) {
+            for (VxmRounding r :
+                 {VxmRounding::HalfEven, VxmRounding::HalfAway, VxmRounding::HalfUp, VxmRounding::Floor}) {
                 const int64_t p2 = (2 * n + 1) * (int64_t{1} << (shift - 1));  // x * M with M = 1 when it fits
                 if (p2 < INT32_MIN || p2 > INT32_MAX)
                     continue;
@@ -872,8 +881,7 @@ struct Accuracy {
 // Every stride-th binary32 pattern (all of them for stride 1), NaNs excluded; f against the
 // exact function `ref` in double. `direction` +1/-1: the function must be non-decreasing /
 // non-increasing on successive inputs in increasing order of value (0: no check).
-template <class Fn, class Ref>
-Accuracy sweep_f32(Fn f, Ref ref, uint64_t stride, int direction)
+template <class Fn, class Ref> Accuracy sweep_f32(Fn f, Ref ref, uint64_t stride, int direction)
 {
     Accuracy acc;
     // Negative values from -inf towards -0, then positive from +0 to +inf: increasing order.
@@ -909,8 +917,7 @@ Accuracy sweep_f32(Fn f, Ref ref, uint64_t stride, int direction)
 }
 
 // Every binary16 input: the f16 result against the correctly rounded binary16 of the exact value.
-template <class Ref>
-Accuracy sweep_f16(U op, Ref ref)
+template <class Ref> Accuracy sweep_f16(U op, Ref ref)
 {
     Accuracy acc;
     for (uint32_t h = 0; h < 0x10000; ++h) {
@@ -954,11 +961,13 @@ double rsqrt_ref(double x) { return 1.0 / std::sqrt(x); }  // IEEE sqrt: correct
 TEST_CASE("vxm: exp tanh rsqrt accuracy in f32 over a dense sweep", "[vxm]")
 {
     const uint64_t stride = exhaustive() ? 1 : 1021;
-    const Accuracy e = sweep_f32(vxm_exp_f32, [](double x) { return std::exp(x); }, stride, +1);
+    const Accuracy e = sweep_f32(
+        vxm_exp_f32, [](double x) { return std::exp(x); }, stride, +1);
     report("exp f32", e);
     CHECK(e.max_ulp < 1.0227);
     CHECK(e.non_monotone == 0);
-    const Accuracy t = sweep_f32(vxm_tanh_f32, [](double x) { return std::tanh(x); }, stride, +1);
+    const Accuracy t = sweep_f32(
+        vxm_tanh_f32, [](double x) { return std::tanh(x); }, stride, +1);
     report("tanh f32", t);
     CHECK(t.max_ulp < 1.0655);
     CHECK(t.non_monotone == 0);
@@ -967,7 +976,7 @@ TEST_CASE("vxm: exp tanh rsqrt accuracy in f32 over a dense sweep", "[vxm]")
     CHECK(r.max_ulp < 1.0208);
     // rsqrt is not monotonic: over all inputs, 8664392 neighbouring pairs step the wrong way by
     // one ulp (docs/vxm-numerics.md section 7). Counted for the report, not required.
-    CHECK(r.bad_nan == 0);  // negative inputs
+    CHECK(r.bad_nan == 0);     // negative inputs
     CHECK(e.count > 4000000);  // the sweep really ran
 }
 
@@ -1058,7 +1067,8 @@ TEST_CASE("vxm: malformed ALU operations are rejected with a reason", "[vxm]")
     CHECK_THROWS_WITH(parse_vxm_alu_op("convert i8"), Catch::Contains("expected 'convert FROM TO'"));
     CHECK_THROWS_WITH(parse_vxm_alu_op(""), Catch::Contains("empty VXM operation"));
     CHECK_THROWS_WITH(parse_vxm_alu_op("requant i16 1 0 0 floor"), Catch::Contains("'i16' is not i8 or u8"));
-    CHECK_THROWS_WITH(parse_vxm_alu_op("requant i8 1 64 0 floor"), Catch::Contains("shift '64' is not an integer in 0..63"));
+    CHECK_THROWS_WITH(parse_vxm_alu_op("requant i8 1 64 0 floor"),
+                      Catch::Contains("shift '64' is not an integer in 0..63"));
     CHECK_THROWS_WITH(parse_vxm_alu_op("requant i8 3000000000 1 0 floor"), Catch::Contains("multiplier"));
     CHECK_THROWS_WITH(parse_vxm_alu_op("requant i8 1x 1 0 floor"), Catch::Contains("multiplier '1x'"));
     CHECK_THROWS_WITH(parse_vxm_alu_op("requant i8 1 1 0 nearest"), Catch::Contains("unknown rounding 'nearest'"));
@@ -1106,7 +1116,8 @@ public:
     {
         const uint64_t kind = rng_.below(8);
         if (vxm_is_int(t)) {
-            static const int32_t edges[] = {0, 1, -1, 2, -2, 127, -128, 128, -129, 255, 32767, -32768, INT32_MAX, INT32_MIN};
+            static const int32_t edges[] = {0,   1,    -1,  2,     -2,     127,       -128,
+                                            128, -129, 255, 32767, -32768, INT32_MAX, INT32_MIN};
             if (kind == 0)
                 return I(edges[rng_.below(std::size(edges))]);
             if (kind < 4)
@@ -1119,9 +1130,10 @@ public:
 
     uint32_t float_value(uint64_t kind)
     {
-        static const uint32_t specials[] = {0u, kNegZero, kInf, kNegInf, kNaN, 0xFFC00000u, 0x7F800001u, 0x7FA12345u,
-                                            kMinSub, 0x807FFFFFu, kMinNormal, kFltMax, F(1.0f), F(-1.0f), F(0.5f),
-                                            F(1.5f), F(2.5f), F(-2.5f), F(65504.0f), F(65520.0f), F(0x1p-24f)};
+        static const uint32_t specials[] = {0u,          kNegZero,    kInf,       kNegInf,     kNaN,       0xFFC00000u,
+                                            0x7F800001u, 0x7FA12345u, kMinSub,    0x807FFFFFu, kMinNormal, kFltMax,
+                                            F(1.0f),     F(-1.0f),    F(0.5f),    F(1.5f),     F(2.5f),    F(-2.5f),
+                                            F(65504.0f), F(65520.0f), F(0x1p-24f)};
         if (kind == 0)
             return specials[rng_.below(std::size(specials))];
         if (kind == 1)
@@ -1229,8 +1241,7 @@ std::vector<PyCase> numpy_cases()
     return cases;
 }
 
-template <class V>
-void write_words(std::ofstream& out, const V& v)
+template <class V> void write_words(std::ofstream& out, const V& v)
 {
     out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(uint32_t)));
 }

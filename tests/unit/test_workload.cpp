@@ -3,10 +3,10 @@
 // file:line:col, the key path and the reason (columns counted by hand from the texts below);
 // seeded data follows the documented mapping from std::mt19937_64 and .npy inputs are checked
 // against their declaration.
-#include "models/common/Error.h"
-#include "models/common/Npy.h"
 #include "compiler/Workload.h"
+#include "models/common/Error.h"
 #include "models/common/Fp16.h"
+#include "models/common/Npy.h"
 
 #include "TempDir.h"
 
@@ -70,7 +70,9 @@ std::string ops(const std::string& tail)
            "    U: {shape: [2, 3], type: u8}\n"
            "    F: {shape: [2, 3], type: f32}\n"
            "  layers:\n"
-           "    - {name: l, " + tail + "}\n"
+           "    - {name: l, " +
+           tail +
+           "}\n"
            "  outputs: [Y]\n";
 }
 
@@ -175,7 +177,7 @@ TEST_CASE("workload: the documented example loads to the expected structure", "[
     CHECK(w.tensor("nope") == nullptr);
 
     REQUIRE(w.layers.size() == 7);
-    const LayerOp ops[] = {LayerOp::Matmul, LayerOp::Add, LayerOp::Relu, LayerOp::Requant,
+    const LayerOp ops[] = {LayerOp::Matmul,  LayerOp::Add,     LayerOp::Relu,   LayerOp::Requant,
                            LayerOp::Convert, LayerOp::Softmax, LayerOp::RmsNorm};
     const char* op_names[] = {"matmul", "add", "relu", "requant", "convert", "softmax", "rms_norm"};
     for (size_t i = 0; i < 7; ++i) {
@@ -232,7 +234,7 @@ TEST_CASE("workload: op rules infer shapes and types, defaults apply", "[workloa
     // Decimal only, as in configs: strtod took hex floats.
     CHECK(rejection(ops("op: layer_norm, a: F, out: Y, eps: 0x1p-3")) ==
           "wl.yaml:9:52: layers[0] (l).eps: expected a finite number, got '0x1p-3'");
-    CHECK(load(kBase).seed == 1);  // the default workload seed
+    CHECK(load(kBase).seed == 1);                                       // the default workload seed
     CHECK(load(ops("op: softmax, a: F, out: Y")).layers[0].axis == 1);  // along each row
     CHECK(load(ops("op: softmax, a: F, out: Y, axis: 0")).layers[0].axis == 0);
     CHECK(load(ops("op: rms_norm, a: F, out: Y, axis: 0")).layers[0].axis == 0);
@@ -242,7 +244,8 @@ TEST_CASE("workload: op rules infer shapes and types, defaults apply", "[workloa
     const std::string row = replace(kBase, "B: {shape: [3], type: i32}", "B: {shape: [1, 3], type: i32}");
     CHECK(load(row).tensor("Y")->shape_text() == "[4, 3]");
     CHECK(load(kBase).tensor("Y")->shape_text() == "[4, 3]");
-    const std::string with_v = replace(ops("op: exp, a: V, out: Y"), "  layers:\n", "    V: {shape: [3], type: f32}\n  layers:\n");
+    const std::string with_v =
+        replace(ops("op: exp, a: V, out: Y"), "  layers:\n", "    V: {shape: [3], type: f32}\n  layers:\n");
     const Workload v = load(with_v);  // kept: y points into it
     const WorkloadTensor* y = v.tensor("Y");
     CHECK(y->shape_text() == "[3]");
@@ -251,8 +254,8 @@ TEST_CASE("workload: op rules infer shapes and types, defaults apply", "[workloa
 
 TEST_CASE("workload: keys are checked: unknown, duplicate, missing", "[workload]")
 {
-    CHECK(rejection(replace(kBase, "out: Y}", "outt: Y}")) ==
-          "wl.yaml:10:41: layers[1] (bias).outt: unknown key (did you mean 'out'?); allowed for add: name, op, a, b, out");
+    CHECK(rejection(replace(kBase, "out: Y}", "outt: Y}")) == "wl.yaml:10:41: layers[1] (bias).outt: unknown key (did "
+                                                              "you mean 'out'?); allowed for add: name, op, a, b, out");
     CHECK(rejection(replace(kBase, "out: H}", "out: H, eps: 1.0}")) ==
           "wl.yaml:9:50: layers[0] (fc).eps: unknown key for matmul (it belongs to rms_norm, layer_norm); "
           "allowed for matmul: name, op, a, b, out");
@@ -280,18 +283,23 @@ TEST_CASE("workload: keys are checked: unknown, duplicate, missing", "[workload]
 TEST_CASE("workload: values need their YAML type, a quoted number is a string", "[workload]")
 {
     CHECK(rejection(replace(kBase, "X: {shape: [4, 8]", "X: {shape: 4")) ==
-          "wl.yaml:5:16: tensors.X.shape: expected a list of 1 or 2 positive integers ([cols] or [rows, cols]), got a scalar");
+          "wl.yaml:5:16: tensors.X.shape: expected a list of 1 or 2 positive integers ([cols] or [rows, cols]), got a "
+          "scalar");
     CHECK(rejection(replace(kBase, "X: {shape: [4, 8]", "X: {shape: [4, \"8\"]")) ==
           "wl.yaml:5:20: tensors.X.shape[1]: expected a positive integer, got the quoted string \"8\" "
           "(a quoted number is not a number)");
     CHECK(rejection(ops("op: requant, a: A, out: Y, multiplier: 3, shift: \"2\"")) ==
-          "wl.yaml:9:66: layers[0] (l).shift: expected an integer, got the quoted string \"2\" (a quoted number is not a number)");
+          "wl.yaml:9:66: layers[0] (l).shift: expected an integer, got the quoted string \"2\" (a quoted number is not "
+          "a number)");
     CHECK(rejection(ops("op: rms_norm, a: F, out: Y, eps: [1]")) ==
           "wl.yaml:9:50: layers[0] (l).eps: expected a number, got a list");
-    CHECK(rejection(replace(kBase, "    X: {shape: [4, 8], type: i8}\n    W: {shape: [8, 3], type: i8}\n    B: {shape: [3], type: i32}\n",
-                            "    - X\n    - W\n    - B\n")) ==
+    CHECK(rejection(replace(
+              kBase,
+              "    X: {shape: [4, 8], type: i8}\n    W: {shape: [8, 3], type: i8}\n    B: {shape: [3], type: i32}\n",
+              "    - X\n    - W\n    - B\n")) ==
           "wl.yaml:5:5: tensors: must be a map of tensor names to {shape, type}");
-    CHECK(rejection(replace(replace(kBase, "    - {name: fc", "    fc: {name: fc"), "    - {name: bias", "    bias: {name: bias")) ==
+    CHECK(rejection(replace(replace(kBase, "    - {name: fc", "    fc: {name: fc"), "    - {name: bias",
+                            "    bias: {name: bias")) ==
           "wl.yaml:9:5: layers: must be a non-empty list of layers ({name, op, a, ..., out})");
     CHECK(rejection(replace(kBase, "    - {name: fc, op: matmul, a: X, b: W, out: H}", "    - fc")) ==
           "wl.yaml:9:7: layers[0]: expected a map {name, op, a, ..., out}, got a scalar");
@@ -313,8 +321,8 @@ TEST_CASE("workload: shapes, types and names", "[workload]")
     CHECK(shape("[-1, 8]") == "wl.yaml:5:17: tensors.X.shape[0]: expected a positive integer, got -1");
     CHECK(shape("[4, 1.5]") == "wl.yaml:5:20: tensors.X.shape[1]: expected a positive integer, got '1.5'");
     CHECK(shape("[4, 16777217]") == "wl.yaml:5:20: tensors.X.shape[1]: 16777217 is above the limit 2^24");
-    CHECK(shape("[4, 8, 2]") ==
-          "wl.yaml:5:16: tensors.X.shape: expected a list of 1 or 2 positive integers ([cols] or [rows, cols]), got 3 entries");
+    CHECK(shape("[4, 8, 2]") == "wl.yaml:5:16: tensors.X.shape: expected a list of 1 or 2 positive integers ([cols] or "
+                                "[rows, cols]), got 3 entries");
     CHECK(shape("[16777216, 17]") == "wl.yaml:5:16: tensors.X.shape: [16777216, 17] has more than 2^28 elements");
     CHECK(rejection(replace(kBase, "X: {shape: [4, 8], type: i8}", "X: {shape: [4, 8], type: i16}")) ==
           "wl.yaml:5:30: tensors.X.type: unknown type 'i16' (expected i8, u8, i32, f16 or f32)");
@@ -325,7 +333,8 @@ TEST_CASE("workload: shapes, types and names", "[workload]")
           "wl.yaml:3:9: name: 'w x' is not a name of letters, digits, '_' and '-'");
     CHECK(rejection(replace(kBase, "    X: {", "    1X: {")) ==
           "wl.yaml:5:5: tensors.1X: '1X' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
-    CHECK(rejection(replace(kBase, "    W: {", "    X: {")) == "wl.yaml:6:5: tensors.X: duplicate tensor (first declared at wl.yaml:5:5)");
+    CHECK(rejection(replace(kBase, "    W: {", "    X: {")) ==
+          "wl.yaml:6:5: tensors.X: duplicate tensor (first declared at wl.yaml:5:5)");
     CHECK(rejection(replace(kBase, "name: bias", "name: fc")) ==
           "wl.yaml:10:14: layers[1] (fc).name: duplicate layer name (also layers[0] at wl.yaml:9:7)");
     CHECK(rejection(ops("op: relu, a: A, out: 'y z'")) ==
@@ -337,17 +346,19 @@ TEST_CASE("workload: shapes, types and names", "[workload]")
 
 TEST_CASE("workload: every tensor is defined before use and produced once", "[workload]")
 {
-    CHECK(rejection(replace(kBase, "out: Y}", "out: H}")) ==
-          "wl.yaml:10:46: layers[1] (bias).out: tensor 'H' already exists (produced by layers[0] (fc) at wl.yaml:9:47); "
-          "every layer needs a new output name");
+    CHECK(
+        rejection(replace(kBase, "out: Y}", "out: H}")) ==
+        "wl.yaml:10:46: layers[1] (bias).out: tensor 'H' already exists (produced by layers[0] (fc) at wl.yaml:9:47); "
+        "every layer needs a new output name");
     CHECK(rejection(replace(kBase, "out: Y}", "out: X}")) ==
           "wl.yaml:10:46: layers[1] (bias).out: tensor 'X' already exists (declared under tensors at wl.yaml:5:5); "
           "every layer needs a new output name");
-    CHECK(rejection(replace(kBase, "b: B,", "b: Bx,")) ==
-          "wl.yaml:10:38: layers[1] (bias).b: tensor 'Bx' is not defined (did you mean 'B'?); defined so far: X, W, B, H");
-    CHECK(rejection(replace(kBase, "a: X,", "a: Y,")) ==
-          "wl.yaml:9:33: layers[0] (fc).a: tensor 'Y' is produced later, by layers[1] (bias): layers run in the order listed");
-    CHECK(rejection(replace(kBase, "[Y]", "[Q]")) == "wl.yaml:11:13: outputs[0]: tensor 'Q' does not exist; tensors: X, W, B, H, Y");
+    CHECK(rejection(replace(kBase, "b: B,", "b: Bx,")) == "wl.yaml:10:38: layers[1] (bias).b: tensor 'Bx' is not "
+                                                          "defined (did you mean 'B'?); defined so far: X, W, B, H");
+    CHECK(rejection(replace(kBase, "a: X,", "a: Y,")) == "wl.yaml:9:33: layers[0] (fc).a: tensor 'Y' is produced "
+                                                         "later, by layers[1] (bias): layers run in the order listed");
+    CHECK(rejection(replace(kBase, "[Y]", "[Q]")) ==
+          "wl.yaml:11:13: outputs[0]: tensor 'Q' does not exist; tensors: X, W, B, H, Y");
     CHECK(rejection(replace(kBase, "[Y]", "[Y, Y]")) == "wl.yaml:11:16: outputs[1]: tensor 'Y' is listed twice");
 }
 
@@ -358,19 +369,23 @@ TEST_CASE("workload: operand types and shapes fit the op", "[workload]")
     CHECK(rejection(replace(kBase, "W: {shape: [8, 3]", "W: {shape: [7, 3]")) ==
           "wl.yaml:9:39: layers[0] (fc).b: inner dimensions differ: a 'X' is [4, 8] i8, b 'W' is [7, 3] i8 "
           "(a's columns 8 must equal b's rows 7)");
-    CHECK(rejection(replace(kBase, "type: i32}", "type: i8}")) ==
-          "wl.yaml:10:38: layers[1] (bias).b: add needs both operands of one type: a 'H' is [4, 3] i32, b 'B' is [3] i8");
+    CHECK(
+        rejection(replace(kBase, "type: i32}", "type: i8}")) ==
+        "wl.yaml:10:38: layers[1] (bias).b: add needs both operands of one type: a 'H' is [4, 3] i32, b 'B' is [3] i8");
     CHECK(rejection(replace(kBase, "B: {shape: [3]", "B: {shape: [4]")) ==
           "wl.yaml:10:38: layers[1] (bias).b: add needs b of a's shape [4, 3] or one row [3], 'B' is [4] i32");
     CHECK(rejection(replace(kBase, "B: {shape: [3]", "B: {shape: [2, 3]")) ==
           "wl.yaml:10:38: layers[1] (bias).b: add needs b of a's shape [4, 3] or one row [3], 'B' is [2, 3] i32");
-    CHECK(rejection(ops("op: add, a: U, b: U, out: Y")) ==
-          "wl.yaml:9:29: layers[0] (l).a: add needs a type the VXM computes add in (i8, i32, f16, f32), 'U' is [2, 3] u8");
-    CHECK(rejection(ops("op: relu, a: U, out: Y")) ==
-          "wl.yaml:9:30: layers[0] (l).a: relu needs a type the VXM computes relu in (i8, i32, f16, f32), 'U' is [2, 3] u8");
-    CHECK(rejection(ops("op: tanh, a: A, out: Y")) == "wl.yaml:9:30: layers[0] (l).a: tanh needs f16 or f32, 'A' is [2, 3] i32");
-    CHECK(rejection(ops("op: gelu, a: A, out: Y")) == "wl.yaml:9:30: layers[0] (l).a: gelu needs f32, 'A' is [2, 3] i32");
-    CHECK(rejection(ops("op: softmax, a: U, out: Y")) == "wl.yaml:9:33: layers[0] (l).a: softmax needs f32, 'U' is [2, 3] u8");
+    CHECK(rejection(ops("op: add, a: U, b: U, out: Y")) == "wl.yaml:9:29: layers[0] (l).a: add needs a type the VXM "
+                                                           "computes add in (i8, i32, f16, f32), 'U' is [2, 3] u8");
+    CHECK(rejection(ops("op: relu, a: U, out: Y")) == "wl.yaml:9:30: layers[0] (l).a: relu needs a type the VXM "
+                                                      "computes relu in (i8, i32, f16, f32), 'U' is [2, 3] u8");
+    CHECK(rejection(ops("op: tanh, a: A, out: Y")) ==
+          "wl.yaml:9:30: layers[0] (l).a: tanh needs f16 or f32, 'A' is [2, 3] i32");
+    CHECK(rejection(ops("op: gelu, a: A, out: Y")) ==
+          "wl.yaml:9:30: layers[0] (l).a: gelu needs f32, 'A' is [2, 3] i32");
+    CHECK(rejection(ops("op: softmax, a: U, out: Y")) ==
+          "wl.yaml:9:33: layers[0] (l).a: softmax needs f32, 'U' is [2, 3] u8");
     CHECK(rejection(ops("op: requant, a: F, out: Y, multiplier: 3, shift: 2")) ==
           "wl.yaml:9:33: layers[0] (l).a: requant needs i32, 'F' is [2, 3] f32");
     CHECK(rejection(ops("op: relu, a: A, out: A")) ==
@@ -389,14 +404,18 @@ TEST_CASE("workload: requant and norm parameters are range-checked", "[workload]
           "expected half_even, half_away, half_up or floor");
     CHECK(rejection(ops("op: requant, a: A, out: Y, multiplier: 3, shift: 2, to: i32")) ==
           "wl.yaml:9:73: layers[0] (l).to: requant produces i8 or u8, not i32");
-    CHECK(rejection(ops("op: softmax, a: F, out: Y, axis: 2")) == "wl.yaml:9:50: layers[0] (l).axis: 2 is out of range 0..1");
+    CHECK(rejection(ops("op: softmax, a: F, out: Y, axis: 2")) ==
+          "wl.yaml:9:50: layers[0] (l).axis: 2 is out of range 0..1");
     CHECK(rejection(ops("op: relu, a: A, out: Y, axis: 0")) ==
           "wl.yaml:9:41: layers[0] (l).axis: unknown key for relu (it belongs to softmax, rms_norm, layer_norm); "
           "allowed for relu: name, op, a, out");
-    CHECK(rejection(ops("op: rms_norm, a: F, out: Y, eps: 0")) == "wl.yaml:9:50: layers[0] (l).eps: must be > 0, got 0");
-    CHECK(rejection(ops("op: rms_norm, a: F, out: Y, eps: -1e-5")) == "wl.yaml:9:50: layers[0] (l).eps: must be > 0, got -1e-5");
+    CHECK(rejection(ops("op: rms_norm, a: F, out: Y, eps: 0")) ==
+          "wl.yaml:9:50: layers[0] (l).eps: must be > 0, got 0");
+    CHECK(rejection(ops("op: rms_norm, a: F, out: Y, eps: -1e-5")) ==
+          "wl.yaml:9:50: layers[0] (l).eps: must be > 0, got -1e-5");
     CHECK(rejection(ops("op: rms_norm, a: F, out: Y, eps: 1e-50")) ==
-          "wl.yaml:9:50: layers[0] (l).eps: 1e-50 is 0 in f32 (the lowering adds float(eps)); the smallest is about 1.4e-45");
+          "wl.yaml:9:50: layers[0] (l).eps: 1e-50 is 0 in f32 (the lowering adds float(eps)); the smallest is about "
+          "1.4e-45");
     CHECK(rejection(ops("op: layer_norm, a: F, out: Y, eps: 1e39")) ==
           "wl.yaml:9:52: layers[0] (l).eps: 1e39 overflows f32 (the lowering adds float(eps))");
 }
@@ -471,7 +490,8 @@ workload:
             return f32_from_bits(f16_to_f32(static_cast<uint16_t>(v)));
         return f32_from_bits(v);
     };
-    const std::pair<double, double> range[] = {{-128, 127}, {0, 255}, {-1048576, 1048575}, {-4, 4 - 0x1p-9}, {-4, 4 - 0x1p-21}};
+    const std::pair<double, double> range[] = {
+        {-128, 127}, {0, 255}, {-1048576, 1048575}, {-4, 4 - 0x1p-9}, {-4, 4 - 0x1p-21}};
     for (const char* name : {"A", "B", "C", "D", "E"}) {
         const WorkloadTensor& t = *w.tensor(name);
         INFO(name);
@@ -552,20 +572,25 @@ workload:
     };
     const std::string yaml = dir / "wl.yaml";
     write_npy_raw(dir / "x.npy", "|i1", {3, 2}, xb);
-    CHECK(rejected(x) == yaml + ":5:5: tensors.X: " + (dir / "x.npy") +
-                             " holds (3, 2) int8, but the tensor is declared [2, 3] i8 (a numpy int8 array of shape (2, 3))");
+    CHECK(rejected(x) ==
+          yaml + ":5:5: tensors.X: " + (dir / "x.npy") +
+              " holds (3, 2) int8, but the tensor is declared [2, 3] i8 (a numpy int8 array of shape (2, 3))");
     write_npy_raw(dir / "x.npy", "|u1", {2, 3}, xb);
-    CHECK(rejected(x) == yaml + ":5:5: tensors.X: " + (dir / "x.npy") +
-                             " holds (2, 3) uint8, but the tensor is declared [2, 3] i8 (a numpy int8 array of shape (2, 3))");
+    CHECK(rejected(x) ==
+          yaml + ":5:5: tensors.X: " + (dir / "x.npy") +
+              " holds (2, 3) uint8, but the tensor is declared [2, 3] i8 (a numpy int8 array of shape (2, 3))");
     write_npy_raw(dir / "x.npy", "|i1", {6}, xb);
-    CHECK(rejected(x) == yaml + ":5:5: tensors.X: " + (dir / "x.npy") +
-                             " holds (6,) int8, but the tensor is declared [2, 3] i8 (a numpy int8 array of shape (2, 3))");
+    CHECK(rejected(x) ==
+          yaml + ":5:5: tensors.X: " + (dir / "x.npy") +
+              " holds (6,) int8, but the tensor is declared [2, 3] i8 (a numpy int8 array of shape (2, 3))");
     write_npy_raw(dir / "r.npy", "|i1", {3}, {1, 2, 3});
-    CHECK(rejected(r) == yaml + ":6:5: tensors.R: " + (dir / "r.npy") +
-                             " holds (3,) int8, but the tensor is declared [3] i32 (a numpy int32 array of shape (3,) or (1, 3))");
+    CHECK(rejected(r) ==
+          yaml + ":6:5: tensors.R: " + (dir / "r.npy") +
+              " holds (3,) int8, but the tensor is declared [3] i32 (a numpy int32 array of shape (3,) or (1, 3))");
     write_npy_raw(dir / "r.npy", "<i4", {3, 1}, rb);
-    CHECK(rejected(r) == yaml + ":6:5: tensors.R: " + (dir / "r.npy") +
-                             " holds (3, 1) int32, but the tensor is declared [3] i32 (a numpy int32 array of shape (3,) or (1, 3))");
+    CHECK(rejected(r) ==
+          yaml + ":6:5: tensors.R: " + (dir / "r.npy") +
+              " holds (3, 1) int32, but the tensor is declared [3] i32 (a numpy int32 array of shape (3,) or (1, 3))");
     fs::remove(dir.path / "x.npy");
     CHECK(rejected(x) == yaml + ":5:5: tensors.X: " + (dir / "x.npy") + ": cannot open (No such file or directory)");
 }
