@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 build_dir=${LPUSIM_BUILD_DIR:-build}
 packages=(build-essential cmake pkg-config libsystemc-dev verilator catch2 libyaml-cpp-dev zlib1g-dev
-          python3-numpy python3-yaml python3-matplotlib gtkwave clang libclang-rt-14-dev)
+          python3-numpy python3-yaml python3-matplotlib gtkwave clang libclang-rt-14-dev clang-format)
 
 missing=()
 for p in "${packages[@]}"; do
