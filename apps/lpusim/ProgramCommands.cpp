@@ -22,16 +22,6 @@ namespace lpu {
 
 namespace {
 
-std::string read_all(const std::string& path, const char* what)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open " + what);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::pair<std::string, std::string> name_and_file(const std::string& arg, const char* flag)
 {
     const auto eq = arg.find('=');
@@ -112,7 +102,7 @@ int cmd_asm(const std::vector<std::string>& args)
         throw UsageError("asm: expected --config CONFIG and one PROGRAM.s (see --help)");
     const ChipSpec spec = load_chip_spec(ap.get("config"));
     const std::string src = ap.positionals()[0];
-    const Program p = assemble(read_all(src, "program"), src, spec);
+    const Program p = assemble_file(src, spec);
     if (ap.has("output"))
         write_file_atomic(ap.get("output"), encode_program(p));
     std::cout << src << ": " << p.instruction_count() << " instructions, " << p.tensors.size() << " tensors"

@@ -1,6 +1,7 @@
 #include "YamlText.h"
 
 #include "models/common/Error.h"
+#include "models/common/InputFile.h"
 
 #include <yaml-cpp/eventhandler.h>
 
@@ -69,24 +70,8 @@ std::string too_large(uint64_t bytes, const std::string& what)
 
 std::string read_yaml_file(const std::string& path, const std::string& what)
 {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw InputError(path + ": is a directory, not a " + what + " file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open " + what + " file");
     // Never more than the limit and one byte: a 50 MB file is refused without reading it.
-    std::string text(kYamlMaxBytes + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(in.gcount()));
-    if (text.size() > kYamlMaxBytes) {
-        const auto size = std::filesystem::file_size(path, ec);
-        throw InputError(
-            path + ": " +
-            (ec ? "more than " + std::to_string(kYamlMaxBytes) + " bytes, the limit for a " + what + " file"
-                : too_large(size, what)));
-    }
-    return text;
+    return read_input_file(path, what, kYamlMaxBytes, std::to_string(kYamlMaxBytes) + " (1 MiB)");
 }
 
 YAML::Node load_yaml(const std::string& text, const std::string& source, const std::string& what)

@@ -3,6 +3,7 @@
 #include "models/isa/OpcodeTable.h"
 
 #include "models/common/Error.h"
+#include "models/common/InputFile.h"
 #include "models/spec/ChipSpec.h"
 
 #include <algorithm>
@@ -631,12 +632,7 @@ Program assemble_for_queue(const std::string& source, const std::string& file, c
 
 Program assemble_file(const std::string& path, const ChipSpec& spec)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open program");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return assemble(text.str(), path, spec);
+    return assemble(read_input_file(path, "program"), path, spec);
 }
 
 std::string disassemble(const Program& program, const ChipSpec& spec)

@@ -15,12 +15,6 @@ constexpr VxmBinaryOp kBinaryOps[kVxmBinaryOps] = {
 constexpr VxmUnaryOp kUnaryOps[kVxmUnaryOps] = {VxmUnaryOp::Neg,  VxmUnaryOp::Abs, VxmUnaryOp::Relu,
                                                 VxmUnaryOp::Tanh, VxmUnaryOp::Exp, VxmUnaryOp::Rsqrt};
 
-void require(bool ok, const std::string& what)
-{
-    if (!ok)
-        throw InputError(what);
-}
-
 }  // namespace
 
 std::string vxm_unsupported(const char* op, VxmType t)
@@ -155,9 +149,16 @@ VxmType VxmAluOp::result_type() const
 
 void VxmAluOp::validate() const
 {
+    // The message is made only on failure: this runs once per VXM instruction executed.
     switch (kind) {
-    case Kind::Binary: require(vxm_supports(binary, type), vxm_unsupported(vxm_op_name(binary), type)); break;
-    case Kind::Unary: require(vxm_supports(unary, type), vxm_unsupported(vxm_op_name(unary), type)); break;
+    case Kind::Binary:
+        if (!vxm_supports(binary, type))
+            throw InputError(vxm_unsupported(vxm_op_name(binary), type));
+        break;
+    case Kind::Unary:
+        if (!vxm_supports(unary, type))
+            throw InputError(vxm_unsupported(vxm_op_name(unary), type));
+        break;
     case Kind::Convert: break;
     case Kind::Requant: requant.validate(); break;
     }

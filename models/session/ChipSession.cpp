@@ -1,6 +1,7 @@
 #include "ChipSession.h"
 
 #include "models/common/Error.h"
+#include "models/common/InputFile.h"
 #include "models/common/Npy.h"
 #include "models/isa/Assembler.h"
 #include "models/isa/ObjectFile.h"
@@ -13,12 +14,7 @@ namespace lpu {
 
 Program load_program_file(const std::string& path, const ChipSpec& spec)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open program");
-    std::ostringstream s;
-    s << in.rdbuf();
-    const std::string bytes = s.str();
+    const std::string bytes = read_input_file(path, "program");
     return is_object_file(bytes) ? decode_program(bytes, path, spec) : assemble(bytes, path, spec);
 }
 
