@@ -2,7 +2,8 @@
 
 #include "models/isa/OpcodeTable.h"
 
-#include <sstream>
+#include <charconv>
+#include <string>
 
 namespace lpu {
 
@@ -16,30 +17,53 @@ namespace {
 
 int64_t field_of(const Instr& in, char field) { return field == 'a' ? in.a : field == 'b' ? in.b : in.c; }
 
+// Text is built by appending (no stream per instruction: the compiler prints every instruction it
+// books, and an ostringstream's construction cost more than the text).
+void append_int(std::string& out, int64_t v)
+{
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, res.ptr);
+}
+
 // "0x1f", or "-0x4" in a report of a repetition that stepped off the slice.
-std::string address_text(int64_t a)
+void append_address(std::string& out, int64_t a)
 {
     // The magnitude in unsigned arithmetic: -a overflows for INT64_MIN (an object file can hold it).
     const uint64_t mag = a < 0 ? uint64_t{0} - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
-    std::ostringstream os;
-    os << (a < 0 ? "-0x" : "0x") << std::hex << mag;
-    return os.str();
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, mag, 16);
+    out += a < 0 ? "-0x" : "0x";
+    out.append(buf, res.ptr);
+}
+
+void append_stream(std::string& out, const StreamId& s)
+{
+    out += 's';
+    append_int(out, s.index);
+    out += s.dir == StreamDir::East ? 'e' : 'w';
 }
 
 // VXM: the ALU operation, its operands from streams or chained ALUs, then the destination.
 std::string vxm_text(const Instr& in)
 {
-    std::ostringstream os;
-    os << in.alu.disasm();
+    std::string out = in.alu.disasm();
     size_t next = 0;
     for (unsigned i = 0; i < in.alu.operands(); ++i) {
-        if (in.chain_src[i] >= 0)
-            os << ", alu" << int{in.chain_src[i]};
-        else
-            os << ", " << in.streams.at(next++).text();
+        out += ", ";
+        if (in.chain_src[i] >= 0) {
+            out += "alu";
+            append_int(out, in.chain_src[i]);
+        } else {
+            append_stream(out, in.streams.at(next++));
+        }
     }
-    os << ", " << (in.chain_out ? std::string("chain") : in.streams.at(next).text());
-    return os.str();
+    out += ", ";
+    if (in.chain_out)
+        out += "chain";
+    else
+        append_stream(out, in.streams.at(next));
+    return out;
 }
 
 }  // namespace
@@ -49,30 +73,31 @@ std::string Instr::disasm() const
     const OpcodeInfo& row = opcode_info(op);
     if (op == Opcode::Vxm)
         return vxm_text(*this);
-    std::ostringstream os;
     if (op == Opcode::Sxm) {
-        os << sxm.disasm();
-        for (const auto& s : streams)
-            os << ", " << s.text();
-        return os.str();
+        std::string out = sxm.disasm();
+        for (const auto& s : streams) {
+            out += ", ";
+            append_stream(out, s);
+        }
+        return out;
     }
-    os << row.mnemonic;
+    std::string out = row.mnemonic;
     size_t next_stream = 0;
     const char* sep = " ";
     for (const OperandSpec& o : row.operands) {
         const int64_t v = o.kind == OperandSpec::Kind::Stream ? 0 : field_of(*this, o.field);
         if (o.optional && v == 0)
             break;
-        os << sep;
+        out += sep;
         sep = ", ";
         switch (o.kind) {
-        case OperandSpec::Kind::Int: os << v; break;
-        case OperandSpec::Kind::Address: os << address_text(v); break;
-        case OperandSpec::Kind::Keyword: os << o.keywords.at(static_cast<size_t>(v)); break;
-        case OperandSpec::Kind::Stream: os << streams.at(next_stream++).text(); break;
+        case OperandSpec::Kind::Int: append_int(out, v); break;
+        case OperandSpec::Kind::Address: append_address(out, v); break;
+        case OperandSpec::Kind::Keyword: out += o.keywords.at(static_cast<size_t>(v)); break;
+        case OperandSpec::Kind::Stream: append_stream(out, streams.at(next_stream++)); break;
         }
     }
-    return os.str();
+    return out;
 }
 
 }  // namespace lpu
