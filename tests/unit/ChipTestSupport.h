@@ -7,16 +7,27 @@
 #include "models/isa/Assembler.h"
 #include "models/spec/ChipSpec.h"
 
+#include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 
 namespace lpu::test {
 
-inline const ChipSpec& tiny()
+// configs/NAME.yaml, or tests/configs/NAME.yaml for the test configs, loaded once per process.
+inline const ChipSpec& config_named(const std::string& name)
 {
-    static const ChipSpec cfg = load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tiny.yaml");
-    return cfg;
+    static std::map<std::string, ChipSpec> cache;
+    auto it = cache.find(name);
+    if (it == cache.end()) {
+        const std::string shipped = std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml";
+        const std::string test = std::string(LPUSIM_SOURCE_DIR) + "/tests/configs/" + name + ".yaml";
+        it = cache.emplace(name, load_chip_spec(std::filesystem::exists(shipped) ? shipped : test)).first;
+    }
+    return it->second;
 }
+
+inline const ChipSpec& tiny() { return config_named("tiny"); }
 
 // The InputError of assembling `text` (file "p.s"), or "" if it assembles.
 inline std::string asm_error(const std::string& text, const ChipSpec& cfg = tiny())

@@ -28,15 +28,6 @@ using namespace lpu::test;
 
 namespace {
 
-const ChipSpec& config_named(const std::string& name)
-{
-    static std::map<std::string, ChipSpec> cache;
-    auto it = cache.find(name);
-    if (it == cache.end())
-        it = cache.emplace(name, load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
-    return it->second;
-}
-
 // What a run leaves behind, all of it as bytes to compare.
 struct Outcome {
     std::string stats, trace;

@@ -28,19 +28,6 @@ using namespace lpu::test;
 
 namespace {
 
-const ChipSpec& config(const std::string& name)
-{
-    static std::map<std::string, ChipSpec> cache;
-    auto it = cache.find(name);
-    if (it == cache.end()) {
-        const std::string path = name == "latency-variant"
-                                     ? std::string(LPUSIM_SOURCE_DIR) + "/tests/configs/latency-variant.yaml"
-                                     : std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml";
-        it = cache.emplace(name, load_chip_spec(path)).first;
-    }
-    return it->second;
-}
-
 std::string hex(uint64_t v)
 {
     std::ostringstream os;
@@ -801,7 +788,7 @@ void check_sxm(const ChipSpec& cfg, const SxmCase& c, char side, unsigned queue,
 void check_vxm_all(const std::vector<VxmCase>& cases, uint64_t seed, unsigned spread)
 {
     for (const char* name : {"tiny", "small"}) {
-        const ChipSpec& cfg = config(name);
+        const ChipSpec& cfg = config_named(name);
         const unsigned queues = cfg.icu.vxm_queues;
         for (size_t i = 0; i < cases.size(); ++i)
             check_vxm(cfg, cases[i], seed + i, layout_for(static_cast<unsigned>(i) + spread, queues));
@@ -881,7 +868,7 @@ TEST_CASE("runner: VXM results are on the stream exactly alu_latency after issue
     // transcendental, a 4 -> 1 requantisation; each direction of the result.
     const char* ops[] = {"add i32", "convert i8 i32", "convert f32 f16", "tanh f16", "requant u8 -3 2 100 half_up"};
     for (const char* name : {"tiny", "latency-variant"}) {
-        const ChipSpec& cfg = config(name);
+        const ChipSpec& cfg = config_named(name);
         for (unsigned i = 0; i < 5; ++i) {
             const VxmCase& c = find_case(all, ops[i]);
             const Layout lay = layout_for(i, cfg.icu.vxm_queues);
@@ -903,7 +890,7 @@ TEST_CASE("runner: VXM results are on the stream exactly alu_latency after issue
 TEST_CASE("runner: SXM outputs are on the stream exactly sxm latency after issue", "[chip-ops][sxm][timing]")
 {
     for (const char* name : {"tiny", "latency-variant"}) {
-        const ChipSpec& cfg = config(name);
+        const ChipSpec& cfg = config_named(name);
         const Bench geo(cfg);
         const auto cases = sxm_cases(geo.lanes, geo.G);
         // transpose needs 2 x 16 slices in one hemisphere; latency-variant has 12.
@@ -926,8 +913,8 @@ TEST_CASE("runner: SXM outputs are on the stream exactly sxm latency after issue
 
 TEST_CASE("runner: latencies come from the config, not from constants", "[chip-ops][timing]")
 {
-    const ChipSpec& tiny = config("tiny");
-    const ChipSpec& var = config("latency-variant");
+    const ChipSpec& tiny = config_named("tiny");
+    const ChipSpec& var = config_named("latency-variant");
     // The variant really differs in every latency a program's timing depends on.
     CHECK(var.vxm.alu_latency != tiny.vxm.alu_latency);
     CHECK(var.sxm.latency != tiny.sxm.latency);
@@ -967,7 +954,7 @@ TEST_CASE("runner: latencies come from the config, not from constants", "[chip-o
 TEST_CASE("runner: every SXM operation on both SXM slices", "[chip-ops][sxm]")
 {
     for (const char* name : {"tiny", "small"}) {
-        const ChipSpec& cfg = config(name);
+        const ChipSpec& cfg = config_named(name);
         const Bench geo(cfg);
         const auto cases = sxm_cases(geo.lanes, geo.G);
         const unsigned queues = cfg.icu.sxm_queues;
@@ -988,7 +975,7 @@ TEST_CASE("runner: VXM ALUs chained through streams", "[chip-ops][vxm]")
     for (const char* name : {"tiny", "small"})
         for (const int late : {0, 1}) {  // the middle ALU on time, or one cycle late (one row: no
                                          // next row to read by mistake)
-            const ChipSpec& cfg = config(name);
+            const ChipSpec& cfg = config_named(name);
             Bench b(cfg);
             const unsigned at = b.pos("VXM.0"), L = b.lanes, rows = late ? 1 : 4, lat = b.alu_latency;
             const unsigned x = b.take('W', 1), y = b.take('E', 4), z = b.take('E', 1);
@@ -1038,7 +1025,7 @@ TEST_CASE("runner: VXM ALUs chained through streams", "[chip-ops][vxm]")
 // input (here the select mask) for every plane (docs/sxm.md section 1).
 TEST_CASE("runner: an i32 tensor through the SXM, one operation per byte plane", "[chip-ops][sxm]")
 {
-    const ChipSpec& cfg = config("small");  // 64 lanes: rotate 20 crosses superlane boundaries
+    const ChipSpec& cfg = config_named("small");  // 64 lanes: rotate 20 crosses superlane boundaries
     Bench b(cfg);
     const unsigned L = b.lanes, at = b.pos("SXM_W0.0");
     const unsigned x = b.take('W', 4), y = b.take('W', 4), m = b.take('W', 1), rot = b.take('W', 4),
@@ -1089,7 +1076,7 @@ TEST_CASE("runner: an i32 tensor through the SXM, one operation per byte plane",
 
 TEST_CASE("runner: two producers on one stream register in one cycle", "[chip-ops][errors]")
 {
-    const ChipSpec& cfg = config("tiny");
+    const ChipSpec& cfg = config_named("tiny");
     SECTION("two VXM ALUs whose result groups overlap in one byte stream")
     {
         // VXM.2's i32 result covers s12e..s15e; VXM.7's i8 result is s14e: plane 2 collides.
@@ -1137,7 +1124,7 @@ TEST_CASE("runner: two producers on one stream register in one cycle", "[chip-op
 
 TEST_CASE("runner: VXM and SXM operands read where no value is", "[chip-ops][errors]")
 {
-    const ChipSpec& cfg = config("tiny");
+    const ChipSpec& cfg = config_named("tiny");
     SECTION("one byte plane of an i32 operand early or late names that plane's stream")
     {
         const auto binary = binary_cases();
@@ -1169,7 +1156,7 @@ TEST_CASE("runner: a MEM read and write in one bank in one cycle", "[chip-ops][e
 {
     // latency-variant: write latency 3, so a Write issued at c uses its bank in c + 2, the cycle a
     // Read issued two cycles later on the same queue uses its own (docs/mem.md section 3).
-    const ChipSpec& cfg = config("latency-variant");
+    const ChipSpec& cfg = config_named("latency-variant");
     for (const unsigned read_word : {0x20u, 4096u + 0x20u}) {  // bank 0 (conflict), bank 1 (legal)
         Bench b(cfg);
         const unsigned at = b.pos("MEM_E5");
@@ -1198,7 +1185,7 @@ TEST_CASE("runner: a MEM read and write in one bank in one cycle", "[chip-ops][e
 
 TEST_CASE("runner: a repeated address or row out of range", "[chip-ops][errors]")
 {
-    const ChipSpec& cfg = config("small");
+    const ChipSpec& cfg = config_named("small");
     {
         Bench b(cfg);
         const int rd = b.add("MEM_W3", 5, "Read 0x1ffe, s1e");
@@ -1243,7 +1230,7 @@ struct MxmProbe {
 
 TEST_CASE("runner: MXM rule violations stop the run at the right cycle", "[chip-ops][errors]")
 {
-    const ChipSpec& cfg = config("small");
+    const ChipSpec& cfg = config_named("small");
     REQUIRE(cfg.mxm.rows / cfg.mxm.install_rows_per_cycle == 4);
     struct Rule {
         const char* name;
@@ -1294,7 +1281,7 @@ TEST_CASE("runner: MXM rule violations stop the run at the right cycle", "[chip-
 // instructions it refers to through the chip's describer).
 TEST_CASE("runner: MXM rule violations name the queue and file:line:col", "[chip-ops]")
 {
-    const ChipSpec& cfg = config("small");
+    const ChipSpec& cfg = config_named("small");
     {
         MxmProbe m(cfg);
         const int iw = m.at("MXM_E0.w", 0, "IW");

@@ -28,18 +28,12 @@
 #include <string>
 #include <vector>
 
+#include "ChipTestSupport.h"
+
 using namespace lpu;
+using lpu::test::config_named;
 
 namespace {
-
-const ChipSpec& config_named(const std::string& name)
-{
-    static std::map<std::string, ChipSpec> cache;
-    auto it = cache.find(name);
-    if (it == cache.end())
-        it = cache.emplace(name, load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/" + name + ".yaml")).first;
-    return it->second;
-}
 
 // Bytes per element, written out here rather than taken from the model.
 unsigned type_size(const std::string& type)

@@ -16,18 +16,6 @@ using namespace lpu::test;
 
 namespace {
 
-const ChipSpec& spec_named(const std::string& name)
-{
-    static std::map<std::string, ChipSpec> cache;
-    auto it = cache.find(name);
-    if (it == cache.end()) {
-        const std::string dir = name == "latency-variant" ? std::string(LPUSIM_SOURCE_DIR) + "/tests/configs"
-                                                          : std::string(LPUSIM_CONFIG_DIR);
-        it = cache.emplace(name, load_chip_spec(dir + "/" + name + ".yaml")).first;
-    }
-    return it->second;
-}
-
 unsigned position(const ChipSpec& spec, const std::string& queue)
 {
     const QueueMap map(spec);
@@ -51,7 +39,7 @@ TEST_CASE("a Read's vector reaches another slice when timing::arrives says", "[t
 {
     for (const char* name : {"tiny", "small", "tsp-v1", "latency-variant"}) {
         INFO(name);
-        const ChipSpec& spec = spec_named(name);
+        const ChipSpec& spec = config_named(name);
         const uint64_t w =
             timing::arrives(timing::read_drives(spec.mem, 0), position(spec, "MEM_E0"), position(spec, "MEM_E3"));
         CHECK(run_error(spec, assemble(copy_program(w), "p.s", spec)) == "");
@@ -86,7 +74,7 @@ TEST_CASE("a Write is seen by Reads from timing::write_commits on, in the bank t
 {
     for (const char* name : {"tiny", "latency-variant"}) {
         INFO(name);
-        const ChipSpec& spec = spec_named(name);
+        const ChipSpec& spec = config_named(name);
         const uint64_t c = 10, commit = timing::write_commits(spec.mem, c),
                        bank = timing::bank_cycle(spec.mem, c, true);
         CHECK(bank + 1 == commit);
@@ -121,14 +109,14 @@ TEST_CASE("a Write is seen by Reads from timing::write_commits on, in the bank t
             CHECK(run_error(write_then_reads(spec, c, {bank}), spec).find("must use different banks") !=
                   std::string::npos);
     }
-    CHECK(spec_named("latency-variant").mem.write_latency > 2);  // so the cases above all ran there
+    CHECK(config_named("latency-variant").mem.write_latency > 2);  // so the cases above all ran there
     CHECK(timing::banks_clash(tiny().mem, 0, 1));
     CHECK_FALSE(timing::banks_clash(tiny().mem, 0, tiny().mem.words_per_bank));
 }
 
 TEST_CASE("an ACC takes the product of the ABC timing::acc_for_abc says", "[timing]")
 {
-    const ChipSpec& spec = spec_named("tiny");
+    const ChipSpec& spec = config_named("tiny");
     const uint64_t acc = timing::acc_for_abc(spec.mxm, 0);
     auto program = [](uint64_t acc_cycle) {
         std::ostringstream p;
