@@ -11,7 +11,7 @@
 namespace lpu {
 
 Chip::Chip(std::string name, const ChipSpec& spec, unsigned id)
-    : name_(std::move(name)), spec_(spec), id_(id), map_(spec)
+    : name_(std::move(name)), spec_(spec), id_(id), map_(spec), c2c_(spec.c2c.links)
 {
     if (id > std::numeric_limits<uint16_t>::max())
         throw InputError("chip id " + std::to_string(id) + " is out of range [0, 65535]");
@@ -170,6 +170,7 @@ std::string Chip::stats_json(const RunStats& st) const
     os << "  \"macs_fp16\": " << st.macs_fp16 << ",\n";
     os << "  \"vxm_lane_ops\": " << st.vxm_lane_ops << ",\n";
     os << "  \"fetched_instructions\": " << st.fetched_instructions << ",\n";
+    os << "  \"c2c\": {\"sent\": " << st.c2c_sent << ", \"received\": " << st.c2c_received << "},\n";
     os << "  \"mxm_utilisation\": " << mxm_utilisation(st) << ",\n";
     os << "  \"achieved_ops_per_s\": "
        << (st.cycles ? 2.0 * double(st.macs + st.macs_fp16) / double(st.cycles) * spec_.chip.clock_mhz * 1e6 : 0)

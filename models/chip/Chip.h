@@ -7,6 +7,7 @@
 // built and run in one process, before or after a SystemC kernel has run.
 #pragma once
 
+#include "models/c2c/C2cPorts.h"
 #include "models/chip/ChipEngine.h"
 #include "models/exec/ChipObserver.h"
 #include "models/exec/RunStats.h"
@@ -36,6 +37,8 @@ public:
     const std::string& name() const { return name_; }
     const QueueMap& queues() const { return map_; }
     MemSystem& mem() { return *mem_; }
+    // Its C2C ports: a system connects them to links and moves vectors between chips.
+    C2cPorts& c2c() { return c2c_; }
     const ChipSpec& spec() const { return spec_; }
     unsigned id() const { return id_; }
     // "chip 0 (tiny)": how errors name the chip.
@@ -77,6 +80,7 @@ private:
     unsigned id_;
     QueueMap map_;
     std::unique_ptr<MemSystem> mem_;
+    C2cPorts c2c_;
 };
 
 }  // namespace lpu

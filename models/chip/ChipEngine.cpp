@@ -37,7 +37,8 @@ ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<Chi
     if (program.queues.size() != queues.size())
         throw std::logic_error("program was assembled for another config");
     chip.load_blocks(program);
-    const ExecutorDeps deps{chip.spec(), chip.mem(), mxm_observer, [this](AgentId id) { return describe(id); }};
+    const ExecutorDeps deps{chip.spec(), chip.mem(), mxm_observer, chip.c2c(),
+                            [this](AgentId id) { return describe(id); }};
     exec_of_queue_.assign(queues.size(), nullptr);
     for (const SliceKindEntry& kind : slice_kinds()) {
         executors_.push_back(kind.make(deps));
@@ -126,8 +127,12 @@ RunStats ChipEngine::finish()
         if (const Instr* sync = queues_[q].parked_at())
             throw ScheduleError(chip_.label() + ": queue " + queues[q].name + " is parked at a Sync (" +
                                 sync->pos.text() + ") that no Notify releases");
-    for (const auto& e : executors_)
-        e->finish(last_cycle_, st_);
+    try {
+        for (const auto& e : executors_)
+            e->finish(last_cycle_, st_);
+    } catch (const std::exception& e) {
+        failed(e);
+    }
     st_.cycles = last_cycle_ + 1;
     counter_.end(st_.cycles);
     observers_.end(st_.cycles);

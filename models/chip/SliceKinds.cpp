@@ -1,5 +1,6 @@
 #include "SliceKinds.h"
 
+#include "models/c2c/C2cExecutor.h"
 #include "models/mem/MemExecutor.h"
 #include "models/mxm/MxmExecutor.h"
 #include "models/sxm/SxmExecutor.h"
@@ -27,6 +28,7 @@ const std::vector<SliceKindEntry>& slice_kinds()
          [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe); }},
         {"VXM", {Q::VXM}, [](D d) { return make<VxmExecutor>(d.spec.vxm, d.spec.icu.vxm_queues); }},
         {"SXM", {Q::SXM}, [](D d) { return make<SxmExecutor>(d.spec.sxm, d.spec.chip.lanes_per_superlane); }},
+        {"C2C", {Q::C2C}, [](D d) { return make<C2cExecutor>(d.spec.c2c, d.c2c); }},
     };
     return kinds;
 }

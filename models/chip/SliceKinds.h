@@ -14,6 +14,7 @@
 
 namespace lpu {
 
+class C2cPorts;
 class MemSystem;
 class MxmObserver;
 
@@ -22,6 +23,7 @@ struct ExecutorDeps {
     const ChipSpec& spec;
     MemSystem& mem;             // the chip's SRAM
     MxmObserver* mxm_observer;  // may be null (co-simulation against the RTL)
+    C2cPorts& c2c;              // the chip's C2C ports
     AgentDescriber describe;    // names an issue in reports
 };
 

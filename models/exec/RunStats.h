@@ -26,10 +26,11 @@ struct RunStats {
     std::map<std::string, uint64_t> slice_busy;
     StreamStats streams;
     uint64_t sram_bytes_read = 0, sram_bytes_written = 0;
-    uint64_t macs = 0;                  // int8 / uint8 MACs of the MXM planes
-    uint64_t macs_fp16 = 0;             // fp16 MACs
-    uint64_t vxm_lane_ops = 0;          // lanes x VXM operations
-    uint64_t fetched_instructions = 0;  // instructions Ifetch brought in
+    uint64_t macs = 0;                        // int8 / uint8 MACs of the MXM planes
+    uint64_t macs_fp16 = 0;                   // fp16 MACs
+    uint64_t vxm_lane_ops = 0;                // lanes x VXM operations
+    uint64_t fetched_instructions = 0;        // instructions Ifetch brought in
+    uint64_t c2c_sent = 0, c2c_received = 0;  // vectors the C2C slice's Sends and Receives moved
 };
 
 }  // namespace lpu

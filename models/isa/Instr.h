@@ -40,8 +40,10 @@ enum class Opcode : uint8_t {
     Countdown,   // MEM: a = cycles between the iterations of the next accesses
     Step,        // MEM: a = address step between iterations
     Iterations,  // MEM: a = accesses each Read/Write/Gather/Scatter makes
+    Send,        // C2C: the vector on streams[0] leaves on the queue's link
+    Receive,     // C2C: the vector that arrived on the queue's link goes onto streams[0]
 };
-constexpr uint8_t kLastOpcode = static_cast<uint8_t>(Opcode::Iterations);
+constexpr uint8_t kLastOpcode = static_cast<uint8_t>(Opcode::Receive);
 
 // Its mnemonic (the opcode table).
 const char* opcode_name(Opcode op);

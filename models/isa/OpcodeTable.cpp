@@ -129,6 +129,8 @@ std::vector<OpcodeInfo> make_table()
          false},
         {Opcode::Step, "Step", mem, {bounded(Kind::Int, 'a', "address step", Bound::MemStep)}, true, true, false},
         {Opcode::Iterations, "Iterations", mem, {integer('a', "iteration count", 1, k2to20)}, true, true, false},
+        {Opcode::Send, "Send", queue_bit(Q::C2C), {stream()}, false, true, false},
+        {Opcode::Receive, "Receive", queue_bit(Q::C2C), {stream()}, false, true, false},
     };
     for (size_t i = 0; i < t.size(); ++i)
         if (static_cast<size_t>(t[i].op) != i)

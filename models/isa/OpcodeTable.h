@@ -73,7 +73,7 @@ struct OpcodeInfo {
 };
 
 constexpr uint8_t queue_bit(QueueKind k) { return static_cast<uint8_t>(1u << static_cast<unsigned>(k)); }
-constexpr uint8_t kAnyQueue = 0x3F;
+constexpr uint8_t kAnyQueue = 0x7F;
 
 // The row of `op` (every Opcode has one).
 const OpcodeInfo& opcode_info(Opcode op);

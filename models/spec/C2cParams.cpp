@@ -23,6 +23,22 @@ C2cParams C2cParams::read(ParamNode& n)
                                         "cycles from send to receive on a link beyond serialisation (TSP22 mean: 216)")
                           .range(0, 1000000)
                           .def(216);
+    p.serdes_latency = n.param<unsigned>("serdes_latency", "cycles a link's transmitter and receiver add to every "
+                                                           "vector, beyond the cable (unpublished; lpusim default 0: "
+                                                           "the measured 216 cycles are the whole delay)")
+                           .range(0, 1000000)
+                           .def(0);
+    p.receive_latency = n.param<unsigned>("receive_latency",
+                                          "cycles from a Receive's issue to its vector on the stream at the C2C slice "
+                                          "(lpusim default 1)")
+                            .range(1, 64)
+                            .def(1);
+    p.receive_window =
+        n.param<unsigned>("receive_window", "cycles an arrived vector waits in its port for a Receive; arriving with "
+                                            "no Receive in [arrival, arrival + window] is a schedule error (lpusim "
+                                            "default 32: absorbs clock drift between chips)")
+            .range(0, 1000000)
+            .def(32);
     n.finish();
     return p;
 }

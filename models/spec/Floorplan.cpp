@@ -11,11 +11,12 @@ const char* slice_kind_name(SliceKind kind)
     case SliceKind::SXM: return "SXM";
     case SliceKind::MEM: return "MEM";
     case SliceKind::VXM: return "VXM";
+    case SliceKind::C2C: return "C2C";
     }
     return "?";
 }
 
-Floorplan::Floorplan(unsigned mxm_planes, unsigned mem_slices)
+Floorplan::Floorplan(unsigned mxm_planes, unsigned mem_slices, bool c2c)
 {
     if (mxm_planes % 2 != 0 || mem_slices % 2 != 0)
         throw std::invalid_argument("Floorplan: MXM planes and MEM slices must split evenly between hemispheres");
@@ -34,6 +35,8 @@ Floorplan::Floorplan(unsigned mxm_planes, unsigned mem_slices)
     add(SliceKind::SXM, Hemisphere::East, 0);
     for (unsigned i = 0; i < mxm_half; ++i)
         add(SliceKind::MXM, Hemisphere::East, i);
+    if (c2c)
+        add(SliceKind::C2C, Hemisphere::Centre, 0);
 }
 
 void Floorplan::add(SliceKind kind, Hemisphere side, unsigned index)

@@ -9,7 +9,7 @@
 
 namespace lpu {
 
-enum class SliceKind { MXM, SXM, MEM, VXM };
+enum class SliceKind { MXM, SXM, MEM, VXM, C2C };
 enum class Hemisphere { West, Centre, East };
 
 const char* slice_kind_name(SliceKind kind);
@@ -25,8 +25,10 @@ struct SliceInfo {
 class Floorplan {
 public:
     // `mxm_planes` and `mem_slices` are chip totals, split evenly between the hemispheres.
-    // Throws std::invalid_argument for odd counts (the config schema rejects those first).
-    Floorplan(unsigned mxm_planes, unsigned mem_slices);
+    // Throws std::invalid_argument for odd counts (the config schema rejects those first). With
+    // `c2c`, one C2C slice (all the chip's links) stands east of the outermost east MXM plane:
+    // the published floorplan does not place the links, and at the end no other slice moves.
+    Floorplan(unsigned mxm_planes, unsigned mem_slices, bool c2c = false);
 
     const std::vector<SliceInfo>& slices() const { return slices_; }
     unsigned positions() const { return static_cast<unsigned>(slices_.size()); }

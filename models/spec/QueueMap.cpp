@@ -14,6 +14,7 @@ const char* queue_kind_name(QueueKind kind)
     case QueueKind::MXM_W: return "MXM weights (LW, IW)";
     case QueueKind::MXM_A: return "MXM activations (ABC)";
     case QueueKind::MXM_C: return "MXM accumulators (ACC)";
+    case QueueKind::C2C: return "C2C";
     }
     return "?";
 }
@@ -22,7 +23,7 @@ QueueMap::QueueMap(const ChipSpec& spec)
 {
     const MxmParams& mxm = spec.mxm;
     const MemParams& mem = spec.mem;
-    const Floorplan fp(mxm.planes, mem.slices);
+    const Floorplan fp(mxm.planes, mem.slices, spec.c2c.links > 0);
     positions_ = fp.positions();
     const IcuParams& icu = spec.icu;
     const unsigned vxm_queues = icu.vxm_queues;
@@ -51,6 +52,11 @@ QueueMap::QueueMap(const ChipSpec& spec)
             ++plane;
         }
     }
+    // C2C: one queue per link, all at the C2C slice.
+    for (const SliceInfo& s : fp.slices())
+        if (s.kind == SliceKind::C2C)
+            for (unsigned k = 0; k < spec.c2c.links; ++k)
+                queues_.push_back({"C2C." + std::to_string(k), QueueKind::C2C, s.position, k});
 }
 
 int QueueMap::find(const std::string& name) const

@@ -10,18 +10,18 @@ namespace lpu {
 
 struct ChipSpec;
 
-enum class QueueKind : uint8_t { MEM, VXM, SXM, MXM_W, MXM_A, MXM_C };
+enum class QueueKind : uint8_t { MEM, VXM, SXM, MXM_W, MXM_A, MXM_C, C2C };
 
 const char* queue_kind_name(QueueKind kind);
 
 struct QueueInfo {
-    std::string name;  // "MEM_W3", "VXM.0", "SXM_E0.5", "MXM_W1.a"
+    std::string name;  // "MEM_W3", "VXM.0", "SXM_E0.5", "MXM_W1.a", "C2C.7"
     QueueKind kind;
     unsigned position;  // floorplan position of its slice
-    unsigned unit;      // MEM: slice index (west 0..n/2-1 outward, then east); MXM: plane index
+    unsigned unit;      // MEM: slice index (west 0..n/2-1 outward, then east); MXM: plane index; C2C: link
 };
 
-// Every queue of a chip config, in a fixed order (MEM, VXM, SXM, MXM), with their slices.
+// Every queue of a chip config, in a fixed order (MEM, VXM, SXM, MXM, C2C), with their slices.
 class QueueMap {
 public:
     explicit QueueMap(const ChipSpec& spec);

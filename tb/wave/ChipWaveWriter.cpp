@@ -31,6 +31,7 @@ const char* kind_scope(QueueKind k)
     case QueueKind::MXM_W:
     case QueueKind::MXM_A:
     case QueueKind::MXM_C: return "MXM";
+    case QueueKind::C2C: return "C2C";
     }
     return "other";
 }

@@ -89,23 +89,27 @@ TEST_CASE("disassembly assembles back to the same program", "[asm]")
     CHECK(text.find(".tensor Y MEM_E2 0x0 4 i32\n") != std::string::npos);
 }
 
-TEST_CASE("queues cover the published chip: 144 on tsp-v1", "[asm]")
+TEST_CASE("queues cover the published chip: 144 on tsp-v1, and one per C2C link", "[asm]")
 {
     const QueueMap map(load_chip_spec(std::string(LPUSIM_CONFIG_DIR) + "/tsp-v1.yaml"));
-    unsigned mem = 0, vxm = 0, mxm = 0, sxm = 0;
+    unsigned mem = 0, vxm = 0, mxm = 0, sxm = 0, c2c = 0;
     for (const auto& q : map.queues()) {
         mem += q.kind == QueueKind::MEM;
         vxm += q.kind == QueueKind::VXM;
         sxm += q.kind == QueueKind::SXM;
         mxm += q.kind == QueueKind::MXM_W || q.kind == QueueKind::MXM_A || q.kind == QueueKind::MXM_C;
+        c2c += q.kind == QueueKind::C2C;
     }
     CHECK(mem == 88);
     CHECK(vxm == 16);
     CHECK(mxm == 12);
     CHECK(sxm == 28);
-    CHECK(map.queues().size() == 144);
+    CHECK(map.queues().size() - c2c == 144);  // the published count: the ICU's own queues
+    CHECK(c2c == 16);                         // one per link, at the C2C slice east of MXM_E1
     CHECK(map.queues()[static_cast<size_t>(map.find("MEM_E0"))].position == 48);
     CHECK(map.queues()[static_cast<size_t>(map.find("MXM_W1.a"))].position == 0);
+    CHECK(map.queues()[static_cast<size_t>(map.find("C2C.15"))].position == 95);
+    CHECK(map.positions() == 96);
 }
 
 TEST_CASE("a vector moves MEM to MEM in read latency + hops cycles", "[run]")
