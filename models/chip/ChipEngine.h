@@ -39,6 +39,8 @@ public:
     void advance_to(uint64_t cycle);
     // Runs what is left, checks no queue is parked for ever, and returns the statistics.
     RunStats finish();
+    // "MEM_E3: 'Read 0x4, s1e' (p.s:5:2)": the queue, the instruction as executed, its source.
+    std::string describe(const AgentId& id) const;
 
 private:
     void visit(uint64_t t);
@@ -47,7 +49,6 @@ private:
     const Vector& fetch_read(size_t q, uint32_t index, StreamId s, uint64_t t) override;
     std::vector<QueuedInstr> fetched(size_t q, uint32_t index, uint64_t start, const std::string& text) override;
     [[noreturn]] void fail(size_t q, uint32_t index, uint64_t t, const std::string& why) override;
-    std::string describe(const AgentId& id) const;
     [[noreturn]] void failed(const std::exception& e);
     AgentId agent(size_t q, uint32_t index, int64_t offset) const;
 

@@ -1,0 +1,66 @@
+// One C2C link between two chips' ports, full duplex, as two TLM-2.0 channels (docs/system.md).
+// A direction receives each vector a Send puts on it as a tlm_generic_payload (the vector's
+// bytes, a C2cExtension saying which Send) through its forward interface, with the delay
+// annotated as the Send's time on the system's picosecond time base; it adds its own latency
+// (serialisation, SerDes, FEC, cable) to the delay and passes the transaction on to the
+// receiving port's forward interface. No back-pressure, no retransmission, no arbitration: the
+// link always accepts (docs/isa.md 3.6). Another link model (a SerDes or FEC model, RTL behind a
+// transactor) implements the same interface and is put in its place (LinkDirection::set_model).
+#pragma once
+
+#include "models/c2c/C2cPorts.h"
+#include "models/system/C2cExtension.h"
+#include "models/topology/SystemSpec.h"
+
+#include <tlm>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace lpu {
+
+// Per-direction figures of a run.
+struct LinkDirectionStats {
+    uint64_t vectors = 0, bytes = 0;
+    uint64_t busy_ps = 0;  // time the direction spent serialising vectors
+};
+
+// Serialisation of one vector on a link: its line bits (framing, FEC parity) over the lanes.
+struct LinkTiming {
+    uint64_t line_bits = 0;     // per vector
+    uint64_t serialise_ps = 0;  // line bits at lanes x rate
+    uint64_t latency_ps = 0;    // from the Send's time to the vector's arrival at the far port
+
+    // `sender` is the sending chip's spec (lanes, rate, SerDes latency, nominal clock).
+    static LinkTiming of(const ChipSpec& sender, const LinkParams& link, unsigned vector_bytes);
+};
+
+class LinkDirection final : public tlm::tlm_fw_transport_if<> {
+public:
+    // Vectors from (sending chip, port) to `receiver` (the far chip's port as a forward interface).
+    LinkDirection(unsigned link, unsigned direction, LinkTiming timing, tlm::tlm_fw_transport_if<>& receiver);
+
+    const LinkTiming& timing() const { return timing_; }
+    const LinkDirectionStats& stats() const { return stats_; }
+    // Replaces how a transaction crosses the link (nullptr: this link's own latency only). The
+    // model receives the transactions and must pass each on to `receiver`.
+    tlm::tlm_fw_transport_if<>& entry() { return model_ ? *model_ : *this; }
+    void set_model(tlm::tlm_fw_transport_if<>* model) { model_ = model; }
+
+    // Loosely timed: `delay` is the Send's time in ps on entry, the arrival's on exit.
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) override;
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
+    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
+
+private:
+    unsigned link_, direction_;
+    LinkTiming timing_;
+    tlm::tlm_fw_transport_if<>& receiver_;
+    tlm::tlm_fw_transport_if<>* model_ = nullptr;
+    LinkDirectionStats stats_;
+};
+
+}  // namespace lpu

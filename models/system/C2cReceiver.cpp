@@ -1,0 +1,33 @@
+#include "C2cReceiver.h"
+
+#include "models/system/C2cExtension.h"
+
+#include <memory>
+
+namespace lpu {
+
+C2cReceiver::C2cReceiver(C2cPorts& ports, unsigned port, ChipClock clock) : ports_(ports), port_(port), clock_(clock) {}
+
+void C2cReceiver::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
+{
+    C2cArrival a;
+    a.cycle = clock_.first_cycle_at(delay.value());
+    const unsigned char* data = trans.get_data_ptr();
+    a.data = std::make_shared<Vector>(data, data + trans.get_data_length());
+    if (const C2cExtension* ext = trans.get_extension<C2cExtension>()) {
+        a.from = ext->from;
+        a.poisoned = ext->poisoned;
+    }
+    ports_.arrive(port_, std::move(a));
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+tlm::tlm_sync_enum C2cReceiver::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                                sc_core::sc_time& delay)
+{
+    b_transport(trans, delay);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
+}
+
+}  // namespace lpu

@@ -1,0 +1,32 @@
+// A chip's C2C port seen from a link: the target that takes each arriving transaction and puts
+// its vector into the port's inbox, at the first cycle of the receiving chip's clock at or after
+// the arrival time the transaction's delay says (the system's picosecond time base).
+#pragma once
+
+#include "models/c2c/C2cPorts.h"
+#include "models/system/ChipClock.h"
+
+#include <tlm>
+
+#include <cstdint>
+
+namespace lpu {
+
+class C2cReceiver final : public tlm::tlm_fw_transport_if<> {
+public:
+    // `clock`: the receiving chip's.
+    C2cReceiver(C2cPorts& ports, unsigned port, ChipClock clock);
+
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) override;
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
+    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
+
+private:
+    C2cPorts& ports_;
+    unsigned port_;
+    ChipClock clock_;
+};
+
+}  // namespace lpu
