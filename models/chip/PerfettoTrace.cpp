@@ -7,20 +7,30 @@
 namespace lpu {
 
 PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec)
-    : out_(out), chip_name_(spec.chip.name), us_per_cycle_(static_cast<double>(spec.chip.period_ps()) / 1e6),
+    : out_(out), process_{1, spec.chip.name, spec.chip.period_ps() * 1000, 0}, whole_file_(true),
       config_latency_(spec.icu.config_latency)
 {}
+
+PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec, Process process)
+    : out_(out), process_(std::move(process)), whole_file_(false), config_latency_(spec.icu.config_latency)
+{}
+
+double PerfettoTrace::us(uint64_t cycle) const
+{
+    return (static_cast<double>(process_.offset_ps) + static_cast<double>(cycle) * process_.period_fs / 1000.0) / 1e6;
+}
 
 void PerfettoTrace::begin(const QueueMap& queues, const Program& program)
 {
     queues_ = &queues;
-    out_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
-    out_ << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"" << json_escape(chip_name_)
-         << "\"}}";
+    if (whole_file_)
+        out_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+    out_ << (whole_file_ ? "" : ",\n") << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" << process_.pid
+         << ",\"args\":{\"name\":\"" << json_escape(process_.name) << "\"}}";
     for (size_t q = 0; q < queues.queues().size(); ++q)
         if (!program.queues[q].empty())
-            out_ << ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" << q << ",\"args\":{\"name\":\""
-                 << queues.queues()[q].name << "\"}}";
+            out_ << ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" << process_.pid << ",\"tid\":" << q
+                 << ",\"args\":{\"name\":\"" << queues.queues()[q].name << "\"}}";
 }
 
 void PerfettoTrace::on_issue(size_t q, size_t, const Instr& in, int64_t offset, uint64_t cycle)
@@ -42,10 +52,14 @@ void PerfettoTrace::event(size_t q, const std::string& name, const char* cat, ui
 {
     out_ << ",\n"
          << std::fixed << std::setprecision(6) << "{\"name\":\"" << json_escape(name) << "\",\"cat\":\"" << cat
-         << "\",\"ph\":\"X\",\"pid\":1,\"tid\":" << q << ",\"ts\":" << static_cast<double>(t) * us_per_cycle_
-         << ",\"dur\":" << static_cast<double>(dur) * us_per_cycle_ << ",\"args\":{\"cycle\":" << t << "}}";
+         << "\",\"ph\":\"X\",\"pid\":" << process_.pid << ",\"tid\":" << q << ",\"ts\":" << us(t)
+         << ",\"dur\":" << us(t + dur) - us(t) << ",\"args\":{\"cycle\":" << t << "}}";
 }
 
-void PerfettoTrace::end(uint64_t) { out_ << "\n]}\n"; }
+void PerfettoTrace::end(uint64_t)
+{
+    if (whole_file_)
+        out_ << "\n]}\n";
+}
 
 }  // namespace lpu

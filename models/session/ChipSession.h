@@ -10,6 +10,7 @@
 #include "models/chip/PerfettoTrace.h"
 #include "models/common/NpyReader.h"
 #include "models/isa/Program.h"
+#include "models/session/ProgramTensors.h"
 
 #include <memory>
 #include <sstream>
@@ -50,11 +51,10 @@ private:
     struct Output {
         std::string name, file;
     };
-    const TensorDecl& tensor(const std::string& name) const;
-
     std::string program_name_;
     Program program_;
     std::unique_ptr<Chip> chip_;
+    ProgramTensors tensors_;
     std::vector<Output> dumps_;
     std::string stats_file_, trace_file_;
     RunStats stats_;

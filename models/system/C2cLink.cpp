@@ -58,7 +58,10 @@ void LinkDirection::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
     ++stats_.vectors;
     stats_.bytes += trans.get_data_length();
     stats_.busy_ps += timing_.serialise_ps;
+    const uint64_t sent = delay.value();
     delay += sc_core::sc_time::from_value(timing_.latency_ps);
+    if (keep_flights_)
+        flights_.emplace_back(sent, delay.value());
     receiver_.b_transport(trans, delay);
 }
 

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace lpu {
 
@@ -47,6 +49,9 @@ public:
     // model receives the transactions and must pass each on to `receiver`.
     tlm::tlm_fw_transport_if<>& entry() { return model_ ? *model_ : *this; }
     void set_model(tlm::tlm_fw_transport_if<>* model) { model_ = model; }
+    // Keeps the send and arrival time (ps) of every vector, for a trace.
+    void keep_flights(bool on) { keep_flights_ = on; }
+    const std::vector<std::pair<uint64_t, uint64_t>>& flights() const { return flights_; }
 
     // Loosely timed: `delay` is the Send's time in ps on entry, the arrival's on exit.
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
@@ -61,6 +66,8 @@ private:
     tlm::tlm_fw_transport_if<>& receiver_;
     tlm::tlm_fw_transport_if<>* model_ = nullptr;
     LinkDirectionStats stats_;
+    bool keep_flights_ = false;
+    std::vector<std::pair<uint64_t, uint64_t>> flights_;
 };
 
 }  // namespace lpu

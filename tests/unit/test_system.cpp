@@ -2,6 +2,7 @@
 // says (checked against the timing computed here from the documented formula), bit-exact, and
 // every link schedule error names both chips, the link, the cycle and the instructions; the
 // result does not depend on the number of threads.
+#include "models/session/SystemSession.h"
 #include "models/system/System.h"
 
 #include <catch2/catch.hpp>
@@ -159,4 +160,32 @@ TEST_CASE("a system's results do not depend on the number of threads", "[system]
     CHECK(two.stats.end_ps == one.stats.end_ps);
     for (size_t i = 0; i < 2; ++i)
         CHECK(two.stats.chips[i].cycles == one.stats.chips[i].cycles);
+}
+
+TEST_CASE("a system session writes per-chip and per-link statistics and one trace, the same on 1 and 2 threads",
+          "[system][session]")
+{
+    const uint64_t send = 6, recv = arrival_cycle(send);
+    const auto programs = exchange(send, recv);
+    auto session_run = [&](unsigned threads) {
+        SystemSession s(pair_of_tiny());
+        s.program(0, assemble(programs.first, "p0.s", tiny()), "p0.s");
+        s.program(1, assemble(programs.second, "p1.s", tiny()), "p1.s");
+        s.run({}, threads);
+        return std::make_pair(s.stats_json(), s.array(1, "b").data);
+    };
+    const auto one = session_run(1), two = session_run(2);
+    CHECK(one.first == two.first);
+    CHECK(one.second == two.second);
+    CHECK(one.first.find("\"chips\": {\n\"c0\": {") != std::string::npos);
+    CHECK(one.first.find("\"a\": \"c0 C2C.0\", \"b\": \"c1 C2C.0\", \"a_to_b\": {\"vectors\": 1, \"bytes\": 16") !=
+          std::string::npos);
+    CHECK(one.first.find("\"b_to_a\": {\"vectors\": 0") != std::string::npos);
+}
+
+TEST_CASE("a system session refuses unknown chips and tensors of chips without a program", "[system][session]")
+{
+    SystemSession s(pair_of_tiny());
+    CHECK_THROWS_WITH(s.chip_index("c7"), "system 'pair' has no chip 'c7' (chips: c0, c1)");
+    CHECK_THROWS_WITH(s.load(1, "b", "/nonexistent.npy"), "chip 'c1' runs no program: it declares no tensors");
 }
