@@ -41,6 +41,8 @@ public:
     RunStats finish();
     // "MEM_E3: 'Read 0x4, s1e' (p.s:5:2)": the queue, the instruction as executed, its source.
     std::string describe(const AgentId& id) const;
+    // The last cycle visited (where a failure happened).
+    uint64_t last_cycle() const { return last_cycle_; }
 
 private:
     void visit(uint64_t t);

@@ -83,10 +83,15 @@ void check_writable(const std::string& path)
     std::remove(tmp.c_str());
 }
 
+std::string npy_file_bytes(const char* descr, const std::vector<size_t>& shape, const std::vector<uint8_t>& bytes)
+{
+    return header(descr, shape) + std::string(bytes.begin(), bytes.end());
+}
+
 void write_npy_raw(const std::string& path, const char* descr, const std::vector<size_t>& shape,
                    const std::vector<uint8_t>& bytes)
 {
-    write_file_atomic(path, header(descr, shape) + std::string(bytes.begin(), bytes.end()));
+    write_file_atomic(path, npy_file_bytes(descr, shape, bytes));
 }
 
 void write_npy(const std::string& path, const std::vector<size_t>& shape, const std::vector<int32_t>& data)

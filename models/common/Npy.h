@@ -17,6 +17,9 @@ void write_npy(const std::string& path, const std::vector<size_t>& shape, const 
 void write_npy_raw(const std::string& path, const char* descr, const std::vector<size_t>& shape,
                    const std::vector<uint8_t>& bytes);
 
+// The whole .npy file write_npy_raw writes, as bytes (to send it elsewhere first).
+std::string npy_file_bytes(const char* descr, const std::vector<size_t>& shape, const std::vector<uint8_t>& bytes);
+
 // Writes `text` to `path` atomically. Throws InputError.
 void write_file_atomic(const std::string& path, const std::string& text);
 

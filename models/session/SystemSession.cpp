@@ -5,6 +5,7 @@
 #include "models/common/Json.h"
 #include "models/common/Npy.h"
 #include "models/session/ChipSession.h"
+#include "models/system/Wire.h"
 
 #include <chrono>
 #include <filesystem>
@@ -13,12 +14,28 @@
 
 namespace lpu {
 
-SystemSession::SystemSession(const SystemSpec& spec) : system_(std::make_unique<System>(spec))
+SystemSession::SystemSession(const SystemSpec& spec, RankExchange* exchange)
+    : solo_(exchange ? nullptr : std::make_unique<SoloExchange>()), exchange_(exchange ? exchange : solo_.get()),
+      system_(std::make_unique<System>(spec, exchange_->rank(), exchange_->ranks()))
 {
     programs_.resize(system_->chips());
 }
 
 SystemSession::~SystemSession() = default;
+
+void SystemSession::step(const std::function<void()>& step)
+{
+    ++steps_;
+    if (setup_failure_)  // a step failed here already: no later one can come first
+        return;
+    try {
+        step();
+    } catch (...) {
+        if (exchange_->ranks() == 1)
+            throw;
+        setup_failure_ = rank_failure(std::current_exception(), steps_, 0);
+    }
+}
 
 size_t SystemSession::chip_index(const std::string& name) const
 {
@@ -38,63 +55,98 @@ size_t SystemSession::chip_index(const std::string& name) const
 void SystemSession::program(size_t chip, Program program, std::string name)
 {
     ChipProgram& c = programs_.at(chip);
+    c.named = true;
+    if (!local(chip))
+        return;
     c.program = std::make_unique<Program>(std::move(program));
     c.name = std::move(name);
     c.tensors = std::make_unique<ProgramTensors>(system_->chip(chip), *c.program, c.name);
 }
 
+void SystemSession::program_file(size_t chip, const std::string& file)
+{
+    step([&] {
+        if (programs_.at(chip).named)
+            throw InputError(file + ": a second program for chip " + quote_token(system_->spec().chips[chip].name));
+        programs_[chip].named = true;
+        if (local(chip))
+            program(chip, load_program_file(file, system_->chip(chip).spec()), file);
+    });
+}
+
 void SystemSession::programs_from(const std::string& dir)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec))
-        throw InputError(dir + ": not a directory of chip programs");
     std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-        if (e.is_regular_file())
-            files.push_back(e.path());
+    step([&] {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir, ec))
+            throw InputError(dir + ": not a directory of chip programs");
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+            if (e.is_regular_file())
+                files.push_back(e.path());
+    });
     std::sort(files.begin(), files.end());  // a fixed order: the first error is always the same
     for (const auto& f : files) {
         const std::string ext = f.extension().string();
         if (ext != ".s" && ext != ".lpo")
-            throw InputError(f.string() + ": not a chip program (<chip name>.s or .lpo)");
-        const size_t chip = chip_index(f.stem().string());
-        if (programs_[chip].program)
-            throw InputError(f.string() + ": a second program for chip " + quote_token(f.stem().string()));
-        program(chip, load_program_file(f.string(), system_->chip(chip).spec()), f.string());
+            step([&] { throw InputError(f.string() + ": not a chip program (<chip name>.s or .lpo)"); });
+        else
+            step([&] { program_file(chip_index(f.stem().string()), f.string()); });
     }
 }
 
 ProgramTensors& SystemSession::tensors(size_t chip) const
 {
     const ChipProgram& c = programs_.at(chip);
-    if (!c.tensors)
+    if (!c.named)
         throw InputError("chip " + quote_token(system_->spec().chips.at(chip).name) +
                          " runs no program: it declares no tensors");
+    if (!c.tensors)
+        throw std::logic_error("chip " + std::to_string(chip) + " runs on another rank");
     return *c.tensors;
+}
+
+// Whether the chip's program declares `name`, on the rank that holds the program.
+void SystemSession::check_tensor(size_t chip, const std::string& name) const
+{
+    if (!programs_.at(chip).named || local(chip))
+        tensors(chip).check(name);
 }
 
 void SystemSession::load(size_t chip, const std::string& name, const std::string& npy_file)
 {
-    tensors(chip).check(name);
-    tensors(chip).load(name, read_npy(npy_file));
+    step([&] {
+        check_tensor(chip, name);
+        if (local(chip))
+            tensors(chip).load(name, read_npy(npy_file));
+    });
 }
 
 void SystemSession::dump_after(size_t chip, const std::string& name, const std::string& npy_file)
 {
-    tensors(chip).check(name);
-    check_writable(npy_file);
+    step([&] { check_tensor(chip, name); });
+    step([&] {
+        if (writer())
+            check_writable(npy_file);
+    });
     dumps_.push_back({chip, name, npy_file});
 }
 
 void SystemSession::stats_after(const std::string& file)
 {
-    check_writable(file);
+    step([&] {
+        if (writer())
+            check_writable(file);
+    });
     stats_file_ = file;
 }
 
 void SystemSession::trace_after(const std::string& file)
 {
-    check_writable(file);
+    step([&] {
+        if (writer())
+            check_writable(file);
+    });
     trace_file_ = file;
 }
 
@@ -102,14 +154,18 @@ NpyArray SystemSession::array(size_t chip, const std::string& name) const { retu
 
 const SystemStats& SystemSession::run(const std::vector<std::vector<ChipObserver*>>& observers, unsigned threads)
 {
+    exchange_->agree(setup_failure_);
     const size_t n = system_->chips();
     // Each chip's trace events in a buffer of its own (chips run on threads), joined in chip order.
     std::vector<std::ostringstream> traces(n);
     std::vector<std::unique_ptr<PerfettoTrace>> tracers(n);
     std::vector<ChipRun> runs(n);
-    for (size_t l = 0; l < 2 * system_->spec().links.size(); ++l)
-        system_->direction(l / 2, static_cast<unsigned>(l % 2)).keep_flights(!trace_file_.empty());
+    for (size_t d = 0; d < 2 * system_->spec().links.size(); ++d)
+        if (system_->has_direction(d / 2, static_cast<unsigned>(d % 2)))
+            system_->direction(d / 2, static_cast<unsigned>(d % 2)).keep_flights(!trace_file_.empty());
     for (size_t i = 0; i < n; ++i) {
+        if (!local(i))
+            continue;
         runs[i].program = programs_[i].program.get();
         if (!trace_file_.empty()) {
             const ChipClock& c = system_->clock(i);
@@ -123,48 +179,126 @@ const SystemStats& SystemSession::run(const std::vector<std::vector<ChipObserver
             runs[i].observers.insert(runs[i].observers.end(), observers[i].begin(), observers[i].end());
     }
     const auto t0 = std::chrono::steady_clock::now();
-    stats_ = system_->run(runs, threads);
+    stats_ = system_->run(runs, threads, exchange_);
+    tracers.clear();  // each trace complete before it is gathered
+    std::vector<std::string> chip_traces(n);
+    for (size_t i = 0; i < n; ++i)
+        chip_traces[i] = traces[i].str();
+    take_gathered(exchange_->gather(collect_mine(chip_traces)));
     wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ran_ = true;
-    for (const Output& d : dumps_) {
-        const NpyArray a = array(d.chip, d.name);
-        write_npy_raw(d.file, a.descr.c_str(), a.shape, a.data);
+    std::optional<RankFailure> failed;
+    if (writer()) {
+        try {
+            write_outputs();
+        } catch (...) {
+            failed = rank_failure(std::current_exception(), 0, 0);
+        }
     }
-    if (!stats_file_.empty())
-        write_file_atomic(stats_file_, stats_json());
-    if (!trace_file_.empty()) {
-        std::string all = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n" + links_trace();
-        for (auto& t : traces)
-            all += t.str();
-        write_file_atomic(trace_file_, all + "\n]}\n");
-    }
+    exchange_->agree(failed);
     return stats_;
 }
 
-// Process 0 of the trace: a track per link direction, an event per vector from its Send to its arrival.
-std::string SystemSession::links_trace() const
+// This rank's part of the results: its chips' statistics and traces, its link directions'
+// statistics and traces, its dumps.
+std::string SystemSession::collect_mine(const std::vector<std::string>& chip_traces) const
 {
-    std::ostringstream os;
-    os << std::fixed << std::setprecision(6)
-       << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"links of "
-       << json_escape(system_->spec().name) << "\"}}";
-    const auto& chips = system_->spec().chips;
-    for (size_t l = 0; l < system_->spec().links.size(); ++l) {
-        const SystemLink& link = system_->spec().links[l];
-        for (unsigned dir = 0; dir < 2; ++dir) {
-            const LinkEnd& from = dir == 0 ? link.a : link.b;
-            const LinkEnd& to = dir == 0 ? link.b : link.a;
-            const size_t tid = 2 * l + dir;
-            os << ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":" << tid << ",\"args\":{\"name\":\"link "
-               << l << " " << json_escape(chips[from.chip].name) << ".C2C." << from.port << " -> "
-               << json_escape(chips[to.chip].name) << ".C2C." << to.port << "\"}}";
-            const auto& flights = system_->direction(l, dir).flights();
-            for (size_t v = 0; v < flights.size(); ++v)
-                os << ",\n{\"name\":\"vector " << v << "\",\"cat\":\"C2C\",\"ph\":\"X\",\"pid\":0,\"tid\":" << tid
-                   << ",\"ts\":" << double(flights[v].first) / 1e6
-                   << ",\"dur\":" << double(flights[v].second - flights[v].first) / 1e6 << "}";
+    std::string out;
+    const bool stats = !stats_file_.empty() || writer();
+    for (size_t i = 0; i < system_->chips(); ++i)
+        if (local(i)) {
+            wire::put(out, uint64_t{0});
+            wire::put(out, i);
+            wire::put(out, stats_.chips[i].instructions);
+            wire::put(out, stats ? system_->chip(i).stats_json(stats_.chips[i]) : std::string());
+            wire::put(out, chip_traces[i]);
         }
+    for (size_t d = 0; d < stats_.directions.size(); ++d)
+        if (system_->has_direction(d / 2, static_cast<unsigned>(d % 2))) {
+            const LinkDirectionStats& s = stats_.directions[d];
+            wire::put(out, uint64_t{1});
+            wire::put(out, d);
+            wire::put(out, s.vectors);
+            wire::put(out, s.bytes);
+            wire::put(out, s.busy_ps);
+            wire::put(out, trace_file_.empty() ? std::string() : direction_trace(d));
+        }
+    for (size_t k = 0; k < dumps_.size(); ++k)
+        if (local(dumps_[k].chip)) {
+            const NpyArray a = array(dumps_[k].chip, dumps_[k].name);
+            wire::put(out, uint64_t{2});
+            wire::put(out, k);
+            wire::put(out, npy_file_bytes(a.descr.c_str(), a.shape, a.data));
+        }
+    return out;
+}
+
+// On the writer: every rank's part, in place (chips, directions and dumps by index).
+void SystemSession::take_gathered(const std::vector<std::string>& parts)
+{
+    Gathered& g = gathered_;
+    g.chip_json.assign(system_->chips(), "");
+    g.chip_trace.assign(system_->chips(), "");
+    g.instructions.assign(system_->chips(), 0);
+    g.direction_trace.assign(stats_.directions.size(), "");
+    g.dumps.assign(dumps_.size(), "");
+    for (const std::string& part : parts)
+        for (wire::Reader r(part); !r.done();) {
+            const uint64_t kind = r.u64(), i = r.u64();
+            if (kind == 0) {
+                g.instructions.at(i) = r.u64();
+                g.chip_json.at(i) = r.str();
+                g.chip_trace.at(i) = r.str();
+            } else if (kind == 1) {
+                LinkDirectionStats& s = stats_.directions.at(i);
+                s.vectors = r.u64();
+                s.bytes = r.u64();
+                s.busy_ps = r.u64();
+                g.direction_trace.at(i) = r.str();
+            } else {
+                g.dumps.at(i) = r.str();
+            }
+        }
+}
+
+void SystemSession::write_outputs() const
+{
+    for (size_t k = 0; k < dumps_.size(); ++k)
+        write_file_atomic(dumps_[k].file, gathered_.dumps[k]);
+    if (!stats_file_.empty())
+        write_file_atomic(stats_file_, stats_json());
+    if (!trace_file_.empty()) {
+        std::ostringstream head;
+        head << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
+             << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"links of "
+             << json_escape(system_->spec().name) << "\"}}";
+        std::string all = head.str();
+        for (const std::string& t : gathered_.direction_trace)
+            all += t;
+        for (const std::string& t : gathered_.chip_trace)
+            all += t;
+        write_file_atomic(trace_file_, all + "\n]}\n");
     }
+}
+
+// A direction's track in process 0 of the trace: an event per vector from its Send to its arrival.
+std::string SystemSession::direction_trace(size_t d) const
+{
+    const size_t l = d / 2;
+    const unsigned dir = static_cast<unsigned>(d % 2);
+    const SystemLink& link = system_->spec().links[l];
+    const auto& chips = system_->spec().chips;
+    const LinkEnd& from = dir == 0 ? link.a : link.b;
+    const LinkEnd& to = dir == 0 ? link.b : link.a;
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(6) << ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":" << d
+       << ",\"args\":{\"name\":\"link " << l << " " << json_escape(chips[from.chip].name) << ".C2C." << from.port
+       << " -> " << json_escape(chips[to.chip].name) << ".C2C." << to.port << "\"}}";
+    const auto& flights = system_->direction(l, dir).flights();
+    for (size_t v = 0; v < flights.size(); ++v)
+        os << ",\n{\"name\":\"vector " << v << "\",\"cat\":\"C2C\",\"ph\":\"X\",\"pid\":0,\"tid\":" << d
+           << ",\"ts\":" << double(flights[v].first) / 1e6
+           << ",\"dur\":" << double(flights[v].second - flights[v].first) / 1e6 << "}";
     return os.str();
 }
 
@@ -181,18 +315,20 @@ std::string SystemSession::link_json(size_t l) const
         os << ", \"" << (dir == 0 ? "a_to_b" : "b_to_a") << "\": {\"vectors\": " << d.vectors
            << ", \"bytes\": " << d.bytes << ", \"busy_ps\": " << d.busy_ps << ", \"utilisation\": " << busy << "}";
     }
-    os << ", \"latency_ps\": " << system_->direction(l, 0).timing().latency_ps << "}";
+    os << ", \"latency_ps\": " << system_->timing(l, 0).latency_ps << "}";
     return os.str();
 }
 
 std::string SystemSession::stats_json() const
 {
+    if (!ran_ || !writer())
+        throw std::logic_error("SystemSession::stats_json: on rank 0, after run");
     std::ostringstream os;
     os << "{\n\"system\": \"" << json_escape(system_->spec().name) << "\",\n\"end_ps\": " << stats_.end_ps
        << ",\n\"chips\": {";
     for (size_t i = 0; i < system_->chips(); ++i)
         os << (i ? ",\n" : "\n") << "\"" << json_escape(system_->spec().chips[i].name)
-           << "\": " << system_->chip(i).stats_json(stats_.chips[i]);
+           << "\": " << gathered_.chip_json[i];
     os << "},\n\"links\": [";
     for (size_t l = 0; l < system_->spec().links.size(); ++l)
         os << (l ? ",\n" : "\n") << link_json(l);
@@ -202,11 +338,11 @@ std::string SystemSession::stats_json() const
 
 std::string SystemSession::report() const
 {
-    if (!ran_)
-        throw std::logic_error("SystemSession::report before run");
+    if (!ran_ || !writer())
+        throw std::logic_error("SystemSession::report: on rank 0, after run");
     uint64_t instructions = 0, vectors = 0;
-    for (const RunStats& c : stats_.chips)
-        instructions += c.instructions;
+    for (uint64_t c : gathered_.instructions)
+        instructions += c;
     for (const LinkDirectionStats& d : stats_.directions)
         vectors += d.vectors;
     std::ostringstream os;

@@ -1,11 +1,14 @@
 #include "System.h"
 
 #include "models/common/Error.h"
+#include "models/system/Wire.h"
 #include "models/system/WorkerPool.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
+#include <tuple>
 
 namespace lpu {
 
@@ -17,92 +20,195 @@ uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
-System::System(const SystemSpec& spec) : spec_(spec)
+// The receiving end of a direction whose receiver another rank runs: the transaction goes into
+// that rank's outbox, to cross at the window's end.
+class System::RemotePort final : public tlm::tlm_fw_transport_if<> {
+public:
+    RemotePort(std::string& outbox, uint64_t direction) : outbox_(outbox), direction_(direction) {}
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override
+    {
+        const C2cExtension* ext = trans.get_extension<C2cExtension>();
+        wire::put(outbox_, direction_);
+        wire::put(outbox_, ext ? ext->seq : 0);
+        wire::put(outbox_, delay.value());
+        wire::put(outbox_, ext && ext->poisoned ? 1 : 0);
+        wire::put(outbox_, std::string(reinterpret_cast<const char*>(trans.get_data_ptr()), trans.get_data_length()));
+        wire::put(outbox_, ext ? ext->from : std::string());
+        trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    }
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) override
+    {
+        b_transport(trans, delay);
+        phase = tlm::END_RESP;
+        return tlm::TLM_COMPLETED;
+    }
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
+    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
+
+private:
+    std::string& outbox_;
+    uint64_t direction_;
+};
+
+System::System(const SystemSpec& spec, unsigned rank, unsigned ranks) : spec_(spec), rank_(rank), ranks_(ranks)
 {
-    for (size_t i = 0; i < spec_.chips.size(); ++i) {
+    const size_t n = spec_.chips.size();
+    for (size_t i = 0; i < n; ++i) {
         const ChipSpec& cs = spec_.chip_spec(static_cast<unsigned>(i));
-        chips_.push_back(std::make_unique<Chip>(spec_.chips[i].name, cs, static_cast<unsigned>(i)));
+        const bool mine = chip_rank(i, n, ranks_) == rank_;
+        chips_.push_back(mine ? std::make_unique<Chip>(spec_.chips[i].name, cs, static_cast<unsigned>(i)) : nullptr);
         clocks_.push_back(ChipClock::of(cs.chip.clock_mhz, spec_.chips[i].ppm));
-        out_.emplace_back(cs.c2c.links, -1);
+        out_.emplace_back(mine ? cs.c2c.links : 0, -1);
     }
-    std::map<std::pair<unsigned, unsigned>, C2cReceiver*> receiver;
-    auto receiver_of = [&](const LinkEnd& e) {
-        auto& r = receiver[{e.chip, e.port}];
-        if (!r) {
-            receivers_.push_back(std::make_unique<C2cReceiver>(chips_.at(e.chip)->c2c(), e.port, clocks_[e.chip]));
-            r = receivers_.back().get();
-        }
-        return r;
-    };
+    outbox_.resize(ranks_);
+    directions_.resize(2 * spec_.links.size());
+    local_receiver_.assign(2 * spec_.links.size(), nullptr);
+    timings_.resize(2 * spec_.links.size());
     window_ps_ = kNoWindow;
-    for (size_t l = 0; l < spec_.links.size(); ++l) {
-        const SystemLink& link = spec_.links[l];
-        const unsigned bytes = chips_.at(link.a.chip)->spec().mem.word_bytes();
-        if (chips_.at(link.b.chip)->spec().mem.word_bytes() != bytes)
-            throw InputError(link.pos.text() + ": link " + std::to_string(l) +
-                             " joins chips of different vector widths");
-        for (unsigned dir = 0; dir < 2; ++dir) {
-            const LinkEnd& from = dir == 0 ? link.a : link.b;
-            const LinkEnd& to = dir == 0 ? link.b : link.a;
-            const ChipSpec& sender = chips_[from.chip]->spec();
-            const LinkTiming timing = LinkTiming::of(sender, link.params, bytes);
-            directions_.push_back(
-                std::make_unique<LinkDirection>(static_cast<unsigned>(l), dir, timing, *receiver_of(to)));
-            out_[from.chip].at(from.port) = static_cast<int>(directions_.size() - 1);
-            const uint64_t busy = ceil_div(timing.serialise_ps * 1000, clocks_[from.chip].period_fs);
-            chips_[from.chip]->c2c().connect(from.port, port_text(to.chip, to.port), busy);
-            window_ps_ = std::min(window_ps_, timing.latency_ps);
-        }
-    }
+    for (size_t l = 0; l < spec_.links.size(); ++l)
+        build_link(l);
     seq_.assign(directions_.size(), 0);
 }
 
 System::~System() = default;
 
-std::string System::port_text(size_t chip, unsigned port) const
+Chip& System::chip(size_t i)
 {
-    return chips_.at(chip)->label() + " C2C." + std::to_string(port);
+    if (!chips_.at(i))
+        throw std::logic_error("chip " + std::to_string(i) + " runs on rank " +
+                               std::to_string(chip_rank(i, chips(), ranks_)));
+    return *chips_[i];
 }
 
-SystemStats System::run(const std::vector<ChipRun>& runs, unsigned threads)
+LinkDirection& System::direction(size_t link, unsigned dir)
 {
-    if (runs.size() != chips_.size())
-        throw std::logic_error("System::run: one ChipRun per chip");
-    std::vector<Program> idle(chips_.size());
-    std::vector<std::unique_ptr<ChipEngine>> engines;
-    for (size_t i = 0; i < chips_.size(); ++i) {
+    if (!directions_.at(2 * link + dir))
+        throw std::logic_error("another rank sends on link " + std::to_string(link));
+    return *directions_[2 * link + dir];
+}
+
+std::string System::port_text(size_t chip, unsigned port) const
+{
+    const ChipSpec& cs = spec_.chip_spec(static_cast<unsigned>(chip));
+    return "chip " + std::to_string(chip) + " (" + cs.chip.name + ") C2C." + std::to_string(port);
+}
+
+void System::build_link(size_t l)
+{
+    const SystemLink& link = spec_.links[l];
+    const unsigned bytes = spec_.chip_spec(link.a.chip).mem.word_bytes();
+    if (spec_.chip_spec(link.b.chip).mem.word_bytes() != bytes)
+        throw InputError(link.pos.text() + ": link " + std::to_string(l) + " joins chips of different vector widths");
+    for (unsigned dir = 0; dir < 2; ++dir) {
+        const LinkEnd& from = dir == 0 ? link.a : link.b;
+        const LinkEnd& to = dir == 0 ? link.b : link.a;
+        const size_t d = 2 * l + dir;
+        const LinkTiming timing = LinkTiming::of(spec_.chip_spec(from.chip), link.params, bytes);
+        timings_[d] = timing;
+        window_ps_ = std::min(window_ps_, timing.latency_ps);
+        C2cReceiver* receiver = nullptr;
+        if (chips_[to.chip]) {
+            receivers_.push_back(std::make_unique<C2cReceiver>(chips_[to.chip]->c2c(), to.port, clocks_[to.chip]));
+            receiver = static_cast<C2cReceiver*>(receivers_.back().get());
+            local_receiver_[d] = receiver;
+        }
+        if (!chips_[from.chip])
+            continue;
+        tlm::tlm_fw_transport_if<>* target = receiver;
+        if (!target) {
+            receivers_.push_back(std::make_unique<RemotePort>(outbox_[chip_rank(to.chip, chips(), ranks_)], d));
+            target = receivers_.back().get();
+        }
+        directions_[d] = std::make_unique<LinkDirection>(static_cast<unsigned>(l), dir, timing, *target);
+        out_[from.chip].at(from.port) = static_cast<int>(d);
+        const uint64_t busy = ceil_div(timing.serialise_ps * 1000, clocks_[from.chip].period_fs);
+        chips_[from.chip]->c2c().connect(from.port, port_text(to.chip, to.port), busy);
+    }
+}
+
+SystemStats System::run(const std::vector<ChipRun>& runs, unsigned threads, RankExchange* exchange)
+{
+    SoloExchange solo;
+    RankExchange& ex = exchange ? *exchange : solo;
+    if (runs.size() != chips() || ex.ranks() != ranks_ || ex.rank() != rank_)
+        throw std::logic_error("System::run: one ChipRun per chip, and the exchange of this system's ranks");
+    std::vector<Program> idle(chips());
+    std::vector<std::unique_ptr<ChipEngine>> engines(chips());
+    std::vector<size_t> mine;
+    for (size_t i = 0; i < chips(); ++i) {
+        if (!chips_[i])
+            continue;
+        mine.push_back(i);
         const Program* p = runs[i].program;
         if (!p) {  // a chip with nothing to run: every queue empty
             idle[i].queues.resize(chips_[i]->queues().queues().size());
             p = &idle[i];
         }
-        engines.push_back(chips_[i]->start(*p, runs[i].observers, runs[i].mxm_observer));
+        engines[i] = chips_[i]->start(*p, runs[i].observers, runs[i].mxm_observer);
     }
     engines_ = &engines;
     WorkerPool pool(threads);
+    // Each chip's failure, when (on the system's time base) and where: the first is reported.
+    std::vector<std::optional<RankFailure>> failures(chips());
+    auto guarded = [&](size_t i, const std::function<void()>& step) {
+        try {
+            step();
+        } catch (...) {
+            failures[i] = rank_failure(std::current_exception(), clocks_[i].start_ps(engines[i]->last_cycle()), i);
+        }
+    };
     SystemStats st;
     for (uint64_t t = 0;;) {
         const uint64_t end = t + window_ps_;
-        pool.run(chips_.size(), [&](size_t i) { engines[i]->advance_to(clocks_[i].first_cycle_at(end)); });
-        for (size_t i = 0; i < chips_.size(); ++i)
+        pool.run(mine.size(), [&](size_t k) {
+            const size_t i = mine[k];
+            guarded(i, [&] { engines[i]->advance_to(clocks_[i].first_cycle_at(end)); });
+        });
+        for (size_t i : mine)
             deliver(i);
+        if (ranks_ > 1) {
+            take_remote(ex.all_to_all(outbox_));
+            for (std::string& o : outbox_)
+                o.clear();
+        }
         ++st.windows;
         uint64_t next = kNoWindow;
-        for (size_t i = 0; i < chips_.size(); ++i)
-            if (const uint64_t e = engines[i]->next_event(); e != kNever)
+        for (size_t i : mine)
+            if (const uint64_t e = failures[i] ? kNever : engines[i]->next_event(); e != kNever)
                 next = std::min(next, clocks_[i].start_ps(e));
+        next = ex.agree_min(next, first_failure(failures));
         if (next == kNoWindow)
             break;
         t = std::max(end, next);
     }
-    st.chips.resize(chips_.size());
-    pool.run(chips_.size(), [&](size_t i) { st.chips[i] = engines[i]->finish(); });
+    st.chips.resize(chips());
+    pool.run(mine.size(), [&](size_t k) {
+        const size_t i = mine[k];
+        guarded(i, [&] { st.chips[i] = engines[i]->finish(); });
+    });
+    uint64_t end_ps = 0;
+    for (size_t i : mine)
+        if (!failures[i])
+            end_ps = std::max(end_ps, clocks_[i].start_ps(st.chips[i].cycles));
+    // The latest end over all ranks is the least of its complement.
+    st.end_ps = kNoWindow - ex.agree_min(kNoWindow - end_ps, first_failure(failures));
     engines_ = nullptr;
-    for (const auto& d : directions_)
-        st.directions.push_back(d->stats());
-    for (size_t i = 0; i < chips_.size(); ++i)
-        st.end_ps = std::max(st.end_ps, clocks_[i].start_ps(st.chips[i].cycles));
+    st.directions.resize(directions_.size());
+    for (size_t d = 0; d < directions_.size(); ++d)
+        if (directions_[d])
+            st.directions[d] = directions_[d]->stats();
     return st;
+}
+
+// This rank's first failure in simulated time, then on the lowest chip.
+std::optional<RankFailure> System::first_failure(const std::vector<std::optional<RankFailure>>& failures)
+{
+    std::optional<RankFailure> first;
+    for (const auto& f : failures)
+        if (f && (!first || std::tie(f->first, f->second) < std::tie(first->first, first->second)))
+            first = f;
+    return first;
 }
 
 // The vectors chip `chip` sent in the window, onto their links, in Send order.
@@ -110,7 +216,6 @@ void System::deliver(size_t chip)
 {
     for (C2cSent& s : chips_[chip]->c2c().take_sent()) {
         const int d = out_[chip].at(s.port);
-        LinkDirection& dir = *directions_.at(static_cast<size_t>(d));
         tlm::tlm_generic_payload gp;
         gp.set_command(tlm::TLM_WRITE_COMMAND);
         gp.set_data_ptr(const_cast<unsigned char*>(s.data->data()));
@@ -124,7 +229,43 @@ void System::deliver(size_t chip)
                    std::to_string(s.cycle);
         gp.set_extension(&ext);
         sc_core::sc_time delay = sc_core::sc_time::from_value(clocks_[chip].start_ps(s.cycle));
-        dir.entry().b_transport(gp, delay);
+        directions_.at(static_cast<size_t>(d))->entry().b_transport(gp, delay);
+        gp.clear_extension(&ext);
+    }
+}
+
+// Vectors other ranks sent to this rank's chips, into their ports in (direction, sequence) order.
+void System::take_remote(const std::vector<std::string>& in)
+{
+    struct Message {
+        uint64_t direction, seq, arrival, poisoned;
+        std::string data, from;
+    };
+    std::vector<Message> all;
+    for (const std::string& bytes : in)
+        for (wire::Reader r(bytes); !r.done();) {
+            Message m{r.u64(), r.u64(), r.u64(), r.u64(), "", ""};
+            m.data = r.str();
+            m.from = r.str();
+            all.push_back(std::move(m));
+        }
+    std::sort(all.begin(), all.end(), [](const Message& a, const Message& b) {
+        return std::tie(a.direction, a.seq) < std::tie(b.direction, b.seq);
+    });
+    for (Message& m : all) {
+        tlm::tlm_generic_payload gp;
+        gp.set_command(tlm::TLM_WRITE_COMMAND);
+        gp.set_data_ptr(reinterpret_cast<unsigned char*>(m.data.data()));
+        gp.set_data_length(static_cast<unsigned>(m.data.size()));
+        C2cExtension ext;
+        ext.link = static_cast<unsigned>(m.direction / 2);
+        ext.direction = static_cast<unsigned>(m.direction % 2);
+        ext.seq = m.seq;
+        ext.from = m.from;
+        ext.poisoned = m.poisoned != 0;
+        gp.set_extension(&ext);
+        sc_core::sc_time delay = sc_core::sc_time::from_value(m.arrival);
+        local_receiver_.at(m.direction)->b_transport(gp, delay);
         gp.clear_extension(&ext);
     }
 }

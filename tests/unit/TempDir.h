@@ -1,5 +1,5 @@
 // A private directory under the system temp folder for one test case, removed with everything in
-// it when the test case ends.
+// it when the test case ends; and reading a file back.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <system_error>
 
@@ -29,5 +31,14 @@ struct TempDir {
     TempDir& operator=(const TempDir&) = delete;
     std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
+
+// A whole file's bytes; empty if it cannot be read.
+inline std::string read_text(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
 
 }  // namespace lpu::test

@@ -16,21 +16,12 @@
 #include <sstream>
 
 #include "ChipTestSupport.h"
+#include "TempDir.h"
 
 using namespace lpu;
 using namespace lpu::test;
 
-namespace {
-
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
 {
@@ -79,7 +70,7 @@ TEST_CASE("assembly errors name file, line, column and reason", "[asm]")
 
 TEST_CASE("disassembly assembles back to the same program", "[asm]")
 {
-    const std::string src = read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s");
+    const std::string src = read_text(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s");
     const Program p = assemble(src, "gemm_tiny.s", tiny());
     const std::string text = disassemble(p, tiny());
     const Program again = assemble(text, "again.s", tiny());
@@ -229,7 +220,7 @@ TEST_CASE("VXM operations in assembly: parsing, stream groups and errors", "[asm
     CHECK(asm_error(".queue VXM.0\n  frobnicate i8, s0e, s1w\n").find("p.s:2:3: ") == 0);
     CHECK(asm_error(".queue VXM.0\n  add i8, s0e, s1e\n") == "p.s:2:19: missing stream (e.g. s3e)");
     CHECK(asm_error(".queue MEM_E0\n  add i8, s0e, s1e, s2e\n") == "p.s:2:3: unknown instruction 'add'");
-    const std::string src = read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
+    const std::string src = read_text(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
     const Program p = assemble(src, "q.s", tiny());
     const std::string text = disassemble(p, tiny());
     CHECK(text.find("    requant i8 1 11 -3 half_even, s16w, s20w\n") != std::string::npos);
@@ -262,7 +253,7 @@ TEST_CASE("SXM operations in programs: timing and results", "[run][sxm]")
 
 TEST_CASE("mangled assembly and object files are refused with InputError, never a crash", "[asm]")
 {
-    const std::string src = read_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
+    const std::string src = read_text(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_bias_relu_requant_tiny.s");
     const std::string obj = encode_program(assemble(src, "q.s", tiny()));
     Rng rng(2024);
     unsigned refused_text = 0, refused_obj = 0;

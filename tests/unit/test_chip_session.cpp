@@ -21,14 +21,6 @@ namespace {
 
 const std::string kGemm = std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s";
 
-std::string read_text(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::vector<uint8_t> pattern(size_t n, int mul, int add)
 {
     std::vector<uint8_t> v(n);
