@@ -31,16 +31,15 @@ void drain(LinkPhy& phy, Run& r)
         r.got.push_back(std::move(v));
 }
 
-// Sends `vectors` (random bytes from a fixed seed) over a link and flushes it at the end.
-Run run_link(const FecCode& code, const BitErrorParams& errors, const std::vector<size_t>& sizes, uint64_t seed = 1,
-             DecodePolicy policy = DecodePolicy::skip_clean)
+// Sends the vectors over a link, taking what it delivers after each, and flushes it at the end.
+Run run_vectors(const FecCode& code, const BitErrorParams& errors, std::vector<std::vector<uint8_t>> vectors,
+                uint64_t seed, DecodePolicy policy)
 {
     Run r;
+    r.sent = std::move(vectors);
     LinkPhy phy(code, LinkErrorModel(errors, seed, 17), policy);
-    Rng data(1234);
-    for (size_t s : sizes) {
-        r.sent.push_back(random_bytes(data, s));
-        phy.send(r.sent.back());
+    for (const std::vector<uint8_t>& v : r.sent) {
+        phy.send(v);
         drain(phy, r);
     }
     phy.flush();
@@ -50,20 +49,24 @@ Run run_link(const FecCode& code, const BitErrorParams& errors, const std::vecto
     return r;
 }
 
+// Vectors of the given sizes, random bytes from a fixed seed.
+Run run_link(const FecCode& code, const BitErrorParams& errors, const std::vector<size_t>& sizes, uint64_t seed = 1,
+             DecodePolicy policy = DecodePolicy::skip_clean)
+{
+    Rng data(1234);
+    std::vector<std::vector<uint8_t>> vectors;
+    for (size_t s : sizes)
+        vectors.push_back(random_bytes(data, s));
+    return run_vectors(code, errors, std::move(vectors), seed, policy);
+}
+
 // The same bytes cut into vectors of another size.
 Run run_payload(const FecCode& code, const BitErrorParams& errors, const std::vector<uint8_t>& payload, size_t size)
 {
-    Run r;
-    LinkPhy phy(code, LinkErrorModel(errors, 3, 5));
-    for (size_t at = 0; at < payload.size(); at += size) {
-        r.sent.emplace_back(payload.begin() + long(at), payload.begin() + long(std::min(at + size, payload.size())));
-        phy.send(r.sent.back());
-        drain(phy, r);
-    }
-    phy.flush();
-    drain(phy, r);
-    r.counters = phy.counters();
-    return r;
+    std::vector<std::vector<uint8_t>> vectors;
+    for (size_t at = 0; at < payload.size(); at += size)
+        vectors.emplace_back(payload.begin() + long(at), payload.begin() + long(std::min(at + size, payload.size())));
+    return run_vectors(code, errors, std::move(vectors), 3, DecodePolicy::skip_clean);
 }
 
 uint32_t diff_bits(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b)
