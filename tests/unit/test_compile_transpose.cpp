@@ -467,7 +467,7 @@ TEST_CASE("seeded random transposes on random config variants", "[compiler][tran
 
 // ---- Reductions along rows: transpose, column reduction, transpose back ----
 
-TEST_CASE("softmax along rows (axis 1) runs in its predicted cycles; rows sum to 1", "[compiler][transpose]")
+TEST_CASE("softmax along rows (axis 1) runs in its predicted cycles, and rows sum to 1", "[compiler][transpose]")
 {
     for (const char* config : {"small", "tiny"}) {
         DYNAMIC_SECTION(config)
