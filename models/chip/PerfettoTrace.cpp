@@ -7,7 +7,7 @@
 namespace lpu {
 
 PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec)
-    : out_(out), process_{1, spec.chip.name, spec.chip.period_ps() * 1000, 0}, whole_file_(true),
+    : out_(out), process_{1, spec.chip.name, ChipClock{spec.chip.period_ps() * 1000, 0}}, whole_file_(true),
       config_latency_(spec.icu.config_latency)
 {}
 
@@ -15,10 +15,7 @@ PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec, Process pr
     : out_(out), process_(std::move(process)), whole_file_(false), config_latency_(spec.icu.config_latency)
 {}
 
-double PerfettoTrace::us(uint64_t cycle) const
-{
-    return (static_cast<double>(process_.offset_ps) + static_cast<double>(cycle) * process_.period_fs / 1000.0) / 1e6;
-}
+double PerfettoTrace::us(uint64_t cycle) const { return static_cast<double>(process_.clock.start_ps(cycle)) / 1e6; }
 
 void PerfettoTrace::begin(const QueueMap& queues, const Program& program)
 {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "models/exec/ChipObserver.h"
+#include "models/spec/ChipClock.h"
 #include "models/spec/ChipSpec.h"
 
 #include <cstdint>
@@ -16,12 +17,11 @@ namespace lpu {
 
 class PerfettoTrace final : public ChipObserver {
 public:
-    // One chip's process in a system's trace: its process id, name and clock (cycle c starts at
-    // offset_ps + c x period_fs / 1000).
+    // One chip's process in a system's trace: its process id, name and clock.
     struct Process {
         unsigned pid = 1;
         std::string name;
-        uint64_t period_fs = 0, offset_ps = 0;
+        ChipClock clock;
     };
     // The trace of a chip of `spec` (its name, clock period, and how long a Config lasts).
     PerfettoTrace(std::ostream& out, const ChipSpec& spec);

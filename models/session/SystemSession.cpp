@@ -168,11 +168,9 @@ const SystemStats& SystemSession::run(const std::vector<std::vector<ChipObserver
             continue;
         runs[i].program = programs_[i].program.get();
         if (!trace_file_.empty()) {
-            const ChipClock& c = system_->clock(i);
-            tracers[i] = std::make_unique<PerfettoTrace>(traces[i], system_->chip(i).spec(),
-                                                         PerfettoTrace::Process{static_cast<unsigned>(i + 1),
-                                                                                system_->spec().chips[i].name,
-                                                                                c.period_fs, c.offset_ps});
+            tracers[i] = std::make_unique<PerfettoTrace>(
+                traces[i], system_->chip(i).spec(),
+                PerfettoTrace::Process{static_cast<unsigned>(i + 1), system_->spec().chips[i].name, system_->clock(i)});
             runs[i].observers.push_back(tracers[i].get());
         }
         if (i < observers.size())

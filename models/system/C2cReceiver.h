@@ -4,7 +4,7 @@
 #pragma once
 
 #include "models/c2c/C2cPorts.h"
-#include "models/system/ChipClock.h"
+#include "models/spec/ChipClock.h"
 
 #include <tlm>
 

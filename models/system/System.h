@@ -10,9 +10,9 @@
 #pragma once
 
 #include "models/chip/Chip.h"
+#include "models/spec/ChipClock.h"
 #include "models/system/C2cLink.h"
 #include "models/system/C2cReceiver.h"
-#include "models/system/ChipClock.h"
 #include "models/system/RankExchange.h"
 #include "models/topology/SystemSpec.h"
 

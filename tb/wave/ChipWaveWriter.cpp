@@ -41,9 +41,13 @@ std::string slice_of(const std::string& queue) { return queue.substr(0, queue.fi
 }  // namespace
 
 ChipWaveWriter::ChipWaveWriter(const std::string& vcd_path, uint64_t period_ps, std::string title)
-    : period_ps_(period_ps), half_ps_(std::max<uint64_t>(1, period_ps / 2)), title_(std::move(title))
+    : ChipWaveWriter(vcd_path, ChipClock{period_ps * 1000, 0}, std::move(title))
+{}
+
+ChipWaveWriter::ChipWaveWriter(const std::string& vcd_path, const ChipClock& clock, std::string title)
+    : clock_(clock), half_ps_(std::max<uint64_t>(1, clock.period_fs / 2000)), title_(std::move(title))
 {
-    if (period_ps == 0)
+    if (clock.period_fs < 1000)
         throw InputError("clock period rounds to 0 ps: no time base for the waveform");
     vcd_ = std::make_unique<VcdWriter>(vcd_path, "1ps", "lpusim chip waveform");
     cycle_var_ = vcd_->add({"chip"}, "cycle", VcdWriter::Kind::Integer, 64);
@@ -88,7 +92,7 @@ void ChipWaveWriter::begin(const QueueMap& map, const Program& program)
     }
 }
 
-void ChipWaveWriter::at_cycle(uint64_t cycle) { vcd_->time(cycle * period_ps_); }
+void ChipWaveWriter::at_cycle(uint64_t cycle) { vcd_->time(clock_.start_ps(cycle)); }
 
 void ChipWaveWriter::later(uint64_t cycle, size_t q, const char* text)
 {
@@ -107,7 +111,7 @@ void ChipWaveWriter::advance_to(uint64_t target)
         throw std::logic_error("ChipWaveWriter: cycle " + std::to_string(target) + " after " + std::to_string(cur_));
     // The pulses of cycle cur_ fall half-way through it (where the RTL FST has its falling edge).
     if (!raised_.empty()) {
-        vcd_->time(cur_ * period_ps_ + half_ps_);
+        vcd_->time(clock_.start_ps(cur_) + half_ps_);
         for (VcdWriter::Var v : raised_)
             vcd_->set(v, 0);
         raised_.clear();
@@ -223,7 +227,7 @@ void ChipWaveWriter::close(uint64_t end_cycle)
 {
     end_cycle = std::max(end_cycle, cur_);
     advance_to(end_cycle);
-    vcd_->finish(end_cycle * period_ps_);
+    vcd_->finish(clock_.start_ps(end_cycle));
     end_cycle_ = end_cycle;
     closed_ = true;
 }
@@ -292,12 +296,13 @@ void ChipWaveWriter::write_gtkw(const std::string& gtkw_path) const
     std::ostringstream g;
     g << "[*] lpusim chip waveform: " << title_ << "\n";
     g << "[dumpfile] \"" << std::filesystem::absolute(vcd_->path()).string() << "\"\n";
-    g << "[timestart] " << first * period_ps_ << "\n";
+    g << "[timestart] " << clock_.start_ps(first) << "\n";
     g << "[size] 1600 900\n[signals_width] 400\n[sst_width] 220\n[sst_expanded] 1\n";
     // As tb/mxm's .gtkw: GTKWave 3.3 shows 2^-zoom / 200 ps per pixel of a ~720-pixel pane.
-    const double span_ps = static_cast<double>(std::max<uint64_t>(span, 1) * period_ps_);
+    const double span_ps =
+        static_cast<double>(clock_.start_ps(first + std::max<uint64_t>(span, 1)) - clock_.start_ps(first));
     g << "*" << std::fixed << std::setprecision(6) << -std::log2(span_ps / 720.0 * 200.0) << " "
-      << (failed_ ? static_cast<int64_t>(fail_cycle_ * period_ps_) : int64_t{-1});
+      << (failed_ ? static_cast<int64_t>(clock_.start_ps(fail_cycle_)) : int64_t{-1});
     for (int i = 0; i < 26; ++i)  // named markers A..Z: unset
         g << " -1";
     g << "\n";

@@ -2,7 +2,8 @@
 // observation port (ChipObserver), for a designer debugging a program in GTKWave.
 //
 // Time base: cycle t starts at t x period ps, the SystemC time base the Verilated MXM FST uses
-// (docs/isa.md section 0), so both line up in one viewer. Signals, scoped like the floorplan:
+// (docs/isa.md section 0), so both line up in one viewer; a chip of a system uses its clock on
+// the system's time base (docs/system.md), so all chips line up. Signals, scoped like the floorplan:
 //   chip.cycle, chip.status                      cycle number; running / done / error:<message>
 //   chip.<kind>.<slice>.<queue>.instr            per queue that has instructions: the instruction
 //                                                it issues in this cycle (as executed: a repetition
@@ -28,6 +29,7 @@
 #pragma once
 
 #include "models/exec/ChipObserver.h"
+#include "models/spec/ChipClock.h"
 #include "tb/wave/VcdWriter.h"
 
 #include <cstdint>
@@ -43,6 +45,8 @@ public:
     // Writes `vcd_path`; `period_ps` is the clock period; `title` heads the .gtkw. Throws
     // InputError if the file cannot be created.
     ChipWaveWriter(const std::string& vcd_path, uint64_t period_ps, std::string title);
+    // A chip of a system: times on the system's time base, cycle c at clock.start_ps(c).
+    ChipWaveWriter(const std::string& vcd_path, const ChipClock& clock, std::string title);
     ~ChipWaveWriter() override;
 
     void begin(const QueueMap& queues, const Program& program) override;
@@ -106,7 +110,8 @@ private:
     StreamWave& stream(StreamId s);
 
     std::unique_ptr<VcdWriter> vcd_;
-    uint64_t period_ps_, half_ps_;
+    ChipClock clock_;
+    uint64_t half_ps_;
     std::string title_;
     std::vector<QueueWave> queues_;
     std::vector<std::string> slice_at_;  // slice name by floorplan position
