@@ -81,7 +81,8 @@ std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, co
             planes.push_back(q.name.substr(0, q.name.find('.')));
     if (!wave_dir.empty())
         RunWave::prepare(wave_dir);
-    return std::make_unique<MxmChipCosim>(chip.spec().mxm, chip.spec().chip.period_ps(), planes, wave_dir);
+    return std::make_unique<MxmChipCosim>(chip.spec().mxm, ChipClock::every_ps(chip.spec().chip.period_ps()), planes,
+                                          wave_dir);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace lpu {
 
 PerfettoTrace::PerfettoTrace(std::ostream& out, const ChipSpec& spec)
-    : out_(out), process_{1, spec.chip.name, ChipClock{spec.chip.period_ps() * 1000, 0}}, whole_file_(true),
+    : out_(out), process_{1, spec.chip.name, ChipClock::every_ps(spec.chip.period_ps())}, whole_file_(true),
       config_latency_(spec.icu.config_latency)
 {}
 

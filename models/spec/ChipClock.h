@@ -13,6 +13,8 @@ struct ChipClock {
 
     // `mhz` x (1 + ppm x 1e-6), starting at `offset_ps`.
     static ChipClock of(double mhz, double ppm, uint64_t offset_ps = 0);
+    // A lone chip's clock: a whole number of picoseconds per cycle from time 0.
+    static ChipClock every_ps(uint64_t period_ps) { return ChipClock{period_ps * 1000, 0}; }
 
     uint64_t start_ps(uint64_t cycle) const { return offset_ps + cycle * period_fs / 1000; }
     // The first cycle that starts at or after `ps`.

@@ -13,16 +13,16 @@ namespace {
 constexpr unsigned kLookahead = 8;  // as in `lpusim cosim mxm`: room to diagnose late beats
 }  // namespace
 
-MxmChipCosim::MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names,
+MxmChipCosim::MxmChipCosim(const MxmParams& params, const ChipClock& clock, const std::vector<std::string>& plane_names,
                            const std::string& wave_dir)
-    : p_(params), checker_(kLookahead), names_(plane_names), used_(plane_names.size(), false), period_ps_(period_ps),
+    : p_(params), checker_(kLookahead), names_(plane_names), used_(plane_names.size(), false), clock_(clock),
       wave_dir_(wave_dir)
 {
     for (size_t i = 0; i < plane_names.size(); ++i) {
         const unsigned port = checker_.add_port(plane_names[i]);
         ports_.push_back(port);
         planes_.push_back(
-            std::make_unique<MxmRtlDriver>(params, make_mxm_rtl(params, period_ps, !wave_dir.empty()),
+            std::make_unique<MxmRtlDriver>(params, make_mxm_rtl(params, clock, !wave_dir.empty()),
                                            [this, port](cosim::Beat b) { checker_.observe(port, std::move(b)); }));
         planes_.back()->reset(2);
         if (!wave_dir.empty())  // the file opens when the plane runs its first cycle
@@ -70,7 +70,7 @@ void MxmChipCosim::finish(uint64_t last_cycle)
         if (!wave_dir_.empty() && used_[i]) {
             const std::string fst = wave_dir_ + "/" + names_[i] + ".fst";
             write_mxm_gtkw(wave_dir_ + "/" + names_[i] + ".gtkw", std::filesystem::absolute(fst).string(), p_, 0,
-                           planes_[i]->next_cycle() * period_ps_, -1);
+                           clock_.start_ps(planes_[i]->next_cycle()), -1);
             waves_written_.push_back(fst);
         }
     }

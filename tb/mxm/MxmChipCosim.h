@@ -17,8 +17,9 @@ namespace lpu {
 class MxmChipCosim final : public MxmObserver {
 public:
     // `plane_names` in plane order (e.g. "MXM_W0"); throws InputError if no RTL variant matches.
-    // With a `wave_dir`, every plane that runs writes wave_dir/<plane>.fst and .gtkw.
-    MxmChipCosim(const MxmParams& params, uint64_t period_ps, const std::vector<std::string>& plane_names,
+    // With a `wave_dir`, every plane that runs writes wave_dir/<plane>.fst and .gtkw, on the
+    // chip's clock (a system's time base for a chip of a system).
+    MxmChipCosim(const MxmParams& params, const ChipClock& clock, const std::vector<std::string>& plane_names,
                  const std::string& wave_dir = "");
 
     void on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len) override;
@@ -41,7 +42,7 @@ private:
     std::vector<unsigned> ports_;
     std::vector<std::unique_ptr<MxmRtlDriver>> planes_;
     std::vector<bool> used_;  // planes that received an instruction
-    uint64_t period_ps_;
+    ChipClock clock_;
     std::string wave_dir_;
     std::vector<std::string> waves_written_;
 };

@@ -260,8 +260,9 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     fanout.initiator_socket.bind(model.instr_socket);
     model.result_socket.bind(expectation.result_socket);
     if (!o.model_only) {
-        rtl = std::make_unique<MxmRtlTransactor>("mxm_rtl", mp, period,
-                                                 make_mxm_rtl(mp, chip.period_ps(), !fst_path.empty()), checker, port);
+        rtl = std::make_unique<MxmRtlTransactor>(
+            "mxm_rtl", mp, period, make_mxm_rtl(mp, ChipClock::every_ps(chip.period_ps()), !fst_path.empty()), checker,
+            port);
         fanout.initiator_socket.bind(rtl->instr_socket);
         rtl->driver().set_fault(o.fault);
         if (!fst_path.empty()) {

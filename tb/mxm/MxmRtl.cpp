@@ -25,12 +25,12 @@ std::string describe(const MxmParams& p, const std::vector<uint32_t>& values)
 }
 }  // namespace
 
-std::unique_ptr<MxmRtl> make_mxm_rtl(const MxmParams& params, uint64_t period_ps, bool trace)
+std::unique_ptr<MxmRtl> make_mxm_rtl(const MxmParams& params, const ChipClock& clock, bool trace)
 {
     const std::vector<uint32_t> want = expected_values(params);
     std::ostringstream available;
     for (const auto& v : mxm_rtl_variants()) {
-        auto rtl = v.make(period_ps, trace);
+        auto rtl = v.make(clock, trace);
         const std::vector<uint32_t> got = rtl->parameters();
         if (got == want)
             return rtl;

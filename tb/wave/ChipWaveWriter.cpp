@@ -41,7 +41,7 @@ std::string slice_of(const std::string& queue) { return queue.substr(0, queue.fi
 }  // namespace
 
 ChipWaveWriter::ChipWaveWriter(const std::string& vcd_path, uint64_t period_ps, std::string title)
-    : ChipWaveWriter(vcd_path, ChipClock{period_ps * 1000, 0}, std::move(title))
+    : ChipWaveWriter(vcd_path, ChipClock::every_ps(period_ps), std::move(title))
 {}
 
 ChipWaveWriter::ChipWaveWriter(const std::string& vcd_path, const ChipClock& clock, std::string title)
