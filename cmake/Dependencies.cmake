@@ -1,9 +1,9 @@
 # Finds every dependency as Debian packages it; a missing one stops configure naming the
-# package to install (scripts/setup.sh installs them all).
+# package to install (scripts/build.sh installs them all).
 
 function(lpusim_missing what package)
   message(FATAL_ERROR "${what} not found. Install it with:\n  sudo apt-get install ${package}\n"
-                      "(or run scripts/setup.sh, which installs every dependency)")
+                      "(or run scripts/build.sh, which installs every dependency)")
 endfunction()
 
 find_package(PkgConfig QUIET)
@@ -36,6 +36,15 @@ if(NOT ZLIB_FOUND)
 endif()
 
 find_package(Threads REQUIRED)
+
+# One simulation over many processes (models/mpi): MPI's C API from C++, without the
+# deprecated C++ bindings.
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI QUIET COMPONENTS CXX)
+if(NOT MPI_CXX_FOUND)
+  lpusim_missing("MPI (Open MPI)" "libopenmpi-dev openmpi-bin")
+endif()
+find_program(LPUSIM_MPIRUN NAMES mpirun mpiexec HINTS ${MPI_HOME}/bin)
 
 find_program(VERILATOR_EXECUTABLE verilator)
 if(NOT VERILATOR_EXECUTABLE)

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=${LPUSIM_BUILD_DIR:-build}
-packages=(build-essential cmake pkg-config libsystemc-dev verilator catch2 libyaml-cpp-dev zlib1g-dev
+packages=(build-essential cmake pkg-config libsystemc-dev verilator catch2 libyaml-cpp-dev zlib1g-dev libopenmpi-dev openmpi-bin
           python3-numpy python3-yaml python3-matplotlib gtkwave clang libclang-rt-14-dev clang-format)
 
 missing=()
