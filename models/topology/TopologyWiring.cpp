@@ -91,18 +91,25 @@ void TopologyWiring::wire_racks(const SystemTopology& t)
     }
     const unsigned R = t.racks;
     const unsigned per_pair = links_per_rack_pair(t);
+    auto link = [&](unsigned r, unsigned d, unsigned j, unsigned d2, unsigned j2) {
+        const LinkEnd a = slots[j * (R - 1) + d - 1], b = slots[j2 * (R - 1) + d2 - 1];
+        links.push_back({{r * rack_chips + a.chip, a.port}, {(r + d) % R * rack_chips + b.chip, b.port}});
+    };
     for (unsigned r = 0; r < R; ++r)
-        for (unsigned d = 1; d < R; ++d) {
-            const unsigned r2 = (r + d) % R;
-            // Each pair of racks once: from the rack with the shorter way round (both when the
-            // two ways are equal, so then from the lower-numbered rack).
-            if (d > R - d || (d == R - d && r2 < r))
+        for (unsigned d = 1; d <= R / 2; ++d) {
+            if (d != R - d) {
+                for (unsigned j = 0; j < per_pair; ++j)
+                    link(r, d, j, R - d, j);
                 continue;
-            for (unsigned j = 0; j < per_pair; ++j) {
-                const LinkEnd a = slots[j * (R - 1) + d - 1];
-                const LinkEnd b = slots[j * (R - 1) + (R - d) - 1];
-                links.push_back({{r * rack_chips + a.chip, a.port}, {r2 * rack_chips + b.chip, b.port}});
             }
+            // Half way round (R even) both racks see the other at offset d, so the rule would join
+            // a slot to the same slot, the same chip of the other rack: the first half of the copies
+            // are joined to the second half instead (and an odd last copy to itself, once).
+            const unsigned half = per_pair / 2;
+            for (unsigned j = 0; j < half; ++j)
+                link(r, d, j, d, j + half);
+            if (per_pair % 2 != 0 && r < d)
+                link(r, d, per_pair - 1, d, per_pair - 1);
         }
 }
 
