@@ -19,6 +19,7 @@ const std::vector<std::string> kKinds = {"pair", "node", "rack", "dragonfly", "c
 // A chip config path longer than this is refused: error messages repeat it.
 constexpr size_t kMaxPathLength = 1024;
 constexpr size_t kMaxNameLength = 64;
+const char* const kConfigWhat = "a chip config file (configs/*.yaml), relative to this file";
 
 // Names of chip types and chips: letters, digits, '_', '-' (and '.' in chip names, as in the
 // generated "r3.n5.c7"), so that they read the same in every message, key path and JSON file.
@@ -121,7 +122,7 @@ void SystemFileReader::read_type(ParamNode& types, const std::string& name)
     const bool has_chip = std::count(keys.begin(), keys.end(), "chip") != 0;
     SystemChipType type{name, {}};
     if (has_config == has_chip) {
-        t.param<std::string>("config", "a chip config file (configs/*.yaml), relative to this file").def("");
+        t.param<std::string>("config", kConfigWhat).def("");
         t.section("chip");
         t.fail_here(std::string(has_config ? "give either" : "give") +
                     " config (a chip config file) or chip (the chip's keys inline)" + (has_config ? ", not both" : ""));
@@ -129,24 +130,36 @@ void SystemFileReader::read_type(ParamNode& types, const std::string& name)
         ParamNode chip = t.section("chip");
         type.spec = ChipSpec::read(chip);
     } else {
-        const std::string path =
-            t.param<std::string>("config", "a chip config file (configs/*.yaml), relative to this file");
-        if (path.size() > kMaxPathLength) {
-            t.fail("config", "a path of " + std::to_string(path.size()) + " characters; at most " +
-                                 std::to_string(kMaxPathLength));
-        } else {
-            const std::filesystem::path p(path);
-            const std::string full =
-                p.is_absolute() ? path : (std::filesystem::path(source_).parent_path() / p).lexically_normal().string();
-            try {
-                type.spec = load_chip_spec(full);
-            } catch (const ConfigError& e) {
-                t.fail("config", std::string("the chip config does not load: ") + e.what());
-            }
-        }
+        read_type_file(t, type);
     }
     t.finish();
     spec_.types.push_back(std::move(type));
+}
+
+// A chip type from a chip config file, found relative to the system file.
+void SystemFileReader::read_type_file(ParamNode& t, SystemChipType& type)
+{
+    const std::string path = t.param<std::string>("config", kConfigWhat);
+    if (path.size() > kMaxPathLength) {
+        t.fail("config",
+               "a path of " + std::to_string(path.size()) + " characters; at most " + std::to_string(kMaxPathLength));
+        return;
+    }
+    const std::filesystem::path p(path);
+    const std::string full =
+        p.is_absolute() ? path : (std::filesystem::path(source_).parent_path() / p).lexically_normal().string();
+    std::error_code ec;
+    const auto kind = std::filesystem::status(full, ec).type();
+    // Only a file: a device or a pipe (/dev/stdin) could block the reader or never end.
+    if (kind != std::filesystem::file_type::regular && kind != std::filesystem::file_type::not_found) {
+        t.fail("config", quote_token(path) + " is not a file (a directory, device or pipe)");
+        return;
+    }
+    try {
+        type.spec = load_chip_spec(full);
+    } catch (const ConfigError& e) {
+        t.fail("config", std::string("the chip config does not load: ") + e.what());
+    }
 }
 
 void SystemFileReader::read_topology(ParamNode& system)

@@ -28,6 +28,7 @@ public:
 private:
     void read_types(ParamNode& system);
     void read_type(ParamNode& types, const std::string& name);
+    void read_type_file(ParamNode& t, SystemChipType& type);
     void read_topology(ParamNode& system);
     void read_topology_sizes(ParamNode& topo);
     void check_port_budget(ParamNode& topo);
