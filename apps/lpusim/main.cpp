@@ -3,6 +3,7 @@
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/CompileCommand.h"
 #include "apps/lpusim/ProgramCommands.h"
+#include "apps/lpusim/SystemCommand.h"
 #include "models/common/Error.h"
 #include "models/spec/ChipInfo.h"
 #include "models/spec/ChipSpec.h"
@@ -37,6 +38,7 @@ commands:
   disasm        print a program (object file or assembly) as canonical assembly
   run           run a program on the chip: .npy tensors in and out, stats, Perfetto trace
   compile       compile a workload (YAML) into a program, with its exact predicted cycles
+  system        load a system of chips (YAML): its topology's figures and the published checks
   help          this text
 
 Run 'lpusim COMMAND --help' for a command's options.
@@ -157,6 +159,8 @@ int dispatch(const std::string& program, const std::vector<std::string>& args)
         return lpu::cmd_run(rest);
     if (args[0] == "compile")
         return lpu::cmd_compile(rest);
+    if (args[0] == "system")
+        return lpu::cmd_system(rest);
     if (args[0] == "cosim") {
         if (rest.empty() || rest[0] == "--help" || rest[0] == "-h") {
             std::cout << "usage: lpusim cosim UNIT [options]\n\nunits:\n  mxm   the matrix unit plane\n";

@@ -98,6 +98,7 @@ ParamNode ParamNode::section(const std::string& key)
             if (key_node.Scalar() != key)
                 continue;
             const YAML::Node value = it->second;
+            child.key_mark_ = key_node.Mark();
             if (value.IsMap()) {
                 child.node_ = value;
                 child.check_keys();
@@ -109,6 +110,59 @@ ParamNode ParamNode::section(const std::string& key)
         }
     }
     return child;
+}
+
+std::vector<std::string> ParamNode::keys() const
+{
+    std::vector<std::string> out;
+    std::set<std::string> seen;  // a duplicate key is already an error (check_keys); read it once
+    for (auto it = node_.begin(); node_.IsMap() && it != node_.end(); ++it) {
+        const YAML::Node key_node = it->first;
+        if (key_node.IsScalar() && seen.insert(key_node.Scalar()).second)
+            out.push_back(key_node.Scalar());
+    }
+    return out;
+}
+
+std::vector<ParamNode> ParamNode::items(const std::string& key)
+{
+    declared_.push_back(key);
+    std::vector<ParamNode> out;
+    std::optional<YAML::Node> found;
+    // The first `key` only: a second one is already an error (check_keys), its items not read.
+    for (auto it = node_.begin(); node_.IsMap() && it != node_.end() && !found; ++it)
+        if (it->first.Scalar() == key)
+            found.emplace(it->second);
+    if (!found || found->IsNull())
+        return out;
+    const YAML::Node value = *found;
+    if (!value.IsSequence()) {
+        fail_at(value.Mark(), join(key), "must be a list of maps");
+        return out;
+    }
+    size_t i = 0;
+    for (auto it = value.begin(); it != value.end(); ++it, ++i) {
+        const YAML::Node item = *it;
+        ParamNode child(doc_, YAML::Node(), join(key) + "[" + std::to_string(i) + "]");
+        child.key_mark_ = item.Mark();
+        if (item.IsMap()) {
+            child.node_ = item;
+            child.check_keys();
+        } else {
+            child.not_map_ = true;  // reported by the item's finish(), which knows its keys
+            child.not_map_mark_ = item.Mark();
+        }
+        out.push_back(std::move(child));
+    }
+    return out;
+}
+
+void ParamNode::fail_here(const std::string& reason)
+{
+    if (key_mark_)
+        fail_at(*key_mark_, path_, reason);
+    else
+        error(false, 0, 0, doc_->record->source() + ": " + path_ + ": " + reason);
 }
 
 void ParamNode::finish()

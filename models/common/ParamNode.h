@@ -94,6 +94,16 @@ public:
     }
     // The section `key`: a map of further keys (absent: every key takes its default).
     ParamNode section(const std::string& key);
+    // The keys of this node in file order, each once: for a map whose keys are names the file
+    // chooses (a system's chip types, its chips), each then read with section(name).
+    std::vector<std::string> keys() const;
+    // The items of the list `key` (absent or empty: none), each a map of keys read like a
+    // section, with the path "key[i]". A value that is not a list, or an item that is not a map,
+    // is an error.
+    std::vector<ParamNode> items(const std::string& key);
+    // A broken rule about this node as a whole (a section or list item): "source:line:col: path:
+    // reason" at its key (a list item: at the item), or unpositioned when the file has no such node.
+    void fail_here(const std::string& reason);
     // Every key under this node in the file is one a parameter or section read (else an error
     // naming the keys allowed here; also for a section that is not a map). On the root, throws
     // ConfigError for the first error of the document, if any.
@@ -150,6 +160,7 @@ private:
     bool root_ = false;
     bool not_map_ = false;
     YAML::Mark not_map_mark_;
+    std::optional<YAML::Mark> key_mark_;  // where the file names this node (none: absent or root)
 };
 
 template <class T> T ParamRead<T>::value() &&

@@ -16,6 +16,8 @@
 
 namespace lpu {
 
+class ParamNode;
+
 struct SystemChipType {
     std::string name;
     ChipSpec spec;
@@ -46,6 +48,13 @@ struct LinkParams {
     double burst_probability = 0;     // probability that an error starts a burst
     unsigned burst_bits = 0;          // bits a burst spans
     uint64_t seed = 1;                // of this link's errors (with the system's seed)
+
+    // Seeds in a system file are at most 2^53, so a JSON reader or a double holds them exactly.
+    static constexpr double kMaxSeed = 9007199254740992.0;
+
+    // Declares and reads these keys of a node (`link_defaults`, or one entry of `links`), each
+    // defaulting to the value in `defaults`.
+    static LinkParams read(ParamNode& n, const LinkParams& defaults);
 };
 
 struct SystemLink {
@@ -54,12 +63,31 @@ struct SystemLink {
     SourcePos pos;  // where the file declares it (or the topology that made it)
 };
 
+// How the chips and links were made (docs/system.md): a generated topology or a custom list.
+// Chips of generated topologies are numbered rack by rack, node by node: chip i is chip
+// i % chips_per_node of node i / chips_per_node, which is node (i / chips_per_node) %
+// nodes_per_rack of rack i / (chips_per_node * nodes_per_rack).
+struct SystemTopology {
+    std::string kind = "custom";    // pair, node, rack, dragonfly or custom
+    unsigned pair_links = 0;        // pair: parallel links between the two chips
+    unsigned chips_per_node = 0;    // node, rack, dragonfly: chips of one fully connected node
+    unsigned nodes_per_rack = 0;    // rack, dragonfly
+    unsigned racks = 0;             // dragonfly
+    unsigned intra_rack_links = 0;  // rack, dragonfly: global ports per chip wired inside its rack
+    unsigned inter_rack_links = 0;  // dragonfly: global ports per chip wired to other racks
+    uint64_t wiring_seed = 0;       // dragonfly: seed of the inter-rack port assignment
+    SourcePos pos;                  // where the file names the kind
+
+    bool has_nodes() const { return chips_per_node != 0; }
+};
+
 struct SystemSpec {
     std::string name;
     std::vector<SystemChipType> types;
     std::vector<SystemChip> chips;
     std::vector<SystemLink> links;
     uint64_t seed = 1;  // of everything random in a run (ppm draws, bit errors)
+    SystemTopology topology;
     // Every parameter read from the file, with its position (`lpusim system --config` prints it).
     std::shared_ptr<const Config> config;
 
