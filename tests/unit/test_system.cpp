@@ -108,6 +108,21 @@ TEST_CASE("a vector crosses a link in the cycles its timing says, bit-exact", "[
     CHECK(run_pair(exchange(send, recv + 32)).error == "");
 }
 
+TEST_CASE("a link's latency adds its cable, SerDes and FEC cycles at the sender's nominal period", "[system]")
+{
+    LinkParams p;
+    const LinkTiming base = LinkTiming::of(tiny(), p, 16);
+    p.cable_latency = 100;
+    p.serdes_latency = 7;
+    p.fec_latency = 3;
+    const LinkTiming t = LinkTiming::of(tiny(), p, 16);
+    CHECK(t.serialise_ps == base.serialise_ps);
+    CHECK(t.latency_ps == t.serialise_ps + (100 + 7 + 3) * tiny().chip.period_ps());
+    // Without FEC the line carries the framed payload alone: ceil(16 x 8 x 1.025) bits.
+    p.fec = "none";
+    CHECK(LinkTiming::of(tiny(), p, 16).line_bits == 132);
+}
+
 TEST_CASE("every link schedule error names both chips, the link, the cycle and the instructions", "[system]")
 {
     const uint64_t send = 6, recv = arrival_cycle(send);
