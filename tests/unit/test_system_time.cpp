@@ -326,6 +326,18 @@ TEST_CASE("a link whose counter round trip does not fit in an epoch is refused",
                                           "(icu.hac_epoch 4096)"));
 }
 
+TEST_CASE("chip types that count different epochs cannot be aligned", "[system][time]")
+{
+    SystemSpec spec = chain({0, 0}, {0, 0});
+    ChipSpec other = tiny();
+    other.icu.hac_epoch = 8192;
+    spec.types.push_back({"other", other});
+    spec.chips[1].type = 1;
+    CHECK_THROWS_WITH([&] { System sys(spec); }(),
+                      "chip c1 counts epochs of icu.hac_epoch 8192 cycles and the root chip c0 of 4096: aligned "
+                      "counters must count the same epochs");
+}
+
 namespace {
 
 // Chip k of a chain of 4 sends to chip k + 1 in 6 rounds, each chip paced by RuntimeDeskew.
