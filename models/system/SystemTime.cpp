@@ -40,6 +40,12 @@ SystemTime::SystemTime(const SystemSpec& spec, std::vector<ChipClock> clocks, st
     const auto root_ps = static_cast<int64_t>(boundary_ps(root_, common_));
     for (unsigned k = 0; k < n; ++k)
         stats_[k].skew_ps = static_cast<int64_t>(boundary_ps(k, common_)) - root_ps;
+    // Every link's latency as end a measures it at the common epoch (what a compiler schedules
+    // with), the tree's and the others.
+    for (size_t l = 0; l < link_chips_.size(); ++l) {
+        const unsigned a = link_chips_[l].first;
+        link_latency_.push_back((round_trip(l, a, boundary(a, common_)) + 1) / 2);
+    }
 }
 
 // Breadth-first from the root, each chip's links in link order: the first link that reaches a
@@ -77,34 +83,35 @@ void SystemTime::build_tree(const SystemSpec& spec)
                          spec.chips[root_].name + ", so not every counter can be aligned");
 }
 
-// The direction of `chip`'s link to its parent that carries vectors from `from`.
-size_t SystemTime::direction(unsigned from, unsigned chip) const
+// The first cycle of the far end of link `link` at or after a marker sent by `from` in its cycle
+// `from_cycle` arrives.
+uint64_t SystemTime::arrival(size_t link, unsigned from, uint64_t from_cycle) const
 {
-    const auto l = static_cast<size_t>(stats_[chip].link);
-    return 2 * l + (link_chips_[l].first == from ? 0 : 1);
+    const bool a = link_chips_[link].first == from;
+    const unsigned to = a ? link_chips_[link].second : link_chips_[link].first;
+    return clocks_[to].first_cycle_at(clocks_[from].start_ps(from_cycle) + latency_ps_[2 * link + (a ? 0 : 1)]);
 }
 
-// The first cycle of `to` at or after a marker sent by `from` in its cycle `from_cycle` arrives.
-uint64_t SystemTime::arrival(unsigned from, unsigned to, uint64_t from_cycle) const
+// `from` sends its counter in its cycle `sent`, the far end echoes it the cycle it arrives:
+// the cycles `from` counts until the echo is back.
+uint64_t SystemTime::round_trip(size_t link, unsigned from, uint64_t sent) const
 {
-    const unsigned child = stats_[to].parent == from ? to : from;
-    return clocks_[to].first_cycle_at(clocks_[from].start_ps(from_cycle) + latency_ps_[direction(from, child)]);
+    const unsigned to = link_chips_[link].first == from ? link_chips_[link].second : link_chips_[link].first;
+    return arrival(link, to, arrival(link, from, sent)) - sent;
 }
 
-// The parent sends its counter at the start of its first aligned epoch; the chip echoes it the
-// cycle it arrives; the parent halves the round trip it counts (rounding half up) and reports it
-// back, all before the chip's first aligned epoch begins.
+// The parent sends at the start of its first aligned epoch and halves the round trip it counts
+// (rounding half up), then reports it back, all before the chip's first aligned epoch begins.
 void SystemTime::measure(const SystemSpec& spec, unsigned chip)
 {
     ChipTimeStats& s = stats_[chip];
-    const uint64_t sent = boundary(s.parent, stats_[s.parent].first_epoch);
-    const uint64_t echoed = arrival(s.parent, chip, sent);
-    const uint64_t round_trip = arrival(chip, s.parent, echoed) - sent;
-    s.measured_latency = (round_trip + 1) / 2;
-    if (round_trip + s.measured_latency >= epoch_) {
-        const SystemLink& l = spec.links[static_cast<size_t>(s.link)];
-        throw InputError(l.pos.text() + ": link " + std::to_string(s.link) + " (" + spec.chips[l.a.chip].name + " - " +
-                         spec.chips[l.b.chip].name + "): the counter round trip takes " + std::to_string(round_trip) +
+    const auto link = static_cast<size_t>(s.link);
+    const uint64_t trip = round_trip(link, s.parent, boundary(s.parent, stats_[s.parent].first_epoch));
+    s.measured_latency = (trip + 1) / 2;
+    if (trip + s.measured_latency >= epoch_) {
+        const SystemLink& l = spec.links[link];
+        throw InputError(l.pos.text() + ": link " + std::to_string(link) + " (" + spec.chips[l.a.chip].name + " - " +
+                         spec.chips[l.b.chip].name + "): the counter round trip takes " + std::to_string(trip) +
                          " cycles and the report back " + std::to_string(s.measured_latency) +
                          ", not less than an epoch of the hardware-aligned counter (icu.hac_epoch " +
                          std::to_string(epoch_) + ")");
@@ -122,7 +129,7 @@ uint64_t SystemTime::boundary(unsigned chip, uint64_t n) const
     if (chip == root_)
         return n * epoch_;
     const uint64_t marker = boundary(s.parent, n - 1);
-    return arrival(s.parent, chip, marker) + epoch_ - s.measured_latency;
+    return arrival(static_cast<size_t>(s.link), s.parent, marker) + epoch_ - s.measured_latency;
 }
 
 // A program sees the counter from the common epoch on: the alignment is done on every chip.
@@ -143,7 +150,10 @@ std::string SystemTime::json(const SystemSpec& spec) const
            << ", \"measured_latency\": " << s.measured_latency << ", \"first_epoch\": " << s.first_epoch
            << ", \"skew_ps\": " << s.skew_ps << "}";
     }
-    os << "}}";
+    os << "},\n\"link_latency\": [";
+    for (size_t l = 0; l < link_latency_.size(); ++l)
+        os << (l ? ", " : "") << link_latency_[l];
+    os << "]}";
     return os.str();
 }
 

@@ -43,19 +43,22 @@ public:
     // The first epoch aligned on every chip: a Deskew waits for it at the earliest.
     uint64_t common_epoch() const { return common_; }
     const std::vector<ChipTimeStats>& stats() const { return stats_; }
+    // Cycles: link l's one-way latency as a counter round trip from its end a measures it at the
+    // common epoch (every link, in the tree or not).
+    uint64_t link_latency(size_t l) const { return link_latency_.at(l); }
     // The cycle of chip `chip` its epoch n (>= its first aligned epoch) begins in, and when.
     uint64_t boundary(unsigned chip, uint64_t n) const;
     uint64_t boundary_ps(unsigned chip, uint64_t n) const { return clocks_[chip].start_ps(boundary(chip, n)); }
     // Chip `chip`'s counter (it refers to this object, which must outlive it).
     HacClock hac(unsigned chip) const;
-    // {"hac_epoch": .., "root": .., "common_epoch": .., "chips": {NAME: {..}, ..}}
+    // {"hac_epoch": .., "root": .., "common_epoch": .., "chips": {NAME: {..}, ..}, "link_latency": [..]}
     std::string json(const SystemSpec& spec) const;
 
 private:
     void build_tree(const SystemSpec& spec);
     void measure(const SystemSpec& spec, unsigned chip);
-    uint64_t arrival(unsigned from, unsigned to, uint64_t from_cycle) const;
-    size_t direction(unsigned from, unsigned chip) const;
+    uint64_t arrival(size_t link, unsigned from, uint64_t from_cycle) const;
+    uint64_t round_trip(size_t link, unsigned from, uint64_t sent) const;
 
     std::vector<ChipClock> clocks_;
     std::vector<uint64_t> latency_ps_;
@@ -64,6 +67,7 @@ private:
     unsigned root_ = 0;
     std::vector<unsigned> order_;  // chips in breadth-first order from the root
     std::vector<ChipTimeStats> stats_;
+    std::vector<uint64_t> link_latency_;
 };
 
 }  // namespace lpu

@@ -394,6 +394,7 @@ TEST_CASE("with clock offsets, start offsets and deskews, a system gives the sam
     const std::vector<std::string> solo = chain_outputs(solo_dir);
     CHECK(solo[0].find("\"time\": {\"hac_epoch\": 4096, \"root\": \"c0\"") != std::string::npos);
     CHECK(solo[0].find("\"c3\": {\"parent\": \"c2\", \"link\": 2, \"depth\": 3") != std::string::npos);
+    CHECK(solo[0].find("\"link_latency\": [") != std::string::npos);
     // Chip k's word 3 holds chip k - 1's word 0.
     for (unsigned k = 1; k < 4; ++k)
         for (unsigned i = 0; i < 16; ++i)
@@ -440,4 +441,11 @@ TEST_CASE("a system file gives chips start offsets, draws the rest from the seed
     CHECK(sys.time().stats()[0].parent == 2);
     CHECK(sys.time().stats()[1].parent == 2);
     CHECK(sys.time().stats()[2].depth == 0);
+    // Every link's latency is measured, the one outside the tree (c0 - c1) too.
+    REQUIRE(sys.spec().links.size() == 3);
+    for (size_t l = 0; l < 3; ++l) {
+        const double latency = double(sys.timing(l, 0).latency_ps) / (1e6 / 900.0);
+        CHECK(double(sys.time().link_latency(l)) >= latency - 0.05);
+        CHECK(double(sys.time().link_latency(l)) <= latency + 1.55);
+    }
 }
