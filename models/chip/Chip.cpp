@@ -11,7 +11,8 @@
 namespace lpu {
 
 Chip::Chip(std::string name, const ChipSpec& spec, unsigned id)
-    : name_(std::move(name)), spec_(spec), id_(id), map_(spec), c2c_(spec.c2c.links)
+    : name_(std::move(name)), spec_(spec), id_(id), map_(spec), c2c_(spec.c2c.links),
+      hac_(HacClock::free_running(spec.icu.hac_epoch))
 {
     if (id > std::numeric_limits<uint16_t>::max())
         throw InputError("chip id " + std::to_string(id) + " is out of range [0, 65535]");

@@ -12,6 +12,7 @@
 #include "models/chip/ChipEngine.h"
 #include "models/exec/ChipObserver.h"
 #include "models/exec/RunStats.h"
+#include "models/icu/HacClock.h"
 #include "models/isa/Program.h"
 #include "models/mem/MemSystem.h"
 #include "models/mxm/MxmObserver.h"
@@ -23,6 +24,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lpu {
@@ -40,6 +42,9 @@ public:
     MemSystem& mem() { return *mem_; }
     // Its C2C ports: a system connects them to links and moves vectors between chips.
     C2cPorts& c2c() { return c2c_; }
+    // Its hardware-aligned counter: free-running from cycle 0 until a system aligns it.
+    const HacClock& hac() const { return hac_; }
+    void set_hac(HacClock hac) { hac_ = std::move(hac); }
     const ChipSpec& spec() const { return spec_; }
     unsigned id() const { return id_; }
     // "chip 0 (tiny)" (a lone chip), "chip n3.c5 (tiny)" (a chip of a system): how errors name it.
@@ -82,6 +87,7 @@ private:
     QueueMap map_;
     std::unique_ptr<MemSystem> mem_;
     C2cPorts c2c_;
+    HacClock hac_;
 };
 
 }  // namespace lpu

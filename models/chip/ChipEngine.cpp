@@ -171,6 +171,8 @@ void ChipEngine::issued(size_t q, const Instr& in, uint32_t index, uint64_t t)
     observers_.on_issue(q, index, in, 0, t);
 }
 
+const HacClock& ChipEngine::hac() const { return chip_.hac(); }
+
 const Vector& ChipEngine::fetch_read(size_t q, uint32_t index, StreamId s, uint64_t t)
 {
     return *streams_.read(s, chip_.queues().queues()[q].position, t, agent(q, index, 0));

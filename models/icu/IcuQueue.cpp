@@ -107,6 +107,14 @@ bool IcuQueue::issue(const Instr& in, uint32_t index, uint64_t t)
             iterations_ = static_cast<uint64_t>(in.a);
         return false;
     case Opcode::Ifetch: start_fetch(in, index, t); return false;
+    case Opcode::Deskew:
+        host_.issued(q_, in, index, t);
+        deskew(t);
+        return false;
+    case Opcode::RuntimeDeskew:
+        host_.issued(q_, in, index, t);
+        runtime_deskew(in, index, t);
+        return false;
     default: issue_work(in, index, t); return false;
     }
 }
@@ -130,6 +138,39 @@ void IcuQueue::issue_work(const Instr& in, uint32_t index, uint64_t t)
         pops_ = false;
         next_ = t + countdown_;
     }
+}
+
+// The queue's next instruction issues where the chip's next counter epoch begins: on every chip
+// of a system at (nearly) the same time, whenever each chip reached its Deskew.
+void IcuQueue::deskew(uint64_t t)
+{
+    const HacClock::Epoch e = host_.hac().next_epoch(t + 1);
+    next_ = e.cycle;
+    deskewed_ = true;
+    sync_cycle_ = e.cycle;
+    sync_hac_ = e.n * host_.hac().epoch();
+}
+
+// Nominally a cycles; the chip's clock runs a few ppm off the aligned counter, so the queue
+// waits until the counter has advanced by the queue's cycles since its last deskew plus a: a
+// fast chip waits longer, a slow one less, and all are back in step with the counter.
+void IcuQueue::runtime_deskew(const Instr& in, uint32_t index, uint64_t t)
+{
+    if (!deskewed_)
+        host_.fail(q_, index, t,
+                   "no Deskew earlier in this queue: RuntimeDeskew keeps the program time a Deskew "
+                   "started in step with the aligned counter");
+    const uint64_t a = static_cast<uint64_t>(in.a);
+    const uint64_t target = sync_hac_ + (t - sync_cycle_) + a;
+    const uint64_t release = host_.hac().cycle_of(target);
+    if (release <= t)
+        host_.fail(q_, index, t,
+                   "the chip's clock has fallen " + std::to_string(t + a - release) +
+                       " cycles behind the aligned counter since cycle " + std::to_string(sync_cycle_) +
+                       ", more than this RuntimeDeskew's " + std::to_string(a - 1) + " cycles of slack can absorb");
+    next_ = release;
+    sync_cycle_ = release;
+    sync_hac_ = target;
 }
 
 void IcuQueue::start_fetch(const Instr& in, uint32_t index, uint64_t t)

@@ -1,9 +1,11 @@
 // One ICU instruction queue while a program runs (docs/isa.md 3.2): which instruction it issues
 // next and when, Repeat and the MEM address registers (Iterations, Step, Countdown), Sync and
-// Notify, Ifetch, and the slice's power mode. It decides *what* issues; the host (the chip's
+// Notify, Ifetch, the slice's power mode, and Deskew and RuntimeDeskew, which hold the queue
+// on the chip's hardware-aligned counter. It decides *what* issues; the host (the chip's
 // engine) executes it on the slice, counts it and reports it to the observers.
 #pragma once
 
+#include "models/icu/HacClock.h"
 #include "models/isa/Instr.h"
 #include "models/isa/Program.h"
 #include "models/spec/IcuParams.h"
@@ -35,6 +37,8 @@ public:
     virtual const Vector& fetch_read(size_t q, uint32_t index, StreamId s, uint64_t t) = 0;
     // The instructions of fetched `text` (Ifetch `index` of queue q, issued at `start`).
     virtual std::vector<QueuedInstr> fetched(size_t q, uint32_t index, uint64_t start, const std::string& text) = 0;
+    // The chip's hardware-aligned counter (Deskew, RuntimeDeskew).
+    virtual const HacClock& hac() const = 0;
     // Throws ScheduleError "cycle t: <instruction>: why".
     [[noreturn]] virtual void fail(size_t q, uint32_t index, uint64_t t, const std::string& why) = 0;
 };
@@ -66,6 +70,8 @@ private:
     void start_fetch(const Instr& in, uint32_t index, uint64_t t);
     void fetch_step(uint64_t t);
     void check_awake(uint32_t index, uint64_t t) const;
+    void deskew(uint64_t t);
+    void runtime_deskew(const Instr& in, uint32_t index, uint64_t t);
 
     size_t q_;
     const QueueInfo& info_;
@@ -97,6 +103,10 @@ private:
     uint32_t fetch_index_ = 0;
     uint64_t fetch_left_ = 0, fetch_start_ = 0;
     std::string fetch_text_;
+    // Program time: the counter value the queue's last Deskew or RuntimeDeskew released it at,
+    // and the cycle (RuntimeDeskew keeps the queue's cycles since then equal to the counter's).
+    bool deskewed_ = false;
+    uint64_t sync_cycle_ = 0, sync_hac_ = 0;
 };
 
 }  // namespace lpu

@@ -35,15 +35,17 @@ enum class Opcode : uint8_t {
     // SXM
     Sxm,  // sxm: streams = first input stream of each input group, then of each output group
     // Appended after the first object file version: never renumber.
-    Ifetch,      // every queue: a vectors of instruction text from streams[0] become the next instructions
-    Config,      // every queue: a = 1 low-power mode, 0 normal
-    Countdown,   // MEM: a = cycles between the iterations of the next accesses
-    Step,        // MEM: a = address step between iterations
-    Iterations,  // MEM: a = accesses each Read/Write/Gather/Scatter makes
-    Send,        // C2C: the vector on streams[0] leaves on the queue's link
-    Receive,     // C2C: the vector that arrived on the queue's link goes onto streams[0]
+    Ifetch,         // every queue: a vectors of instruction text from streams[0] become the next instructions
+    Config,         // every queue: a = 1 low-power mode, 0 normal
+    Countdown,      // MEM: a = cycles between the iterations of the next accesses
+    Step,           // MEM: a = address step between iterations
+    Iterations,     // MEM: a = accesses each Read/Write/Gather/Scatter makes
+    Send,           // C2C: the vector on streams[0] leaves on the queue's link
+    Receive,        // C2C: the vector that arrived on the queue's link goes onto streams[0]
+    Deskew,         // every queue: hold until the chip's next hardware-aligned counter epoch
+    RuntimeDeskew,  // every queue: hold a cycles, plus what the chip's clock gained on the aligned counter
 };
-constexpr uint8_t kLastOpcode = static_cast<uint8_t>(Opcode::Receive);
+constexpr uint8_t kLastOpcode = static_cast<uint8_t>(Opcode::RuntimeDeskew);
 
 // Its mnemonic (the opcode table).
 const char* opcode_name(Opcode op);

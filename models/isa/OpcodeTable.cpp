@@ -131,6 +131,14 @@ std::vector<OpcodeInfo> make_table()
         {Opcode::Iterations, "Iterations", mem, {integer('a', "iteration count", 1, k2to20)}, true, true, false},
         {Opcode::Send, "Send", queue_bit(Q::C2C), {stream()}, false, true, false},
         {Opcode::Receive, "Receive", queue_bit(Q::C2C), {stream()}, false, true, false},
+        {Opcode::Deskew, "Deskew", kAnyQueue, {}, true, false, false},
+        {Opcode::RuntimeDeskew,
+         "RuntimeDeskew",
+         kAnyQueue,
+         {integer('a', "nominal cycles", 1, k2to20)},
+         true,
+         false,
+         false},
     };
     for (size_t i = 0; i < t.size(); ++i)
         if (static_cast<size_t>(t[i].op) != i)

@@ -64,7 +64,8 @@ struct OpcodeInfo {
     // The ICU runs it itself (pacing, Repeat, Sync/Notify, Ifetch, Config, MEM address registers)
     // rather than handing it to the slice: no Repeat may follow it.
     bool icu;
-    // Counted as an issue in statistics (everything but NOP, Sync and Notify).
+    // Counted as an issue in statistics (everything but the pacing: NOP, Sync, Notify, Deskew,
+    // RuntimeDeskew).
     bool counted;
     // A repetition (Repeat, Iterations) adds its offset to operand a (an address or row).
     bool stepped;

@@ -331,7 +331,7 @@ std::string SystemSession::stats_json() const
     os << "},\n\"links\": [";
     for (size_t l = 0; l < system_->spec().links.size(); ++l)
         os << (l ? ",\n" : "\n") << link_json(l);
-    os << "]\n}\n";
+    os << "],\n\"time\": " << system_->time().json(system_->spec()) << "\n}\n";
     return os.str();
 }
 

@@ -25,6 +25,12 @@ IcuParams IcuParams::read(ParamNode& n)
         n.param<unsigned>("config_latency", "cycles from a Config (power mode change) until its queue issues again")
             .range(1, 1024)
             .def(4);
+    p.hac_epoch =
+        n.param<unsigned>("hac_epoch", "cycles per epoch of the hardware-aligned counter: Deskew waits for the next "
+                                       "epoch; a system re-aligns every chip's epochs to its root's once an epoch "
+                                       "(unpublished; lpusim default 4096)")
+            .range(16, 1u << 30)
+            .def(4096);
     n.finish();
     return p;
 }

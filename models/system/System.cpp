@@ -58,7 +58,7 @@ System::System(const SystemSpec& spec, unsigned rank, unsigned ranks) : spec_(sp
         const ChipSpec& cs = spec_.chip_spec(static_cast<unsigned>(i));
         const bool mine = chip_rank(i, n, ranks_) == rank_;
         chips_.push_back(mine ? std::make_unique<Chip>(spec_.chips[i].name, cs, static_cast<unsigned>(i)) : nullptr);
-        clocks_.push_back(ChipClock::of(cs.chip.clock_mhz, spec_.chips[i].ppm));
+        clocks_.push_back(ChipClock::of(cs.chip.clock_mhz, spec_.chips[i].ppm, spec_.chips[i].start_offset_ps));
         out_.emplace_back(mine ? cs.c2c.links : 0, -1);
     }
     outbox_.resize(ranks_);
@@ -69,6 +69,13 @@ System::System(const SystemSpec& spec, unsigned rank, unsigned ranks) : spec_(sp
     for (size_t l = 0; l < spec_.links.size(); ++l)
         build_link(l);
     seq_.assign(directions_.size(), 0);
+    std::vector<uint64_t> latency_ps;
+    for (const LinkTiming& t : timings_)
+        latency_ps.push_back(t.latency_ps);
+    time_ = std::make_unique<SystemTime>(spec_, clocks_, std::move(latency_ps));
+    for (size_t i = 0; i < n; ++i)
+        if (chips_[i])
+            chips_[i]->set_hac(time_->hac(static_cast<unsigned>(i)));
 }
 
 System::~System() = default;
@@ -159,6 +166,7 @@ SystemStats System::run(const std::vector<ChipRun>& runs, unsigned threads, Rank
         }
     };
     SystemStats st;
+    st.time = time_->stats();
     for (uint64_t t = 0;;) {
         const uint64_t end = t + window_ps_;
         pool.run(mine.size(), [&](size_t k) {

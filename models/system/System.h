@@ -14,6 +14,7 @@
 #include "models/system/C2cLink.h"
 #include "models/system/C2cReceiver.h"
 #include "models/system/RankExchange.h"
+#include "models/system/SystemTime.h"
 #include "models/topology/SystemSpec.h"
 
 #include <cstdint>
@@ -36,6 +37,7 @@ struct SystemStats {
     std::vector<LinkDirectionStats> directions;  // link l: 2l (a -> b), 2l + 1 (b -> a); this rank's senders
     uint64_t end_ps = 0;                         // when the last chip's last cycle ended (all ranks)
     uint64_t windows = 0;
+    std::vector<ChipTimeStats> time;  // every chip's alignment (all ranks)
 };
 
 class System {
@@ -56,6 +58,8 @@ public:
     bool has_direction(size_t link, unsigned dir) const { return directions_.at(2 * link + dir) != nullptr; }
     // A direction's timing (any direction, whichever rank sends on it).
     const LinkTiming& timing(size_t link, unsigned dir) const { return timings_.at(2 * link + dir); }
+    // The chips' aligned counters (docs/system.md, "Time").
+    const SystemTime& time() const { return *time_; }
     // The conservative window: the shortest latency of any link direction.
     uint64_t window_ps() const { return window_ps_; }
 
@@ -85,6 +89,7 @@ private:
     std::vector<uint64_t> seq_;                               // per direction: vectors sent so far
     std::vector<std::string> outbox_;                         // per rank: vectors for its chips this window
     uint64_t window_ps_ = 0;
+    std::unique_ptr<SystemTime> time_;
     std::vector<std::unique_ptr<ChipEngine>>* engines_ = nullptr;  // while run() runs
 };
 

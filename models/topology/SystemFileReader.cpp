@@ -19,6 +19,9 @@ const std::vector<std::string> kKinds = {"pair", "node", "rack", "dragonfly", "c
 // A chip config path longer than this is refused: error messages repeat it.
 constexpr size_t kMaxPathLength = 1024;
 constexpr size_t kMaxNameLength = 64;
+// Chips power up within a second of each other (a bound that keeps picosecond sums far from
+// overflow).
+constexpr uint64_t kMaxStartOffsetPs = 1000000000000;
 const char* const kConfigWhat = "a chip config file (configs/*.yaml), relative to this file";
 
 // Names of chip types and chips: letters, digits, '_', '-' (and '.' in chip names, as in the
@@ -65,6 +68,12 @@ SystemSpec SystemFileReader::read(const YAML::Node& doc)
                                          "uniformly from [-ppm_spread, ppm_spread] parts per million")
             .range(0, 1000)
             .def(0.0);
+    const uint64_t start_spread_ps =
+        system
+            .param<uint64_t>("start_spread_ps", "chips without their own start_offset_ps power up at a time drawn "
+                                                "uniformly from [0, start_spread_ps] picoseconds")
+            .range(0, kMaxStartOffsetPs)
+            .def(0);
     read_types(system);
     read_topology(system);
     ParamNode link_defaults = system.section("link_defaults");
@@ -75,10 +84,11 @@ SystemSpec SystemFileReader::read(const YAML::Node& doc)
     check_port_budget(system);
     read_chips(system);
     read_links(system);
+    read_hac_root(system);
     system.finish();
     root.finish();  // throws the first error in file order
     check_connected();
-    draw_clocks(ppm_spread);
+    draw_clocks(ppm_spread, start_spread_ps);
     spec_.config = record_;
     return std::move(spec_);
 }
@@ -262,6 +272,7 @@ void SystemFileReader::generate()
     }
     link_item_.assign(spec_.links.size(), SIZE_MAX);
     ppm_given_.assign(spec_.chips.size(), false);
+    offset_given_.assign(spec_.chips.size(), false);
     typed_.assign(spec_.chips.size(), true);
 }
 
@@ -319,6 +330,7 @@ void SystemFileReader::read_chip(ParamNode& chips, const std::string& name)
         chip_index_.emplace(name, index);
         spec_.chips.push_back({name, 0, 0});
         ppm_given_.push_back(false);
+        offset_given_.push_back(false);
         typed_.push_back(false);
     } else if (const auto it = chip_index_.find(name); it != chip_index_.end()) {
         index = it->second;
@@ -335,6 +347,12 @@ void SystemFileReader::read_chip(ParamNode& chips, const std::string& name)
             .range(-1000, 1000)
             .def(0.0);
     ppm_given_[index] = record_->entry(c.path() + ".ppm").from_file;
+    spec_.chips[index].start_offset_ps =
+        c.param<uint64_t>("start_offset_ps", "when the chip's cycle 0 starts (it powers up), in picoseconds on the "
+                                             "system's time base (absent: drawn from start_spread_ps)")
+            .range(0, kMaxStartOffsetPs)
+            .def(0);
+    offset_given_[index] = record_->entry(c.path() + ".start_offset_ps").from_file;
     c.finish();
     const auto t = type_named(type);
     if (type.empty() && spec_.types.size() > 1)
@@ -544,8 +562,9 @@ void SystemFileReader::check_connected() const
 }
 
 // Every chip draws from the system's seed in chip order, so one chip's own ppm leaves the
-// others' draws as they were.
-void SystemFileReader::draw_clocks(double ppm_spread)
+// others' draws as they were; the start offsets are drawn after every ppm (so the ppm draws
+// are those of systems without start offsets).
+void SystemFileReader::draw_clocks(double ppm_spread, uint64_t start_spread_ps)
 {
     Rng rng(spec_.seed);
     for (size_t i = 0; i < spec_.chips.size(); ++i) {
@@ -553,6 +572,25 @@ void SystemFileReader::draw_clocks(double ppm_spread)
         if (!ppm_given_[i])
             spec_.chips[i].ppm = ppm_spread * (2 * u - 1);
     }
+    for (size_t i = 0; i < spec_.chips.size(); ++i) {
+        const uint64_t offset = rng.below(start_spread_ps + 1);
+        if (!offset_given_[i])
+            spec_.chips[i].start_offset_ps = offset;
+    }
+}
+
+void SystemFileReader::read_hac_root(ParamNode& system)
+{
+    const std::string first = spec_.chips.empty() ? "" : spec_.chips.front().name;
+    const std::string name =
+        system
+            .param<std::string>("hac_root", "the chip every hardware-aligned counter is aligned to, over a "
+                                            "breadth-first spanning tree of the links from it (docs/system.md, Time)")
+            .derived(first, "the first chip");
+    if (const auto it = chip_index_.find(name); it != chip_index_.end())
+        spec_.hac_root = it->second;
+    else if (!spec_.chips.empty())
+        system.fail("hac_root", "no chip " + quote_token(name) + " in this system");
 }
 
 }  // namespace lpu

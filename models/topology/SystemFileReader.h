@@ -57,7 +57,8 @@ private:
     std::string type_list() const;
     void check_connected() const;
     unsigned ports_of(unsigned chip) const;
-    void draw_clocks(double ppm_spread);
+    void draw_clocks(double ppm_spread, uint64_t start_spread_ps);
+    void read_hac_root(ParamNode& system);
 
     std::string source_;
     std::shared_ptr<Config> record_;
@@ -68,7 +69,7 @@ private:
     // Per chip, per port: the link using it, or -1.
     std::vector<std::vector<int>> port_link_;
     std::unordered_map<std::string, unsigned> chip_index_;
-    std::vector<bool> ppm_given_;
+    std::vector<bool> ppm_given_, offset_given_;
     std::vector<bool> typed_;        // per chip: its type is known
     std::vector<size_t> link_item_;  // per link: its entry in `links`, or SIZE_MAX
     // Custom links whose ports the file leaves to the reader: (link, end b?), in file order.

@@ -28,6 +28,9 @@ struct SystemChip {
     unsigned type = 0;  // index into SystemSpec::types
     // The chip's clock: its type's chip.clock_mhz x (1 + ppm * 1e-6) (docs/system.md, "Time").
     double ppm = 0;
+    // When its cycle 0 starts on the system's time base (it powers up): before a Deskew, chips
+    // run this far apart.
+    uint64_t start_offset_ps = 0;
 };
 
 // One end of a link: a chip and one of its C2C ports (0 .. c2c.links - 1).
@@ -86,7 +89,9 @@ struct SystemSpec {
     std::vector<SystemChipType> types;
     std::vector<SystemChip> chips;
     std::vector<SystemLink> links;
-    uint64_t seed = 1;  // of everything random in a run (ppm draws, bit errors)
+    uint64_t seed = 1;  // of everything random in a run (ppm and start offset draws, bit errors)
+    // The chip the hardware-aligned counters are aligned to (docs/system.md, "Time").
+    unsigned hac_root = 0;
     SystemTopology topology;
     // Every parameter read from the file, with its position (`lpusim system --config` prints it).
     std::shared_ptr<const Config> config;

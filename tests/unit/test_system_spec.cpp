@@ -247,7 +247,7 @@ TEST_CASE("system file errors name file, line, column and key", "[system]")
 {
     CHECK(custom_error("  topology:", "  topolgy: {}\n  topology:") ==
           "sys.yaml:12:3: system.topolgy: unknown key (did you mean 'topology'?); allowed here: name, seed, "
-          "ppm_spread, types, topology, link_defaults, chips, links");
+          "ppm_spread, start_spread_ps, types, topology, link_defaults, chips, links, hac_root");
     CHECK(custom_error("    - {a: a, b: b}", "    - {a: a, b: b, cable: 3}") ==
           "sys.yaml:19:20: system.links[0].cable: unknown key; allowed here: a, b, cable_latency, serdes_latency, "
           "framing_overhead, fec, fec_latency, ber, burst_probability, burst_bits, seed");
