@@ -203,8 +203,8 @@ TEST_CASE("Deskew starts two chips' exchange together though they power up 180 c
     // Without Deskew chip 1 counts from its own power-up: the vector arrives 180 cycles early.
     const PairRun raw = run_pair(spec, sender("", 6, 1, ""), receiver("", at, 1, ""));
     INFO(raw.error);
-    CHECK(raw.error.find("chip 1 (tiny): cycle ") == 0);
-    CHECK(raw.error.find("arrived on link 1 (to chip 0 (tiny) C2C.0) in cycle") != std::string::npos);
+    CHECK(raw.error.find("chip c1 (tiny): cycle ") == 0);
+    CHECK(raw.error.find("arrived on link 1 (to chip c0 (tiny) C2C.0) in cycle") != std::string::npos);
     CHECK(raw.error.find("(receive_window 32)") != std::string::npos);
     const PairRun o = run_pair(spec, sender(" Deskew\n", 6, 1, ""), receiver(" Deskew\n", at, 1, ""));
     REQUIRE(o.error == "");
@@ -249,9 +249,9 @@ TEST_CASE("RuntimeDeskew keeps a long exchange in step that drifts out of its re
     }
     REQUIRE(round < kRounds);
     CHECK(round == 2);  // 2 cycles of margin, 2.048 cycles of drift a round
-    CHECK(drift.error == "chip 1 (tiny): cycle " + std::to_string(b1 + at + round * kRound) +
+    CHECK(drift.error == "chip c1 (tiny): cycle " + std::to_string(b1 + at + round * kRound) +
                              ": C2C.1: 'Receive s0w' (p1.s:" + std::to_string(5 + 2 * round) +
-                             ":2): nothing has arrived on link 1 (to chip 0 (tiny) C2C.0) by this cycle; the next "
+                             ":2): nothing has arrived on link 1 (to chip c0 (tiny) C2C.0) by this cycle; the next "
                              "vector arrives in cycle " +
                              std::to_string(arrival));
 }
@@ -285,9 +285,9 @@ TEST_CASE("a sweep finds the clock offset at which a program's receive window br
         // worth of ppm (0.9) and the bisection's step.
         CHECK(std::fabs(broken - predicted) <= 1e9 / 1111111.0 / 1000 + 0.02);
         const std::string error = error_at(broken);
-        CHECK(error.find("chip 1 (tiny): cycle ") == 0);
-        CHECK(error.find(sign > 0 ? "nothing has arrived on link 1 (to chip 0 (tiny) C2C.0) by this cycle"
-                                  : "arrived on link 1 (to chip 0 (tiny) C2C.0) in cycle") != std::string::npos);
+        CHECK(error.find("chip c1 (tiny): cycle ") == 0);
+        CHECK(error.find(sign > 0 ? "nothing has arrived on link 1 (to chip c0 (tiny) C2C.0) by this cycle"
+                                  : "arrived on link 1 (to chip c0 (tiny) C2C.0) in cycle") != std::string::npos);
     }
 }
 
@@ -304,7 +304,7 @@ TEST_CASE("RuntimeDeskew refuses a chip that fell further behind than its slack"
         error = e.what();
     }
     const uint64_t b1 = sys.time().boundary(1, sys.time().common_epoch());
-    const std::string head = "chip 1 (tiny): cycle " + std::to_string(b1 + 100000) +
+    const std::string head = "chip c1 (tiny): cycle " + std::to_string(b1 + 100000) +
                              ": MEM_E42: 'RuntimeDeskew 5' (p1.s:4:2): the chip's clock has fallen ";
     REQUIRE(error.compare(0, head.size(), head) == 0);
     const unsigned behind = std::stoul(error.substr(head.size()));
