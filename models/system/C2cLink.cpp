@@ -82,27 +82,28 @@ void LinkDirection::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
         return;
     }
     unsigned char* sent_data = trans.get_data_ptr();
-    carry(trans);
+    ReceivedVector got;
+    carry(trans, got);
     receiver_.b_transport(trans, delay);
     trans.set_data_ptr(sent_data);
 }
 
-void LinkDirection::carry(tlm::tlm_generic_payload& trans)
+void LinkDirection::carry(tlm::tlm_generic_payload& trans, ReceivedVector& got)
 {
     const uint64_t failed = phy_->counters().uncorrectable_codewords;
     phy_->send_burst(trans.get_data_ptr(), trans.get_data_length(), line_.framing_overhead);
-    if (!phy_->receive(received_))
+    if (!phy_->receive(got))
         throw std::logic_error("LinkDirection: a burst's vector was not delivered");
-    if (received_.poisoned) {
+    if (got.poisoned) {
         if (C2cExtension* ext = trans.get_extension<C2cExtension>()) {
             ext->poisoned = true;
             ext->uncorrectable = static_cast<unsigned>(phy_->counters().uncorrectable_codewords - failed);
         }
         if (complement_)
-            for (uint8_t& b : received_.data)
+            for (uint8_t& b : got.data)
                 b = static_cast<uint8_t>(~b);
     }
-    trans.set_data_ptr(received_.data.data());
+    trans.set_data_ptr(got.data.data());
 }
 
 tlm::tlm_sync_enum LinkDirection::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,

@@ -89,8 +89,8 @@ public:
     unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
 
 private:
-    // Through the LinkPhy: points `trans` at what the decoder delivers, poisoned or not.
-    void carry(tlm::tlm_generic_payload& trans);
+    // Through the LinkPhy: points `trans` at what the decoder delivers into `got`, poisoned or not.
+    void carry(tlm::tlm_generic_payload& trans, ReceivedVector& got);
 
     unsigned link_, direction_;
     LinkTiming timing_;
@@ -100,7 +100,6 @@ private:
     LinkDirectionStats stats_;      // phy left empty: stats() fills it
     std::unique_ptr<LinkPhy> phy_;  // only with bit errors
     uint64_t clean_codewords_ = 0;  // without a LinkPhy: codewords sent, all clean
-    ReceivedVector received_;       // what the receiver gets, during b_transport
     bool complement_ = false;
     bool keep_flights_ = false;
     std::vector<std::pair<uint64_t, uint64_t>> flights_;
