@@ -4,6 +4,7 @@
 #include "models/common/ParamNode.h"
 #include "models/common/YamlText.h"
 #include "models/linkphy/FecCode.h"
+#include "models/linkphy/LinkErrorModel.h"
 #include "models/topology/SystemFileReader.h"
 
 namespace lpu {
@@ -43,7 +44,8 @@ LinkParams LinkParams::read(ParamNode& n, const LinkParams& d)
     p.burst_probability = n.param<double>("burst_probability", "probability that a bit error starts a burst")
                               .range(0, 1)
                               .def(d.burst_probability);
-    p.burst_bits = n.param<unsigned>("burst_bits", "bits a burst spans").range(0, 1000000).def(d.burst_bits);
+    p.burst_bits =
+        n.param<unsigned>("burst_bits", "bits a burst spans").range(0, LinkErrorModel::kMaxBurstBits).def(d.burst_bits);
     p.seed =
         n.param<uint64_t>("seed", "seed of this link's bit errors, with the system's seed (default: link_defaults.seed "
                                   "+ the link's index)")

@@ -267,6 +267,8 @@ TEST_CASE("system file errors name file, line, column and key", "[system]")
     CHECK(parse(replace(kCustom, "    - {a: a, b: b}", "    - {a: a, b: b, fec: 'RS(31,21)'}"), "sys.yaml")
               .links[0]
               .params.fec == "rs(31,21)");
+    CHECK(custom_error("  topology:", "  link_defaults: {burst_bits: 65537}\n  topology:") ==
+          "sys.yaml:12:31: system.link_defaults.burst_bits: value 65537 out of range [0, 65536]");
     CHECK(custom_error("  topology:", "  link_defaults: {ber: 0.9}\n  topology:") ==
           "sys.yaml:12:24: system.link_defaults.ber: value 0.9 out of range [0, 0.5]");
 }
