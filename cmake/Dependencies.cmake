@@ -44,7 +44,12 @@ find_package(MPI QUIET COMPONENTS CXX)
 if(NOT MPI_CXX_FOUND)
   lpusim_missing("MPI (Open MPI)" "libopenmpi-dev openmpi-bin")
 endif()
-find_program(LPUSIM_MPIRUN NAMES mpirun mpiexec HINTS ${MPI_HOME}/bin)
+find_program(LPUSIM_MPIRUN_FOUND NAMES mpirun mpiexec)
+# Open MPI takes its installation prefix from the path it is started by: through the /bin
+# symlink of a merged-/usr system that is "/", which it refuses. Its real path is under /usr.
+if(LPUSIM_MPIRUN_FOUND)
+  get_filename_component(LPUSIM_MPIRUN ${LPUSIM_MPIRUN_FOUND} REALPATH)
+endif()
 
 find_program(VERILATOR_EXECUTABLE verilator)
 if(NOT VERILATOR_EXECUTABLE)

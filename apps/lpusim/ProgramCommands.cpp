@@ -1,6 +1,8 @@
 #include "ProgramCommands.h"
 
 #include "apps/lpusim/ArgParser.h"
+#include "apps/lpusim/RunWave.h"
+#include "apps/lpusim/SystemCommands.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
 #include "models/common/NpyReader.h"
@@ -20,8 +22,6 @@
 
 namespace lpu {
 
-namespace {
-
 std::pair<std::string, std::string> name_and_file(const std::string& arg, const char* flag)
 {
     const auto eq = arg.find('=');
@@ -30,48 +30,9 @@ std::pair<std::string, std::string> name_and_file(const std::string& arg, const 
     return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
-// `run --wave DIR`: the whole chip's waveform, DIR/chip.vcd and DIR/chip.gtkw.
-struct RunWave {
-    std::string vcd, gtkw;
-    ChipWaveWriter writer;
-
-    RunWave(const std::filesystem::path& dir, const ChipParams& chip, const std::string& program)
-        : vcd(prepare(dir) + "/chip.vcd"), gtkw((dir / "chip.gtkw").string()),
-          writer(vcd, chip.period_ps(), chip.name + ", " + program)
-    {
-        check_writable(gtkw);
-    }
-    static std::string prepare(const std::filesystem::path& dir)
-    {
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        if (ec || !std::filesystem::is_directory(dir))
-            throw InputError(dir.string() + ": cannot create wave directory (" +
-                             (ec ? ec.message() : std::string("not a directory")) + ")");
-        return dir.string();
-    }
-    void complete(uint64_t cycles)
-    {
-        if (!writer.closed())
-            writer.end(cycles);
-        writer.write_gtkw(gtkw);
-    }
-    // After a failed run: the waveform through the failing cycle (on_error ended it, or fail() does).
-    void complete_failed(const std::string& what)
-    {
-        try {
-            const uint64_t cycle = writer.fail(what);
-            writer.write_gtkw(gtkw);
-            std::cout << "waves: " << vcd << ", through failing cycle " << cycle << " (open: gtkwave " << gtkw << ")"
-                      << std::endl;
-        } catch (const std::exception& w) {
-            std::cerr << "lpusim: the waveform could not be completed: " << w.what() << "\n";
-        }
-    }
-};
-
 // `run --cosim UNIT`: every MXM plane of the chip on its Verilated RTL.
-std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, const std::string& wave_dir)
+std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, const ChipClock& clock,
+                                         const std::string& wave_dir)
 {
     if (unit != "mxm")
         throw UsageError("--cosim: unknown unit '" + unit + "' (available: mxm)");
@@ -81,11 +42,8 @@ std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, co
             planes.push_back(q.name.substr(0, q.name.find('.')));
     if (!wave_dir.empty())
         RunWave::prepare(wave_dir);
-    return std::make_unique<MxmChipCosim>(chip.spec().mxm, ChipClock::every_ps(chip.spec().chip.period_ps()), planes,
-                                          wave_dir);
+    return std::make_unique<MxmChipCosim>(chip.spec().mxm, clock, planes, wave_dir);
 }
-
-}  // namespace
 
 int cmd_asm(const std::vector<std::string>& args)
 {
@@ -130,12 +88,15 @@ int cmd_disasm(const std::vector<std::string>& args)
 
 int cmd_run(const std::vector<std::string>& args)
 {
+    if (names_system(args))
+        return cmd_run_system(args);
     ArgParser ap("lpusim run --config CONFIG --program PROGRAM [options]",
                  "Runs a statically scheduled program on the chip cycle-exactly. Tensors declared with .tensor move "
                  "in and out as .npy files (shape rows x lanes, dtype int8, uint8, int32, float16 or float32). A "
                  "schedule error stops the run naming the cycle, slice, stream and instructions.");
     ap.add_option("config", "CONFIG", "chip description (YAML)");
     ap.add_option("program", "PROGRAM", "assembly (.s) or object file (lpusim asm -o)");
+    ap.add_option("system", "SYSTEM", "run a system of chips instead: see lpusim run --system SYSTEM --help");
     ap.add_repeatable("load", "NAME=FILE.npy", "load a tensor before the run");
     ap.add_repeatable("dump", "NAME=FILE.npy", "write a tensor after the run");
     ap.add_option("stats", "FILE.json",
@@ -159,6 +120,7 @@ int cmd_run(const std::vector<std::string>& args)
     const ChipSpec spec = load_chip_spec(ap.get("config"));
     const std::string path = ap.get("program");
     ChipSession session(spec, load_program_file(path, spec), path);
+    const ChipClock clock = ChipClock::every_ps(spec.chip.period_ps());
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");
         session.dump_after(name, file);
@@ -170,21 +132,28 @@ int cmd_run(const std::vector<std::string>& args)
     // --wave: checked and opened before the run, so a bad directory costs no simulation.
     std::unique_ptr<RunWave> wave;
     if (ap.has("wave"))
-        wave = std::make_unique<RunWave>(ap.get("wave"), session.chip().spec().chip, path);
+        wave = std::make_unique<RunWave>(ap.get("wave"), "chip", clock, session.chip().spec().chip.name + ", " + path);
     for (const auto& l : ap.get_all("load")) {
         const auto [name, file] = name_and_file(l, "load");
         session.load(name, file);
     }
     std::unique_ptr<MxmChipCosim> cosim;
     if (ap.has("cosim"))
-        cosim = make_cosim(ap.get("cosim"), session.chip(), ap.get("wave"));
+        cosim = make_cosim(ap.get("cosim"), session.chip(), clock, ap.get("wave"));
 
     RunStats st;
     try {
         st = session.run({wave ? &wave->writer : nullptr}, cosim.get());
     } catch (const std::exception& e) {
-        if (wave)  // a failing run is when the waveform matters most
-            wave->complete_failed(e.what());
+        if (wave) {  // a failing run is when the waveform matters most
+            try {
+                const uint64_t cycle = wave->complete_failed(e.what());
+                std::cout << "waves: " << wave->vcd << ", through failing cycle " << cycle << " (open: gtkwave "
+                          << wave->gtkw << ")" << std::endl;
+            } catch (const std::exception& w) {
+                std::cerr << "lpusim: the waveform could not be completed: " << w.what() << "\n";
+            }
+        }
         throw;
     }
     if (wave)

@@ -1,13 +1,27 @@
-// `lpusim asm`, `lpusim disasm` and `lpusim run`: programs for the whole chip.
+// `lpusim asm`, `lpusim disasm` and `lpusim run`: programs for the whole chip (`run --system`:
+// SystemCommands.h).
 #pragma once
 
+#include "models/spec/ChipClock.h"
+
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lpu {
 
+class Chip;
+class MxmChipCosim;
+
 int cmd_asm(const std::vector<std::string>& args);
 int cmd_disasm(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
+
+// Shared with `run --system`: NAME=FILE of --load and --dump (UsageError naming `flag`), and
+// --cosim UNIT for one chip (its planes' waves in `wave_dir`, if any).
+std::pair<std::string, std::string> name_and_file(const std::string& arg, const char* flag);
+std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, const ChipClock& clock,
+                                         const std::string& wave_dir);
 
 }  // namespace lpu

@@ -18,7 +18,11 @@ Chip::Chip(std::string name, const ChipSpec& spec, unsigned id)
     mem_ = std::make_unique<MemSystem>(spec_.mem, sc_core::sc_time::from_value(spec_.chip.period_ps()));
 }
 
-std::string Chip::label() const { return "chip " + std::to_string(id_) + " (" + spec_.chip.name + ")"; }
+// A chip of a system has a name of its own (n3.c5), which says more than its index.
+std::string Chip::label() const
+{
+    return "chip " + (name_.empty() ? std::to_string(id_) : name_) + " (" + spec_.chip.name + ")";
+}
 
 Chip::~Chip() = default;
 

@@ -2,7 +2,8 @@
 // statically scheduled Program cycle-exactly (docs/isa.md section 3) through a ChipEngine.
 // Execution is event-driven: it visits only cycles in which an instruction issues or a value
 // lands, so its cost follows instructions executed and MACs computed, not cycles x positions x
-// streams. A chip has a name (its config's) and an id (its place in a system). It is a plain
+// streams. A chip has a name (its own in a system, empty alone) and an id (its place in a
+// system). It is a plain
 // object, not a SystemC module: it keeps its own cycle count, so any number of chips can be
 // built and run in one process, before or after a SystemC kernel has run.
 #pragma once
@@ -41,7 +42,7 @@ public:
     C2cPorts& c2c() { return c2c_; }
     const ChipSpec& spec() const { return spec_; }
     unsigned id() const { return id_; }
-    // "chip 0 (tiny)": how errors name the chip.
+    // "chip 0 (tiny)" (a lone chip), "chip n3.c5 (tiny)" (a chip of a system): how errors name it.
     std::string label() const;
 
     // Writes `bytes` (rows x lanes x element bytes, row-major, little-endian elements) into the

@@ -20,7 +20,7 @@ Program load_program_file(const std::string& path, const ChipSpec& spec)
 
 ChipSession::ChipSession(const ChipSpec& spec, Program program, std::string program_name, unsigned chip_id)
     : program_name_(std::move(program_name)), program_(std::move(program)),
-      chip_(std::make_unique<Chip>("chip", spec, chip_id)), tensors_(*chip_, program_, program_name_)
+      chip_(std::make_unique<Chip>("", spec, chip_id)), tensors_(*chip_, program_, program_name_)
 {}
 
 ChipSession::~ChipSession() = default;

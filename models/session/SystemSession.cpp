@@ -135,9 +135,7 @@ void SystemSession::programs_from(const std::string& dir)
     std::sort(files.begin(), files.end());  // a fixed order: the first error is always the same
     for (const auto& f : files) {
         const std::string ext = f.extension().string();
-        if (ext != ".s" && ext != ".lpo")
-            step([&] { throw InputError(f.string() + ": not a chip program (<chip name>.s or .lpo)"); });
-        else
+        if (ext == ".s" || ext == ".lpo")  // other files (inputs, notes) may sit beside the programs
             step([&] { program_file(chip_index(f.stem().string()), f.string()); });
     }
 }
@@ -201,9 +199,10 @@ void SystemSession::trace_after(const std::string& file)
 
 NpyArray SystemSession::array(size_t chip, const std::string& name) const { return tensors(chip).array(name); }
 
-const SystemStats& SystemSession::run(const std::vector<std::vector<ChipObserver*>>& observers, unsigned threads)
+const SystemStats& SystemSession::run(const std::vector<ChipWatch>& watch, unsigned threads)
 {
     exchange_->agree(setup_failure_);
+    started_ = true;
     const size_t n = system_->chips();
     // Each chip's trace events in a buffer of its own (chips run on threads), joined in chip order.
     std::vector<std::ostringstream> traces(n);
@@ -222,8 +221,10 @@ const SystemStats& SystemSession::run(const std::vector<std::vector<ChipObserver
                 PerfettoTrace::Process{static_cast<unsigned>(i + 1), system_->spec().chips[i].name, system_->clock(i)});
             runs[i].observers.push_back(tracers[i].get());
         }
-        if (i < observers.size())
-            runs[i].observers.insert(runs[i].observers.end(), observers[i].begin(), observers[i].end());
+        if (i < watch.size()) {
+            runs[i].observers.insert(runs[i].observers.end(), watch[i].observers.begin(), watch[i].observers.end());
+            runs[i].mxm_observer = watch[i].mxm;
+        }
     }
     reach_.reset();
     if (system_->link_error_policy() == LinkErrorPolicy::poison) {

@@ -25,6 +25,12 @@ namespace lpu {
 
 class PoisonReach;
 
+// Who watches one chip of a run: observers of the chip, and of its MXM (co-simulation).
+struct ChipWatch {
+    std::vector<ChipObserver*> observers;
+    MxmObserver* mxm = nullptr;
+};
+
 class SystemSession {
 public:
     // The whole system in this process, or this rank's share of it (`exchange` joins the ranks).
@@ -32,6 +38,7 @@ public:
     ~SystemSession();
 
     System& system() { return *system_; }
+    RankExchange& exchange() { return *exchange_; }
     bool local(size_t chip) const { return system_->local(chip); }
     // Rank 0 writes the outputs and prints the report.
     bool writer() const { return exchange_->rank() == 0; }
@@ -42,7 +49,8 @@ public:
     void program(size_t chip, Program program, std::string name);
     // Chip `chip` runs the program in `file` (.s or .lpo), read by the chip's rank.
     void program_file(size_t chip, const std::string& file);
-    // Every file DIR/<chip name>.s or .lpo is that chip's program; any other file is an error.
+    // Every file DIR/<chip name>.s or .lpo is that chip's program (a name that is no chip is an
+    // error); other files are not programs.
     void programs_from(const std::string& dir);
 
     void load(size_t chip, const std::string& name, const std::string& npy_file);
@@ -57,10 +65,16 @@ public:
     // by run() over several ranks (the first in step order, on every rank).
     void step(const std::function<void()>& step);
 
-    // Runs every chip with `observers[chip]` (may be shorter or empty; this rank's chips only) on
-    // `threads` threads, then writes every output named so far. Throws ScheduleError, InputError
-    // or CheckError, outputs untouched.
-    const SystemStats& run(const std::vector<std::vector<ChipObserver*>>& observers = {}, unsigned threads = 1);
+    // Runs every chip watched by `watch[chip]` (may be shorter or empty; this rank's chips only)
+    // on `threads` threads, then writes every output named so far. Throws ScheduleError,
+    // InputError or CheckError, outputs untouched.
+    const SystemStats& run(const std::vector<ChipWatch>& watch = {}, unsigned threads = 1);
+    // Whether run() started the system (every set-up step succeeded), and whether it ran it to
+    // its end (its outputs may still have failed to be written).
+    bool started() const { return started_; }
+    bool ran() const { return ran_; }
+    // After run(): this rank's figures.
+    const SystemStats& stats() const { return stats_; }
     // A tensor of one of this rank's chips.
     NpyArray array(size_t chip, const std::string& name) const;
     // After run(), on the writer: the statistics file's text.
@@ -105,7 +119,7 @@ private:
     std::optional<RankFailure> setup_failure_;
     SystemStats stats_;
     Gathered gathered_;
-    bool ran_ = false;
+    bool started_ = false, ran_ = false;
     double wall_s_ = 0;
     std::unique_ptr<PoisonReach> reach_;  // with the poison policy
 };

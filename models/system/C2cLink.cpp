@@ -15,7 +15,7 @@ LinkTiming LinkTiming::of(const ChipSpec& sender, const LinkParams& link, unsign
     t.line_bits = FecCode::parse(link.fec).burst(vector_bytes, link.framing_overhead).line_bits;
     const double bits_per_ps = sender.c2c.lanes_per_link * sender.c2c.gbps_per_lane * 1e-3;  // Gb/s = 1e-3 bit/ps
     t.serialise_ps = static_cast<uint64_t>(std::ceil(static_cast<double>(t.line_bits) / bits_per_ps));
-    const uint64_t fixed_cycles = uint64_t{link.cable_latency} + sender.c2c.serdes_latency + link.fec_latency;
+    const uint64_t fixed_cycles = uint64_t{link.cable_latency} + link.serdes_latency + link.fec_latency;
     t.latency_ps = t.serialise_ps + fixed_cycles * sender.chip.period_ps();
     return t;
 }

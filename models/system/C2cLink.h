@@ -77,6 +77,8 @@ public:
     // model receives the transactions and must pass each on to `receiver`.
     tlm::tlm_fw_transport_if<>& entry() { return model_ ? *model_ : *this; }
     void set_model(tlm::tlm_fw_transport_if<>* model) { model_ = model; }
+    // The receiving port (or, across ranks, the way to it): where a model passes transactions on.
+    tlm::tlm_fw_transport_if<>& receiver() { return receiver_; }
     // Keeps the send and arrival time (ps) of every vector, for a trace.
     void keep_flights(bool on) { keep_flights_ = on; }
     const std::vector<std::pair<uint64_t, uint64_t>>& flights() const { return flights_; }

@@ -36,7 +36,7 @@ uint64_t RankExchange::agree_min(uint64_t v, const std::optional<RankFailure>& m
     }
     if (!chosen)
         return least;
-    agreed_ = true;
+    agreed_ = chosen;
     switch (chosen->kind) {
     case RankFailure::Kind::Schedule: throw ScheduleError(chosen->what);
     case RankFailure::Kind::Input: throw InputError(chosen->what);

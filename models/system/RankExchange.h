@@ -41,10 +41,12 @@ public:
     uint64_t agree_min(uint64_t v, const std::optional<RankFailure>& mine);
     // Whether an exception now in flight came from agree(), so every rank has it: otherwise the
     // other ranks may be waiting in a collective, and the run must be aborted.
-    bool failure_agreed() const { return agreed_; }
+    bool failure_agreed() const { return agreed_.has_value(); }
+    // The failure agreed on, if any: (ps, chip) for a failure during a system's run.
+    const std::optional<RankFailure>& agreed_failure() const { return agreed_; }
 
 private:
-    bool agreed_ = false;
+    std::optional<RankFailure> agreed_;
 };
 
 // The whole simulation in one process.

@@ -91,7 +91,7 @@ LinkDirection& System::direction(size_t link, unsigned dir)
 std::string System::port_text(size_t chip, unsigned port) const
 {
     const ChipSpec& cs = spec_.chip_spec(static_cast<unsigned>(chip));
-    return "chip " + std::to_string(chip) + " (" + cs.chip.name + ") C2C." + std::to_string(port);
+    return "chip " + spec_.chips[chip].name + " (" + cs.chip.name + ") C2C." + std::to_string(port);
 }
 
 void System::build_link(size_t l)

@@ -68,7 +68,7 @@ SystemSpec SystemFileReader::read(const YAML::Node& doc)
     read_types(system);
     read_topology(system);
     ParamNode link_defaults = system.section("link_defaults");
-    defaults_ = LinkParams::read(link_defaults, LinkParams{});
+    defaults_ = LinkParams::read(link_defaults, chip_link_defaults());
     link_defaults.finish();
     if (!custom_)
         generate();
@@ -81,6 +81,19 @@ SystemSpec SystemFileReader::read(const YAML::Node& doc)
     draw_clocks(ppm_spread);
     spec_.config = record_;
     return std::move(spec_);
+}
+
+// A link's cable and SerDes default to what the chips say of their links (c2c.cable_latency,
+// c2c.serdes_latency), so a lone chip's figures (lpusim info) and a system of such chips agree.
+// The first chip type speaks for all: a system of types that differ sets link_defaults.
+LinkParams SystemFileReader::chip_link_defaults() const
+{
+    LinkParams d;
+    if (!spec_.types.empty()) {
+        d.cable_latency = spec_.types[0].spec.c2c.cable_latency;
+        d.serdes_latency = spec_.types[0].spec.c2c.serdes_latency;
+    }
+    return d;
 }
 
 std::optional<unsigned> SystemFileReader::type_named(const std::string& name) const

@@ -52,6 +52,7 @@ private:
     std::optional<unsigned> read_port(ParamNode& item, const std::string& key, std::optional<unsigned> chip);
     std::string chip_text(unsigned chip) const { return quote_token(spec_.chips[chip].name); }
     SourcePos position(const std::string& path) const;
+    LinkParams chip_link_defaults() const;
     std::optional<unsigned> type_named(const std::string& name) const;
     std::string type_list() const;
     void check_connected() const;

@@ -14,13 +14,15 @@ LinkParams LinkParams::read(ParamNode& n, const LinkParams& d)
     LinkParams p;
     p.cable_latency =
         n.param<unsigned>("cable_latency",
-                          "cycles from send to receive on the cable, of the sending chip's nominal clock (TSP22 "
-                          "measured a mean of 216)")
+                          "cycles from send to receive on the cable, of the sending chip's nominal clock (default: "
+                          "the first chip type's c2c.cable_latency; TSP22 measured a mean of 216)")
             .range(0, 1000000)
             .def(d.cable_latency);
-    p.serdes_latency = n.param<unsigned>("serdes_latency", "cycles the transmitter and receiver add together")
-                           .range(0, 1000000)
-                           .def(d.serdes_latency);
+    p.serdes_latency =
+        n.param<unsigned>("serdes_latency", "cycles the transmitter and receiver add together (default: the first chip "
+                                            "type's c2c.serdes_latency)")
+            .range(0, 1000000)
+            .def(d.serdes_latency);
     p.framing_overhead = n.param<double>("framing_overhead",
                                          "line bits spent on framing, as a fraction of payload bits (reported: about "
                                          "2.5 %, unverified)")

@@ -267,6 +267,13 @@ uint64_t ChipWaveWriter::fail(const std::string& error)
     return fail_at(cycle_in(error, last_event_), error);
 }
 
+uint64_t ChipWaveWriter::stop(const std::string& why)
+{
+    if (closed_)
+        return fail_cycle_;
+    return fail_at(last_event_, why);
+}
+
 void ChipWaveWriter::on_error(uint64_t cycle, const std::string& what)
 {
     if (!closed_)

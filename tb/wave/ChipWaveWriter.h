@@ -61,6 +61,9 @@ public:
     // waveform through the failing cycle — the first "cycle N" in the text, else the last cycle
     // observed — with chip.status showing the error from that cycle. Returns the failing cycle.
     uint64_t fail(const std::string& error);
+    // The run stopped elsewhere (another chip of a system failed): completes the waveform
+    // through the last cycle observed, chip.status showing `why`. Returns that cycle.
+    uint64_t stop(const std::string& why);
     bool closed() const { return closed_; }
 
     // After end() or fail(): a GTKWave save file opening the VCD with cycle, status, every active

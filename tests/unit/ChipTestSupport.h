@@ -52,7 +52,7 @@ inline std::string without_chip(const Chip& chip, const std::string& what)
 // The ScheduleError of running `p` (after the chip it names), or "" if it runs.
 inline std::string run_error(const ChipSpec& cfg, const Program& p)
 {
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     try {
         chip.run(p);
     } catch (const ScheduleError& e) {

@@ -37,7 +37,7 @@ struct Outcome {
 // Runs `p` on a fresh chip, to completion (window 0) or advancing in windows of `window` cycles.
 Outcome run(const ChipSpec& cfg, const Program& p, uint64_t window, const std::function<void(Chip&)>& load)
 {
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     load(chip);
     std::ostringstream trace;
     PerfettoTrace tracer(trace, chip.spec());
@@ -123,7 +123,7 @@ TEST_CASE("an engine stops at its first error, which names the chip", "[engine]"
 {
     // MEM_E3 writes s0e in cycle 4, one cycle before MEM_E0's value reaches it.
     const Program p = assemble(".queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 4\n Write 0, s0e\n", "e.s", tiny());
-    Chip chip("chip", tiny(), 7);
+    Chip chip("", tiny(), 7);
     CHECK(chip.label() == "chip 7 (tiny)");
     const std::unique_ptr<ChipEngine> engine = chip.start(p);
     engine->advance_to(4);  // cycles 0..3 are fine
@@ -138,6 +138,6 @@ TEST_CASE("an engine stops at its first error, which names the chip", "[engine]"
 TEST_CASE("finish() reports a queue parked for ever, naming the chip", "[engine]")
 {
     const Program p = assemble(".queue MEM_E0\n Sync\n Read 0, s0e\n", "p.s", tiny());
-    Chip chip("chip", tiny(), 3);
+    Chip chip("", tiny(), 3);
     CHECK_THROWS_WITH(chip.run(p), "chip 3 (tiny): queue MEM_E0 is parked at a Sync (p.s:2:2) that no Notify releases");
 }

@@ -85,7 +85,7 @@ TEST_CASE("fp16 GEMM through streams: values, timing and the quarter rate", "[fp
         std::memcpy(b.data(), v.data(), b.size());  // little-endian host, as .npy <f2
         return b;
     };
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.load_tensor(*p.tensor("W"), bytes(w));
     chip.load_tensor(*p.tensor("X"), bytes(x));
     const RunStats st = chip.run(p);

@@ -46,7 +46,7 @@ TEST_CASE("Iterations, Step and Countdown make one access run n times", "[icu]")
                              ".queue MEM_E0\n Iterations 4\n Step 1\n Countdown 2\n Read 0, s0e\n Read 0, s1e\n"
                              ".queue MEM_E3\n Iterations 4\n Countdown 2\n Step 1\n NOP 5\n Write 0, s0e\n";
     const Program p = assemble(text, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     const auto a = pattern(4 * 16, 7, 3);
     chip.load_tensor(*p.tensor("a"), a);
     const RunStats st = chip.run(p);
@@ -80,7 +80,7 @@ TEST_CASE("Config low_power stops a slice until Config normal", "[icu]")
     // of cycle 104; the Read issues 4 cycles after that.
     const std::string text = ".queue MEM_E0\n Config low_power\n NOP 100\n Config normal\n Read 0, s0e\n";
     const Program p = assemble(text, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     const RunStats st = chip.run(p);
     const QueueStats& q = queue_stats(st, p, "MEM_E0");
     CHECK(q.low_power_cycles == 100);
@@ -119,7 +119,7 @@ TEST_CASE("Ifetch brings instruction text from MEM into a queue", "[icu]")
     REQUIRE(p.blocks.size() == 1);
     CHECK(p.blocks[0].text == "Write 0x0, s0e\nWrite 0x1, s0e\n");
     CHECK(p.blocks[0].words(16) == 2);
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     const auto a = pattern(2 * 16, 5, 1);
     chip.load_tensor(*p.tensor("a"), a);
     std::ostringstream trace;
@@ -148,7 +148,7 @@ TEST_CASE("Ifetch errors: wrong data, wrong cycle, bad blocks", "[icu]")
     std::string wrong = kFetchProgram;
     wrong.replace(wrong.find("Read 0x100, s1e"), 15, "Read 0x000, s1e");
     const Program p = assemble(wrong, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.load_tensor(*p.tensor("a"), pattern(2 * 16, 5, 1));
     try {
         chip.run(p);
@@ -196,7 +196,7 @@ std::string chain_program(int relu_nop)
 TEST_CASE("VXM ALUs chain without streams, one cycle per ALU", "[icu][vxm]")
 {
     const Program p = assemble(chain_program(5), "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     const auto x = pattern(16, 37, 200), y = pattern(16, 91, 13);
     chip.load_tensor(*p.tensor("x"), x);
     chip.load_tensor(*p.tensor("y"), y);

@@ -109,7 +109,7 @@ TEST_CASE("a vector moves MEM to MEM in read latency + hops cycles", "[run]")
     const std::string ok = ".tensor a MEM_E0 0 1 i8\n.tensor b MEM_E3 0 1 i8\n"
                            ".queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 5\n Write 0, s0e\n";
     const Program p = assemble(ok, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     std::vector<uint8_t> a(16);
     for (unsigned i = 0; i < 16; ++i)
         a[i] = static_cast<uint8_t>(3 * i + 1);
@@ -135,7 +135,7 @@ TEST_CASE("schedule errors from programs", "[run]")
         const Program p = assemble(".queue MEM_E0\n Read 0, s0e\n.queue MEM_E1\n NOP 1\n Read 0, s0e\n"
                                    ".queue MEM_E3\n NOP 5\n Write 7, s0e\n",
                                    "p.s", tiny());
-        Chip chip("chip", tiny());
+        Chip chip("", tiny());
         const RunStats st = chip.run(p);
         CHECK(st.streams.overwritten == 1);
         CHECK(st.streams.never_read == 1);  // MEM_E0's value died at position 49 unread
@@ -160,7 +160,7 @@ TEST_CASE("Sync parks queues until a Notify, they resume notify_latency later", 
                             ".queue VXM.0\n NOP 9\n Notify\n"
                             ".queue MEM_E1\n Sync\n NOP 2\n Write 0, s0e\n";
     const Program p = assemble(src, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.load_tensor(*p.tensor("a"), std::vector<uint8_t>(32, 9));
     // Notify at 9; both resume at 10: Read at 10 drives s0e at 12 at 48, at 49 at 13; the Write
     // issues at 10 + 2 = 12: one cycle too early.
@@ -172,7 +172,7 @@ TEST_CASE("int8 GEMM example equals a plain C++ matmul", "[run][example]")
     const std::string path = std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s";
     const Program p = assemble_file(path, tiny());
     for (uint64_t seed : {1u, 2u, 3u}) {
-        Chip chip("chip", tiny());
+        Chip chip("", tiny());
         Rng rng(seed);
         std::vector<uint8_t> x(4 * 16), w(16 * 16);
         for (auto& b : x)
@@ -236,7 +236,7 @@ TEST_CASE("SXM operations in programs: timing and results", "[run][sxm]")
                             ".queue MEM_W0\n Read 0, s0w\n NOP 91\n Write 1, s1e\n"
                             ".queue SXM_W0.0\n NOP 46\n rotate 3, s0w, s1e\n";
     const Program p = assemble(src, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     std::vector<uint8_t> a(16);
     for (unsigned i = 0; i < 16; ++i)
         a[i] = static_cast<uint8_t>(i + 1);
@@ -292,7 +292,7 @@ TEST_CASE("Gather and Scatter in programs: per-tile addresses from a map on a st
                             ".queue MEM_E2\n NOP 6\n Write 0, s1e\n";  // the gathered vector: 49 in 5, 50 in 6
     const Program p = assemble(src, "g.s", cfg);
     CHECK(disassemble(p, cfg).find("    Gather s0e, s1e\n    NOP 1\n    Scatter s1e, s2e\n") != std::string::npos);
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     std::vector<uint8_t> map(2 * 64, 0), d(4 * 64);
     for (unsigned t = 0; t < 4; ++t) {
         map[t * 16] = static_cast<uint8_t>(20 + 3 - t);  // little-endian word address in the tile's first bytes

@@ -538,7 +538,7 @@ void check_vxm(const ChipSpec& cfg, const VxmCase& c, uint64_t seed, const Layou
     VxmProgram v = build_vxm(cfg, c, o.rows, lay);
     INFO(cfg.chip.name << ": '" << c.text << "' on " << v.queue << ", x " << v.x_stream << ", z " << v.z_stream);
     const Program p = v.b.assemble();
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     chip.load_tensor(*p.tensor("x"), to_bytes(o.x, v.bx));
     if (v.by)
         chip.load_tensor(*p.tensor("y"), to_bytes(o.y, v.by));
@@ -751,7 +751,7 @@ void check_sxm(const ChipSpec& cfg, const SxmCase& c, char side, unsigned queue,
     std::vector<std::vector<Vec>> ins;  // [row][input]
     for (unsigned r = 0; r < rows; ++r)
         ins.push_back(c.gen(rng));
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     for (unsigned i = 0; i < c.inputs; ++i) {
         Vec bytes;
         for (unsigned r = 0; r < rows; ++r)
@@ -1005,7 +1005,7 @@ TEST_CASE("runner: VXM ALUs chained through streams", "[chip-ops][vxm]")
                 xv[i] = rng.byte();
                 yv[i] = random_lane(rng, VxmType::F32);
             }
-            Chip chip("chip", cfg);
+            Chip chip("", cfg);
             chip.load_tensor(*p.tensor("x"), to_bytes(xv, 1));
             chip.load_tensor(*p.tensor("y"), to_bytes(yv, 4));
             chip.run(p);
@@ -1056,7 +1056,7 @@ TEST_CASE("runner: an i32 tensor through the SXM, one operation per byte plane",
         yv[l] = static_cast<uint32_t>(rng.next());
         mask[l] = rng.chance(1, 2) ? 0 : static_cast<uint8_t>(rng.byte() | 1);
     }
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     chip.load_tensor(*p.tensor("x"), to_bytes(xv, 4));
     chip.load_tensor(*p.tensor("y"), to_bytes(yv, 4));
     chip.load_tensor(*p.tensor("mask"), mask);

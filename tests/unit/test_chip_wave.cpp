@@ -276,7 +276,7 @@ struct GemmRun {
 GemmRun run_gemm(const fs::path& dir, uint64_t seed)
 {
     const Program p = assemble_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     Rng rng(seed);
     GemmRun r;
     std::vector<uint8_t> x(4 * 16);
@@ -486,7 +486,7 @@ TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the fai
     // MEM_E3 (position 51) reads s0e in cycle 4; MEM_E0's value (48, driven at 2) gets there at 5.
     const Program p =
         assemble(".queue MEM_E0\n Read 0, s0e\n.queue MEM_E3\n NOP 4\n Write 0, s0e\n", "early.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     const std::string path = (dir.path / "chip.vcd").string();
     ChipWaveWriter wave(path, P, "early");
     std::string error;
@@ -529,7 +529,7 @@ TEST_CASE("chip waveform: an error without a cycle ends at the last cycle seen, 
     TempDir dir("lpusim-wave");
     const uint64_t P = tiny().chip.period_ps();
     const Program p = assemble(".queue MEM_E0\n NOP 3\n Sync\n Read 0, s0e\n", "parked.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "parked");
     std::string error;
     try {
@@ -552,7 +552,7 @@ TEST_CASE("chip waveform: Notify releases a parked queue and done queues turn id
     // MEM_E0 parks at 0; MEM_E1 notifies at 5; MEM_E0 issues again at 5 + notify latency (1).
     const Program p =
         assemble(".queue MEM_E0\n Sync\n Read 0, s0e\n.queue MEM_E1\n NOP 5\n Notify\n", "notify.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "notify");
     const RunStats st = chip.run(p, {&wave});
     REQUIRE(wave.closed());
@@ -581,7 +581,7 @@ TEST_CASE("chip waveform: an Ifetch shows while it fetches, then the fetched ins
                  ".queue MEM_E0\n Read 0x100, s1e\n Repeat 1, 1, 1\n NOP 1\n Read 0, s0e\n Repeat 1, 1, 1\n"
                  ".queue MEM_E3\n NOP 5\n Ifetch 2, s1e\n",
                  "fetch.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     ChipWaveWriter wave((dir.path / "chip.vcd").string(), P, "fetch");
     chip.run(p, {&wave});
     const Vcd vcd = parse_vcd(slurp(dir.path / "chip.vcd"));

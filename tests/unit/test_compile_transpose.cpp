@@ -71,7 +71,7 @@ Ran compile_and_run(const ChipSpec& cfg, const std::string& yaml)
     Ran ran;
     ran.compiled = compile_workload(cfg, w);
     const Program p = assemble(ran.compiled.assembly, "w.s", cfg);
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     for (const CompiledTensor& t : ran.compiled.tensors) {
         if (!t.input)
             continue;

@@ -43,7 +43,7 @@ TEST_CASE(".fill writes a constant into every element before the run", "[image]"
     const std::string text = ".tensor one MEM_E0 0x10 2 f32\n.fill one 0x3f800000\n"
                              ".tensor m3 MEM_W0 0 1 i8\n.fill m3 0xfd\n.queue MEM_E0\n NOP 1\n";
     const Program p = assemble(text, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.run(p);
     const auto one = chip.dump_tensor(*p.tensor("one"));
     REQUIRE(one.size() == 2 * 16 * 4);
@@ -70,7 +70,7 @@ TEST_CASE(".matrix moves a matrix of any width as column blocks", "[image]")
     const std::string text = ".matrix A 3 20 i8\n.tensor A@c0 MEM_E0 0 3 i8\n.tensor A@c1 MEM_E1 0 4 i8\n";
     const Program p = assemble(text, "p.s", tiny());
     REQUIRE(p.matrix("A"));
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     std::vector<uint8_t> a(3 * 20);
     for (size_t i = 0; i < a.size(); ++i)
         a[i] = static_cast<uint8_t>(7 * i + 1);
@@ -108,7 +108,7 @@ TEST_CASE(".data gives rows per-lane constants, over the fill in those rows", "[
                                       {1, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80000000}}});
     CHECK(p.tensor("z")->data == Rows{{0, {}}});
 
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.run(p);
     const std::vector<uint8_t> b = chip.dump_tensor(*p.tensor("b"));
     const std::vector<uint8_t> row1 = {1, 2, 0xff, 5, 5, 5, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -166,7 +166,7 @@ TEST_CASE("a .data row read onto a stream and written elsewhere is copied", "[im
                                ".queue MEM_E5\n NOP " +
                                    std::to_string(wait) + "\n Write 0, s0e\n Write 1, s0e\n",
                                "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.run(p);
     std::vector<uint8_t> want = {0x80, 0x7f, 0x7f, 0, 0xfe, 0xfe, 0xfe, 1, 0, 0, 0, 0, 0, 0, 0, 0};
     want.resize(32, 0x11);
@@ -184,7 +184,7 @@ TEST_CASE(".data rows are a Gather's map", "[image][run]")
                             ".queue MEM_E1\n NOP 3\n Gather s0e, s1e\n"
                             ".queue MEM_E2\n NOP 6\n Write 0, s1e\n";
     const Program p = assemble(src, "g.s", cfg);
-    Chip chip("chip", cfg);
+    Chip chip("", cfg);
     std::vector<uint8_t> d(4 * 64);
     for (unsigned i = 0; i < d.size(); ++i)
         d[i] = static_cast<uint8_t>(i * 7 + 1);

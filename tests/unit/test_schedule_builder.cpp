@@ -106,7 +106,7 @@ TEST_CASE("emitted assembly folds runs into Repeat and runs for exactly the pred
     CHECK(text.find(".queue MEM_E3\n    NOP 9\n    Write 0xa, s0e\n    Repeat 5, 1, 1\n") != std::string::npos);
     CHECK(sb.predicted_cycles() == 14 + 1 + 1);  // the last write, issued in 14, commits in 15
     const Program p = assemble(text, "p.s", tiny());
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     std::vector<uint8_t> a(6 * 16);
     for (size_t i = 0; i < a.size(); ++i)
         a[i] = static_cast<uint8_t>(i * 11 + 5);

@@ -108,23 +108,38 @@ TEST_CASE("a vector crosses a link in the cycles its timing says, bit-exact", "[
     CHECK(run_pair(exchange(send, recv + 32)).error == "");
 }
 
+TEST_CASE("a link's latency adds its cable, SerDes and FEC cycles at the sender's nominal period", "[system]")
+{
+    LinkParams p;
+    const LinkTiming base = LinkTiming::of(tiny(), p, 16);
+    p.cable_latency = 100;
+    p.serdes_latency = 7;
+    p.fec_latency = 3;
+    const LinkTiming t = LinkTiming::of(tiny(), p, 16);
+    CHECK(t.serialise_ps == base.serialise_ps);
+    CHECK(t.latency_ps == t.serialise_ps + (100 + 7 + 3) * tiny().chip.period_ps());
+    // Without FEC the line carries the framed payload alone: ceil(16 x 8 x 1.025) bits.
+    p.fec = "none";
+    CHECK(LinkTiming::of(tiny(), p, 16).line_bits == 132);
+}
+
 TEST_CASE("every link schedule error names both chips, the link, the cycle and the instructions", "[system]")
 {
     const uint64_t send = 6, recv = arrival_cycle(send);
     SECTION("a Receive before the vector arrives")
     {
         CHECK(run_pair(exchange(send, recv - 1)).error ==
-              "chip 1 (tiny): cycle " + std::to_string(recv - 1) +
-                  ": C2C.0: 'Receive s0w' (p1.s:4:2): nothing has arrived on link 0 (to chip 0 (tiny) C2C.0) by this "
+              "chip c1 (tiny): cycle " + std::to_string(recv - 1) +
+                  ": C2C.0: 'Receive s0w' (p1.s:4:2): nothing has arrived on link 0 (to chip c0 (tiny) C2C.0) by this "
                   "cycle; the next vector arrives in cycle " +
                   std::to_string(recv));
     }
     SECTION("a vector no Receive takes in its window")
     {
-        CHECK(run_pair(exchange(send, recv + 33)).error == "chip 1 (tiny): cycle " + std::to_string(recv + 33) +
-                                                               ": C2C.0: the vector from chip 0 (tiny) C2C.0: 'Send "
+        CHECK(run_pair(exchange(send, recv + 33)).error == "chip c1 (tiny): cycle " + std::to_string(recv + 33) +
+                                                               ": C2C.0: the vector from chip c0 (tiny) C2C.0: 'Send "
                                                                "s0e' (p0.s:6:2), sent in cycle 6 arrived on link 0 "
-                                                               "(to chip 0 (tiny) C2C.0) in cycle " +
+                                                               "(to chip c0 (tiny) C2C.0) in cycle " +
                                                                std::to_string(recv) +
                                                                " and no Receive took it by cycle " +
                                                                std::to_string(recv + 32) + " (receive_window 32)");
@@ -136,7 +151,7 @@ TEST_CASE("every link schedule error names both chips, the link, the cycle and t
                                ".queue C2C.0\n NOP 6\n Send s0e\n NOP 1\n Send s0e\n";
         CHECK(
             run_pair({p0, ""}).error ==
-            "chip 0 (tiny): cycle 8: C2C.0: 'Send s0e' (p0.s:9:2): link 0 (to chip 1 (tiny) C2C.0) still "
+            "chip c0 (tiny): cycle 8: C2C.0: 'Send s0e' (p0.s:9:2): link 0 (to chip c1 (tiny) C2C.0) still "
             "carries the vector sent in cycle 6 by C2C.0: 'Send s0e' (p0.s:7:2): a vector occupies the link 4 cycles, "
             "until cycle 10");
     }
@@ -144,7 +159,7 @@ TEST_CASE("every link schedule error names both chips, the link, the cycle and t
     {
         const std::string p0 =
             ".tensor a MEM_E43 0 1 i8\n.queue MEM_E43\n Read 0, s0e\n.queue C2C.1\n NOP 6\n Send s0e\n";
-        CHECK(run_pair({p0, ""}).error == "chip 0 (tiny): cycle 6: C2C.1: 'Send s0e' (p0.s:6:2): "
+        CHECK(run_pair({p0, ""}).error == "chip c0 (tiny): cycle 6: C2C.1: 'Send s0e' (p0.s:6:2): "
                                           "link 1 is not connected to another chip");
     }
 }

@@ -251,13 +251,13 @@ TEST_CASE("link errors: by default a poisoned vector fails the run, naming the l
     const uint64_t cycle = first_receive(sys, receiver, n) + kSpacing * vector;
     const std::string error = run_ring(spec, n, LinkErrorPolicy::fail).error;
     CAPTURE(error);
-    const std::string r = std::to_string(receiver), s = std::to_string(sender);
-    CHECK(error.find("chip " + r + " (tiny): cycle " + std::to_string(cycle) + ": C2C.1: 'Receive s0w' (r" + r +
+    const std::string r = "r" + std::to_string(receiver), s = "r" + std::to_string(sender);  // chip names
+    CHECK(error.find("chip " + r + " (tiny): cycle " + std::to_string(cycle) + ": C2C.1: 'Receive s0w' (" + r +
                      ".s:") == 0);
     CHECK(error.find("the vector from chip " + s + " (tiny) C2C.0: 'Send s0e'") != std::string::npos);
     CHECK(error.find("sent in cycle " + std::to_string(kSend + kSpacing * vector)) != std::string::npos);
-    CHECK(error.find("is poisoned: vector " + std::to_string(vector) + " of system link " + s + " (chip " + s +
-                     " (tiny) C2C.0 -> chip " + r +
+    CHECK(error.find("is poisoned: vector " + std::to_string(vector) + " of system link " + std::to_string(sender) +
+                     " (chip " + s + " (tiny) C2C.0 -> chip " + r +
                      " (tiny) C2C.1), 1 of its codewords uncorrectable; it was to "
                      "drive stream s0w in cycle " +
                      std::to_string(cycle + tiny().c2c.receive_latency)) != std::string::npos);

@@ -137,8 +137,8 @@ TEST_CASE("a system gives the same bytes on 1, 2, 3 and 5 ranks and 1 or 2 threa
 TEST_CASE("a failure on one rank stops every rank with a single process's error, writing nothing", "[system][ranks]")
 {
     const Outputs solo = run_solo(1, true);
-    REQUIRE(solo.error.find("chip 3 (tiny): cycle ") == 0);
-    CHECK(solo.error.find("C2C.1: the vector from chip 2 (tiny) C2C.0") != std::string::npos);
+    REQUIRE(solo.error.find("chip r3 (tiny): cycle ") == 0);
+    CHECK(solo.error.find("C2C.1: the vector from chip r2 (tiny) C2C.0") != std::string::npos);
     CHECK(solo.stats.empty());
     for (unsigned ranks : {2u, 3u}) {
         INFO(ranks << " ranks");

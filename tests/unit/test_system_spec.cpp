@@ -143,6 +143,21 @@ TEST_CASE("a custom system: chips, types, ports and link parameters", "[system]"
     CHECK(s.config->entry("system.links[1].a_port").line == 20);
 }
 
+TEST_CASE("a link's cable and SerDes latency default to the chip type's c2c figures", "[system]")
+{
+    const SystemSpec s =
+        parse(replace(kCustom, "          links: 4\n",
+                      "          links: 4\n          cable_latency: 90\n          serdes_latency: 7\n"));
+    CHECK(s.links[0].params.cable_latency == 90);
+    CHECK(s.links[0].params.serdes_latency == 7);
+    const SystemSpec o =
+        parse(replace(replace(kCustom, "          links: 4\n", "          links: 4\n          cable_latency: 90\n"),
+                      "    - {a: a, b: b}", "    - {a: a, b: b, cable_latency: 17, serdes_latency: 2}"));
+    CHECK(o.links[0].params.cable_latency == 17);
+    CHECK(o.links[0].params.serdes_latency == 2);
+    CHECK(o.links[1].params.cable_latency == 90);
+}
+
 TEST_CASE("link_defaults and per-link keys set the link parameters", "[system]")
 {
     const SystemSpec s = parse(replace(replace(kCustom, "  topology:",

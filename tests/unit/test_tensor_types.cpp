@@ -154,7 +154,7 @@ TEST_CASE("f32 byte k of every element lies in slice SLICE + k", "[chip][tensor]
                                "p.s", tiny());
     const unsigned lanes = 16;
     const std::vector<uint8_t> x = f32_bytes(2 * lanes);
-    Chip chip("chip", tiny());
+    Chip chip("", tiny());
     chip.load_tensor(*p.tensor("x"), x);
     chip.run(p);
     std::vector<uint8_t> plane2(2 * lanes);

@@ -85,7 +85,7 @@ TEST_CASE("a Write is seen by Reads from timing::write_commits on, in the bank t
             reads.push_back(bank - 1);
         reads.push_back(commit);
         const Program prog = assemble(write_then_reads(spec, c, reads), "p.s", spec);
-        Chip chip("chip", spec);
+        Chip chip("", spec);
         chip.load_tensor(*prog.tensor("src"), std::vector<uint8_t>(spec.chip.lanes(), 1));
         chip.load_tensor(*prog.tensor("a"), std::vector<uint8_t>(8 * spec.chip.lanes(), 7));
         struct Seen : ChipObserver {  // the first lane of every value driven, by stream
