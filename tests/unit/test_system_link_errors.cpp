@@ -376,7 +376,10 @@ std::pair<std::string, std::string> run_rank(const TempDir& dir, RankExchange* e
                                              LinkErrorPolicy policy)
 {
     try {
-        SystemSession s(ring(kRingChips, link("kp4", 3e-2), {-60, 20, 70}), exchange);
+        LinkParams bursty = link("kp4", 2e-2);  // some events bursts of up to 25 bits
+        bursty.burst_probability = 0.2;
+        bursty.burst_bits = 25;
+        SystemSession s(ring(kRingChips, bursty, {-60, 20, 70}), exchange);
         s.set_link_error_policy(policy);
         for (unsigned k = 0; k < kRingChips; ++k) {
             const std::string name = "r" + std::to_string(k) + ".s";
