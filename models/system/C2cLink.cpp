@@ -42,7 +42,7 @@ LinkDirection::~LinkDirection() = default;
 
 void LinkDirection::reset()
 {
-    stats_ = LinkDirectionStats{};
+    vectors_ = bytes_ = busy_ps_ = 0;
     clean_codewords_ = 0;
     flights_.clear();
     phy_.reset();
@@ -53,7 +53,10 @@ void LinkDirection::reset()
 
 LinkDirectionStats LinkDirection::stats() const
 {
-    LinkDirectionStats s = stats_;
+    LinkDirectionStats s;
+    s.vectors = vectors_;
+    s.bytes = bytes_;
+    s.busy_ps = busy_ps_;
     if (phy_) {
         s.phy = phy_->counters();
         return s;
@@ -63,15 +66,15 @@ LinkDirectionStats LinkDirection::stats() const
         s.phy.symbol_errors.assign(line_.code.t() + 2, 0);
         s.phy.symbol_errors[0] = clean_codewords_;
     }
-    s.phy.vectors = stats_.vectors;
+    s.phy.vectors = vectors_;
     return s;
 }
 
 void LinkDirection::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 {
-    ++stats_.vectors;
-    stats_.bytes += trans.get_data_length();
-    stats_.busy_ps += timing_.serialise_ps;
+    ++vectors_;
+    bytes_ += trans.get_data_length();
+    busy_ps_ += timing_.serialise_ps;
     const uint64_t sent = delay.value();
     delay += sc_core::sc_time::from_value(timing_.latency_ps);
     if (keep_flights_)

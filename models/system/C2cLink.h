@@ -99,9 +99,9 @@ private:
     LinkLine line_;
     tlm::tlm_fw_transport_if<>& receiver_;
     tlm::tlm_fw_transport_if<>* model_ = nullptr;
-    LinkDirectionStats stats_;      // phy left empty: stats() fills it
-    std::unique_ptr<LinkPhy> phy_;  // only with bit errors
-    uint64_t clean_codewords_ = 0;  // without a LinkPhy: codewords sent, all clean
+    uint64_t vectors_ = 0, bytes_ = 0, busy_ps_ = 0;  // stats() adds the LinkPhy's counters
+    std::unique_ptr<LinkPhy> phy_;                    // only with bit errors
+    uint64_t clean_codewords_ = 0;                    // without a LinkPhy: codewords sent, all clean
     bool complement_ = false;
     bool keep_flights_ = false;
     std::vector<std::pair<uint64_t, uint64_t>> flights_;
