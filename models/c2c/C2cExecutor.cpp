@@ -53,11 +53,16 @@ void C2cExecutor::receive(const Issue& is, ExecContext& ctx)
     }
     C2cArrival a = std::move(inbox.front());
     inbox.pop_front();
-    if (a.poisoned)
+    const StreamId to = is.in->streams.at(0);
+    const uint64_t lands = is.cycle + p_.receive_latency;
+    if (a.poisoned && ports_.policy() == LinkErrorPolicy::fail)
         ctx.fail(is, "the vector from " + a.from + " on " + link_text(port) + " (arrived in cycle " +
-                         std::to_string(a.cycle) + ") was hit by an uncorrectable FEC codeword");
-    ctx.drive(is, is.in->streams.at(0), is.cycle + p_.receive_latency, std::move(a.data));
+                         std::to_string(a.cycle) + ") is poisoned: " + a.poison + "; it was to drive stream " +
+                         to.text() + " in cycle " + std::to_string(lands) +
+                         " (no wrong data is delivered silently; the poison policy delivers it marked)");
+    ctx.drive(is, to, lands, std::move(a.data));
     ++received_;
+    poisoned_ += a.poisoned;
 }
 
 uint64_t C2cExecutor::next_event() const
@@ -92,6 +97,7 @@ void C2cExecutor::finish(uint64_t last_cycle, RunStats& stats)
                                 link_text(port) + " never received");
     stats.c2c_sent += sent_;
     stats.c2c_received += received_;
+    stats.c2c_poisoned += poisoned_;
 }
 
 }  // namespace lpu

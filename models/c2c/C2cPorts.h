@@ -14,6 +14,11 @@
 
 namespace lpu {
 
+// What a Receive does with a poisoned vector (one an uncorrectable FEC codeword touched,
+// docs/link-errors.md): fail the run, naming the link, the vector and the Receive (the default),
+// or take it, marked, so that the run can report what it reached.
+enum class LinkErrorPolicy { fail, poison };
+
 // A vector a Send put on its link.
 struct C2cSent {
     unsigned port = 0;
@@ -29,6 +34,7 @@ struct C2cArrival {
     std::string from;  // the Send that sent it, with its chip and cycle (for reports)
     // Touched by an uncorrectable FEC codeword (docs/link-errors.md): delivered marked, never as good.
     bool poisoned = false;
+    std::string poison;  // when poisoned: which vector of which link, how many codewords failed
 };
 
 class C2cPorts {
@@ -42,6 +48,8 @@ public:
     bool connected(unsigned port) const { return ports_.at(port).connected; }
     const std::string& far_end(unsigned port) const { return ports_.at(port).far_end; }
     uint64_t busy_cycles(unsigned port) const { return ports_.at(port).busy_cycles; }
+    LinkErrorPolicy policy() const { return policy_; }
+    void set_policy(LinkErrorPolicy p) { policy_ = p; }
 
     // A Send of this chip (the C2C slice's executor).
     void send(C2cSent s) { sent_.push_back(std::move(s)); }
@@ -62,6 +70,7 @@ private:
     };
     std::vector<Port> ports_;
     std::vector<C2cSent> sent_;
+    LinkErrorPolicy policy_ = LinkErrorPolicy::fail;
 };
 
 }  // namespace lpu

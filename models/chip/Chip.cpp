@@ -175,7 +175,8 @@ std::string Chip::stats_json(const RunStats& st) const
     os << "  \"macs_fp16\": " << st.macs_fp16 << ",\n";
     os << "  \"vxm_lane_ops\": " << st.vxm_lane_ops << ",\n";
     os << "  \"fetched_instructions\": " << st.fetched_instructions << ",\n";
-    os << "  \"c2c\": {\"sent\": " << st.c2c_sent << ", \"received\": " << st.c2c_received << "},\n";
+    os << "  \"c2c\": {\"sent\": " << st.c2c_sent << ", \"received\": " << st.c2c_received
+       << ", \"poisoned\": " << st.c2c_poisoned << "},\n";
     os << "  \"mxm_utilisation\": " << mxm_utilisation(st) << ",\n";
     os << "  \"achieved_ops_per_s\": "
        << (st.cycles ? 2.0 * double(st.macs + st.macs_fp16) / double(st.cycles) * spec_.chip.clock_mhz * 1e6 : 0)

@@ -31,6 +31,7 @@ struct RunStats {
     uint64_t vxm_lane_ops = 0;                // lanes x VXM operations
     uint64_t fetched_instructions = 0;        // instructions Ifetch brought in
     uint64_t c2c_sent = 0, c2c_received = 0;  // vectors the C2C slice's Sends and Receives moved
+    uint64_t c2c_poisoned = 0;                // of those received, poisoned (docs/link-errors.md)
 };
 
 }  // namespace lpu

@@ -4,6 +4,7 @@
 #include "models/linkphy/ReedSolomon.h"
 
 #include <cctype>
+#include <cmath>
 
 namespace lpu {
 
@@ -76,6 +77,22 @@ double FecCode::line_bits_per_vector(unsigned vector_bytes, double framing_overh
 {
     const double payload = 8.0 * vector_bytes;
     return payload * rate_expansion() + payload * framing_overhead;
+}
+
+VectorBurst FecCode::burst(unsigned vector_bytes, double framing_overhead) const
+{
+    VectorBurst b;
+    b.payload_bits = 8ull * vector_bytes;
+    const double bits = vector_bytes * 8.0 * (1.0 + framing_overhead);
+    if (is_none()) {
+        b.line_bits = static_cast<uint64_t>(std::ceil(bits));
+        return b;
+    }
+    b.symbols = static_cast<uint64_t>(std::ceil(bits / 10.0));
+    b.codewords = (b.symbols + k_ - 1) / k_;
+    b.last_symbols = static_cast<unsigned>(b.symbols - (b.codewords - 1) * k_);
+    b.line_bits = (b.symbols + b.codewords * (n_ - k_)) * 10;
+    return b;
 }
 
 }  // namespace lpu

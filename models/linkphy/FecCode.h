@@ -4,9 +4,23 @@
 // "rs(n,k)" any other code, "none" no FEC. Also the arithmetic of what the code costs on the line.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace lpu {
+
+// How one vector crosses a system's link as a burst of its own (FecCode::burst): its payload
+// bits, then its framing bits, as 10-bit message symbols in codewords of the code shortened to
+// fit. Every codeword but the last carries k message symbols, the last `last_symbols`; each
+// adds its n - k parity symbols. Without FEC there are no symbols: the line carries the payload
+// and framing bits as they are.
+struct VectorBurst {
+    uint64_t payload_bits = 0;  // the vector's bytes x 8
+    uint64_t symbols = 0;       // message symbols: payload and framing bits, rounded up (0 without FEC)
+    uint64_t codewords = 0;     // (0 without FEC)
+    unsigned last_symbols = 0;  // message symbols of the last codeword
+    uint64_t line_bits = 0;     // on the line, parity included
+};
 
 class FecCode {
 public:
@@ -32,6 +46,10 @@ public:
     // LinkParams::framing_overhead defines it). A flush() pads a last partial codeword; that
     // padding is not in this average.
     double line_bits_per_vector(unsigned vector_bytes, double framing_overhead) const;
+    // One vector of `vector_bytes` as a burst of its own, with framing_overhead x its payload
+    // bits of framing: what a system's link sends (its timing and its errors). A vector's
+    // arrival then never waits for the next Send, so the compiler can know it exactly.
+    VectorBurst burst(unsigned vector_bytes, double framing_overhead) const;
 
     bool operator==(const FecCode& o) const { return n_ == o.n_ && k_ == o.k_; }
     bool operator!=(const FecCode& o) const { return !(*this == o); }

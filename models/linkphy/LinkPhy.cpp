@@ -90,7 +90,7 @@ void LinkPhy::send(const uint8_t* data, size_t bytes)
     if (bytes == 0)
         throw std::invalid_argument("LinkPhy::send: a vector has at least one byte");
     if (!rs_) {
-        send_unprotected(data, bytes);
+        send_unprotected(data, bytes, 8ull * bytes);
         return;
     }
     Pending p;
@@ -101,23 +101,64 @@ void LinkPhy::send(const uint8_t* data, size_t bytes)
     pending_.push_back(std::move(p));
     stream_bytes_ += bytes;
     const uint64_t message_bits = 10ull * code_.k();
-    while (8 * stream_bytes_ - codeword_bit_ >= message_bits)
-        process_codeword();
+    while (8 * stream_bytes_ - codeword_bit_ >= message_bits) {
+        process_codeword(code_.k());
+        deliver_complete();
+    }
 }
 
-void LinkPhy::send_unprotected(const uint8_t* data, size_t bytes)
+void LinkPhy::send_burst(const uint8_t* data, size_t bytes, double framing_overhead)
+{
+    if (bytes == 0)
+        throw std::invalid_argument("LinkPhy::send_burst: a vector has at least one byte");
+    if (stream_bytes_ != 0)
+        throw std::logic_error("LinkPhy::send_burst: flush() the stream first");
+    const VectorBurst b = code_.burst(static_cast<unsigned>(bytes), framing_overhead);
+    if (!rs_) {
+        send_unprotected(data, bytes, b.line_bits);
+        return;
+    }
+    Pending p;
+    p.index = next_index_++;
+    p.sent.assign(data, data + bytes);
+    p.received.assign(bytes, 0);
+    pending_.push_back(std::move(p));
+    stream_bytes_ = bytes;
+    bool ok = true;
+    for (uint64_t c = 0; c < b.codewords; ++c)
+        ok &= process_codeword(c + 1 < b.codewords ? code_.k() : b.last_symbols);
+    pending_.front().poisoned |= !ok;
+    deliver_complete();
+    stream_bytes_ = 0;
+    codeword_bit_ = 0;
+}
+
+void LinkPhy::send_unprotected(const uint8_t* data, size_t bytes, uint64_t line_bits)
 {
     Pending p;
     p.index = next_index_++;
     p.sent.assign(data, data + bytes);
     p.received = p.sent;
     flips_.clear();
-    errors_.next(8ull * bytes, flips_);
+    errors_.next(line_bits, flips_);
+    uint64_t delivered = 0;
     for (uint64_t bit : flips_)
-        p.received[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+        if (bit < 8ull * bytes) {
+            p.received[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+            ++delivered;
+        }
     counters_.bits_flipped += flips_.size();
-    counters_.unprotected_bit_errors += flips_.size();
+    counters_.unprotected_bit_errors += delivered;
     deliver(p);
+}
+
+const ReedSolomon& LinkPhy::codec(unsigned k)
+{
+    if (k == code_.k())
+        return *rs_;
+    if (!shortened_ || shortened_->k() != k)
+        shortened_ = ReedSolomon::shared(k + code_.n() - code_.k(), k);
+    return *shortened_;
 }
 
 void LinkPhy::flush()
@@ -127,15 +168,16 @@ void LinkPhy::flush()
     const uint64_t end_bit = 8 * stream_bytes_;
     if (codeword_bit_ < end_bit) {
         counters_.padding_bits += codeword_bit_ + 10ull * code_.k() - end_bit;
-        process_codeword();
+        process_codeword(code_.k());
+        deliver_complete();
     }
     stream_bytes_ = 0;
     codeword_bit_ = 0;
 }
 
-void LinkPhy::process_codeword()
+bool LinkPhy::process_codeword(unsigned k)
 {
-    const uint64_t message_bits = 10ull * code_.k();
+    const uint64_t message_bits = 10ull * k;
     const uint64_t first = codeword_bit_ / 8;
     const size_t count = static_cast<size_t>((codeword_bit_ + message_bits + 7) / 8 - first);
     const unsigned shift = static_cast<unsigned>(codeword_bit_ % 8);
@@ -147,13 +189,15 @@ void LinkPhy::process_codeword()
         bytes[count - 1] &= static_cast<uint8_t>((1u << tail) - 1);
 
     flips_.clear();
-    errors_.next(10ull * code_.n(), flips_);
+    errors_.next(10ull * (k + code_.n() - code_.k()), flips_);
     ++counters_.codewords;
     counters_.bits_flipped += flips_.size();
+    bool ok = true;
     if (flips_.empty() && policy_ == DecodePolicy::skip_clean) {
         ++counters_.symbol_errors[0];
     } else {
-        const Outcome o = decode_codeword(bytes.data(), shift);
+        const Outcome o = decode_codeword(codec(k), bytes.data(), shift);
+        ok = o.ok;
         if (!o.ok) {
             ++counters_.symbol_errors[code_.t() + 1];
             ++counters_.uncorrectable_codewords;
@@ -166,20 +210,20 @@ void LinkPhy::process_codeword()
     }
     scatter(first, count, bytes.data());
     codeword_bit_ += message_bits;
-    deliver_complete();
+    return ok;
 }
 
-LinkPhy::Outcome LinkPhy::decode_codeword(uint8_t* bytes, unsigned shift)
+LinkPhy::Outcome LinkPhy::decode_codeword(const ReedSolomon& rs, uint8_t* bytes, unsigned shift)
 {
-    const unsigned k = code_.k();
+    const unsigned k = rs.k();
     std::array<uint16_t, ReedSolomon::kMaxN> word, message;
     pack_symbols(bytes, shift, k, word.data());
     std::copy_n(word.begin(), k, message.begin());
-    rs_->encode(word.data());
+    rs.encode(word.data());
     // Line order is codeword order, each symbol least significant bit first.
     for (uint64_t bit : flips_)
         word[bit / Gf1024::kBits] ^= static_cast<uint16_t>(1u << (bit % Gf1024::kBits));
-    const ReedSolomon::Result r = rs_->decode(word.data());
+    const ReedSolomon::Result r = rs.decode(word.data());
     Outcome o;
     o.ok = r.ok;
     o.corrected = r.corrected;

@@ -77,6 +77,13 @@ public:
     // Ends the stream: pads and decodes the last partial codeword, so every vector sent is
     // delivered. The next vector starts a new codeword.
     void flush();
+    // Sends the next vector as a burst of its own (FecCode::burst, as a system's link does): its
+    // bytes, then framing_overhead x its bits of framing (zero bits), in codewords of the code
+    // shortened to fit, so the vector is delivered now. Framing bits take errors like any
+    // other: an uncorrectable codeword of the burst poisons the vector even if it holds
+    // framing only. Without FEC the flips of framing bits are counted in bits_flipped only.
+    // Call between flushes only (logic_error otherwise).
+    void send_burst(const uint8_t* data, size_t bytes, double framing_overhead);
 
     // Vectors sent whose codewords are not all decoded yet.
     size_t in_flight() const { return pending_.size(); }
@@ -94,10 +101,14 @@ private:
     };
     struct Outcome;
 
-    void send_unprotected(const uint8_t* data, size_t bytes);
-    // The next codeword of the stream (padded with zero bits past the last vector sent).
-    void process_codeword();
-    Outcome decode_codeword(uint8_t* bytes, unsigned shift);
+    // `line_bits` >= 8 bytes: those past the payload are framing.
+    void send_unprotected(const uint8_t* data, size_t bytes, uint64_t line_bits);
+    // The next codeword of the stream (padded with zero bits past the last vector sent), of
+    // `k` message symbols: the code's k, or fewer for the code shortened. False: uncorrectable.
+    bool process_codeword(unsigned k);
+    Outcome decode_codeword(const ReedSolomon& rs, uint8_t* bytes, unsigned shift);
+    // The codec of the code shortened to k message symbols (the code's own for k = code_.k()).
+    const ReedSolomon& codec(unsigned k);
     // The stream's bytes [first, first + count) as far as vectors cover them, zero elsewhere.
     void gather(uint64_t first, size_t count, uint8_t* out) const;
     // ORs bytes into the received copies of the vectors covering [first, first + count).
@@ -107,7 +118,8 @@ private:
     void deliver(Pending& p);
 
     FecCode code_;
-    std::shared_ptr<const ReedSolomon> rs_;  // null without FEC
+    std::shared_ptr<const ReedSolomon> rs_;         // null without FEC
+    std::shared_ptr<const ReedSolomon> shortened_;  // the last shortened code codec() gave
     LinkErrorModel errors_;
     DecodePolicy policy_;
     LinkPhyCounters counters_;

@@ -5,6 +5,7 @@
 #include "models/common/Json.h"
 #include "models/common/Npy.h"
 #include "models/session/ChipSession.h"
+#include "models/session/PoisonReach.h"
 #include "models/system/Wire.h"
 
 #include <chrono>
@@ -13,6 +14,52 @@
 #include <sstream>
 
 namespace lpu {
+
+namespace {
+
+// A direction's statistics between ranks.
+void put_direction(std::string& out, const LinkDirectionStats& s)
+{
+    for (uint64_t v :
+         {s.vectors, s.bytes, s.busy_ps, s.phy.codewords, s.phy.corrected_codewords, s.phy.uncorrectable_codewords,
+          s.phy.miscorrected_codewords, s.phy.bits_flipped, s.phy.padding_bits, s.phy.vectors, s.phy.vectors_poisoned,
+          s.phy.vectors_with_bit_errors, s.phy.unprotected_bit_errors, uint64_t{s.phy.symbol_errors.size()}})
+        wire::put(out, v);
+    for (uint64_t v : s.phy.symbol_errors)
+        wire::put(out, v);
+}
+
+void take_direction(wire::Reader& r, LinkDirectionStats& s)
+{
+    for (uint64_t* v :
+         {&s.vectors, &s.bytes, &s.busy_ps, &s.phy.codewords, &s.phy.corrected_codewords,
+          &s.phy.uncorrectable_codewords, &s.phy.miscorrected_codewords, &s.phy.bits_flipped, &s.phy.padding_bits,
+          &s.phy.vectors, &s.phy.vectors_poisoned, &s.phy.vectors_with_bit_errors, &s.phy.unprotected_bit_errors})
+        *v = r.u64();
+    s.phy.symbol_errors.resize(r.u64());
+    for (uint64_t& v : s.phy.symbol_errors)
+        v = r.u64();
+}
+
+// A direction's FEC and line counters (docs/link-errors.md); the histogram without trailing zeros.
+std::string fec_json(const LinkPhyCounters& c)
+{
+    size_t bins = c.symbol_errors.size();
+    while (bins > 1 && c.symbol_errors[bins - 1] == 0)
+        --bins;
+    std::ostringstream os;
+    os << "{\"codewords\": " << c.codewords << ", \"symbol_errors\": [";
+    for (size_t j = 0; j < bins; ++j)
+        os << (j ? ", " : "") << c.symbol_errors[j];
+    os << "], \"corrected\": " << c.corrected_codewords << ", \"uncorrectable\": " << c.uncorrectable_codewords
+       << ", \"miscorrected\": " << c.miscorrected_codewords << ", \"bits_flipped\": " << c.bits_flipped
+       << ", \"vectors_poisoned\": " << c.vectors_poisoned
+       << ", \"vectors_with_bit_errors\": " << c.vectors_with_bit_errors
+       << ", \"unprotected_bit_errors\": " << c.unprotected_bit_errors << "}";
+    return os.str();
+}
+
+}  // namespace
 
 SystemSession::SystemSession(const SystemSpec& spec, RankExchange* exchange)
     : solo_(exchange ? nullptr : std::make_unique<SoloExchange>()), exchange_(exchange ? exchange : solo_.get()),
@@ -130,6 +177,8 @@ void SystemSession::dump_after(size_t chip, const std::string& name, const std::
     dumps_.push_back({chip, name, npy_file});
 }
 
+void SystemSession::set_link_error_policy(LinkErrorPolicy policy) { system_->set_link_error_policy(policy); }
+
 void SystemSession::stats_after(const std::string& file)
 {
     step([&] {
@@ -177,6 +226,13 @@ const SystemStats& SystemSession::run(const std::vector<ChipWatch>& watch, unsig
             runs[i].mxm_observer = watch[i].mxm;
         }
     }
+    reach_.reset();
+    if (system_->link_error_policy() == LinkErrorPolicy::poison) {
+        std::vector<const Program*> programs(n);
+        for (size_t i = 0; i < n; ++i)
+            programs[i] = programs_[i].program.get();
+        reach_ = std::make_unique<PoisonReach>(*system_, std::move(programs));
+    }
     const auto t0 = std::chrono::steady_clock::now();
     stats_ = system_->run(runs, threads, exchange_);
     tracers.clear();  // each trace complete before it is gathered
@@ -184,6 +240,10 @@ const SystemStats& SystemSession::run(const std::vector<ChipWatch>& watch, unsig
     for (size_t i = 0; i < n; ++i)
         chip_traces[i] = traces[i].str();
     take_gathered(exchange_->gather(collect_mine(chip_traces)));
+    if (reach_) {
+        reach_->compare(threads, *exchange_);
+        reach_->join(exchange_->gather(reach_->mine()));
+    }
     wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ran_ = true;
     std::optional<RankFailure> failed;
@@ -214,12 +274,9 @@ std::string SystemSession::collect_mine(const std::vector<std::string>& chip_tra
         }
     for (size_t d = 0; d < stats_.directions.size(); ++d)
         if (system_->has_direction(d / 2, static_cast<unsigned>(d % 2))) {
-            const LinkDirectionStats& s = stats_.directions[d];
             wire::put(out, uint64_t{1});
             wire::put(out, d);
-            wire::put(out, s.vectors);
-            wire::put(out, s.bytes);
-            wire::put(out, s.busy_ps);
+            put_direction(out, stats_.directions[d]);
             wire::put(out, trace_file_.empty() ? std::string() : direction_trace(d));
         }
     for (size_t k = 0; k < dumps_.size(); ++k)
@@ -249,10 +306,7 @@ void SystemSession::take_gathered(const std::vector<std::string>& parts)
                 g.chip_json.at(i) = r.str();
                 g.chip_trace.at(i) = r.str();
             } else if (kind == 1) {
-                LinkDirectionStats& s = stats_.directions.at(i);
-                s.vectors = r.u64();
-                s.bytes = r.u64();
-                s.busy_ps = r.u64();
+                take_direction(r, stats_.directions.at(i));
                 g.direction_trace.at(i) = r.str();
             } else {
                 g.dumps.at(i) = r.str();
@@ -312,9 +366,11 @@ std::string SystemSession::link_json(size_t l) const
         const LinkDirectionStats& d = stats_.directions.at(2 * l + dir);
         const double busy = stats_.end_ps ? double(d.busy_ps) / double(stats_.end_ps) : 0.0;
         os << ", \"" << (dir == 0 ? "a_to_b" : "b_to_a") << "\": {\"vectors\": " << d.vectors
-           << ", \"bytes\": " << d.bytes << ", \"busy_ps\": " << d.busy_ps << ", \"utilisation\": " << busy << "}";
+           << ", \"bytes\": " << d.bytes << ", \"busy_ps\": " << d.busy_ps << ", \"utilisation\": " << busy
+           << ", \"fec\": " << fec_json(d.phy) << "}";
     }
-    os << ", \"latency_ps\": " << system_->timing(l, 0).latency_ps << "}";
+    os << ", \"latency_ps\": " << system_->timing(l, 0).latency_ps << ", \"fec\": \"" << link.params.fec
+       << "\", \"ber\": " << link.params.ber << "}";
     return os.str();
 }
 
@@ -331,7 +387,16 @@ std::string SystemSession::stats_json() const
     os << "},\n\"links\": [";
     for (size_t l = 0; l < system_->spec().links.size(); ++l)
         os << (l ? ",\n" : "\n") << link_json(l);
-    os << "],\n\"time\": " << system_->time().json(system_->spec()) << "\n}\n";
+    os << "],\n\"time\": " << system_->time().json(system_->spec());
+    if (reach_) {
+        uint64_t poisoned = 0;
+        for (const LinkDirectionStats& d : stats_.directions)
+            poisoned += d.phy.vectors_poisoned;
+        os << ",\n\"poison\": {\"vectors\": " << poisoned
+           << ", \"compared\": " << (reach_->ran_again() ? "true" : "false") << ", \"error\": \""
+           << json_escape(reach_->error()) << "\", \"reached\": " << reach_->json() << "}";
+    }
+    os << "\n}\n";
     return os.str();
 }
 
@@ -349,6 +414,23 @@ std::string SystemSession::report() const
        << " instructions, " << vectors << " vectors over C2C links, in " << std::fixed << std::setprecision(3)
        << double(stats_.end_ps) / 1e6 << " us; simulated in " << wall_s_ << " s";
     return os.str();
+}
+
+std::string SystemSession::poison_report() const
+{
+    if (!ran_ || !writer())
+        throw std::logic_error("SystemSession::poison_report: on rank 0, after run");
+    if (!reach_)
+        return "";
+    uint64_t poisoned = 0;
+    for (const LinkDirectionStats& d : stats_.directions)
+        poisoned += d.phy.vectors_poisoned;
+    std::string out = std::to_string(poisoned) + " poisoned vectors delivered";
+    if (!reach_->error().empty())
+        return out + "; the run with them complemented failed, so what they reached is unknown: " + reach_->error() +
+               "\n";
+    const std::string text = reach_->text();
+    return out + (text.empty() ? "; they reached no output element\n" : "; they reached:\n" + text);
 }
 
 }  // namespace lpu

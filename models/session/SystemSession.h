@@ -23,6 +23,8 @@
 
 namespace lpu {
 
+class PoisonReach;
+
 // Who watches one chip of a run: observers of the chip, and of its MXM (co-simulation).
 struct ChipWatch {
     std::vector<ChipObserver*> observers;
@@ -54,6 +56,10 @@ public:
     void load(size_t chip, const std::string& name, const std::string& npy_file);
     void dump_after(size_t chip, const std::string& name, const std::string& npy_file);
     void stats_after(const std::string& file);
+    // What a Receive does with a vector an uncorrectable FEC codeword touched (docs/link-errors.md):
+    // fail the run naming it (the default), or take it marked and report the output elements it
+    // reached (poison_report(), and the statistics' "poison" section).
+    void set_link_error_policy(LinkErrorPolicy policy);
     void trace_after(const std::string& file);
     // Runs `step` as a set-up step of this session: its error is thrown now in a single process,
     // by run() over several ranks (the first in step order, on every rank).
@@ -75,6 +81,9 @@ public:
     std::string stats_json() const;
     // "ran system S: N chips, I instructions, V vectors over C2C links, in T us; simulated in W s".
     std::string report() const;
+    // After run() on the writer, with the poison policy: how many vectors were poisoned and a line
+    // per tensor they reached; "" without the poison policy.
+    std::string poison_report() const;
 
 private:
     struct ChipProgram {
@@ -112,6 +121,7 @@ private:
     Gathered gathered_;
     bool started_ = false, ran_ = false;
     double wall_s_ = 0;
+    std::unique_ptr<PoisonReach> reach_;  // with the poison policy
 };
 
 }  // namespace lpu

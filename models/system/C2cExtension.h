@@ -16,6 +16,7 @@ struct C2cExtension : tlm::tlm_extension<C2cExtension> {
     uint64_t seq = 0;                  // vectors sent before it on this direction
     std::string from;                  // the Send, its chip and cycle (for reports)
     bool poisoned = false;             // set by a link model whose FEC could not correct it
+    unsigned uncorrectable = 0;        // of its codewords, when poisoned (for reports)
 
     tlm_extension_base* clone() const override { return new C2cExtension(*this); }
     void copy_from(const tlm_extension_base& other) override { *this = static_cast<const C2cExtension&>(other); }

@@ -6,9 +6,16 @@
 // receiving port's forward interface. No back-pressure, no retransmission, no arbitration: the
 // link always accepts (docs/isa.md 3.6). Another link model (a SerDes or FEC model, RTL behind a
 // transactor) implements the same interface and is put in its place (LinkDirection::set_model).
+//
+// With a bit error rate, a direction sends each vector through a LinkPhy (docs/link-errors.md):
+// a burst of its own, seeded bit errors, a real Reed-Solomon decoder; the receiver gets the
+// decoder's output, poisoned when a codeword was uncorrectable. Without errors no LinkPhy
+// exists (a large system has hundreds of thousands of directions) and the counters are
+// arithmetic: every codeword clean.
 #pragma once
 
 #include "models/c2c/C2cPorts.h"
+#include "models/linkphy/LinkPhy.h"
 #include "models/system/C2cExtension.h"
 #include "models/topology/SystemSpec.h"
 
@@ -26,6 +33,19 @@ namespace lpu {
 struct LinkDirectionStats {
     uint64_t vectors = 0, bytes = 0;
     uint64_t busy_ps = 0;  // time the direction spent serialising vectors
+    LinkPhyCounters phy;   // codewords, symbol errors, poisoned vectors (docs/link-errors.md)
+};
+
+// What a direction's line does to the bits of its vectors: the code, the framing, the bit
+// errors and their seeds (the system's, the link's, the direction: the same errors on any
+// number of ranks or threads, since one rank, the sender's, owns a direction).
+struct LinkLine {
+    FecCode code;
+    double framing_overhead = 0;
+    BitErrorParams errors;
+    uint64_t seed = 0, link_seed = 0;
+
+    static LinkLine of(const LinkParams& link, uint64_t system_seed);
 };
 
 // Serialisation of one vector on a link: its line bits (framing, FEC parity) over the lanes.
@@ -41,10 +61,18 @@ struct LinkTiming {
 class LinkDirection final : public tlm::tlm_fw_transport_if<> {
 public:
     // Vectors from (sending chip, port) to `receiver` (the far chip's port as a forward interface).
-    LinkDirection(unsigned link, unsigned direction, LinkTiming timing, tlm::tlm_fw_transport_if<>& receiver);
+    LinkDirection(unsigned link, unsigned direction, LinkTiming timing, LinkLine line,
+                  tlm::tlm_fw_transport_if<>& receiver);
+    ~LinkDirection() override;
 
     const LinkTiming& timing() const { return timing_; }
-    const LinkDirectionStats& stats() const { return stats_; }
+    // This run's figures so far.
+    LinkDirectionStats stats() const;
+    // Starts a run: no vectors sent, the bit errors from their first (same seed, same errors).
+    void reset();
+    // Delivers every poisoned vector's bytes complemented (a differential run finding what
+    // poisoned data reaches; docs/link-errors.md).
+    void complement_poisoned(bool on) { complement_ = on; }
     // Replaces how a transaction crosses the link (nullptr: this link's own latency only). The
     // model receives the transactions and must pass each on to `receiver`.
     tlm::tlm_fw_transport_if<>& entry() { return model_ ? *model_ : *this; }
@@ -63,11 +91,18 @@ public:
     unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
 
 private:
+    // Through the LinkPhy: points `trans` at what the decoder delivers into `got`, poisoned or not.
+    void carry(tlm::tlm_generic_payload& trans, ReceivedVector& got);
+
     unsigned link_, direction_;
     LinkTiming timing_;
+    LinkLine line_;
     tlm::tlm_fw_transport_if<>& receiver_;
     tlm::tlm_fw_transport_if<>* model_ = nullptr;
-    LinkDirectionStats stats_;
+    uint64_t vectors_ = 0, bytes_ = 0, busy_ps_ = 0;  // stats() adds the LinkPhy's counters
+    std::unique_ptr<LinkPhy> phy_;                    // only with bit errors
+    uint64_t clean_codewords_ = 0;                    // without a LinkPhy: codewords sent, all clean
+    bool complement_ = false;
     bool keep_flights_ = false;
     std::vector<std::pair<uint64_t, uint64_t>> flights_;
 };

@@ -9,13 +9,14 @@
 #include <tlm>
 
 #include <cstdint>
+#include <string>
 
 namespace lpu {
 
 class C2cReceiver final : public tlm::tlm_fw_transport_if<> {
 public:
-    // `clock`: the receiving chip's.
-    C2cReceiver(C2cPorts& ports, unsigned port, ChipClock clock);
+    // `clock`: the receiving chip's; `link`: the direction it ends, as reports name it.
+    C2cReceiver(C2cPorts& ports, unsigned port, ChipClock clock, std::string link);
 
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
     tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -27,6 +28,7 @@ private:
     C2cPorts& ports_;
     unsigned port_;
     ChipClock clock_;
+    std::string link_;
 };
 
 }  // namespace lpu

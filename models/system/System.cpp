@@ -31,7 +31,7 @@ public:
         wire::put(outbox_, direction_);
         wire::put(outbox_, ext ? ext->seq : 0);
         wire::put(outbox_, delay.value());
-        wire::put(outbox_, ext && ext->poisoned ? 1 : 0);
+        wire::put(outbox_, ext && ext->poisoned ? uint64_t{ext->uncorrectable} : 0);
         wire::put(outbox_, std::string(reinterpret_cast<const char*>(trans.get_data_ptr()), trans.get_data_length()));
         wire::put(outbox_, ext ? ext->from : std::string());
         trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -116,7 +116,10 @@ void System::build_link(size_t l)
         window_ps_ = std::min(window_ps_, timing.latency_ps);
         C2cReceiver* receiver = nullptr;
         if (chips_[to.chip]) {
-            receivers_.push_back(std::make_unique<C2cReceiver>(chips_[to.chip]->c2c(), to.port, clocks_[to.chip]));
+            const std::string name = "system link " + std::to_string(l) + " (" + port_text(from.chip, from.port) +
+                                     " -> " + port_text(to.chip, to.port) + ")";
+            receivers_.push_back(
+                std::make_unique<C2cReceiver>(chips_[to.chip]->c2c(), to.port, clocks_[to.chip], name));
             receiver = static_cast<C2cReceiver*>(receivers_.back().get());
             local_receiver_[d] = receiver;
         }
@@ -127,11 +130,27 @@ void System::build_link(size_t l)
             receivers_.push_back(std::make_unique<RemotePort>(outbox_[chip_rank(to.chip, chips(), ranks_)], d));
             target = receivers_.back().get();
         }
-        directions_[d] = std::make_unique<LinkDirection>(static_cast<unsigned>(l), dir, timing, *target);
+        directions_[d] = std::make_unique<LinkDirection>(static_cast<unsigned>(l), dir, timing,
+                                                         LinkLine::of(link.params, spec_.seed), *target);
         out_[from.chip].at(from.port) = static_cast<int>(d);
         const uint64_t busy = ceil_div(timing.serialise_ps * 1000, clocks_[from.chip].period_fs);
         chips_[from.chip]->c2c().connect(from.port, port_text(to.chip, to.port), busy);
     }
+}
+
+void System::set_link_error_policy(LinkErrorPolicy policy)
+{
+    policy_ = policy;
+    for (auto& c : chips_)
+        if (c)
+            c->c2c().set_policy(policy);
+}
+
+void System::complement_poisoned(bool on)
+{
+    for (auto& d : directions_)
+        if (d)
+            d->complement_poisoned(on);
 }
 
 SystemStats System::run(const std::vector<ChipRun>& runs, unsigned threads, RankExchange* exchange)
@@ -140,6 +159,10 @@ SystemStats System::run(const std::vector<ChipRun>& runs, unsigned threads, Rank
     RankExchange& ex = exchange ? *exchange : solo;
     if (runs.size() != chips() || ex.ranks() != ranks_ || ex.rank() != rank_)
         throw std::logic_error("System::run: one ChipRun per chip, and the exchange of this system's ranks");
+    for (auto& d : directions_)
+        if (d)
+            d->reset();
+    seq_.assign(directions_.size(), 0);
     std::vector<Program> idle(chips());
     std::vector<std::unique_ptr<ChipEngine>> engines(chips());
     std::vector<size_t> mine;
@@ -271,6 +294,7 @@ void System::take_remote(const std::vector<std::string>& in)
         ext.seq = m.seq;
         ext.from = m.from;
         ext.poisoned = m.poisoned != 0;
+        ext.uncorrectable = static_cast<unsigned>(m.poisoned);
         gp.set_extension(&ext);
         sc_core::sc_time delay = sc_core::sc_time::from_value(m.arrival);
         local_receiver_.at(m.direction)->b_transport(gp, delay);

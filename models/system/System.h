@@ -62,9 +62,16 @@ public:
     const SystemTime& time() const { return *time_; }
     // The conservative window: the shortest latency of any link direction.
     uint64_t window_ps() const { return window_ps_; }
+    // What a Receive does with a poisoned vector (default: fail the run).
+    void set_link_error_policy(LinkErrorPolicy policy);
+    LinkErrorPolicy link_error_policy() const { return policy_; }
+    // Every direction delivers poisoned vectors complemented (the differential run of the
+    // poison policy, docs/link-errors.md).
+    void complement_poisoned(bool on);
 
     // Runs every local chip's program to the end, `threads` threads advancing the chips of a
-    // window; `exchange` joins the ranks (required when ranks() > 1). Throws ScheduleError
+    // window; `exchange` joins the ranks (required when ranks() > 1). Each run starts its links
+    // afresh: same seed, same bit errors. Throws ScheduleError
     // (naming the chip; a link error names both), InputError or CheckError (an observer's), on
     // every rank alike: the failure first in simulated time, then on the lowest chip.
     SystemStats run(const std::vector<ChipRun>& runs, unsigned threads = 1, RankExchange* exchange = nullptr);
@@ -90,6 +97,7 @@ private:
     std::vector<std::string> outbox_;                         // per rank: vectors for its chips this window
     uint64_t window_ps_ = 0;
     std::unique_ptr<SystemTime> time_;
+    LinkErrorPolicy policy_ = LinkErrorPolicy::fail;
     std::vector<std::unique_ptr<ChipEngine>>* engines_ = nullptr;  // while run() runs
 };
 

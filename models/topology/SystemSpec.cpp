@@ -3,6 +3,8 @@
 #include "models/common/Error.h"
 #include "models/common/ParamNode.h"
 #include "models/common/YamlText.h"
+#include "models/linkphy/FecCode.h"
+#include "models/linkphy/LinkErrorModel.h"
 #include "models/topology/SystemFileReader.h"
 
 namespace lpu {
@@ -27,9 +29,14 @@ LinkParams LinkParams::read(ParamNode& n, const LinkParams& d)
                              .range(0, 1)
                              .def(d.framing_overhead);
     p.fec =
-        n.param<std::string>("fec", "forward error correction: kp4 RS(544,514), kr4 RS(528,514) or none").def(d.fec);
-    if (p.fec != "kp4" && p.fec != "kr4" && p.fec != "none")
-        n.fail("fec", "unknown code " + quote_token(p.fec) + " (kp4, kr4 or none)");
+        n.param<std::string>("fec", "forward error correction, Reed-Solomon over 10-bit symbols: kp4 RS(544,514), kr4 "
+                                    "RS(528,514), rs(n,k) with 0 < k < n <= 1023, or none")
+            .def(d.fec);
+    try {
+        p.fec = FecCode::parse(p.fec).name();
+    } catch (const InputError& e) {
+        n.fail("fec", e.what());
+    }
     p.fec_latency =
         n.param<unsigned>("fec_latency", "cycles the FEC decoder adds").range(0, 1000000).def(d.fec_latency);
     p.ber = n.param<double>("ber", "pre-FEC bit error rate on the line (KP4 and KR4 correct about 2e-4 to below "
@@ -39,7 +46,8 @@ LinkParams LinkParams::read(ParamNode& n, const LinkParams& d)
     p.burst_probability = n.param<double>("burst_probability", "probability that a bit error starts a burst")
                               .range(0, 1)
                               .def(d.burst_probability);
-    p.burst_bits = n.param<unsigned>("burst_bits", "bits a burst spans").range(0, 1000000).def(d.burst_bits);
+    p.burst_bits =
+        n.param<unsigned>("burst_bits", "bits a burst spans").range(0, LinkErrorModel::kMaxBurstBits).def(d.burst_bits);
     p.seed =
         n.param<uint64_t>("seed", "seed of this link's bit errors, with the system's seed (default: link_defaults.seed "
                                   "+ the link's index)")

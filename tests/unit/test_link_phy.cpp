@@ -343,6 +343,71 @@ TEST_CASE("link phy: without FEC flipped bits reach the receiver and are counted
     REQUIRE(phy.code().rate_expansion() == 1.0);
 }
 
+TEST_CASE("link phy: a vector as a burst of its own: the codewords and line bits of FecCode::burst", "[link][phy]")
+{
+    // Payload and framing bits as 10-bit symbols, cut into codewords of at most k message
+    // symbols, each with n - k parity symbols (counted by hand here).
+    const FecCode kp4 = FecCode::parse("kp4");
+    const VectorBurst tiny = kp4.burst(16, 0.025);  // 131.2 bits: 14 symbols, one codeword
+    REQUIRE(tiny.symbols == 14);
+    REQUIRE(tiny.codewords == 1);
+    REQUIRE(tiny.last_symbols == 14);
+    REQUIRE(tiny.line_bits == 440);
+    const VectorBurst wide = kp4.burst(1000, 0.025);  // 8,200 bits: 820 symbols, 514 + 306
+    REQUIRE(wide.codewords == 2);
+    REQUIRE(wide.last_symbols == 306);
+    REQUIRE(wide.line_bits == (820 + 60) * 10);
+    REQUIRE(FecCode::none().burst(16, 0.025).line_bits == 132);
+
+    Rng data(3);
+    for (size_t bytes : {size_t{16}, size_t{320}, size_t{1000}}) {
+        LinkPhy phy(kp4, LinkErrorModel(BitErrorParams{}, 1, 1));
+        for (int i = 0; i < 20; ++i) {
+            const std::vector<uint8_t> v = random_bytes(data, bytes);
+            phy.send_burst(v.data(), v.size(), 0.025);
+            ReceivedVector got;
+            REQUIRE(phy.receive(got));  // delivered at once
+            REQUIRE(got.data == v);
+        }
+        const VectorBurst b = kp4.burst(static_cast<unsigned>(bytes), 0.025);
+        REQUIRE(phy.counters().codewords == 20 * b.codewords);
+        REQUIRE(phy.errors().position() == 20 * b.line_bits);  // exactly the line bits the timing charges
+    }
+}
+
+TEST_CASE("link phy: a burst's vector is poisoned exactly when one of its codewords fails, framing included",
+          "[link][phy]")
+{
+    // RS(31,21): 26 bytes and 5 % framing are 218.4 bits, 22 symbols: a codeword of 21 and one of
+    // a single symbol of framing bits only, whose failure poisons the vector all the same.
+    const FecCode code = FecCode::rs(31, 21);
+    REQUIRE(code.burst(26, 0.05).codewords == 2);
+    LinkPhy phy(code, LinkErrorModel(BitErrorParams{0.02, 0, 0}, 7, 3));
+    Rng data(5);
+    uint64_t poisoned = 0;
+    for (int i = 0; i < 3000; ++i) {
+        const std::vector<uint8_t> v = random_bytes(data, 26);
+        const uint64_t failed = phy.counters().uncorrectable_codewords;
+        phy.send_burst(v.data(), v.size(), 0.05);
+        ReceivedVector got;
+        REQUIRE(phy.receive(got));
+        const uint64_t now = phy.counters().uncorrectable_codewords - failed;
+        REQUIRE(got.poisoned == (now > 0));
+        REQUIRE(got.bit_errors == diff_bits(got.data, v));
+        if (!got.poisoned)
+            REQUIRE(got.data == v);
+        poisoned += got.poisoned;
+    }
+    REQUIRE(phy.counters().vectors_poisoned == poisoned);
+    REQUIRE(poisoned > 100);
+    REQUIRE(poisoned < 2900);
+
+    LinkPhy streaming(code, LinkErrorModel(BitErrorParams{}, 1, 1));
+    streaming.send(std::vector<uint8_t>(5, 1));
+    const std::vector<uint8_t> four(4, 2);
+    REQUIRE_THROWS_AS(streaming.send_burst(four.data(), four.size(), 0), std::logic_error);  // mid-stream
+}
+
 TEST_CASE("link phy: an empty vector is refused", "[link][phy]")
 {
     LinkPhy phy(FecCode::parse("kp4"), LinkErrorModel(BitErrorParams{}, 1, 1));

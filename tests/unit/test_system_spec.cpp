@@ -270,7 +270,20 @@ TEST_CASE("system file errors name file, line, column and key", "[system]")
     CHECK(custom_error("  links:\n    - {a: a, b: b}\n    - {a: b, b: c, a_port: 1, b_port: 0}", "  links: {a: b}") ==
           "sys.yaml:18:10: system.links: must be a list of maps");
     CHECK(custom_error("    - {a: a, b: b}", "    - {a: a, b: b, fec: rs}") ==
-          "sys.yaml:19:25: system.links[0].fec: unknown code 'rs' (kp4, kr4 or none)");
+          "sys.yaml:19:25: system.links[0].fec: fec 'rs': expected kp4 (RS(544,514)), kr4 (RS(528,514)), none or "
+          "rs(N,K)");
+    CHECK(custom_error("    - {a: a, b: b}", "    - {a: a, b: b, fec: 'rs(10,12)'}") ==
+          "sys.yaml:19:25: system.links[0].fec: rs(10,12): a Reed-Solomon code over 10-bit symbols needs 0 < k < n "
+          "<= 1023");
+    // Any code FecCode names, kept by its canonical name.
+    CHECK(
+        parse(replace(kCustom, "    - {a: a, b: b}", "    - {a: a, b: b, fec: KP4}"), "sys.yaml").links[0].params.fec ==
+        "kp4");
+    CHECK(parse(replace(kCustom, "    - {a: a, b: b}", "    - {a: a, b: b, fec: 'RS(31,21)'}"), "sys.yaml")
+              .links[0]
+              .params.fec == "rs(31,21)");
+    CHECK(custom_error("  topology:", "  link_defaults: {burst_bits: 65537}\n  topology:") ==
+          "sys.yaml:12:31: system.link_defaults.burst_bits: value 65537 out of range [0, 65536]");
     CHECK(custom_error("  topology:", "  link_defaults: {ber: 0.9}\n  topology:") ==
           "sys.yaml:12:24: system.link_defaults.ber: value 0.9 out of range [0, 0.5]");
 }
