@@ -56,6 +56,11 @@ ArgParser system_parser()
                   "the system's time base (also through the failing cycle of a failing run); with --cosim mxm "
                   "also DIR/<chip>/<plane>.fst for every MXM plane a chip's program uses");
     ap.add_option("cosim", "UNIT", "run UNIT's Verilated RTL in lockstep in every chip (UNIT: mxm)");
+    ap.add_option("link-errors", "POLICY",
+                  "a vector an uncorrectable FEC codeword touched (links with a ber, docs/link-errors.md): fail "
+                  "stops the run naming link, cycle, vector and receiving stream; poison delivers it marked and "
+                  "reports the output elements it reached (found by running again with those vectors complemented)",
+                  "fail");
     ap.add_option("threads", "N", "threads advancing the chips of this process (results do not depend on it)", "1");
     return ap;
 }
@@ -157,6 +162,9 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
     if (threads == 0 || threads > kMaxThreads)
         throw UsageError("--threads: " + std::to_string(threads) + " is not in [1, " + std::to_string(kMaxThreads) +
                          "]");
+    const std::string policy = ap.get("link-errors", "fail");
+    if (policy != "fail" && policy != "poison")
+        throw UsageError("--link-errors: unknown policy " + quote_token(policy) + " (fail or poison)");
     if (ap.has("cosim") && ap.get("cosim") != "mxm")
         throw UsageError("--cosim: unknown unit " + quote_token(ap.get("cosim")) + " (available: mxm)");
     std::vector<std::pair<std::string, std::string>> programs;
@@ -170,6 +178,8 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
 
     SystemSession session(load_system_spec(ap.get("system")), exchange);
     alike = false;
+    if (policy == "poison")
+        session.set_link_error_policy(LinkErrorPolicy::poison);
     if (ap.has("programs"))
         session.programs_from(ap.get("programs"));
     for (const auto& [chip, file] : programs)
@@ -195,8 +205,11 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
         throw;
     }
     complete_waves(session, cw);
-    if (session.writer())
+    if (session.writer()) {
         std::cout << session.report() << "\n";
+        if (const std::string poison = session.poison_report(); !poison.empty())
+            std::cout << poison << (poison.back() == '\n' ? "" : "\n");
+    }
     if (ap.has("cosim"))
         print_cosim(session, cw);
     if (ap.has("wave") && session.writer())
