@@ -109,12 +109,4 @@ void LinkDirection::carry(tlm::tlm_generic_payload& trans, ReceivedVector& got)
     trans.set_data_ptr(got.data.data());
 }
 
-tlm::tlm_sync_enum LinkDirection::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                                  sc_core::sc_time& delay)
-{
-    b_transport(trans, delay);
-    phase = tlm::END_RESP;
-    return tlm::TLM_COMPLETED;
-}
-
 }  // namespace lpu

@@ -17,6 +17,7 @@
 #include "models/c2c/C2cPorts.h"
 #include "models/linkphy/LinkPhy.h"
 #include "models/system/C2cExtension.h"
+#include "models/system/LtTarget.h"
 #include "models/topology/SystemSpec.h"
 
 #include <tlm>
@@ -54,11 +55,11 @@ struct LinkTiming {
     uint64_t serialise_ps = 0;  // line bits at lanes x rate
     uint64_t latency_ps = 0;    // from the Send's time to the vector's arrival at the far port
 
-    // `sender` is the sending chip's spec (lanes, rate, SerDes latency, nominal clock).
+    // `sender` is the sending chip's spec (lanes, rate, nominal clock).
     static LinkTiming of(const ChipSpec& sender, const LinkParams& link, unsigned vector_bytes);
 };
 
-class LinkDirection final : public tlm::tlm_fw_transport_if<> {
+class LinkDirection final : public LtTarget {
 public:
     // Vectors from (sending chip, port) to `receiver` (the far chip's port as a forward interface).
     LinkDirection(unsigned link, unsigned direction, LinkTiming timing, LinkLine line,
@@ -85,10 +86,6 @@ public:
 
     // Loosely timed: `delay` is the Send's time in ps on entry, the arrival's on exit.
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
-    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                       sc_core::sc_time& delay) override;
-    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
-    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
 
 private:
     // Through the LinkPhy: points `trans` at what the decoder delivers into `got`, poisoned or not.

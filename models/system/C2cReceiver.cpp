@@ -28,12 +28,4 @@ void C2cReceiver::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-tlm::tlm_sync_enum C2cReceiver::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                                sc_core::sc_time& delay)
-{
-    b_transport(trans, delay);
-    phase = tlm::END_RESP;
-    return tlm::TLM_COMPLETED;
-}
-
 }  // namespace lpu

@@ -5,6 +5,7 @@
 
 #include "models/c2c/C2cPorts.h"
 #include "models/spec/ChipClock.h"
+#include "models/system/LtTarget.h"
 
 #include <tlm>
 
@@ -13,16 +14,12 @@
 
 namespace lpu {
 
-class C2cReceiver final : public tlm::tlm_fw_transport_if<> {
+class C2cReceiver final : public LtTarget {
 public:
     // `clock`: the receiving chip's; `link`: the direction it ends, as reports name it.
     C2cReceiver(C2cPorts& ports, unsigned port, ChipClock clock, std::string link);
 
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
-    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                       sc_core::sc_time& delay) override;
-    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
-    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
 
 private:
     C2cPorts& ports_;

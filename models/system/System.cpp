@@ -22,7 +22,7 @@ uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 // The receiving end of a direction whose receiver another rank runs: the transaction goes into
 // that rank's outbox, to cross at the window's end.
-class System::RemotePort final : public tlm::tlm_fw_transport_if<> {
+class System::RemotePort final : public LtTarget {
 public:
     RemotePort(std::string& outbox, uint64_t direction) : outbox_(outbox), direction_(direction) {}
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override
@@ -36,15 +36,6 @@ public:
         wire::put(outbox_, ext ? ext->from : std::string());
         trans.set_response_status(tlm::TLM_OK_RESPONSE);
     }
-    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                       sc_core::sc_time& delay) override
-    {
-        b_transport(trans, delay);
-        phase = tlm::END_RESP;
-        return tlm::TLM_COMPLETED;
-    }
-    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
-    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
 
 private:
     std::string& outbox_;

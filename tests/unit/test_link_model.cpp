@@ -2,6 +2,7 @@
 // installed with LinkDirection::set_model receives every transaction a Send makes, with the
 // Send's time as its delay, and decides what reaches the far port and when; the chips see
 // exactly that.
+#include "models/system/LtTarget.h"
 #include "models/system/System.h"
 
 #include <catch2/catch.hpp>
@@ -14,7 +15,7 @@ using namespace lpu::test;
 namespace {
 
 // A slower, lossy cable: the direction's own latency plus `extra_ps`, and byte 0 inverted.
-class SlowLossyCable final : public tlm::tlm_fw_transport_if<> {
+class SlowLossyCable final : public LtTarget {
 public:
     SlowLossyCable(LinkDirection& d, uint64_t extra_ps) : d_(d), extra_ps_(extra_ps) {}
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override
@@ -24,15 +25,6 @@ public:
         trans.get_data_ptr()[0] ^= 0xff;
         d_.receiver().b_transport(trans, delay);
     }
-    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                       sc_core::sc_time& delay) override
-    {
-        b_transport(trans, delay);
-        phase = tlm::END_RESP;
-        return tlm::TLM_COMPLETED;
-    }
-    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
-    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
     unsigned seen = 0;
 
 private:
