@@ -18,7 +18,9 @@ uint64_t ChipClock::first_cycle_at(uint64_t ps) const
         return 0;
     // An estimate from the period, then the exact answer by the cycle starts themselves (the
     // floor in start_ps can put the estimate one off).
-    uint64_t c = (ps - offset_ps) * 1000 / period_fs;
+    // floor(d x 1000 / period) without overflowing (a window without links ends near 2^62 ps).
+    const uint64_t d = ps - offset_ps;
+    uint64_t c = d / period_fs * 1000 + d % period_fs * 1000 / period_fs;
     while (c > 0 && start_ps(c - 1) >= ps)
         --c;
     while (start_ps(c) < ps)
