@@ -2,13 +2,16 @@
 """System benchmark (not a test): the layer-pipelined MLP of examples/system/gen_system.py on
 1, 2, 4, 8 and 72 tiny chips, every chip computing one 16 x 16 int8 layer (bias, ReLU, requant)
 over the same rows, so the simulated work grows exactly with the chips; then the largest systems
-again on 2 threads and over 1 and 2 MPI ranks. Prints a Markdown table: simulated cycles/s (of
+again on 2 threads and over 1 and 2 MPI ranks (72 chips also with the chain's nodes interleaved
+between the two ranks' halves of the rack, `gen_system.py --rack-order interleaved`). Prints a Markdown table: simulated cycles/s (of
 the system, and summed over chips), host MAC/s, wall time and the largest process's maximum RSS
 in all and per chip.
 
-Times are the best of --repeat runs (the machine is shared: the least is the least disturbed).
-"simulated s" is lpusim's own figure (the run itself); "wall s" the whole process (loading the
-system, assembling the programs, loading and dumping tensors). One chip runs with
+Times are those of the run with the least simulated time of --repeat runs (the machine is shared:
+the least is the least disturbed). "simulated s" is lpusim's own figure (the run itself), and the
+rates are per simulated second; "wall s" and "CPU s" (user + system, every process of the run) are
+the whole process (loading the system, assembling the programs, loading the tensors). CPU time
+is the least disturbed by other load, so "CPU ms per chip" is the figure to watch for linearity. One chip runs with
 `lpusim run --config` (a system without links does not finish: see docs/performance.md).
 
   scripts/bench_system.py [--build-dir build] [--chips 1 2 4 8 72] [--batches 128] [--rows 8]
@@ -31,7 +34,9 @@ SIMULATED = re.compile(r"simulated in ([\d.]+) s")
 
 
 def run_once(cmd, cwd):
-    """(wall s, max RSS MiB of the largest process, stdout) of one run."""
+    """(wall s, CPU s, max RSS MiB of the largest process, stdout) of one run. CPU time and RSS come
+    from wait4: the child's own and its waited-for descendants' (mpirun's ranks): CPU summed, RSS
+    the largest."""
     t = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Read the pipes while the child runs, then reap it ourselves to get its rusage.
@@ -55,7 +60,7 @@ def run_once(cmd, cwd):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit(f"bench_system.py: exit {p.returncode}: {' '.join(cmd)}\n{out.decode()}{err.decode()}")
-    return wall, usage.ru_maxrss / 1024.0, out.decode()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, out.decode()
 
 
 def positive(text):
@@ -94,22 +99,25 @@ def main():
     load = os.getloadavg()
     print(f"{os.cpu_count()} cores, load average {load[0]:.1f} at start; pipeline of {a.batches} x {a.rows} rows "
           f"per chip on tiny chips; best of {a.repeat}\n")
-    print("| chips | how | instructions | MACs | system cycles | chip-cycles | simulated s | wall s "
+    print("| chips | how | instructions | MACs | system cycles | chip-cycles | simulated s | wall s | CPU s | CPU ms per chip "
           "| system cycles/s | chip-cycles/s | host MAC/s | max RSS MiB (largest process) | per chip in it |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    points = [(n, "1 thread", 1, 0) for n in a.chips]
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    points = [(n, "1 thread", 1, 0, "in-order") for n in a.chips]
     for n in a.parallel:
-        points.append((n, "2 threads", 2, 0))
+        points.append((n, "2 threads", 2, 0, "in-order"))
         if a.mpirun:
-            points += [(n, "mpirun -np 1", 1, 1), (n, "mpirun -np 2", 1, 2)]
+            points += [(n, "mpirun -np 1", 1, 1, "in-order"), (n, "mpirun -np 2", 1, 2, "in-order")]
+            if n == 72:  # the chain's nodes alternating between the halves that the two ranks run
+                points += [(n, "interleaved: 1 thread", 1, 0, "interleaved"),
+                           (n, "interleaved: mpirun -np 2", 1, 2, "interleaved")]
     generated = {}
-    for n, how, threads, ranks in points:
-        d = os.path.join(work, f"chips-{n}")
-        if n not in generated:
+    for n, how, threads, ranks, order in points:
+        d = os.path.join(work, f"chips-{n}-{order}")
+        if (n, order) not in generated:
             subprocess.run([sys.executable, GEN, "pipeline", "--chips", str(n), "--batches", str(a.batches),
-                            "--rows", str(a.rows), "--out", d], check=True, capture_output=True)
-            generated[n] = json.load(open(os.path.join(d, "run.json")))
-        run = generated[n]
+                            "--rows", str(a.rows), "--rack-order", order, "--out", d], check=True, capture_output=True)
+            generated[(n, order)] = json.load(open(os.path.join(d, "run.json")))
+        run = generated[(n, order)]
         stats = os.path.join(d, f"stats-{threads}-{ranks}.json")
         if n == 1:
             cmd = [lpusim, "run", "--config", os.path.join(ROOT, "configs", "tiny.yaml"), "--program",
@@ -123,11 +131,11 @@ def main():
                 cmd = [a.mpirun, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks)] + cmd
         best = None
         for _ in range(a.repeat):
-            wall, rss, out = run_once(cmd, d)
+            wall, cpu, rss, out = run_once(cmd, d)
             sim = max(float(SIMULATED.search(out).group(1)), 0.0005)  # printed to the ms
             if best is None or sim < best[0]:
-                best = (sim, wall, rss)
-        sim, wall, rss = best
+                best = (sim, wall, cpu, rss)
+        sim, wall, cpu, rss = best
         s = json.load(open(stats))
         chips = s["chips"].values() if "chips" in s else [s]
         macs = sum(c["macs"] for c in chips)
@@ -135,7 +143,7 @@ def main():
         chip_cycles = sum(c["cycles"] for c in chips)
         cycles = max(c["cycles"] for c in chips)
         per_process = -(-n // max(ranks, 1))  # chips in the largest process
-        print(f"| {n} | {how} | {instr:,} | {macs:,} | {cycles:,} | {chip_cycles:,} | {sim:.3f} | {wall:.3f} | "
+        print(f"| {n} | {how} | {instr:,} | {macs:,} | {cycles:,} | {chip_cycles:,} | {sim:.3f} | {wall:.3f} | {cpu:.3f} | {1e3 * cpu / n:.1f} | "
               f"{cycles / sim:,.0f} | {chip_cycles / sim:,.0f} | {macs / sim:.3g} | {rss:.1f} | {rss / per_process:.2f} |",
               flush=True)
     load = os.getloadavg()

@@ -130,25 +130,33 @@ def east(ct, base, k):
 
 # ---------------------------------------------------------------- pipeline
 
-def rack_path(sysm):
-    """A path through all 72 chips of a rack: node by node, entering each node at the chip the
-    previous node's link arrives at and leaving it from another chip (nodes are fully connected)."""
+def rack_path(sysm, nodes):
+    """A path through all 72 chips of a rack, its nodes in the order `nodes`: each node entered at
+    the chip the previous node's global link reaches and left from another chip (a node is fully
+    connected, and every two nodes of a rack are joined by links from different chips)."""
     path, entry = [], None
-    for n in range(9):
+    for at, n in enumerate(nodes):
         chips = list(range(8 * n, 8 * n + 8))
-        exit_ = None
-        if n < 8:
+        exit_ = nxt = None
+        if at + 1 < len(nodes):
             for (a, _), (b, _) in sysm.links:
                 for x, y in ((a, b), (b, a)):
-                    if x // 8 == n and y // 8 == n + 1 and x != entry and exit_ is None:
+                    if x // 8 == n and y // 8 == nodes[at + 1] and x != entry and exit_ is None:
                         exit_, nxt = x, y
         if entry is None:
             entry = next(c for c in chips if c != exit_)
         middle = [c for c in chips if c not in (entry, exit_)]
         path += [entry] + middle + ([exit_] if exit_ is not None else [])
-        entry = nxt if n < 8 else None
+        entry = nxt
     assert sorted(path) == list(range(72)) and all((a, b) in sysm.port for a, b in zip(path, path[1:]))
     return path
+
+
+# Rack node orders for the pipeline's chain. `interleaved` alternates between the two halves of
+# the rack, which two MPI ranks run (contiguous blocks of chips, models/system/RankExchange.h), so
+# that the pipeline's busy stages are spread over both ranks instead of sweeping through one then
+# the other.
+NODE_ORDERS = {"in-order": [0, 1, 2, 3, 4, 5, 6, 7, 8], "interleaved": [0, 5, 1, 6, 2, 7, 3, 8, 4]}
 
 
 def gen_pipeline(a):
@@ -163,7 +171,7 @@ def gen_pipeline(a):
         write_system(sys_path, f"node-{n}-tiny", f"    kind: node\n    chips: {n}\n", a.cable_latency)
     sysm = System(sys_path)
     ct = sysm.ct
-    chain = rack_path(sysm) if n == 72 else list(range(n))
+    chain = rack_path(sysm, NODE_ORDERS[a.rack_order]) if n == 72 else list(range(n))
     rows = a.batches * a.rows
     if rows > ct.words_per_bank:
         raise GenError(f"{rows} rows do not fit one MEM bank ({ct.words_per_bank} words)")
@@ -219,7 +227,7 @@ def gen_pipeline(a):
                 info["receive"].append([s, t, r])
                 after = r
         # Rows: ABC at a, X read RL + hops before; ACC A after; the result at the VXM v; bias
-        # planes from MEM_W0..3 (k + 1 hops west of the VXM) on s8e..s11e; add, relu, requant;
+        # planes from MEM_W0..3 (j + 1 hops west of the VXM) on s8e..s11e; add, relu, requant;
         # Z row on s20e at the VXM in q, written to MEM_E10 as it passes and sent from the C2C slice.
         x_lead = ct.RL + pMXM - pX
         my_sends, a_prev = [], -period
@@ -424,7 +432,7 @@ def gen_multihop(a):
     rows = a.rows
     rng = np.random.default_rng(a.seed)
     data = rng.integers(-128, 128, size=(rows, ct.L), dtype=np.int8)
-    slice_ = "MEM_E43"
+    slice_ = f"MEM_E{ct.half_mem - 1}"  # the east slice nearest the C2C slice
     lead = ct.RL + ct.pos["C2C"] - ct.pos[slice_]  # a Read's cycle to the Send of its vector
     sends, hops, programs = None, [], {}
     for h, c in enumerate(route):
@@ -503,6 +511,8 @@ def main():
     p.add_argument("--chips", type=positive, required=True, help="chips (layers): 1 to 65 (a node), or 72 (a rack)")
     p.add_argument("--batches", type=positive, default=16, help="batches in flight (default 16)")
     p.add_argument("--rows", type=positive, default=8, help="rows per batch (default 8)")
+    p.add_argument("--rack-order", choices=sorted(NODE_ORDERS), default="in-order",
+                   help="72 chips: the order of the rack's nodes along the chain (default in-order)")
     p.add_argument("--cable-latency", type=cable_latency, default=216, metavar="CYCLES",
                    help="the links' cable_latency in the system file (default 216, as docs/system.md)")
     r = sub.add_parser("allreduce", help="int32 all-reduce over a node on all links at once")
