@@ -77,7 +77,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"), help="where lpusim is (default build)")
     ap.add_argument("--chips", type=positive, nargs="+", default=[1, 2, 4, 8, 72],
-                    help="system sizes (1-65 or 72; default 1 2 4 8 72)")
+                    help="system sizes (1-17 or 72; default 1 2 4 8 72)")
     ap.add_argument("--batches", type=positive, default=128, help="batches per chip (default 128)")
     ap.add_argument("--rows", type=positive, default=8, help="rows per batch (default 8)")
     ap.add_argument("--repeat", type=positive, default=3, help="runs per point, best taken (default 3)")
@@ -87,8 +87,8 @@ def main():
     ap.add_argument("--work", help="work directory (default: a new temporary one, removed afterwards)")
     a = ap.parse_args()
     for n in a.chips + a.parallel:
-        if not (n <= 65 or n == 72):
-            ap.error(f"{n} chips: neither 1 to 65 (a node) nor 72 (a rack)")
+        if not (n <= 17 or n == 72):
+            ap.error(f"{n} chips: neither 1 to 17 (a node of tiny chips) nor 72 (a rack)")
     if any(n == 1 for n in a.parallel):
         ap.error("--parallel: a single chip has nothing to spread over threads or ranks")
     lpusim = os.path.join(os.path.abspath(a.build_dir), "lpusim")

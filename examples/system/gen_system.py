@@ -6,8 +6,9 @@ a program per chip, the system file, input tensors from a seed and the outputs n
              Z_k = requant_i8(relu(X_k . W_k + B_k)), sending every row of Z_k over a link to chip
              k + 1 as soon as the VXM has it; chip k + 1 receives it into MEM (its X) and runs its
              layer on it. Rows stream at the link's rate, so chip k works on later batches while
-             chip k + 1 works on earlier ones. --chips 1..65: a fully connected node of tiny chips
-             (1: one chip, no links); --chips 72: a rack, the chain a path through all 72 chips.
+             chip k + 1 works on earlier ones. --chips 1..17: a fully connected node of tiny chips
+             (16 C2C links each; 1: one chip, no links); --chips 72: a rack, the chain a path
+             through all 72 chips.
   allreduce  an all-reduce of an int32 tensor over a node: reduce-scatter (every chip sends the
              other 7 their shards over all 7 of its links at once and adds the 7 it receives to
              its own on the VXM, int32 adds wrapping), then all-gather (every chip sends its summed
@@ -508,7 +509,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="workload", required=True)
     p = sub.add_parser("pipeline", help="layer-pipelined MLP over a chain of chips")
-    p.add_argument("--chips", type=positive, required=True, help="chips (layers): 1 to 65 (a node), or 72 (a rack)")
+    p.add_argument("--chips", type=positive, required=True, help="chips (layers): 1 to 17 (a node), or 72 (a rack)")
     p.add_argument("--batches", type=positive, default=16, help="batches in flight (default 16)")
     p.add_argument("--rows", type=positive, default=8, help="rows per batch (default 8)")
     p.add_argument("--rack-order", choices=sorted(NODE_ORDERS), default="in-order",
@@ -528,8 +529,8 @@ def main():
         s.add_argument("--out", required=True, help="output directory (replaced)")
         s.add_argument("--seed", type=int, default=1, help="seed of the inputs (default 1)")
     a = ap.parse_args()
-    if a.workload == "pipeline" and not (a.chips <= 65 or a.chips == 72):
-        ap.error(f"--chips: {a.chips} is neither 1 to 65 (a node) nor 72 (a rack)")
+    if a.workload == "pipeline" and not (a.chips <= 17 or a.chips == 72):
+        ap.error(f"--chips: {a.chips} is neither 1 to 17 (a node of tiny chips) nor 72 (a rack)")
     try:
         {"pipeline": gen_pipeline, "allreduce": gen_allreduce, "multihop": gen_multihop}[a.workload](a)
     except GenError as e:

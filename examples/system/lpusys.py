@@ -148,6 +148,9 @@ class System:
             self.links = [((0, p), (1, p)) for p in range(topo.get("links", 1))]
         elif kind == "node":
             n = topo.get("chips", 8)
+            if n - 1 > self.ct.links:
+                raise GenError(f"{path}: a node of {n} chips needs {n - 1} C2C ports per chip; "
+                               f"chip '{self.ct.name}' has {self.ct.links}")
             self.names = [f"c{i}" for i in range(n)]
             self._wire_node(0, n)
         elif kind == "rack":
