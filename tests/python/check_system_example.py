@@ -140,7 +140,7 @@ def check_links(stats, sched):
     if w == "pipeline":
         want = (len(sched["chain"]) - 1) * sched["rows"]
     elif w == "allreduce":  # each chip: 7 shards out (reduce-scatter) and its shard to 7 (all-gather), 4 planes a row
-        want = 2 * (sched["chips"] - 1) * 4 * sched["rows"]
+        want = 2 * (sched["chips"] - 1) * 4 * sched["rows"] * sched["nodes"]
     else:
         want = (len(sched["route"]) - 1) * sched["rows"]
     if not sent == received == moved == want:
