@@ -15,12 +15,22 @@ SystemTime::SystemTime(const SystemSpec& spec, std::vector<ChipClock> clocks, st
 {
     const size_t n = spec.chips.size();
     epoch_ = spec.chip_spec(root_).icu.hac_epoch;
-    for (unsigned k = 0; k < n; ++k)
-        if (spec.chip_spec(k).icu.hac_epoch != epoch_)
+    const double mhz = spec.chip_spec(root_).chip.clock_mhz;
+    for (unsigned k = 0; k < n; ++k) {
+        const ChipSpec& cs = spec.chip_spec(k);
+        if (cs.icu.hac_epoch != epoch_)
             throw InputError("chip " + spec.chips[k].name + " counts epochs of icu.hac_epoch " +
-                             std::to_string(spec.chip_spec(k).icu.hac_epoch) + " cycles and the root chip " +
-                             spec.chips[root_].name + " of " + std::to_string(epoch_) +
-                             ": aligned counters must count the same epochs");
+                             std::to_string(cs.icu.hac_epoch) + " cycles and the root chip " + spec.chips[root_].name +
+                             " of " + std::to_string(epoch_) + ": aligned counters must count the same epochs");
+        // The counter counts cycles: chips of another nominal clock would drift apart by a
+        // whole epoch's difference every epoch, more than any alignment absorbs.
+        if (cs.chip.clock_mhz != mhz)
+            throw InputError("chip " + spec.chips[k].name + " runs at chip.clock_mhz " +
+                             format_param_value(cs.chip.clock_mhz) + " and the root chip " + spec.chips[root_].name +
+                             " at " + format_param_value(mhz) +
+                             ": aligned counters count cycles, so the chips of a system share one nominal "
+                             "clock (each may be off it by its ppm)");
+    }
     for (const SystemLink& l : spec.links)
         link_chips_.emplace_back(l.a.chip, l.b.chip);
     build_tree(spec);

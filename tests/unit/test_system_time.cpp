@@ -338,6 +338,18 @@ TEST_CASE("chip types that count different epochs cannot be aligned", "[system][
                       "counters must count the same epochs");
 }
 
+TEST_CASE("chip types of different nominal clocks cannot be aligned", "[system][time]")
+{
+    SystemSpec spec = chain({0, 0}, {0, 0});
+    ChipSpec other = tiny();
+    other.chip.clock_mhz = 1250;
+    spec.types.push_back({"other", other});
+    spec.chips[1].type = 1;
+    CHECK_THROWS_WITH([&] { System sys(spec); }(),
+                      "chip c1 runs at chip.clock_mhz 1250 and the root chip c0 at 900: aligned counters count "
+                      "cycles, so the chips of a system share one nominal clock (each may be off it by its ppm)");
+}
+
 namespace {
 
 // Chip k of a chain of 4 sends to chip k + 1 in 6 rounds, each chip paced by RuntimeDeskew.
