@@ -11,8 +11,8 @@ Times are those of the run with the least simulated time of --repeat runs (the m
 the least is the least disturbed). "simulated s" is lpusim's own figure (the run itself), and the
 rates are per simulated second; "wall s" and "CPU s" (user + system, every process of the run) are
 the whole process (loading the system, assembling the programs, loading the tensors). CPU time
-is the least disturbed by other load, so "CPU ms per chip" is the figure to watch for linearity. One chip runs with
-`lpusim run --config` (a system without links does not finish: see docs/performance.md).
+is the least disturbed by other load, so "CPU ms per chip" is the figure to watch for linearity. Every
+point runs through `lpusim run --system` (one chip: a system of one chip without links).
 
   scripts/bench_system.py [--build-dir build] [--chips 1 2 4 8 72] [--batches 128] [--rows 8]
                           [--repeat 3] [--parallel 8 72] [--mpirun mpirun] [--work DIR]
@@ -30,6 +30,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "examples", "system", "gen_system.py")
+sys.path.insert(0, os.path.dirname(GEN))
+from lpusys import positive  # noqa: E402  (the generators' argument type)
 SIMULATED = re.compile(r"simulated in ([\d.]+) s")
 
 
@@ -61,16 +63,6 @@ def run_once(cmd, cwd):
     if p.returncode != 0:
         sys.exit(f"bench_system.py: exit {p.returncode}: {' '.join(cmd)}\n{out.decode()}{err.decode()}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, out.decode()
-
-
-def positive(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
 
 
 def main():
@@ -115,20 +107,16 @@ def main():
         d = os.path.join(work, f"chips-{n}-{order}")
         if (n, order) not in generated:
             subprocess.run([sys.executable, GEN, "pipeline", "--chips", str(n), "--batches", str(a.batches),
-                            "--rows", str(a.rows), "--rack-order", order, "--out", d], check=True, capture_output=True)
+                            "--rows", str(a.rows), "--rack-order", order, "--out", d, "--lpusim", lpusim], check=True,
+                           capture_output=True)
             generated[(n, order)] = json.load(open(os.path.join(d, "run.json")))
         run = generated[(n, order)]
         stats = os.path.join(d, f"stats-{threads}-{ranks}.json")
-        if n == 1:
-            cmd = [lpusim, "run", "--config", os.path.join(ROOT, "configs", "tiny.yaml"), "--program",
-                   os.path.join(d, "programs", "c0.s"), "--stats", stats]
-            cmd += [f"--load={t}={f}" for _, t, f in run["load"]]
-        else:
-            cmd = [lpusim, "run", "--system", run["system"], "--programs", run["programs"], "--stats", stats,
-                   "--threads", str(threads)]
-            cmd += [f"--load={c}:{t}={f}" for c, t, f in run["load"]]
-            if ranks:
-                cmd = [a.mpirun, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks)] + cmd
+        cmd = [lpusim, "run", "--system", run["system"], "--programs", run["programs"], "--stats", stats,
+               "--threads", str(threads)]
+        cmd += [f"--load={c}:{t}={f}" for c, t, f in run["load"]]
+        if ranks:
+            cmd = [a.mpirun, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks)] + cmd
         best = None
         for _ in range(a.repeat):
             wall, cpu, rss, out = run_once(cmd, d)

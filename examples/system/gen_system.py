@@ -36,7 +36,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lpusys import GenError, Program, System  # noqa: E402
+from lpusys import GenError, Program, System, positive  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TINY = os.path.join(ROOT, "configs", "tiny.yaml")
@@ -93,9 +93,9 @@ class Out:
         with open(os.path.join(self.path, "run.json"), "w") as f:
             json.dump(self.run, f, indent=1)
             f.write("\n")
-        schedule["link"] = {"latency_ps": sysm.timing.latency_ps, "busy_cycles": sysm.timing.busy,
-                            "line_bits": sysm.timing.line_bits, "receive_window": sysm.ct.window,
-                            "period_fs": sysm.ct.period_fs}
+        t = sysm.timing  # None without links
+        schedule["link"] = t and {"latency_ps": t.latency_ps, "busy_cycles": t.busy, "line_bits": t.line_bits,
+                                  "receive_window": sysm.ct.window, "period_fs": sysm.clock.period_fs}
         schedule["instructions"] = sum(p.instructions() for p in programs.values())
         with open(os.path.join(self.path, "schedule.json"), "w") as f:
             json.dump(schedule, f, indent=1)
@@ -136,21 +136,21 @@ def rack_path(sysm, nodes):
     """A path through all 72 chips of a rack, its nodes in the order `nodes`: each node entered at
     the chip the previous node's global link reaches and left from another chip (a node is fully
     connected, and every two nodes of a rack are joined by links from different chips)."""
-    path, entry = [], None
+    path, entry, k = [], None, sysm.chips_per_node
     for at, n in enumerate(nodes):
-        chips = list(range(8 * n, 8 * n + 8))
+        chips = list(range(k * n, k * n + k))
         exit_ = nxt = None
         if at + 1 < len(nodes):
             for (a, _), (b, _) in sysm.links:
                 for x, y in ((a, b), (b, a)):
-                    if x // 8 == n and y // 8 == nodes[at + 1] and x != entry and exit_ is None:
+                    if x // k == n and y // k == nodes[at + 1] and x != entry and exit_ is None:
                         exit_, nxt = x, y
         if entry is None:
             entry = next(c for c in chips if c != exit_)
         middle = [c for c in chips if c not in (entry, exit_)]
         path += [entry] + middle + ([exit_] if exit_ is not None else [])
         entry = nxt
-    assert sorted(path) == list(range(72)) and all((a, b) in sysm.port for a, b in zip(path, path[1:]))
+    assert sorted(path) == list(range(len(sysm.names))) and all((a, b) in sysm.port for a, b in zip(path, path[1:]))
     return path
 
 
@@ -171,14 +171,14 @@ def gen_pipeline(a):
         write_system(sys_path, "rack-72-tiny", "    kind: rack\n    intra_rack_links: 4\n", a.cable_latency)
     else:
         write_system(sys_path, f"node-{n}-tiny", f"    kind: node\n    chips: {n}\n", a.cable_latency)
-    sysm = System(sys_path)
+    sysm = System(sys_path, a.lpusim)
     ct = sysm.ct
     chain = rack_path(sysm, NODE_ORDERS[a.rack_order]) if n == 72 else list(range(n))
     rows = a.batches * a.rows
     if rows > ct.words_per_bank:
         raise GenError(f"{rows} rows do not fit one MEM bank ({ct.words_per_bank} words)")
     # Rows leave every chip at most one per `busy` cycles: a link carries one vector at a time.
-    period = max(sysm.timing.busy, 1)
+    period = max(sysm.timing.busy, 1) if sysm.timing else 1
     rng = np.random.default_rng(a.seed)
     L = ct.L
     x = rng.integers(-128, 128, size=(rows, L), dtype=np.int8)
@@ -277,13 +277,14 @@ def gen_pipeline(a):
 # ---------------------------------------------------------------- all-reduce
 
 def gen_allreduce(a):
-    sysm = System(os.path.abspath(a.system))
+    sysm = System(os.path.abspath(a.system), a.lpusim)
     ct = sysm.ct
     # The nodes: one for a node system; a rack's 9, each doing its own all-reduce at once.
     if sysm.kind == "node":
         groups = [list(range(len(sysm.names)))]
     elif sysm.kind == "rack":
-        groups = [list(range(8 * g, 8 * g + 8)) for g in range(9)]
+        k = sysm.chips_per_node
+        groups = [list(range(k * g, k * g + k)) for g in range(len(sysm.names) // k)]
     else:
         raise GenError(f"{a.system}: allreduce needs a node or a rack, not kind '{sysm.kind}'")
     n = len(groups[0])
@@ -426,7 +427,7 @@ def gen_allreduce(a):
 # ---------------------------------------------------------------- multi-hop
 
 def gen_multihop(a):
-    sysm = System(os.path.abspath(a.system))
+    sysm = System(os.path.abspath(a.system), a.lpusim)
     ct = sysm.ct
     out = Out(a.out, os.path.abspath(a.system))
     if a.source and a.source not in sysm.names:
@@ -494,16 +495,6 @@ def gen_multihop(a):
 
 # ---------------------------------------------------------------- command line
 
-def positive(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
-
-
 def cable_latency(text):
     try:
         v = int(text)
@@ -537,6 +528,8 @@ def main():
     for s in (p, r, m):
         s.add_argument("--out", required=True, help="output directory (replaced)")
         s.add_argument("--seed", type=int, default=1, help="seed of the inputs (default 1)")
+        s.add_argument("--lpusim", default=os.environ.get("LPUSIM", os.path.join(ROOT, "build", "lpusim")),
+                       help="the lpusim binary, which times the system's links (default $LPUSIM or build/lpusim)")
     a = ap.parse_args()
     if a.workload == "pipeline" and not (a.chips <= 17 or a.chips == 72):
         ap.error(f"--chips: {a.chips} is neither 1 to 17 (a node of tiny chips) nor 72 (a rack)")

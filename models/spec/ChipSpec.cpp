@@ -26,6 +26,7 @@ ChipSpec ChipSpec::read(ParamNode& n)
     s.sxm = SxmSliceParams::read(sxm);
     n.finish();
     s.config = n.record();
+    s.path = n.path();
     return s;
 }
 

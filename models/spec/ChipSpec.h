@@ -32,6 +32,9 @@ struct ChipSpec {
     SxmSliceParams sxm;
     // Every parameter as read, with its position and description (`lpusim config`).
     std::shared_ptr<const Config> config;
+    // The chip node's key path in `config` ("chip" in a chip config file, deeper in a system
+    // file): its parameters are the entries under it.
+    std::string path;
 
     // Declares and reads the keys of a chip node (name, clock_mhz, geometry and one section per
     // unit), then checks no other key is there.

@@ -1,6 +1,7 @@
 #include "System.h"
 
 #include "models/common/Error.h"
+#include "models/system/LinkPlan.h"
 #include "models/system/Wire.h"
 #include "models/system/WorkerPool.h"
 
@@ -15,8 +16,6 @@ namespace lpu {
 namespace {
 
 constexpr uint64_t kNoWindow = std::numeric_limits<uint64_t>::max() / 4;
-
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
@@ -45,11 +44,11 @@ private:
 System::System(const SystemSpec& spec, unsigned rank, unsigned ranks) : spec_(spec), rank_(rank), ranks_(ranks)
 {
     const size_t n = spec_.chips.size();
+    clocks_ = system_clocks(spec_);
     for (size_t i = 0; i < n; ++i) {
         const ChipSpec& cs = spec_.chip_spec(static_cast<unsigned>(i));
         const bool mine = chip_rank(i, n, ranks_) == rank_;
         chips_.push_back(mine ? std::make_unique<Chip>(spec_.chips[i].name, cs, static_cast<unsigned>(i)) : nullptr);
-        clocks_.push_back(ChipClock::of(cs.chip.clock_mhz, spec_.chips[i].ppm, spec_.chips[i].start_offset_ps));
         out_.emplace_back(mine ? cs.c2c.links : 0, -1);
     }
     outbox_.resize(ranks_);
@@ -94,17 +93,13 @@ std::string System::port_text(size_t chip, unsigned port) const
 
 void System::build_link(size_t l)
 {
-    const SystemLink& link = spec_.links[l];
-    const unsigned bytes = spec_.chip_spec(link.a.chip).mem.word_bytes();
-    if (spec_.chip_spec(link.b.chip).mem.word_bytes() != bytes)
-        throw InputError(link.pos.text() + ": link " + std::to_string(l) + " joins chips of different vector widths");
     for (unsigned dir = 0; dir < 2; ++dir) {
-        const LinkEnd& from = dir == 0 ? link.a : link.b;
-        const LinkEnd& to = dir == 0 ? link.b : link.a;
+        const DirectionPlan plan = plan_direction(spec_, clocks_, l, dir);
+        const LinkEnd& from = plan.from;
+        const LinkEnd& to = plan.to;
         const size_t d = 2 * l + dir;
-        const LinkTiming timing = LinkTiming::of(spec_.chip_spec(from.chip), link.params, bytes);
-        timings_[d] = timing;
-        window_ps_ = std::min(window_ps_, timing.latency_ps);
+        timings_[d] = plan.timing;
+        window_ps_ = std::min(window_ps_, plan.timing.latency_ps);
         C2cReceiver* receiver = nullptr;
         if (chips_[to.chip]) {
             const std::string name = "system link " + std::to_string(l) + " (" + port_text(from.chip, from.port) +
@@ -121,11 +116,10 @@ void System::build_link(size_t l)
             receivers_.push_back(std::make_unique<RemotePort>(outbox_[chip_rank(to.chip, chips(), ranks_)], d));
             target = receivers_.back().get();
         }
-        directions_[d] = std::make_unique<LinkDirection>(static_cast<unsigned>(l), dir, timing,
-                                                         LinkLine::of(link.params, spec_.seed), *target);
+        directions_[d] = std::make_unique<LinkDirection>(static_cast<unsigned>(l), dir, plan.timing,
+                                                         LinkLine::of(spec_.links[l].params, spec_.seed), *target);
         out_[from.chip].at(from.port) = static_cast<int>(d);
-        const uint64_t busy = ceil_div(timing.serialise_ps * 1000, clocks_[from.chip].period_fs);
-        chips_[from.chip]->c2c().connect(from.port, port_text(to.chip, to.port), busy);
+        chips_[from.chip]->c2c().connect(from.port, port_text(to.chip, to.port), plan.busy_cycles);
     }
 }
 
