@@ -17,6 +17,7 @@ ranks: byte-identical dumps, statistics and trace).
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,9 @@ def main():
     ap.add_argument("workdir")
     ap.add_argument("--mpirun", default="", help="also check the run's bytes over threads and ranks")
     ap.add_argument("--threads", type=int, default=1, help="threads of the checked run (default 1)")
+    ap.add_argument("--cosim", action="store_true",
+                    help="also run every chip's MXM on its Verilated RTL (--cosim mxm): every result beat the "
+                         "schedule makes must be checked, value and cycle")
     ap.add_argument("--early", action="store_true", help="also require a Receive one cycle early to fail")
     argv = sys.argv[1:]
     cut = argv.index("--") if "--" in argv else len(argv)
@@ -80,6 +84,9 @@ def main():
             fail(f"{chip}:{name}: {len(bad)} elements differ, first at {bad[0].tolist()}: "
                  f"{have[tuple(bad[0])]} instead of {want[tuple(bad[0])]}")
     print(f"ok: {len(run['dump'])} tensors on {len({d[0] for d in run['dump']})} chips equal numpy bit for bit")
+    if a.cosim:
+        os.makedirs(os.path.join(a.workdir, "cosim"))
+        check_cosim(a.lpusim, lpusim_args(os.path.join(a.workdir, "cosim")), sched)
 
     stats = json.load(open(os.path.join(got, "stats.json")))
     check_links(stats, sched)
@@ -95,6 +102,21 @@ def main():
         if p.returncode != 0:
             fail(f"check_system_ranks.py: exit {p.returncode}\n{p.stderr}")
     print("PASS")
+
+
+def check_cosim(lpusim, args, sched):
+    """The same run with every chip's MXM planes on the RTL: one result beat per row and layer."""
+    if sched["workload"] != "pipeline":
+        fail("--cosim: only the pipeline drives the MXM")
+    want = len(sched["chain"]) * sched["rows"]
+    p = subprocess.run([lpusim, *args, "--cosim", "mxm"], capture_output=True, text=True)
+    m = re.search(r"MXM co-simulation in every chip: (\d+) result beats checked, value and cycle, .*: PASS",
+                  p.stdout)
+    if p.returncode != 0 or not m:
+        fail(f"--cosim mxm: exit {p.returncode}\n{p.stdout}{p.stderr}")
+    if int(m.group(1)) != want:
+        fail(f"--cosim mxm checked {m.group(1)} result beats; the schedule makes {want}")
+    print(f"ok: {m.group(0)}")
 
 
 def check_early(lpusim, gen, sched, args):
