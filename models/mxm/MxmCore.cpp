@@ -2,6 +2,7 @@
 
 #include "models/common/Error.h"
 #include "models/common/Fp16.h"
+#include "models/mxm/MxmGemv.h"
 #include "models/mxm/MxmMacRow.h"
 #include "models/spec/Timing.h"
 
@@ -151,6 +152,7 @@ void MxmCore::do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, siz
 void MxmCore::activate_pending()
 {
     active_.swap(pending_);
+    packed_stale_ = true;
     active_f_.swap(pending_f_);  // empty or all allocated together: the swap stays consistent
     active_nf_.swap(pending_nf_);
     active_kind_ = pending_kind_;
@@ -278,16 +280,12 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
 
 void MxmCore::abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p)
 {
-    p.assign(p_.cols, 0);
-    const unsigned n_cols = p_.cols;
-    int32_t* __restrict dst = p.data();
-    const bool is_signed = in.type == MxmType::I8;
-    for (unsigned k = 0; k < p_.rows; ++k) {
-        const int32_t a = is_signed ? int32_t(int8_t(data[k])) : int32_t(data[k]);
-        if (a == 0)
-            continue;  // the sum is the same; zero activations are common (ReLU, padding)
-        mxm_mac_row(dst, &active_[size_t{k} * n_cols], a, n_cols);
+    if (packed_stale_) {  // the first product since an install: pack the weights it installed
+        packed_.pack(active_.data(), p_.rows, p_.cols, kernel_);
+        packed_stale_ = false;
     }
+    p.resize(p_.cols);
+    packed_.product(data, in.type == MxmType::I8, p.data());
 }
 
 void MxmCore::abc_f16(const uint8_t* data, std::vector<int32_t>& p)

@@ -4,6 +4,7 @@
 // a TLM-2.0 socket; tests and benchmarks can use it directly.
 #pragma once
 
+#include "models/mxm/MxmGemv.h"
 #include "models/mxm/MxmInstr.h"
 #include "models/spec/MxmParams.h"
 
@@ -48,6 +49,13 @@ public:
     bool issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len, MxmResult& out);
 
     const MxmParams& params() const { return p_; }
+    // The kernel integer products run on (default: the fastest this CPU has): every kernel gives
+    // the same bits, so this is for tests and measurements.
+    void set_kernel(MxmKernel k)
+    {
+        kernel_ = k;
+        packed_stale_ = true;
+    }
     const MxmStats& stats() const { return stats_; }
     // How schedule errors name an instruction by its MxmInstr::id; by default "#id". A chip
     // names them by queue, text and source line.
@@ -96,10 +104,13 @@ private:
     // multiply that compilers vectorise; fp16 weights are held widened to binary32 (exact) in
     // the *_f_ buffers, which exist from the first f16 instruction on. A buffer's Kind says
     // which of the two is valid; the other is stale and never read.
-    std::vector<int16_t> shadow_;                         // K x N, row-major
-    std::vector<int16_t> active_;                         // K x N
-    std::vector<int16_t> pending_;                        // shadow as captured by the last IW, until an ABC may see it
-    std::vector<float> shadow_f_, active_f_, pending_f_;  // K x N
+    std::vector<int16_t> shadow_;   // K x N, row-major
+    std::vector<int16_t> active_;   // K x N
+    std::vector<int16_t> pending_;  // shadow as captured by the last IW, until an ABC may see it
+    MxmPackedWeights packed_;       // active_ packed for the product kernel ...
+    bool packed_stale_ = true;      // ... or not yet, since the last install
+    MxmKernel kernel_ = mxm_kernel_default();
+    std::vector<float> shadow_f_, active_f_, pending_f_;       // K x N
     std::vector<uint8_t> shadow_nf_, active_nf_, pending_nf_;  // K: fp16 row holds an inf or NaN
     std::vector<RowOrigin> shadow_rows_;                       // K
     unsigned shadow_int_rows_ = 0, shadow_fp_rows_ = 0;        // written rows by type

@@ -130,7 +130,15 @@ TEST_CASE("MXM model equals the reference on random legal programs", "[mxm][mode
                 const auto ops = program(c.p, kind.first, seed, 1500);
                 const auto want = reference(c.p, ops);
                 CHECK(want.size() > 20);  // the program really produces results
-                compare(run(c.p, ops), want);
+                // Every product kernel this CPU runs (models/mxm/MxmGemv.h) gives the same bits.
+                for (MxmKernel k : {MxmKernel::Baseline, MxmKernel::Avx2, MxmKernel::Avx512, MxmKernel::Avx512Vnni}) {
+                    if (!mxm_kernel_supported(k))
+                        continue;
+                    INFO("kernel " << mxm_kernel_name(k));
+                    MxmCore core(c.p);
+                    core.set_kernel(k);
+                    compare(run(c.p, ops, &core), want);
+                }
             }
         }
     }

@@ -1,0 +1,106 @@
+// The MXM's integer product kernels (models/mxm/MxmGemv.h) against a plain 64-bit reference, on
+// every kernel this CPU runs: int8 and uint8 activations, int8 and uint8 weight rows mixed in one
+// weight set, the extremes, sizes that are not multiples of the kernels' blocks, and sums that
+// wrap modulo 2^32. Every kernel must give the same bits.
+#include "models/mxm/MxmGemv.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <vector>
+
+using namespace lpu;
+
+namespace {
+
+const MxmKernel kAll[] = {MxmKernel::Baseline, MxmKernel::Avx2, MxmKernel::Avx512, MxmKernel::Avx512Vnni};
+
+std::vector<int32_t> reference(const std::vector<int16_t>& w, unsigned k, unsigned n, const std::vector<uint8_t>& a,
+                               bool a_signed)
+{
+    std::vector<int32_t> p(n);
+    for (unsigned c = 0; c < n; ++c) {
+        int64_t sum = 0;
+        for (unsigned r = 0; r < k; ++r)
+            sum += (a_signed ? int64_t(int8_t(a[r])) : int64_t(a[r])) * w[size_t{r} * n + c];
+        p[c] = int32_t(uint32_t(uint64_t(sum)));  // modulo 2^32, as the hardware's adders
+    }
+    return p;
+}
+
+// A K x N weight set whose rows are int8 or uint8 at random, with `extreme` values only.
+std::vector<int16_t> weights(std::mt19937& rng, unsigned k, unsigned n, bool extreme)
+{
+    std::vector<int16_t> w(size_t{k} * n);
+    for (unsigned r = 0; r < k; ++r) {
+        const bool u8 = rng() % 2;
+        for (unsigned c = 0; c < n; ++c) {
+            const int lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+            w[size_t{r} * n + c] = int16_t(extreme ? (rng() % 2 ? lo : hi) : lo + int(rng() % unsigned(hi - lo + 1)));
+        }
+    }
+    return w;
+}
+
+void check_all_kernels(const std::vector<int16_t>& w, unsigned k, unsigned n, const std::vector<uint8_t>& a,
+                       bool a_signed)
+{
+    const std::vector<int32_t> want = reference(w, k, n, a, a_signed);
+    for (MxmKernel kernel : kAll) {
+        if (!mxm_kernel_supported(kernel)) {
+            WARN("this CPU cannot run the " << mxm_kernel_name(kernel) << " kernel: not tested here");
+            continue;
+        }
+        MxmPackedWeights packed;
+        packed.pack(w.data(), k, n, kernel);
+        std::vector<int32_t> got(n, 0x5a5a5a5a);
+        packed.product(a.data(), a_signed, got.data());
+        INFO("kernel " << mxm_kernel_name(kernel) << ", K " << k << ", N " << n << ", " << (a_signed ? "int8" : "uint8")
+                       << " activations");
+        REQUIRE(got == want);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("MXM product kernels equal the 64-bit reference on random shapes and types", "[mxm][gemv]")
+{
+    std::mt19937 rng(20261207);
+    for (unsigned k : {1u, 2u, 3u, 4u, 5u, 16u, 17u, 64u, 320u})
+        for (unsigned n : {1u, 7u, 16u, 33u, 64u, 80u, 320u})
+            for (bool a_signed : {true, false})
+                for (bool extreme : {false, true}) {
+                    const std::vector<int16_t> w = weights(rng, k, n, extreme);
+                    std::vector<uint8_t> a(k);
+                    for (auto& v : a)
+                        v = extreme ? (rng() % 2 ? 0x80 : 0x7f) ^ (a_signed ? 0 : 0x80) : uint8_t(rng());
+                    check_all_kernels(w, k, n, a, a_signed);
+                }
+}
+
+TEST_CASE("MXM product kernels at the extremes of every type pairing", "[mxm][gemv]")
+{
+    const unsigned k = 321, n = 19;  // neither a multiple of 2, 4 nor 16
+    for (int wv : {-128, 127, 0, 255})
+        for (bool a_signed : {true, false})
+            for (uint8_t av : {uint8_t(0x80), uint8_t(0x7f), uint8_t(0xff), uint8_t(0)}) {
+                const std::vector<int16_t> w(size_t{k} * n, int16_t(wv));
+                const std::vector<uint8_t> a(k, av);
+                check_all_kernels(w, k, n, a, a_signed);
+            }
+}
+
+TEST_CASE("MXM product kernels wrap modulo 2^32 alike", "[mxm][gemv]")
+{
+    // 255 x 255 x 40,000 > 2^31: the sum wraps, and must wrap the same way on every kernel.
+    const unsigned k = 40000, n = 17;
+    const std::vector<int16_t> w(size_t{k} * n, 255);
+    const std::vector<uint8_t> a(k, 255);
+    REQUIRE(reference(w, k, n, a, false)[0] < 0);
+    check_all_kernels(w, k, n, a, false);
+}
+
+TEST_CASE("the default MXM kernel is one this CPU runs", "[mxm][gemv]")
+{
+    CHECK(mxm_kernel_supported(mxm_kernel_default()));
+}
