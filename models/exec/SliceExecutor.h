@@ -5,6 +5,7 @@
 // cycle, the run's statistics, and the text of an instruction for a report.
 #pragma once
 
+#include "models/common/SmallPool.h"
 #include "models/exec/ChipObserver.h"
 #include "models/exec/RunStats.h"
 #include "models/isa/Program.h"
@@ -73,7 +74,7 @@ private:
     StreamFile& streams_;
     AgentDescriber describe_;
     ChipObserver* watcher_;
-    std::multimap<uint64_t, Pending> pending_;
+    std::multimap<uint64_t, Pending, std::less<uint64_t>, PoolAllocator<std::pair<const uint64_t, Pending>>> pending_;
 };
 
 class SliceExecutor {

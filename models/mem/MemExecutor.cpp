@@ -18,7 +18,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
     case Opcode::Read: {
         const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
         ports_.read(t, slice, word, is.who);
-        auto data = std::make_shared<Vector>(lanes);
+        auto data = make_vector(lanes);
         mem_.slice(slice).read(word, data->data());
         ctx.stats.sram_bytes_read += lanes;
         ctx.drive(is, in.streams[0], timing::read_drives(p_, t), std::move(data));
@@ -36,7 +36,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         const VectorRef map = ctx.read(is, in.streams[0]);
         const std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
         ports_.access(t, slice, MemPort::Read, tiles.data(), tiles.size(), is.who);
-        auto data = std::make_shared<Vector>(lanes);
+        auto data = make_vector(lanes);
         mem_.slice(slice).gather(tiles.data(), data->data());
         ctx.stats.sram_bytes_read += lanes;
         ctx.drive(is, in.streams[1], timing::read_drives(p_, t), std::move(data));

@@ -4,6 +4,7 @@
 // through the port and bank rules of MemPortChecker first.
 #pragma once
 
+#include "models/common/SmallPool.h"
 #include "models/exec/SliceExecutor.h"
 #include "models/mem/MemPorts.h"
 #include "models/mem/MemSystem.h"
@@ -34,7 +35,8 @@ private:
     const MemParams& p_;
     MemSystem& mem_;
     MemPortChecker ports_;
-    std::multimap<uint64_t, PendingWrite> writes_;  // by the cycle they become visible
+    std::multimap<uint64_t, PendingWrite, std::less<uint64_t>, PoolAllocator<std::pair<const uint64_t, PendingWrite>>>
+        writes_;  // by the cycle they become visible
 };
 
 }  // namespace lpu

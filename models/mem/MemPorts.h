@@ -11,6 +11,7 @@
 #pragma once
 
 #include "models/common/AgentId.h"
+#include "models/common/SmallPool.h"
 #include "models/spec/MemParams.h"
 #include "models/spec/Timing.h"
 
@@ -81,9 +82,9 @@ private:
     struct Access {
         bool used = false;
         uint64_t issue = 0;
-        std::vector<uint32_t> words;  // 1 or superlanes entries
-        TextFn text;                  // names the instruction, or (if empty)
-        AgentId who;                  // the describer does
+        std::vector<uint32_t, PoolAllocator<uint32_t>> words;  // 1 or superlanes entries
+        TextFn text;                                           // names the instruction, or (if empty)
+        AgentId who;                                           // the describer does
     };
     struct CycleUse {
         uint64_t cycle = 0;  // bank cycle
@@ -92,7 +93,7 @@ private:
     struct SliceState {
         bool started = false;
         uint64_t last_issue = 0;
-        std::deque<CycleUse> window;  // bank cycles >= last_issue, ascending
+        std::deque<CycleUse, PoolAllocator<CycleUse>> window;  // bank cycles >= last_issue, ascending
     };
 
     void record(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, Access mine);

@@ -72,7 +72,7 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         mi.slot = static_cast<uint32_t>(in.a);
         mi.add = in.b != 0;
         mi.emit = in.c != 0;
-        MxmResult r;
+        MxmResult& r = result_;  // a member: its values keep their buffer from ACC to ACC
         const bool emitted = planes_[plane]->issue(mi, is.cycle, nullptr, 0, r);
         if (observer_) {
             observer_->on_issue(plane, mi, is.cycle, nullptr, 0);
@@ -84,7 +84,7 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         // An int32 result leaves as 4 byte planes on 4 consecutive streams.
         const auto* words = reinterpret_cast<const uint32_t*>(r.values.data());
         for (unsigned k = 0; k < 4; ++k) {
-            auto bytes = std::make_shared<Vector>(ctx.lanes);
+            auto bytes = make_vector(ctx.lanes);
             unpack_plane(bytes->data(), words, ctx.lanes, 8 * k);
             ctx.drive(is, StreamId{in.streams[0].dir, in.streams[0].index + k}, r.first_cycle, std::move(bytes));
         }

@@ -5,6 +5,7 @@
 // MxmCore; an MxmObserver (the RTL co-simulation) may watch every instruction and result.
 #pragma once
 
+#include "models/common/SmallPool.h"
 #include "models/exec/SliceExecutor.h"
 #include "models/mxm/MxmCore.h"
 #include "models/mxm/MxmObserver.h"
@@ -31,9 +32,10 @@ private:
     AgentDescriber describe_;
     // The last MXM instructions (run sequence number, agent), to name those a rule error refers to.
     static constexpr size_t kRecent = 1024;
-    std::deque<std::pair<uint64_t, AgentId>> recent_;
+    std::deque<std::pair<uint64_t, AgentId>, PoolAllocator<std::pair<uint64_t, AgentId>>> recent_;
     std::vector<std::unique_ptr<MxmCore>> planes_;
     std::vector<uint8_t> f16_;  // an f16 operand's two byte planes interleaved, reused
+    MxmResult result_;          // the last ACC's result, reused
 };
 
 }  // namespace lpu

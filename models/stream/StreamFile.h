@@ -12,7 +12,9 @@
 #pragma once
 
 #include "models/common/AgentId.h"
+#include "models/common/SmallPool.h"
 #include "models/isa/StreamId.h"
+#include "models/stream/StreamValue.h"
 
 #include <cstdint>
 #include <functional>
@@ -22,9 +24,6 @@
 #include <vector>
 
 namespace lpu {
-
-using Vector = std::vector<uint8_t>;
-using VectorRef = std::shared_ptr<const Vector>;
 
 struct StreamStats {
     uint64_t writes = 0;
@@ -65,7 +64,7 @@ private:
     // One node per value, ordered by (diagonal, position): a diagonal's producers are
     // neighbours, in west-to-east order, so "nearest upstream producer" is one tree search.
     using Key = std::pair<int64_t, unsigned>;
-    using Values = std::map<Key, Entry>;
+    using Values = std::map<Key, Entry, std::less<Key>, PoolAllocator<std::pair<const Key, Entry>>>;
 
     Values& values(StreamId s);
     int64_t diagonal_key(StreamId s, unsigned position, uint64_t cycle) const;

@@ -33,7 +33,7 @@ void SxmExecutor::execute(const Issue& is, ExecContext& ctx)
     std::vector<std::shared_ptr<Vector>> results(no);
     std::vector<uint8_t*> outs(no);
     for (unsigned i = 0; i < no; ++i) {
-        results[i] = std::make_shared<Vector>(ctx.lanes);
+        results[i] = make_vector(ctx.lanes);
         outs[i] = results[i]->data();
     }
     sxm_apply(op, ins_.data(), outs.data(), ctx.lanes, group_);

@@ -69,7 +69,7 @@ void VxmExecutor::execute(const Issue& is, ExecContext& ctx)
     } else {
         const StreamId dst = in.streams.back();
         for (unsigned k = 0; k < vxm_type_bits(alu.result_type()) / 8; ++k) {
-            auto plane = std::make_shared<Vector>(lanes);
+            auto plane = make_vector(lanes);
             unpack_plane(plane->data(), z_.data(), lanes, 8 * k);
             ctx.drive(is, StreamId{dst.dir, dst.index + k}, done, std::move(plane));
         }

@@ -4,6 +4,7 @@
 // alu_latency cycles after issue, or stays in the ALU's output for the next ALU of a chain.
 #pragma once
 
+#include "models/common/SmallPool.h"
 #include "models/exec/SliceExecutor.h"
 #include "models/spec/VxmSliceParams.h"
 
@@ -30,8 +31,8 @@ private:
     void operand(const Issue& is, ExecContext& ctx, unsigned i, size_t& next_stream, std::vector<uint32_t>& words);
 
     const VxmSliceParams& p_;
-    std::vector<std::deque<AluResult>> outputs_;  // per ALU, by cycle
-    std::vector<uint32_t> x_, y_, z_;             // reused lane buffers
+    std::vector<std::deque<AluResult, PoolAllocator<AluResult>>> outputs_;  // per ALU, by cycle
+    std::vector<uint32_t> x_, y_, z_;                                       // reused lane buffers
 };
 
 }  // namespace lpu

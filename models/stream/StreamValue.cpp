@@ -1,0 +1,58 @@
+#include "StreamValue.h"
+
+#include "models/common/SmallPool.h"
+
+#include <algorithm>
+
+namespace lpu {
+
+namespace {
+
+constexpr size_t kMaxFree = 1u << 14;  // vectors kept per thread for reuse
+
+struct FreeVectors {
+    std::vector<Vector*> free;
+    ~FreeVectors()
+    {
+        alive = false;
+        for (Vector* v : free)
+            delete v;
+    }
+    static thread_local bool alive;  // false once this thread's list is gone (thread exit)
+};
+
+thread_local bool FreeVectors::alive = true;
+thread_local FreeVectors pool;
+
+// Returns a vector to this thread's list, its buffer kept for the next value.
+struct Recycle {
+    void operator()(Vector* v) const noexcept
+    {
+        if (!FreeVectors::alive || pool.free.size() >= kMaxFree) {
+            delete v;
+            return;
+        }
+        try {
+            pool.free.push_back(v);
+        } catch (...) {
+            delete v;
+        }
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<Vector> make_vector(size_t lanes)
+{
+    Vector* v = nullptr;
+    if (FreeVectors::alive && !pool.free.empty()) {
+        v = pool.free.back();
+        pool.free.pop_back();
+        v->assign(lanes, 0);
+    } else {
+        v = new Vector(lanes);
+    }
+    return std::shared_ptr<Vector>(v, Recycle{}, PoolAllocator<Vector>{});
+}
+
+}  // namespace lpu
