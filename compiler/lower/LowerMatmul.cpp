@@ -10,6 +10,7 @@
 namespace lpu::lowering {
 
 struct Lowering::MatmulState {
+    ScheduleBuilder::State booked;
     std::vector<PlaneState> planes;
     std::vector<Placement> partials;
     MemAllocator alloc;
@@ -19,12 +20,12 @@ struct Lowering::MatmulState {
 
 Lowering::MatmulState Lowering::matmul_state() const
 {
-    return MatmulState{planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
+    return MatmulState{sb_.snapshot(), planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
 }
 
-void Lowering::restore(const MatmulState& s, size_t mark)
+void Lowering::restore(const MatmulState& s)
 {
-    sb_.rollback(mark);
+    sb_.restore(s.booked);
     planes_ = s.planes;
     partials_ = s.partials;
     alloc_ = s.alloc;
@@ -52,15 +53,16 @@ void Lowering::lower_matmul(const Chain& chain)
         return;
     }
     // The plans' estimates ignore the running sums' traffic and waits, so every way is booked and
-    // the one that ends first is kept: sharing never makes a layer slower than not sharing.
+    // the one that ends first is kept: sharing never makes a layer slower than not sharing. The
+    // state before is copied, not undone: an undo log of a whole layer took more memory than its
+    // booking table.
+    sb_.commit();
     const MatmulState before = matmul_state();
-    const size_t mark = sb_.mark();
-    sb_.begin_trial();
     size_t best = 0;
     uint64_t best_end = ~uint64_t{0};
     for (size_t i = 0; i < ways.size(); ++i) {
         if (i)
-            restore(before, mark);
+            restore(before);
         matmul_with(chain, plan_matmul(shape, chip, ways[i]));
         if (sb_.predicted_cycles() < best_end) {
             best_end = sb_.predicted_cycles();
@@ -68,11 +70,9 @@ void Lowering::lower_matmul(const Chain& chain)
         }
     }
     if (best + 1 != ways.size()) {
-        restore(before, mark);
+        restore(before);
         matmul_with(chain, plan_matmul(shape, chip, ways[best]));
     }
-    sb_.end_trial();
-    sb_.commit();
 }
 
 void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)

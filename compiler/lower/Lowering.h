@@ -163,7 +163,7 @@ private:
     // Everything booking a matmul changes besides the booking table (restored between ways).
     struct MatmulState;
     MatmulState matmul_state() const;
-    void restore(const MatmulState& s, size_t mark);
+    void restore(const MatmulState& s);
     // A matmul being booked: its operands, result, plan and fused epilogue.
     struct MatmulLayer {
         const WorkloadLayer& mm;
