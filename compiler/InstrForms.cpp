@@ -40,13 +40,18 @@ uint64_t form_hash(const Instr& in, int owner)
             static_cast<uint64_t>(static_cast<uint8_t>(in.chain_src[0])) << 8 | static_cast<uint8_t>(in.chain_src[1]));
     h = mix(h, static_cast<uint64_t>(in.sxm.kind) << 32 | in.sxm.n);
     h = mix(h, static_cast<uint64_t>(static_cast<uint32_t>(owner)));
-    return h ^ (h >> 29);  // the table indexes by the low bits
+    // The table indexes by the low bits: every bit of the fields mixed into them (murmur3's finaliser).
+    h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull;
+    h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
 }
 
 }  // namespace
 
-uint32_t InstrForms::intern(const Instr& in, int owner)
+uint32_t InstrForms::intern(const Instr& in, int owner, uint32_t hint)
 {
+    if (hint != kNone && owners_[hint] == owner && same_form(forms_[hint].in, in))
+        return hint;
     const uint64_t h = form_hash(in, owner);
     const size_t mask = table_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -60,6 +65,7 @@ uint32_t InstrForms::intern(const Instr& in, int owner)
     f.in.a = 0;
     f.in.pos = SourcePos{};
     forms_.push_back(std::move(f));
+    owners_.push_back(owner);
     const auto form = static_cast<uint32_t>(forms_.size() - 1);
     if (2 * forms_.size() > table_.size()) {
         std::vector<Slot> old(table_.size() * 2);

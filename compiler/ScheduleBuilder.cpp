@@ -24,10 +24,11 @@ ScheduleBuilder::ScheduleBuilder(const ChipSpec& spec)
             vxm_position_ = qs[q].position;
         }
     }
-    mask_words_ = std::max(1u, (map_.positions() + 63) / 64);
     st_.booked.resize(qs.size());
+    st_.booked_count.assign(qs.size(), 0);
     st_.busy.resize(qs.size());
-    st_.streams.resize(streamp_.east + streamp_.west);
+    last_form_.assign(qs.size(), InstrForms::kNone);
+    st_.streams = StreamTable(streamp_.east + streamp_.west, map_.positions());
     st_.banks.resize(memp_.slices);
     st_.last_read.resize(memp_.slices);
     st_.last_write.resize(memp_.slices);
@@ -63,7 +64,8 @@ void ScheduleBuilder::place(size_t q, uint64_t cycle, const Instr& in)
     // The address or row operands the compiler books fit 32 bits; anything else is a bug here.
     if (in.a < INT32_MIN || in.a > INT32_MAX)
         throw std::logic_error("operand " + std::to_string(in.a) + " of a booked instruction out of range");
-    st_.booked[q].push_back(Booked{cycle, static_cast<int32_t>(in.a), forms_.intern(in, owner_)});
+    last_form_[q] = forms_.intern(in, owner_, last_form_[q]);
+    st_.booked[q].at(st_.booked_count[q]++) = Booked{cycle, static_cast<int32_t>(in.a), last_form_[q]};
     st_.busy[q].at(cycle / 64) |= uint64_t{1} << (cycle % 64);
     ++st_.instructions;
     st_.undo.push_back(Undo{Undo::Place, static_cast<uint32_t>(q), cycle, 0});
@@ -77,34 +79,10 @@ uint64_t ScheduleBuilder::diagonal(StreamId s, unsigned position, uint64_t cycle
     return s.dir == StreamDir::East ? cycle + map_.positions() - position : cycle + position;
 }
 
-uint64_t ScheduleBuilder::range_bits(unsigned lo, unsigned hi, unsigned w)
-{
-    const unsigned first = w * 64, last = first + 63;
-    if (hi < first || lo > last)
-        return 0;
-    const unsigned a = std::max(lo, first) - first, b = std::min(hi, last) - first;
-    const uint64_t upto_b = b == 63 ? ~uint64_t{0} : (uint64_t{1} << (b + 1)) - 1;
-    return upto_b & ~((uint64_t{1} << a) - 1);
-}
-
 bool ScheduleBuilder::stream_free(StreamId s, unsigned from, unsigned to, uint64_t cycle) const
 {
-    const PagedTable<uint64_t>& use = st_.streams.at(stream_slot(s));
-    const uint64_t d = diagonal(s, from, cycle) * mask_words_;
-    const unsigned lo = std::min(from, to), hi = std::max(from, to);
-    for (unsigned w = lo / 64; w <= hi / 64; ++w)
-        if (use.get(d + w) & range_bits(lo, hi, w))
-            return false;
-    return true;
-}
-
-void ScheduleBuilder::set_stretch(size_t slot, uint64_t diag, unsigned lo, unsigned hi, bool used)
-{
-    PagedTable<uint64_t>& use = st_.streams[slot];
-    for (unsigned w = lo / 64; w <= hi / 64; ++w) {
-        uint64_t& word = use.at(diag * mask_words_ + w);
-        word = used ? word | range_bits(lo, hi, w) : word & ~range_bits(lo, hi, w);
-    }
+    return st_.streams.free(static_cast<unsigned>(stream_slot(s)), diagonal(s, from, cycle), std::min(from, to),
+                            std::max(from, to));
 }
 
 void ScheduleBuilder::book_stream(StreamId s, unsigned from, unsigned to, uint64_t cycle)
@@ -112,10 +90,9 @@ void ScheduleBuilder::book_stream(StreamId s, unsigned from, unsigned to, uint64
     if (!stream_free(s, from, to, cycle))
         throw std::logic_error("stream " + s.text() + " booked twice");
     const uint64_t d = diagonal(s, from, cycle);
-    const unsigned lo = std::min(from, to), hi = std::max(from, to);
-    // Stretches booked on one diagonal never overlap, so a position's bit belongs to one of them.
-    set_stretch(stream_slot(s), d, lo, hi, true);
-    st_.undo.push_back(Undo{Undo::Stream, static_cast<uint32_t>(stream_slot(s)), d, lo + (int64_t{hi} << 16)});
+    const unsigned lo = std::min(from, to), hi = std::max(from, to), slot = static_cast<unsigned>(stream_slot(s));
+    st_.streams.add(slot, d, lo, hi);
+    st_.undo.push_back(Undo{Undo::Stream, slot, d, lo + (int64_t{hi} << 16)});
     note(cycle);  // the chip visits the cycle a value lands
 }
 
@@ -178,11 +155,11 @@ uint64_t& ScheduleBuilder::last_entry(std::vector<PagedTable<uint64_t>>& table, 
 
 void ScheduleBuilder::book_mem_read(unsigned slice, uint32_t word, uint64_t cycle)
 {
-    if (memp_.bank_of(word) >= 0xffff)
+    if (memp_.bank_of(word) >= 0xff)
         throw std::logic_error("bank of word " + std::to_string(word) + " out of range");
     BankUse& u = st_.banks.at(slice).at(cycle);
-    st_.undo.push_back(Undo{Undo::Bank, slice, cycle, u.read + (int64_t{u.write} << 16)});
-    u.read = static_cast<uint16_t>(memp_.bank_of(word) + 1);
+    st_.undo.push_back(Undo{Undo::Bank, slice, cycle, u.read + (int64_t{u.write} << 8)});
+    u.read = static_cast<uint8_t>(memp_.bank_of(word) + 1);
     uint64_t& last = last_entry(st_.last_read, slice, word);
     st_.undo.push_back(Undo{Undo::LastRead, slice, word, static_cast<int64_t>(last)});
     last = std::max(last, cycle + 1);
@@ -202,12 +179,12 @@ std::optional<uint64_t> ScheduleBuilder::last_write(unsigned slice, uint32_t wor
 
 void ScheduleBuilder::book_mem_write(unsigned slice, uint32_t word, uint64_t cycle)
 {
-    if (memp_.bank_of(word) >= 0xffff)
+    if (memp_.bank_of(word) >= 0xff)
         throw std::logic_error("bank of word " + std::to_string(word) + " out of range");
     const uint64_t bank_cycle = timing::bank_cycle(memp_, cycle, true);
     BankUse& u = st_.banks.at(slice).at(bank_cycle);
-    st_.undo.push_back(Undo{Undo::Bank, slice, bank_cycle, u.read + (int64_t{u.write} << 16)});
-    u.write = static_cast<uint16_t>(memp_.bank_of(word) + 1);
+    st_.undo.push_back(Undo{Undo::Bank, slice, bank_cycle, u.read + (int64_t{u.write} << 8)});
+    u.write = static_cast<uint8_t>(memp_.bank_of(word) + 1);
     uint64_t& last = last_entry(st_.last_write, slice, word);
     st_.undo.push_back(Undo{Undo::LastWrite, slice, word, static_cast<int64_t>(last)});
     last = cycle + 1;
@@ -222,18 +199,18 @@ void ScheduleBuilder::rollback(size_t mark)
         switch (u.kind) {
         case Undo::Place:
             // Undone in reverse order: the queue's last booking is this one.
-            st_.booked[u.index].pop_back();
+            --st_.booked_count[u.index];
             st_.busy[u.index].at(u.cycle / 64) &= ~(uint64_t{1} << (u.cycle % 64));
             --st_.instructions;
             break;
         case Undo::Stream:
-            set_stretch(u.index, u.cycle, static_cast<unsigned>(u.extra & 0xffff), static_cast<unsigned>(u.extra >> 16),
-                        false);
+            st_.streams.remove(u.index, u.cycle, static_cast<unsigned>(u.extra & 0xffff),
+                               static_cast<unsigned>(u.extra >> 16));
             break;
         case Undo::Bank: {
             BankUse& b = st_.banks[u.index].at(u.cycle);
-            b.read = static_cast<uint16_t>(u.extra & 0xffff);
-            b.write = static_cast<uint16_t>(u.extra >> 16);
+            b.read = static_cast<uint8_t>(u.extra & 0xff);
+            b.write = static_cast<uint8_t>(u.extra >> 8);
             break;
         }
         case Undo::LastRead:
@@ -276,21 +253,44 @@ bool ScheduleBuilder::same_but_step(const Booked& a, const Booked& b, int64_t k)
 std::map<int, ScheduleBuilder::Span> ScheduleBuilder::spans() const
 {
     std::map<int, Span> out;
-    for (const auto& list : st_.booked)
-        for (const Booked& b : list) {
-            Span& s = out[forms_.owner(b.form)];
-            s.first = std::min(s.first, b.cycle);
-            s.last = std::max(s.last, b.cycle);
-            ++s.instructions;
+    for (size_t q = 0; q < st_.booked.size(); ++q) {
+        int owner = 0;
+        Span* s = nullptr;  // the owner's: consecutive bookings mostly share one
+        for (size_t i = 0; i < st_.booked_count[q]; ++i) {
+            const Booked b = st_.booked[q].get(i);
+            if (!s || forms_.owner(b.form) != owner) {
+                owner = forms_.owner(b.form);
+                s = &out[owner];
+            }
+            s->first = std::min(s->first, b.cycle);
+            s->last = std::max(s->last, b.cycle);
+            ++s->instructions;
         }
+    }
     return out;
+}
+
+std::vector<ScheduleBuilder::Booked> ScheduleBuilder::sorted(size_t q) const
+{
+    // A queue issues at most once per cycle and `busy` marks its cycles, so an instruction's place
+    // in cycle order is the number of busy cycles before it: no comparison sort.
+    const PagedTable<uint64_t>& busy = st_.busy[q];
+    std::vector<uint32_t> before(busy.extent() + 1);
+    for (uint64_t w = 0; w < busy.extent(); ++w)
+        before[w + 1] = before[w] + static_cast<uint32_t>(__builtin_popcountll(busy.get(w)));
+    std::vector<Booked> v(st_.booked_count[q]);
+    for (size_t i = 0; i < v.size(); ++i) {
+        const Booked b = st_.booked[q].get(i);
+        const uint64_t w = b.cycle / 64, below = (uint64_t{1} << (b.cycle % 64)) - 1;
+        v[before[w] + static_cast<uint32_t>(__builtin_popcountll(busy.get(w) & below))] = b;
+    }
+    return v;
 }
 
 void ScheduleBuilder::write_queue(std::ostream& os, size_t q) const
 {
     constexpr int64_t kMaxStep = int64_t{1} << 20;
-    std::vector<Booked> v = st_.booked[q];
-    std::sort(v.begin(), v.end(), [](const Booked& x, const Booked& y) { return x.cycle < y.cycle; });
+    const std::vector<Booked> v = sorted(q);
     os << ".queue " << map_.queues()[q].name << "\n";
     uint64_t next = 0;  // the cycle the queue would issue its next instruction
     for (size_t i = 0; i < v.size();) {
@@ -325,7 +325,7 @@ void ScheduleBuilder::write_assembly(std::ostream& os, const std::string& header
 {
     os << header;
     for (size_t q = 0; q < st_.booked.size(); ++q)
-        if (!st_.booked[q].empty())
+        if (st_.booked_count[q])
             write_queue(os, q);
 }
 

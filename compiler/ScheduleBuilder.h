@@ -7,6 +7,7 @@
 
 #include "compiler/InstrForms.h"
 #include "compiler/PagedTable.h"
+#include "compiler/StreamTable.h"
 #include "models/isa/Program.h"
 #include "models/spec/ChipParams.h"
 #include "models/spec/ChipSpec.h"
@@ -23,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lpu {
@@ -129,25 +131,27 @@ public:
         int32_t a;
         uint32_t form;
     };
-    // Banks a MEM slice uses in one bank cycle, each plus one (0: none).
+    // Banks a MEM slice uses in one bank cycle, each plus one (0: none; at most 16 banks).
     struct BankUse {
-        uint16_t read = 0, write = 0;
+        uint8_t read = 0, write = 0;
     };
     struct Undo {
         enum Kind : uint8_t { Place, Stream, Bank, End, LastRead, LastWrite } kind;
         uint32_t index;  // queue, stream slot or slice
         uint64_t cycle;  // or diagonal, or the old end, or the word
-        int64_t extra;   // Stream: lo + (hi << 16); Bank: the old BankUse packed read + (write << 16);
+        int64_t extra;   // Stream: lo + (hi << 16); Bank: the old BankUse packed read + (write << 8);
                          // LastRead/LastWrite: the old cycle + 1 (0: none)
     };
     // Everything booked, as a value (snapshot and restore): a lowering trying whole alternatives
     // (a matmul booked one way, then another) copies it once instead of keeping an undo log of
     // every booking.
     struct State {
-        std::vector<std::vector<Booked>> booked;    // per queue, in the order booked
-        std::vector<PagedTable<uint64_t>> busy;     // per queue: bit c % 64 of word c / 64 if it issues in c
-        std::vector<PagedTable<uint64_t>> streams;  // per stream slot, diagonal and word: positions used
-        std::vector<PagedTable<BankUse>> banks;     // per MEM slice and bank cycle
+        // Per queue, in the order booked (paged: no spare capacity, no copies as it grows).
+        std::vector<PagedTable<Booked>> booked;
+        std::vector<size_t> booked_count;
+        std::vector<PagedTable<uint64_t>> busy;  // per queue: bit c % 64 of word c / 64 if it issues in c
+        StreamTable streams{0, 0};
+        std::vector<PagedTable<BankUse>> banks;                   // per MEM slice and bank cycle
         std::vector<PagedTable<uint64_t>> last_read, last_write;  // per slice and word: the cycle + 1
         uint64_t end = 0;
         size_t instructions = 0;
@@ -155,7 +159,8 @@ public:
         unsigned trials = 0;
     };
     State snapshot() const { return st_; }
-    void restore(const State& s) { st_ = s; }
+    State take() { return std::move(st_); }  // leaves nothing to book on until restore()
+    void restore(State s) { st_ = std::move(s); }
 
 private:
     const ChipSpec& spec_;
@@ -168,17 +173,14 @@ private:
     QueueMap map_;
     unsigned vxm_position_ = 0;
     std::vector<size_t> mem_queue_, vxm_queue_;
-    unsigned mask_words_ = 1;  // 64-bit words of positions per diagonal
     State st_;
-    InstrForms forms_;  // never taken back: a form no booking uses is never emitted
+    InstrForms forms_;                 // never taken back: a form no booking uses is never emitted
+    std::vector<uint32_t> last_form_;  // per queue, the form it booked last (a hint for intern)
     int owner_ = -1;
 
     size_t stream_slot(StreamId s) const { return s.dir == StreamDir::East ? s.index : streamp_.east + s.index; }
     // The diagonal's index in the stream tables (never negative).
     uint64_t diagonal(StreamId s, unsigned position, uint64_t cycle) const;
-    // The lo..hi bits of mask word w (positions w * 64 ..).
-    static uint64_t range_bits(unsigned lo, unsigned hi, unsigned w);
-    void set_stretch(size_t slot, uint64_t diag, unsigned lo, unsigned hi, bool used);
     // The last read or write of a word: the cycle + 1, 0 for none.
     uint64_t& last_entry(std::vector<PagedTable<uint64_t>>& table, unsigned slice, uint32_t word);
     // Two booked instructions as one Repeat can fold them: `b` is `a` with its address or row
@@ -186,6 +188,8 @@ private:
     bool same_but_step(const Booked& a, const Booked& b, int64_t k) const;
     Instr instr(const Booked& b) const;
     void write_queue(std::ostream& os, size_t q) const;
+    // Queue q's bookings sorted by cycle.
+    std::vector<Booked> sorted(size_t q) const;
 };
 
 }  // namespace lpu

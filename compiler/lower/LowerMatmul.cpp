@@ -6,6 +6,8 @@
 #include "models/spec/Timing.h"
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 
 namespace lpu::lowering {
 
@@ -23,13 +25,18 @@ Lowering::MatmulState Lowering::matmul_state() const
     return MatmulState{sb_.snapshot(), planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
 }
 
-void Lowering::restore(const MatmulState& s)
+Lowering::MatmulState Lowering::take_matmul_state()
 {
-    sb_.restore(s.booked);
-    planes_ = s.planes;
-    partials_ = s.partials;
-    alloc_ = s.alloc;
-    zeros_ = s.zeros;
+    return MatmulState{sb_.take(), planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
+}
+
+void Lowering::restore(MatmulState s)
+{
+    sb_.restore(std::move(s.booked));
+    planes_ = std::move(s.planes);
+    partials_ = std::move(s.partials);
+    alloc_ = std::move(s.alloc);
+    zeros_ = std::move(s.zeros);
     macs_ = s.macs;
     slots_ = s.slots;
     useful_ = s.useful;
@@ -53,26 +60,37 @@ void Lowering::lower_matmul(const Chain& chain)
         return;
     }
     // The plans' estimates ignore the running sums' traffic and waits, so every way is booked and
-    // the one that ends first is kept: sharing never makes a layer slower than not sharing. The
+    // the one that ends first is kept (the first of them on a tie): sharing never makes a layer
+    // slower than not sharing. The later ways share more and usually end first, so they are
+    // booked first; a way is given up once what it has committed ends later than the best so far
+    // (that end never decreases), and the best one's bookings are kept, not booked again. The
     // state before is copied, not undone: an undo log of a whole layer took more memory than its
-    // booking table.
+    // booking table. A way that fails reports its error once all are booked, the first way's
+    // error first, as when they were booked in order.
     sb_.commit();
     const MatmulState before = matmul_state();
-    size_t best = 0;
+    std::optional<MatmulState> kept;
     uint64_t best_end = ~uint64_t{0};
-    for (size_t i = 0; i < ways.size(); ++i) {
-        if (i)
+    std::exception_ptr error;
+    for (size_t i = ways.size(); i-- > 0;) {
+        if (i + 1 != ways.size())
             restore(before);
-        matmul_with(chain, plan_matmul(shape, chip, ways[i]));
-        if (sb_.predicted_cycles() < best_end) {
+        give_up_after_ = best_end;
+        try {
+            matmul_with(chain, plan_matmul(shape, chip, ways[i]));
+        } catch (const InputError&) {
+            error = std::current_exception();
+            continue;
+        }
+        if (sb_.predicted_cycles() <= best_end) {
             best_end = sb_.predicted_cycles();
-            best = i;
+            kept = take_matmul_state();
         }
     }
-    if (best + 1 != ways.size()) {
-        restore(before);
-        matmul_with(chain, plan_matmul(shape, chip, ways[best]));
-    }
+    give_up_after_ = ~uint64_t{0};
+    if (error)
+        std::rethrow_exception(error);
+    restore(std::move(*kept));
 }
 
 void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
@@ -99,6 +117,8 @@ void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
         std::vector<PlaneStep> act;
         for (const MatmulStep& s : plan.rounds[r])
             act.push_back(load_weights(ml, s));
+        if (given_up())
+            return;
         for (const std::vector<size_t>& members : plan.read_groups(r, same_side)) {
             std::vector<const PlaneStep*> grp;
             for (size_t i : members)
@@ -107,6 +127,8 @@ void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
             if (stop < grp.front()->job->m1)
                 for (const PlaneStep* a : grp)
                     book_rows(ml, {a}, stop);
+            if (given_up())
+                return;
         }
     }
 }
