@@ -24,7 +24,8 @@ class Lowering {
 public:
     Lowering(const ChipSpec& spec, const Workload& w) : sb_(spec), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()) {}
 
-    CompileResult run();
+    // Lowers the workload and writes the program to `program`.
+    CompileResult run(std::ostream& program);
 
 private:
     // ---- Driver.cpp: placement of the workload's tensors, each chain lowered, the program ----
