@@ -165,9 +165,10 @@ private:
     MatmulState matmul_state() const;
     MatmulState take_matmul_state();  // leaves the booking table empty, to be restored
     void restore(MatmulState s);
-    // A way that ends later than this (once committed) cannot be the fastest: matmul_with stops.
+    // A way that ends later than this cannot be the fastest: matmul_with stops.
     uint64_t give_up_after_ = ~uint64_t{0};
-    bool given_up() const { return sb_.predicted_cycles() > give_up_after_; }
+    // Per plane, the ABCs of the matmul being booked not booked yet.
+    std::vector<uint64_t> abcs_left_;
     // A matmul being booked: its operands, result, plan and fused epilogue.
     struct MatmulLayer {
         const WorkloadLayer& mm;
@@ -185,7 +186,12 @@ private:
         unsigned pp = 0;        // its position
         uint64_t ready = 0;     // first cycle for an ABC with the new weights
     };
-    void matmul_with(const Chain& chain, const MatmulPlan& plan);
+    // False if it stopped, given up (given_up).
+    bool matmul_with(const Chain& chain, const MatmulPlan& plan);
+    // Whether the way being booked will end after give_up_after_: what it has committed does,
+    // or a plane's ABCs left do (each issues at least abc_every cycles after the one before,
+    // from its last one on; the program ends after the last).
+    bool given_up(const MatmulLayer& ml) const;
     // The plan's running-sum buffers, as tall as this matmul.
     void sum_buffers(const MatmulLayer& ml);
     Placement& sum_buffer(unsigned plane, unsigned buffer) { return partials_[plane * 4 + buffer]; }
