@@ -56,7 +56,15 @@ std::string CompileResult::report_json(const std::string& workload, const std::s
 
 CompileResult compile_workload(const ChipSpec& spec, const Workload& workload)
 {
-    return lowering::Lowering(spec, workload).run();
+    std::ostringstream program;
+    CompileResult r = lowering::Lowering(spec, workload).run(program);
+    r.assembly = program.str();
+    return r;
+}
+
+CompileResult compile_workload(const ChipSpec& spec, const Workload& workload, std::ostream& program)
+{
+    return lowering::Lowering(spec, workload).run(program);
 }
 
 }  // namespace lpu

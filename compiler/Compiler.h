@@ -8,6 +8,7 @@
 #include "models/spec/ChipSpec.h"
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ struct LayerSpan {
 };
 
 struct CompileResult {
-    std::string assembly;  // the program, ready for `lpusim asm` / `lpusim run`
+    std::string assembly;  // the program, ready for `lpusim asm` / `lpusim run` (empty when streamed)
     uint64_t predicted_cycles = 0;
     uint64_t mxm_macs = 0;       // MACs the planes execute (whole plane-sized tiles)
     uint64_t useful_macs = 0;    // M x K x N summed over matmuls
@@ -46,5 +47,7 @@ struct CompileResult {
 
 // Throws InputError naming the layer for a workload the compiler cannot place or lower.
 CompileResult compile_workload(const ChipSpec& spec, const Workload& workload);
+// The same, the program written to `program` as it is emitted instead of held in the result.
+CompileResult compile_workload(const ChipSpec& spec, const Workload& workload, std::ostream& program);
 
 }  // namespace lpu

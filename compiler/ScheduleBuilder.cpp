@@ -3,6 +3,8 @@
 #include "models/spec/Timing.h"
 
 #include <algorithm>
+#include <climits>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -22,9 +24,14 @@ ScheduleBuilder::ScheduleBuilder(const ChipSpec& spec)
             vxm_position_ = qs[q].position;
         }
     }
-    placed_.resize(qs.size());
-    stream_use_.resize(streamp_.east + streamp_.west);
-    bank_use_.resize(memp_.slices);
+    st_.booked.resize(qs.size());
+    st_.booked_count.assign(qs.size(), 0);
+    st_.busy.resize(qs.size());
+    last_form_.assign(qs.size(), InstrForms::kNone);
+    st_.streams = StreamTable(streamp_.east + streamp_.west, map_.positions());
+    st_.banks.resize(memp_.slices);
+    st_.last_read.resize(memp_.slices);
+    st_.last_write.resize(memp_.slices);
 }
 
 size_t ScheduleBuilder::queue(const std::string& name) const
@@ -44,44 +51,48 @@ size_t ScheduleBuilder::mxm_queue(unsigned plane, QueueKind kind) const
     throw std::logic_error("no MXM plane " + std::to_string(plane));
 }
 
-bool ScheduleBuilder::queue_free(size_t q, uint64_t cycle) const { return placed_.at(q).count(cycle) == 0; }
+bool ScheduleBuilder::queue_free(size_t q, uint64_t cycle) const
+{
+    return (st_.busy.at(q).get(cycle / 64) >> (cycle % 64) & 1) == 0;
+}
 
 void ScheduleBuilder::place(size_t q, uint64_t cycle, const Instr& in)
 {
-    if (!placed_.at(q).emplace(cycle, Placed{in, owner_}).second)
+    if (!queue_free(q, cycle))
         throw std::logic_error("two instructions booked on " + map_.queues()[q].name + " in cycle " +
                                std::to_string(cycle));
-    ++instructions_;
-    undo_.push_back(Undo{Undo::Place, q, cycle, 0});
+    // The address or row operands the compiler books fit 32 bits; anything else is a bug here.
+    if (in.a < INT32_MIN || in.a > INT32_MAX)
+        throw std::logic_error("operand " + std::to_string(in.a) + " of a booked instruction out of range");
+    last_form_[q] = forms_.intern(in, owner_, last_form_[q]);
+    st_.booked[q].at(st_.booked_count[q]++) = Booked{cycle, static_cast<int32_t>(in.a), last_form_[q]};
+    st_.busy[q].at(cycle / 64) |= uint64_t{1} << (cycle % 64);
+    ++st_.instructions;
+    st_.undo.push_back(Undo{Undo::Place, static_cast<uint32_t>(q), cycle, 0});
     note(cycle);
 }
 
-int64_t ScheduleBuilder::diagonal(StreamId s, unsigned position, uint64_t cycle) const
+uint64_t ScheduleBuilder::diagonal(StreamId s, unsigned position, uint64_t cycle) const
 {
-    // The same numbering as models/stream/StreamFile: constant along a value's travel.
-    return s.dir == StreamDir::East ? static_cast<int64_t>(cycle) - position : static_cast<int64_t>(cycle) + position;
+    // The same numbering as models/stream/StreamFile (constant along a value's travel), shifted
+    // by the number of positions so that an eastbound diagonal is never negative.
+    return s.dir == StreamDir::East ? cycle + map_.positions() - position : cycle + position;
 }
 
 bool ScheduleBuilder::stream_free(StreamId s, unsigned from, unsigned to, uint64_t cycle) const
 {
-    const auto& use = stream_use_.at(stream_slot(s));
-    const auto it = use.find(diagonal(s, from, cycle));
-    if (it == use.end())
-        return true;
-    const unsigned lo = std::min(from, to), hi = std::max(from, to);
-    for (const auto& [a, b] : it->second)
-        if (a <= hi && lo <= b)
-            return false;
-    return true;
+    return st_.streams.free(static_cast<unsigned>(stream_slot(s)), diagonal(s, from, cycle), std::min(from, to),
+                            std::max(from, to));
 }
 
 void ScheduleBuilder::book_stream(StreamId s, unsigned from, unsigned to, uint64_t cycle)
 {
     if (!stream_free(s, from, to, cycle))
         throw std::logic_error("stream " + s.text() + " booked twice");
-    const int64_t d = diagonal(s, from, cycle);
-    stream_use_.at(stream_slot(s))[d].emplace_back(std::min(from, to), std::max(from, to));
-    undo_.push_back(Undo{Undo::Stream, stream_slot(s), static_cast<uint64_t>(d), 0});
+    const uint64_t d = diagonal(s, from, cycle);
+    const unsigned lo = std::min(from, to), hi = std::max(from, to), slot = static_cast<unsigned>(stream_slot(s));
+    st_.streams.add(slot, d, lo, hi);
+    st_.undo.push_back(Undo{Undo::Stream, slot, d, lo + (int64_t{hi} << 16)});
     note(cycle);  // the chip visits the cycle a value lands
 }
 
@@ -113,16 +124,14 @@ bool ScheduleBuilder::clash(int bank, uint32_t word) const
 
 bool ScheduleBuilder::mem_read_ok(unsigned slice, uint32_t word, uint64_t cycle) const
 {
-    const auto& use = bank_use_.at(slice);
-    const auto it = use.find(cycle);
-    return it == use.end() || (it->second.read < 0 && !clash(it->second.write, word));
+    const BankUse u = st_.banks.at(slice).get(cycle);
+    return u.read == 0 && !clash(int{u.write} - 1, word);
 }
 
 bool ScheduleBuilder::mem_write_ok(unsigned slice, uint32_t word, uint64_t cycle) const
 {
-    const auto& use = bank_use_.at(slice);
-    const auto it = use.find(timing::bank_cycle(memp_, cycle, true));
-    return it == use.end() || (it->second.write < 0 && !clash(it->second.read, word));
+    const BankUse u = st_.banks.at(slice).get(timing::bank_cycle(memp_, cycle, true));
+    return u.write == 0 && !clash(int{u.read} - 1, word);
 }
 
 bool ScheduleBuilder::can_read(unsigned slice, uint32_t word, uint64_t cycle) const
@@ -139,80 +148,77 @@ bool ScheduleBuilder::can_write(unsigned slice, uint32_t word, uint64_t cycle) c
            mem_write_ok(slice, word, cycle);
 }
 
+uint64_t& ScheduleBuilder::last_entry(std::vector<PagedTable<uint64_t>>& table, unsigned slice, uint32_t word)
+{
+    return table.at(slice).at(word);
+}
+
 void ScheduleBuilder::book_mem_read(unsigned slice, uint32_t word, uint64_t cycle)
 {
-    BankUse& u = bank_use_.at(slice)[cycle];
-    undo_.push_back(Undo{Undo::Bank, slice, cycle, (u.read + 1) * 256 + (u.write + 1)});
-    u.read = static_cast<int>(memp_.bank_of(word));
-    const auto it = last_read_.find({slice, word});
-    undo_.push_back(Undo{Undo::LastRead, slice, word, it == last_read_.end() ? -1 : static_cast<int64_t>(it->second)});
-    uint64_t& last = last_read_[{slice, word}];
-    last = std::max(last, cycle);
+    if (memp_.bank_of(word) >= 0xff)
+        throw std::logic_error("bank of word " + std::to_string(word) + " out of range");
+    BankUse& u = st_.banks.at(slice).at(cycle);
+    st_.undo.push_back(Undo{Undo::Bank, slice, cycle, u.read + (int64_t{u.write} << 8)});
+    u.read = static_cast<uint8_t>(memp_.bank_of(word) + 1);
+    uint64_t& last = last_entry(st_.last_read, slice, word);
+    st_.undo.push_back(Undo{Undo::LastRead, slice, word, static_cast<int64_t>(last)});
+    last = std::max(last, cycle + 1);
 }
 
 std::optional<uint64_t> ScheduleBuilder::last_read(unsigned slice, uint32_t word) const
 {
-    const auto it = last_read_.find({slice, word});
-    return it == last_read_.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+    const uint64_t v = st_.last_read.at(slice).get(word);
+    return v ? std::optional<uint64_t>(v - 1) : std::nullopt;
 }
 
 std::optional<uint64_t> ScheduleBuilder::last_write(unsigned slice, uint32_t word) const
 {
-    const auto it = last_write_.find({slice, word});
-    return it == last_write_.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+    const uint64_t v = st_.last_write.at(slice).get(word);
+    return v ? std::optional<uint64_t>(v - 1) : std::nullopt;
 }
 
 void ScheduleBuilder::book_mem_write(unsigned slice, uint32_t word, uint64_t cycle)
 {
+    if (memp_.bank_of(word) >= 0xff)
+        throw std::logic_error("bank of word " + std::to_string(word) + " out of range");
     const uint64_t bank_cycle = timing::bank_cycle(memp_, cycle, true);
-    BankUse& u = bank_use_.at(slice)[bank_cycle];
-    undo_.push_back(Undo{Undo::Bank, slice, bank_cycle, (u.read + 1) * 256 + (u.write + 1)});
-    u.write = static_cast<int>(memp_.bank_of(word));
-    const auto it = last_write_.find({slice, word});
-    undo_.push_back(
-        Undo{Undo::LastWrite, slice, word, it == last_write_.end() ? -1 : static_cast<int64_t>(it->second)});
-    last_write_[{slice, word}] = cycle;
+    BankUse& u = st_.banks.at(slice).at(bank_cycle);
+    st_.undo.push_back(Undo{Undo::Bank, slice, bank_cycle, u.read + (int64_t{u.write} << 8)});
+    u.write = static_cast<uint8_t>(memp_.bank_of(word) + 1);
+    uint64_t& last = last_entry(st_.last_write, slice, word);
+    st_.undo.push_back(Undo{Undo::LastWrite, slice, word, static_cast<int64_t>(last)});
+    last = cycle + 1;
     note(timing::write_commits(memp_, cycle));  // the chip visits the commit
 }
 
 void ScheduleBuilder::rollback(size_t mark)
 {
-    while (undo_.size() > mark) {
-        const Undo u = undo_.back();
-        undo_.pop_back();
+    while (st_.undo.size() > mark) {
+        const Undo u = st_.undo.back();
+        st_.undo.pop_back();
         switch (u.kind) {
         case Undo::Place:
-            placed_[u.index].erase(u.cycle);
-            --instructions_;
+            // Undone in reverse order: the queue's last booking is this one.
+            --st_.booked_count[u.index];
+            st_.busy[u.index].at(u.cycle / 64) &= ~(uint64_t{1} << (u.cycle % 64));
+            --st_.instructions;
             break;
-        case Undo::Stream: {
-            auto& use = stream_use_[u.index];
-            const auto it = use.find(static_cast<int64_t>(u.cycle));
-            it->second.pop_back();
-            if (it->second.empty())
-                use.erase(it);
+        case Undo::Stream:
+            st_.streams.remove(u.index, u.cycle, static_cast<unsigned>(u.extra & 0xffff),
+                               static_cast<unsigned>(u.extra >> 16));
             break;
-        }
         case Undo::Bank: {
-            auto& use = bank_use_[u.index];
-            BankUse& b = use[u.cycle];
-            b.read = static_cast<int>(u.extra / 256) - 1;
-            b.write = static_cast<int>(u.extra % 256) - 1;
-            if (b.read < 0 && b.write < 0)
-                use.erase(u.cycle);
+            BankUse& b = st_.banks[u.index].at(u.cycle);
+            b.read = static_cast<uint8_t>(u.extra & 0xff);
+            b.write = static_cast<uint8_t>(u.extra >> 8);
             break;
         }
         case Undo::LastRead:
-        case Undo::LastWrite: {
-            auto& m = u.kind == Undo::LastRead ? last_read_ : last_write_;
-            const std::pair<unsigned, uint32_t> key{static_cast<unsigned>(u.index), static_cast<uint32_t>(u.cycle)};
-            if (u.extra < 0)
-                m.erase(key);
-            else
-                m[key] = static_cast<uint64_t>(u.extra);
+        case Undo::LastWrite:
+            last_entry(u.kind == Undo::LastRead ? st_.last_read : st_.last_write, u.index,
+                       static_cast<uint32_t>(u.cycle)) = static_cast<uint64_t>(u.extra);
             break;
-        }
-        case Undo::End: end_ = u.cycle; break;
+        case Undo::End: st_.end = u.cycle; break;
         }
     }
 }
@@ -222,73 +228,111 @@ namespace {
 // Repeat's step applies to these operands (docs/isa.md 3.2).
 bool steps(Opcode op) { return op == Opcode::Read || op == Opcode::Write || op == Opcode::LW; }
 
-// `b` is `a` with its stepped operand advanced by `k`.
-bool same_but_step(const Instr& a, const Instr& b, int64_t k)
+}  // namespace
+
+Instr ScheduleBuilder::instr(const Booked& b) const
 {
-    if (k != 0 && !steps(a.op))
-        return false;
-    Instr moved = a;
-    moved.a += k;
-    return moved.disasm() == b.disasm();
+    Instr in = forms_.instr(b.form);
+    in.a = b.a;
+    return in;
 }
 
-}  // namespace
+bool ScheduleBuilder::same_but_step(const Booked& a, const Booked& b, int64_t k) const
+{
+    const Instr& form = forms_.instr(a.form);
+    if (k != 0 && !steps(form.op))
+        return false;
+    if (a.form == b.form && int64_t{a.a} + k == b.a)
+        return true;  // the same instruction, stepped
+    // Else as text, as the assembler reads it (forms of two owners, operands not printed).
+    Instr moved = instr(a);
+    moved.a += k;
+    return moved.disasm() == instr(b).disasm();
+}
 
 std::map<int, ScheduleBuilder::Span> ScheduleBuilder::spans() const
 {
     std::map<int, Span> out;
-    for (const auto& list : placed_)
-        for (const auto& [c, p] : list) {
-            Span& s = out[p.owner];
-            s.first = std::min(s.first, c);
-            s.last = std::max(s.last, c);
-            ++s.instructions;
+    for (size_t q = 0; q < st_.booked.size(); ++q) {
+        int owner = 0;
+        Span* s = nullptr;  // the owner's: consecutive bookings mostly share one
+        for (size_t i = 0; i < st_.booked_count[q]; ++i) {
+            const Booked b = st_.booked[q].get(i);
+            if (!s || forms_.owner(b.form) != owner) {
+                owner = forms_.owner(b.form);
+                s = &out[owner];
+            }
+            s->first = std::min(s->first, b.cycle);
+            s->last = std::max(s->last, b.cycle);
+            ++s->instructions;
         }
+    }
     return out;
+}
+
+std::vector<ScheduleBuilder::Booked> ScheduleBuilder::sorted(size_t q) const
+{
+    // A queue issues at most once per cycle and `busy` marks its cycles, so an instruction's place
+    // in cycle order is the number of busy cycles before it: no comparison sort.
+    const PagedTable<uint64_t>& busy = st_.busy[q];
+    std::vector<uint32_t> before(busy.extent() + 1);
+    for (uint64_t w = 0; w < busy.extent(); ++w)
+        before[w + 1] = before[w] + static_cast<uint32_t>(__builtin_popcountll(busy.get(w)));
+    std::vector<Booked> v(st_.booked_count[q]);
+    for (size_t i = 0; i < v.size(); ++i) {
+        const Booked b = st_.booked[q].get(i);
+        const uint64_t w = b.cycle / 64, below = (uint64_t{1} << (b.cycle % 64)) - 1;
+        v[before[w] + static_cast<uint32_t>(__builtin_popcountll(busy.get(w) & below))] = b;
+    }
+    return v;
+}
+
+void ScheduleBuilder::write_queue(std::ostream& os, size_t q) const
+{
+    constexpr int64_t kMaxStep = int64_t{1} << 20;
+    const std::vector<Booked> v = sorted(q);
+    os << ".queue " << map_.queues()[q].name << "\n";
+    uint64_t next = 0;  // the cycle the queue would issue its next instruction
+    for (size_t i = 0; i < v.size();) {
+        if (v[i].cycle > next)
+            os << "    NOP " << v[i].cycle - next << "\n";
+        os << "    " << instr(v[i]).disasm() << "\n";
+        // Fold the longest run at one spacing and step into a Repeat.
+        size_t j = i + 1;
+        if (j < v.size()) {
+            const uint64_t d = v[j].cycle - v[i].cycle;
+            const int64_t k = int64_t{v[j].a} - v[i].a;
+            if (d <= static_cast<uint64_t>(kMaxStep) && k >= -kMaxStep && k <= kMaxStep) {
+                while (j < v.size() && v[j].cycle - v[j - 1].cycle == d &&
+                       same_but_step(v[i], v[j], k * static_cast<int64_t>(j - i)))
+                    ++j;
+            }
+            if (j - i >= 2) {
+                os << "    Repeat " << (j - i - 1) << ", " << d;
+                if (k)
+                    os << ", " << k;
+                os << "\n";
+            } else {
+                j = i + 1;
+            }
+        }
+        next = v[j - 1].cycle + 1;
+        i = j;
+    }
+}
+
+void ScheduleBuilder::write_assembly(std::ostream& os, const std::string& header) const
+{
+    os << header;
+    for (size_t q = 0; q < st_.booked.size(); ++q)
+        if (st_.booked_count[q])
+            write_queue(os, q);
 }
 
 std::string ScheduleBuilder::assembly(const std::string& header) const
 {
-    constexpr int64_t kMaxStep = int64_t{1} << 20;
     std::ostringstream os;
-    os << header;
-    const auto& qs = map_.queues();
-    for (size_t q = 0; q < qs.size(); ++q) {
-        const auto& list = placed_[q];
-        if (list.empty())
-            continue;
-        os << ".queue " << qs[q].name << "\n";
-        std::vector<std::pair<uint64_t, const Instr*>> v;
-        for (const auto& [c, p] : list)
-            v.emplace_back(c, &p.in);
-        uint64_t next = 0;  // the cycle the queue would issue its next instruction
-        for (size_t i = 0; i < v.size();) {
-            if (v[i].first > next)
-                os << "    NOP " << v[i].first - next << "\n";
-            os << "    " << v[i].second->disasm() << "\n";
-            // Fold the longest run at one spacing and step into a Repeat.
-            size_t j = i + 1;
-            if (j < v.size()) {
-                const uint64_t d = v[j].first - v[i].first;
-                const int64_t k = v[j].second->a - v[i].second->a;
-                if (d <= static_cast<uint64_t>(kMaxStep) && k >= -kMaxStep && k <= kMaxStep) {
-                    while (j < v.size() && v[j].first - v[j - 1].first == d &&
-                           same_but_step(*v[i].second, *v[j].second, k * static_cast<int64_t>(j - i)))
-                        ++j;
-                }
-                if (j - i >= 2) {
-                    os << "    Repeat " << (j - i - 1) << ", " << d;
-                    if (k)
-                        os << ", " << k;
-                    os << "\n";
-                } else {
-                    j = i + 1;
-                }
-            }
-            next = v[j - 1].first + 1;
-            i = j;
-        }
-    }
+    write_assembly(os, header);
     return os.str();
 }
 

@@ -5,6 +5,9 @@
 // predicted length (the last issue, landing or SRAM commit, plus one) is the simulated one.
 #pragma once
 
+#include "compiler/InstrForms.h"
+#include "compiler/PagedTable.h"
+#include "compiler/StreamTable.h"
 #include "models/isa/Program.h"
 #include "models/spec/ChipParams.h"
 #include "models/spec/ChipSpec.h"
@@ -17,10 +20,11 @@
 #include "models/spec/VxmSliceParams.h"
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lpu {
@@ -82,25 +86,25 @@ public:
 
     // Bookings since mark() can be taken back: a lowering tries a cycle, and if any part of its
     // work does not fit there, undoes what it booked and tries the next.
-    size_t mark() const { return undo_.size(); }
+    size_t mark() const { return st_.undo.size(); }
     void rollback(size_t mark);
     // Keeps everything booked so far (forgets how to take it back), unless a trial is open.
     void commit()
     {
-        if (trials_ == 0)
-            undo_.clear();
+        if (st_.trials == 0)
+            st_.undo.clear();
     }
-    // Between these, commit() keeps the undo log, so a whole alternative (a layer lowered one
-    // way) can be taken back with rollback(mark) and tried another way.
-    void begin_trial() { ++trials_; }
-    void end_trial() { --trials_; }
+    // Between these, commit() keeps the undo log, so a whole alternative (a block of a reduction
+    // lowered one way) can be taken back with rollback(mark) and tried another way.
+    void begin_trial() { ++st_.trials; }
+    void end_trial() { --st_.trials; }
 
     // Something happens in `cycle` (a landing or commit the chip visits).
     void note(uint64_t cycle)
     {
-        if (cycle + 1 > end_) {
-            undo_.push_back(Undo{Undo::End, 0, end_, 0});
-            end_ = cycle + 1;
+        if (cycle + 1 > st_.end) {
+            st_.undo.push_back(Undo{Undo::End, 0, st_.end, 0});
+            st_.end = cycle + 1;
         }
     }
     // Instructions placed from now on belong to `owner` (a layer's index), for spans().
@@ -112,13 +116,51 @@ public:
     // Per owner, where its instructions issue.
     std::map<int, Span> spans() const;
     // Cycles the program runs: the last event + 1.
-    uint64_t predicted_cycles() const { return end_; }
-    size_t instructions() const { return instructions_; }
+    uint64_t predicted_cycles() const { return st_.end; }
+    size_t instructions() const { return st_.instructions; }
 
     // The program's queues as assembly text (after `header`, e.g. .tensor lines): each queue's
     // instructions in cycle order, gaps as NOPs, runs of the same instruction at a fixed
     // spacing (and address or row step) folded into Repeat.
+    void write_assembly(std::ostream& os, const std::string& header) const;
     std::string assembly(const std::string& header) const;
+
+    // An instruction as booked: its form (InstrForms) and operand a, 16 bytes.
+    struct Booked {
+        uint64_t cycle;
+        int32_t a;
+        uint32_t form;
+    };
+    // Banks a MEM slice uses in one bank cycle, each plus one (0: none; at most 16 banks).
+    struct BankUse {
+        uint8_t read = 0, write = 0;
+    };
+    struct Undo {
+        enum Kind : uint8_t { Place, Stream, Bank, End, LastRead, LastWrite } kind;
+        uint32_t index;  // queue, stream slot or slice
+        uint64_t cycle;  // or diagonal, or the old end, or the word
+        int64_t extra;   // Stream: lo + (hi << 16); Bank: the old BankUse packed read + (write << 8);
+                         // LastRead/LastWrite: the old cycle + 1 (0: none)
+    };
+    // Everything booked, as a value (snapshot and restore): a lowering trying whole alternatives
+    // (a matmul booked one way, then another) copies it once instead of keeping an undo log of
+    // every booking.
+    struct State {
+        // Per queue, in the order booked (paged: no spare capacity, no copies as it grows).
+        std::vector<PagedTable<Booked>> booked;
+        std::vector<size_t> booked_count;
+        std::vector<PagedTable<uint64_t>> busy;  // per queue: bit c % 64 of word c / 64 if it issues in c
+        StreamTable streams{0, 0};
+        std::vector<PagedTable<BankUse>> banks;                   // per MEM slice and bank cycle
+        std::vector<PagedTable<uint64_t>> last_read, last_write;  // per slice and word: the cycle + 1
+        uint64_t end = 0;
+        size_t instructions = 0;
+        std::vector<Undo> undo;
+        unsigned trials = 0;
+    };
+    State snapshot() const { return st_; }
+    State take() { return std::move(st_); }  // leaves nothing to book on until restore()
+    void restore(State s) { st_ = std::move(s); }
 
 private:
     const ChipSpec& spec_;
@@ -131,34 +173,23 @@ private:
     QueueMap map_;
     unsigned vxm_position_ = 0;
     std::vector<size_t> mem_queue_, vxm_queue_;
-    struct Placed {
-        Instr in;
-        int owner;
-    };
-    std::vector<std::map<uint64_t, Placed>> placed_;  // per queue, by cycle
+    State st_;
+    InstrForms forms_;                 // never taken back: a form no booking uses is never emitted
+    std::vector<uint32_t> last_form_;  // per queue, the form it booked last (a hint for intern)
     int owner_ = -1;
-    // Per stream (east then west) and diagonal: the position stretches booked, as [lo, hi].
-    std::vector<std::map<int64_t, std::vector<std::pair<unsigned, unsigned>>>> stream_use_;
-    // Per MEM slice and bank cycle: banks read and written (-1: none).
-    struct BankUse {
-        int read = -1, write = -1;
-    };
-    std::vector<std::map<uint64_t, BankUse>> bank_use_;
-    std::map<std::pair<unsigned, uint32_t>, uint64_t> last_read_, last_write_;
-    uint64_t end_ = 0;
-    size_t instructions_ = 0;
-    struct Undo {
-        enum Kind { Place, Stream, Bank, End, LastRead, LastWrite } kind;
-        size_t index;    // queue, stream slot or slice
-        uint64_t cycle;  // or diagonal, or the old end
-        int64_t extra;   // Bank: the old use packed (read + 1) * 256 + (write + 1); LastRead/LastWrite:
-                         // the old cycle, -1 for none (index: slice, cycle: word)
-    };
-    std::vector<Undo> undo_;
-    unsigned trials_ = 0;
 
     size_t stream_slot(StreamId s) const { return s.dir == StreamDir::East ? s.index : streamp_.east + s.index; }
-    int64_t diagonal(StreamId s, unsigned position, uint64_t cycle) const;
+    // The diagonal's index in the stream tables (never negative).
+    uint64_t diagonal(StreamId s, unsigned position, uint64_t cycle) const;
+    // The last read or write of a word: the cycle + 1, 0 for none.
+    uint64_t& last_entry(std::vector<PagedTable<uint64_t>>& table, unsigned slice, uint32_t word);
+    // Two booked instructions as one Repeat can fold them: `b` is `a` with its address or row
+    // advanced by k.
+    bool same_but_step(const Booked& a, const Booked& b, int64_t k) const;
+    Instr instr(const Booked& b) const;
+    void write_queue(std::ostream& os, size_t q) const;
+    // Queue q's bookings sorted by cycle.
+    std::vector<Booked> sorted(size_t q) const;
 };
 
 }  // namespace lpu

@@ -9,6 +9,10 @@ table. MXM utilisation is MACs / (planes x rows x cols x cycles) from the predic
 MACs counted two ways: the useful M*K*N, and what the planes execute (whole lanes x lanes tiles,
 the compiler's own `MXM utilisation` line).
 
+Compile and run are timed by the wall clock and by CPU time (user + system, which a loaded machine
+inflates less), and the compile's peak resident memory is reported (docs/performance.md,
+"Compiler cost per booked instruction").
+
 usage: scripts/bench_compile.py [--build-dir build] [--config tsp-v1] [--shapes MxKxN[:u8] ...]
 """
 import argparse
@@ -39,6 +43,18 @@ def parse_shape(text):
     return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) or "i8"
 
 
+def run_measured(cmd, work):
+    """Runs cmd; returns (returncode, stdout + stderr, wall s, CPU s, peak RSS MiB) of that child alone."""
+    out_path = work / "out.txt"
+    with open(out_path, "w") as out:
+        t0 = time.monotonic()
+        p = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return (p.returncode, out_path.read_text(), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build-dir", default=str(ROOT / "build"))
@@ -58,9 +74,9 @@ def main():
     planes = mxm.get("planes", 4)
     work = pathlib.Path(tempfile.mkdtemp(prefix="lpusim-bench-compile-"))
     print(f"config {config.stem}: {planes} planes of {lanes} x {lanes}; {os.cpu_count()} host cores\n")
-    print("| M x K x N | A | compile s | predicted cycles | simulated cycles | MXM util (M*K*N) "
-          "| MXM util (tiles) | run s | Y |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| M x K x N | A | compile s | compile CPU s | compile MiB | predicted cycles | simulated cycles "
+          "| MXM util (M*K*N) | MXM util (tiles) | run s | run CPU s | Y |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     failed = False
     for m, k, n, atype in args.shapes:
         name = f"gemm_{m}x{k}x{n}_{atype}"
@@ -70,27 +86,23 @@ def main():
         wl.write_text(f"version: 1\nworkload:\n  name: {name}\n  tensors:\n"
                       f"    X: {{shape: [{m}, {k}], type: {atype}}}\n    W: {{shape: [{k}, {n}], type: i8}}\n"
                       f"  layers:\n    - {{name: fc, op: matmul, a: X, b: W, out: Y}}\n  outputs: [Y]\n")
-        t0 = time.monotonic()
-        c = subprocess.run([lpusim, "compile", "--config", config, "--workload", wl, "-o", d / "p.s",
-                            "--inputs", d / "in"], capture_output=True, text=True)
-        compile_s = time.monotonic() - t0
-        if c.returncode != 0:
-            print(f"| {m} x {k} x {n} | {atype} | compile failed: {(c.stdout + c.stderr).strip()} |||||||")
+        rc, c_out, compile_s, compile_cpu, compile_mib = run_measured(
+            [lpusim, "compile", "--config", config, "--workload", wl, "-o", d / "p.s", "--inputs", d / "in"], d)
+        if rc != 0:
+            print(f"| {m} x {k} x {n} | {atype} | compile failed: {c_out.strip()} ||||||||||")
             failed = True
             continue
-        predicted = int(re.search(r"^predicted cycles: (\d+)$", c.stdout, re.M).group(1))
-        tiles_util = float(re.search(r"^MXM utilisation: ([0-9.]+)$", c.stdout, re.M).group(1))
-        t0 = time.monotonic()
-        r = subprocess.run([lpusim, "run", "--config", config, "--program", d / "p.s", "--load",
-                            f"X={d / 'in' / 'X.npy'}", "--load", f"W={d / 'in' / 'W.npy'}", "--dump",
-                            f"Y={d / 'y.npy'}"], capture_output=True, text=True)
-        run_s = time.monotonic() - t0
-        if r.returncode != 0:
-            print(f"| {m} x {k} x {n} | {atype} | {compile_s:.2f} | {predicted:,} | run failed: "
-                  f"{(r.stdout + r.stderr).strip()} |||||")
+        predicted = int(re.search(r"^predicted cycles: (\d+)$", c_out, re.M).group(1))
+        tiles_util = float(re.search(r"^MXM utilisation: ([0-9.]+)$", c_out, re.M).group(1))
+        rc, r_out, run_s, run_cpu, _ = run_measured(
+            [lpusim, "run", "--config", config, "--program", d / "p.s", "--load", f"X={d / 'in' / 'X.npy'}",
+             "--load", f"W={d / 'in' / 'W.npy'}", "--dump", f"Y={d / 'y.npy'}"], d)
+        if rc != 0:
+            print(f"| {m} x {k} x {n} | {atype} | {compile_s:.2f} | {compile_cpu:.2f} | {compile_mib:.0f} "
+                  f"| {predicted:,} | run failed: {r_out.strip()} ||||||")
             failed = True
             continue
-        simulated = int(re.search(r" in (\d+) cycles", r.stdout).group(1))
+        simulated = int(re.search(r" in (\d+) cycles", r_out).group(1))
         useful = m * k * n / (planes * lanes * lanes * predicted)
         values = "-"
         if not args.no_values:
@@ -100,8 +112,8 @@ def main():
         same = simulated == predicted
         failed |= not same or values == "DIFFERS"
         sim_text = f"{simulated:,}" if same else f"**{simulated:,} (predicted {predicted:,})**"
-        print(f"| {m} x {k} x {n} | {atype} | {compile_s:.2f} | {predicted:,} | {sim_text} | {useful:.3f} "
-              f"| {tiles_util:.3f} | {run_s:.2f} | {values} |", flush=True)
+        print(f"| {m} x {k} x {n} | {atype} | {compile_s:.2f} | {compile_cpu:.2f} | {compile_mib:.0f} | {predicted:,} "
+              f"| {sim_text} | {useful:.3f} | {tiles_util:.3f} | {run_s:.2f} | {run_cpu:.2f} | {values} |", flush=True)
         if not args.keep:
             shutil.rmtree(d)
     if args.keep:

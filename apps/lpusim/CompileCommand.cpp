@@ -7,10 +7,33 @@
 #include "models/common/Npy.h"
 #include "models/spec/ChipSpec.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include <unistd.h>
+
 namespace lpu {
+
+namespace {
+
+// Every input and weight of `w` as DIR/NAME.npy.
+void write_inputs(const Workload& w, const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir))
+        throw InputError(dir.string() + ": cannot create the inputs directory");
+    for (const auto& t : w.tensors)
+        if (t.source != WorkloadTensor::Source::Layer)
+            write_npy_raw((dir / (t.name + ".npy")).string(), tensor_npy_descr(t.type),
+                          {static_cast<size_t>(t.rows), static_cast<size_t>(t.cols)}, workload_tensor_data(t));
+}
+
+}  // namespace
 
 int cmd_compile(const std::vector<std::string>& args)
 {
@@ -39,20 +62,28 @@ int cmd_compile(const std::vector<std::string>& args)
     check_writable(out);
     if (ap.has("report"))
         check_writable(ap.get("report"));
-    const CompileResult r = compile_workload(spec, w);
-    std::vector<std::pair<std::string, std::vector<uint8_t>>> data;
-    if (ap.has("inputs")) {
-        const std::filesystem::path dir = ap.get("inputs");
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        if (ec || !std::filesystem::is_directory(dir))
-            throw InputError(dir.string() + ": cannot create the inputs directory");
-        for (const auto& t : w.tensors)
-            if (t.source != WorkloadTensor::Source::Layer)
-                write_npy_raw((dir / (t.name + ".npy")).string(), tensor_npy_descr(t.type),
-                              {static_cast<size_t>(t.rows), static_cast<size_t>(t.cols)}, workload_tensor_data(t));
+    // The program goes to a temporary file as it is emitted (a large one is never held whole),
+    // which replaces `out` only once everything else is written: nothing is written on an error.
+    const std::string tmp = out + ".tmp." + std::to_string(::getpid());
+    CompileResult r;
+    try {
+        {
+            std::ofstream program(tmp, std::ios::binary | std::ios::trunc);
+            if (!program)
+                throw InputError(out + ": cannot write (" + std::strerror(errno) + ")");
+            r = compile_workload(spec, w, program);
+            program.flush();
+            if (!program)
+                throw InputError(out + ": write failed");
+        }
+        if (ap.has("inputs"))
+            write_inputs(w, ap.get("inputs"));
+        if (std::rename(tmp.c_str(), out.c_str()) != 0)
+            throw InputError(out + ": cannot replace (" + std::strerror(errno) + ")");
+    } catch (...) {
+        std::remove(tmp.c_str());
+        throw;
     }
-    write_file_atomic(out, r.assembly);
     if (ap.has("report"))
         write_file_atomic(ap.get("report"), r.report_json(w.name, spec.chip.name));
     std::cout << "compiled " << w.name << " (" << w.layers.size() << " layers) for " << spec.chip.name << " into "

@@ -84,7 +84,7 @@ std::string data_line(const std::string& name, size_t row, const std::vector<uin
 
 }  // namespace
 
-CompileResult Lowering::run()
+CompileResult Lowering::run(std::ostream& program)
 {
     const std::vector<Chain> chains = fuse_layers(w_);
     place_workload(chains);
@@ -93,7 +93,7 @@ CompileResult Lowering::run()
         lower_chain(chains[i]);
     }
     CompileResult r;
-    r.assembly = sb_.assembly(program_header());
+    sb_.write_assembly(program, program_header());
     fill_result(r, chains);
     return r;
 }

@@ -6,10 +6,13 @@
 #include "models/spec/Timing.h"
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 
 namespace lpu::lowering {
 
 struct Lowering::MatmulState {
+    ScheduleBuilder::State booked;
     std::vector<PlaneState> planes;
     std::vector<Placement> partials;
     MemAllocator alloc;
@@ -19,16 +22,21 @@ struct Lowering::MatmulState {
 
 Lowering::MatmulState Lowering::matmul_state() const
 {
-    return MatmulState{planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
+    return MatmulState{sb_.snapshot(), planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
 }
 
-void Lowering::restore(const MatmulState& s, size_t mark)
+Lowering::MatmulState Lowering::take_matmul_state()
 {
-    sb_.rollback(mark);
-    planes_ = s.planes;
-    partials_ = s.partials;
-    alloc_ = s.alloc;
-    zeros_ = s.zeros;
+    return MatmulState{sb_.take(), planes_, partials_, alloc_, zeros_, macs_, slots_, useful_};
+}
+
+void Lowering::restore(MatmulState s)
+{
+    sb_.restore(std::move(s.booked));
+    planes_ = std::move(s.planes);
+    partials_ = std::move(s.partials);
+    alloc_ = std::move(s.alloc);
+    zeros_ = std::move(s.zeros);
     macs_ = s.macs;
     slots_ = s.slots;
     useful_ = s.useful;
@@ -52,30 +60,40 @@ void Lowering::lower_matmul(const Chain& chain)
         return;
     }
     // The plans' estimates ignore the running sums' traffic and waits, so every way is booked and
-    // the one that ends first is kept: sharing never makes a layer slower than not sharing.
+    // the one that ends first is kept (the first of them on a tie): sharing never makes a layer
+    // slower than not sharing. The later ways share more and usually end first, so they are
+    // booked first; a way is given up once it must end later than the best so far (given_up),
+    // and the best one's bookings are kept, not booked again. The
+    // state before is copied, not undone: an undo log of a whole layer took more memory than its
+    // booking table. A way that fails reports its error once all are booked, the first way's
+    // error first, as when they were booked in order.
+    sb_.commit();
     const MatmulState before = matmul_state();
-    const size_t mark = sb_.mark();
-    sb_.begin_trial();
-    size_t best = 0;
+    std::optional<MatmulState> kept;
     uint64_t best_end = ~uint64_t{0};
-    for (size_t i = 0; i < ways.size(); ++i) {
-        if (i)
-            restore(before, mark);
-        matmul_with(chain, plan_matmul(shape, chip, ways[i]));
-        if (sb_.predicted_cycles() < best_end) {
+    std::exception_ptr error;
+    for (size_t i = ways.size(); i-- > 0;) {
+        if (i + 1 != ways.size())
+            restore(before);
+        give_up_after_ = best_end;
+        bool done = false;
+        try {
+            done = matmul_with(chain, plan_matmul(shape, chip, ways[i]));
+        } catch (const InputError&) {
+            error = std::current_exception();
+        }
+        if (done && sb_.predicted_cycles() <= best_end) {
             best_end = sb_.predicted_cycles();
-            best = i;
+            kept = take_matmul_state();
         }
     }
-    if (best + 1 != ways.size()) {
-        restore(before, mark);
-        matmul_with(chain, plan_matmul(shape, chip, ways[best]));
-    }
-    sb_.end_trial();
-    sb_.commit();
+    give_up_after_ = ~uint64_t{0};
+    if (error)
+        std::rethrow_exception(error);
+    restore(std::move(*kept));
 }
 
-void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
+bool Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
 {
     const WorkloadLayer& mm = *chain.front();
     // fp16 operands (docs/isa.md 1.5): f32 sums, one ABC per fp16_issue_interval cycles.
@@ -92,6 +110,10 @@ void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
     useful_ += plan.shape.m * plan.shape.k * plan.shape.n;
     sum_buffers(ml);
     planes_.resize(plan.planes);
+    abcs_left_.assign(plan.planes, 0);
+    for (unsigned p = 0; p < plan.planes; ++p)
+        for (const MatmulJob& j : plan.jobs[p])
+            abcs_left_[p] += uint64_t{j.m1 - j.m0} * j.kts.size();
     const MatmulPlan::SameSide same_side = sides_of_a(ml);
     for (size_t r = 0; r < plan.rounds.size(); ++r) {
         // Weights first for every plane of the round, then the rows, so that planes that share
@@ -99,6 +121,8 @@ void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
         std::vector<PlaneStep> act;
         for (const MatmulStep& s : plan.rounds[r])
             act.push_back(load_weights(ml, s));
+        if (given_up(ml))
+            return false;
         for (const std::vector<size_t>& members : plan.read_groups(r, same_side)) {
             std::vector<const PlaneStep*> grp;
             for (size_t i : members)
@@ -107,8 +131,21 @@ void Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
             if (stop < grp.front()->job->m1)
                 for (const PlaneStep* a : grp)
                     book_rows(ml, {a}, stop);
+            if (given_up(ml))
+                return false;
         }
     }
+    return true;
+}
+
+bool Lowering::given_up(const MatmulLayer& ml) const
+{
+    if (sb_.predicted_cycles() > give_up_after_)
+        return true;
+    for (size_t p = 0; p < abcs_left_.size(); ++p)
+        if (abcs_left_[p] && planes_[p].last_abc + abcs_left_[p] * ml.abc_every + 1 > give_up_after_)
+            return true;
+    return false;
 }
 
 void Lowering::sum_buffers(const MatmulLayer& ml)
@@ -232,6 +269,7 @@ uint32_t Lowering::book_rows(const MatmulLayer& ml, std::vector<const PlaneStep*
         sb_.commit();
         for (const PlaneStep* a : grp) {
             planes_[a->s.plane].last_abc = t + offset(*a);
+            --abcs_left_[a->s.plane];
             macs_ += uint64_t{mx.rows} * mx.cols;
             slots_ += uint64_t{mx.rows} * mx.cols * ml.abc_every;
         }

@@ -24,7 +24,8 @@ class Lowering {
 public:
     Lowering(const ChipSpec& spec, const Workload& w) : sb_(spec), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()) {}
 
-    CompileResult run();
+    // Lowers the workload and writes the program to `program`.
+    CompileResult run(std::ostream& program);
 
 private:
     // ---- Driver.cpp: placement of the workload's tensors, each chain lowered, the program ----
@@ -85,16 +86,15 @@ private:
     [[noreturn]] static void no_cycle(const WorkloadLayer& l, const char* what, int64_t row);
     // The lowest group of consecutive streams on which byte plane k, driven at from[k] in cycle
     // drive[k], is free up to to[k] (all in one direction), or none.
+    std::optional<StreamId> free_group(unsigned n, const unsigned* from, const unsigned* to,
+                                       const uint64_t* drive) const;
     std::optional<StreamId> free_group(const std::vector<unsigned>& from, const std::vector<unsigned>& to,
                                        const std::vector<uint64_t>& drive) const;
-    // The positions of the slices of block b's byte planes.
-    std::vector<unsigned> plane_positions(const MemBlock& b, unsigned planes) const;
-    // Books one MEM access per byte plane k of block b: `op` (Read or Write) of `word` on slice
-    // b.slice + k issued in issue[k], its value on stream group + k from from[k] to to[k],
-    // driven in drive[k], on the lowest free group (returned); false, nothing booked, if none.
-    bool book_planes(Opcode op, const MemBlock& b, uint32_t word, const std::vector<uint64_t>& issue,
-                     const std::vector<unsigned>& from, const std::vector<unsigned>& to,
-                     const std::vector<uint64_t>& drive, StreamId& group);
+    // Books one MEM access per byte plane k < acc.n of block b: `op` (Read or Write) of `word` on
+    // slice b.slice + k issued in acc.issue[k], its value on stream group + k from acc.from[k] to
+    // acc.to[k], driven in acc.drive[k], on the lowest free group (returned); false, nothing
+    // booked, if none.
+    bool book_planes(Opcode op, const MemBlock& b, uint32_t word, const PlaneAccess& acc, StreamId& group);
     // Reads every byte plane of `r` so that all land at position `to` in cycle `at`, on a group of
     // consecutive streams (returned); false (nothing booked) if that does not fit.
     bool read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group);
@@ -163,7 +163,12 @@ private:
     // Everything booking a matmul changes besides the booking table (restored between ways).
     struct MatmulState;
     MatmulState matmul_state() const;
-    void restore(const MatmulState& s, size_t mark);
+    MatmulState take_matmul_state();  // leaves the booking table empty, to be restored
+    void restore(MatmulState s);
+    // A way that ends later than this cannot be the fastest: matmul_with stops.
+    uint64_t give_up_after_ = ~uint64_t{0};
+    // Per plane, the ABCs of the matmul being booked not booked yet.
+    std::vector<uint64_t> abcs_left_;
     // A matmul being booked: its operands, result, plan and fused epilogue.
     struct MatmulLayer {
         const WorkloadLayer& mm;
@@ -181,7 +186,12 @@ private:
         unsigned pp = 0;        // its position
         uint64_t ready = 0;     // first cycle for an ABC with the new weights
     };
-    void matmul_with(const Chain& chain, const MatmulPlan& plan);
+    // False if it stopped, given up (given_up).
+    bool matmul_with(const Chain& chain, const MatmulPlan& plan);
+    // Whether the way being booked will end after give_up_after_: what it has committed does,
+    // or a plane's ABCs left do (each issues at least abc_every cycles after the one before,
+    // from its last one on; the program ends after the last).
+    bool given_up(const MatmulLayer& ml) const;
     // The plan's running-sum buffers, as tall as this matmul.
     void sum_buffers(const MatmulLayer& ml);
     Placement& sum_buffer(unsigned plane, unsigned buffer) { return partials_[plane * 4 + buffer]; }

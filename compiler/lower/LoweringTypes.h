@@ -8,6 +8,7 @@
 #include "models/common/Error.h"
 #include "models/vxm/VxmAlu.h"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -71,6 +72,15 @@ struct RowRef {
     const Placement* p = nullptr;
     unsigned block = 0;
     uint32_t row = 0;
+};
+
+// The accesses of a row's byte planes (at most four: an int32 or f32 word) in fixed arrays: rows
+// are read and written millions of times, and vectors cost an allocation each.
+struct PlaneAccess {
+    static constexpr unsigned kMax = 4;
+    unsigned n = 0;
+    std::array<unsigned, kMax> from{}, to{};
+    std::array<uint64_t, kMax> issue{}, drive{};
 };
 
 // The element type field of LW and ABC (Instr.h): 0 u8, 1 i8, 2 f16.

@@ -5,6 +5,8 @@
 #include "compiler/lower/Lowering.h"
 #include "models/spec/Timing.h"
 
+#include <stdexcept>
+
 namespace lpu::lowering {
 
 void Lowering::no_cycle(const WorkloadLayer& l, const char* what, int64_t row)
@@ -12,12 +14,11 @@ void Lowering::no_cycle(const WorkloadLayer& l, const char* what, int64_t row)
     layer_error(l, std::string("internal: no cycle found for ") + what + (row >= 0 ? " " + std::to_string(row) : ""));
 }
 
-std::optional<StreamId> Lowering::free_group(const std::vector<unsigned>& from, const std::vector<unsigned>& to,
-                                             const std::vector<uint64_t>& drive) const
+std::optional<StreamId> Lowering::free_group(unsigned n, const unsigned* from, const unsigned* to,
+                                             const uint64_t* drive) const
 {
     const StreamDir dir = ScheduleBuilder::direction(from[0], to[0]);
     const unsigned count = dir == StreamDir::East ? sb_.streams().east : sb_.streams().west;
-    const auto n = static_cast<unsigned>(from.size());
     for (unsigned first = 0; first + n <= count; ++first) {
         bool ok = true;
         for (unsigned k = 0; k < n && ok; ++k)
@@ -28,73 +29,82 @@ std::optional<StreamId> Lowering::free_group(const std::vector<unsigned>& from, 
     return std::nullopt;
 }
 
-std::vector<unsigned> Lowering::plane_positions(const MemBlock& b, unsigned planes) const
+std::optional<StreamId> Lowering::free_group(const std::vector<unsigned>& from, const std::vector<unsigned>& to,
+                                             const std::vector<uint64_t>& drive) const
 {
-    std::vector<unsigned> pos(planes);
-    for (unsigned k = 0; k < planes; ++k)
-        pos[k] = sb_.position(sb_.mem_queue(b.slice + k));
-    return pos;
+    return free_group(static_cast<unsigned>(from.size()), from.data(), to.data(), drive.data());
 }
 
-bool Lowering::book_planes(Opcode op, const MemBlock& b, uint32_t word, const std::vector<uint64_t>& issue,
-                           const std::vector<unsigned>& from, const std::vector<unsigned>& to,
-                           const std::vector<uint64_t>& drive, StreamId& group)
+bool Lowering::book_planes(Opcode op, const MemBlock& b, uint32_t word, const PlaneAccess& acc, StreamId& group)
 {
-    const auto g = free_group(from, to, drive);
+    const auto g = free_group(acc.n, acc.from.data(), acc.to.data(), acc.drive.data());
     if (!g)
         return false;
     group = *g;
-    for (size_t k = 0; k < issue.size(); ++k) {
-        const auto slice = static_cast<unsigned>(b.slice + k);
-        const StreamId s{group.dir, group.index + static_cast<unsigned>(k)};
-        Instr in;
-        in.op = op;
-        in.a = word;
-        in.streams = {s};
-        sb_.place(sb_.mem_queue(slice), issue[k], in);
+    Instr in;  // one for every plane: only its stream differs
+    in.op = op;
+    in.a = word;
+    in.streams = {group};
+    for (unsigned k = 0; k < acc.n; ++k) {
+        const unsigned slice = b.slice + k;
+        const StreamId s{group.dir, group.index + k};
+        in.streams[0] = s;
+        sb_.place(sb_.mem_queue(slice), acc.issue[k], in);
         if (op == Opcode::Read)
-            sb_.book_mem_read(slice, word, issue[k]);
+            sb_.book_mem_read(slice, word, acc.issue[k]);
         else
-            sb_.book_mem_write(slice, word, issue[k]);
-        sb_.book_stream(s, from[k], to[k], drive[k]);
+            sb_.book_mem_write(slice, word, acc.issue[k]);
+        sb_.book_stream(s, acc.from[k], acc.to[k], acc.drive[k]);
     }
     return true;
 }
 
+namespace {
+
+// Byte planes of a row: at most four (an int32 or f32 word), so their accesses fit PlaneAccess.
+unsigned planes_of(const RowRef& r)
+{
+    if (r.p->planes > PlaneAccess::kMax)
+        throw std::logic_error("a row of " + std::to_string(r.p->planes) + " byte planes");
+    return r.p->planes;
+}
+
+}  // namespace
+
 bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
 {
-    const unsigned n = r.p->planes;
     const MemBlock& b = r.p->blocks.at(r.block);
     const uint32_t word = b.addr + r.row;
-    // Positions one by one, as the checks go: most attempts fail at the first byte plane.
-    std::vector<unsigned> pos(n);
-    std::vector<uint64_t> issue(n);
-    for (unsigned k = 0; k < n; ++k) {
-        pos[k] = sb_.position(sb_.mem_queue(b.slice + k));
-        if (!timing::read_issue_for(sb_.mem(), at, pos[k], to, issue[k]) || !sb_.can_read(b.slice + k, word, issue[k]))
+    PlaneAccess acc;
+    acc.n = planes_of(r);
+    // Plane by plane, as the checks go: most attempts fail at the first byte plane (read_row is
+    // the compiler's hottest path).
+    for (unsigned k = 0; k < acc.n; ++k) {
+        acc.from[k] = sb_.position(sb_.mem_queue(b.slice + k));
+        acc.to[k] = to;
+        if (!timing::read_issue_for(sb_.mem(), at, acc.from[k], to, acc.issue[k]) ||
+            !sb_.can_read(b.slice + k, word, acc.issue[k]))
             return false;
+        acc.drive[k] = timing::read_drives(sb_.mem(), acc.issue[k]);
     }
-    // Allocated only now, for the same reason (read_row is the compiler's hottest path).
-    std::vector<uint64_t> drives(n);
-    for (unsigned k = 0; k < n; ++k)
-        drives[k] = timing::read_drives(sb_.mem(), issue[k]);
-    return book_planes(Opcode::Read, b, word, issue, pos, std::vector<unsigned>(n, to), drives, group);
+    return book_planes(Opcode::Read, b, word, acc, group);
 }
 
 bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group)
 {
-    const unsigned n = r.p->planes;
     const MemBlock& b = r.p->blocks.at(r.block);
     const uint32_t word = b.addr + r.row;
-    const std::vector<unsigned> pos = plane_positions(b, n);
-    std::vector<uint64_t> at(n);
-    for (unsigned k = 0; k < n; ++k) {
-        at[k] = timing::arrives(drive, from, pos[k]);
-        if (!sb_.can_write(b.slice + k, word, at[k]))
+    PlaneAccess acc;
+    acc.n = planes_of(r);
+    for (unsigned k = 0; k < acc.n; ++k) {
+        acc.from[k] = from;
+        acc.to[k] = sb_.position(sb_.mem_queue(b.slice + k));
+        acc.drive[k] = drive;
+        acc.issue[k] = timing::arrives(drive, from, acc.to[k]);
+        if (!sb_.can_write(b.slice + k, word, acc.issue[k]))
             return false;
     }
-    return book_planes(Opcode::Write, b, word, at, std::vector<unsigned>(n, from), pos, std::vector<uint64_t>(n, drive),
-                       group);
+    return book_planes(Opcode::Write, b, word, acc, group);
 }
 
 bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes, unsigned copy)

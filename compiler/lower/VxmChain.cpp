@@ -93,6 +93,7 @@ bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<Str
     Instr in;
     in.op = Opcode::Vxm;
     in.alu = op.alu;
+    in.streams.reserve(3);  // at most two operands and the result: one allocation
     if (x)
         in.streams.push_back(*x);
     else

@@ -1,7 +1,9 @@
 // The compiler's booking table (compiler/ScheduleBuilder): queue slots, stream stretches on a
 // diagonal, the MEM bank rule, rollback, the predicted length and the emitted assembly, which
 // the chip must run in exactly the predicted number of cycles.
+#include "compiler/InstrForms.h"
 #include "compiler/ScheduleBuilder.h"
+#include "compiler/StreamTable.h"
 #include "models/chip/Chip.h"
 #include "models/isa/Assembler.h"
 #include "models/spec/ChipSpec.h"
@@ -114,4 +116,89 @@ TEST_CASE("emitted assembly folds runs into Repeat and runs for exactly the pred
     const RunStats st = chip.run(p);
     CHECK(st.cycles == sb.predicted_cycles());
     CHECK(chip.dump_tensor(*p.tensor("b")) == a);
+}
+
+TEST_CASE("stream stretches: several on one diagonal, taken back in any order", "[compiler]")
+{
+    // Most diagonals hold one stretch in place; more go to a side table (compiler/StreamTable).
+    StreamTable t(2, 100);
+    t.add(0, 7, 10, 20);
+    t.add(0, 7, 30, 40);
+    t.add(0, 7, 50, 60);
+    CHECK_FALSE(t.free(0, 7, 20, 25));
+    CHECK_FALSE(t.free(0, 7, 35, 35));
+    CHECK_FALSE(t.free(0, 7, 45, 55));
+    CHECK(t.free(0, 7, 21, 29));
+    CHECK(t.free(0, 7, 61, 99));
+    CHECK(t.free(1, 7, 10, 20));  // another stream
+    CHECK(t.free(0, 8, 10, 20));  // another diagonal
+    t.remove(0, 7, 10, 20);       // the one kept in place: another takes its place
+    CHECK(t.free(0, 7, 10, 20));
+    CHECK_FALSE(t.free(0, 7, 30, 30));
+    CHECK_FALSE(t.free(0, 7, 60, 60));
+    t.remove(0, 7, 50, 60);
+    CHECK(t.free(0, 7, 41, 99));
+    CHECK_FALSE(t.free(0, 7, 0, 30));
+    t.remove(0, 7, 30, 40);
+    CHECK(t.free(0, 7, 0, 99));
+    t.add(0, 7, 0, 99);
+    CHECK_FALSE(t.free(0, 7, 99, 99));
+}
+
+TEST_CASE("instruction forms: one per instruction without its operand, per owner", "[compiler]")
+{
+    InstrForms f;
+    const StreamId s0{StreamDir::East, 0}, s1{StreamDir::West, 1};
+    const uint32_t r0 = f.intern(mem(Opcode::Read, 5, s0), 0);
+    CHECK(f.intern(mem(Opcode::Read, 9, s0), 0) == r0);  // another address: the same form
+    CHECK(f.intern(mem(Opcode::Read, 9, s0), 0, r0) == r0);
+    CHECK(f.intern(mem(Opcode::Read, 5, s1), 0, r0) != r0);  // a wrong hint is only a hint
+    CHECK(f.intern(mem(Opcode::Write, 5, s0), 0) != r0);
+    const uint32_t other = f.intern(mem(Opcode::Read, 5, s0), 1);
+    CHECK(other != r0);
+    CHECK(f.owner(other) == 1);
+    CHECK(f.instr(r0).a == 0);
+    CHECK(f.instr(r0).disasm() == "Read 0x0, s0e");
+    Instr v;
+    v.op = Opcode::Vxm;
+    v.alu = VxmAluOp::make_binary(VxmBinaryOp::Add, VxmType::I32);
+    v.streams = {s0, s1};
+    const uint32_t add = f.intern(v, 0);
+    v.alu = VxmAluOp::make_binary(VxmBinaryOp::Sub, VxmType::I32);
+    CHECK(f.intern(v, 0) != add);
+    for (int i = 0; i < 3000; ++i)  // grows the table: every form still found
+        f.intern(mem(Opcode::Read, 0, StreamId{StreamDir::East, static_cast<unsigned>(i)}), 2);
+    CHECK(f.intern(mem(Opcode::Read, 1, s0), 0) == r0);
+    CHECK(f.intern(mem(Opcode::Read, 1, StreamId{StreamDir::East, 2999}), 2) + 1 == f.size());
+}
+
+TEST_CASE("a snapshot of the booking table restores everything booked after it", "[compiler]")
+{
+    ScheduleBuilder sb(tiny());
+    const size_t q = sb.mem_queue(0);
+    const StreamId s0{StreamDir::East, 0};
+    sb.place(q, 3, mem(Opcode::Read, 5, s0));
+    sb.book_mem_read(0, 5, 3);
+    sb.book_stream(s0, 40, 46, 5);
+    sb.commit();
+    const ScheduleBuilder::State before = sb.snapshot();
+    const std::string text = sb.assembly("");
+    for (uint64_t c = 4; c < 5000; c += 3) {  // past a page of every table
+        sb.place(q, c, mem(Opcode::Write, 7, s0));
+        sb.book_mem_write(0, 7, c);
+        sb.book_stream(s0, 40, 46, c + 10);
+        sb.commit();
+    }
+    ScheduleBuilder::State after = sb.take();
+    sb.restore(before);
+    CHECK(sb.instructions() == 1);
+    CHECK(sb.assembly("") == text);
+    CHECK(sb.queue_free(q, 4));
+    CHECK(sb.stream_free(s0, 40, 46, 14));
+    CHECK_FALSE(sb.stream_free(s0, 40, 46, 5));
+    CHECK_FALSE(sb.last_write(0, 7));
+    sb.restore(std::move(after));
+    CHECK(sb.instructions() == 1 + 1666);
+    CHECK_FALSE(sb.queue_free(q, 4));
+    CHECK(sb.last_write(0, 7) == std::optional<uint64_t>(4999));
 }
