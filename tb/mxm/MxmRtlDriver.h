@@ -46,6 +46,8 @@ public:
 
     uint64_t next_cycle() const { return cycle_; }
     uint64_t last_issue() const { return last_issue_; }
+    // The last cycle in which an instruction issued so far can still show on the result pins.
+    uint64_t settle_cycle() const { return last_issue_ + 2 * p_.superlanes + p_.array_latency + p_.acc_latency; }
     bool idle() const { return pending_.empty(); }
     uint64_t beats() const { return beats_; }
     const MxmRtl& rtl() const { return *rtl_; }
