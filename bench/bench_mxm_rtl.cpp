@@ -33,6 +33,7 @@ class PinRecorder final : public MxmRtl {
 public:
     explicit PinRecorder(std::vector<MxmPinsIn>& pins) : pins_(pins) {}
     const char* variant() const override { return "recorder"; }
+    const char* isa() const override { return "none"; }
     std::vector<uint32_t> parameters() override { return {}; }
     void reset(unsigned) override {}
     void cycle(uint64_t, const MxmPinsIn& in, MxmPinsOut&) override { pins_.push_back(in); }
@@ -113,9 +114,9 @@ int sc_main(int argc, char** argv)
             beats += std::bitset<64>(out.res_valid).count();
         }
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("bare RTL: %zu cycles in %.3f s = %.0f cycles/s, %llu result beats (RTL variant %s)\n", pins.size(),
-                    wall, static_cast<double>(pins.size()) / wall, static_cast<unsigned long long>(beats),
-                    rtl->variant());
+        std::printf("bare RTL: %zu cycles in %.3f s = %.0f cycles/s, %llu result beats (RTL variant %s, %s build)\n",
+                    pins.size(), wall, static_cast<double>(pins.size()) / wall, static_cast<unsigned long long>(beats),
+                    rtl->variant(), rtl->isa());
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lpusim_bench_mxm_rtl: %s\n", e.what());

@@ -51,7 +51,9 @@ def run_bare(bench, config, ops):
 def rtl_build(build_dir, name):
     """Re-verilates and compiles one variant through the project's own build rule."""
     ident = re.sub(r"[^A-Za-z0-9_]", "_", name)
-    shutil.rmtree(build_dir / "tb" / f"rtl_{ident}", ignore_errors=True)
+    # Both builds of the variant (baseline and, with LPUSIM_RTL_AVX2, the AVX2 one).
+    for suffix in ("", "_avx2"):
+        shutil.rmtree(build_dir / "tb" / f"rtl_{ident}{suffix}", ignore_errors=True)
     start = time.monotonic()
     res = subprocess.run(["/usr/bin/time", "-f", "%M", "cmake", "--build", str(build_dir),
                           "--target", f"vmxm_{ident}_build", "-j", str(os.cpu_count())],

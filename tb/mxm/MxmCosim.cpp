@@ -285,9 +285,11 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
 
     const MxmStats& st = model.core().stats();
     const uint64_t cycles = rtl ? rtl->cycles_run() : st.last_cycle + 1;
-    const std::string head = std::string("mxm cosim  config ") + chip.name + " (" + o.config_path + ")  " +
-                             (rtl ? std::string("RTL variant ") + rtl->rtl().variant() : std::string("model only")) +
-                             "  stimulus " + o.stimulus + "  seed " + std::to_string(o.seed);
+    const std::string head =
+        std::string("mxm cosim  config ") + chip.name + " (" + o.config_path + ")  " +
+        (rtl ? std::string("RTL variant ") + rtl->rtl().variant() + " (" + rtl->rtl().isa() + " build)"
+             : std::string("model only")) +
+        "  stimulus " + o.stimulus + "  seed " + std::to_string(o.seed);
 
     // Outputs are written whatever the verdict: a failing run's log is what one debugs with.
     log.commit();
