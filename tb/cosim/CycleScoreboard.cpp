@@ -62,23 +62,116 @@ std::string Divergence::describe() const
     return os.str();
 }
 
-unsigned CycleScoreboard::add_port(const std::string& name)
+namespace {
+
+// The comparison order of beats: cycle, then port, then chunk.
+bool before(unsigned port_a, const Beat& a, unsigned port_b, const Beat& b)
+{
+    if (a.cycle != b.cycle)
+        return a.cycle < b.cycle;
+    if (port_a != port_b)
+        return port_a < port_b;
+    return a.chunk < b.chunk;
+}
+
+bool same_key(unsigned port_a, const Beat& a, unsigned port_b, const Beat& b)
+{
+    return a.cycle == b.cycle && port_a == port_b && a.chunk == b.chunk;
+}
+
+// Puts the live entries in comparison order, stably. They arrive nearly sorted or reversed (the
+// chunks of successive results: chunk s of the result that started s cycles ago), so an
+// insertion sort over (key, index) pairs; the entries themselves then move by swaps of their
+// buffers. Nothing is allocated once `order` has grown.
+template <typename Entry> void sort_entries(std::vector<Entry>& e, size_t count, std::vector<size_t>& order)
+{
+    bool sorted = true;
+    for (size_t i = 1; i < count && sorted; ++i)
+        sorted = !before(e[i].port, e[i].beat, e[i - 1].port, e[i - 1].beat);
+    if (sorted)
+        return;
+    order.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+        size_t j = i;
+        for (; j > 0 && before(e[i].port, e[i].beat, e[order[j - 1]].port, e[order[j - 1]].beat); --j)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    // Apply the permutation in place, cycle by cycle: slot i takes entry order[i].
+    for (size_t i = 0; i < count; ++i) {
+        size_t cur = i;
+        while (order[cur] != i) {
+            const size_t next = order[cur];
+            std::swap(e[cur], e[next]);
+            order[cur] = cur;
+            cur = next;
+        }
+        order[cur] = cur;
+    }
+}
+
+}  // namespace
+
+unsigned CycleScoreboard::add_port(const std::string& name, OriginDescriber describe)
 {
     ports_.push_back(name);
+    describers_.push_back(std::move(describe));
     return static_cast<unsigned>(ports_.size() - 1);
 }
 
-void CycleScoreboard::expect(unsigned port, Beat beat)
+CycleScoreboard::Bucket& CycleScoreboard::bucket_of(uint64_t cycle)
 {
-    last_expected_ = std::max(last_expected_, beat.cycle);
-    Key key{beat.cycle, port, beat.chunk};
-    expected_[key] = std::move(beat);
+    if (live_ == 0 && cycle > base_)
+        base_ = cycle;  // nothing held: the empty cycles in between need no comparison
+    // A beat of a cycle already compared goes with the oldest cycle held: it sorts first there,
+    // so it is compared next, as it would have been had it come in time.
+    const uint64_t c = std::max(cycle, base_);
+    if (c - base_ >= ring_.size()) {
+        size_t size = ring_.size();
+        while (c - base_ >= size)
+            size *= 2;
+        std::vector<Bucket> grown(size);
+        for (uint64_t k = base_; k < base_ + ring_.size(); ++k)
+            grown[k & (size - 1)] = std::move(ring_[k & (ring_.size() - 1)]);
+        ring_ = std::move(grown);
+    }
+    return ring_[c & (ring_.size() - 1)];
 }
 
-void CycleScoreboard::observe(unsigned port, Beat beat)
+const CycleScoreboard::Bucket* CycleScoreboard::find_bucket(uint64_t cycle) const
 {
-    Key key{beat.cycle, port, beat.chunk};
-    actual_.emplace(key, std::move(beat));
+    if (cycle < base_ || cycle - base_ >= ring_.size())
+        return nullptr;
+    return &ring_[cycle & (ring_.size() - 1)];
+}
+
+void CycleScoreboard::add(Side Bucket::*side, unsigned port, const Beat& beat)
+{
+    Side& s = bucket_of(beat.cycle).*side;
+    if (s.count == s.entries.size())
+        s.entries.emplace_back();
+    Entry& e = s.entries[s.count++];
+    e.port = port;
+    // Assignments into the slot's own buffers: no allocation once they have grown.
+    e.beat.cycle = beat.cycle;
+    e.beat.chunk = beat.chunk;
+    e.beat.lane0 = beat.lane0;
+    e.beat.values.assign(beat.values.begin(), beat.values.end());
+    e.beat.origin = beat.origin;
+    e.beat.origin_args = beat.origin_args;
+    ++live_;
+}
+
+void CycleScoreboard::expect(unsigned port, const Beat& beat)
+{
+    last_expected_ = std::max(last_expected_, beat.cycle);
+    add(&Bucket::expected, port, beat);
+}
+
+void CycleScoreboard::observe(unsigned port, const Beat& beat)
+{
+    last_actual_ = std::max(last_actual_, beat.cycle);
+    add(&Bucket::actual, port, beat);
 }
 
 void CycleScoreboard::advance(uint64_t cycle)
@@ -92,81 +185,104 @@ void CycleScoreboard::advance(uint64_t cycle)
 void CycleScoreboard::finish()
 {
     // Nothing after the last beat of either side can change the verdict.
-    uint64_t last = last_expected_;
-    if (!actual_.empty())
-        last = std::max(last, std::get<0>(actual_.rbegin()->first));
-    compare_through(last);
+    compare_through(std::max(last_expected_, last_actual_));
 }
 
-template <typename Side>
-std::optional<int64_t> CycleScoreboard::find_shifted(const Side& side, const Beat& beat, unsigned port) const
+const CycleScoreboard::Entry* CycleScoreboard::find_shifted(Side Bucket::*side, const Entry& lone, bool same_values,
+                                                            int64_t* shift) const
 {
     for (unsigned d = 1; d <= lookahead_; ++d) {
-        const auto range = side.equal_range(Key{beat.cycle + d, port, beat.chunk});
-        for (auto it = range.first; it != range.second; ++it)
-            if (it->second.values == beat.values)
-                return static_cast<int64_t>(d);
+        const Bucket* b = find_bucket(lone.beat.cycle + d);
+        if (!b)
+            continue;
+        const Side& s = b->*side;
+        for (size_t i = 0; i < s.count; ++i) {
+            const Entry& e = s.entries[i];
+            if (e.port == lone.port && e.beat.chunk == lone.beat.chunk && e.beat.cycle == lone.beat.cycle + d &&
+                (!same_values || e.beat.values == lone.beat.values)) {
+                *shift = d;
+                return &e;
+            }
+        }
     }
-    return std::nullopt;
+    return nullptr;
 }
 
-void CycleScoreboard::diverge(Divergence d)
+void CycleScoreboard::diverge(Divergence d, unsigned port)
 {
-    if (!divergence_)
-        divergence_ = std::move(d);
+    if (divergence_)
+        return;
+    d.port = ports_[port];
+    if (d.expected.origin.empty() && !d.expected.values.empty() && describers_[port])
+        d.expected.origin = describers_[port](d.expected);
+    divergence_ = std::move(d);
+}
+
+void CycleScoreboard::report_lone(const Entry& lone, bool missing)
+{
+    Divergence d;
+    d.kind = missing ? DivergenceKind::Missing : DivergenceKind::Unexpected;
+    d.cycle = lone.beat.cycle;
+    d.chunk = lone.beat.chunk;
+    int64_t shift = 0;
+    if (missing) {
+        d.expected = lone.beat;
+        d.found_shifted = find_shifted(&Bucket::actual, lone, true, &shift) != nullptr;
+    } else {
+        d.actual = lone.beat;
+        if (const Entry* e = find_shifted(&Bucket::expected, lone, true, &shift)) {
+            d.found_shifted = true;
+            d.expected = e->beat;
+        }
+    }
+    d.shift = d.found_shifted ? shift : 0;
+    diverge(std::move(d), lone.port);
+}
+
+void CycleScoreboard::compare_bucket(Bucket& b)
+{
+    std::vector<Entry>& exp = b.expected.entries;
+    std::vector<Entry>& act = b.actual.entries;
+    const size_t ne = b.expected.count, na = b.actual.count;
+    sort_entries(exp, ne, order_);
+    sort_entries(act, na, order_);
+    size_t i = 0, j = 0;
+    while (i < ne || j < na) {
+        if (i < ne && j < na && same_key(exp[i].port, exp[i].beat, act[j].port, act[j].beat)) {
+            if (exp[i].beat.values != act[j].beat.values) {
+                Divergence d;
+                d.kind = DivergenceKind::Value;
+                d.cycle = exp[i].beat.cycle;
+                d.chunk = exp[i].beat.chunk;
+                d.expected = exp[i].beat;
+                d.actual = act[j].beat;
+                diverge(std::move(d), exp[i].port);
+                return;
+            }
+            ++checked_;
+            ++i;
+            ++j;
+            continue;
+        }
+        // The smaller key has no partner.
+        const bool missing = i < ne && (j == na || before(exp[i].port, exp[i].beat, act[j].port, act[j].beat));
+        report_lone(missing ? exp[i] : act[j], missing);
+        return;
+    }
+    live_ -= ne + na;
+    b.expected.count = 0;
+    b.actual.count = 0;
+    ++base_;
 }
 
 void CycleScoreboard::compare_through(uint64_t cycle)
 {
-    while (!divergence_) {
-        auto e = expected_.begin();
-        auto a = actual_.begin();
-        const bool e_ok = e != expected_.end() && std::get<0>(e->first) <= cycle;
-        const bool a_ok = a != actual_.end() && std::get<0>(a->first) <= cycle;
-        if (!e_ok && !a_ok)
+    while (!divergence_ && base_ <= cycle) {
+        if (live_ == 0) {
+            base_ = cycle + 1;  // nothing held: nothing to compare up to `cycle`
             return;
-        if (e_ok && a_ok && e->first == a->first) {
-            if (e->second.values != a->second.values) {
-                Divergence d;
-                d.port = ports_[std::get<1>(e->first)];
-                d.kind = DivergenceKind::Value;
-                d.cycle = e->second.cycle;
-                d.chunk = e->second.chunk;
-                d.expected = e->second;
-                d.actual = a->second;
-                diverge(std::move(d));
-                return;
-            }
-            ++checked_;
-            expected_.erase(e);
-            actual_.erase(a);
-            continue;
         }
-        // The smaller key has no partner.
-        const bool missing = e_ok && (!a_ok || e->first < a->first);
-        Divergence d;
-        const Beat& lone = missing ? e->second : a->second;
-        const unsigned port = std::get<1>(missing ? e->first : a->first);
-        d.port = ports_[port];
-        d.kind = missing ? DivergenceKind::Missing : DivergenceKind::Unexpected;
-        d.cycle = lone.cycle;
-        d.chunk = lone.chunk;
-        if (missing) {
-            d.expected = lone;
-            if (auto s = find_shifted(actual_, lone, port)) {
-                d.found_shifted = true;
-                d.shift = *s;
-            }
-        } else {
-            d.actual = lone;
-            auto s = find_shifted(expected_, lone, port);
-            if (s) {
-                d.found_shifted = true;
-                d.shift = *s;
-                d.expected = expected_.at(Key{lone.cycle + *s, port, lone.chunk});
-            }
-        }
-        diverge(std::move(d));
+        compare_bucket(ring_[base_ & (ring_.size() - 1)]);
     }
 }
 

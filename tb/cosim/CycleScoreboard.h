@@ -1,24 +1,25 @@
 // A Checker that demands every beat on the exact cycle: same port, cycle, chunk and values on
 // both sides. Comparison is held back `lookahead` cycles so that a missing or surplus beat can
-// be explained ("arrived 1 cycle late") instead of reported as two unrelated errors.
+// be explained ("arrived 1 cycle late") instead of reported as two unrelated errors. Beats of a
+// cycle are compared in (cycle, port, chunk) order; two DUT beats with one key (a late beat
+// meeting the next one) are both kept, in arrival order, so the report can say which was late.
 #pragma once
 
 #include "tb/cosim/Checker.h"
 
-#include <map>
-#include <memory>
 #include <optional>
-#include <tuple>
+#include <string>
+#include <vector>
 
 namespace lpu::cosim {
 
 class CycleScoreboard : public Checker {
 public:
-    explicit CycleScoreboard(unsigned lookahead = 8) : lookahead_(lookahead) {}
+    explicit CycleScoreboard(unsigned lookahead = 8) : lookahead_(lookahead), ring_(kInitialWindow) {}
 
-    unsigned add_port(const std::string& name) override;
-    void expect(unsigned port, Beat beat) override;
-    void observe(unsigned port, Beat beat) override;
+    unsigned add_port(const std::string& name, OriginDescriber describe = nullptr) override;
+    void expect(unsigned port, const Beat& beat) override;
+    void observe(unsigned port, const Beat& beat) override;
     void advance(uint64_t cycle) override;
     void finish() override;
 
@@ -28,21 +29,42 @@ public:
     uint64_t last_expected_cycle() const override { return last_expected_; }
 
 private:
-    using Key = std::tuple<uint64_t, unsigned, unsigned>;  // cycle, port, chunk: cycle-major order
-    void compare_through(uint64_t cycle);                  // compares all beats of cycles <= cycle
-    void diverge(Divergence d);
-    template <typename Side>
-    std::optional<int64_t> find_shifted(const Side& side, const Beat& beat, unsigned port) const;
+    // Beats are held per cycle in a ring of buckets covering [base_, base_ + ring_.size()): the
+    // cycles not compared yet, up to the latest beat. A slot keeps its beats' buffers when its
+    // cycle is done, so a steady stream of beats allocates nothing.
+    struct Entry {
+        unsigned port = 0;
+        Beat beat;
+    };
+    struct Side {  // one side's beats of one cycle, in arrival order: entries[0, count) are live
+        std::vector<Entry> entries;
+        size_t count = 0;
+    };
+    struct Bucket {
+        Side expected, actual;
+    };
+    static constexpr size_t kInitialWindow = 64;  // cycles; grows (doubling) to what is in flight
+
+    void add(Side Bucket::*side, unsigned port, const Beat& beat);
+    Bucket& bucket_of(uint64_t cycle);                // grows the window to reach `cycle`
+    const Bucket* find_bucket(uint64_t cycle) const;  // nullptr outside the window
+    void compare_through(uint64_t cycle);             // compares all beats of cycles <= cycle
+    void compare_bucket(Bucket& b);                   // the oldest cycle's beats
+    void report_lone(const Entry& lone, bool missing);
+    void diverge(Divergence d, unsigned port);
+    const Entry* find_shifted(Side Bucket::*side, const Entry& lone, bool same_values, int64_t* shift) const;
 
     unsigned lookahead_;
     std::vector<std::string> ports_;
-    std::map<Key, Beat> expected_;
-    // A faulty DUT can drive two beats into one cycle's slot (a late beat meets the next one):
-    // keep both, so the report can say which was late.
-    std::multimap<Key, Beat> actual_;
+    std::vector<OriginDescriber> describers_;
+    std::vector<Bucket> ring_;   // size a power of two; cycle c lives in ring_[c & (size - 1)]
+    uint64_t base_ = 0;          // every cycle before it is compared
+    size_t live_ = 0;            // beats held, both sides
+    std::vector<size_t> order_;  // sort_entries' permutation, kept for its capacity
     std::optional<Divergence> divergence_;
     uint64_t checked_ = 0;
     uint64_t last_expected_ = 0;
+    uint64_t last_actual_ = 0;
 };
 
 }  // namespace lpu::cosim

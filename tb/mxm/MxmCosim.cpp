@@ -247,7 +247,7 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
                  o);
 
     cosim::CycleScoreboard checker(kLookahead);
-    const unsigned port = checker.add_port("res");
+    const unsigned port = checker.add_port("res", [&mp](const cosim::Beat& b) { return mxm_beat_origin(mp, b); });
     std::unique_ptr<MxmRtlTransactor> rtl;
     MxmStimulusDriver driver("stimulus", stimulus, period, kQuantumCycles, [&] {
         if (rtl)

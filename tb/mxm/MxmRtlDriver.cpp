@@ -6,6 +6,10 @@
 
 namespace lpu {
 
+namespace {
+constexpr size_t kInitialRing = 16;  // cycles of queued instructions; grows by doubling
+}  // namespace
+
 MxmFault MxmFault::parse(const std::string& text)
 {
     static const std::pair<const char*, Kind> kinds[] = {{"corrupt-input", Kind::CorruptInput},
@@ -42,7 +46,7 @@ std::string MxmFault::text() const
 }
 
 MxmRtlDriver::MxmRtlDriver(const MxmParams& params, std::unique_ptr<MxmRtl> rtl, BeatSink sink)
-    : p_(params), rtl_(std::move(rtl)), sink_(std::move(sink)), lw_hist_(params.superlanes),
+    : p_(params), rtl_(std::move(rtl)), sink_(std::move(sink)), pending_(kInitialRing), lw_hist_(params.superlanes),
       abc_hist_(params.superlanes)
 {
     in_.lw_data.assign(p_.cols, 0);
@@ -77,17 +81,33 @@ void MxmRtlDriver::issue(const MxmInstr& in, uint64_t c, const uint8_t* data, si
         throw InputError("MXM RTL driver: instruction #" + std::to_string(in.id) + " for cycle " + std::to_string(c) +
                          " arrived after the RTL ran that cycle (now at cycle " + std::to_string(cycle_) +
                          "); the initiator must run ahead of time");
-    Pending& p = pending_[c];
+    Pending& p = pending_slot(c);
     std::optional<MxmInstr>& slot = p.instr[static_cast<unsigned>(in.op)];
     if (slot.has_value())
         throw InputError("MXM RTL driver: two " + std::string(mxm_opcode_name(in.op)) + " in cycle " +
                          std::to_string(c));
+    if (std::none_of(std::begin(p.instr), std::end(p.instr), [](const auto& i) { return i.has_value(); }))
+        ++pending_count_;
     slot = in;
     if (in.op == MxmOpcode::LW)
         p.lw_data.assign(data, data + len);
     if (in.op == MxmOpcode::ABC)
         p.abc_data.assign(data, data + len);
     last_issue_ = std::max(last_issue_, c);
+}
+
+MxmRtlDriver::Pending& MxmRtlDriver::pending_slot(uint64_t c)
+{
+    if (c - cycle_ >= pending_.size()) {
+        size_t size = pending_.size();
+        while (c - cycle_ >= size)
+            size *= 2;
+        std::vector<Pending> grown(size);
+        for (uint64_t k = cycle_; k < cycle_ + pending_.size(); ++k)
+            grown[k & (size - 1)] = std::move(pending_[k & (pending_.size() - 1)]);
+        pending_ = std::move(grown);
+    }
+    return pending_[c & (pending_.size() - 1)];
 }
 
 void MxmRtlDriver::run_cycle()
@@ -110,7 +130,7 @@ void MxmRtlDriver::run_cycle()
 void MxmRtlDriver::finish()
 {
     if (late_beat_) {
-        sink_(std::move(*late_beat_));
+        sink_(*late_beat_);
         late_beat_.reset();
     }
     if (wave_open_) {
@@ -123,12 +143,9 @@ void MxmRtlDriver::drive(uint64_t t)
 {
     const unsigned S = p_.superlanes;
     const unsigned G = p_.lanes_per_superlane;
-    auto it = pending_.find(t);
-    Pending* p = it == pending_.end() ? nullptr : &it->second;
+    Pending* p = &pending_[t & (pending_.size() - 1)];
 
     auto instr = [&](MxmOpcode op) -> const MxmInstr* {
-        if (!p)
-            return nullptr;
         const auto& slot = p->instr[static_cast<unsigned>(op)];
         return slot ? &*slot : nullptr;
     };
@@ -172,8 +189,11 @@ void MxmRtlDriver::drive(uint64_t t)
             in_.abc_data[lane] = av ? a.data[lane] : 0;
         }
     }
-    if (p)
-        pending_.erase(it);
+    if (std::any_of(std::begin(p->instr), std::end(p->instr), [](const auto& i) { return i.has_value(); })) {
+        for (auto& i : p->instr)
+            i.reset();
+        --pending_count_;
+    }
 
     in_.tb_cycle = t;
     if (wave_open_) {
@@ -193,14 +213,14 @@ void MxmRtlDriver::drive(uint64_t t)
 void MxmRtlDriver::monitor(uint64_t t)
 {
     if (late_beat_) {
-        sink_(std::move(*late_beat_));
+        sink_(*late_beat_);
         late_beat_.reset();
     }
     const unsigned G = p_.lanes_per_superlane;
+    cosim::Beat& b = beat_;
     for (unsigned s = 0; s < p_.superlanes; ++s) {
         if (!((out_.res_valid >> s) & 1))
             continue;
-        cosim::Beat b;
         b.cycle = t;
         b.chunk = s;
         b.lane0 = s * G;
@@ -210,10 +230,10 @@ void MxmRtlDriver::monitor(uint64_t t)
             b.values[0] ^= 1;
         if (fault_.index == index && fault_.kind == MxmFault::Kind::LateOutput) {
             b.cycle = t + 1;
-            late_beat_ = std::move(b);
+            late_beat_ = b;
             continue;
         }
-        sink_(std::move(b));
+        sink_(b);
     }
 }
 

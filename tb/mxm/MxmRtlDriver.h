@@ -29,7 +29,8 @@ struct MxmFault {
 
 class MxmRtlDriver {
 public:
-    using BeatSink = std::function<void(cosim::Beat)>;
+    // Receives each result beat; the beat is only valid during the call (its buffers are reused).
+    using BeatSink = std::function<void(const cosim::Beat&)>;
 
     MxmRtlDriver(const MxmParams& params, std::unique_ptr<MxmRtl> rtl, BeatSink sink);
     ~MxmRtlDriver();
@@ -48,7 +49,7 @@ public:
     uint64_t last_issue() const { return last_issue_; }
     // The last cycle in which an instruction issued so far can still show on the result pins.
     uint64_t settle_cycle() const { return last_issue_ + 2 * p_.superlanes + p_.array_latency + p_.acc_latency; }
-    bool idle() const { return pending_.empty(); }
+    bool idle() const { return pending_count_ == 0; }
     uint64_t beats() const { return beats_; }
     const MxmRtl& rtl() const { return *rtl_; }
 
@@ -61,20 +62,25 @@ public:
 private:
     struct Pending {                                  // instructions issued in one cycle
         std::optional<MxmInstr> instr[kMxmChannels];  // indexed by MxmOpcode
-        std::vector<uint8_t> lw_data, abc_data;
+        std::vector<uint8_t> lw_data, abc_data;       // buffers kept when the slot is reused
     };
     struct History {  // vector operand issued in a recent cycle, for the stagger
         uint64_t cycle = ~uint64_t{0};
         std::vector<uint8_t> data;
     };
 
+    Pending& pending_slot(uint64_t cycle);  // grows the ring to reach `cycle`
     void drive(uint64_t t);
     void monitor(uint64_t t);
 
     MxmParams p_;
     std::unique_ptr<MxmRtl> rtl_;
     BeatSink sink_;
-    std::map<uint64_t, Pending> pending_;
+    // Instructions of cycles [cycle_, cycle_ + size) in a ring indexed by cycle & (size - 1),
+    // reused cycle after cycle so that queuing allocates nothing once the ring has grown to the
+    // initiator's lead (a power of two).
+    std::vector<Pending> pending_;
+    size_t pending_count_ = 0;                        // cycles holding any instruction
     std::vector<History> lw_hist_, abc_hist_;         // ring buffers indexed by cycle % S
     std::map<uint64_t, std::vector<int32_t>> shown_;  // expected results by first cycle, for waves
     MxmPinsIn in_;
@@ -84,6 +90,7 @@ private:
     uint64_t beats_ = 0;
     uint64_t abc_count_ = 0;
     MxmFault fault_;
+    cosim::Beat beat_;  // the beat being reported, its buffer reused
     std::optional<cosim::Beat> late_beat_;
     std::string wave_path_;
     uint64_t wave_from_ = 0, wave_to_ = 0;

@@ -11,7 +11,7 @@ MxmRtlTransactor::MxmRtlTransactor(sc_core::sc_module_name name, const MxmParams
                                    std::unique_ptr<MxmRtl> rtl, cosim::Checker& checker, unsigned result_port)
     : sc_module(name), instr_socket("instr_socket"), p_(params), period_(period), checker_(checker),
       driver_(params, std::move(rtl),
-              [&checker, result_port](cosim::Beat b) { checker.observe(result_port, std::move(b)); })
+              [&checker, result_port](const cosim::Beat& b) { checker.observe(result_port, b); })
 {
     instr_socket.register_b_transport(this, &MxmRtlTransactor::b_transport);
     SC_THREAD(run);

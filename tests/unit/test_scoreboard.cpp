@@ -161,3 +161,58 @@ TEST_CASE("a late beat that lands on the next beat's cycle is still reported as 
     CHECK(sb.first_divergence()->cycle == 5);
     CHECK(sb.first_divergence()->shift == 1);
 }
+
+TEST_CASE("beats arriving out of order, far ahead and in bulk are compared in (cycle, port, chunk) order",
+          "[cosim][scoreboard]")
+{
+    // Like the MXM: chunk s of the result that started s cycles ago shares a cycle with chunk 0 of
+    // the newest one, so a cycle's expected beats arrive with the chunks reversed; they come
+    // hundreds of cycles ahead of the DUT's (the window grows), and the 3rd from last differs.
+    CycleScoreboard sb(4);
+    const unsigned a = sb.add_port("a"), b = sb.add_port("b");
+    const unsigned chunks = 6;
+    std::vector<Beat> exp, act;
+    for (uint64_t first = 10; first < 600; ++first)
+        for (unsigned s = 0; s < chunks; ++s)
+            exp.push_back(beat(first + s, s, {int64_t(first), int64_t(s), 0, 0}));
+    act = exp;
+    act[act.size() - 3].values[3] = 1;
+    for (const Beat& e : exp)
+        sb.expect(e.chunk % 2 ? b : a, e);
+    for (uint64_t t = 0; t < 700 && !sb.failed(); ++t) {
+        for (const Beat& x : act)
+            if (x.cycle == t)
+                sb.observe(x.chunk % 2 ? b : a, x);
+        sb.advance(t + 1);
+    }
+    sb.finish();
+    REQUIRE(sb.failed());
+    const Divergence& d = *sb.first_divergence();
+    CHECK(d.kind == DivergenceKind::Value);
+    CHECK(d.cycle == act[act.size() - 3].cycle);
+    CHECK(d.chunk == act[act.size() - 3].chunk);
+    CHECK(d.port == (d.chunk % 2 ? "b" : "a"));
+    CHECK(sb.beats_checked() == exp.size() - 3 - (chunks - 1) + d.chunk);
+}
+
+TEST_CASE("a port's describer names the operation of a reported beat, and only then", "[cosim][scoreboard]")
+{
+    CycleScoreboard sb(4);
+    unsigned described = 0;
+    const unsigned port = sb.add_port("res", [&](const Beat& b) {
+        ++described;
+        return "op #" + std::to_string(b.origin_args[0]);
+    });
+    std::vector<Beat> exp;
+    for (uint64_t c = 3; c < 30; ++c) {
+        exp.push_back(beat(c, 0, {int64_t(c), 0, 0, 0}));
+        exp.back().origin.clear();
+        exp.back().origin_args[0] = 100 + c;
+    }
+    std::vector<Beat> act = exp;
+    act[20].values[1] = 5;
+    run(sb, port, exp, act, 40);
+    REQUIRE(sb.failed());
+    CHECK(described == 1);
+    CHECK(sb.first_divergence()->describe().find("operation: op #123") != std::string::npos);
+}
