@@ -152,6 +152,7 @@ void CycleScoreboard::add(Side Bucket::*side, unsigned port, const Beat& beat)
         s.entries.emplace_back();
     Entry& e = s.entries[s.count++];
     e.port = port;
+    e.matched = false;
     // Assignments into the slot's own buffers: no allocation once they have grown.
     e.beat.cycle = beat.cycle;
     e.beat.chunk = beat.chunk;
@@ -168,10 +169,31 @@ void CycleScoreboard::expect(unsigned port, const Beat& beat)
     add(&Bucket::expected, port, beat);
 }
 
+bool CycleScoreboard::match_expected(unsigned port, const Beat& beat)
+{
+    if (beat.cycle < base_)
+        return false;  // a cycle already compared: held for the report instead
+    const Bucket* b = find_bucket(beat.cycle);
+    if (!b)
+        return false;
+    for (size_t i = 0; i < b->expected.count; ++i) {
+        const Entry& e = b->expected.entries[i];
+        if (e.port == port && e.beat.chunk == beat.chunk && e.beat.cycle == beat.cycle) {
+            // One DUT beat per expected one: a second with this key is held, and reported.
+            if (e.matched || e.beat.values != beat.values)
+                return false;
+            ring_[beat.cycle & (ring_.size() - 1)].expected.entries[i].matched = true;
+            return true;
+        }
+    }
+    return false;
+}
+
 void CycleScoreboard::observe(unsigned port, const Beat& beat)
 {
     last_actual_ = std::max(last_actual_, beat.cycle);
-    add(&Bucket::actual, port, beat);
+    if (!match_expected(port, beat))
+        add(&Bucket::actual, port, beat);
 }
 
 void CycleScoreboard::advance(uint64_t cycle)
@@ -188,20 +210,23 @@ void CycleScoreboard::finish()
     compare_through(std::max(last_expected_, last_actual_));
 }
 
-const CycleScoreboard::Entry* CycleScoreboard::find_shifted(Side Bucket::*side, const Entry& lone, bool same_values,
-                                                            int64_t* shift) const
+const CycleScoreboard::Entry* CycleScoreboard::find_shifted(Side Bucket::*side, const Entry& lone, int64_t* shift) const
 {
     for (unsigned d = 1; d <= lookahead_; ++d) {
         const Bucket* b = find_bucket(lone.beat.cycle + d);
         if (!b)
             continue;
-        const Side& s = b->*side;
-        for (size_t i = 0; i < s.count; ++i) {
-            const Entry& e = s.entries[i];
-            if (e.port == lone.port && e.beat.chunk == lone.beat.chunk && e.beat.cycle == lone.beat.cycle + d &&
-                (!same_values || e.beat.values == lone.beat.values)) {
-                *shift = d;
-                return &e;
+        // A matched expected beat stands for the DUT beat equal to it, which was not stored.
+        for (const Side* s : {&(b->*side), side == &Bucket::actual ? &b->expected : nullptr}) {
+            for (size_t i = 0; s && i < s->count; ++i) {
+                const Entry& e = s->entries[i];
+                if (s != &(b->*side) && !e.matched)
+                    continue;
+                if (e.port == lone.port && e.beat.chunk == lone.beat.chunk && e.beat.cycle == lone.beat.cycle + d &&
+                    e.beat.values == lone.beat.values) {
+                    *shift = d;
+                    return &e;
+                }
             }
         }
     }
@@ -227,10 +252,10 @@ void CycleScoreboard::report_lone(const Entry& lone, bool missing)
     int64_t shift = 0;
     if (missing) {
         d.expected = lone.beat;
-        d.found_shifted = find_shifted(&Bucket::actual, lone, true, &shift) != nullptr;
+        d.found_shifted = find_shifted(&Bucket::actual, lone, &shift) != nullptr;
     } else {
         d.actual = lone.beat;
-        if (const Entry* e = find_shifted(&Bucket::expected, lone, true, &shift)) {
+        if (const Entry* e = find_shifted(&Bucket::expected, lone, &shift)) {
             d.found_shifted = true;
             d.expected = e->beat;
         }
@@ -244,11 +269,23 @@ void CycleScoreboard::compare_bucket(Bucket& b)
     std::vector<Entry>& exp = b.expected.entries;
     std::vector<Entry>& act = b.actual.entries;
     const size_t ne = b.expected.count, na = b.actual.count;
-    sort_entries(exp, ne, order_);
-    sort_entries(act, na, order_);
-    size_t i = 0, j = 0;
+    const bool all_matched =
+        na == 0 && std::all_of(exp.begin(), exp.begin() + ne, [](const Entry& e) { return e.matched; });
+    if (!all_matched) {
+        sort_entries(exp, ne, order_);
+        sort_entries(act, na, order_);
+    }
+    size_t i = all_matched ? ne : 0, j = 0;
+    checked_ += i;
     while (i < ne || j < na) {
-        if (i < ne && j < na && same_key(exp[i].port, exp[i].beat, act[j].port, act[j].beat)) {
+        // An expected beat matched when observed passes in its place in the order; a DUT beat
+        // with its key that is still held is then a second one, which sorts after it.
+        if (i < ne && exp[i].matched && (j == na || !before(act[j].port, act[j].beat, exp[i].port, exp[i].beat))) {
+            ++checked_;
+            ++i;
+            continue;
+        }
+        if (i < ne && j < na && !exp[i].matched && same_key(exp[i].port, exp[i].beat, act[j].port, act[j].beat)) {
             if (exp[i].beat.values != act[j].beat.values) {
                 Divergence d;
                 d.kind = DivergenceKind::Value;

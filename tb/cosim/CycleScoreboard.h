@@ -31,9 +31,12 @@ public:
 private:
     // Beats are held per cycle in a ring of buckets covering [base_, base_ + ring_.size()): the
     // cycles not compared yet, up to the latest beat. A slot keeps its beats' buffers when its
-    // cycle is done, so a steady stream of beats allocates nothing.
+    // cycle is done, so a steady stream of beats allocates nothing. A DUT beat equal to an
+    // expected one already held only marks it `matched` (the common case: nothing is stored);
+    // the comparison in cycle order still counts it in its place.
     struct Entry {
         unsigned port = 0;
+        bool matched = false;  // expected side: a DUT beat equal to it has been observed
         Beat beat;
     };
     struct Side {  // one side's beats of one cycle, in arrival order: entries[0, count) are live
@@ -46,13 +49,14 @@ private:
     static constexpr size_t kInitialWindow = 64;  // cycles; grows (doubling) to what is in flight
 
     void add(Side Bucket::*side, unsigned port, const Beat& beat);
-    Bucket& bucket_of(uint64_t cycle);                // grows the window to reach `cycle`
-    const Bucket* find_bucket(uint64_t cycle) const;  // nullptr outside the window
-    void compare_through(uint64_t cycle);             // compares all beats of cycles <= cycle
-    void compare_bucket(Bucket& b);                   // the oldest cycle's beats
+    bool match_expected(unsigned port, const Beat& beat);  // marks an equal expected beat
+    Bucket& bucket_of(uint64_t cycle);                     // grows the window to reach `cycle`
+    const Bucket* find_bucket(uint64_t cycle) const;       // nullptr outside the window
+    void compare_through(uint64_t cycle);                  // compares all beats of cycles <= cycle
+    void compare_bucket(Bucket& b);                        // the oldest cycle's beats
     void report_lone(const Entry& lone, bool missing);
     void diverge(Divergence d, unsigned port);
-    const Entry* find_shifted(Side Bucket::*side, const Entry& lone, bool same_values, int64_t* shift) const;
+    const Entry* find_shifted(Side Bucket::*side, const Entry& lone, int64_t* shift) const;
 
     unsigned lookahead_;
     std::vector<std::string> ports_;

@@ -183,11 +183,15 @@ void MxmRtlDriver::drive(uint64_t t)
         const History& a = abc_hist_[issued % S];
         const bool lv = t >= s && l.cycle == issued;
         const bool av = t >= s && a.cycle == issued;
-        for (unsigned g = 0; g < G; ++g) {
-            const unsigned lane = s * G + g;
-            in_.lw_data[lane] = lv ? l.data[lane] : 0;
-            in_.abc_data[lane] = av ? a.data[lane] : 0;
-        }
+        const size_t lane0 = size_t{s} * G;
+        if (lv)
+            std::copy_n(l.data.begin() + lane0, G, in_.lw_data.begin() + lane0);
+        else
+            std::fill_n(in_.lw_data.begin() + lane0, G, 0);
+        if (av)
+            std::copy_n(a.data.begin() + lane0, G, in_.abc_data.begin() + lane0);
+        else
+            std::fill_n(in_.abc_data.begin() + lane0, G, 0);
     }
     if (std::any_of(std::begin(p->instr), std::end(p->instr), [](const auto& i) { return i.has_value(); })) {
         for (auto& i : p->instr)

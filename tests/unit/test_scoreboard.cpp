@@ -162,6 +162,31 @@ TEST_CASE("a late beat that lands on the next beat's cycle is still reported as 
     CHECK(sb.first_divergence()->shift == 1);
 }
 
+TEST_CASE("a late beat equal to the next one is reported as late, then the surplus as unexpected",
+          "[cosim][scoreboard]")
+{
+    // The late copy matches the next cycle's expected beat as it is observed, so it is not held as
+    // a DUT beat: the report must still find it (and the second copy is the surplus).
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> exp = {beat(5, 0, {0, 0, 0, 0}), beat(6, 0, {0, 0, 0, 0})};
+    std::vector<Beat> act = {beat(6, 0, {0, 0, 0, 0}), beat(6, 0, {0, 0, 0, 0})};
+    run(sb, port, exp, act, 20);
+    REQUIRE(sb.failed());
+    CHECK(sb.first_divergence()->kind == DivergenceKind::Missing);
+    CHECK(sb.first_divergence()->cycle == 5);
+    CHECK(sb.first_divergence()->found_shifted);
+    CHECK(sb.first_divergence()->shift == 1);
+
+    CycleScoreboard sb2(4);
+    const unsigned port2 = sb2.add_port("res");
+    run(sb2, port2, {exp[1]}, act, 20);
+    REQUIRE(sb2.failed());
+    CHECK(sb2.first_divergence()->kind == DivergenceKind::Unexpected);
+    CHECK(sb2.first_divergence()->cycle == 6);
+    CHECK(sb2.beats_checked() == 1);
+}
+
 TEST_CASE("beats arriving out of order, far ahead and in bulk are compared in (cycle, port, chunk) order",
           "[cosim][scoreboard]")
 {
