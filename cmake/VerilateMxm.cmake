@@ -43,8 +43,8 @@ function(lpusim_verilate_mxm_build prefix dir vc extra_cflags comment)
     COMMAND ${VERILATOR_EXECUTABLE} ${LPUSIM_VERILATOR_FLAGS}
             --prefix ${prefix} -Mdir ${dir} -f ${vc}
             -CFLAGS ${cflags}
-            # The *__Slow.cpp files run once; optimising them hard only costs build time. -O2, not
-            # -O3, for the rest: g++ 12's -O3 made the Verilated MAC loop 3x slower (measured).
+            # The *__Slow.cpp files run once; optimising them hard only costs build time. -O3 for
+            # the rest measured no faster than -O2 (docs/performance.md, issue 11 section).
             -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1"
             ${rtl_sources} ${top_source}
     DEPENDS ${vc} ${rtl_sources} ${top_source}
