@@ -29,6 +29,9 @@ namespace {
 // bound what is held in flight: the scoreboard's expected beats then stay few enough to be in
 // cache when the RTL's arrive (256 cycles ran the 320-lane co-simulation ~15 % slower).
 constexpr uint64_t kQuantumCycles = 16;
+// Cycles the RTL thread (--rtl-thread) may be behind: enough to absorb the stimulus's bursts
+// (a quantum's instructions and model work at once), few enough to keep its jobs in cache.
+constexpr size_t kRtlThreadDepth = 4 * kQuantumCycles;
 // How far the checker looks for a shifted copy of a missing or surplus beat.
 constexpr unsigned kLookahead = 8;
 
@@ -267,6 +270,8 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
             port);
         fanout.initiator_socket.bind(rtl->instr_socket);
         rtl->driver().set_fault(o.fault);
+        if (o.rtl_thread)
+            rtl->driver().use_thread(kRtlThreadDepth);
         if (!fst_path.empty()) {
             rtl->driver().set_wave(fst_path, o.wave_window ? o.wave_from : 0, o.wave_window ? o.wave_to : ~uint64_t{0});
             expectation.set_tap([&](const MxmResult& r) { rtl->driver().show_expected(r.first_cycle, r.values); });

@@ -3,6 +3,7 @@
 #include "models/common/Error.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace lpu {
 
@@ -110,31 +111,64 @@ MxmRtlDriver::Pending& MxmRtlDriver::pending_slot(uint64_t c)
     return pending_[c & (pending_.size() - 1)];
 }
 
+void MxmRtlDriver::use_thread(size_t depth)
+{
+    if (cycle_ != 0 || worker_)
+        throw std::logic_error("MxmRtlDriver::use_thread after the first cycle");
+    worker_ = std::make_unique<MxmRtlWorker>(*rtl_, depth);
+}
+
 void MxmRtlDriver::run_cycle()
 {
     const uint64_t t = cycle_;
-    if (!wave_path_.empty() && !wave_open_ && t >= wave_from_ && t <= wave_to_) {
-        rtl_->open_trace(wave_path_);
-        wave_open_ = true;
-    }
+    const bool open = !wave_path_.empty() && !wave_open_ && t >= wave_from_ && t <= wave_to_;
+    wave_open_ = wave_open_ || open;
     drive(t);
-    rtl_->cycle(t, in_, out_);
-    monitor(t);
+    const bool close = wave_open_ && t >= wave_to_;
+    wave_open_ = wave_open_ && !close;
     cycle_ = t + 1;
-    if (wave_open_ && t >= wave_to_) {
-        rtl_->close_trace();
-        wave_open_ = false;
+    if (!worker_) {
+        if (open)
+            rtl_->open_trace(wave_path_);
+        rtl_->cycle(t, in_, out_);
+        if (close)
+            rtl_->close_trace();
+        monitor(t, out_);
+        reported_ = t + 1;
+        return;
+    }
+    report_done(false);
+    if (worker_->full())
+        report_done(true);
+    MxmRtlWorker::Job& job = worker_->next_job();
+    job.cycle = t;
+    job.in = in_;  // into the job's own buffers: no allocation once they have grown
+    job.open_trace = open ? wave_path_ : std::string();
+    job.close_trace = close;
+    worker_->submit();
+}
+
+void MxmRtlDriver::report_done(bool wait)
+{
+    // Waiting is for one cycle at least; then whatever else is done.
+    while (const MxmRtlWorker::Job* job = worker_->done(wait)) {
+        monitor(job->cycle, job->out);
+        reported_ = job->cycle + 1;
+        worker_->take();
+        wait = false;
     }
 }
 
 void MxmRtlDriver::finish()
 {
+    while (worker_ && !worker_->empty())
+        report_done(true);
     if (late_beat_) {
         sink_(*late_beat_);
         late_beat_.reset();
     }
     if (wave_open_) {
-        rtl_->close_trace();
+        rtl_->close_trace();  // the worker, if any, has run every cycle: it is idle
         wave_open_ = false;
     }
 }
@@ -214,7 +248,7 @@ void MxmRtlDriver::drive(uint64_t t)
     }
 }
 
-void MxmRtlDriver::monitor(uint64_t t)
+void MxmRtlDriver::monitor(uint64_t t, const MxmPinsOut& out)
 {
     if (late_beat_) {
         sink_(*late_beat_);
@@ -223,12 +257,12 @@ void MxmRtlDriver::monitor(uint64_t t)
     const unsigned G = p_.lanes_per_superlane;
     cosim::Beat& b = beat_;
     for (unsigned s = 0; s < p_.superlanes; ++s) {
-        if (!((out_.res_valid >> s) & 1))
+        if (!((out.res_valid >> s) & 1))
             continue;
         b.cycle = t;
         b.chunk = s;
         b.lane0 = s * G;
-        b.values.assign(out_.res_data.begin() + s * G, out_.res_data.begin() + (s + 1) * G);
+        b.values.assign(out.res_data.begin() + s * G, out.res_data.begin() + (s + 1) * G);
         const uint64_t index = beats_++;
         if (fault_.index == index && fault_.kind == MxmFault::Kind::CorruptOutput)
             b.values[0] ^= 1;

@@ -7,6 +7,7 @@
 #include "models/mxm/MxmInstr.h"
 #include "tb/cosim/Checker.h"
 #include "tb/mxm/MxmRtl.h"
+#include "tb/mxm/MxmRtlWorker.h"
 
 #include <functional>
 #include <map>
@@ -40,12 +41,20 @@ public:
     // Queues `in` for its issue cycle. Throws InputError for a cycle already run, a second
     // instruction of one channel in a cycle, or an f16 LW/ABC (the RTL is int8-only).
     void issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
-    // Runs cycle next_cycle(): drive, clock, sample, report beats.
+    // Runs the RTL on a thread of its own from now on (before the first cycle): run_cycle() then
+    // queues the cycle, and beats are reported when the RTL has run it, up to `depth` cycles
+    // later, in the same order (MxmRtlWorker).
+    void use_thread(size_t depth);
+    // Runs cycle next_cycle(): drive, clock, sample, report beats (with a thread: drive, queue,
+    // report the beats of the cycles the RTL has run meanwhile).
     void run_cycle();
-    // Flushes a beat held back by a late-output fault and closes the waves.
+    // Reports the cycles still queued, flushes a beat held back by a late-output fault and closes
+    // the waves.
     void finish();
 
     uint64_t next_cycle() const { return cycle_; }
+    // Cycles whose beats have all been reported: next_cycle(), or less with a thread.
+    uint64_t reported_cycles() const { return reported_; }
     uint64_t last_issue() const { return last_issue_; }
     // The last cycle in which an instruction issued so far can still show on the result pins.
     uint64_t settle_cycle() const { return last_issue_ + 2 * p_.superlanes + p_.array_latency + p_.acc_latency; }
@@ -71,10 +80,12 @@ private:
 
     Pending& pending_slot(uint64_t cycle);  // grows the ring to reach `cycle`
     void drive(uint64_t t);
-    void monitor(uint64_t t);
+    void monitor(uint64_t t, const MxmPinsOut& out);
+    void report_done(bool wait);  // with a thread: the beats of the cycles it has run
 
     MxmParams p_;
     std::unique_ptr<MxmRtl> rtl_;
+    std::unique_ptr<MxmRtlWorker> worker_;  // destroyed (joined) before rtl_
     BeatSink sink_;
     // Instructions of cycles [cycle_, cycle_ + size) in a ring indexed by cycle & (size - 1),
     // reused cycle after cycle so that queuing allocates nothing once the ring has grown to the
@@ -86,6 +97,7 @@ private:
     MxmPinsIn in_;
     MxmPinsOut out_;
     uint64_t cycle_ = 0;  // next cycle to run
+    uint64_t reported_ = 0;
     uint64_t last_issue_ = 0;
     uint64_t beats_ = 0;
     uint64_t abc_count_ = 0;

@@ -43,7 +43,7 @@ void MxmRtlTransactor::run()
             t > std::max(checker_.last_expected_cycle(), driver_.settle_cycle()) + kDrainCycles)
             break;
         driver_.run_cycle();
-        checker_.advance(t + 1);
+        checker_.advance(driver_.reported_cycles());
         if (checker_.failed())
             break;
         wait(period_);
