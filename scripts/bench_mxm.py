@@ -6,6 +6,7 @@ cost relative to the bare RTL; plus the time and peak memory of Verilating and c
 RTL variant. Prints Markdown tables for docs/performance.md.
 
 usage: scripts/bench_mxm.py [--build-dir build] [--skip-rtl-build] [--repeat 3] [--configs tiny,small,tsp-v1]
+                           [--rtl-thread]
 """
 import argparse
 import os
@@ -28,11 +29,12 @@ INSTR = re.compile(r"instructions: \d+ \(LW (\d+), IW (\d+), ABC (\d+), ACC (\d+
 BARE = re.compile(r"bare RTL: (\d+) cycles in ([\d.]+) s")
 
 
-def run(lpusim, config, ops, model_only):
+def run(lpusim, config, ops, model_only, extra=()):
     cmd = [str(lpusim), "cosim", "mxm", "--config", str(ROOT / "configs" / f"{config}.yaml"),
            "--seed", "1", "--ops", str(ops), "--stimulus", "dense"]
     if model_only:
         cmd.append("--model-only")
+    cmd.extend(extra)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     cycles, seconds = SPEED.search(out).groups()
     abc = int(INSTR.search(out).group(3))
@@ -70,6 +72,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
     ap.add_argument("--configs", default=",".join(c for c, _ in CONFIGS),
                     help="comma-separated subset of " + ", ".join(c for c, _ in CONFIGS))
+    ap.add_argument("--rtl-thread", action="store_true", help="also time the co-simulation with --rtl-thread")
     args = ap.parse_args()
     configs = [(c, lanes) for c, lanes in CONFIGS if c in args.configs.split(",")]
     build_dir = pathlib.Path(args.build_dir)
@@ -101,6 +104,13 @@ def main():
             rates[mode] = cycles / secs
             print(f"| {lanes} | {config} | {mode} | {cycles / secs:,.0f} | {macs / secs:,.3g} | `lpusim {cmd}` |",
                   flush=True)
+        if args.rtl_thread:
+            samples = [run(lpusim, config, OPS_COSIM[config], False, ["--rtl-thread"]) for _ in range(args.repeat)]
+            cycles, _, _, cmd = samples[0]
+            secs = statistics.median(s[1] for s in samples)
+            rates["thread"] = cycles / secs
+            print(f"| {lanes} | {config} | model + RTL co-sim, RTL thread | {cycles / secs:,.0f} | {macs / secs:,.3g} | "
+                  f"`lpusim {cmd}` |", flush=True)
         samples = [run_bare(bench, config, OPS_COSIM[config]) for _ in range(args.repeat)]
         cycles, _, cmd = samples[0]
         secs = statistics.median(s[1] for s in samples)
@@ -111,12 +121,14 @@ def main():
         ratios.append((lanes, config, rates))
     # Time per cycle relative to the bare RTL's: the whole co-simulation, and the co-simulation less
     # the model's own time (stimulus, TLM model), i.e. the RTL with its transactor and scoreboard.
-    print("\n| lanes | config | co-sim / bare RTL (time per cycle) | (co-sim - model only) / bare RTL |")
-    print("| ---: | --- | ---: | ---: |")
+    thread_head = " co-sim with RTL thread / bare RTL |" if args.rtl_thread else ""
+    print(f"\n| lanes | config | co-sim / bare RTL (time per cycle) | (co-sim - model only) / bare RTL |{thread_head}")
+    print("| ---: | --- | ---: | ---: |" + (" ---: |" if args.rtl_thread else ""))
     for lanes, config, r in ratios:
         whole = r["bare"] / r["model + RTL co-sim"]
         rtl_side = (1 / r["model + RTL co-sim"] - 1 / r["model only"]) * r["bare"]
-        print(f"| {lanes} | {config} | {whole:.2f} | {rtl_side:.2f} |", flush=True)
+        thread = f" {r['bare'] / r['thread']:.2f} |" if args.rtl_thread else ""
+        print(f"| {lanes} | {config} | {whole:.2f} | {rtl_side:.2f} |{thread}", flush=True)
     if not args.skip_rtl_build:
         print("\n| RTL variant | lanes | verilate + compile time (s) | peak memory (GiB) |")
         print("| --- | ---: | ---: | ---: |")
