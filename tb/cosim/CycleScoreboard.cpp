@@ -65,7 +65,7 @@ std::string Divergence::describe() const
 namespace {
 
 // The comparison order of beats: cycle, then port, then chunk.
-bool before(unsigned port_a, const Beat& a, unsigned port_b, const Beat& b)
+template <typename A, typename B> bool before(unsigned port_a, const A& a, unsigned port_b, const B& b)
 {
     if (a.cycle != b.cycle)
         return a.cycle < b.cycle;
@@ -74,43 +74,44 @@ bool before(unsigned port_a, const Beat& a, unsigned port_b, const Beat& b)
     return a.chunk < b.chunk;
 }
 
-bool same_key(unsigned port_a, const Beat& a, unsigned port_b, const Beat& b)
+template <typename A, typename B> bool same_key(unsigned port_a, const A& a, unsigned port_b, const B& b)
 {
     return a.cycle == b.cycle && port_a == port_b && a.chunk == b.chunk;
 }
 
-// Puts the live entries in comparison order, stably. They arrive nearly sorted or reversed (the
-// chunks of successive results: chunk s of the result that started s cycles ago), so an
-// insertion sort over (key, index) pairs; the entries themselves then move by swaps of their
-// buffers. Nothing is allocated once `order` has grown.
-template <typename Entry> void sort_entries(std::vector<Entry>& e, size_t count, std::vector<size_t>& order)
+// The live entries' indices in comparison order, stably (an insertion sort: they arrive nearly
+// sorted, or reversed: chunk s of the result that started s cycles ago shares a cycle with chunk
+// 0 of the newest). Nothing is allocated once `order` has grown.
+template <typename Entry> void sort_order(const std::vector<Entry>& e, size_t count, std::vector<uint32_t>& order)
 {
-    bool sorted = true;
-    for (size_t i = 1; i < count && sorted; ++i)
-        sorted = !before(e[i].port, e[i].beat, e[i - 1].port, e[i - 1].beat);
-    if (sorted)
-        return;
     order.resize(count);
-    for (size_t i = 0; i < count; ++i) {
+    for (uint32_t i = 0; i < count; ++i) {
         size_t j = i;
-        for (; j > 0 && before(e[i].port, e[i].beat, e[order[j - 1]].port, e[order[j - 1]].beat); --j)
+        for (; j > 0 && before(e[i].port, e[i], e[order[j - 1]].port, e[order[j - 1]]); --j)
             order[j] = order[j - 1];
         order[j] = i;
-    }
-    // Apply the permutation in place, cycle by cycle: slot i takes entry order[i].
-    for (size_t i = 0; i < count; ++i) {
-        size_t cur = i;
-        while (order[cur] != i) {
-            const size_t next = order[cur];
-            std::swap(e[cur], e[next]);
-            order[cur] = cur;
-            cur = next;
-        }
-        order[cur] = cur;
     }
 }
 
 }  // namespace
+
+bool CycleScoreboard::Side::same_values(const Entry& e, const Beat& b) const
+{
+    return e.size == b.values.size() && std::equal(b.values.begin(), b.values.end(), values_of(e));
+}
+
+Beat CycleScoreboard::Side::beat(const Entry& e) const
+{
+    Beat b;
+    b.cycle = e.cycle;
+    b.chunk = e.chunk;
+    b.lane0 = e.lane0;
+    b.values.assign(values_of(e), values_of(e) + e.size);
+    if (e.origin != kNoText)
+        b.origin = origins[e.origin];
+    b.origin_args = e.origin_args;
+    return b;
+}
 
 unsigned CycleScoreboard::add_port(const std::string& name, OriginDescriber describe)
 {
@@ -151,15 +152,26 @@ void CycleScoreboard::add(Side Bucket::*side, unsigned port, const Beat& beat)
     if (s.count == s.entries.size())
         s.entries.emplace_back();
     Entry& e = s.entries[s.count++];
+    e.cycle = beat.cycle;
     e.port = port;
+    e.chunk = beat.chunk;
+    e.lane0 = beat.lane0;
     e.matched = false;
-    // Assignments into the slot's own buffers: no allocation once they have grown.
-    e.beat.cycle = beat.cycle;
-    e.beat.chunk = beat.chunk;
-    e.beat.lane0 = beat.lane0;
-    e.beat.values.assign(beat.values.begin(), beat.values.end());
-    e.beat.origin = beat.origin;
-    e.beat.origin_args = beat.origin_args;
+    e.offset = static_cast<uint32_t>(s.used);
+    e.size = static_cast<uint32_t>(beat.values.size());
+    // Into the bucket's own arrays: no allocation once they have grown.
+    if (s.values.size() < s.used + e.size)
+        s.values.resize(s.used + e.size);
+    std::copy(beat.values.begin(), beat.values.end(), s.values.begin() + static_cast<std::ptrdiff_t>(s.used));
+    s.used += e.size;
+    e.origin = kNoText;
+    if (!beat.origin.empty()) {
+        if (s.texts == s.origins.size())
+            s.origins.emplace_back();
+        s.origins[s.texts] = beat.origin;
+        e.origin = static_cast<uint32_t>(s.texts++);
+    }
+    e.origin_args = beat.origin_args;
     ++live_;
 }
 
@@ -176,11 +188,12 @@ bool CycleScoreboard::match_expected(unsigned port, const Beat& beat)
     const Bucket* b = find_bucket(beat.cycle);
     if (!b)
         return false;
-    for (size_t i = 0; i < b->expected.count; ++i) {
-        const Entry& e = b->expected.entries[i];
-        if (e.port == port && e.beat.chunk == beat.chunk && e.beat.cycle == beat.cycle) {
+    const Side& exp = b->expected;
+    for (size_t i = 0; i < exp.count; ++i) {
+        const Entry& e = exp.entries[i];
+        if (same_key(e.port, e, port, beat)) {
             // One DUT beat per expected one: a second with this key is held, and reported.
-            if (e.matched || e.beat.values != beat.values)
+            if (e.matched || !exp.same_values(e, beat))
                 return false;
             ring_[beat.cycle & (ring_.size() - 1)].expected.entries[i].matched = true;
             return true;
@@ -210,10 +223,12 @@ void CycleScoreboard::finish()
     compare_through(std::max(last_expected_, last_actual_));
 }
 
-const CycleScoreboard::Entry* CycleScoreboard::find_shifted(Side Bucket::*side, const Entry& lone, int64_t* shift) const
+std::optional<CycleScoreboard::Found> CycleScoreboard::find_shifted(Side Bucket::*side, const Side& lone_side,
+                                                                    const Entry& lone, int64_t* shift) const
 {
+    const int64_t* want = lone_side.values_of(lone);
     for (unsigned d = 1; d <= lookahead_; ++d) {
-        const Bucket* b = find_bucket(lone.beat.cycle + d);
+        const Bucket* b = find_bucket(lone.cycle + d);
         if (!b)
             continue;
         // A matched expected beat stands for the DUT beat equal to it, which was not stored.
@@ -222,15 +237,15 @@ const CycleScoreboard::Entry* CycleScoreboard::find_shifted(Side Bucket::*side, 
                 const Entry& e = s->entries[i];
                 if (s != &(b->*side) && !e.matched)
                     continue;
-                if (e.port == lone.port && e.beat.chunk == lone.beat.chunk && e.beat.cycle == lone.beat.cycle + d &&
-                    e.beat.values == lone.beat.values) {
+                if (e.port == lone.port && e.chunk == lone.chunk && e.cycle == lone.cycle + d && e.size == lone.size &&
+                    std::equal(want, want + lone.size, s->values_of(e))) {
                     *shift = d;
-                    return &e;
+                    return Found{s, &e};
                 }
             }
         }
     }
-    return nullptr;
+    return std::nullopt;
 }
 
 void CycleScoreboard::diverge(Divergence d, unsigned port)
@@ -243,21 +258,21 @@ void CycleScoreboard::diverge(Divergence d, unsigned port)
     divergence_ = std::move(d);
 }
 
-void CycleScoreboard::report_lone(const Entry& lone, bool missing)
+void CycleScoreboard::report_lone(const Side& side, const Entry& lone, bool missing)
 {
     Divergence d;
     d.kind = missing ? DivergenceKind::Missing : DivergenceKind::Unexpected;
-    d.cycle = lone.beat.cycle;
-    d.chunk = lone.beat.chunk;
+    d.cycle = lone.cycle;
+    d.chunk = lone.chunk;
     int64_t shift = 0;
     if (missing) {
-        d.expected = lone.beat;
-        d.found_shifted = find_shifted(&Bucket::actual, lone, &shift) != nullptr;
+        d.expected = side.beat(lone);
+        d.found_shifted = find_shifted(&Bucket::actual, side, lone, &shift).has_value();
     } else {
-        d.actual = lone.beat;
-        if (const Entry* e = find_shifted(&Bucket::expected, lone, &shift)) {
+        d.actual = side.beat(lone);
+        if (const auto f = find_shifted(&Bucket::expected, side, lone, &shift)) {
             d.found_shifted = true;
-            d.expected = e->beat;
+            d.expected = f->side->beat(*f->entry);
         }
     }
     d.shift = d.found_shifted ? shift : 0;
@@ -266,34 +281,39 @@ void CycleScoreboard::report_lone(const Entry& lone, bool missing)
 
 void CycleScoreboard::compare_bucket(Bucket& b)
 {
-    std::vector<Entry>& exp = b.expected.entries;
-    std::vector<Entry>& act = b.actual.entries;
-    const size_t ne = b.expected.count, na = b.actual.count;
-    const bool all_matched =
-        na == 0 && std::all_of(exp.begin(), exp.begin() + ne, [](const Entry& e) { return e.matched; });
-    if (!all_matched) {
-        sort_entries(exp, ne, order_);
-        sort_entries(act, na, order_);
+    const Side& es = b.expected;
+    const Side& as = b.actual;
+    const std::vector<Entry>& exp = es.entries;
+    const std::vector<Entry>& act = as.entries;
+    const size_t ne = es.count, na = as.count;
+    const bool all_matched = na == 0 && std::all_of(exp.begin(), exp.begin() + static_cast<std::ptrdiff_t>(ne),
+                                                    [](const Entry& e) { return e.matched; });
+    if (all_matched) {
+        checked_ += ne;
+    } else {
+        sort_order(exp, ne, order_expected_);
+        sort_order(act, na, order_actual_);
     }
     size_t i = all_matched ? ne : 0, j = 0;
-    checked_ += i;
     while (i < ne || j < na) {
+        const Entry* e = i < ne ? &exp[order_expected_[i]] : nullptr;
+        const Entry* a = j < na ? &act[order_actual_[j]] : nullptr;
         // An expected beat matched when observed passes in its place in the order; a DUT beat
         // with its key that is still held is then a second one, which sorts after it.
-        if (i < ne && exp[i].matched && (j == na || !before(act[j].port, act[j].beat, exp[i].port, exp[i].beat))) {
+        if (e && e->matched && (!a || !before(a->port, *a, e->port, *e))) {
             ++checked_;
             ++i;
             continue;
         }
-        if (i < ne && j < na && !exp[i].matched && same_key(exp[i].port, exp[i].beat, act[j].port, act[j].beat)) {
-            if (exp[i].beat.values != act[j].beat.values) {
+        if (e && a && !e->matched && same_key(e->port, *e, a->port, *a)) {
+            if (e->size != a->size || !std::equal(es.values_of(*e), es.values_of(*e) + e->size, as.values_of(*a))) {
                 Divergence d;
                 d.kind = DivergenceKind::Value;
-                d.cycle = exp[i].beat.cycle;
-                d.chunk = exp[i].beat.chunk;
-                d.expected = exp[i].beat;
-                d.actual = act[j].beat;
-                diverge(std::move(d), exp[i].port);
+                d.cycle = e->cycle;
+                d.chunk = e->chunk;
+                d.expected = es.beat(*e);
+                d.actual = as.beat(*a);
+                diverge(std::move(d), e->port);
                 return;
             }
             ++checked_;
@@ -302,13 +322,13 @@ void CycleScoreboard::compare_bucket(Bucket& b)
             continue;
         }
         // The smaller key has no partner.
-        const bool missing = i < ne && (j == na || before(exp[i].port, exp[i].beat, act[j].port, act[j].beat));
-        report_lone(missing ? exp[i] : act[j], missing);
+        const bool missing = e && (!a || before(e->port, *e, a->port, *a));
+        report_lone(missing ? es : as, missing ? *e : *a, missing);
         return;
     }
     live_ -= ne + na;
-    b.expected.count = 0;
-    b.actual.count = 0;
+    for (Side* s : {&b.expected, &b.actual})
+        s->count = s->used = s->texts = 0;
     ++base_;
 }
 

@@ -7,6 +7,7 @@
 
 #include "tb/cosim/Checker.h"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,21 +31,36 @@ public:
 
 private:
     // Beats are held per cycle in a ring of buckets covering [base_, base_ + ring_.size()): the
-    // cycles not compared yet, up to the latest beat. A slot keeps its beats' buffers when its
-    // cycle is done, so a steady stream of beats allocates nothing. A DUT beat equal to an
+    // cycles not compared yet, up to the latest beat. A bucket's beats are headers and values in
+    // arrays of its own, reused when its cycle is done: a steady stream of beats allocates
+    // nothing, and a cycle's beats are a few contiguous cache lines. A DUT beat equal to an
     // expected one already held only marks it `matched` (the common case: nothing is stored);
     // the comparison in cycle order still counts it in its place.
     struct Entry {
-        unsigned port = 0;
+        uint64_t cycle = 0;
+        unsigned port = 0, chunk = 0, lane0 = 0;
         bool matched = false;  // expected side: a DUT beat equal to it has been observed
-        Beat beat;
+        uint32_t offset = 0;   // its values: Side::values[offset, offset + size)
+        uint32_t size = 0;
+        uint32_t origin = kNoText;  // index into Side::origins of its `origin` text, if any
+        std::array<uint64_t, 4> origin_args{};
     };
+    static constexpr uint32_t kNoText = ~uint32_t{0};
     struct Side {  // one side's beats of one cycle, in arrival order: entries[0, count) are live
         std::vector<Entry> entries;
-        size_t count = 0;
+        std::vector<int64_t> values;       // [0, used) live
+        std::vector<std::string> origins;  // [0, texts) live
+        size_t count = 0, used = 0, texts = 0;
+        const int64_t* values_of(const Entry& e) const { return values.data() + e.offset; }
+        bool same_values(const Entry& e, const Beat& b) const;
+        Beat beat(const Entry& e) const;  // for a report
     };
     struct Bucket {
         Side expected, actual;
+    };
+    struct Found {  // a beat held on one side
+        const Side* side;
+        const Entry* entry;
     };
     static constexpr size_t kInitialWindow = 64;  // cycles; grows (doubling) to what is in flight
 
@@ -54,17 +70,18 @@ private:
     const Bucket* find_bucket(uint64_t cycle) const;       // nullptr outside the window
     void compare_through(uint64_t cycle);                  // compares all beats of cycles <= cycle
     void compare_bucket(Bucket& b);                        // the oldest cycle's beats
-    void report_lone(const Entry& lone, bool missing);
+    void report_lone(const Side& side, const Entry& lone, bool missing);
     void diverge(Divergence d, unsigned port);
-    const Entry* find_shifted(Side Bucket::*side, const Entry& lone, int64_t* shift) const;
+    std::optional<Found> find_shifted(Side Bucket::*side, const Side& lone_side, const Entry& lone,
+                                      int64_t* shift) const;
 
     unsigned lookahead_;
     std::vector<std::string> ports_;
     std::vector<OriginDescriber> describers_;
-    std::vector<Bucket> ring_;   // size a power of two; cycle c lives in ring_[c & (size - 1)]
-    uint64_t base_ = 0;          // every cycle before it is compared
-    size_t live_ = 0;            // beats held, both sides
-    std::vector<size_t> order_;  // sort_entries' permutation, kept for its capacity
+    std::vector<Bucket> ring_;  // size a power of two; cycle c lives in ring_[c & (size - 1)]
+    uint64_t base_ = 0;         // every cycle before it is compared
+    size_t live_ = 0;           // beats held, both sides
+    std::vector<uint32_t> order_expected_, order_actual_;  // a bucket's comparison order (reused)
     std::optional<Divergence> divergence_;
     uint64_t checked_ = 0;
     uint64_t last_expected_ = 0;
