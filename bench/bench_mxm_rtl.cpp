@@ -114,7 +114,7 @@ int sc_main(int argc, char** argv)
             beats += std::bitset<64>(out.res_valid).count();
         }
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("bare RTL: %zu cycles in %.3f s = %.0f cycles/s, %llu result beats (RTL variant %s, %s build)\n",
+        std::printf("bare RTL: %zu cycles in %.6f s = %.0f cycles/s, %llu result beats (RTL variant %s, %s build)\n",
                     pins.size(), wall, static_cast<double>(pins.size()) / wall, static_cast<unsigned long long>(beats),
                     rtl->variant(), rtl->isa());
         return 0;
