@@ -215,6 +215,24 @@ void CycleScoreboard::advance(uint64_t cycle)
     // (a late copy could still come until then).
     if (cycle >= lookahead_ + 1)
         compare_through(cycle - lookahead_ - 1);
+    prefetch_expected(cycle);
+}
+
+void CycleScoreboard::prefetch_expected(uint64_t cycle) const
+{
+    // The DUT's beats of `cycle` come next, after the DUT has run a cycle: its expected beats,
+    // written long ago and likely out of cache by then, are loaded meanwhile.
+    const Bucket* b = find_bucket(cycle);
+    if (!b || b->expected.count == 0)
+        return;
+    constexpr size_t kLine = 64;
+    const Side& s = b->expected;
+    const auto* entries = reinterpret_cast<const char*>(s.entries.data());
+    for (size_t off = 0; off < s.count * sizeof(Entry); off += kLine)
+        __builtin_prefetch(entries + off);
+    const auto* values = reinterpret_cast<const char*>(s.values.data());
+    for (size_t off = 0; off < s.used * sizeof(int64_t); off += kLine)
+        __builtin_prefetch(values + off);
 }
 
 void CycleScoreboard::finish()

@@ -69,6 +69,7 @@ private:
     Bucket& bucket_of(uint64_t cycle);                     // grows the window to reach `cycle`
     const Bucket* find_bucket(uint64_t cycle) const;       // nullptr outside the window
     void compare_through(uint64_t cycle);                  // compares all beats of cycles <= cycle
+    void prefetch_expected(uint64_t cycle) const;          // into cache, before they are matched
     void compare_bucket(Bucket& b);                        // the oldest cycle's beats
     void report_lone(const Side& side, const Entry& lone, bool missing);
     void diverge(Divergence d, unsigned port);
