@@ -237,8 +237,9 @@ void CycleScoreboard::prefetch_expected(uint64_t cycle) const
 
 void CycleScoreboard::finish()
 {
-    // Nothing after the last beat of either side can change the verdict.
-    compare_through(std::max(last_expected_, last_actual_));
+    // Nothing after the last beat of either side can change the verdict. A beat that came for
+    // a cycle already compared waits in the oldest bucket held (base_): compared too.
+    compare_through(std::max({last_expected_, last_actual_, base_}));
 }
 
 std::optional<CycleScoreboard::Found> CycleScoreboard::find_shifted(Side Bucket::*side, const Side& lone_side,

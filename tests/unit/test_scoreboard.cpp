@@ -241,3 +241,20 @@ TEST_CASE("a port's describer names the operation of a reported beat, and only t
     CHECK(described == 1);
     CHECK(sb.first_divergence()->describe().find("operation: op #123") != std::string::npos);
 }
+
+TEST_CASE("an expected beat for a cycle already compared is still reported", "[cosim][scoreboard]")
+{
+    // A producer bug, not something the MXM does: the beat must not pass silently.
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    sb.expect(port, beat(20, 0, {1, 2, 3, 4}));
+    sb.observe(port, beat(20, 0, {1, 2, 3, 4}));
+    sb.advance(40);
+    REQUIRE_FALSE(sb.failed());
+    sb.expect(port, beat(10, 1, {5, 6, 7, 8}));
+    sb.finish();
+    REQUIRE(sb.failed());
+    CHECK(sb.first_divergence()->kind == DivergenceKind::Missing);
+    CHECK(sb.first_divergence()->cycle == 10);
+    CHECK(sb.beats_checked() == 1);
+}
