@@ -97,7 +97,15 @@ template <typename Entry> void sort_order(const std::vector<Entry>& e, size_t co
 
 bool CycleScoreboard::Side::same_values(const Entry& e, const Beat& b) const
 {
-    return e.size == b.values.size() && std::equal(b.values.begin(), b.values.end(), values_of(e));
+    return e.size == b.values.size() &&
+           with_values(e, [&](const auto* v) { return std::equal(b.values.begin(), b.values.end(), v); });
+}
+
+bool CycleScoreboard::Side::same_values(const Entry& e, const Side& other, const Entry& o) const
+{
+    return e.size == o.size && with_values(e, [&](const auto* v) {
+               return other.with_values(o, [&](const auto* w) { return std::equal(v, v + e.size, w); });
+           });
 }
 
 Beat CycleScoreboard::Side::beat(const Entry& e) const
@@ -106,7 +114,7 @@ Beat CycleScoreboard::Side::beat(const Entry& e) const
     b.cycle = e.cycle;
     b.chunk = e.chunk;
     b.lane0 = e.lane0;
-    b.values.assign(values_of(e), values_of(e) + e.size);
+    with_values(e, [&](const auto* v) { b.values.assign(v, v + e.size); });
     if (e.origin != kNoText)
         b.origin = origins[e.origin];
     b.origin_args = e.origin_args;
@@ -157,13 +165,21 @@ void CycleScoreboard::add(Side Bucket::*side, unsigned port, const Beat& beat)
     e.chunk = beat.chunk;
     e.lane0 = beat.lane0;
     e.matched = false;
-    e.offset = static_cast<uint32_t>(s.used);
     e.size = static_cast<uint32_t>(beat.values.size());
+    e.wide =
+        !std::all_of(beat.values.begin(), beat.values.end(), [](int64_t v) { return v == static_cast<int32_t>(v); });
     // Into the bucket's own arrays: no allocation once they have grown.
-    if (s.values.size() < s.used + e.size)
-        s.values.resize(s.used + e.size);
-    std::copy(beat.values.begin(), beat.values.end(), s.values.begin() + static_cast<std::ptrdiff_t>(s.used));
-    s.used += e.size;
+    auto append = [&](auto& array, size_t& used) {
+        e.offset = static_cast<uint32_t>(used);
+        if (array.size() < used + e.size)
+            array.resize(used + e.size);
+        std::copy(beat.values.begin(), beat.values.end(), array.begin() + static_cast<std::ptrdiff_t>(used));
+        used += e.size;
+    };
+    if (e.wide)
+        append(s.wide, s.wide_used);
+    else
+        append(s.narrow, s.narrow_used);
     e.origin = kNoText;
     if (!beat.origin.empty()) {
         if (s.texts == s.origins.size())
@@ -230,9 +246,12 @@ void CycleScoreboard::prefetch_expected(uint64_t cycle) const
     const auto* entries = reinterpret_cast<const char*>(s.entries.data());
     for (size_t off = 0; off < s.count * sizeof(Entry); off += kLine)
         __builtin_prefetch(entries + off);
-    const auto* values = reinterpret_cast<const char*>(s.values.data());
-    for (size_t off = 0; off < s.used * sizeof(int64_t); off += kLine)
-        __builtin_prefetch(values + off);
+    const auto* narrow = reinterpret_cast<const char*>(s.narrow.data());
+    for (size_t off = 0; off < s.narrow_used * sizeof(int32_t); off += kLine)
+        __builtin_prefetch(narrow + off);
+    const auto* wide = reinterpret_cast<const char*>(s.wide.data());
+    for (size_t off = 0; off < s.wide_used * sizeof(int64_t); off += kLine)
+        __builtin_prefetch(wide + off);
 }
 
 void CycleScoreboard::finish()
@@ -245,7 +264,6 @@ void CycleScoreboard::finish()
 std::optional<CycleScoreboard::Found> CycleScoreboard::find_shifted(Side Bucket::*side, const Side& lone_side,
                                                                     const Entry& lone, int64_t* shift) const
 {
-    const int64_t* want = lone_side.values_of(lone);
     for (unsigned d = 1; d <= lookahead_; ++d) {
         const Bucket* b = find_bucket(lone.cycle + d);
         if (!b)
@@ -256,8 +274,8 @@ std::optional<CycleScoreboard::Found> CycleScoreboard::find_shifted(Side Bucket:
                 const Entry& e = s->entries[i];
                 if (s != &(b->*side) && !e.matched)
                     continue;
-                if (e.port == lone.port && e.chunk == lone.chunk && e.cycle == lone.cycle + d && e.size == lone.size &&
-                    std::equal(want, want + lone.size, s->values_of(e))) {
+                if (e.port == lone.port && e.chunk == lone.chunk && e.cycle == lone.cycle + d &&
+                    lone_side.same_values(lone, *s, e)) {
                     *shift = d;
                     return Found{s, &e};
                 }
@@ -325,7 +343,7 @@ void CycleScoreboard::compare_bucket(Bucket& b)
             continue;
         }
         if (e && a && !e->matched && same_key(e->port, *e, a->port, *a)) {
-            if (e->size != a->size || !std::equal(es.values_of(*e), es.values_of(*e) + e->size, as.values_of(*a))) {
+            if (!es.same_values(*e, as, *a)) {
                 Divergence d;
                 d.kind = DivergenceKind::Value;
                 d.cycle = e->cycle;
@@ -346,8 +364,8 @@ void CycleScoreboard::compare_bucket(Bucket& b)
         return;
     }
     live_ -= ne + na;
-    for (Side* s : {&b.expected, &b.actual})
-        s->count = s->used = s->texts = 0;
+    b.expected.clear();
+    b.actual.clear();
     ++base_;
 }
 

@@ -40,7 +40,8 @@ private:
         uint64_t cycle = 0;
         unsigned port = 0, chunk = 0, lane0 = 0;
         bool matched = false;  // expected side: a DUT beat equal to it has been observed
-        uint32_t offset = 0;   // its values: Side::values[offset, offset + size)
+        bool wide = false;     // its values: Side::wide, else (all fit 32 bits) Side::narrow,
+        uint32_t offset = 0;   // [offset, offset + size)
         uint32_t size = 0;
         uint32_t origin = kNoText;  // index into Side::origins of its `origin` text, if any
         std::array<uint64_t, 4> origin_args{};
@@ -48,12 +49,20 @@ private:
     static constexpr uint32_t kNoText = ~uint32_t{0};
     struct Side {  // one side's beats of one cycle, in arrival order: entries[0, count) are live
         std::vector<Entry> entries;
-        std::vector<int64_t> values;       // [0, used) live
+        // Values that fit 32 bits (every MXM result) take half the bytes: fewer cache misses.
+        std::vector<int32_t> narrow;       // [0, narrow_used) live
+        std::vector<int64_t> wide;         // [0, wide_used) live
         std::vector<std::string> origins;  // [0, texts) live
-        size_t count = 0, used = 0, texts = 0;
-        const int64_t* values_of(const Entry& e) const { return values.data() + e.offset; }
+        size_t count = 0, narrow_used = 0, wide_used = 0, texts = 0;
+        // Calls f with a pointer to e's values (const int32_t* or const int64_t*).
+        template <typename F> decltype(auto) with_values(const Entry& e, F f) const
+        {
+            return e.wide ? f(wide.data() + e.offset) : f(narrow.data() + e.offset);
+        }
         bool same_values(const Entry& e, const Beat& b) const;
+        bool same_values(const Entry& e, const Side& other, const Entry& o) const;
         Beat beat(const Entry& e) const;  // for a report
+        void clear() { count = narrow_used = wide_used = texts = 0; }
     };
     struct Bucket {
         Side expected, actual;

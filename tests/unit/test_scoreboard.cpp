@@ -258,3 +258,21 @@ TEST_CASE("an expected beat for a cycle already compared is still reported", "[c
     CHECK(sb.first_divergence()->cycle == 10);
     CHECK(sb.beats_checked() == 1);
 }
+
+TEST_CASE("values beyond 32 bits are compared in full", "[cosim][scoreboard]")
+{
+    // The scoreboard stores values that fit 32 bits narrow: a 64-bit value must neither be cut
+    // to fit nor compare equal to its low half.
+    const int64_t big = int64_t{1} << 40;
+    CycleScoreboard sb(4);
+    const unsigned port = sb.add_port("res");
+    std::vector<Beat> exp = {beat(5, 0, {big, -1, 2, 3}), beat(6, 0, {7, 7, 7, 7})};
+    std::vector<Beat> act = {beat(5, 0, {big, -1, 2, 3}), beat(6, 0, {7 + (int64_t{1} << 32), 7, 7, 7})};
+    run(sb, port, exp, act, 20);
+    REQUIRE(sb.failed());
+    const Divergence& d = *sb.first_divergence();
+    CHECK(d.kind == DivergenceKind::Value);
+    CHECK(d.cycle == 6);
+    CHECK(d.actual.values[0] == 7 + (int64_t{1} << 32));
+    CHECK(sb.beats_checked() == 1);
+}
