@@ -101,6 +101,8 @@ int cmd_cosim_mxm(const std::string& program, const std::vector<std::string>& ar
     ap.add_option("log", "FILE", "write every instruction and result, with cycles, to FILE");
     ap.add_option("results", "FILE.npy", "write the result vectors (int32, results x N) to FILE.npy");
     ap.add_flag("model-only", "run the TLM model alone (no RTL, nothing checked): for speed measurements");
+    ap.add_flag("rtl-thread", "run the Verilated RTL on a thread of its own, overlapping the model and checker "
+                              "(same results; faster when a second core is free)");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -135,6 +137,9 @@ int cmd_cosim_mxm(const std::string& program, const std::vector<std::string>& ar
     o.model_only = ap.has("model-only");
     if (o.model_only && (ap.has("wave") || ap.has("inject")))
         throw UsageError("--model-only runs no RTL: --wave and --inject need the RTL");
+    o.rtl_thread = ap.has("rtl-thread");
+    if (o.model_only && o.rtl_thread)
+        throw UsageError("--model-only runs no RTL: --rtl-thread needs the RTL");
     o.log_path = ap.get("log");
     o.results_path = ap.get("results");
     return lpu::run_mxm_cosim(o, std::cout, std::cerr);

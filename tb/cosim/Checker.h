@@ -4,7 +4,9 @@
 // never by poking into either side. Any unit's co-simulation can reuse it.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,13 @@ struct Beat {
     unsigned lane0 = 0;  // lane of values[0]
     std::vector<int64_t> values;
     std::string origin;  // what produced it (expected side), e.g. "ACC 2, add, emit (#57, cycle 1210)"
+    // The same, for producers that must not format text per beat: numbers that the port's
+    // OriginDescriber turns into `origin` only when the beat is part of a divergence report.
+    std::array<uint64_t, 4> origin_args{};
 };
+
+// Formats a beat's origin from its origin_args (see Checker::add_port).
+using OriginDescriber = std::function<std::string(const Beat&)>;
 
 enum class DivergenceKind {
     Value,       // both sides delivered the beat; some lanes differ
@@ -45,12 +53,14 @@ class Checker {
 public:
     virtual ~Checker() = default;
 
-    // Declares an output port; returns its id for expect()/observe().
-    virtual unsigned add_port(const std::string& name) = 0;
-    // Reference side: `beat` must appear on `port` in beat.cycle. May arrive ahead of time.
-    virtual void expect(unsigned port, Beat beat) = 0;
+    // Declares an output port; returns its id for expect()/observe(). `describe`, if given, fills
+    // in the origin of a reported expected beat whose `origin` is empty.
+    virtual unsigned add_port(const std::string& name, OriginDescriber describe = nullptr) = 0;
+    // Reference side: `beat` must appear on `port` in beat.cycle. May arrive ahead of time. The
+    // checker copies what it needs: the caller may reuse `beat` (no allocation per beat).
+    virtual void expect(unsigned port, const Beat& beat) = 0;
     // DUT side: `beat` appeared on `port` in beat.cycle. Called in non-decreasing cycle order.
-    virtual void observe(unsigned port, Beat beat) = 0;
+    virtual void observe(unsigned port, const Beat& beat) = 0;
     // Every observation of cycles before `cycle` has been made; compares what it can.
     virtual void advance(uint64_t cycle) = 0;
     // The run is over: compares everything left.

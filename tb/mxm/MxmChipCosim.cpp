@@ -19,11 +19,14 @@ MxmChipCosim::MxmChipCosim(const MxmParams& params, const ChipClock& clock, cons
       wave_dir_(wave_dir)
 {
     for (size_t i = 0; i < plane_names.size(); ++i) {
-        const unsigned port = checker_.add_port(plane_names[i]);
+        // The plane's name, then the ACC's own description ("MXM_W0: ACC 2, add, emit ...").
+        const std::string name = plane_names[i];
+        const unsigned port = checker_.add_port(
+            name, [name, params](const cosim::Beat& b) { return name + ": " + mxm_beat_origin(params, b); });
         ports_.push_back(port);
         planes_.push_back(
             std::make_unique<MxmRtlDriver>(params, make_mxm_rtl(params, clock, !wave_dir.empty()),
-                                           [this, port](cosim::Beat b) { checker_.observe(port, std::move(b)); }));
+                                           [this, port](const cosim::Beat& b) { checker_.observe(port, b); }));
         planes_.back()->reset(2);
         if (!wave_dir.empty())  // the file opens when the plane runs its first cycle
             planes_.back()->set_wave(wave_dir + "/" + plane_names[i] + ".fst", 0, ~uint64_t{0});
@@ -40,10 +43,7 @@ void MxmChipCosim::on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, 
 
 void MxmChipCosim::on_result(unsigned plane, const MxmResult& r)
 {
-    const std::string origin = names_.at(plane) + ": ACC " + std::to_string(r.slot) + (r.add ? ", add" : ", set") +
-                               ", emit (issued cycle " + std::to_string(r.acc_cycle) + ")";
-    for (cosim::Beat& b : mxm_result_beats(p_, r, origin))
-        checker_.expect(ports_[plane], std::move(b));
+    expect_mxm_result(checker_, ports_.at(plane), p_, r, scratch_);
     planes_[plane]->show_expected(r.first_cycle, r.values);
 }
 

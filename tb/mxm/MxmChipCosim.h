@@ -45,6 +45,7 @@ private:
     ChipClock clock_;
     std::string wave_dir_;
     std::vector<std::string> waves_written_;
+    cosim::Beat scratch_;  // reused for every expected beat
 };
 
 }  // namespace lpu

@@ -21,6 +21,7 @@ struct MxmCosimOptions {
     uint64_t wave_from = 0, wave_to = 0;
     MxmFault fault;
     bool model_only = false;         // no RTL: the model alone, for speed measurements
+    bool rtl_thread = false;         // the RTL on a thread of its own (MxmRtlWorker)
     std::string log_path;            // instruction/result log
     std::string results_path;        // .npy of result vectors
     std::string program = "lpusim";  // how to call lpusim again, for the replay line

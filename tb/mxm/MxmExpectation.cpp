@@ -4,19 +4,52 @@
 
 namespace lpu {
 
+namespace {
+// Chunk s of result r: lanes [s G, (s + 1) G) at first_cycle + s.
+void fill_beat(const MxmParams& params, const MxmResult& r, unsigned s, cosim::Beat& b)
+{
+    const unsigned G = params.lanes_per_superlane;
+    b.cycle = r.first_cycle + s;
+    b.chunk = s;
+    b.lane0 = s * G;
+    b.values.assign(r.values.begin() + s * G, r.values.begin() + (s + 1) * G);
+}
+
+// origin_args of a result's beats, read back by mxm_beat_origin().
+enum OriginArg { kAccId, kAccCycle, kAbcId, kSlotAdd };
+}  // namespace
+
 std::vector<cosim::Beat> mxm_result_beats(const MxmParams& params, const MxmResult& r, const std::string& origin)
 {
     std::vector<cosim::Beat> beats(params.superlanes);
-    const unsigned G = params.lanes_per_superlane;
     for (unsigned s = 0; s < params.superlanes; ++s) {
-        cosim::Beat& b = beats[s];
-        b.cycle = r.first_cycle + s;
-        b.chunk = s;
-        b.lane0 = s * G;
-        b.values.assign(r.values.begin() + s * G, r.values.begin() + (s + 1) * G);
-        b.origin = origin;
+        fill_beat(params, r, s, beats[s]);
+        beats[s].origin = origin;
     }
     return beats;
+}
+
+void expect_mxm_result(cosim::Checker& checker, unsigned port, const MxmParams& params, const MxmResult& r,
+                       cosim::Beat& scratch)
+{
+    scratch.origin.clear();
+    scratch.origin_args[kAccId] = r.acc_id;
+    scratch.origin_args[kAccCycle] = r.acc_cycle;
+    scratch.origin_args[kAbcId] = r.abc_id;
+    scratch.origin_args[kSlotAdd] = uint64_t{r.slot} << 1 | (r.add ? 1 : 0);
+    for (unsigned s = 0; s < params.superlanes; ++s) {
+        fill_beat(params, r, s, scratch);
+        checker.expect(port, scratch);
+    }
+}
+
+std::string mxm_beat_origin(const MxmParams& params, const cosim::Beat& b)
+{
+    const uint64_t acc_cycle = b.origin_args[kAccCycle];
+    return "ACC " + std::to_string(b.origin_args[kSlotAdd] >> 1) + (b.origin_args[kSlotAdd] & 1 ? ", add" : ", set") +
+           ", emit (#" + std::to_string(b.origin_args[kAccId]) + ", issued cycle " + std::to_string(acc_cycle) +
+           "), product of ABC #" + std::to_string(b.origin_args[kAbcId]) + " (issued cycle " +
+           std::to_string(acc_cycle - params.array_latency) + ")";
 }
 
 MxmExpectation::MxmExpectation(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period,
@@ -52,14 +85,8 @@ void MxmExpectation::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_ti
     }
     if (tap_)
         tap_(r);
-    if (checker_) {
-        const std::string origin = "ACC " + std::to_string(r.slot) + (r.add ? ", add" : ", set") + ", emit (#" +
-                                   std::to_string(r.acc_id) + ", issued cycle " + std::to_string(r.acc_cycle) +
-                                   "), product of ABC #" + std::to_string(r.abc_id) + " (issued cycle " +
-                                   std::to_string(r.acc_cycle - p_.array_latency) + ")";
-        for (cosim::Beat& b : mxm_result_beats(p_, r, origin))
-            checker_->expect(port_, std::move(b));
-    }
+    if (checker_)
+        expect_mxm_result(*checker_, port_, p_, r, scratch_);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -19,6 +19,14 @@ namespace lpu {
 // The per-superlane beats a result is expected as: chunk s at first_cycle + s (docs/isa.md 0).
 std::vector<cosim::Beat> mxm_result_beats(const MxmParams& params, const MxmResult& result, const std::string& origin);
 
+// The same beats handed to `checker` one by one through `scratch` (its buffers reused: nothing is
+// allocated per beat), with the result's ACC and ABC in origin_args for mxm_beat_origin().
+void expect_mxm_result(cosim::Checker& checker, unsigned port, const MxmParams& params, const MxmResult& result,
+                       cosim::Beat& scratch);
+// The origin of a beat made by expect_mxm_result: "ACC 2, add, emit (#57, issued cycle 1210),
+// product of ABC #55 (issued cycle 1207)".
+std::string mxm_beat_origin(const MxmParams& params, const cosim::Beat& beat);
+
 class MxmExpectation : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<MxmExpectation> result_socket;
@@ -47,6 +55,7 @@ private:
     std::function<void(const MxmResult&)> tap_;
     uint64_t vectors_ = 0;
     std::vector<int32_t> results_;
+    cosim::Beat scratch_;
 };
 
 }  // namespace lpu

@@ -3,8 +3,13 @@
 #include "models/common/Error.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace lpu {
+
+namespace {
+constexpr size_t kInitialRing = 16;  // cycles of queued instructions; grows by doubling
+}  // namespace
 
 MxmFault MxmFault::parse(const std::string& text)
 {
@@ -42,7 +47,7 @@ std::string MxmFault::text() const
 }
 
 MxmRtlDriver::MxmRtlDriver(const MxmParams& params, std::unique_ptr<MxmRtl> rtl, BeatSink sink)
-    : p_(params), rtl_(std::move(rtl)), sink_(std::move(sink)), lw_hist_(params.superlanes),
+    : p_(params), rtl_(std::move(rtl)), sink_(std::move(sink)), pending_(kInitialRing), lw_hist_(params.superlanes),
       abc_hist_(params.superlanes)
 {
     in_.lw_data.assign(p_.cols, 0);
@@ -77,11 +82,13 @@ void MxmRtlDriver::issue(const MxmInstr& in, uint64_t c, const uint8_t* data, si
         throw InputError("MXM RTL driver: instruction #" + std::to_string(in.id) + " for cycle " + std::to_string(c) +
                          " arrived after the RTL ran that cycle (now at cycle " + std::to_string(cycle_) +
                          "); the initiator must run ahead of time");
-    Pending& p = pending_[c];
+    Pending& p = pending_slot(c);
     std::optional<MxmInstr>& slot = p.instr[static_cast<unsigned>(in.op)];
     if (slot.has_value())
         throw InputError("MXM RTL driver: two " + std::string(mxm_opcode_name(in.op)) + " in cycle " +
                          std::to_string(c));
+    if (std::none_of(std::begin(p.instr), std::end(p.instr), [](const auto& i) { return i.has_value(); }))
+        ++pending_count_;
     slot = in;
     if (in.op == MxmOpcode::LW)
         p.lw_data.assign(data, data + len);
@@ -90,31 +97,78 @@ void MxmRtlDriver::issue(const MxmInstr& in, uint64_t c, const uint8_t* data, si
     last_issue_ = std::max(last_issue_, c);
 }
 
+MxmRtlDriver::Pending& MxmRtlDriver::pending_slot(uint64_t c)
+{
+    if (c - cycle_ >= pending_.size()) {
+        size_t size = pending_.size();
+        while (c - cycle_ >= size)
+            size *= 2;
+        std::vector<Pending> grown(size);
+        for (uint64_t k = cycle_; k < cycle_ + pending_.size(); ++k)
+            grown[k & (size - 1)] = std::move(pending_[k & (pending_.size() - 1)]);
+        pending_ = std::move(grown);
+    }
+    return pending_[c & (pending_.size() - 1)];
+}
+
+void MxmRtlDriver::use_thread(size_t depth)
+{
+    if (cycle_ != 0 || worker_)
+        throw std::logic_error("MxmRtlDriver::use_thread after the first cycle");
+    worker_ = std::make_unique<MxmRtlWorker>(*rtl_, depth);
+}
+
 void MxmRtlDriver::run_cycle()
 {
     const uint64_t t = cycle_;
-    if (!wave_path_.empty() && !wave_open_ && t >= wave_from_ && t <= wave_to_) {
-        rtl_->open_trace(wave_path_);
-        wave_open_ = true;
-    }
+    const bool open = !wave_path_.empty() && !wave_open_ && t >= wave_from_ && t <= wave_to_;
+    wave_open_ = wave_open_ || open;
     drive(t);
-    rtl_->cycle(t, in_, out_);
-    monitor(t);
+    const bool close = wave_open_ && t >= wave_to_;
+    wave_open_ = wave_open_ && !close;
     cycle_ = t + 1;
-    if (wave_open_ && t >= wave_to_) {
-        rtl_->close_trace();
-        wave_open_ = false;
+    if (!worker_) {
+        if (open)
+            rtl_->open_trace(wave_path_);
+        rtl_->cycle(t, in_, out_);
+        if (close)
+            rtl_->close_trace();
+        monitor(t, out_);
+        reported_ = t + 1;
+        return;
+    }
+    report_done(false);
+    if (worker_->full())
+        report_done(true);
+    MxmRtlWorker::Job& job = worker_->next_job();
+    job.cycle = t;
+    job.in = in_;  // into the job's own buffers: no allocation once they have grown
+    job.open_trace = open ? wave_path_ : std::string();
+    job.close_trace = close;
+    worker_->submit();
+}
+
+void MxmRtlDriver::report_done(bool wait)
+{
+    // Waiting is for one cycle at least; then whatever else is done.
+    while (const MxmRtlWorker::Job* job = worker_->done(wait)) {
+        monitor(job->cycle, job->out);
+        reported_ = job->cycle + 1;
+        worker_->take();
+        wait = false;
     }
 }
 
 void MxmRtlDriver::finish()
 {
+    while (worker_ && !worker_->empty())
+        report_done(true);
     if (late_beat_) {
-        sink_(std::move(*late_beat_));
+        sink_(*late_beat_);
         late_beat_.reset();
     }
     if (wave_open_) {
-        rtl_->close_trace();
+        rtl_->close_trace();  // the worker, if any, has run every cycle: it is idle
         wave_open_ = false;
     }
 }
@@ -123,12 +177,9 @@ void MxmRtlDriver::drive(uint64_t t)
 {
     const unsigned S = p_.superlanes;
     const unsigned G = p_.lanes_per_superlane;
-    auto it = pending_.find(t);
-    Pending* p = it == pending_.end() ? nullptr : &it->second;
+    Pending* p = &pending_[t & (pending_.size() - 1)];
 
     auto instr = [&](MxmOpcode op) -> const MxmInstr* {
-        if (!p)
-            return nullptr;
         const auto& slot = p->instr[static_cast<unsigned>(op)];
         return slot ? &*slot : nullptr;
     };
@@ -166,14 +217,21 @@ void MxmRtlDriver::drive(uint64_t t)
         const History& a = abc_hist_[issued % S];
         const bool lv = t >= s && l.cycle == issued;
         const bool av = t >= s && a.cycle == issued;
-        for (unsigned g = 0; g < G; ++g) {
-            const unsigned lane = s * G + g;
-            in_.lw_data[lane] = lv ? l.data[lane] : 0;
-            in_.abc_data[lane] = av ? a.data[lane] : 0;
-        }
+        const size_t lane0 = size_t{s} * G;
+        if (lv)
+            std::copy_n(l.data.begin() + lane0, G, in_.lw_data.begin() + lane0);
+        else
+            std::fill_n(in_.lw_data.begin() + lane0, G, 0);
+        if (av)
+            std::copy_n(a.data.begin() + lane0, G, in_.abc_data.begin() + lane0);
+        else
+            std::fill_n(in_.abc_data.begin() + lane0, G, 0);
     }
-    if (p)
-        pending_.erase(it);
+    if (std::any_of(std::begin(p->instr), std::end(p->instr), [](const auto& i) { return i.has_value(); })) {
+        for (auto& i : p->instr)
+            i.reset();
+        --pending_count_;
+    }
 
     in_.tb_cycle = t;
     if (wave_open_) {
@@ -190,30 +248,30 @@ void MxmRtlDriver::drive(uint64_t t)
     }
 }
 
-void MxmRtlDriver::monitor(uint64_t t)
+void MxmRtlDriver::monitor(uint64_t t, const MxmPinsOut& out)
 {
     if (late_beat_) {
-        sink_(std::move(*late_beat_));
+        sink_(*late_beat_);
         late_beat_.reset();
     }
     const unsigned G = p_.lanes_per_superlane;
+    cosim::Beat& b = beat_;
     for (unsigned s = 0; s < p_.superlanes; ++s) {
-        if (!((out_.res_valid >> s) & 1))
+        if (!((out.res_valid >> s) & 1))
             continue;
-        cosim::Beat b;
         b.cycle = t;
         b.chunk = s;
         b.lane0 = s * G;
-        b.values.assign(out_.res_data.begin() + s * G, out_.res_data.begin() + (s + 1) * G);
+        b.values.assign(out.res_data.begin() + s * G, out.res_data.begin() + (s + 1) * G);
         const uint64_t index = beats_++;
         if (fault_.index == index && fault_.kind == MxmFault::Kind::CorruptOutput)
             b.values[0] ^= 1;
         if (fault_.index == index && fault_.kind == MxmFault::Kind::LateOutput) {
             b.cycle = t + 1;
-            late_beat_ = std::move(b);
+            late_beat_ = b;
             continue;
         }
-        sink_(std::move(b));
+        sink_(b);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "models/mxm/MxmInstr.h"
 #include "tb/cosim/Checker.h"
 #include "tb/mxm/MxmRtl.h"
+#include "tb/mxm/MxmRtlWorker.h"
 
 #include <functional>
 #include <map>
@@ -29,7 +30,8 @@ struct MxmFault {
 
 class MxmRtlDriver {
 public:
-    using BeatSink = std::function<void(cosim::Beat)>;
+    // Receives each result beat; the beat is only valid during the call (its buffers are reused).
+    using BeatSink = std::function<void(const cosim::Beat&)>;
 
     MxmRtlDriver(const MxmParams& params, std::unique_ptr<MxmRtl> rtl, BeatSink sink);
     ~MxmRtlDriver();
@@ -39,14 +41,24 @@ public:
     // Queues `in` for its issue cycle. Throws InputError for a cycle already run, a second
     // instruction of one channel in a cycle, or an f16 LW/ABC (the RTL is int8-only).
     void issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
-    // Runs cycle next_cycle(): drive, clock, sample, report beats.
+    // Runs the RTL on a thread of its own from now on (before the first cycle): run_cycle() then
+    // queues the cycle, and beats are reported when the RTL has run it, up to `depth` cycles
+    // later, in the same order (MxmRtlWorker).
+    void use_thread(size_t depth);
+    // Runs cycle next_cycle(): drive, clock, sample, report beats (with a thread: drive, queue,
+    // report the beats of the cycles the RTL has run meanwhile).
     void run_cycle();
-    // Flushes a beat held back by a late-output fault and closes the waves.
+    // Reports the cycles still queued, flushes a beat held back by a late-output fault and closes
+    // the waves.
     void finish();
 
     uint64_t next_cycle() const { return cycle_; }
+    // Cycles whose beats have all been reported: next_cycle(), or less with a thread.
+    uint64_t reported_cycles() const { return reported_; }
     uint64_t last_issue() const { return last_issue_; }
-    bool idle() const { return pending_.empty(); }
+    // The last cycle in which an instruction issued so far can still show on the result pins.
+    uint64_t settle_cycle() const { return last_issue_ + 2 * p_.superlanes + p_.array_latency + p_.acc_latency; }
+    bool idle() const { return pending_count_ == 0; }
     uint64_t beats() const { return beats_; }
     const MxmRtl& rtl() const { return *rtl_; }
 
@@ -59,29 +71,38 @@ public:
 private:
     struct Pending {                                  // instructions issued in one cycle
         std::optional<MxmInstr> instr[kMxmChannels];  // indexed by MxmOpcode
-        std::vector<uint8_t> lw_data, abc_data;
+        std::vector<uint8_t> lw_data, abc_data;       // buffers kept when the slot is reused
     };
     struct History {  // vector operand issued in a recent cycle, for the stagger
         uint64_t cycle = ~uint64_t{0};
         std::vector<uint8_t> data;
     };
 
+    Pending& pending_slot(uint64_t cycle);  // grows the ring to reach `cycle`
     void drive(uint64_t t);
-    void monitor(uint64_t t);
+    void monitor(uint64_t t, const MxmPinsOut& out);
+    void report_done(bool wait);  // with a thread: the beats of the cycles it has run
 
     MxmParams p_;
     std::unique_ptr<MxmRtl> rtl_;
+    std::unique_ptr<MxmRtlWorker> worker_;  // destroyed (joined) before rtl_
     BeatSink sink_;
-    std::map<uint64_t, Pending> pending_;
+    // Instructions of cycles [cycle_, cycle_ + size) in a ring indexed by cycle & (size - 1),
+    // reused cycle after cycle so that queuing allocates nothing once the ring has grown to the
+    // initiator's lead (a power of two).
+    std::vector<Pending> pending_;
+    size_t pending_count_ = 0;                        // cycles holding any instruction
     std::vector<History> lw_hist_, abc_hist_;         // ring buffers indexed by cycle % S
     std::map<uint64_t, std::vector<int32_t>> shown_;  // expected results by first cycle, for waves
     MxmPinsIn in_;
     MxmPinsOut out_;
     uint64_t cycle_ = 0;  // next cycle to run
+    uint64_t reported_ = 0;
     uint64_t last_issue_ = 0;
     uint64_t beats_ = 0;
     uint64_t abc_count_ = 0;
     MxmFault fault_;
+    cosim::Beat beat_;  // the beat being reported, its buffer reused
     std::optional<cosim::Beat> late_beat_;
     std::string wave_path_;
     uint64_t wave_from_ = 0, wave_to_ = 0;

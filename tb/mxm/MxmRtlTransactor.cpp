@@ -7,17 +7,11 @@
 
 namespace lpu {
 
-namespace {
-// Cycles the RTL keeps running after the last expected result, so that a late or surplus
-// output still reaches the checker instead of ending the run as a silent pass.
-constexpr uint64_t kDrainCycles = 16;
-}  // namespace
-
 MxmRtlTransactor::MxmRtlTransactor(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period,
                                    std::unique_ptr<MxmRtl> rtl, cosim::Checker& checker, unsigned result_port)
     : sc_module(name), instr_socket("instr_socket"), p_(params), period_(period), checker_(checker),
       driver_(params, std::move(rtl),
-              [&checker, result_port](cosim::Beat b) { checker.observe(result_port, std::move(b)); })
+              [&checker, result_port](const cosim::Beat& b) { checker.observe(result_port, b); })
 {
     instr_socket.register_b_transport(this, &MxmRtlTransactor::b_transport);
     SC_THREAD(run);
@@ -43,14 +37,13 @@ void MxmRtlTransactor::run()
     // Let the initiators issue their first instructions at time 0 before cycle 0 is driven.
     wait(sc_core::SC_ZERO_TIME);
     driver_.reset(2);
-    const uint64_t pipeline = 2 * p_.superlanes + p_.array_latency + p_.acc_latency;
     for (;;) {
         const uint64_t t = driver_.next_cycle();
         if (stimulus_done_ && driver_.idle() &&
-            t > std::max(checker_.last_expected_cycle(), driver_.last_issue() + pipeline) + kDrainCycles)
+            t > std::max(checker_.last_expected_cycle(), driver_.settle_cycle()) + kDrainCycles)
             break;
         driver_.run_cycle();
-        checker_.advance(t + 1);
+        checker_.advance(driver_.reported_cycles());
         if (checker_.failed())
             break;
         wait(period_);

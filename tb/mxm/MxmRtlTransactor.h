@@ -21,6 +21,10 @@ class MxmRtlTransactor : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(MxmRtlTransactor);
 
+    // Cycles the RTL keeps running after the last expected result, so that a late or surplus
+    // output still reaches the checker instead of ending the run as a silent pass.
+    static constexpr uint64_t kDrainCycles = 16;
+
     tlm_utils::simple_target_socket<MxmRtlTransactor> instr_socket;
 
     MxmRtlTransactor(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period,

@@ -12,10 +12,12 @@ MxmStimulusDriver::MxmStimulusDriver(sc_core::sc_module_name name, MxmStimulus& 
 
 void MxmStimulusDriver::run()
 {
-    tlm::tlm_generic_payload trans;
+    // Members, not locals: a run that stops early (sc_stop on a divergence) never resumes this
+    // thread, and its locals would never be destroyed.
+    tlm::tlm_generic_payload& trans = trans_;
     auto* ext = new MxmInstrExtension;  // owned by `trans`
     trans.set_extension(ext);
-    std::vector<MxmOp> ops;
+    std::vector<MxmOp>& ops = ops_;
     bool more = true;
     while (more) {
         // Everything up to two quanta ahead of now: the RTL side, one quantum behind at most,

@@ -14,6 +14,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace lpu {
 
@@ -47,6 +48,8 @@ private:
     std::ostream* log_ = nullptr;
     std::string error_;
     uint64_t sent_ = 0;
+    tlm::tlm_generic_payload trans_;  // run()'s transaction
+    std::vector<MxmOp> ops_;          // run()'s instructions of the next quanta
 };
 
 }  // namespace lpu

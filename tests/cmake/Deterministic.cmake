@@ -1,8 +1,11 @@
 # Runs the same co-simulation twice and requires byte-identical log and results files.
-#   cmake -DLPUSIM=... -DCONFIG=... -DSEED=... -DDIR=... -P Deterministic.cmake
+#   cmake -DLPUSIM=... -DCONFIG=... -DSEED=... -DDIR=... [-DEXTRA_B=flag] -P Deterministic.cmake
+# EXTRA_B: a flag for the second run only that must not change anything (e.g. --rtl-thread).
+file(MAKE_DIRECTORY ${DIR})
 foreach(run a b)
   execute_process(COMMAND ${LPUSIM} cosim mxm --config ${CONFIG} --seed ${SEED} --ops 3000
                           --log ${DIR}/${run}.log --results ${DIR}/${run}.npy --wave ${DIR}/${run}-waves
+                          ${EXTRA_${run}}
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "run ${run} failed with ${rc}")
