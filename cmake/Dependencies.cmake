@@ -37,6 +37,18 @@ endif()
 
 find_package(Threads REQUIRED)
 
+# oneDNN, the yardstick of bench/bench_gemm.cpp: a host int8 GEMM the model's MAC rate is
+# measured against. Debian's dnnl-config.cmake requires OpenCL (its GPU runtime) with REQUIRED,
+# which would stop configure without naming a package, so OpenCL is looked for first.
+find_package(OpenCL QUIET)
+if(NOT OpenCL_FOUND)
+  lpusim_missing("OpenCL headers and loader (required by oneDNN's CMake package)" "ocl-icd-opencl-dev")
+endif()
+find_package(dnnl 2.6 QUIET CONFIG)
+if(NOT dnnl_FOUND)
+  lpusim_missing("oneDNN >= 2.6" "libdnnl-dev")
+endif()
+
 # One simulation over many processes (models/mpi): MPI's C API from C++, without the
 # deprecated C++ bindings.
 set(MPI_CXX_SKIP_MPICXX ON)
