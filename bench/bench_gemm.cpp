@@ -1,6 +1,6 @@
 // The yardstick for the model's MAC rate: an int8 GEMM (int32 results) through oneDNN, the
-// host's optimised library, on one thread and on all cores, next to the model's own MAC row
-// kernel (models/mxm/MxmMacRow.h) on the same shape. scripts/bench_chip.py and
+// host's optimised library, on one thread and on all cores, next to the model's own product
+// kernel (models/mxm/MxmGemv.h) on the same shape. scripts/bench_chip.py and
 // scripts/bench_gemm.py run it next to `lpusim run`, so the model is measured against what the
 // host can compute, not only against its own inner loop.
 //
@@ -9,7 +9,7 @@
 // bit-exactly with plain loops; after timing, the timed results are compared across engines.
 //
 // usage: lpusim_bench_gemm [--a s8|u8] [--threads N] [--min-seconds S] [--no-model] [--json] M K N
-#include "models/mxm/MxmMacRow.h"
+#include "models/mxm/MxmGemv.h"
 
 #include <oneapi/dnnl/dnnl.h>
 #include <oneapi/dnnl/dnnl_debug.h>
@@ -132,19 +132,44 @@ void onednn_gemm(const Shape& s, const Operands& o, std::vector<int32_t>& y)
         fail(std::string("oneDNN GEMM failed: ") + dnnl_status2str(st));
 }
 
-// The model's kernel as the model uses it: weights widened to int16 once (a weight-stationary
-// array holds them), then one MAC row per activation.
+// The model's product kernel as the model uses it (models/mxm/MxmGemv.h): W cut into plane-sized
+// tiles, each packed once as an installed weight set, and every row of X multiplied on each
+// tile as an ABC would be, the tiles' partial sums added into Y.
 struct ModelGemm {
-    std::vector<int16_t> w16;
-    explicit ModelGemm(const Operands& o) : w16(o.w.begin(), o.w.end()) {}
+    static constexpr size_t kPlane = 320;  // a tsp-v1 MXM plane holds 320 x 320 weights
+    size_t kt = 0, nt = 0;
+    std::vector<lpu::MxmPackedWeights> tiles;  // [k tile][n tile]
+
+    ModelGemm(const Shape& s, const Operands& o) : kt((s.k + kPlane - 1) / kPlane), nt((s.n + kPlane - 1) / kPlane)
+    {
+        std::vector<int16_t> tile;
+        for (size_t kb = 0; kb < kt; ++kb)
+            for (size_t nb = 0; nb < nt; ++nb) {
+                const size_t rows = std::min(kPlane, s.k - kb * kPlane), cols = std::min(kPlane, s.n - nb * kPlane);
+                tile.assign(rows * cols, 0);
+                for (size_t r = 0; r < rows; ++r)
+                    for (size_t c = 0; c < cols; ++c)
+                        tile[r * cols + c] = o.w[(kb * kPlane + r) * s.n + nb * kPlane + c];
+                tiles.emplace_back();
+                tiles.back().pack(tile.data(), static_cast<unsigned>(rows), static_cast<unsigned>(cols),
+                                  lpu::mxm_kernel_default());
+            }
+    }
+    // Weight-stationary, as a plane: each tile stays installed while every row of X passes.
     void operator()(const Shape& s, const Operands& o, std::vector<int32_t>& y) const
     {
-        for (size_t m = 0; m < s.m; ++m) {
-            int32_t* out = &y[m * s.n];
-            std::fill(out, out + s.n, 0);
-            for (size_t k = 0; k < s.k; ++k)
-                lpu::mxm_mac_row(out, &w16[k * s.n], x_value(s, o.x[m * s.k + k]), static_cast<unsigned>(s.n));
-        }
+        std::vector<int32_t> p(kPlane);
+        std::fill(y.begin(), y.end(), 0);
+        for (size_t kb = 0; kb < kt; ++kb)
+            for (size_t nb = 0; nb < nt; ++nb) {
+                const lpu::MxmPackedWeights& t = tiles[kb * nt + nb];
+                for (size_t m = 0; m < s.m; ++m) {
+                    t.product(&o.x[m * s.k + kb * kPlane], !s.unsigned_a, p.data());
+                    int32_t* out = &y[m * s.n + nb * kPlane];
+                    for (unsigned c = 0; c < t.cols(); ++c)  // wraps modulo 2^32 like the MXM's adders
+                        out[c] = int32_t(uint32_t(out[c]) + uint32_t(p[c]));
+                }
+            }
     }
 };
 
@@ -303,7 +328,7 @@ int run(int argc, char* argv[])
     }
     if (model) {
         std::fill(got.begin(), got.end(), -1);
-        const ModelGemm check_model(so);
+        const ModelGemm check_model(small, so);
         check_model(small, so, got);
         if (got != want)
             fail("the model kernel's result differs from the reference loops");
@@ -327,7 +352,7 @@ int run(int argc, char* argv[])
     if (model) {
         // No warm-up: nothing to generate, and y's pages were touched by the oneDNN runs (a
         // call takes seconds at 4096^3).
-        const ModelGemm mg(o);
+        const ModelGemm mg(shape, o);
         timings.push_back(time_engine("model", 1, min_seconds, false, [&] { mg(shape, o, y); }));
         agree("the model kernel");
     }
@@ -357,7 +382,9 @@ int run(int argc, char* argv[])
     for (const Timing& t : timings)
         std::printf("| %s | %d | %zu | %.4g | %.4g |\n",
                     t.engine == "oneDNN" ? (shape.unsigned_a ? "oneDNN dnnl_gemm_u8s8s32" : "oneDNN dnnl_gemm_s8s8s32")
-                                         : "model MAC row (MxmMacRow.h)",
+                                         : (std::string("model product kernel (MxmGemv.h, ") +
+                                            lpu::mxm_kernel_name(lpu::mxm_kernel_default()) + ")")
+                                               .c_str(),
                     t.threads, t.runs, t.seconds, macs / t.seconds);
     return 0;
 }

@@ -2,7 +2,7 @@
 
 // No contraction of a * w + d into an FMA, whatever -march or -ffp-contract the build uses
 // (GCC's default for C++ is -ffp-contract=fast): docs/isa.md 1.5 defines the fp16 row as two
-// binary32 roundings. The int32 kernel is unaffected. This file is the only place these pragmas
+// binary32 roundings. This file is the only place these pragmas
 // apply, and models/CMakeLists.txt is not needed to express it.
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -11,13 +11,6 @@
 #endif
 
 namespace lpu {
-
-__attribute__((target_clones("avx2", "default"))) void mxm_mac_row(int32_t* __restrict dst, const int16_t* __restrict w,
-                                                                   int32_t a, unsigned n)
-{
-    for (unsigned i = 0; i < n; ++i)
-        dst[i] += a * w[i];
-}
 
 __attribute__((target_clones("avx2", "default"))) void mxm_mac_row_f32(float* __restrict dst, const float* __restrict w,
                                                                        float a, unsigned n)
