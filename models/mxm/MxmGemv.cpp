@@ -1,10 +1,11 @@
 #include "MxmGemv.h"
 
+#include "models/common/Error.h"
+
 #include <immintrin.h>
 
 #include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 #include <string>
 
 namespace lpu {
@@ -107,11 +108,10 @@ MxmKernel kernel_named(const char* name)
     for (MxmKernel k : {MxmKernel::Baseline, MxmKernel::Avx2, MxmKernel::Avx512, MxmKernel::Avx512Vnni})
         if (std::strcmp(name, mxm_kernel_name(k)) == 0) {
             if (!mxm_kernel_supported(k))
-                throw std::runtime_error(std::string("LPUSIM_MXM_KERNEL=") + name + ": this CPU cannot run it");
+                throw InputError(std::string("LPUSIM_MXM_KERNEL=") + name + ": this CPU cannot run it");
             return k;
         }
-    throw std::runtime_error(std::string("LPUSIM_MXM_KERNEL=") + name +
-                             ": not a kernel (baseline, avx2, avx512, avx512vnni)");
+    throw InputError("LPUSIM_MXM_KERNEL=" + quote_token(name) + ": not a kernel (baseline, avx2, avx512, avx512vnni)");
 }
 
 }  // namespace
