@@ -51,6 +51,8 @@ ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<Chi
         if (!exec_of_queue_[q])
             throw std::logic_error("no slice kind executes queue " + queues[q].name);
         queues_.emplace_back(q, queues[q], program.queues[q], chip.spec().icu, static_cast<IcuHost&>(*this));
+        if (!queues_.back().done())
+            live_.push_back(static_cast<uint32_t>(q));
     }
     counter_.begin(chip.queues(), program);
     observers_.begin(chip.queues(), program);
@@ -63,9 +65,9 @@ uint64_t ChipEngine::next_event() const
     uint64_t t = ctx_.next_landing();
     for (const auto& e : executors_)
         t = std::min(t, e->next_event());
-    for (const IcuQueue& q : queues_)
-        if (q.active())
-            t = std::min(t, q.next());
+    for (uint32_t q : live_)
+        if (queues_[q].active())
+            t = std::min(t, queues_[q].next());
     return t;
 }
 
@@ -91,15 +93,18 @@ void ChipEngine::visit(uint64_t t)
         e->advance(t);
     ctx_.land(t);
     bool notify = false;
-    for (IcuQueue& q : queues_)
-        if (q.active() && q.next() == t)
-            notify |= q.step(t);
+    for (uint32_t q : live_)
+        if (queues_[q].active() && queues_[q].next() == t)
+            notify |= queues_[q].step(t);
     if (notify)
-        for (size_t q = 0; q < queues_.size(); ++q)
+        for (uint32_t q : live_)
             if (queues_[q].parked()) {
                 queues_[q].release(t + chip_.spec().icu.notify_latency);
                 observers_.on_release(q, queues_[q].next());
             }
+    // A finished queue never runs again: keep only the others, in queue order.
+    live_.erase(std::remove_if(live_.begin(), live_.end(), [this](uint32_t q) { return queues_[q].done(); }),
+                live_.end());
     if (++visited_ % kRetireInterval == 0)
         streams_.retire_before(t);
 }
