@@ -90,7 +90,7 @@ public:
 private:
     [[noreturn]] void fail(int col, const std::string& why) const
     {
-        throw InputError(file_ + ":" + std::to_string(line_no_) + ":" + std::to_string(col) + ": " + why);
+        throw InputError(file_.name() + ":" + std::to_string(line_no_) + ":" + std::to_string(col) + ": " + why);
     }
     bool more() const { return next_ < toks_.size(); }
     const Token& take(const std::string& what)
@@ -282,7 +282,7 @@ private:
         const auto [first, fresh] = data_rows_.emplace(std::make_pair(name.text, row), line_no_);
         if (!fresh)
             fail(row_tok.col, "row " + std::to_string(row) + " of tensor " + quote_token(name.text) +
-                                  " given twice (first at " + file_ + ":" + std::to_string(first->second) + ")");
+                                  " given twice (first at " + file_.name() + ":" + std::to_string(first->second) + ")");
         const int64_t max = (int64_t{1} << (8 * t->element_bytes())) - 1;
         std::vector<uint32_t> values;
         if (!more())
@@ -598,7 +598,7 @@ private:
         }
     }
 
-    std::string file_;
+    SourceFile file_;  // shared by every position the program holds
     QueueMap map_;
     MemParams mem_;
     IsaLimits limits_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace lpu {
 
@@ -199,15 +200,21 @@ const OpcodeInfo& opcode_info(Opcode op) { return opcode_table().at(static_cast<
 
 const OpcodeInfo* find_mnemonic(const std::string& word)
 {
-    auto same = [&](const char* m) {
-        return std::equal(word.begin(), word.end(), m, m + std::char_traits<char>::length(m), [](char x, char y) {
-            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-        });
+    auto lower = [](std::string w) {
+        for (char& c : w)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return w;
     };
-    for (const OpcodeInfo& row : opcode_table())
-        if (!row.custom && same(row.mnemonic))
-            return &row;
-    return nullptr;
+    // Built once: the assembler looks up every instruction it reads.
+    static const std::unordered_map<std::string, const OpcodeInfo*> by_name = [&] {
+        std::unordered_map<std::string, const OpcodeInfo*> m;
+        for (const OpcodeInfo& row : opcode_table())
+            if (!row.custom)
+                m.emplace(lower(row.mnemonic), &row);
+        return m;
+    }();
+    const auto it = by_name.find(lower(word));
+    return it == by_name.end() ? nullptr : it->second;
 }
 
 std::string check_instr(const Instr& in, QueueKind queue, const IsaLimits& lim)
