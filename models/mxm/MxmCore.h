@@ -100,8 +100,8 @@ private:
 
     MxmParams p_;
     MxmStats stats_;
-    // Integer weights are held sign- or zero-extended to int16 so the MAC loop is one widening
-    // multiply that compilers vectorise; fp16 weights are held widened to binary32 (exact) in
+    // Integer weights are held sign- or zero-extended to int16 (a row of either type in one
+    // buffer), which the product kernel packs once per install (MxmGemv.h); fp16 weights are held widened to binary32 (exact) in
     // the *_f_ buffers, which exist from the first f16 instruction on. A buffer's Kind says
     // which of the two is valid; the other is stale and never read.
     std::vector<int16_t> shadow_;   // K x N, row-major
