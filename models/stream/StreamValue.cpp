@@ -2,7 +2,6 @@
 
 #include "models/common/SmallPool.h"
 
-#include <algorithm>
 
 namespace lpu {
 
