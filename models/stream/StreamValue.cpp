@@ -2,7 +2,6 @@
 
 #include "models/common/SmallPool.h"
 
-
 namespace lpu {
 
 namespace {
