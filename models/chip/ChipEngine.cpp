@@ -13,7 +13,7 @@ namespace lpu {
 namespace {
 
 // How often (in visited cycles) the stream file forgets values that left the chip.
-constexpr uint64_t kRetireInterval = 256;
+constexpr uint64_t kRetireInterval = 1;
 
 std::vector<ChipObserver*> present(const std::vector<ChipObserver*>& observers)
 {

@@ -3,7 +3,6 @@
 #include "models/common/Error.h"
 
 #include <algorithm>
-#include <iterator>
 #include <sstream>
 
 namespace lpu {
@@ -30,10 +29,20 @@ void StreamFile::check(StreamId s, unsigned position) const
                          std::to_string(positions_) + " positions)");
 }
 
-StreamFile::Values& StreamFile::values(StreamId s)
+namespace {
+
+// The smallest power of two >= n (a ring's size, so that a diagonal's slot is a mask).
+size_t ring_size(uint64_t n)
 {
-    return streams_[s.dir == StreamDir::East ? s.index : east_ + s.index];
+    size_t size = 1;
+    while (size < n)
+        size <<= 1;
+    return size;
 }
+
+}  // namespace
+
+StreamFile::Ring& StreamFile::ring(StreamId s) { return streams_[slot_of(s)]; }
 
 int64_t StreamFile::diagonal_key(StreamId s, unsigned position, uint64_t cycle) const
 {
@@ -42,75 +51,102 @@ int64_t StreamFile::diagonal_key(StreamId s, unsigned position, uint64_t cycle) 
     return s.dir == StreamDir::East ? c - position : c + position;
 }
 
+void StreamFile::rebuild(Ring& r, int64_t base, size_t size)
+{
+    std::vector<Diagonal> slots(size);
+    const size_t old = r.slots.size();
+    for (size_t i = 0; i < old; ++i) {
+        const int64_t k = r.base + static_cast<int64_t>(i);
+        Diagonal& d = r.slots[static_cast<size_t>(k) & (old - 1)];
+        if (!d.empty())
+            slots[static_cast<size_t>(k) & (size - 1)] = std::move(d);
+    }
+    r.slots = std::move(slots);
+    r.base = base;
+}
+
+StreamFile::Diagonal& StreamFile::diagonal(Ring& r, int64_t k)
+{
+    // Values written in one cycle lie on diagonals up to a chip's width below and above the
+    // first: a new or moved window leaves that much room under it.
+    const int64_t room = positions_;
+    if (r.slots.empty())
+        rebuild(r, k - room, ring_size(std::max<size_t>(64, 4 * size_t{positions_})));
+    if (r.live == 0)
+        r.base = k - room;  // every slot is empty: the window may start anywhere
+    const int64_t lo = k < r.base ? k - room : r.base;
+    const auto need = static_cast<uint64_t>(std::max(r.base + static_cast<int64_t>(r.slots.size()) - 1, k) - lo) + 1;
+    if (lo != r.base || need > r.slots.size())
+        rebuild(r, lo, ring_size(std::max<uint64_t>(need, r.slots.size())));
+    return r.slots[static_cast<size_t>(k) & (r.slots.size() - 1)];
+}
+
 void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, AgentId who)
 {
     check(s, position);
-    Values& all = values(s);
-    const int64_t k = diagonal_key(s, position, cycle);
-    auto [it, inserted] = all.try_emplace(Key{k, position}, Entry{cycle, std::move(value), who, 0});
-    if (!inserted) {
+    Ring& r = ring(s);
+    Diagonal& d = diagonal(r, diagonal_key(s, position, cycle));
+    size_t i = 0;
+    while (i < d.size() && d[i].position < position)
+        ++i;
+    if (i < d.size() && d[i].position == position) {
         std::ostringstream os;
         os << "schedule error at cycle " << cycle << ": two producers drive stream " << s.text() << " at position "
-           << position << " in one cycle: " << describe(it->second.who) << " and " << describe(who);
+           << position << " in one cycle: " << describe(d[i].who) << " and " << describe(who);
         throw ScheduleError(os.str());
     }
     // A value from upstream passing here ends at this position (east: a smaller position on the
-    // diagonal, which sorts just before; west: a larger one, just after).
-    if (s.dir == StreamDir::East) {
-        if (it != all.begin() && std::prev(it)->first.first == k)
-            ++retired_.overwritten;
-    } else if (std::next(it) != all.end() && std::next(it)->first.first == k) {
+    // diagonal; west: a larger one).
+    if (s.dir == StreamDir::East ? i > 0 : i < d.size())
         ++retired_.overwritten;
-    }
+    d.insert(d.begin() + static_cast<std::ptrdiff_t>(i), Entry{position, cycle, std::move(value), who, 0});
+    ++r.live;
     ++retired_.writes;
 }
 
 const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle, AgentId who)
 {
     check(s, position);
-    Values& all = values(s);
+    Ring& r = ring(s);
     const int64_t k = diagonal_key(s, position, cycle);
-    Values::iterator nearest = all.end();
-    if (s.dir == StreamDir::East) {  // the last producer at or west of `position`
-        auto it = all.upper_bound(Key{k, position});
-        if (it != all.begin() && std::prev(it)->first.first == k)
-            nearest = std::prev(it);
-    } else {  // the last producer at or east of `position`
-        auto it = all.lower_bound(Key{k, position});
-        if (it != all.end() && it->first.first == k)
-            nearest = it;
+    Entry* nearest = nullptr;
+    if (r.live > 0 && k >= r.base && k - r.base < static_cast<int64_t>(r.slots.size())) {
+        Diagonal& d = r.slots[static_cast<size_t>(k) & (r.slots.size() - 1)];
+        if (s.dir == StreamDir::East) {  // the last producer at or west of `position`
+            for (size_t i = d.size(); i-- > 0 && !nearest;)
+                if (d[i].position <= position)
+                    nearest = &d[i];
+        } else {  // the first producer at or east of `position`
+            for (size_t i = 0; i < d.size() && !nearest; ++i)
+                if (d[i].position >= position)
+                    nearest = &d[i];
+        }
     }
-    if (nearest == all.end()) {
+    if (!nearest) {
         std::ostringstream os;
         os << "schedule error at cycle " << cycle << ": " << describe(who) << " reads stream " << s.text()
            << " at position " << position << " but no value is there (nothing was written upstream on it in cycle "
            << cycle << " - hops)";
         throw ScheduleError(os.str());
     }
-    ++nearest->second.reads;
+    ++nearest->reads;
     ++retired_.reads;
-    return nearest->second.value;
+    return nearest->value;
 }
 
-uint64_t StreamFile::span(StreamDir dir, Values::const_iterator it, const Values& all) const
+uint64_t StreamFile::span(StreamDir dir, const Diagonal& d, size_t i) const
 {
-    const int64_t k = it->first.first;
-    const unsigned from = it->first.second;
-    if (dir == StreamDir::East) {
-        auto next = std::next(it);
-        return (next != all.end() && next->first.first == k ? next->first.second : positions_) - from;
-    }
-    const bool has_next = it != all.begin() && std::prev(it)->first.first == k;
-    return from + 1 - (has_next ? std::prev(it)->first.second + 1 : 0);
+    const unsigned from = d[i].position;
+    if (dir == StreamDir::East)
+        return (i + 1 < d.size() ? d[i + 1].position : positions_) - from;
+    return from + 1 - (i > 0 ? d[i - 1].position + 1 : 0);
 }
 
-void StreamFile::account(StreamId s, Values::const_iterator from, Values::const_iterator to, const Values& all,
-                         StreamStats& into) const
+void StreamFile::account(StreamDir dir, size_t slot, const Diagonal& d, StreamStats& into) const
 {
-    const size_t slot = s.dir == StreamDir::East ? s.index : east_ + s.index;
-    for (auto it = from; it != to; ++it) {
-        into.occupied[slot] += span(s.dir, it, all);
-        into.never_read += it->second.reads == 0;
+    for (size_t i = 0; i < d.size(); ++i) {
+        into.occupied[slot] += span(dir, d, i);
+        into.never_read += d[i].reads == 0;
     }
 }
 
@@ -118,34 +154,38 @@ void StreamFile::retire_before(uint64_t cycle)
 {
     const auto now = static_cast<int64_t>(cycle);
     for (size_t slot = 0; slot < streams_.size(); ++slot) {
-        const StreamId s{slot < east_ ? StreamDir::East : StreamDir::West,
-                         static_cast<unsigned>(slot < east_ ? slot : slot - east_)};
+        Ring& r = streams_[slot];
+        if (r.live == 0)
+            continue;
+        const StreamDir dir = slot < east_ ? StreamDir::East : StreamDir::West;
         // A diagonal is gone once its value would be past the chip's far edge: eastbound at
         // position P-1 in cycle key + P - 1, westbound at position 0 in cycle key.
-        const int64_t last_key = s.dir == StreamDir::East ? now - static_cast<int64_t>(positions_) : now - 1;
-        Values& all = streams_[slot];
-        auto end = all.lower_bound(Key{last_key + 1, 0});
-        account(s, all.begin(), end, all, retired_);
-        all.erase(all.begin(), end);
+        const int64_t last_key = dir == StreamDir::East ? now - static_cast<int64_t>(positions_) : now - 1;
+        const int64_t end = std::min(last_key + 1, r.base + static_cast<int64_t>(r.slots.size()));
+        for (int64_t k = r.base; k < end; ++k) {
+            Diagonal& d = r.slots[static_cast<size_t>(k) & (r.slots.size() - 1)];
+            account(dir, slot, d, retired_);
+            r.live -= d.size();
+            d.clear();
+        }
+        r.base = std::max(r.base, last_key + 1);
     }
 }
 
 StreamStats StreamFile::stats() const
 {
     StreamStats st = retired_;
-    for (size_t slot = 0; slot < streams_.size(); ++slot) {
-        const StreamId s{slot < east_ ? StreamDir::East : StreamDir::West,
-                         static_cast<unsigned>(slot < east_ ? slot : slot - east_)};
-        account(s, streams_[slot].begin(), streams_[slot].end(), streams_[slot], st);
-    }
+    for (size_t slot = 0; slot < streams_.size(); ++slot)
+        for (const Diagonal& d : streams_[slot].slots)
+            account(slot < east_ ? StreamDir::East : StreamDir::West, slot, d, st);
     return st;
 }
 
 size_t StreamFile::live_values() const
 {
     size_t n = 0;
-    for (const auto& all : streams_)
-        n += all.size();
+    for (const Ring& r : streams_)
+        n += r.live;
     return n;
 }
 

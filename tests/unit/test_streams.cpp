@@ -173,3 +173,30 @@ TEST_CASE("the stream file equals a register-shifting reference on random traffi
     // Retirement keeps the live set to what can still be read: about a chip's width of cycles.
     CHECK(sf.live_values() < 4 * (P + 2) * 2);
 }
+
+TEST_CASE("values written far apart in time and out of order are all kept (the ring grows and moves)", "[stream]")
+{
+    const unsigned P = 10;
+    StreamFile sf(1, 1, P, names());
+    const std::vector<uint64_t> cycles = {10000, 10, 5000, 100000, 3, 70000, 11, 12};
+    for (size_t i = 0; i < cycles.size(); ++i) {
+        sf.write(east(0), 2, cycles[i], vec(static_cast<uint8_t>(i + 1)), id("A"));
+        sf.write(west(0), 7, cycles[i], vec(static_cast<uint8_t>(i + 101)), id("B"));
+    }
+    for (size_t i = 0; i < cycles.size(); ++i)
+        for (unsigned d = 0; d < 8; ++d) {
+            CHECK((*sf.read(east(0), 2 + d, cycles[i] + d, id("R")))[0] == i + 1);
+            CHECK((*sf.read(west(0), 7 - d, cycles[i] + d, id("R")))[0] == i + 101);
+        }
+    CHECK(!error_of([&] { sf.read(east(0), 2, 4, id("R")); }).empty());
+    CHECK(sf.live_values() == 2 * cycles.size());
+    const StreamStats before = sf.stats();
+    CHECK(before.occupied[0] == cycles.size() * (P - 2));  // positions 2..9
+    CHECK(before.occupied[1] == cycles.size() * 8);        // positions 7..0
+    sf.retire_before(200000);
+    CHECK(sf.live_values() == 0);
+    const StreamStats after = sf.stats();
+    CHECK(after.occupied == before.occupied);
+    CHECK(after.never_read == 0);
+    CHECK(after.reads == before.reads);
+}
