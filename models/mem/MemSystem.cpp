@@ -23,11 +23,12 @@ sc_core::sc_time cycles(const sc_core::sc_time& period, uint64_t n)
 
 }  // namespace
 
-MemSystem::MemSystem(const MemParams& params, sc_core::sc_time period) : p_(params), period_(period)
+MemSystem::MemSystem(const MemParams& params, sc_core::sc_time period)
+    : p_(params), period_(period), arena_(std::make_unique<SramArena>())
 {
     slices_.reserve(p_.slices);
     for (unsigned i = 0; i < p_.slices; ++i)
-        slices_.emplace_back(p_, i);
+        slices_.emplace_back(p_, i, arena_.get());
 }
 
 uint64_t MemSystem::bytes_allocated() const

@@ -21,6 +21,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ private:
 
     MemParams p_;
     sc_core::sc_time period_;
+    std::unique_ptr<SramArena> arena_;  // the slices' pages, packed together as first touched
     std::vector<SramSlice> slices_;
     std::string error_;
 };

@@ -7,8 +7,9 @@
 
 namespace lpu {
 
-SramSlice::SramSlice(const MemParams& params, unsigned index)
-    : p_(params), index_(index), pages_(params.pages_per_slice())
+SramSlice::SramSlice(const MemParams& params, unsigned index, SramArena* arena)
+    : p_(params), index_(index), own_arena_(arena ? nullptr : std::make_unique<SramArena>()),
+      arena_(arena ? arena : own_arena_.get()), pages_(params.pages_per_slice(), nullptr)
 {}
 
 std::string SramSlice::name() const
@@ -38,17 +39,17 @@ const uint8_t* SramSlice::find(uint32_t word) const
 {
     check_word(word, "read of");
     const auto& page = pages_[word / p_.page_words];
-    return page ? page.get() + size_t{word % p_.page_words} * p_.word_bytes() : nullptr;
+    return page ? page + size_t{word % p_.page_words} * p_.word_bytes() : nullptr;
 }
 
 uint8_t* SramSlice::page_base(uint32_t page)
 {
     auto& slot = pages_[page];
     if (!slot) {
-        slot = std::make_unique<uint8_t[]>(p_.page_bytes());  // value-initialised: zeros
+        slot = static_cast<uint8_t*>(arena_->allocate(p_.page_bytes()));  // zeros
         ++allocated_;
     }
-    return slot.get();
+    return slot;
 }
 
 uint8_t* SramSlice::touch(uint32_t word)

@@ -9,6 +9,7 @@
 // (superlane t's part of the slice) holds bytes [t*G, (t+1)*G) of every word.
 #pragma once
 
+#include "models/mem/SramArena.h"
 #include "models/spec/MemParams.h"
 
 #include <cstddef>
@@ -21,7 +22,8 @@ namespace lpu {
 
 class SramSlice {
 public:
-    SramSlice(const MemParams& params, unsigned index);
+    // Pages come from `arena` (which must outlive the slice), or from an arena of the slice's own.
+    SramSlice(const MemParams& params, unsigned index, SramArena* arena = nullptr);
 
     unsigned index() const { return index_; }
     const MemParams& params() const { return p_; }
@@ -58,7 +60,9 @@ private:
 
     MemParams p_;
     unsigned index_;
-    std::vector<std::unique_ptr<uint8_t[]>> pages_;  // pages_per_slice entries, null until touched
+    std::unique_ptr<SramArena> own_arena_;
+    SramArena* arena_;
+    std::vector<uint8_t*> pages_;  // pages_per_slice entries, null until touched
     size_t allocated_ = 0;
 };
 

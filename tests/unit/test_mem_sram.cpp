@@ -1,13 +1,15 @@
 // SramSlice: zero-default sparse storage, bounds, and gather/scatter with per-tile addresses,
-// each against a plain dense reference (a byte array of the whole slice).
+// each against a plain dense reference (a byte array of the whole slice); the arena its pages come from.
 #include "models/common/Error.h"
 #include "models/common/Rng.h"
+#include "models/mem/SramArena.h"
 #include "models/mem/SramSlice.h"
 #include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -268,4 +270,25 @@ TEST_CASE("touching 1 MiB of the 220 MiB tsp-v1 memory allocates about 1 MiB", "
     // At most one partial page at each end of each run.
     CHECK(allocated <= touched + 2 * runs * p.page_bytes());
     CHECK(allocated < p.total_bytes() / 150);  // ~1.3 MiB of 220 MiB
+}
+
+TEST_CASE("the SRAM arena hands out zeroed, aligned, disjoint blocks of any size", "[mem]")
+{
+    SramArena arena;
+    std::vector<std::pair<uint8_t*, size_t>> blocks;
+    // Small pages through several chunks, one block larger than any chunk, then small ones again.
+    const std::vector<size_t> sizes = {20480, 20480, 1, 100, 300000, size_t{80} << 20, 20480, 64, 4096};
+    for (int round = 0; round < 40; ++round)
+        for (size_t bytes : sizes) {
+            if (bytes > (size_t{1} << 20) && round > 0)
+                continue;
+            auto* p = static_cast<uint8_t*>(arena.allocate(bytes));
+            CHECK(reinterpret_cast<uintptr_t>(p) % 64 == 0);
+            CHECK(std::all_of(p, p + bytes, [](uint8_t b) { return b == 0; }));
+            std::memset(p, 0xA5, bytes);  // a later block overlapping this one would not read as zeros
+            blocks.emplace_back(p, bytes);
+        }
+    std::sort(blocks.begin(), blocks.end());
+    for (size_t i = 1; i < blocks.size(); ++i)
+        CHECK(blocks[i - 1].first + blocks[i - 1].second <= blocks[i].first);
 }
