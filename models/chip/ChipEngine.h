@@ -43,6 +43,8 @@ public:
     std::string describe(const AgentId& id) const;
     // The last cycle visited (where a failure happened).
     uint64_t last_cycle() const { return last_cycle_; }
+    // Instructions issued so far (a measure of the work done, for sharing chips among threads).
+    uint64_t issued() const { return seq_; }
 
 private:
     void visit(uint64_t t);

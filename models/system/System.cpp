@@ -175,12 +175,22 @@ SystemStats System::run(const std::vector<ChipRun>& runs, unsigned threads, Rank
     };
     SystemStats st;
     st.time = time_->stats();
+    // The threads take the chips busiest in the last window first (a pipeline's busy stages
+    // sweep along it), so that no thread is left alone with a long one at a window's end. Which
+    // thread runs which chip does not change any result.
+    std::vector<size_t> order = mine;
+    std::vector<uint64_t> issued(chips(), 0), busy(chips(), 0);
     for (uint64_t t = 0;;) {
         const uint64_t end = t + window_ps_;
-        pool.run(mine.size(), [&](size_t k) {
-            const size_t i = mine[k];
+        pool.run(order.size(), [&](size_t k) {
+            const size_t i = order[k];
             guarded(i, [&] { engines[i]->advance_to(clocks_[i].first_cycle_at(end)); });
         });
+        for (size_t i : mine) {
+            busy[i] = engines[i]->issued() - issued[i];
+            issued[i] = engines[i]->issued();
+        }
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return busy[a] > busy[b]; });
         for (size_t i : mine)
             deliver(i);
         if (ranks_ > 1) {
