@@ -17,7 +17,8 @@ std::string CompileResult::summary() const
     os << "instructions: " << instructions << "\n";
     os << "MXM MACs: " << mxm_macs << " (useful " << useful_macs << ")\n";
     os << "MXM utilisation: " << mxm_utilisation << "\n";
-    os << "SRAM: " << sram_bytes << " bytes\n";
+    os << "SRAM: " << sram_bytes << " bytes"
+       << (mem_reused ? " (intermediates share words: only inputs and outputs are declared)" : "") << "\n";
     os << "layers (first and last issue cycle, instructions):\n";
     for (const LayerSpan& l : layers)
         os << "  " << std::left << std::setw(32) << l.layers << std::right << " " << std::setw(9) << l.first << " "
@@ -57,14 +58,20 @@ std::string CompileResult::report_json(const std::string& workload, const std::s
 CompileResult compile_workload(const ChipSpec& spec, const Workload& workload)
 {
     std::ostringstream program;
-    CompileResult r = lowering::Lowering(spec, workload).run(program);
+    CompileResult r = compile_workload(spec, workload, program);
     r.assembly = program.str();
     return r;
 }
 
 CompileResult compile_workload(const ChipSpec& spec, const Workload& workload, std::ostream& program)
 {
-    return lowering::Lowering(spec, workload).run(program);
+    // The program is written only once the lowering has succeeded, so a first attempt that runs
+    // out of MEM leaves nothing behind.
+    try {
+        return lowering::Lowering(spec, workload).run(program);
+    } catch (const MemFullError&) {
+        return lowering::Lowering(spec, workload, true).run(program);
+    }
 }
 
 }  // namespace lpu

@@ -35,7 +35,10 @@ struct CompileResult {
     uint64_t mxm_macs = 0;       // MACs the planes execute (whole plane-sized tiles)
     uint64_t useful_macs = 0;    // M x K x N summed over matmuls
     double mxm_utilisation = 0;  // mxm_macs / (planes x rows x cols x cycles)
-    uint64_t sram_bytes = 0;     // MEM allocated to tensors
+    uint64_t sram_bytes = 0;     // MEM allocated to tensors (the high-water mark)
+    // The tensors did not all fit at once: intermediates shared words, freed after their last
+    // reader, and are not in the program (only inputs and outputs can be loaded and dumped).
+    bool mem_reused = false;
     size_t instructions = 0;
     std::vector<CompiledTensor> tensors;  // the workload tensors that live in MEM
     std::vector<LayerSpan> layers;        // in workload order
@@ -45,7 +48,8 @@ struct CompileResult {
     std::string report_json(const std::string& workload, const std::string& chip) const;
 };
 
-// Throws InputError naming the layer for a workload the compiler cannot place or lower.
+// Throws InputError naming the layer for a workload the compiler cannot place or lower. When
+// its tensors do not all fit in MEM at once, it compiles again with intermediates sharing words.
 CompileResult compile_workload(const ChipSpec& spec, const Workload& workload);
 // The same, the program written to `program` as it is emitted instead of held in the result.
 CompileResult compile_workload(const ChipSpec& spec, const Workload& workload, std::ostream& program);

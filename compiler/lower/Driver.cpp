@@ -2,6 +2,7 @@
 // its tensors placed, each chain lowered in order, and the program with its header and figures.
 #include "compiler/lower/Lowering.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace lpu::lowering {
@@ -25,6 +26,9 @@ bool fusable(LayerOp op)
     default: return false;
     }
 }
+
+// A layer's result nobody outside the program sees: its words may be reused once it is dead.
+bool is_intermediate(const WorkloadTensor& t) { return t.source == WorkloadTensor::Source::Layer && !t.output; }
 
 bool is_reduction(LayerOp op) { return op == LayerOp::Softmax || op == LayerOp::RmsNorm || op == LayerOp::LayerNorm; }
 
@@ -90,7 +94,9 @@ CompileResult Lowering::run(std::ostream& program)
     place_workload(chains);
     for (size_t i = 0; i < chains.size(); ++i) {
         sb_.set_owner(static_cast<int>(i));
+        place_result(chains, i);
         lower_chain(chains[i]);
+        free_dead(chains, i);
     }
     CompileResult r;
     sb_.write_assembly(program, program_header());
@@ -100,14 +106,59 @@ CompileResult Lowering::run(std::ostream& program)
 
 void Lowering::place_workload(const std::vector<Chain>& chains)
 {
-    std::map<std::string, bool> in_mem;
     for (const auto& t : w_.tensors)
-        in_mem[t.name] = t.source != WorkloadTensor::Source::Layer || t.output;
-    for (const Chain& c : chains)
-        in_mem[c.back()->output] = true;
+        in_mem_[t.name] = !is_intermediate(t);
+    for (size_t i = 0; i < chains.size(); ++i) {
+        in_mem_[chains[i].back()->output] = true;
+        last_use_[chains[i].back()->output] = i;  // read by no later chain: dead once written
+    }
+    for (size_t i = 0; i < chains.size(); ++i)
+        for (const WorkloadLayer* l : chains[i])
+            for (const std::string& in : l->inputs)
+                if (last_use_.count(in))
+                    last_use_[in] = std::max(last_use_[in], i);
+    std::vector<const WorkloadTensor*> order;
     for (const auto& t : w_.tensors)
-        if (in_mem[t.name])
-            place_tensor(t);
+        if (in_mem_[t.name] && !(reuse_mem_ && is_intermediate(t)))
+            order.push_back(&t);
+    // Sharing words means MEM is tight: the tallest blocks first, so that the short ones fill
+    // what is left around them instead of leaving no slice with room for a tall one.
+    if (reuse_mem_)
+        std::stable_sort(order.begin(), order.end(),
+                         [](const WorkloadTensor* a, const WorkloadTensor* b) { return a->rows > b->rows; });
+    for (const WorkloadTensor* t : order)
+        place_tensor(*t);
+}
+
+void Lowering::place_result(const std::vector<Chain>& chains, size_t i)
+{
+    const WorkloadTensor* t = w_.tensor(chains[i].back()->output);
+    if (reuse_mem_ && t && is_intermediate(*t) && !placed_.count(t->name))
+        place_tensor(*t);
+}
+
+void Lowering::free_dead(const std::vector<Chain>& chains, size_t i)
+{
+    if (!reuse_mem_)
+        return;
+    for (const Placement& p : chain_scratch_)
+        for (const MemBlock& b : p.blocks)
+            alloc_.release(b, p.rows, p.planes);
+    chain_scratch_.clear();
+    std::set<std::string> seen;
+    for (const WorkloadLayer* l : chains[i]) {
+        std::vector<std::string> names = l->inputs;
+        names.push_back(chains[i].back()->output);
+        for (const std::string& name : names) {
+            const WorkloadTensor* t = w_.tensor(name);
+            const auto p = placed_.find(name);
+            if (!t || !is_intermediate(*t) || p == placed_.end() || last_use_[name] != i || !seen.insert(name).second)
+                continue;
+            for (const MemBlock& b : p->second.blocks)
+                alloc_.release(b, p->second.rows, p->second.planes);
+            freed_.insert(name);
+        }
+    }
 }
 
 void Lowering::lower_chain(const Chain& chain)
@@ -131,8 +182,8 @@ std::string Lowering::program_header() const
     head << "; predicted cycles: " << sb_.predicted_cycles() << "\n";
     for (const auto& t : w_.tensors) {
         const auto it = placed_.find(t.name);
-        if (it == placed_.end())
-            continue;
+        if (it == placed_.end() || freed_.count(t.name))
+            continue;  // a freed intermediate's words may hold another tensor by the end
         const Placement& p = it->second;
         head << ".matrix " << t.name << " " << t.rows << " " << t.cols << " " << tensor_type_name(t.type) << "\n";
         for (unsigned j = 0; j < p.blocks.size(); ++j)
@@ -161,7 +212,7 @@ std::string Lowering::tensor_line(const std::string& name, const MemBlock& b, ui
 void Lowering::fill_result(CompileResult& r, const std::vector<Chain>& chains) const
 {
     for (const auto& t : w_.tensors)
-        if (placed_.count(t.name))
+        if (placed_.count(t.name) && !freed_.count(t.name))
             r.tensors.push_back(
                 CompiledTensor{t.name, t.rows, t.cols, t.type, t.source != WorkloadTensor::Source::Layer, t.output});
     const auto spans = sb_.spans();
@@ -186,6 +237,7 @@ void Lowering::fill_result(CompileResult& r, const std::vector<Chain>& chains) c
                             ? double(slots_) / (double(mx.planes) * mx.rows * mx.cols * double(r.predicted_cycles))
                             : 0.0;
     r.sram_bytes = alloc_.words_used() * lanes_;
+    r.mem_reused = reuse_mem_;
     r.instructions = sb_.instructions();
 }
 

@@ -32,7 +32,7 @@ Placement& Lowering::transposed_scratch(const WorkloadLayer& l, const Placement&
     t.rows = X.t->cols;
     t.cols = X.t->rows;
     t.type = X.t->type;
-    return place(t, "the transposed rows of layer '" + l.name + "'");
+    return own_scratch(place(t, "the transposed rows of layer '" + l.name + "'"));
 }
 
 void Lowering::reduce_columns(const Placement& X, const Placement& out, const WorkloadLayer& l)

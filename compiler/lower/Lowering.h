@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,7 +23,12 @@ namespace lpu::lowering {
 
 class Lowering {
 public:
-    Lowering(const ChipSpec& spec, const Workload& w) : sb_(spec), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()) {}
+    // `reuse_mem`: intermediates are placed when their chain is lowered and their words freed
+    // after their last reader (for workloads whose tensors do not all fit at once); otherwise
+    // every tensor has words of its own for the whole run and can be dumped after it.
+    Lowering(const ChipSpec& spec, const Workload& w, bool reuse_mem = false)
+        : sb_(spec), alloc_(sb_.mem()), w_(w), lanes_(sb_.lanes()), reuse_mem_(reuse_mem)
+    {}
 
     // Lowers the workload and writes the program to `program`.
     CompileResult run(std::ostream& program);
@@ -33,6 +39,10 @@ private:
     // as the next step of a fused chain.
     void place_workload(const std::vector<Chain>& chains);
     void lower_chain(const Chain& chain);
+    // With reuse_mem_: places chain i's result before it is lowered, and frees the intermediates
+    // no chain after i reads once it is.
+    void place_result(const std::vector<Chain>& chains, size_t i);
+    void free_dead(const std::vector<Chain>& chains, size_t i);
     // The program's directives: .matrix, .tensor, .fill and .data lines.
     std::string program_header() const;
     // `.tensor NAME SLICE ADDR ROWS TYPE`: a column block (or the only block) in MEM.
@@ -332,6 +342,13 @@ private:
     const Workload& w_;
     unsigned lanes_;
     std::map<std::string, Placement> placed_;
+    bool reuse_mem_;
+    std::map<std::string, bool> in_mem_;      // the tensors that live in MEM (place_workload)
+    std::map<std::string, size_t> last_use_;  // intermediates: the last chain that reads each
+    std::set<std::string> freed_;             // intermediates whose words were given back (not declared)
+    std::vector<Placement> chain_scratch_;    // with reuse_mem_: the scratch of the chain being lowered
+    // With reuse_mem_, scratch placed for one chain is given back after it (free_dead).
+    Placement& own_scratch(Placement& p);
     struct Constant {
         TensorType type;
         uint32_t bits;

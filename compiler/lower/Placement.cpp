@@ -85,8 +85,15 @@ Placement& Lowering::scratch(const std::string& name, uint32_t rows, unsigned bl
     t.rows = rows;
     t.cols = int64_t{blocks} * lanes_;
     t.type = type;
-    Placement& p = place(t, "scratch '" + name + "'", avoid, side);
+    Placement& p = own_scratch(place(t, "scratch '" + name + "'", avoid, side));
     slices_of(p, avoid);
+    return p;
+}
+
+Placement& Lowering::own_scratch(Placement& p)
+{
+    if (reuse_mem_)
+        chain_scratch_.push_back(p);
     return p;
 }
 

@@ -747,3 +747,51 @@ TEST_CASE("a transpose leaves zeros in its result's padding lanes", "[compiler][
         }
     }
 }
+
+TEST_CASE("released MEM words are reused only when no fresh ones are left, in every plane of a block",
+          "[compiler][mem-allocator]")
+{
+    // 8 slices of 32 words (west 0..3, east 4..7).
+    MemAllocator a(small_mem());
+    std::vector<MemBlock> full;
+    for (int i = 0; i < 8; ++i)
+        full.push_back(a.allocate(24, 1, "fill"));   // every slice at 24
+    const MemBlock dead = a.allocate(8, 2, "dead");  // slices s, s+1 words 24..31
+    a.release(dead, 8, 2);
+    // Fresh words are still left (8 in each slice but the two): a new block takes them, not the
+    // released ones, as if nothing had been released.
+    const MemBlock fresh = a.allocate(8, 1, "fresh");
+    CHECK(fresh.slice != dead.slice);
+    CHECK(fresh.slice != dead.slice + 1);
+    CHECK(fresh.addr == 24);
+    // Fill the other fresh words; then only the released ones are left.
+    for (unsigned s = 0; s < 8; ++s)
+        if (s != dead.slice && s != dead.slice + 1 && s != fresh.slice)
+            CHECK(a.allocate(8, 1, "rest").addr == 24);
+    CHECK_THROWS_AS(a.allocate(8, 3, "three planes"), MemFullError);  // no three slices in a row are free
+    const MemBlock reused = a.allocate(8, 2, "reused");
+    CHECK(reused.slice == dead.slice);
+    CHECK(reused.addr == 24);
+    CHECK_THROWS_AS(a.allocate(1, 1, "nothing"), MemFullError);
+    CHECK(a.words_used() == 8 * 32);
+    // Releases merge: two halves of a slice's words given back hold one block of both.
+    a.release(full[0], 12, 1);
+    a.release(MemBlock{full[0].slice, 12}, 12, 1);
+    CHECK(a.allocate(24, 1, "merged").addr == 0);
+}
+
+TEST_CASE("released words and fresh ones above them join into one block", "[compiler][mem-allocator]")
+{
+    MemAllocator a(small_mem());
+    for (int i = 0; i < 8; ++i)
+        a.allocate(16, 1, "low");                  // every slice at 16
+    const MemBlock top = a.allocate(8, 1, "top");  // one slice at 24
+    for (int i = 0; i < 7; ++i)
+        a.allocate(16, 1, "high");  // the other seven full
+    a.release(top, 8, 1);
+    // 16 words: the released 16..23 of `top`'s slice and the fresh 24..31 above them.
+    const MemBlock joined = a.allocate(16, 1, "joined");
+    CHECK(joined.slice == top.slice);
+    CHECK(joined.addr == 16);
+    CHECK(a.words_used() == 8 * 32);
+}
