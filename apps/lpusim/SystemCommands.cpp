@@ -181,7 +181,7 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
     if (policy == "poison")
         session.set_link_error_policy(LinkErrorPolicy::poison);
     if (ap.has("programs"))
-        session.programs_from(ap.get("programs"));
+        session.programs_from(ap.get("programs"), static_cast<unsigned>(threads));
     for (const auto& [chip, file] : programs)
         session.step([&] { session.program_file(session.chip_index(chip), file); });
     for (const auto& d : dumps)

@@ -7,6 +7,7 @@
 #include "models/session/ChipSession.h"
 #include "models/session/PoisonReach.h"
 #include "models/system/Wire.h"
+#include "models/system/WorkerPool.h"
 
 #include <chrono>
 #include <filesystem>
@@ -110,34 +111,59 @@ void SystemSession::program(size_t chip, Program program, std::string name)
     c.tensors = std::make_unique<ProgramTensors>(system_->chip(chip), *c.program, c.name);
 }
 
+void SystemSession::claim(size_t chip, const std::string& file)
+{
+    if (programs_.at(chip).named)
+        throw InputError(file + ": a second program for chip " + quote_token(system_->spec().chips[chip].name));
+    programs_[chip].named = true;
+}
+
 void SystemSession::program_file(size_t chip, const std::string& file)
 {
     step([&] {
-        if (programs_.at(chip).named)
-            throw InputError(file + ": a second program for chip " + quote_token(system_->spec().chips[chip].name));
-        programs_[chip].named = true;
+        claim(chip, file);
         if (local(chip))
             program(chip, load_program_file(file, system_->chip(chip).spec()), file);
     });
 }
 
-void SystemSession::programs_from(const std::string& dir)
+void SystemSession::programs_from(const std::string& dir, unsigned threads)
 {
     std::vector<std::filesystem::path> files;
     step([&] {
         std::error_code ec;
         if (!std::filesystem::is_directory(dir, ec))
             throw InputError(dir + ": not a directory of chip programs");
-        for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-            if (e.is_regular_file())
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string ext = e.path().extension().string();
+            // Other files (inputs, notes) may sit beside the programs.
+            if (e.is_regular_file() && (ext == ".s" || ext == ".lpo"))
                 files.push_back(e.path());
+        }
     });
     std::sort(files.begin(), files.end());  // a fixed order: the first error is always the same
-    for (const auto& f : files) {
-        const std::string ext = f.extension().string();
-        if (ext == ".s" || ext == ".lpo")  // other files (inputs, notes) may sit beside the programs
-            step([&] { program_file(chip_index(f.stem().string()), f.string()); });
-    }
+    // Each file read and assembled on its own (a system's programs are independent), on `threads`
+    // threads; then taken in file order, so the first error is the same for any thread count.
+    std::vector<Program> loaded(files.size());
+    std::vector<std::exception_ptr> errors(files.size());
+    WorkerPool(threads).run(files.size(), [&](size_t k) {
+        try {
+            const size_t chip = chip_index(files[k].stem().string());
+            if (local(chip))
+                loaded[k] = load_program_file(files[k].string(), system_->chip(chip).spec());
+        } catch (...) {
+            errors[k] = std::current_exception();
+        }
+    });
+    for (size_t k = 0; k < files.size(); ++k)
+        step([&] {
+            const size_t chip = chip_index(files[k].stem().string());
+            claim(chip, files[k].string());
+            if (errors[k])
+                std::rethrow_exception(errors[k]);
+            if (local(chip))
+                program(chip, std::move(loaded[k]), files[k].string());
+        });
 }
 
 ProgramTensors& SystemSession::tensors(size_t chip) const

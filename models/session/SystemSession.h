@@ -50,8 +50,8 @@ public:
     // Chip `chip` runs the program in `file` (.s or .lpo), read by the chip's rank.
     void program_file(size_t chip, const std::string& file);
     // Every file DIR/<chip name>.s or .lpo is that chip's program (a name that is no chip is an
-    // error); other files are not programs.
-    void programs_from(const std::string& dir);
+    // error); other files are not programs. They are read and assembled on `threads` threads.
+    void programs_from(const std::string& dir, unsigned threads = 1);
 
     void load(size_t chip, const std::string& name, const std::string& npy_file);
     void dump_after(size_t chip, const std::string& name, const std::string& npy_file);
@@ -86,6 +86,8 @@ public:
     std::string poison_report() const;
 
 private:
+    // Chip `chip`'s program comes from `file`: InputError if it has one already.
+    void claim(size_t chip, const std::string& file);
     struct ChipProgram {
         std::unique_ptr<Program> program;
         std::string name;
