@@ -1,6 +1,8 @@
 #include "SramArena.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <new>
 #include <sys/mman.h>
 
@@ -14,29 +16,37 @@ constexpr size_t kLargestChunk = size_t{64} << 20;
 // clearly uses enough SRAM that a partly touched huge page wastes little.
 constexpr size_t kHugeFrom = size_t{4} << 20;
 constexpr size_t kAlign = 64;
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 
 }  // namespace
 
 SramArena::~SramArena()
 {
     for (const Chunk& c : chunks_)
-        munmap(c.base, c.bytes);
+        std::free(c.base);
 }
 
 void SramArena::grow(size_t at_least)
 {
     next_chunk_ = next_chunk_ == 0 ? kFirstChunk : std::min(2 * next_chunk_, kLargestChunk);
-    const size_t bytes = std::max(next_chunk_, at_least);
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
+    const size_t bytes = std::max(next_chunk_, at_least) + kAlign;
+    // calloc: a fresh mapping comes zeroed without a memset, and memory the run freed earlier
+    // (a loaded .npy's buffer) is used again rather than held beside new pages.
+    void* p = std::calloc(1, bytes);
+    if (!p)
         throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
-    if (bytes >= kHugeFrom)
-        madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without THP the chunk is simply 4 KiB pages
+    if (bytes >= kHugeFrom) {  // advice only, for the whole huge pages inside the chunk
+        const auto first = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) / kHugePage * kHugePage;
+        const auto last = (reinterpret_cast<uintptr_t>(p) + bytes) / kHugePage * kHugePage;
+        if (last > first)
+            madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+    }
 #endif
     chunks_.push_back(Chunk{p, bytes});
-    next_ = static_cast<char*>(p);
-    left_ = bytes;
+    const auto aligned = (reinterpret_cast<uintptr_t>(p) + kAlign - 1) / kAlign * kAlign;
+    next_ = reinterpret_cast<char*>(aligned);
+    left_ = bytes - (aligned - reinterpret_cast<uintptr_t>(p));
 }
 
 void* SramArena::allocate(size_t bytes)

@@ -1,6 +1,6 @@
-// Host memory for the simulated SRAM's pages: zeroed blocks carved from large anonymous
-// mappings, never freed before the arena. Fresh mappings are already zero, so a page costs no
-// memset, and the large chunks are offered to the kernel as transparent huge pages: a run that
+// Host memory for the simulated SRAM's pages: zeroed blocks carved from large chunks, never
+// freed before the arena. A large chunk is a fresh mapping, already zero, so a page costs no
+// memset, and large chunks are offered to the kernel as transparent huge pages: a run that
 // fills tens of MiB of SRAM takes a few hundred page faults instead of thousands (a page fault
 // costs about 2 us on a virtual machine; docs/performance.md). The first chunks are small, so a
 // chip that touches little SRAM (a system of thousands of them) holds little host memory.
