@@ -9,7 +9,8 @@ layer has weights of its own (seeded from their names, docs/workload.md section 
 tensors are the exceptions: the one layer's input (`--input`, default X) is the stack's input X
 for layer 0 and layer i-1's output `L<i-1>_Y` after that, and the last layer's output keeps the
 one layer's name (Y). The one-layer workload must have exactly one output. FILE is written
-atomically (a temporary file in its folder, then renamed). Exit 0, or 1 with a message.
+atomically (a temporary file in its folder, then renamed). Exit 0, or 1 with a message (2 for
+a usage error).
 """
 import argparse
 import os
@@ -41,6 +42,9 @@ def stack(layer_path, n, chain_in, out_dir):
         tensors, layers, outputs = w["tensors"], w["layers"], w["outputs"]
     except (TypeError, KeyError) as e:
         raise GenError(f"{layer_path}: not a workload (missing {e})")
+    if not (isinstance(tensors, dict) and isinstance(layers, list) and isinstance(outputs, list)
+            and all(isinstance(t, dict) for t in tensors.values()) and all(isinstance(x, dict) for x in layers)):
+        raise GenError(f"{layer_path}: not a workload (tensors must be a map of maps, layers and outputs lists)")
     if len(outputs) != 1:
         raise GenError(f"{layer_path}: needs exactly one output to chain, has {outputs}")
     chain_out = outputs[0]
