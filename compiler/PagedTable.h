@@ -1,11 +1,15 @@
 // A flat table indexed by a cycle (or a diagonal, or a word address) that grows in pages as it is
 // written: the compiler's booking tables are dense over the cycles a program runs, so an array
 // costs a few bytes per entry where a map keyed by cycle cost a heap node each. Entries never
-// written read as T{}; reading never allocates. Copyable (a snapshot of a whole booking table).
+// written read as T{}; reading never allocates. Copies share their pages until one of them
+// writes a page (copy on write): a snapshot of a whole booking table, taken before every matmul
+// of a long program, costs a pointer per page rather than the table, and only the pages written
+// after it are ever copied.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace lpu {
@@ -18,25 +22,29 @@ public:
     T get(uint64_t i) const
     {
         const uint64_t p = i >> kPageBits;
-        return p < pages_.size() && !pages_[p].empty() ? pages_[p][i & (kPageSize - 1)] : T{};
+        return p < pages_.size() && pages_[p] ? (*pages_[p])[i & (kPageSize - 1)] : T{};
     }
-    // The entry, its page allocated (filled with T{}) if it was not yet.
+    // The entry, its page allocated (filled with T{}) if it was not yet, or copied first if
+    // another table shares it.
     T& at(uint64_t i)
     {
         const uint64_t p = i >> kPageBits;
         if (p >= pages_.size())
             pages_.resize(p + 1);
-        std::vector<T>& page = pages_[p];
-        if (page.empty())
-            page.assign(kPageSize, T{});
-        return page[i & (kPageSize - 1)];
+        std::shared_ptr<Page>& page = pages_[p];
+        if (!page)
+            page = std::make_shared<Page>(kPageSize, T{});
+        else if (page.use_count() > 1)
+            page = std::make_shared<Page>(*page);
+        return (*page)[i & (kPageSize - 1)];
     }
     // One past the highest index of an allocated page (0 when empty).
     uint64_t extent() const { return pages_.size() * kPageSize; }
     void clear() { pages_.clear(); }
 
 private:
-    std::vector<std::vector<T>> pages_;
+    using Page = std::vector<T>;
+    std::vector<std::shared_ptr<Page>> pages_;
 };
 
 }  // namespace lpu

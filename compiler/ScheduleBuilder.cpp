@@ -1,5 +1,6 @@
 #include "ScheduleBuilder.h"
 
+#include "models/common/Error.h"
 #include "models/spec/Timing.h"
 
 #include <algorithm>
@@ -64,8 +65,12 @@ void ScheduleBuilder::place(size_t q, uint64_t cycle, const Instr& in)
     // The address or row operands the compiler books fit 32 bits; anything else is a bug here.
     if (in.a < INT32_MIN || in.a > INT32_MAX)
         throw std::logic_error("operand " + std::to_string(in.a) + " of a booked instruction out of range");
+    if (cycle > UINT32_MAX)
+        throw InputError("the schedule runs past cycle " + std::to_string(UINT32_MAX) +
+                         ", more than the compiler books (4.8 s at 900 MHz)");
     last_form_[q] = forms_.intern(in, owner_, last_form_[q]);
-    st_.booked[q].at(st_.booked_count[q]++) = Booked{cycle, static_cast<int32_t>(in.a), last_form_[q]};
+    st_.booked[q].at(st_.booked_count[q]++) =
+        Booked{static_cast<uint32_t>(cycle), static_cast<int32_t>(in.a), last_form_[q]};
     st_.busy[q].at(cycle / 64) |= uint64_t{1} << (cycle % 64);
     ++st_.instructions;
     st_.undo.push_back(Undo{Undo::Place, static_cast<uint32_t>(q), cycle, 0});
@@ -262,8 +267,8 @@ std::map<int, ScheduleBuilder::Span> ScheduleBuilder::spans() const
                 owner = forms_.owner(b.form);
                 s = &out[owner];
             }
-            s->first = std::min(s->first, b.cycle);
-            s->last = std::max(s->last, b.cycle);
+            s->first = std::min<uint64_t>(s->first, b.cycle);
+            s->last = std::max<uint64_t>(s->last, b.cycle);
             ++s->instructions;
         }
     }
