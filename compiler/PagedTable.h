@@ -7,6 +7,8 @@
 // after it are ever copied.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,6 +21,22 @@ public:
     static constexpr unsigned kPageBits = 12;
     static constexpr uint64_t kPageSize = uint64_t{1} << kPageBits;
 
+    PagedTable() = default;
+    // A copy shares every page; neither table owns them any more (both copy a page before
+    // writing it, unless the other has let go of it by then).
+    PagedTable(const PagedTable& o) : pages_(o.pages_), owned_(o.pages_.size(), 0) { o.disown(); }
+    PagedTable& operator=(const PagedTable& o)
+    {
+        if (this != &o) {
+            pages_ = o.pages_;
+            owned_.assign(pages_.size(), 0);
+            o.disown();
+        }
+        return *this;
+    }
+    PagedTable(PagedTable&&) noexcept = default;
+    PagedTable& operator=(PagedTable&&) noexcept = default;
+
     T get(uint64_t i) const
     {
         const uint64_t p = i >> kPageBits;
@@ -29,22 +47,36 @@ public:
     T& at(uint64_t i)
     {
         const uint64_t p = i >> kPageBits;
-        if (p >= pages_.size())
+        if (p >= pages_.size()) {
             pages_.resize(p + 1);
+            owned_.resize(p + 1, 0);
+        }
         std::shared_ptr<Page>& page = pages_[p];
-        if (!page)
-            page = std::make_shared<Page>(kPageSize, T{});
-        else if (page.use_count() > 1)
-            page = std::make_shared<Page>(*page);
+        if (!owned_[p]) {  // the shared count is looked at once per page after a copy, not per write
+            if (!page)
+                page = std::make_shared<Page>();  // value-initialised: every entry T{}
+            else if (page.use_count() > 1)
+                page = std::make_shared<Page>(*page);
+            owned_[p] = 1;
+        }
         return (*page)[i & (kPageSize - 1)];
     }
     // One past the highest index of an allocated page (0 when empty).
     uint64_t extent() const { return pages_.size() * kPageSize; }
-    void clear() { pages_.clear(); }
+    void clear()
+    {
+        pages_.clear();
+        owned_.clear();
+    }
 
 private:
-    using Page = std::vector<T>;
+    using Page = std::array<T, kPageSize>;  // one allocation, its entries behind the pointer
+    void disown() const { std::fill(owned_.begin(), owned_.end(), 0); }
+
     std::vector<std::shared_ptr<Page>> pages_;
+    // Per page: this table holds the only pointer to it (so writes need no check). Mutable: a
+    // copy, even from a const table, makes both tables share.
+    mutable std::vector<uint8_t> owned_;
 };
 
 }  // namespace lpu

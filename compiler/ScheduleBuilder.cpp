@@ -73,7 +73,7 @@ void ScheduleBuilder::place(size_t q, uint64_t cycle, const Instr& in)
         Booked{static_cast<uint32_t>(cycle), static_cast<int32_t>(in.a), last_form_[q]};
     st_.busy[q].at(cycle / 64) |= uint64_t{1} << (cycle % 64);
     ++st_.instructions;
-    st_.undo.push_back(Undo{Undo::Place, static_cast<uint32_t>(q), cycle, 0});
+    st_.undo.emplace_back(Undo::Place, static_cast<uint32_t>(q), cycle, 0);
     note(cycle);
 }
 
@@ -97,7 +97,7 @@ void ScheduleBuilder::book_stream(StreamId s, unsigned from, unsigned to, uint64
     const uint64_t d = diagonal(s, from, cycle);
     const unsigned lo = std::min(from, to), hi = std::max(from, to), slot = static_cast<unsigned>(stream_slot(s));
     st_.streams.add(slot, d, lo, hi);
-    st_.undo.push_back(Undo{Undo::Stream, slot, d, lo + (int64_t{hi} << 16)});
+    st_.undo.emplace_back(Undo::Stream, slot, d, lo + (int64_t{hi} << 16));
     note(cycle);  // the chip visits the cycle a value lands
 }
 
@@ -163,10 +163,10 @@ void ScheduleBuilder::book_mem_read(unsigned slice, uint32_t word, uint64_t cycl
     if (memp_.bank_of(word) >= 0xff)
         throw std::logic_error("bank of word " + std::to_string(word) + " out of range");
     BankUse& u = st_.banks.at(slice).at(cycle);
-    st_.undo.push_back(Undo{Undo::Bank, slice, cycle, u.read + (int64_t{u.write} << 8)});
+    st_.undo.emplace_back(Undo::Bank, slice, cycle, u.read + (int64_t{u.write} << 8));
     u.read = static_cast<uint8_t>(memp_.bank_of(word) + 1);
     uint64_t& last = last_entry(st_.last_read, slice, word);
-    st_.undo.push_back(Undo{Undo::LastRead, slice, word, static_cast<int64_t>(last)});
+    st_.undo.emplace_back(Undo::LastRead, slice, word, static_cast<int64_t>(last));
     last = std::max(last, cycle + 1);
 }
 
@@ -188,10 +188,10 @@ void ScheduleBuilder::book_mem_write(unsigned slice, uint32_t word, uint64_t cyc
         throw std::logic_error("bank of word " + std::to_string(word) + " out of range");
     const uint64_t bank_cycle = timing::bank_cycle(memp_, cycle, true);
     BankUse& u = st_.banks.at(slice).at(bank_cycle);
-    st_.undo.push_back(Undo{Undo::Bank, slice, bank_cycle, u.read + (int64_t{u.write} << 8)});
+    st_.undo.emplace_back(Undo::Bank, slice, bank_cycle, u.read + (int64_t{u.write} << 8));
     u.write = static_cast<uint8_t>(memp_.bank_of(word) + 1);
     uint64_t& last = last_entry(st_.last_write, slice, word);
-    st_.undo.push_back(Undo{Undo::LastWrite, slice, word, static_cast<int64_t>(last)});
+    st_.undo.emplace_back(Undo::LastWrite, slice, word, static_cast<int64_t>(last));
     last = cycle + 1;
     note(timing::write_commits(memp_, cycle));  // the chip visits the commit
 }

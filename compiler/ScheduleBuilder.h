@@ -137,7 +137,11 @@ public:
         uint8_t read = 0, write = 0;
     };
     struct Undo {
-        enum Kind : uint8_t { Place, Stream, Bank, End, LastRead, LastWrite } kind;
+        enum Kind : uint8_t { Place, Stream, Bank, End, LastRead, LastWrite };
+        // Built in place by emplace_back: a temporary's narrow fields read back as one wide copy
+        // stall the store buffer, and an undo entry is written for every booking.
+        Undo(Kind k, uint32_t i, uint64_t c, int64_t e) : kind(k), index(i), cycle(c), extra(e) {}
+        Kind kind;
         uint32_t index;  // queue, stream slot or slice
         uint64_t cycle;  // or diagonal, or the old end, or the word
         int64_t extra;   // Stream: lo + (hi << 16); Bank: the old BankUse packed read + (write << 8);
