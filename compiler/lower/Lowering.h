@@ -110,6 +110,10 @@ private:
     bool read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group);
     // Writes a value driven at `from` in cycle `drive` into every byte plane of `r`.
     bool write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group);
+    // Their MEM parts, booking nothing: whether every byte plane's access can issue (the slice's
+    // queue free, the bank rule, the word's last write and read); `acc` gets the issues.
+    bool read_access(const RowRef& r, unsigned to, uint64_t at, PlaneAccess& acc) const;
+    bool write_access(const RowRef& r, unsigned from, uint64_t drive, PlaneAccess& acc) const;
     // The zero word for weight rows beyond K, read so that it lands at `to` in `at`.
     bool read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes = 1, unsigned copy = 0);
     // A value read from MEM at position `from`, driven there in `drive` on `width` streams from
@@ -266,6 +270,9 @@ private:
     // combine, read back for the next).
     bool reduce_rows(const Placement& X, unsigned j, const Reduce& rd, uint64_t u0, const Placement* park = nullptr,
                      unsigned period = 0);
+    // Whether the MEM accesses that end rd from u0 with rows `period` apart (the post steps'
+    // reads, the result's write) can issue, booking nothing.
+    bool reduction_end_fits(const Placement& X, unsigned j, const Reduce& rd, uint64_t u0, uint64_t period) const;
     // Row r's combine in cycle u, its running value arriving on `acc` (replaced by where it
     // goes next); the combining ALU in `alu`.
     bool combine_row(const Placement& X, unsigned j, const Reduce& rd, uint32_t r, uint64_t u, StreamId& acc,

@@ -71,11 +71,10 @@ unsigned planes_of(const RowRef& r)
 
 }  // namespace
 
-bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
+bool Lowering::read_access(const RowRef& r, unsigned to, uint64_t at, PlaneAccess& acc) const
 {
     const MemBlock& b = r.p->blocks.at(r.block);
     const uint32_t word = b.addr + r.row;
-    PlaneAccess acc;
     acc.n = planes_of(r);
     // Plane by plane, as the checks go: most attempts fail at the first byte plane (read_row is
     // the compiler's hottest path).
@@ -87,14 +86,22 @@ bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& gro
             return false;
         acc.drive[k] = timing::read_drives(sb_.mem(), acc.issue[k]);
     }
-    return book_planes(Opcode::Read, b, word, acc, group);
+    return true;
 }
 
-bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group)
+bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
+{
+    PlaneAccess acc;
+    if (!read_access(r, to, at, acc))
+        return false;
+    const MemBlock& b = r.p->blocks.at(r.block);
+    return book_planes(Opcode::Read, b, b.addr + r.row, acc, group);
+}
+
+bool Lowering::write_access(const RowRef& r, unsigned from, uint64_t drive, PlaneAccess& acc) const
 {
     const MemBlock& b = r.p->blocks.at(r.block);
     const uint32_t word = b.addr + r.row;
-    PlaneAccess acc;
     acc.n = planes_of(r);
     for (unsigned k = 0; k < acc.n; ++k) {
         acc.from[k] = from;
@@ -104,7 +111,16 @@ bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamI
         if (!sb_.can_write(b.slice + k, word, acc.issue[k]))
             return false;
     }
-    return book_planes(Opcode::Write, b, word, acc, group);
+    return true;
+}
+
+bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group)
+{
+    PlaneAccess acc;
+    if (!write_access(r, from, drive, acc))
+        return false;
+    const MemBlock& b = r.p->blocks.at(r.block);
+    return book_planes(Opcode::Write, b, b.addr + r.row, acc, group);
 }
 
 bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes, unsigned copy)
