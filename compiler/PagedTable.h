@@ -11,7 +11,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace lpu {
@@ -54,7 +57,7 @@ public:
         std::shared_ptr<Page>& page = pages_[p];
         if (!owned_[p]) {  // the shared count is looked at once per page after a copy, not per write
             if (!page)
-                page = std::make_shared<Page>();  // value-initialised: every entry T{}
+                page = new_page();
             else if (page.use_count() > 1)
                 page = std::make_shared<Page>(*page);
             owned_[p] = 1;
@@ -72,6 +75,16 @@ public:
 private:
     using Page = std::array<T, kPageSize>;  // one allocation, its entries behind the pointer
     void disown() const { std::fill(owned_.begin(), owned_.end(), 0); }
+    // A page of T{} from calloc, which skips the memset for memory fresh from the system: the
+    // tables' types are plain data whose zero bytes are T{} (checked in the tests).
+    static std::shared_ptr<Page> new_page()
+    {
+        static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+        void* p = std::calloc(1, sizeof(Page));
+        if (!p)
+            throw std::bad_alloc();
+        return std::shared_ptr<Page>(static_cast<Page*>(p), [](Page* q) { std::free(q); });
+    }
 
     std::vector<std::shared_ptr<Page>> pages_;
     // Per page: this table holds the only pointer to it (so writes need no check). Mutable: a

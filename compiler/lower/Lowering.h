@@ -345,6 +345,7 @@ private:
     std::map<unsigned, TransposeStage> stages_;
 
     ScheduleBuilder sb_;
+    Instr plane_instr_, chain_instr_;  // book_planes' and chain_step's instructions, reused (see there)
     MemAllocator alloc_;
     const Workload& w_;
     unsigned lanes_;

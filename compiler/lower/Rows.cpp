@@ -41,10 +41,12 @@ bool Lowering::book_planes(Opcode op, const MemBlock& b, uint32_t word, const Pl
     if (!g)
         return false;
     group = *g;
-    Instr in;  // one for every plane: only its stream differs
+    // One for every plane, only its stream differs; and one for every call (only op, a and the
+    // stream are ever set), so that its stream list is not allocated millions of times.
+    Instr& in = plane_instr_;
     in.op = op;
     in.a = word;
-    in.streams = {group};
+    in.streams.assign(1, group);
     for (unsigned k = 0; k < acc.n; ++k) {
         const unsigned slice = b.slice + k;
         const StreamId s{group.dir, group.index + k};

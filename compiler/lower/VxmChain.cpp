@@ -90,10 +90,14 @@ bool Lowering::chain_step(const ChainOp& op, uint64_t t, const std::optional<Str
                           uint32_t row, const RowRef* dst, StepOut& out)
 {
     const unsigned vp = sb_.vxm_position();
-    Instr in;
+    // Reused from call to call, as book_planes' (only these fields are ever set): its stream list
+    // (at most two operands and the result) keeps its buffer.
+    Instr& in = chain_instr_;
     in.op = Opcode::Vxm;
     in.alu = op.alu;
-    in.streams.reserve(3);  // at most two operands and the result: one allocation
+    in.streams.clear();
+    in.chain_src[0] = in.chain_src[1] = -1;
+    in.chain_out = false;
     if (x)
         in.streams.push_back(*x);
     else

@@ -50,3 +50,28 @@ TEST_CASE("copies of a paged table share pages until one writes, and never see e
             }
         }
 }
+
+namespace {
+// Like the compiler's bank-use entries: default member initialisers that are all zero bytes.
+struct Pair {
+    uint8_t read = 0, write = 0;
+    bool operator==(const Pair& o) const { return read == o.read && write == o.write; }
+};
+}  // namespace
+
+TEST_CASE("a new page's entries are T{} (pages come zeroed from calloc)", "[compiler][paged-table]")
+{
+    for (int round = 0; round < 4; ++round) {  // later rounds reuse memory freed by earlier ones
+        PagedTable<Pair> pairs;
+        PagedTable<uint64_t> words;
+        for (uint64_t i = 0; i < 8 * PagedTable<Pair>::kPageSize; i += 97) {
+            pairs.at(i) = Pair{3, 4};
+            words.at(i) = ~uint64_t{0};
+        }
+        for (uint64_t i = 0; i < 8 * PagedTable<Pair>::kPageSize; ++i) {
+            const bool written = i % 97 == 0;
+            if (!(pairs.get(i) == (written ? Pair{3, 4} : Pair{})) || words.get(i) != (written ? ~uint64_t{0} : 0))
+                FAIL("entry " << i << " of round " << round);
+        }
+    }
+}
