@@ -45,7 +45,8 @@ public:
     // Producer `who` at `position` drives `value` onto `s` in `cycle`. Throws ScheduleError on a
     // second producer of the same register and cycle.
     void write(StreamId s, unsigned position, uint64_t cycle, VectorRef value, AgentId who);
-    // The value on `s` at `position` in `cycle`. Throws ScheduleError if there is none.
+    // The value on `s` at `position` in `cycle`. Throws ScheduleError if there is none. The
+    // reference is good until the next write or retire_before (copy the VectorRef to keep it).
     const VectorRef& read(StreamId s, unsigned position, uint64_t cycle, AgentId who);
     // No read or write will come for cycles before `cycle`: forget what can no longer be read.
     void retire_before(uint64_t cycle);
