@@ -30,7 +30,10 @@ def cases():
             workload, config = line.split()
             # Paths stay relative to the source tree (compile runs there): the program's header
             # names its workload, and the hash must not depend on where the tree is checked out.
-            yield f"{pathlib.Path(workload).stem}@{config}", workload, f"configs/{config}.yaml"
+            # A config is a name in configs/ or a .yaml path (a test's own config).
+            path = config if config.endswith(".yaml") else f"configs/{config}.yaml"
+            name = pathlib.Path(config).name.removesuffix(".yaml")
+            yield f"{pathlib.Path(workload).stem}@{name}", workload, path
 
 
 def compile_case(lpusim, workload, config, work):
