@@ -11,6 +11,18 @@ MemAllocator::MemAllocator(const MemParams& params) : p_(params), next_(params.s
 MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::string& what,
                                 const std::vector<unsigned>& avoid, int side)
 {
+    return place(rows, planes, what, avoid, side, true);
+}
+
+MemBlock MemAllocator::allocate_fresh(uint32_t rows, unsigned planes, const std::string& what,
+                                      const std::vector<unsigned>& avoid, int side)
+{
+    return place(rows, planes, what, avoid, side, false);
+}
+
+MemBlock MemAllocator::place(uint32_t rows, unsigned planes, const std::string& what,
+                             const std::vector<unsigned>& avoid, int side, bool may_reuse)
+{
     const unsigned half = p_.slices_per_hemisphere();
     const uint32_t words = p_.words_per_slice();
     bool found = false, best_off = false;
@@ -36,7 +48,7 @@ MemBlock MemAllocator::allocate(uint32_t rows, unsigned planes, const std::strin
         }
     }
     if (!found) {
-        if (const auto b = allocate_released(rows, planes, avoid, side)) {
+        if (const auto b = may_reuse ? allocate_released(rows, planes, avoid, side) : std::nullopt) {
             for (unsigned k = 0; k < planes; ++k)
                 take(b->slice + k, b->addr, rows);
             return *b;

@@ -43,6 +43,11 @@ public:
     // VXM from both directions and use half as many streams of each.
     MemBlock allocate(uint32_t rows, unsigned planes, const std::string& what, const std::vector<unsigned>& avoid = {},
                       int side = -1);
+    // The same in words never given to another block: for contents set before the run (a
+    // constant's .fill, .data rows, a row of zeros), which words another tensor wrote during the
+    // run would not hold.
+    MemBlock allocate_fresh(uint32_t rows, unsigned planes, const std::string& what,
+                            const std::vector<unsigned>& avoid = {}, int side = -1);
     // `count` blocks of `rows` words at one address in `count` different slices of hemisphere
     // `side` (one byte plane each; slices in `avoid` only when others run out), not crossing a
     // bank boundary when they fit in one bank: a gather map names the same words in every slice
@@ -58,6 +63,8 @@ public:
 
 private:
     using Range = std::pair<uint32_t, uint32_t>;  // words [first, second)
+    MemBlock place(uint32_t rows, unsigned planes, const std::string& what, const std::vector<unsigned>& avoid,
+                   int side, bool may_reuse);
     // A block in released words (and fresh ones above them), chosen as allocate() chooses.
     std::optional<MemBlock> allocate_released(uint32_t rows, unsigned planes, const std::vector<unsigned>& avoid,
                                               int side) const;

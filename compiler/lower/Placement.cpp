@@ -63,7 +63,7 @@ const Placement& Lowering::constant(TensorType type, uint32_t bits, std::vector<
     c->place.rows = 1;
     c->place.planes = tensor_type_bytes(type);
     c->place.blocks = {
-        alloc_.allocate(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{}, side)};
+        alloc_.allocate_fresh(1, c->place.planes, "a constant", avoid ? *avoid : std::vector<unsigned>{}, side)};
     if (avoid)
         slices_of(c->place, *avoid);
     constants_.push_back(std::move(c));
@@ -106,7 +106,7 @@ Placement Lowering::zero_row(unsigned planes, unsigned copy)
         for (const auto& [key, block] : zeros_)
             for (unsigned k = 0; k < key.first; ++k)
                 avoid.push_back(block.slice + k);
-        it = zeros_.emplace(std::make_pair(planes, copy), alloc_.allocate(1, planes, "a zero row", avoid)).first;
+        it = zeros_.emplace(std::make_pair(planes, copy), alloc_.allocate_fresh(1, planes, "a zero row", avoid)).first;
     }
     static const WorkloadTensor kZero{};
     Placement p;

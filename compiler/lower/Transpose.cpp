@@ -142,8 +142,8 @@ const Lowering::TransposeStage::Map& Lowering::gather_map(TransposeStage& st, un
     std::vector<unsigned> stage_slices;
     for (const MemBlock& b : st.blocks)
         stage_slices.push_back(b.slice);
-    d->place.blocks = {alloc_.allocate(2 * S, 1, "the gather maps of transpose layer '" + l.name + "'", stage_slices,
-                                       1 - static_cast<int>(st.side))};
+    d->place.blocks = {alloc_.allocate_fresh(2 * S, 1, "the gather maps of transpose layer '" + l.name + "'",
+                                             stage_slices, 1 - static_cast<int>(st.side))};
     TransposeStage::Map map;
     map.position = sb_.position(sb_.mem_queue(d->place.blocks[0].slice));
     for (unsigned p : st.positions)

@@ -795,3 +795,20 @@ TEST_CASE("released words and fresh ones above them join into one block", "[comp
     CHECK(joined.addr == 16);
     CHECK(a.words_used() == 8 * 32);
 }
+
+TEST_CASE("blocks whose contents are set before the run never get released words", "[compiler][mem-allocator]")
+{
+    // A constant's .fill, .data rows and zero rows are in MEM from the start: words a dead
+    // tensor wrote during the run would not hold them.
+    MemAllocator a(small_mem());
+    for (int i = 0; i < 8; ++i)
+        a.allocate(24, 1, "fill");
+    const MemBlock dead = a.allocate(8, 1, "dead");
+    for (int i = 0; i < 7; ++i)
+        a.allocate(8, 1, "rest");  // every fresh word taken
+    a.release(dead, 8, 1);
+    CHECK_THROWS_AS(a.allocate_fresh(1, 1, "a constant"), MemFullError);
+    const MemBlock reused = a.allocate(1, 1, "scratch");
+    CHECK(reused.slice == dead.slice);
+    CHECK(reused.addr == dead.addr);
+}
