@@ -175,7 +175,12 @@ void MemAllocator::release(const MemBlock& b, uint32_t rows, unsigned planes)
 {
     for (unsigned k = 0; k < planes; ++k) {
         std::vector<Range>& r = released_.at(b.slice + k);
-        r.emplace_back(b.addr, b.addr + rows);
+        // Words from next_ on are fresh already (a block given back after the allocator was put
+        // back to a state before it): only those below are released.
+        const uint32_t end = std::min(b.addr + rows, next_[b.slice + k]);
+        if (b.addr >= end)
+            continue;
+        r.emplace_back(b.addr, end);
         std::sort(r.begin(), r.end());
         std::vector<Range> merged;
         for (const Range& x : r) {
