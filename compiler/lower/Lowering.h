@@ -105,6 +105,8 @@ private:
     // acc.to[k], driven in acc.drive[k], on the lowest free group (returned); false, nothing
     // booked, if none.
     bool book_planes(Opcode op, const MemBlock& b, uint32_t word, const PlaneAccess& acc, StreamId& group);
+    // book_planes for row `r` (its block and word).
+    bool book_row(Opcode op, const RowRef& r, const PlaneAccess& acc, StreamId& group);
     // Reads every byte plane of `r` so that all land at position `to` in cycle `at`, on a group of
     // consecutive streams (returned); false (nothing booked) if that does not fit.
     bool read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group);

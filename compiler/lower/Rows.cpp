@@ -94,10 +94,13 @@ bool Lowering::read_access(const RowRef& r, unsigned to, uint64_t at, PlaneAcces
 bool Lowering::read_row(const RowRef& r, unsigned to, uint64_t at, StreamId& group)
 {
     PlaneAccess acc;
-    if (!read_access(r, to, at, acc))
-        return false;
+    return read_access(r, to, at, acc) && book_row(Opcode::Read, r, acc, group);
+}
+
+bool Lowering::book_row(Opcode op, const RowRef& r, const PlaneAccess& acc, StreamId& group)
+{
     const MemBlock& b = r.p->blocks.at(r.block);
-    return book_planes(Opcode::Read, b, b.addr + r.row, acc, group);
+    return book_planes(op, b, b.addr + r.row, acc, group);
 }
 
 bool Lowering::write_access(const RowRef& r, unsigned from, uint64_t drive, PlaneAccess& acc) const
@@ -119,10 +122,7 @@ bool Lowering::write_access(const RowRef& r, unsigned from, uint64_t drive, Plan
 bool Lowering::write_row(const RowRef& r, unsigned from, uint64_t drive, StreamId& group)
 {
     PlaneAccess acc;
-    if (!write_access(r, from, drive, acc))
-        return false;
-    const MemBlock& b = r.p->blocks.at(r.block);
-    return book_planes(Opcode::Write, b, b.addr + r.row, acc, group);
+    return write_access(r, from, drive, acc) && book_row(Opcode::Write, r, acc, group);
 }
 
 bool Lowering::read_zero(unsigned to, uint64_t at, StreamId& stream, unsigned planes, unsigned copy)
