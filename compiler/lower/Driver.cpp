@@ -106,10 +106,11 @@ CompileResult Lowering::run(std::ostream& program)
 
 void Lowering::place_workload(const std::vector<Chain>& chains)
 {
+    std::map<std::string, bool> in_mem;  // inputs, outputs and chains' results
     for (const auto& t : w_.tensors)
-        in_mem_[t.name] = !is_intermediate(t);
+        in_mem[t.name] = !is_intermediate(t);
     for (size_t i = 0; i < chains.size(); ++i) {
-        in_mem_[chains[i].back()->output] = true;
+        in_mem[chains[i].back()->output] = true;
         last_use_[chains[i].back()->output] = i;  // read by no later chain: dead once written
     }
     for (size_t i = 0; i < chains.size(); ++i)
@@ -119,7 +120,7 @@ void Lowering::place_workload(const std::vector<Chain>& chains)
                     last_use_[in] = std::max(last_use_[in], i);
     std::vector<const WorkloadTensor*> order;
     for (const auto& t : w_.tensors)
-        if (in_mem_[t.name] && !(reuse_mem_ && is_intermediate(t)))
+        if (in_mem[t.name] && !(reuse_mem_ && is_intermediate(t)))
             order.push_back(&t);
     // Sharing words means MEM is tight: the tallest blocks first, so that the short ones fill
     // what is left around them instead of leaving no slice with room for a tall one.

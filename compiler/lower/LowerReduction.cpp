@@ -150,13 +150,7 @@ bool Lowering::reduce(ReductionKit& kit, const Placement& X, unsigned j, const W
     for (unsigned k = 0; k < X.planes; ++k)
         if (const auto w = sb_.last_write(b.slice + k, b.addr))
             floor = std::max(floor, *w);
-    const unsigned V = sb_.vxm().alu_latency;
     auto attempt = [&](uint64_t u0, const Placement* parked, unsigned period) {
-        // The end's MEM accesses first, booking nothing: where they cannot issue, every row
-        // would be booked and taken back for nothing (bookings only take resources away, so
-        // such a start fails anyway; the start chosen and the program are the same).
-        if (!reduction_end_fits(X, j, rd, u0, parked ? period : V))
-            return false;
         const size_t mark = sb_.mark();
         if (reduce_rows(X, j, rd, u0, parked, period)) {
             sb_.commit();
@@ -174,6 +168,7 @@ bool Lowering::reduce(ReductionKit& kit, const Placement& X, unsigned j, const W
     if (!kit.park)
         kit.park = &scratch("~" + l.name + "_acc" + kit.suffix, 1, 1, TensorType::F32, kit.avoid, kit.side);
     // Tried past the end of everything booked, where only such collisions are left.
+    const unsigned V = sb_.vxm().alu_latency;
     for (unsigned period = V + 1; period <= V + 64; ++period)
         for (uint64_t u0 = std::max(floor, sb_.predicted_cycles()); !hopeless(u0, 256); ++u0)
             if (attempt(u0, kit.park, period))
@@ -188,6 +183,14 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const Reduce& rd, uin
     const uint64_t P = park ? period : V;
     if (u0 < rd.pre.size() * V)
         return false;
+    // The last combine's result: written to `out`, or the post steps chained from it.
+    const uint64_t end = u0 + uint64_t{X.rows - 1} * P + V;
+    const RowRef out{rd.dst, block_for(*rd.dst, j), 0};
+    // The end's MEM accesses first, booking nothing: where they cannot issue, every row would
+    // be booked and taken back for nothing (bookings only take resources away, so such a start
+    // fails anyway; the start chosen and the program are the same).
+    if (!reduction_end_fits(rd, j, end, out))
+        return false;
     StreamId acc;
     if (!read_row(RowRef{rd.init, 0, 0}, vp, u0, acc))
         return false;
@@ -195,9 +198,6 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const Reduce& rd, uin
     for (uint32_t r = 0; r < X.rows; ++r)
         if (!combine_row(X, j, rd, r, u0 + uint64_t{r} * P, acc, park, alu))
             return false;
-    // post: chained from the last combine.
-    const uint64_t end = u0 + uint64_t{X.rows - 1} * P + V;
-    const RowRef out{rd.dst, block_for(*rd.dst, j), 0};
     StepOut step;
     step.alu = alu;
     for (size_t i = 0; i < rd.post.size(); ++i)
@@ -207,19 +207,17 @@ bool Lowering::reduce_rows(const Placement& X, unsigned j, const Reduce& rd, uin
     return true;
 }
 
-bool Lowering::reduction_end_fits(const Placement& X, unsigned j, const Reduce& rd, uint64_t u0, uint64_t period) const
+bool Lowering::reduction_end_fits(const Reduce& rd, unsigned j, uint64_t end, const RowRef& out) const
 {
-    // As reduce_rows books them: the last combine at u0 + (rows - 1) x period; without post
-    // steps it writes the result, else they follow it alu_latency apart, the last writing it.
+    // As reduce_rows books them: without post steps the last combine's result is driven to `out`
+    // in `end`; else the post steps issue from `end`, alu_latency apart, the last writing `out`.
     const unsigned V = sb_.vxm().alu_latency, vp = sb_.vxm_position();
-    const uint64_t last = u0 + uint64_t{X.rows - 1} * period;
-    const RowRef out{rd.dst, block_for(*rd.dst, j), 0};
     PlaneAccess acc;
     if (rd.post.empty())
-        return write_access(out, vp, last + V, acc);
+        return write_access(out, vp, end, acc);
     for (size_t i = 0; i < rd.post.size(); ++i) {
         const ChainOp& op = rd.post[i];
-        const uint64_t t = last + V + i * V;
+        const uint64_t t = end + i * V;
         if (!op.square && op.other && !read_access(RowRef{op.other, op.block_of(j), 0}, vp, t, acc))
             return false;
         if (i + 1 == rd.post.size() && !write_access(out, vp, timing::vxm_result(sb_.vxm(), t), acc))

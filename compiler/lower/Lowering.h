@@ -272,9 +272,9 @@ private:
     // combine, read back for the next).
     bool reduce_rows(const Placement& X, unsigned j, const Reduce& rd, uint64_t u0, const Placement* park = nullptr,
                      unsigned period = 0);
-    // Whether the MEM accesses that end rd from u0 with rows `period` apart (the post steps'
-    // reads, the result's write) can issue, booking nothing.
-    bool reduction_end_fits(const Placement& X, unsigned j, const Reduce& rd, uint64_t u0, uint64_t period) const;
+    // Whether the MEM accesses that end rd on block j from cycle `end` (the post steps' reads,
+    // the write of `out`) can issue, booking nothing.
+    bool reduction_end_fits(const Reduce& rd, unsigned j, uint64_t end, const RowRef& out) const;
     // Row r's combine in cycle u, its running value arriving on `acc` (replaced by where it
     // goes next); the combining ALU in `alu`.
     bool combine_row(const Placement& X, unsigned j, const Reduce& rd, uint32_t r, uint64_t u, StreamId& acc,
@@ -353,7 +353,6 @@ private:
     unsigned lanes_;
     std::map<std::string, Placement> placed_;
     bool reuse_mem_;
-    std::map<std::string, bool> in_mem_;      // the tensors that live in MEM (place_workload)
     std::map<std::string, size_t> last_use_;  // intermediates: the last chain that reads each
     std::set<std::string> freed_;             // intermediates whose words were given back (not declared)
     std::vector<Placement> chain_scratch_;    // with reuse_mem_: the scratch of the chain being lowered

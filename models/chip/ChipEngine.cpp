@@ -12,9 +12,6 @@ namespace lpu {
 
 namespace {
 
-// How often (in visited cycles) the stream file forgets values that left the chip.
-constexpr uint64_t kRetireInterval = 1;
-
 std::vector<ChipObserver*> present(const std::vector<ChipObserver*>& observers)
 {
     std::vector<ChipObserver*> all;
@@ -105,8 +102,8 @@ void ChipEngine::visit(uint64_t t)
     // A finished queue never runs again: keep only the others, in queue order.
     live_.erase(std::remove_if(live_.begin(), live_.end(), [this](uint32_t q) { return queues_[q].done(); }),
                 live_.end());
-    if (++visited_ % kRetireInterval == 0)
-        streams_.retire_before(t);
+    // Every visited cycle: the values still on the chip then stay in the host's caches.
+    streams_.retire_before(t);
 }
 
 // The observers see where the run stopped (a waveform completes through that cycle); a

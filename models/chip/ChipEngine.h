@@ -71,7 +71,6 @@ private:
     std::vector<uint32_t> live_;  // the queues not yet done, in queue order: those a cycle may step
     uint64_t seq_ = 0;            // counted issues so far
     uint64_t last_cycle_ = 0;     // the last cycle visited
-    uint64_t visited_ = 0;
     bool broken_ = false, finished_ = false;
 };
 
