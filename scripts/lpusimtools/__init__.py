@@ -1,0 +1,1 @@
+"""Shared code of lpusim's user-facing scripts (sweep, plot, validate, regress, campaigns)."""
