@@ -108,12 +108,11 @@ std::optional<StreamId> ScheduleBuilder::find_streams(unsigned width, unsigned f
     const StreamDir other = local == StreamDir::East ? StreamDir::West : StreamDir::East;
     for (const StreamDir dir : {from == to ? local : direction(from, to), other}) {
         const unsigned count = dir == StreamDir::East ? streamp_.east : streamp_.west;
-        for (unsigned first = 0; first + width <= count; ++first) {
-            bool ok = true;
-            for (unsigned k = 0; k < width && ok; ++k)
-                ok = stream_free(StreamId{dir, first + k}, from, to, cycle);
-            if (ok)
-                return StreamId{dir, first};
+        // The lowest `width` free streams in a row: one look at each stream.
+        for (unsigned s = 0, run = 0; s < count; ++s) {
+            run = stream_free(StreamId{dir, s}, from, to, cycle) ? run + 1 : 0;
+            if (run == width)
+                return StreamId{dir, s + 1 - width};
         }
         if (from != to)
             break;

@@ -6,16 +6,18 @@
 
 namespace lpu {
 
-StreamTable::StreamTable(unsigned streams, unsigned positions) : first_(streams)
+StreamTable::StreamTable(unsigned streams, unsigned positions)
 {
     if (positions >= 0x7fff || streams > 0xffff)
         throw std::logic_error("StreamTable: " + std::to_string(positions) + " positions, " + std::to_string(streams) +
                                " streams");
+    while ((1u << slot_bits_) < streams)
+        ++slot_bits_;
 }
 
 bool StreamTable::free(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi) const
 {
-    const uint32_t v = first_[slot].get(diagonal);
+    const uint32_t v = first_.get(index(slot, diagonal));
     if (v == 0)
         return true;
     if (overlap(lo, hi, (v & 0xffff) - 1, ((v >> 16) & 0x7fff) - 1))
@@ -30,7 +32,7 @@ bool StreamTable::free(unsigned slot, uint64_t diagonal, unsigned lo, unsigned h
 
 void StreamTable::add(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi)
 {
-    uint32_t& v = first_[slot].at(diagonal);
+    uint32_t& v = first_.at(index(slot, diagonal));
     if (v == 0) {
         v = pack(lo, hi);
         return;
@@ -41,7 +43,7 @@ void StreamTable::add(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi
 
 void StreamTable::remove(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi)
 {
-    uint32_t& v = first_[slot].at(diagonal);
+    uint32_t& v = first_.at(index(slot, diagonal));
     if (!(v & kMore)) {
         v = 0;  // the only stretch
         return;
