@@ -17,10 +17,8 @@ StreamTable::StreamTable(unsigned streams, unsigned positions)
 
 bool StreamTable::free(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi) const
 {
-    const uint32_t v = first_.get(index(slot, diagonal));
-    if (v == 0)
-        return true;
-    if (overlap(lo, hi, (v & 0xffff) - 1, ((v >> 16) & 0x7fff) - 1))
+    const uint64_t v = first_.get(index(slot, diagonal));
+    if (overlaps(half(v, 0), lo, hi) || overlaps(half(v, 1), lo, hi))
         return false;
     if (!(v & kMore))
         return true;
@@ -32,30 +30,37 @@ bool StreamTable::free(unsigned slot, uint64_t diagonal, unsigned lo, unsigned h
 
 void StreamTable::add(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi)
 {
-    uint32_t& v = first_.at(index(slot, diagonal));
-    if (v == 0) {
-        v = pack(lo, hi);
-        return;
-    }
+    uint64_t& v = first_.at(index(slot, diagonal));
+    for (unsigned h = 0; h < 2; ++h)
+        if (half(v, h) == 0) {
+            v |= uint64_t{pack(lo, hi)} << (32 * h);
+            return;
+        }
     extra_[key(slot, diagonal)].emplace_back(lo, hi);
     v |= kMore;
 }
 
 void StreamTable::remove(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi)
 {
-    uint32_t& v = first_.at(index(slot, diagonal));
-    if (!(v & kMore)) {
-        v = 0;  // the only stretch
+    uint64_t& v = first_.at(index(slot, diagonal));
+    const uint32_t s = pack(lo, hi);
+    const auto it = (v & kMore) ? extra_.find(key(slot, diagonal)) : extra_.end();
+    for (unsigned h = 0; h < 2; ++h)
+        if (half(v, h) == s) {
+            v &= ~(uint64_t{0x7fffffff} << (32 * h));
+            if (it != extra_.end()) {  // another one takes its place
+                v |= uint64_t{pack(it->second.back().first, it->second.back().second)} << (32 * h);
+                it->second.pop_back();
+            }
+            break;
+        }
+    if (it == extra_.end())
         return;
-    }
-    const auto it = extra_.find(key(slot, diagonal));
     std::vector<Stretch>& more = it->second;
-    if ((v & ~kMore) == pack(lo, hi)) {
-        v = pack(more.back().first, more.back().second) | kMore;  // another one takes its place
-        more.pop_back();
-    } else {
-        more.erase(std::find(more.begin(), more.end(), Stretch{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)}));
-    }
+    const auto kept =
+        std::find(more.begin(), more.end(), Stretch{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)});
+    if (kept != more.end())  // not moved into its place above: it was one of these
+        more.erase(kept);
     if (more.empty()) {
         extra_.erase(it);
         v &= ~kMore;

@@ -120,7 +120,7 @@ TEST_CASE("emitted assembly folds runs into Repeat and runs for exactly the pred
 
 TEST_CASE("stream stretches: several on one diagonal, taken back in any order", "[compiler]")
 {
-    // Most diagonals hold one stretch in place; more go to a side table (compiler/StreamTable).
+    // Most diagonals hold two stretches in place; more go to a side table (compiler/StreamTable).
     StreamTable t(2, 100);
     t.add(0, 7, 10, 20);
     t.add(0, 7, 30, 40);
@@ -143,6 +143,46 @@ TEST_CASE("stream stretches: several on one diagonal, taken back in any order", 
     CHECK(t.free(0, 7, 0, 99));
     t.add(0, 7, 0, 99);
     CHECK_FALSE(t.free(0, 7, 99, 99));
+}
+
+TEST_CASE("stream stretches: random bookings and take-backs against a plain list", "[compiler]")
+{
+    // Up to six disjoint stretches per diagonal, in place and in the side table, taken back in a
+    // random order; every query is answered as a brute-force scan of the booked list answers it.
+    constexpr unsigned kSlots = 3, kDiagonals = 4, kPositions = 64;
+    StreamTable t(kSlots, kPositions);
+    struct Booking {
+        unsigned slot;
+        uint64_t diagonal;
+        unsigned lo, hi;
+    };
+    std::vector<Booking> booked;
+    const auto reference_free = [&](unsigned slot, uint64_t d, unsigned lo, unsigned hi) {
+        for (const Booking& b : booked)
+            if (b.slot == slot && b.diagonal == d && b.lo <= hi && lo <= b.hi)
+                return false;
+        return true;
+    };
+    uint64_t state = 12345;
+    const auto next = [&](unsigned n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<unsigned>((state >> 33) % n);
+    };
+    for (int step = 0; step < 20000; ++step) {
+        const unsigned slot = next(kSlots), d = next(kDiagonals) * 1000, lo = next(kPositions);
+        const unsigned hi = std::min(kPositions - 1, lo + next(6));
+        const bool free = reference_free(slot, d, lo, hi);
+        REQUIRE(t.free(slot, d, lo, hi) == free);
+        if (free && next(2) == 0) {
+            t.add(slot, d, lo, hi);
+            booked.push_back({slot, d, lo, hi});
+        } else if (!booked.empty() && next(3) == 0) {
+            const size_t i = next(static_cast<unsigned>(booked.size()));
+            t.remove(booked[i].slot, booked[i].diagonal, booked[i].lo, booked[i].hi);
+            booked.erase(booked.begin() + static_cast<long>(i));
+        }
+    }
+    CHECK(booked.size() > 20);  // the bookings did pile up: some diagonals used the side table
 }
 
 TEST_CASE("instruction forms: one per instruction without its operand, per owner", "[compiler]")
