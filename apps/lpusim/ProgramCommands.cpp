@@ -111,15 +111,23 @@ int cmd_run(const std::vector<std::string>& args)
                   "instructions and every stream's values, cycle by cycle, also up to the failing cycle "
                   "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
                   "the program uses (RTL pins, internals and the checker's expected values)");
+    ap.add_option("threads", "N",
+                  "threads: 2 computes the MXM's integer products on a thread of their own beside the "
+                  "engine's (results, stats and traces do not depend on it)",
+                  "1");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
     }
     if (!ap.has("config") || !ap.has("program"))
         throw UsageError("run: --config CONFIG and --program PROGRAM are required (see --help)");
+    const uint64_t threads = ap.get_u64("threads", 1);
+    if (threads == 0 || threads > 2)
+        throw UsageError("--threads: " + std::to_string(threads) + " is not 1 or 2 (a chip alone uses at most two)");
     const ChipSpec spec = load_chip_spec(ap.get("config"));
     const std::string path = ap.get("program");
     ChipSession session(spec, load_program_file(path, spec), path);
+    session.chip().set_threads(static_cast<unsigned>(threads));
     const ChipClock clock = ChipClock::every_ps(spec.chip.period_ps());
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");

@@ -2,6 +2,7 @@
 
 #include "models/common/Error.h"
 #include "models/common/Json.h"
+#include "models/mxm/ProductWorker.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -26,6 +27,15 @@ std::string Chip::label() const
 }
 
 Chip::~Chip() = default;
+
+void Chip::set_threads(unsigned threads)
+{
+    // One engine thread and, from 2 on, one for the products: a chip's other work is in order.
+    if (threads >= 2 && !products_)
+        products_ = std::make_unique<ProductWorker>();
+    else if (threads < 2)
+        products_.reset();
+}
 
 void Chip::host_transfer(tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length)
 {

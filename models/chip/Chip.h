@@ -29,6 +29,8 @@
 
 namespace lpu {
 
+class ProductWorker;
+
 class Chip {
 public:
     // `id`: the chip's place in its system (0 for a chip alone), at most 65535.
@@ -47,6 +49,10 @@ public:
     void set_hac(HacClock hac) { hac_ = std::move(hac); }
     const ChipSpec& spec() const { return spec_; }
     unsigned id() const { return id_; }
+    // Threads its runs use: with 2, the MXM's integer products are computed on a thread of their
+    // own beside the engine's (models/mxm/ProductWorker); the results are the same bits.
+    void set_threads(unsigned threads);
+    ProductWorker* product_worker() { return products_.get(); }
     // "chip 0 (tiny)" (a lone chip), "chip n3.c5 (tiny)" (a chip of a system): how errors name it.
     std::string label() const;
 
@@ -88,6 +94,7 @@ private:
     std::unique_ptr<MemSystem> mem_;
     C2cPorts c2c_;
     HacClock hac_;
+    std::unique_ptr<ProductWorker> products_;
 };
 
 }  // namespace lpu

@@ -34,8 +34,9 @@ ChipEngine::ChipEngine(Chip& chip, const Program& program, const std::vector<Chi
     if (program.queues.size() != queues.size())
         throw std::logic_error("program was assembled for another config");
     chip.load_blocks(program);
-    const ExecutorDeps deps{chip.spec(), chip.mem(), mxm_observer, chip.c2c(),
-                            [this](AgentId id) { return describe(id); }};
+    const ExecutorDeps deps{
+        chip.spec(),          chip.mem(), mxm_observer, chip.c2c(), [this](AgentId id) { return describe(id); },
+        chip.product_worker()};
     exec_of_queue_.assign(queues.size(), nullptr);
     for (const SliceKindEntry& kind : slice_kinds()) {
         executors_.push_back(kind.make(deps));

@@ -25,7 +25,7 @@ const std::vector<SliceKindEntry>& slice_kinds()
         {"MEM", {Q::MEM}, [](D d) { return make<MemExecutor>(d.spec.mem, d.mem, d.describe); }},
         {"MXM",
          {Q::MXM_W, Q::MXM_A, Q::MXM_C},
-         [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe); }},
+         [](D d) { return make<MxmExecutor>(d.spec.mxm, d.mxm_observer, d.describe, d.products); }},
         {"VXM", {Q::VXM}, [](D d) { return make<VxmExecutor>(d.spec.vxm, d.spec.icu.vxm_queues); }},
         {"SXM", {Q::SXM}, [](D d) { return make<SxmExecutor>(d.spec.sxm, d.spec.chip.lanes_per_superlane); }},
         {"C2C", {Q::C2C}, [](D d) { return make<C2cExecutor>(d.spec.c2c, d.c2c); }},

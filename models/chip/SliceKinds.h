@@ -17,6 +17,7 @@ namespace lpu {
 class C2cPorts;
 class MemSystem;
 class MxmObserver;
+class ProductWorker;
 
 // What an executor may be built from.
 struct ExecutorDeps {
@@ -25,6 +26,7 @@ struct ExecutorDeps {
     MxmObserver* mxm_observer;  // may be null (co-simulation against the RTL)
     C2cPorts& c2c;              // the chip's C2C ports
     AgentDescriber describe;    // names an issue in reports
+    ProductWorker* products;    // may be null: the MXM's integer products on another thread
 };
 
 // One registered slice kind: its name, the queue kinds it executes, and how to build its executor.

@@ -4,6 +4,7 @@
 #include "models/common/Fp16.h"
 #include "models/mxm/MxmGemv.h"
 #include "models/mxm/MxmMacRow.h"
+#include "models/mxm/ProductWorker.h"
 #include "models/spec/Timing.h"
 
 #include <algorithm>
@@ -46,6 +47,21 @@ void MxmCore::ensure_fp_buffers()
     lw_prev_row_f_.assign(p_.cols, 0.0f);
     act_f_.assign(p_.rows, 0.0f);
     sum_f_.assign(p_.cols, 0.0f);
+}
+
+MxmCore::~MxmCore() { set_worker(nullptr); }
+
+void MxmCore::set_worker(ProductWorker* worker)
+{
+    if (worker_)
+        worker_->drain();
+    worker_ = worker;
+}
+
+void MxmCore::await(const Product& pr) const
+{
+    if (pr.ticket)
+        worker_->wait(pr.ticket);
 }
 
 void MxmCore::schedule_error(const MxmInstr& in, uint64_t cycle, const std::string& rule) const
@@ -261,6 +277,7 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
     if (sees_pending)
         activate_pending();
     std::vector<int32_t> p;
+    uint64_t ticket = 0;
     if (!spare_.empty()) {
         p = std::move(spare_.back());
         spare_.pop_back();
@@ -272,20 +289,25 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
         fp_abc_cycle_ = cycle;
         fp_abc_id_ = in.id;
     } else {
-        abc_int(in, data, p);
+        abc_int(in, data, p, ticket);
         stats_.macs += uint64_t{p_.rows} * p_.cols;
     }
-    products_.push_back(Product{cycle, in.id, fp, std::move(p)});
+    products_.push_back(Product{cycle, in.id, fp, std::move(p), ticket});
 }
 
-void MxmCore::abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p)
+void MxmCore::abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p, uint64_t& ticket)
 {
     if (packed_stale_) {  // the first product since an install: pack the weights it installed
+        if (worker_)
+            worker_->drain();  // products of the weights before are still reading them
         packed_.pack(active_.data(), p_.rows, p_.cols, kernel_);
         packed_stale_ = false;
     }
     p.resize(p_.cols);
-    packed_.product(data, in.type == MxmType::I8, p.data());
+    if (worker_)
+        ticket = worker_->submit(packed_, data, p_.rows, in.type == MxmType::I8, p.data());
+    else
+        packed_.product(data, in.type == MxmType::I8, p.data());
 }
 
 void MxmCore::abc_f16(const uint8_t* data, std::vector<int32_t>& p)
@@ -336,6 +358,7 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
                            std::to_string(acc_writer_[in.slot].acc_cycle) +
                            " (add needs a slot of the product's type; use set)");
     std::vector<int32_t>& acc = acc_[in.slot];
+    await(*it);
     const int32_t* prod = it->values.data();
     if (!fp) {
         for (unsigned n = 0; n < p_.cols; ++n) {
@@ -376,6 +399,7 @@ void MxmCore::retire_products(uint64_t cycle)
 {
     while (!products_.empty() && timing::acc_for_abc(p_, products_.front().cycle) < cycle) {
         ++stats_.dropped_products;
+        await(products_.front());  // its buffer is reused only once nothing writes into it
         spare_.push_back(std::move(products_.front().values));
         products_.pop_front();
     }

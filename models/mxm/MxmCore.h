@@ -38,9 +38,14 @@ struct MxmStats {
     uint64_t last_cycle = 0;
 };
 
+class ProductWorker;
+
 class MxmCore {
 public:
     explicit MxmCore(const MxmParams& params);
+    ~MxmCore();  // waits for its products still on the worker (they write into its buffers)
+    MxmCore(const MxmCore&) = delete;
+    MxmCore& operator=(const MxmCore&) = delete;
 
     // Executes `in` issued at `cycle`. `data` is the operand vector: for LW N lanes, for ABC K
     // lanes, of mxm_type_bytes(in.type) bytes each (f16: lane l's binary16 little-endian in
@@ -56,6 +61,9 @@ public:
         kernel_ = k;
         packed_stale_ = true;
     }
+    // Integer products computed on `worker`'s thread from now on (null: on the caller's). The
+    // worker must outlive this core or be set back to null first.
+    void set_worker(ProductWorker* worker);
     const MxmStats& stats() const { return stats_; }
     // How schedule errors name an instruction by its MxmInstr::id; by default "#id". A chip
     // names them by queue, text and source line.
@@ -71,6 +79,7 @@ private:
         uint64_t abc_id;
         bool fp;                      // f16 ABC: values are binary32 bit patterns
         std::vector<int32_t> values;  // N
+        uint64_t ticket = 0;          // its job on the product worker (0: computed here)
     };
     struct RowOrigin {  // the LW that last wrote a shadow row, for type rule reports
         bool written = false;
@@ -90,9 +99,10 @@ private:
     void do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     void do_iw(const MxmInstr& in, uint64_t cycle);
     void do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
-    void abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p);
+    void abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p, uint64_t& ticket);
     void abc_f16(const uint8_t* data, std::vector<int32_t>& p);
     bool do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out);
+    void await(const Product& pr) const;
     void retire_products(uint64_t cycle);
     void activate_pending();
     void ensure_fp_buffers();
@@ -141,6 +151,7 @@ private:
     std::vector<Kind> acc_kind_;             // J
     std::vector<Writer> acc_writer_;         // J
     std::deque<Product> products_;
+    ProductWorker* worker_ = nullptr;
     std::vector<std::vector<int32_t>> spare_;  // recycled product buffers
     std::vector<float> act_f_;                 // K: the f16 activation widened to binary32
     std::vector<float> sum_f_;                 // N: column sums of an f16 ABC

@@ -17,11 +17,13 @@ void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, u
 
 }  // namespace
 
-MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe)
+MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe,
+                         ProductWorker* products)
     : p_(params), observer_(observer), describe_(std::move(describe))
 {
     for (unsigned p = 0; p < p_.planes; ++p) {
         planes_.push_back(std::make_unique<MxmCore>(p_));
+        planes_.back()->set_worker(products);
         // The cores name the instructions a rule error refers to (by MxmInstr::id, the run's
         // sequence number) as the chip does: queue, text, source line.
         planes_.back()->set_namer([this](uint64_t id) {

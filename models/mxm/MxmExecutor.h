@@ -20,7 +20,9 @@ namespace lpu {
 class MxmExecutor : public SliceExecutor {
 public:
     // `describe` names an instruction in rule errors, as the chip's other reports do.
-    MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe);
+    // `products` (may be null): the thread the planes' integer products are computed on.
+    MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe,
+                ProductWorker* products = nullptr);
 
     void execute(const Issue& is, ExecContext& ctx) override;
     void advance(uint64_t cycle) override;

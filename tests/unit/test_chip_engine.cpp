@@ -2,7 +2,7 @@
 // 216 cycles, as a system would advance it between link exchanges, gives byte-identical MEM
 // contents, statistics and Perfetto trace to the same program run to completion, on tiny, small
 // and tsp-v1, for compiled workloads and for a program using every ICU feature (Repeat,
-// Iterations, Ifetch, Sync/Notify, Config). Also: the engine's contract (nothing before the
+// Iterations, Ifetch, Sync/Notify, Config), and with the MXM's products on a second thread. Also: the engine's contract (nothing before the
 // window's end is left, an error stops it) and errors naming their chip.
 #include "compiler/Compiler.h"
 #include "compiler/Workload.h"
@@ -35,9 +35,11 @@ struct Outcome {
 };
 
 // Runs `p` on a fresh chip, to completion (window 0) or advancing in windows of `window` cycles.
-Outcome run(const ChipSpec& cfg, const Program& p, uint64_t window, const std::function<void(Chip&)>& load)
+Outcome run(const ChipSpec& cfg, const Program& p, uint64_t window, const std::function<void(Chip&)>& load,
+            unsigned threads = 1)
 {
     Chip chip("", cfg);
+    chip.set_threads(threads);
     load(chip);
     std::ostringstream trace;
     PerfettoTrace tracer(trace, chip.spec());
@@ -74,6 +76,11 @@ void check_windows(const ChipSpec& cfg, const Program& p, const std::function<vo
         CHECK(cut.trace == whole.trace);
         CHECK(cut.tensors == whole.tensors);
     }
+    // The MXM's products on a second thread: the same bytes again.
+    const Outcome two = run(cfg, p, 7, load, 2);
+    CHECK(two.stats == whole.stats);
+    CHECK(two.trace == whole.trace);
+    CHECK(two.tensors == whole.tensors);
 }
 
 // Every ICU feature on tiny: MEM_E0 reads a block and then data, each repeated; MEM_E3 fetches

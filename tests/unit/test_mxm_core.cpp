@@ -3,6 +3,7 @@
 // that IW, and multiply in plain 64-bit arithmetic), plus directed timing and rule checks.
 #include "models/common/Error.h"
 #include "models/mxm/MxmCore.h"
+#include "models/mxm/ProductWorker.h"
 #include "tb/mxm/MxmStimulus.h"
 
 #include "MxmTestSupport.h"
@@ -139,6 +140,13 @@ TEST_CASE("MXM model equals the reference on random legal programs", "[mxm][mode
                     core.set_kernel(k);
                     compare(run(c.p, ops, &core), want);
                 }
+                // The products computed on a thread of their own (lpusim run --threads 2): every
+                // stimulus installs new weights while products of the old ones are in flight,
+                // and some products are dropped, their buffers reused.
+                ProductWorker worker;
+                MxmCore core(c.p);
+                core.set_worker(&worker);
+                compare(run(c.p, ops, &core), want);
             }
         }
     }
