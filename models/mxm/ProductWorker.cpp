@@ -1,7 +1,5 @@
 #include "models/mxm/ProductWorker.h"
 
-#include <algorithm>
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define LPU_CPU_RELAX() _mm_pause()
@@ -12,8 +10,8 @@
 namespace lpu {
 
 namespace {
-// Spins before blocking: a product takes a microsecond or two, so the next job or result is
-// usually this close; a thread that found nothing for this long sleeps (or yields, when waiting).
+// The worker spins this long for a next job before it sleeps: a product takes a microsecond or
+// two and the engine hands them over a few per simulated cycle.
 constexpr int kSpins = 4096;
 }  // namespace
 
@@ -32,30 +30,47 @@ ProductWorker::~ProductWorker()
 
 uint64_t ProductWorker::submit(const MxmPackedWeights& w, const uint8_t* a, size_t len, bool a_signed, int32_t* p)
 {
-    const uint64_t n = submitted_.load(std::memory_order_relaxed);
-    if (n - done_.load(std::memory_order_acquire) >= kJobs)
-        wait(n - kJobs + 1);  // the ring is full: the oldest job's place is needed
-    Job& j = jobs_[n & (kJobs - 1)];
+    const uint64_t ticket = submitted_.load(std::memory_order_relaxed) + 1;
+    if (ticket > kJobs)
+        wait(ticket - kJobs);  // the job that had this place must be done before it is reused
+    Job& j = job(ticket);
     j.w = &w;
     j.p = p;
     j.a_signed = a_signed;
     j.a.assign(a, a + len);
-    submitted_.store(n + 1, std::memory_order_seq_cst);
+    submitted_.store(ticket, std::memory_order_seq_cst);
     if (sleeping_.load(std::memory_order_seq_cst)) {
         std::lock_guard<std::mutex> lock(m_);  // the worker is between its check and its wait, or waiting
         cv_.notify_one();
     }
-    return n + 1;
+    return ticket;
+}
+
+bool ProductWorker::run_next()
+{
+    uint64_t t = taken_.load(std::memory_order_relaxed);
+    do {
+        if (t >= submitted_.load(std::memory_order_acquire))
+            return false;
+    } while (!taken_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_relaxed));
+    Job& j = job(t + 1);
+    j.w->product(j.a.data(), j.a_signed, j.p);
+    j.finished.store(t + 1, std::memory_order_release);
+    return true;
 }
 
 void ProductWorker::wait(uint64_t ticket)
 {
-    for (int spin = 0; done_.load(std::memory_order_acquire) < ticket; ++spin) {
-        if (spin < kSpins)
+    while (!done(ticket))
+        if (!run_next())  // taken by the worker, which is computing it now
             LPU_CPU_RELAX();
-        else
-            std::this_thread::yield();
-    }
+}
+
+void ProductWorker::drain()
+{
+    const uint64_t last = submitted_.load(std::memory_order_relaxed);
+    for (; oldest_ <= last; ++oldest_)
+        wait(oldest_);
 }
 
 void ProductWorker::sleep_until_work()
@@ -63,20 +78,15 @@ void ProductWorker::sleep_until_work()
     std::unique_lock<std::mutex> lock(m_);
     sleeping_.store(true, std::memory_order_seq_cst);
     cv_.wait(lock, [this] {
-        return stop_.load() || submitted_.load(std::memory_order_seq_cst) > done_.load(std::memory_order_relaxed);
+        return stop_.load() || submitted_.load(std::memory_order_seq_cst) > taken_.load(std::memory_order_relaxed);
     });
     sleeping_.store(false, std::memory_order_relaxed);
 }
 
 void ProductWorker::loop()
 {
-    int idle = 0;
-    for (;;) {
-        const uint64_t d = done_.load(std::memory_order_relaxed);
-        if (submitted_.load(std::memory_order_acquire) > d) {
-            const Job& j = jobs_[d & (kJobs - 1)];
-            j.w->product(j.a.data(), j.a_signed, j.p);
-            done_.store(d + 1, std::memory_order_release);
+    for (int idle = 0;;) {
+        if (run_next()) {
             idle = 0;
         } else if (stop_.load()) {
             return;
