@@ -21,6 +21,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import uuid
 
 from .common import EXIT_CHECK, EXIT_USAGE, ToolError
@@ -114,7 +115,9 @@ def run_dask(tasks, address, retries, on_result, connect_timeout=20):
     except ImportError as e:
         raise ToolError(f"--executor dask needs Debian's python3-distributed ({e})", EXIT_USAGE)
     # distributed logs a lost scheduler as tracebacks: the sweep reports it in one line instead
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    for name in ["distributed", "asyncio", "tornado"] + list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in ("distributed", "asyncio", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     # Workers get this code by value: they need no copy of scripts/.
     cloudpickle.register_pickle_by_value(sweep_point)
     cloudpickle.register_pickle_by_value(common)
@@ -122,6 +125,9 @@ def run_dask(tasks, address, retries, on_result, connect_timeout=20):
         client = Client(address, timeout=connect_timeout)
     except (OSError, TimeoutError, ValueError) as e:
         raise ToolError(f"--scheduler {address}: cannot connect to a Dask scheduler: {e}", EXIT_USAGE)
+    if not client.scheduler_info().get("workers"):
+        print(f"sweep.py: the Dask scheduler at {address} has no workers yet: the points wait for some "
+              f"(dask worker {address})", file=sys.stderr)
     run_id = uuid.uuid4().hex[:8]
     try:
         futures = {}
