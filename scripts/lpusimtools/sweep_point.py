@@ -62,8 +62,8 @@ class _Runner:
             if remaining <= 0:
                 raise PointFailed(f"timed out after {self.timeout:g} s (before {step})")
         try:
-            proc = subprocess.Popen([str(c) for c in cmd], cwd=self.scratch, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True,
+            proc = subprocess.Popen([str(c) for c in cmd], cwd=self.scratch, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     preexec_fn=_set_pdeathsig if self.local else None)
         except OSError as e:
             raise PointFailed(f"{step}: cannot start {cmd[0]}: {e.strerror}")

@@ -8,7 +8,6 @@ import difflib
 import hashlib
 import itertools
 import json
-import os
 import pathlib
 import re
 import subprocess

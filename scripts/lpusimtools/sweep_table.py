@@ -43,7 +43,8 @@ def read_rows(path, repair=False):
             row = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ToolError(f"{path}:{number}: not a JSON row ({e}); the file was edited or damaged", EXIT_INPUT)
-        if not isinstance(row, dict) or not isinstance(row.get("point"), str) or row.get("status") not in ("ok", "failed"):
+        if not isinstance(row, dict) or not isinstance(row.get("point"), str) \
+                or row.get("status") not in ("ok", "failed"):
             raise ToolError(f"{path}:{number}: not a row of the results table (no point or status)", EXIT_INPUT)
         rows.append(row)
     return rows, torn

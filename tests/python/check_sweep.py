@@ -108,11 +108,11 @@ exec {lpusim} "$@"
 
 # ------------------------------------------------------------------------- (a) grid
 
-def grid_spec(work, mode="run"):
+def grid_spec(work, extra=()):
     return write_spec(work / "grid.yaml", {"version": 1, "sweep": {
-        "name": "grid", "config": str(TINY), "mode": mode,
+        "name": "grid", "config": str(TINY), "mode": "run",
         "grid": {"chip.mxm.planes": [2, 4, 8], "chip.clock_mhz": [900, 1000]},
-        "list": [{"chip.mxm.planes": 4, "chip.mem.read_latency": 3}],
+        "list": [{"chip.mxm.planes": 4, "chip.mem.read_latency": 3}, *extra],
         "workloads": [str(GEMM64)]}})
 
 
@@ -164,8 +164,8 @@ def part_grid(lpusim, work):
         achieved = 2 * 64 ** 3 / (int(r["simulated_cycles"]) / (clock * 1e6))
         check(abs(float(r["stats.achieved_ops_per_s"]) / achieved - 1) < 1e-5,
               f"point {r['point']}: achieved {r['stats.achieved_ops_per_s']}, 2 MACs / time = {achieved}")
-    cycles = {(int(r["param.chip.mxm.planes"]), float(r["param.chip.clock_mhz"]), int(r["param.chip.mem.read_latency"])):
-              int(r["simulated_cycles"]) for r in rows}
+    cycles = {(int(r["param.chip.mxm.planes"]), float(r["param.chip.clock_mhz"]),
+               int(r["param.chip.mem.read_latency"])): int(r["simulated_cycles"]) for r in rows}
     for planes in (2, 4, 8):  # the clock sets the time of a cycle, not the schedule
         check(cycles[(planes, 900, 2)] == cycles[(planes, 1000, 2)], f"{planes} planes: cycles change with the clock")
     # 16 weight tiles of 16 x 16 shared by more planes: fewer cycles, never more
@@ -272,7 +272,8 @@ def part_resume(lpusim, work):
     check(p.returncode == 0, f"resumed run: exit {p.returncode}\n{p.stderr}")
     rows = jsonl(out)
     points = [r["point"] for r in rows]
-    check(len(points) == len(set(points)) == 12, f"{len(points)} rows for {len(set(points))} points, expected 12 once each")
+    check(len(points) == len(set(points)) == 12,
+          f"{len(points)} rows for {len(set(points))} points, expected 12 once each")
     meta = json.loads((out / "sweep.json").read_text())
     config_of = {pt["point"]: pt["config"] for pt in meta["points"]}
     calls = (work / "calls.log").read_text().splitlines()
@@ -350,7 +351,7 @@ esac''' % lpusim
 def part_dask(lpusim, work):
     import dask
     from distributed import Client, LocalCluster
-    spec = grid_spec(work)
+    spec = grid_spec(work, [{"chip.mxm.planes": 0}])  # and a refused config: the same reason everywhere
     local = work / "local"
     sweep(spec, local, lpusim=lpusim)
     # A worker's death counts against every task assigned to it: with one task per worker thread
@@ -359,10 +360,14 @@ def part_dask(lpusim, work):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0",
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         address = cluster.scheduler_address
-        p = sweep(spec, work / "dask", "--executor", "dask", "--scheduler", address, lpusim=lpusim)
+        sweep(spec, work / "dask", "--executor", "dask", "--scheduler", address, lpusim=lpusim)
         check(without_wall(csv_rows(work / "dask")) == without_wall(csv_rows(local)),
               "the Dask sweep's rows differ from the local pool's")
-        print(f"ok: on a LocalCluster ({address}, 2 workers), the same {len(csv_rows(local))} rows as the local pool")
+        refused = [r for r in csv_rows(local) if r["status"] == "failed"]
+        check(len(refused) == 1 and "chip.mxm.planes: value 0 out of range" in refused[0]["error"],
+              f"the refused point: {refused}")
+        print(f"ok: on a LocalCluster ({address}, 2 workers), the same {len(csv_rows(local))} rows as the local pool, "
+              f"the refused config's reason included")
         # A worker killed mid-sweep: its task goes to the other worker.
         slow = wrapper(work, lpusim, 'case "$1" in run) sleep 0.3;; esac')
         out = work / "killed"
@@ -375,9 +380,9 @@ def part_dask(lpusim, work):
         at_kill = len(jsonl(out))
         _, err = proc.communicate(timeout=240)
         check(proc.returncode == 0, f"after a worker was killed: exit {proc.returncode}\n{err}")
-        check(at_kill < 7, f"the worker was killed after the sweep ended ({at_kill} rows)")
+        check(at_kill < 8, f"the worker was killed after the sweep ended ({at_kill} rows)")
         points = [r["point"] for r in jsonl(out)]
-        check(len(points) == len(set(points)) == 7, f"{len(points)} rows for {len(set(points))} points")
+        check(len(points) == len(set(points)) == 8, f"{len(points)} rows for {len(set(points))} points")
         check(without_wall(csv_rows(out)) == without_wall(csv_rows(local)),
               "after a killed worker the rows differ from the local pool's")
         print(f"ok: worker {victim} killed after {at_kill} rows: every row once, the same rows")
@@ -439,7 +444,8 @@ sweep:
     check(set(rows) == {0.0, 1e-3}, f"BER values {sorted(rows)}")
     for ber, r in rows.items():
         check(r["status"] == "ok", f"allreduce at BER {ber}: {r['error']}")
-        corrected = sum(int(v) for k, v in r.items() if re.fullmatch(r"stats\.links\.\d+\.(a_to_b|b_to_a)\.fec\.corrected", k))
+        corrected = sum(int(v) for k, v in r.items()
+                        if re.fullmatch(r"stats\.links\.\d+\.(a_to_b|b_to_a)\.fec\.corrected", k))
         check((corrected > 0) == (ber > 0), f"BER {ber}: {corrected} codewords corrected")
         check(int(r["chips"]) == 8 and int(r["info.diameter"]) == 1, "node-8: not 8 chips at 1 hop")
     print("ok: all-reduce on node-8-tiny at BER 0 and 1e-3: outputs equal numpy, corrected codewords only with errors")
@@ -494,7 +500,8 @@ def part_errors(lpusim, work):
          text=spec_text(grid={"chip.mxm": [2]}))
     case("not-chip", 3, r"sweep\.grid\.mxm\.planes: a chip config's keys start with 'chip\.'",
          text=spec_text(grid={"mxm.planes": [2]}))
-    case("empty-axis", 3, r"sweep\.grid\.chip\.mxm\.planes: expected a non-empty list", text=spec_text(grid={"chip.mxm.planes": []}))
+    case("empty-axis", 3, r"sweep\.grid\.chip\.mxm\.planes: expected a non-empty list",
+         text=spec_text(grid={"chip.mxm.planes": []}))
     case("repeated-value", 3, r":7:\d+: sweep\.grid\.chip\.mxm\.planes\[1\]: value 2 is listed twice",
          text=spec_text(grid={"chip.mxm.planes": [2, 2]}))
     case("value-type", 3, r"sweep\.grid\.chip\.mxm\.planes\[0\]: expected a value .*got list",
@@ -512,21 +519,23 @@ def part_errors(lpusim, work):
     case("generator", 3, r"sweep\.workloads\[0\]\.generator: gen_system\.py has no workload 'nope' \(its workloads: "
                          r"'pipeline', 'allreduce', 'multihop'\)",
          text=yaml.safe_dump({"version": 1, "sweep": {"workloads": [{"generator": "nope"}]}}))
+    node8 = str(ROOT / "configs/systems/node-8-tiny.yaml")
     case("generator-option", 3, r"sweep\.workloads\[0\]\.args\.rowz: not an option of gen_system\.py allreduce "
                                 r"\(did you mean 'rows'\?\)",
-         text=yaml.safe_dump({"version": 1, "sweep": {"system": str(ROOT / "configs/systems/node-8-tiny.yaml"),
-                                                       "workloads": [{"generator": "allreduce", "args": {"rowz": 2}}]}}))
+         text=yaml.safe_dump({"version": 1, "sweep": {
+             "system": node8, "workloads": [{"generator": "allreduce", "args": {"rowz": 2}}]}}))
     case("pipeline-system-key", 3, r"sweep\.grid\.system\.link_defaults\.ber: this sweep's generators write their "
                                    r"own system: only gen\.\* keys",
-         text=yaml.safe_dump({"version": 1, "sweep": {"grid": {"system.link_defaults.ber": [0]},
-                                                       "workloads": [{"generator": "pipeline", "args": {"chips": 2}}]}}))
+         text=yaml.safe_dump({"version": 1, "sweep": {
+             "grid": {"system.link_defaults.ber": [0]},
+             "workloads": [{"generator": "pipeline", "args": {"chips": 2}}]}}))
     case("pipeline-chips", 3, r"sweep\.workloads\[0\]: gen_system\.py pipeline needs --chips",
          text=yaml.safe_dump({"version": 1, "sweep": {"workloads": [{"generator": "pipeline"}]}}))
     case("system-key", 3, r"sweep\.grid\.system\.link_defaults\.berr: not a parameter of .*node-8-tiny\.yaml "
                           r"\(did you mean 'system\.link_defaults\.ber'\?\)",
-         text=yaml.safe_dump({"version": 1, "sweep": {"system": str(ROOT / "configs/systems/node-8-tiny.yaml"),
-                                                       "grid": {"system.link_defaults.berr": [0]},
-                                                       "workloads": [{"generator": "allreduce"}]}}))
+         text=yaml.safe_dump({"version": 1, "sweep": {
+             "system": node8, "grid": {"system.link_defaults.berr": [0]},
+             "workloads": [{"generator": "allreduce"}]}}))
     # An output directory: another spec's, a damaged table, another driver in it.
     out = work / "taken"
     sweep(g, out, "--jobs", 2, lpusim=lpusim, expect=0)
