@@ -449,12 +449,19 @@ def cmd_scaling(args):
     chips = tables.column(df, args.chips, "--chips column")
     lat_col = args.latency or tables.first_column(df, ["simulated_cycles", "predicted_cycles", "stats.cycles"],
                                                     "latency (cycles)")
-    cycles = tables.column(df, lat_col, "--latency column")
-    if args.clock_mhz:
-        mhz = pd.Series([args.clock_mhz] * len(df), index=df.index, dtype=float)
+    raw = tables.column(df, lat_col, "--latency column")
+    # A column's unit from its name: *_ps, *_us, *_s (e.g. stats.end_ps, wall_s), else cycles.
+    scale = next((f for suffix, f in (("_ps", 1e-6), ("_us", 1.0), ("_s", 1e6)) if lat_col.endswith(suffix)), None)
+    if scale is not None:
+        latency_us = raw * scale
+        lat_text = f"us: {lat_col}"
     else:
-        mhz = tables.column(df, "clock_mhz", "clock column (or give --clock-mhz)")
-    latency_us = cycles / mhz
+        if args.clock_mhz:
+            mhz = pd.Series([args.clock_mhz] * len(df), index=df.index, dtype=float)
+        else:
+            mhz = tables.column(df, "clock_mhz", "clock column (or give --clock-mhz)")
+        latency_us = raw / mhz
+        lat_text = f"us: {lat_col} / clock"
     if args.throughput:
         thr = tables.column(df, args.throughput, "--throughput column")
         thr_label = unit_label(args.throughput)
@@ -500,7 +507,7 @@ def cmd_scaling(args):
         a2.set_yscale("log")
     readable(a1, "y")
     readable(a2, "y")
-    a1.set_ylabel(f"latency (us: {lat_col} / clock)")
+    a1.set_ylabel(f"latency ({lat_text})")
     a2.set_ylabel(thr_label)
     a1.set_title("latency")
     a2.set_title("throughput")
@@ -850,8 +857,8 @@ def build_parser():
                        "scaling system-sweep/ -o scaling", formatter_class=argparse.RawDescriptionHelpFormatter)
     common(p)
     p.add_argument("--chips", default="chips", metavar="COL", help="the number of chips (default: chips)")
-    p.add_argument("--latency", metavar="COL", help="cycles of a run (default: simulated_cycles, else "
-                   "predicted_cycles)")
+    p.add_argument("--latency", metavar="COL", help="a run's latency: cycles (default: simulated_cycles, else "
+                   "predicted_cycles), or a column named *_ps, *_us or *_s in that unit (e.g. stats.end_ps)")
     p.add_argument("--clock-mhz", type=float, help="the clock, when the table has no clock_mhz column")
     p.add_argument("--work", default="macs", metavar="COL", help="work per run (default: macs)")
     p.add_argument("--work-scale", type=float, default=2.0, help="units of throughput per unit of --work "
