@@ -44,7 +44,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from lpusimtools.common import (EXIT_INPUT, EXIT_USAGE, ToolError, flatten, lpusim_binary,  # noqa: E402
+from lpusimtools.common import (EXIT_INPUT, EXIT_USAGE, ROOT, ToolError, flatten, lpusim_binary,  # noqa: E402
                                 main_guard)
 from lpusimtools import tables  # noqa: E402
 from lpusimtools.outputs import write_output  # noqa: E402
@@ -110,11 +110,14 @@ def out_stem(path):
     return p.with_suffix("") if p.suffix.lower() in (".png", ".svg") else p
 
 
+FORMATS = ("png", "svg")
+
+
 def save(fig, out, data, data_path):
-    """OUT.png and OUT.svg, each written atomically (rendered in memory first)."""
+    """OUT.png and OUT.svg (or --formats), each written atomically (rendered in memory first)."""
     stem = out_stem(out)
     rendered = {}
-    for ext in ("png", "svg"):
+    for ext in FORMATS:
         buf = io.BytesIO()
         fig.savefig(buf, format=ext, dpi=110, bbox_inches="tight", metadata=_metadata(ext))
         rendered[ext] = buf.getvalue()
@@ -123,7 +126,7 @@ def save(fig, out, data, data_path):
         write_output(f"{stem}.{ext}", blob)
     if data_path:
         write_output(data_path, json.dumps(data, indent=1, sort_keys=False, default=_jsonable) + "\n")
-    print(f"wrote {stem}.png, {stem}.svg" + (f", {data_path}" if data_path else ""))
+    print(f"wrote {', '.join(f'{stem}.{ext}' for ext in FORMATS)}" + (f", {data_path}" if data_path else ""))
 
 
 def _metadata(ext):
@@ -182,10 +185,12 @@ def line_styles(df, keys):
 
 
 def short(col):
-    """param.chip.mxm.planes -> mxm.planes; workload paths -> their file name."""
+    """param.chip.mxm.planes -> mxm.planes, param.chip.clock_mhz -> clock_mhz: a legend's names."""
     if col.startswith("param."):
         parts = col.split(".")[1:]
-        return ".".join(parts[-2:]) if parts[0] in ("chip", "system") else ".".join(parts)
+        if parts[0] in ("chip", "system") and len(parts) > 1:
+            parts = parts[1:]
+        return ".".join(parts[-2:])
     return col
 
 
@@ -235,24 +240,51 @@ def roof_sets(df, args):
             if name in df.columns:
                 cols[r] = name
                 break
-    if len(cols) < len(ROOFS):
+    if len(cols) == len(ROOFS):
+        values = pd.DataFrame({r: tables.column(df, c) for r, c in cols.items()})
+    else:
+        values = roofs_from_sweep_configs(df, args)
+    return group_roofs(df, values)
+
+
+def roofs_from_sweep_configs(df, args):
+    """Each row's roofs from its point's config (listed in the sweep's sweep.json) by `lpusim info
+    --json`: for tables without info.* columns."""
+    configs = tables.sweep_configs(df)
+    missing = [p for p in df.get("point", pd.Series([None] * len(df))) if p not in configs]
+    if not configs or missing:
         raise ToolError("no roofs: the table has no info.peak_int8, info.sram_bandwidth, info.stream_bandwidth "
-                        "columns (a sweep records them from `lpusim info --json`); give --config CONFIG or "
-                        "--info INFO.json")
-    values = pd.DataFrame({r: tables.column(df, c) for r, c in cols.items()})
+                        "columns and no sweep.json naming each point's config; give --config CONFIG or --info "
+                        "INFO.json")
+    exe = lpusim_binary(args.build_dir)
+    info = {}
+    rows = []
+    for p in df["point"]:
+        cfg = configs[p]
+        if cfg not in info:
+            if not cfg.is_file():
+                raise ToolError(f"{cfg}: the config sweep.json names for point {p} is missing")
+            figs = chip_info(exe, cfg)["figures"]
+            info[cfg] = {r: float(figs[r]["value"]) for r in ROOFS}
+        rows.append(info[cfg])
+    return pd.DataFrame(rows, index=df.index)
+
+
+def group_roofs(df, values):
     groups = values.drop_duplicates().reset_index(drop=True)
     if len(groups) > 6:
         raise ToolError(f"the rows have {len(groups)} different sets of roofs (configs); plot at most 6 at once "
                         "(filter with --where COL=VALUE)")
-    params = [c for c in df.columns if c.startswith("param.") and df[c].nunique() > 1]
+    masks = [(values == g.values).all(axis=1).to_numpy() for _, g in groups.iterrows()]
+    # A set's label: the swept parameters that are constant within every set and tell them apart.
+    params = [c for c in df.columns if c.startswith("param.") and df[c].nunique() > 1 and
+              all(df.loc[m, c].nunique() == 1 for m in masks)]
     sets = []
-    for _, g in groups.iterrows():
-        mask = (values == g.values).all(axis=1).to_numpy()
+    for i, (m, (_, g)) in enumerate(zip(masks, groups.iterrows())):
         label = ""
         if len(groups) > 1:
-            varying = [c for c in params if df.loc[mask, c].nunique() == 1]
-            label = ", ".join(f"{short(c)}={df.loc[mask, c].iloc[0]}" for c in varying) or f"config {len(sets) + 1}"
-        sets.append((label, {r: float(g[r]) for r in ROOFS}, mask))
+            label = ", ".join(f"{short(c)}={df.loc[m, c].iloc[0]}" for c in params) or f"config {i + 1}"
+        sets.append((label, {r: float(g[r]) for r in ROOFS}, m))
     return sets
 
 
@@ -282,18 +314,29 @@ def cmd_roofline(args):
     roofs_out = []
     for i, (label, s, _) in enumerate(sets):
         style = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 3))][i]
-        tag = f" ({label})" if label else ""
+        figures = (f"peak {si(s['peak_int8'], 'ops/s')}, SRAM {si(s['sram_bandwidth'], 'B/s')}, streams "
+                   f"{si(s['stream_bandwidth'], 'B/s')}")
         ax.plot(xs, np.minimum(s["peak_int8"], s["sram_bandwidth"] * xs), color="black", lw=1.6, ls=style,
-                label=f"roof: peak int8 {si(s['peak_int8'], 'ops/s')}, SRAM {si(s['sram_bandwidth'], 'B/s')}{tag}")
+                label=f"{label}: {figures}" if label else f"roofs: {figures}")
         ax.plot(xs, np.minimum(s["peak_int8"], s["stream_bandwidth"] * xs), color="tab:gray", lw=1.2, ls=style,
-                label=f"roof: stream bandwidth {si(s['stream_bandwidth'], 'B/s')}{tag}")
+                label="grey: stream-bandwidth roof" + (" (same line style)" if len(sets) > 1 else "")
+                if i == 0 else None)
         roofs_out.append({"label": label, **s, "ridge_sram_ops_per_byte": s["peak_int8"] / s["sram_bandwidth"],
                           "ridge_stream_ops_per_byte": s["peak_int8"] / s["stream_bandwidth"]})
     labels, colour_of = point_colours(df[keep], args.color_by)
+    shapes, marker_of = point_markers(df[keep], args.marker_by)
     for lab in dict.fromkeys(labels):
-        m = np.array([v == lab for v in labels])
-        ax.scatter(x[m], y[m], s=36, color=colour_of[lab], edgecolor="black", linewidth=0.5, zorder=3,
-                   label=lab if args.color_by else None)
+        for shape in dict.fromkeys(shapes):
+            m = np.array([v == lab and w == shape for v, w in zip(labels, shapes)])
+            if m.any():
+                ax.scatter(x[m], y[m], s=40, color=colour_of[lab], marker=marker_of[shape], edgecolor="black",
+                           linewidth=0.5, zorder=3)
+        if args.color_by:
+            ax.scatter([], [], s=40, color=colour_of[lab], edgecolor="black", linewidth=0.5, label=lab)
+    if args.marker_by:
+        for shape in sorted(dict.fromkeys(shapes), key=_natural):
+            ax.scatter([], [], s=40, color="white", marker=marker_of[shape], edgecolor="black", linewidth=0.8,
+                       label=f"{short(args.marker_by)}={shape}")
     if args.label_by:
         col = tables.column(df, args.label_by, numeric=False)[keep]
         for xi, yi, t in zip(x, y, col):
@@ -309,10 +352,11 @@ def cmd_roofline(args):
     ax.set_title(args.title or "Roofline: achieved MXM throughput against SRAM traffic")
     ax.grid(True, which="major", alpha=0.3)
     ax.grid(True, which="minor", alpha=0.1)
-    legend_outside(ax, short(args.color_by) if args.color_by else None)
+    legend_outside(ax)
     note(fig, dropped, skipped)
-    points = [{"x": float(a), "y": float(b), "series": lab, "workload": str(w)}
-              for a, b, lab, w in zip(x, y, labels, df["workload"][keep] if "workload" in df else [""] * len(x))]
+    points = [{"x": float(a), "y": float(b), "series": lab, "marker": shape, "workload": str(w)}
+              for a, b, lab, shape, w in zip(x, y, labels, shapes,
+                                             df["workload"][keep] if "workload" in df else [""] * len(x))]
     save(fig, args.output, {"kind": "roofline", "x": "ops per SRAM byte", "y": "ops/s", "points": points,
                             "roofs": roofs_out}, args.data)
 
@@ -324,6 +368,14 @@ def point_colours(df, col):
     labels = list(values)
     order = sorted(dict.fromkeys(labels), key=_natural)
     return labels, {lab: PALETTE[i % len(PALETTE)] for i, lab in enumerate(order)}
+
+
+def point_markers(df, col):
+    if not col:
+        return [""] * len(df), {"": "o"}
+    values = list(tables.column(df, col, numeric=False).map(tidy_value))
+    order = sorted(dict.fromkeys(values), key=_natural)
+    return values, {v: MARKERS[i % len(MARKERS)] for i, v in enumerate(order)}
 
 
 def _natural(v):
@@ -391,6 +443,23 @@ def check_unique(df, keys, x, flag="--series"):
                         "them with --where COL=VALUE", EXIT_INPUT)
 
 
+def relative(df, at, xcol):
+    """Each line's y divided by its y at x == `at` (a baseline every line must have)."""
+    try:
+        base_x = float(at) if not isinstance(df["_x"].iloc[0], str) else at
+    except ValueError:
+        raise ToolError(f"--relative-to {at}: {xcol} is numeric, {at!r} is not", EXIT_USAGE)
+    out = []
+    for lab, g in df.groupby("_s", sort=False):
+        base = g[g["_x"] == base_x]
+        if len(base) != 1 or base["_y"].iloc[0] == 0:
+            raise ToolError(f"--relative-to {at}: the line {lab!r} has "
+                            f"{'no' if base.empty else 'a zero' if len(base) == 1 else 'several'} point(s) at "
+                            f"{xcol} = {at} (its x: {', '.join(map(str, sorted(g['_x'])))})", EXIT_INPUT)
+        out.append(g.assign(_y=g["_y"] / base["_y"].iloc[0]))
+    return pd.concat(out)
+
+
 def cmd_sweep(args):
     df, dropped = load(args)
     xcol = args.x
@@ -405,6 +474,8 @@ def cmd_sweep(args):
     categorical = xnum.isna().any()
     labels, styles = line_styles(df, keys)
     df = df.assign(_y=y, _x=xnum if not categorical else df[xcol].map(tidy_value), _s=labels)
+    if args.relative_to is not None:
+        df = relative(df, args.relative_to, xcol)
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     cats = list(dict.fromkeys(df["_x"])) if categorical else None
     lines = []
@@ -426,18 +497,22 @@ def cmd_sweep(args):
             ax.set_xticks(sorted(df["_x"].unique()))
             ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(tick))
-    if log_scale_wanted(df["_y"], args.log, "y"):
+    if args.relative_to is not None:
+        ax.axhline(1.0, color="dimgray", lw=0.8, zorder=1)
+    elif log_scale_wanted(df["_y"], args.log, "y"):
         ax.set_yscale("log")
     elif ycol.endswith("utilisation") and df["_y"].max() <= 1:
         ax.set_ylim(0, 1.02)
     readable(ax, "y")
     ax.set_xlabel(args.xlabel or unit_label(xcol))
-    ax.set_ylabel(args.ylabel or unit_label(ycol))
+    ax.set_ylabel(args.ylabel or (f"{short(ycol)} / its value at {short(xcol)} = {args.relative_to}"
+                                  if args.relative_to is not None else unit_label(ycol)))
     ax.set_title(args.title or f"{short(ycol)} against {short(xcol)}")
     ax.grid(True, alpha=0.3)
     legend_outside(ax, ", ".join(map(short, keys)) if keys else None)
     note(fig, dropped)
-    save(fig, args.output, {"kind": "sweep", "x": xcol, "y": ycol, "series": keys, "lines": lines}, args.data)
+    save(fig, args.output, {"kind": "sweep", "x": xcol, "y": ycol, "series": keys, "relative_to": args.relative_to,
+                            "lines": lines}, args.data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,7 +578,8 @@ def cmd_scaling(args):
         ax.grid(True, alpha=0.3)
     if log_scale_wanted(df["_l"], args.log, "y"):
         a1.set_yscale("log")
-    if log_scale_wanted(df["_t"], args.log, "y"):
+    ideal_all = [v for o in out for v in o["ideal_throughput"]]
+    if log_scale_wanted(list(df["_t"]) + ideal_all, args.log, "y"):
         a2.set_yscale("log")
     readable(a1, "y")
     readable(a2, "y")
@@ -591,18 +667,16 @@ def annotate(ax, grid, metric, vmax):
 
 
 def colour_max(grid, args):
-    """The colour scale's top: 1 for utilisation (runs compare at a glance), else the largest value;
-    --vmax max stretches utilisation to its largest value too."""
+    """The colour scale's top: the largest value (default), or --vmax (e.g. 1 for utilisation, so that
+    heat maps of several runs compare)."""
     largest = float(np.nanmax(grid)) if np.isfinite(grid).any() else 0.0
-    if args.vmax == "max" or args.metric != "utilisation":
-        return largest if largest > 0 else 1.0
     if args.vmax is None:
-        return 1.0
+        return largest if largest > 0 else 1.0
     try:
         v = float(args.vmax)
     except ValueError:
-        raise ToolError(f"--vmax: expected a number or 'max', got {args.vmax!r}", EXIT_USAGE)
-    if v <= 0:
+        raise ToolError(f"--vmax: expected a number, got {args.vmax!r}", EXIT_USAGE)
+    if not v > 0:
         raise ToolError("--vmax must be positive", EXIT_USAGE)
     return v
 
@@ -653,8 +727,36 @@ def links_ports(dirs, chips, args, label):
                      "matrix": [[None if math.isnan(v) else float(v) for v in row] for row in grid]}
 
 
+def system_stats(args):
+    """A system run's statistics: its --stats file, or one row of a results table (its stats.*
+    columns nested again; --where picks the row)."""
+    path = pathlib.Path(args.stats)
+    if path.is_dir() or path.suffix in (".jsonl", ".csv"):
+        df, _ = tables.read_tables([path])
+        df = apply_where(df, args.where)
+        if len(df) != 1:
+            params = [c for c in df.columns if c.startswith("param.") and df[c].nunique() > 1]
+            raise ToolError(f"{path}: {len(df)} rows; pick one with --where COL=VALUE (e.g. point=ID, or the "
+                            f"columns that vary: {', '.join(params + ['workload']) or 'point'})", EXIT_INPUT)
+        row = df.iloc[0].to_dict()
+        stats = tables.unflatten(row, "stats")
+        if "links" not in stats:
+            raise ToolError(f"{path}: the row has no stats.links.* columns: not a system run")
+        # Chip names may hold dots (r0.n3.c5), which the flattened columns do not tell from nesting:
+        # each chip has a stats.chips.<name>.cycles column.
+        stats["chips"] = {k[len("stats.chips."):-len(".cycles")]: {} for k in row
+                          if k.startswith("stats.chips.") and k.endswith(".cycles") and k.count(".") >= 3}
+        stats.setdefault("system", tidy_value(row.get("workload", "")))
+        for link in stats["links"]:
+            for d in ("a_to_b", "b_to_a"):
+                if isinstance(link.get(d), dict) and isinstance(link[d].get("fec", {}).get("symbol_errors"), str):
+                    link[d]["fec"].pop("symbol_errors")
+        return stats
+    return read_json(path, "a system run's --stats")
+
+
 def cmd_links(args):
-    stats = read_json(args.stats, "a system run's --stats")
+    stats = system_stats(args)
     dirs = link_directions(stats, args.stats, args.metric)
     chips = list(stats["chips"]) if isinstance(stats.get("chips"), dict) else []
     for d in dirs:
@@ -818,6 +920,7 @@ def build_parser():
             p.add_argument("--where", action="append", metavar="COL=VALUE", help="only rows with this value "
                            "(repeatable)")
         p.add_argument("-o", "--output", required=True, metavar="OUT", help="writes OUT.png and OUT.svg")
+        p.add_argument("--formats", default="png,svg", help="which of png,svg to write (default: both)")
         p.add_argument("--data", metavar="FILE.json", help="also write the plotted points as JSON")
         p.add_argument("--title", help="the figure's title")
 
@@ -830,8 +933,10 @@ def build_parser():
     common(p)
     p.add_argument("--config", help="chip config whose roofs to draw (runs `lpusim info --json`)")
     p.add_argument("--info", metavar="INFO.json", help="an `lpusim info --json` file whose roofs to draw")
-    p.add_argument("--build-dir", default="build", help="where lpusim is (for --config)")
+    p.add_argument("--build-dir", default=str(ROOT / "build"), help="where lpusim is (for --config, or a sweep's "
+                   "configs when the table has no info.* columns; default: the repository's build/)")
     p.add_argument("--color-by", metavar="COL", help="colour the points by this column's values")
+    p.add_argument("--marker-by", metavar="COL", help="a marker shape per value of this column")
     p.add_argument("--label-by", metavar="COL", help="write this column's value beside each point")
     p.set_defaults(func=cmd_roofline)
 
@@ -846,6 +951,8 @@ def build_parser():
                    "default: workload)")
     p.add_argument("--log", choices=("auto", "none", "x", "y", "xy"), default="auto",
                    help="log axes (auto: an axis of positive values spanning over 30x)")
+    p.add_argument("--relative-to", metavar="X", help="divide each line by its value at x = X (a slowdown or "
+                   "speed-up against a baseline)")
     p.add_argument("--xlabel")
     p.add_argument("--ylabel")
     p.set_defaults(func=cmd_sweep)
@@ -875,15 +982,17 @@ def build_parser():
                        "(parallel links: their mean utilisation, their summed counts) or, for big systems, sending chip "
                        "x C2C port.\n\nexample: scripts/plot.py links stats.json -o links",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("stats", metavar="STATS.json", help="statistics of a system run")
+    p.add_argument("stats", metavar="STATS", help="statistics of a system run (--stats FILE), or a results table "
+                   "with --where picking one system point")
     common(p, table=False)
+    p.add_argument("--where", action="append", metavar="COL=VALUE", help="a table's row (repeatable)")
     p.add_argument("--metric", default="utilisation", help="utilisation (default), bytes, vectors, busy_ps or a FEC "
                    "counter (fec.corrected, fec.uncorrectable, ...)")
     p.add_argument("--layout", choices=("auto", "matrix", "ports"), default="auto",
                    help="matrix: sending x receiving chip; ports: sending chip x its C2C port (auto: matrix up "
                    "to 80 chips)")
-    p.add_argument("--vmax", help="top of the colour scale: a number, or 'max' (default: 1 for utilisation, the "
-                   "largest value otherwise)")
+    p.add_argument("--vmax", help="top of the colour scale (default: the largest value; 1 for utilisation makes "
+                   "several runs' maps compare)")
     p.set_defaults(func=cmd_links)
 
     p = sub.add_parser("timeline", help="per-queue busy timeline of a run",
@@ -916,6 +1025,12 @@ def main():
     for name in ("max_queues",):
         if getattr(args, name, 1) is not None and getattr(args, name, 1) < 1:
             raise ToolError(f"--{name.replace('_', '-')} must be at least 1", EXIT_USAGE)
+    if args.cmd != "columns":
+        formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+        if not formats or any(f not in ("png", "svg") for f in formats):
+            raise ToolError(f"--formats: expected png, svg or png,svg, got {args.formats!r}", EXIT_USAGE)
+        global FORMATS
+        FORMATS = tuple(dict.fromkeys(formats))
     if getattr(args, "config", None) and getattr(args, "info", None):
         raise ToolError("--config and --info both give roofs: choose one", EXIT_USAGE)
     args.func(args)

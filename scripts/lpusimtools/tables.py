@@ -31,7 +31,8 @@ def _read_jsonl(path):
             raise ToolError(f"{path}:{n}: not a JSON line: {e.msg}")
         if not isinstance(row, dict):
             raise ToolError(f"{path}:{n}: a results line must be a JSON object")
-        rows.append(flatten(row))
+        # A list of numbers (a histogram such as fec.symbol_errors) is one cell, as in the CSV.
+        rows.append({k: json.dumps(v) if isinstance(v, list) else v for k, v in flatten(row).items()})
     return pd.DataFrame(rows)
 
 
@@ -88,6 +89,7 @@ def read_table(path):
     if df.empty:
         raise ToolError(f"{path}: no rows")
     df["source"] = str(path)
+    df["_table"] = str(path.parent if path.suffix in (".jsonl", ".csv") else path)
     return df
 
 
@@ -141,3 +143,46 @@ def first_column(df, names, what):
             return n
     raise ToolError(f"no {what} column in the table (looked for {', '.join(names)}; "
                     f"{columns_hint(df, names[0])})", EXIT_INPUT)
+
+
+def sweep_configs(df):
+    """{point: config file} from the sweep.json beside each row's table (scripts/sweep.py writes
+    every point's config to DIR/configs/ and lists it there), for rows that have a point id."""
+    out = {}
+    if "_table" not in df.columns or "point" not in df.columns:
+        return out
+    for table in df["_table"].dropna().unique():
+        meta = pathlib.Path(table) / "sweep.json"
+        if not meta.is_file():
+            continue
+        try:
+            doc = json.loads(meta.read_text())
+            for p in doc.get("points", []):
+                if p.get("config"):
+                    out[p["point"]] = pathlib.Path(table) / p["config"]
+        except (json.JSONDecodeError, AttributeError, TypeError) as e:
+            raise ToolError(f"{meta}: not a sweep.json of scripts/sweep.py: {e}")
+    return out
+
+
+def unflatten(row, prefix):
+    """The `prefix.` columns of one row back into nested dicts, 'links.3.a' -> {'links': [.., {'a'}]}
+    (digit keys become list indices): a system run's statistics from its row of a results table."""
+    root = {}
+    for key, value in row.items():
+        if not str(key).startswith(prefix + ".") or value is None or (isinstance(value, float) and value != value):
+            continue
+        parts = str(key)[len(prefix) + 1:].split(".")
+        node = root
+        for part, nxt in zip(parts, parts[1:]):
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+
+    def lists(node):
+        if not isinstance(node, dict):
+            return node
+        if node and all(k.isdigit() for k in node):
+            return [lists(node[k]) for k in sorted(node, key=int)]
+        return {k: lists(v) for k, v in node.items()}
+
+    return lists(root)
