@@ -109,10 +109,13 @@ def run(cmd, **kw):
 def check_roofline_fixture(work):
     rows = [r for r in read_jsonl(FIX / "chip-sweep" / "results.jsonl") if r["status"] == "ok"]
     out = work / "roof"
-    plot("roofline", FIX / "chip-sweep", "--color-by", "workload", "-o", out, "--data", work / "roof.json")
+    plot("roofline", FIX / "chip-sweep", "--color-by", "workload", "--marker-by", "param.chip.mxm.planes", "-o", out,
+         "--data", work / "roof.json")
     check_images(out)
     data = json.loads((work / "roof.json").read_text())
     pts = data["points"]
+    check(sorted(p["marker"] for p in pts) == sorted(str(r["param.chip.mxm.planes"]) for r in rows),
+          "roofline markers are not the planes")
     check(len(pts) == len(rows), f"roofline: {len(pts)} points for {len(rows)} ok rows")
     ops = np.array([2.0 * (r["stats.macs"] + r["stats.macs_fp16"]) for r in rows])
     traffic = np.array([r["stats.sram_bytes_read"] + r["stats.sram_bytes_written"] for r in rows], dtype=float)
@@ -129,7 +132,8 @@ def check_roofline_fixture(work):
         check(close(roof["stream_bandwidth"], 64 * 320 * 900e6), f"stream roof {roof['stream_bandwidth']}")
         check(close(roof["ridge_sram_ops_per_byte"], roof["peak_int8"] / roof["sram_bandwidth"]), "ridge")
     # Same inputs, same bytes, from another process too.
-    plot("roofline", FIX / "chip-sweep", "--color-by", "workload", "-o", work / "roof2", program=True)
+    plot("roofline", FIX / "chip-sweep", "--color-by", "workload", "--marker-by", "param.chip.mxm.planes", "-o",
+         work / "roof2", program=True)
     for ext in ("png", "svg"):
         check((work / f"roof.{ext}").read_bytes() == (work / f"roof2.{ext}").read_bytes(), f"roofline {ext} differs "
               "between two runs")
@@ -157,6 +161,17 @@ def check_sweep_fixture(work):
     plot("sweep", FIX / "chip-sweep", "--x", "param.chip.mem.read_latency", "--y", "predicted_cycles", "--series",
          "workload", "--series", "param.chip.mxm.planes", "-o", work / "sweep2", "--data", work / "sweep2.json")
     check(len(json.loads((work / "sweep2.json").read_text())["lines"]) == 6, "sweep2: 6 lines expected")
+    # --relative-to: each line over its value at x = 2.
+    plot("sweep", FIX / "chip-sweep", "--x", "param.chip.mem.read_latency", "--y", "predicted_cycles", "--series",
+         "workload", "--series", "param.chip.mxm.planes", "--relative-to", "2", "-o", work / "sweep3", "--data",
+         work / "sweep3.json")
+    for ln in json.loads((work / "sweep3.json").read_text())["lines"]:
+        w, planes = ln["series"].split(", mxm.planes=")
+        base = {r["param.chip.mem.read_latency"]: r["predicted_cycles"] for r in rows
+                if pathlib.Path(r["workload"]).stem == w and r["param.chip.mxm.planes"] == int(planes)}
+        check(np.allclose(ln["y"], [base[x] / base[2] for x in ln["x"]], rtol=1e-12), f"relative line {ln}")
+    plot("sweep", FIX / "chip-sweep", "--x", "param.chip.mem.read_latency", "--y", "predicted_cycles", "--series",
+         "workload", "--series", "param.chip.mxm.planes", "--relative-to", "3", "-o", work / "x", expect=3)
     # Rows repeating a point of a line: refused, naming the column to add.
     p = plot("sweep", FIX / "chip-sweep", "--x", "param.chip.mxm.planes", "--y", "predicted_cycles", "-o",
              work / "x", expect=3)
@@ -282,6 +297,45 @@ def check_real_system(work):
     return out / "stats.json"
 
 
+def check_sweep_dir(lpusim, work, system_stats):
+    """A sweep's directory without info.* columns: the roofs come from the configs its sweep.json
+    lists (lpusim info --json of each). A system point's row: plot.py links from its stats.* columns
+    gives the matrix the stats file gives."""
+    d = work / "sweep-dir"
+    (d / "configs").mkdir(parents=True, exist_ok=True)
+    rows = [r for r in read_jsonl(FIX / "chip-sweep" / "results.jsonl") if r["status"] == "ok"]
+    points = []
+    for r in rows:
+        for k in [k for k in r if k.startswith("info.")]:
+            del r[k]
+        cfg = f"configs/p{r['param.chip.mxm.planes']}.yaml"
+        (d / cfg).write_text(f"version: 1\nchip:\n  name: p\n  geometry: {{superlanes: 20}}\n"
+                             f"  mxm: {{planes: {r['param.chip.mxm.planes']}, rows: 320, cols: 320}}\n")
+        points.append({"point": r["point"], "config": cfg})
+    (d / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (d / "sweep.json").write_text(json.dumps({"points": points}))
+    plot("roofline", d, "--build-dir", pathlib.Path(lpusim).parent, "-o", work / "roof-dir", "--data",
+         work / "roof-dir.json")
+    peaks = sorted(r["peak_int8"] for r in json.loads((work / "roof-dir.json").read_text())["roofs"])
+    check(peaks == [2.0 * p * 320 * 320 * 900e6 for p in (2, 4)], f"roofs from sweep.json: {peaks}")
+    (d / "sweep.json").write_text(json.dumps({"points": points[1:]}))
+    p = plot("roofline", d, "--build-dir", pathlib.Path(lpusim).parent, "-o", work / "x", expect=3)
+    check("no roofs" in p.stderr, f"a point without a config: {p.stderr}")
+
+    stats = json.loads(pathlib.Path(system_stats).read_text())
+    row = {"point": "abc", "status": "ok", "workload": "system:pipeline", "mode": "run", "chips": 4}
+    row.update({f"stats.{k}": v for k, v in PLOT_MODULE.flatten(stats).items()})
+    t = work / "system-table"
+    t.mkdir(exist_ok=True)
+    (t / "results.jsonl").write_text(json.dumps(row) + "\n" + json.dumps({**row, "point": "def"}) + "\n")
+    plot("links", t, "--where", "point=abc", "-o", work / "links-row", "--data", work / "links-row.json")
+    a = json.loads((work / "links-row.json").read_text())
+    b = json.loads((work / "links.json").read_text())
+    check(a["chips"] == b["chips"] and a["matrix"] == b["matrix"], "links from a table row differ from the file's")
+    p = plot("links", t, "-o", work / "x", expect=3)
+    check("2 rows; pick one with --where" in p.stderr, f"two rows: {p.stderr}")
+
+
 def check_bad_inputs(work, system_stats):
     keep = work / "keep"
     for ext in ("png", "svg"):
@@ -335,7 +389,7 @@ def main():
         check_scaling_fixture(work)
     if "real" in parts:
         check_real_chip(lpusim, work)
-        check_real_system(work)
+        check_sweep_dir(lpusim, work, check_real_system(work))
     if "errors" in parts:
         if not (work / "pipe4" / "stats.json").is_file() or not (work / "gemm-stats.json").is_file():
             real_chip_run(lpusim, work)
