@@ -20,7 +20,7 @@ Figures:
             statistics (first to last issue, shaded by utilisation)
 
 A TABLE is a results table of scripts/sweep.py (its output directory, results.jsonl or
-results.csv; columns in docs/exploration.md) or one lpusim JSON output read as a row (`compile
+results.csv; its columns in docs/sweep.md) or one lpusim JSON output read as a row (`compile
 --report`, `run --stats` of a chip, `info --json`); several are concatenated. Rows whose status is
 not "ok" are left out (and counted on stderr). `-o OUT` writes OUT.png and OUT.svg atomically;
 `--data FILE.json` also writes the plotted points and roofs. Exit codes: 0 written, 2 bad usage,
@@ -908,8 +908,14 @@ def cmd_columns(args):
         print(f"{c:50s} {vals.nunique():6d} distinct  e.g. {str(example)[:40]}")
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit 2, as every bad input of the project's tools
+        sub = self.prog.partition(" ")[2]  # "plot.py sweep" -> "sweep"
+        raise ToolError(f"{sub}: {message}" if sub else message, EXIT_USAGE)
+
+
 def build_parser():
-    ap = argparse.ArgumentParser(prog="plot.py", description=__doc__.split("\n")[0], epilog=__doc__[__doc__.index(
+    ap = Parser(prog="plot.py", description=__doc__.split("\n")[0], epilog=__doc__[__doc__.index(
         "\n") + 1:], formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", metavar="FIGURE")
 

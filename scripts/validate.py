@@ -458,8 +458,14 @@ def to_csv(rows):
     return buf.getvalue()
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit 2, as every bad input of the project's tools
+        sub = self.prog.partition(" ")[2]  # "plot.py sweep" -> "sweep"
+        raise ToolError(f"{sub}: {message}" if sub else message, EXIT_USAGE)
+
+
 def main():
-    ap = argparse.ArgumentParser(prog="validate.py", description=__doc__.split("\n")[0],
+    ap = Parser(prog="validate.py", description=__doc__.split("\n")[0],
                                  epilog=__doc__[__doc__.index("\n") + 1:],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build-dir", default=str(ROOT / "build"), help="where lpusim is (default: build/)")

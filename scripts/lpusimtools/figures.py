@@ -10,7 +10,6 @@ numpy, the reference for a system's diameter and mean distance.
 """
 import json
 import math
-import os
 import pathlib
 import tempfile
 
@@ -167,11 +166,3 @@ def diameter_and_mean(hist):
         return 0, 0.0
     pairs = sum(hist.values())
     return max(hist), sum(d * c for d, c in hist.items()) / pairs
-
-
-def repo_relative(path):
-    """`path` relative to the current directory when it is under it (shorter table cells)."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:
-        return str(path)

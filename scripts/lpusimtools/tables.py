@@ -1,4 +1,4 @@
-"""Reading results tables (the schema of scripts/sweep.py: docs/exploration.md) and single lpusim
+"""Reading results tables (the schema of scripts/sweep.py: docs/sweep.md) and single lpusim
 outputs as rows, for scripts/plot.py and scripts/validate.py.
 
 A table is a sweep's output directory (its results.jsonl, the source of truth, else results.csv),

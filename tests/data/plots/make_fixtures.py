@@ -13,6 +13,7 @@ scripts/sweep.py's results table (docs/exploration.md), for the tests of scripts
 Not run by the tests (they read the checked-in tables); rerun after a change of the schema or of
 lpusim's outputs. Deterministic: the same lpusim gives the same tables, except wall_s.
 """
+import argparse
 import copy
 import csv
 import hashlib
@@ -135,7 +136,12 @@ def system_scaling(lpusim, tmp):
 
 
 def main():
-    lpusim = pathlib.Path(sys.argv[1]).resolve()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("lpusim", type=pathlib.Path, help="the lpusim binary, e.g. build/lpusim")
+    lpusim = ap.parse_args().lpusim.resolve()
+    if not lpusim.is_file():
+        ap.error(f"{lpusim}: no such file")
     with tempfile.TemporaryDirectory() as tmp:
         write_table(HERE / "chip-sweep", chip_sweep(lpusim, pathlib.Path(tmp)))
         write_table(HERE / "system-scaling", system_scaling(lpusim, pathlib.Path(tmp)))
