@@ -256,10 +256,10 @@ def check_real_chip(lpusim, work):
 
 def check_real_system(work):
     out = work / "pipe4"
-    run([PY, ROOT / "examples/system/gen_system.py", "pipeline", "--chips", "4", "--out", out])
+    lpusim = sys.argv[1]
+    run([PY, ROOT / "examples/system/gen_system.py", "pipeline", "--chips", "4", "--out", out, "--lpusim", lpusim])
     spec = json.loads((out / "run.json").read_text())
     loads = [f"--load={c}:{n}={out / f}" for c, n, f in spec["load"]]
-    lpusim = sys.argv[1]
     run([lpusim, "run", "--system", out / "system.yaml", "--programs", out / "programs", *loads, "--stats",
          out / "stats.json", "--trace", out / "trace.json"])
     stats = json.loads((out / "stats.json").read_text())

@@ -110,7 +110,7 @@ def system_scaling(lpusim, tmp):
     for batches, chips in itertools.product((16, 48), (1, 2, 4, 8, 16)):
         out = tmp / f"pipe{chips}-{batches}"
         gen = run(["/usr/bin/python3", ROOT / "examples/system/gen_system.py", "pipeline", "--chips", chips,
-                   "--batches", batches, "--out", out])
+                   "--batches", batches, "--out", out, "--lpusim", lpusim])
         if gen.returncode:
             raise SystemExit(gen.stderr)
         spec = json.loads((out / "run.json").read_text())
