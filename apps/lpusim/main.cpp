@@ -5,6 +5,7 @@
 #include "apps/lpusim/ProgramCommands.h"
 #include "apps/lpusim/SystemCommand.h"
 #include "models/common/Error.h"
+#include "models/common/Npy.h"
 #include "models/spec/ChipInfo.h"
 #include "models/spec/ChipSpec.h"
 #include "tb/mxm/MxmCosim.h"
@@ -62,19 +63,26 @@ int cmd_config(const std::vector<std::string>& args)
 
 int cmd_info(const std::vector<std::string>& args)
 {
-    ArgParser ap("lpusim info --config CONFIG",
+    ArgParser ap("lpusim info --config CONFIG [--json FILE]",
                  "Prints the figures that follow from a chip config (peak int8 and fp16 rates, SRAM capacity and "
                  "bandwidth, stream and chip-to-chip bandwidth), each with the formula behind it.");
     ap.add_option("config", "CONFIG", "chip description (YAML)");
+    ap.add_option("json", "FILE",
+                  "also write the figures as JSON (written atomically): per figure its value in SI base units "
+                  "(Hz, ops/s, B, B/s), its unit and its formula");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
     }
     if (!ap.has("config"))
         throw UsageError("info: --config CONFIG is required");
+    if (ap.has("json"))
+        lpu::check_writable(ap.get("json"));
     const lpu::ChipSpec spec = lpu::load_chip_spec(ap.get("config"));
-    std::cout << "# " << spec.chip.name << " (" << ap.get("config") << ")\n"
-              << lpu::format_chip_figures(lpu::chip_figures(spec));
+    const std::vector<lpu::ChipFigure> figures = lpu::chip_figures(spec);
+    std::cout << "# " << spec.chip.name << " (" << ap.get("config") << ")\n" << lpu::format_chip_figures(figures);
+    if (ap.has("json"))
+        lpu::write_file_atomic(ap.get("json"), lpu::chip_figures_json(figures, spec.chip.name, ap.get("config")));
     return 0;
 }
 

@@ -1,8 +1,11 @@
 #include "ChipInfo.h"
 
+#include "models/common/Json.h"
 #include "models/spec/ChipSpec.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
@@ -10,11 +13,17 @@
 namespace lpu {
 
 namespace {
+// `v` as the shortest of %.15g, %.16g, %.17g that reads back to it exactly: parameters in a
+// formula's text (25.78125 Gb/s, not 25.7812) and values in JSON.
 std::string n(double v)
 {
-    std::ostringstream os;
-    os << v;
-    return os.str();
+    char buf[32];
+    for (int digits = 15; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v)
+            break;
+    }
+    return buf;
 }
 
 std::string scaled(double v, const std::string& unit)
@@ -94,6 +103,21 @@ std::string format_chip_figures(const std::vector<ChipFigure>& figures)
             value << scaled(f.value, f.unit);
         os << std::left << std::setw(30) << f.name << std::setw(16) << value.str() << "  " << f.formula << "\n";
     }
+    return os.str();
+}
+
+std::string chip_figures_json(const std::vector<ChipFigure>& figures, const std::string& chip,
+                              const std::string& config)
+{
+    std::ostringstream os;
+    os << "{\n  \"chip\": \"" << json_escape(chip) << "\",\n  \"config\": \"" << json_escape(config)
+       << "\",\n  \"figures\": {";
+    for (size_t i = 0; i < figures.size(); ++i) {
+        const ChipFigure& f = figures[i];
+        os << (i ? ",\n" : "\n") << "    \"" << json_escape(f.name) << "\": {\"value\": " << n(f.value)
+           << ", \"unit\": \"" << json_escape(f.unit) << "\", \"formula\": \"" << json_escape(f.formula) << "\"}";
+    }
+    os << "\n  }\n}\n";
     return os.str();
 }
 

@@ -22,5 +22,10 @@ std::vector<ChipFigure> chip_figures(const ChipSpec& spec);
 double chip_figure(const std::vector<ChipFigure>& figures, const std::string& name);
 // Human-readable table of the figures.
 std::string format_chip_figures(const std::vector<ChipFigure>& figures);
+// The figures as JSON, for scripts: {"chip", "config", "figures": {name: {"value", "unit",
+// "formula"}}} in the order of `figures`, each value in its unit exactly (Hz, ops/s, B, B/s,
+// ...), written so that it reads back to the same double.
+std::string chip_figures_json(const std::vector<ChipFigure>& figures, const std::string& chip,
+                              const std::string& config);
 
 }  // namespace lpu
