@@ -47,7 +47,7 @@ import pandas as pd  # noqa: E402
 from lpusimtools.common import (EXIT_INPUT, EXIT_USAGE, ROOT, ToolError, flatten, lpusim_binary,  # noqa: E402
                                 main_guard)
 from lpusimtools import tables  # noqa: E402
-from lpusimtools.outputs import write_output  # noqa: E402
+from lpusimtools.common import atomic_write as write_output  # noqa: E402
 from lpusimtools.figures import chip_info  # noqa: E402
 
 # Units of the schema's common columns, for axis labels (docs/exploration.md).

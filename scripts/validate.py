@@ -42,7 +42,7 @@ import yaml  # noqa: E402
 from lpusimtools.common import (EXIT_CHECK, EXIT_INPUT, EXIT_USAGE, ROOT, ToolError,  # noqa: E402
                                 first_error_line, load_yaml, lpusim_binary, main_guard, run_lpusim)
 from lpusimtools import figures as F  # noqa: E402
-from lpusimtools.outputs import write_output  # noqa: E402
+from lpusimtools.common import atomic_write as write_output  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 PUBLISHED = HERE / "lpusimtools" / "published.yaml"
