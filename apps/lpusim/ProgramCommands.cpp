@@ -32,7 +32,7 @@ std::pair<std::string, std::string> name_and_file(const std::string& arg, const 
 
 // `run --cosim UNIT`: every MXM plane of the chip on its Verilated RTL.
 std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, const ChipClock& clock,
-                                         const std::string& wave_dir)
+                                         const std::string& wave_dir, std::pair<uint64_t, uint64_t> window)
 {
     if (unit != "mxm")
         throw UsageError("--cosim: unknown unit '" + unit + "' (available: mxm)");
@@ -42,7 +42,16 @@ std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, co
             planes.push_back(q.name.substr(0, q.name.find('.')));
     if (!wave_dir.empty())
         RunWave::prepare(wave_dir);
-    return std::make_unique<MxmChipCosim>(chip.spec().mxm, clock, planes, wave_dir);
+    return std::make_unique<MxmChipCosim>(chip.spec().mxm, clock, planes, wave_dir, window.first, window.second);
+}
+
+std::pair<uint64_t, uint64_t> wave_window(const ArgParser& ap)
+{
+    if (!ap.has("wave-window"))
+        return {0, ~uint64_t{0}};
+    if (!ap.has("wave"))
+        throw UsageError("--wave-window needs --wave DIR");
+    return ap.get_range("wave-window");
 }
 
 int cmd_asm(const std::vector<std::string>& args)
@@ -111,6 +120,7 @@ int cmd_run(const std::vector<std::string>& args)
                   "instructions and every stream's values, cycle by cycle, also up to the failing cycle "
                   "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
                   "the program uses (RTL pins, internals and the checker's expected values)");
+    ap.add_option("wave-window", "FROM:TO", "dump only cycles FROM..TO (with --wave), the MXM planes' too");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -131,15 +141,17 @@ int cmd_run(const std::vector<std::string>& args)
         session.trace_after(ap.get("trace"));
     // --wave: checked and opened before the run, so a bad directory costs no simulation.
     std::unique_ptr<RunWave> wave;
+    const auto window = wave_window(ap);
     if (ap.has("wave"))
-        wave = std::make_unique<RunWave>(ap.get("wave"), "chip", clock, session.chip().spec().chip.name + ", " + path);
+        wave = std::make_unique<RunWave>(ap.get("wave"), "chip", clock, session.chip().spec().chip.name + ", " + path,
+                                         window);
     for (const auto& l : ap.get_all("load")) {
         const auto [name, file] = name_and_file(l, "load");
         session.load(name, file);
     }
     std::unique_ptr<MxmChipCosim> cosim;
     if (ap.has("cosim"))
-        cosim = make_cosim(ap.get("cosim"), session.chip(), clock, ap.get("wave"));
+        cosim = make_cosim(ap.get("cosim"), session.chip(), clock, ap.get("wave"), window);
 
     RunStats st;
     try {

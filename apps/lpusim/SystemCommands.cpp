@@ -55,6 +55,8 @@ ArgParser system_parser()
                   "a waveform per chip, DIR/<chip>.vcd and .gtkw, each chip's cycles at their picoseconds on "
                   "the system's time base (also through the failing cycle of a failing run); with --cosim mxm "
                   "also DIR/<chip>/<plane>.fst for every MXM plane a chip's program uses");
+    ap.add_option("wave-window", "FROM:TO",
+                  "dump only cycles FROM..TO of every chip (with --wave), the MXM planes' too");
     ap.add_option("cosim", "UNIT", "run UNIT's Verilated RTL in lockstep in every chip (UNIT: mxm)");
     ap.add_option("link-errors", "POLICY",
                   "a vector an uncorrectable FEC codeword touched (links with a ber, docs/link-errors.md): fail "
@@ -87,6 +89,7 @@ void add_watchers(SystemSession& session, const ArgParser& ap, ChipWatchers& cw)
     System& sys = session.system();
     cw.waves.resize(sys.chips());
     cw.cosims.resize(sys.chips());
+    const auto window = wave_window(ap);
     for (size_t i = 0; i < sys.chips(); ++i) {
         if (!sys.local(i))
             continue;
@@ -95,12 +98,12 @@ void add_watchers(SystemSession& session, const ArgParser& ap, ChipWatchers& cw)
         if (ap.has("wave"))
             session.step([&] {
                 cw.waves[i] = std::make_unique<RunWave>(ap.get("wave"), stem, sys.clock(i),
-                                                        name + " (" + sys.chip(i).spec().chip.name + ")");
+                                                        name + " (" + sys.chip(i).spec().chip.name + ")", window);
             });
         if (ap.has("cosim"))
             session.step([&] {
                 const std::string dir = ap.has("wave") ? ap.get("wave") + "/" + stem : "";
-                cw.cosims[i] = make_cosim(ap.get("cosim"), sys.chip(i), sys.clock(i), dir);
+                cw.cosims[i] = make_cosim(ap.get("cosim"), sys.chip(i), sys.clock(i), dir, window);
             });
     }
 }
