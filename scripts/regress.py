@@ -1,0 +1,433 @@
+#!/usr/bin/python3
+"""Seeded random regressions of lpusim, in parallel, with a summary, JUnit XML, and for every
+failure the command that replays it and a waveform around the first divergence.
+
+    scripts/regress.py                                   # the default: tiny, seeds 1..7, every kind
+    scripts/regress.py --configs tiny small tsp-v1 --seeds 20 --junit build/regress.xml
+    scripts/regress.py --configs tiny small --budget 60  # nightly: new seeds until an hour is spent
+    scripts/regress.py --job workload:tiny:5             # replay one job (what a failure prints)
+
+Kinds (--kinds; a job is KIND:CONFIG:SEED and everything it does follows from those three):
+  cosim           lpusim cosim mxm --config C --seed S --stimulus K --ops N: the MXM plane model
+                  against its Verilated RTL, every result beat, value and cycle. The stimulus is
+                  the seed's (seed mod 7 of: random zeros identity min-neg uint8-extremes
+                  weight-swap dense), N drawn from the seed.
+  workload        a random workload (tests/python/check_compile.py's generator: GEMMs, MLPs,
+                  element-wise chains, graphs; i8/u8/f16 matmuls, every op the compiler lowers)
+                  compiled, run with its --inputs, and held to two promises: the run takes
+                  exactly the predicted cycles, and every output equals
+                  tests/python/workload_reference.py's numpy outputs bit for bit.
+  workload-cosim  the same with lpusim run --cosim mxm: every MXM plane also on its RTL (workloads
+                  with an fp16 matmul are drawn again: the RTL is int8-only).
+  system          a multi-chip program of examples/system/gen_system.py (pipeline, all-reduce or
+                  multi-hop; seeded data) on tiny chips, with seeded link bit errors (BER 0 to
+                  3e-2, some bursts) under --link-errors poison: every output equals numpy bit for
+                  bit except elements the run reports a poisoned vector reached, the poisoned-vector
+                  counts agree, and the links carried what the schedule sent. Config tiny only.
+
+Jobs run in a deterministic order (seed, then config, then kind) on --jobs processes. Exit code
+0 when every job passed (or was skipped: a workload the compiler refuses as a documented limit
+of the config), 1 when any failed, 2 bad usage, 3 a bad config file, 130 interrupted.
+
+Output (--out DIR, default build/regress/<date-time>): results.jsonl (a line per finished job,
+appended as it finishes), summary.txt, junit.xml (or --junit FILE), and per failed job
+failures/<job>/: its files (workload.yaml, prog.s, inputs/, ref/, stats.json, gen/, ...),
+output.txt (every command and its output), replay.txt, and wave/ (the waveform, written by
+the command the report shows). Each failure directory appears whole (one rename).
+
+Waves: a co-simulation failure is replayed with lpusim's own replay line (--wave DIR
+--wave-window around the first divergence); a failing lpusim run with --wave DIR --wave-window
+100 cycles before to 20 after the cycle its error names; a cycle-count mismatch around the
+earlier of the two counts; a wrong output around the layer group that wrote it (from the
+compiler's --report); a system's wrong output with the whole run's waveform per chip.
+
+--budget MINUTES launches new jobs (seeds 1, 2, ... or the given ones, in order) until the time
+is spent, lets the running ones finish, and reports how many ran. --inject-fault KIND makes
+the jobs it applies to fail on purpose (testing the regression itself; see docs/regress.md).
+Coverage: with an lpusim that collects functional coverage (--coverage on run and cosim mxm),
+every job's is kept and merged into OUT/coverage.json and OUT/coverage.txt, and the summary
+printed; --no-coverage turns it off. docs/regress.md has the details.
+"""
+import argparse
+import concurrent.futures as cf
+import datetime
+import itertools
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lpusimtools.common import (EXIT_CHECK, EXIT_INPUT, EXIT_OK, EXIT_USAGE, ROOT, ToolError,  # noqa: E402
+                                atomic_write, die, lpusim_binary, main_guard, run_lpusim, first_error_line)
+from lpusimtools import junit, regress_jobs as rj  # noqa: E402
+
+DEFAULT_SEEDS = 7  # seeds 1..7: every co-simulation stimulus once
+NOTES_SHOWN = 5
+
+
+def positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} is not a positive integer")
+    return v
+
+
+def seed_value(text):
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer seed, got '{text}'")
+    return int(text)
+
+
+def positive_float(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, got '{text}'")
+    if not v > 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of minutes")
+    return v
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit 2, as every lpusim tool
+        raise ToolError(message, EXIT_USAGE)
+
+
+def parse_args(argv):
+    ap = Parser(prog="regress.py", description=__doc__.split("\n")[0], epilog=__doc__,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--configs", nargs="+", default=["tiny"], metavar="CONFIG",
+                    help="chip configs: names under configs/ (tiny, small, tsp-v1) or paths (default: tiny)")
+    ap.add_argument("--kinds", nargs="+", default=list(rj.KINDS), metavar="KIND",
+                    help=f"job kinds, of {', '.join(rj.KINDS)} (default: all)")
+    seeds = ap.add_mutually_exclusive_group()
+    seeds.add_argument("--seeds", type=positive_int, metavar="N",
+                       help=f"N seeds from --first-seed (default {DEFAULT_SEEDS}; with --budget: unbounded)")
+    seeds.add_argument("--seed-list", nargs="+", type=seed_value, metavar="S", help="exactly these seeds, in order")
+    ap.add_argument("--first-seed", type=seed_value, default=1, metavar="S", help="first seed of --seeds (default 1)")
+    ap.add_argument("--job", action="append", default=[], metavar="KIND:CONFIG:SEED",
+                    help="run only this job (repeatable): what a failure's replay line says")
+    ap.add_argument("--jobs", type=positive_int, default=len(os.sched_getaffinity(0)), metavar="N",
+                    help="jobs in parallel (default: the processors available, %(default)s)")
+    ap.add_argument("--budget", type=positive_float, metavar="MINUTES",
+                    help="stop launching jobs once this much time is spent (running jobs finish)")
+    ap.add_argument("--timeout", type=positive_int, default=1800, metavar="SECONDS",
+                    help="a job running longer fails (default 1800)")
+    ap.add_argument("--out", type=pathlib.Path, metavar="DIR",
+                    help="output directory, must not hold an earlier run (default build/regress/<date-time>)")
+    ap.add_argument("--junit", type=pathlib.Path, metavar="FILE", help="JUnit XML (default OUT/junit.xml)")
+    ap.add_argument("--build-dir", type=pathlib.Path, default=pathlib.Path("build"), metavar="DIR",
+                    help="where lpusim was built (default build)")
+    ap.add_argument("--keep", action="store_true", help="also keep passing jobs' files (OUT/passed/<job>/)")
+    ap.add_argument("--list", action="store_true", help="print the jobs and what each draws from its seed; run nothing")
+    ap.add_argument("--coverage", action=argparse.BooleanOptionalAction, default=None,
+                    help="collect and merge functional coverage (default: when lpusim supports it)")
+    ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                    help="progress bar (default: when stderr is a terminal)")
+    test = ap.add_argument_group("testing the regression itself")
+    test.add_argument("--inject-fault", choices=sorted(rj.FAULTS), metavar="KIND",
+                      help="make the jobs it applies to fail: " +
+                           "; ".join(f"{k}: {v[0]} ({', '.join(v[1])})" for k, v in rj.FAULTS.items()))
+    a = ap.parse_args(argv)
+    for k in a.kinds:
+        if k not in rj.KINDS:
+            die(f"--kinds: unknown kind '{k}' (kinds: {', '.join(rj.KINDS)})")
+    if a.job and (a.seeds or a.seed_list or a.budget or "--kinds" in argv or "--configs" in argv):
+        die("--job names its kind, config and seed: give no --kinds, --configs, --seeds, --seed-list or --budget")
+    try:
+        a.job = [rj.parse_job_id(j) for j in a.job]
+    except ValueError as e:
+        die(f"--job: {e}")
+    return a
+
+
+def check_configs(exe, configs):
+    """Every config exists (exit 2 otherwise) and loads (lpusim config; exit 3 with its error)."""
+    for c in configs:
+        path = rj.config_path(c)
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in (ROOT / "configs").glob("*.yaml")))
+            die(f"--configs: '{c}' is neither a config under configs/ ({known}) nor a file")
+        p = run_lpusim(exe, ["config", str(path)], timeout=60)
+        if p.returncode != 0:
+            raise ToolError(f"--configs: {re.sub(r'^lpusim: (error: )?', '', first_error_line(p))}", EXIT_INPUT)
+
+
+def coverage_support(exe, wanted):
+    """Which lpusim commands take --coverage FILE (issue 12, item 5)."""
+    found = {}
+    for name, args in (("run", ["run", "--help"]), ("cosim", ["cosim", "mxm", "--help"]),
+                       ("system", ["run", "--system", "x", "--help"])):
+        found[name] = wanted is not False and "--coverage" in run_lpusim(exe, args, timeout=60).stdout
+    if wanted and not any(found.values()):
+        die("--coverage: this lpusim collects no functional coverage (no --coverage on run or cosim mxm)")
+    return found
+
+
+def job_list(a):
+    """(kind, config, seed) in order: seed, then config, then kind. Unbounded with --budget and
+    no --seeds/--seed-list."""
+    if a.job:
+        yield from a.job
+        return
+    if a.seed_list:
+        seeds = iter(a.seed_list)
+    elif a.seeds or not a.budget:
+        seeds = iter(range(a.first_seed, a.first_seed + (a.seeds or DEFAULT_SEEDS)))
+    else:
+        seeds = itertools.count(a.first_seed)
+    for seed in seeds:
+        for config in a.configs:
+            for kind in a.kinds:
+                if rj.applies(kind, config):
+                    yield kind, config, seed
+
+
+def out_dir(a):
+    if a.out is None:
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = ROOT / "build" / "regress" / stamp
+        for n in itertools.count(2):
+            if not out.exists():
+                break
+            out = ROOT / "build" / "regress" / f"{stamp}-{n}"
+        return out
+    out = a.out.resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        die(f"--out: {a.out} exists and is not an empty directory (remove it, or choose another)")
+    return out
+
+
+def append_result(path, result):
+    with open(path, "a") as f:
+        f.write(json.dumps(result, sort_keys=True) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+# ---- report -----------------------------------------------------------------------------------
+def groups(results):
+    """[((kind, config label), results)], kinds in KINDS order, configs in the order given."""
+    out, configs = {}, {}
+    for r in results:
+        out.setdefault((r["kind"], r["label"]), []).append(r)
+        configs.setdefault(r["label"], len(configs))
+    order = {k: i for i, k in enumerate(rj.KINDS)}
+    return sorted(out.items(), key=lambda kv: (order[kv[0][0]], configs[kv[0][1]]))
+
+
+def summary_text(results, wall, header, stop_note):
+    rows = [("kind", "config", "runs", "passed", "failed", "skipped", "time")]
+    total = [0, 0, 0, 0, 0.0]
+    for (kind, label), rs in groups(results):
+        n = [len(rs), sum(r["status"] == "pass" for r in rs), sum(r["status"] == "fail" for r in rs),
+             sum(r["status"] == "skip" for r in rs), sum(r["time"] for r in rs)]
+        total = [t + v for t, v in zip(total, n)]
+        rows.append((kind, label, *map(str, n[:4]), f"{n[4]:.1f} s"))
+    rows.append(("all", "", *map(str, total[:4]), f"{total[4]:.1f} s"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [header]
+    for i, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
+        if i == 0 or i == len(rows) - 2:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append(f"wall time {wall:.1f} s" + (f"; {stop_note}" if stop_note else ""))
+    for r in results:
+        if r["status"] == "fail":
+            lines.append("")
+            lines += failure_lines(r)
+    for r in results:
+        if r["status"] == "skip":
+            lines.append(f"skipped {r['id']}: {r['message']}")
+    noted = [r for r in results if r.get("notes")]
+    if noted:
+        lines.append(f"\nnotes ({len(noted)} jobs; not failures, the details in results.jsonl):")
+        for r in noted[:NOTES_SHOWN]:
+            lines.append(f"  {r['id']}: {r['notes'][0]}" + (f" (and {len(r['notes']) - 1} more)"
+                                                            if len(r["notes"]) > 1 else ""))
+        if len(noted) > NOTES_SHOWN:
+            lines.append(f"  ... and {len(noted) - NOTES_SHOWN} more jobs")
+    return "\n".join(lines) + "\n"
+
+
+def failure_lines(r):
+    lines = [f"FAILED {r['id']} ({r.get('describe', '')}): {r['message']}", f"  replay: {r['replay']}"]
+    w = r.get("wave")
+    if w:
+        span = f"cycles {w['window'][0]}..{w['window'][1]}" if w["window"] else "the whole run"
+        if w["command"] == r["replay"]:
+            lines.append(f"  waves ({span}, written by the replay):")
+        else:
+            lines.append(f"  waves ({span}): {w['command']}")
+        lines += [f"    {f}" for f in w["files"]] or ["    (none written)"]
+    if r.get("artifacts"):
+        lines.append(f"  files: {r['artifacts']}/ (replay.txt, output.txt)")
+    return lines
+
+
+def write_junit(path, results, timestamp, props):
+    suites = []
+    for (kind, label), rs in groups(results):
+        s = junit.Suite(f"regress.{kind}.{label}", timestamp, props)
+        for r in sorted(rs, key=lambda r: r["seed"]):
+            text = "\n".join(failure_lines(r) + ["", r["details"]]) if r["status"] == "fail" else ""
+            s.cases.append(junit.Case(f"regress.{kind}.{label}", f"seed-{r['seed']}", r["time"], r["status"],
+                                      r["message"], text, kind="check failed",
+                                      output=f"{r['id']}: {r.get('describe', '')}\nreplay: {r['replay']}\n"))
+        suites.append(s)
+    junit.write(path, "lpusim regress", suites)
+
+
+def merge_coverage(out, results, progress_out):
+    """scripts/coverage.py merge of every job's coverage; returns the report's text."""
+    files = [f for r in results for f in r.get("coverage", [])]
+    if not files:
+        return ""
+    tool = ROOT / "scripts" / "coverage.py"
+    cmd = [sys.executable, str(tool), "merge", *files, "-o", str(out / "coverage.json"), "--report",
+           str(out / "coverage.txt")]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise ToolError(f"coverage merge failed: {first_error_line(p)}", EXIT_CHECK)
+    return (out / "coverage.txt").read_text()
+
+
+# ---- main -------------------------------------------------------------------------------------
+def run_all(a, env, out, jobs, progress):
+    """Runs the jobs; returns (results in job order, how the run stopped)."""
+    from tqdm import tqdm
+    results_path = out / "results.jsonl"
+    total = None if (a.budget and not (a.seeds or a.seed_list or a.job)) else len(list(job_list(a)))
+    bar = tqdm(total=total, unit="job", disable=not progress, dynamic_ncols=True, file=sys.stderr)
+    started = time.monotonic()
+    deadline = started + a.budget * 60 if a.budget else None
+    results, stop_note, failed = {}, "", 0
+    order = {}
+    pending = {}
+    with cf.ProcessPoolExecutor(max_workers=a.jobs) as pool:
+        try:
+            todo = iter(jobs)
+            exhausted = False
+            while True:
+                while not exhausted and len(pending) < a.jobs:
+                    if deadline and time.monotonic() >= deadline:
+                        exhausted = True
+                        stop_note = f"budget of {a.budget:g} min spent: launched no more jobs"
+                        break
+                    nxt = next(todo, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    order[rj.job_id(*nxt)] = len(order)
+                    pending[pool.submit(rj.run_job, env, *nxt)] = nxt
+                if not pending:
+                    break
+                done, _ = cf.wait(list(pending), timeout=None if not deadline else max(0.1, deadline -
+                                  time.monotonic()), return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    pending.pop(fut)
+                    r = fut.result()
+                    results[r["id"]] = r
+                    append_result(results_path, r)
+                    if r["status"] == "fail":  # at once; the details follow in the summary
+                        failed += 1
+                        bar.write(f"FAILED {r['id']}: {r['message']}", file=sys.stderr)
+                    bar.set_postfix(failed=failed)
+                    bar.update(1)
+        except KeyboardInterrupt:
+            for fut in pending:
+                fut.cancel()
+            bar.close()
+            raise
+    bar.close()
+    ordered = sorted(results.values(), key=lambda r: order[r["id"]])
+    if deadline and stop_note:
+        stop_note += f"; {len(ordered)} jobs ran" + seeds_done(a, ordered)
+    return ordered, stop_note
+
+
+def seeds_done(a, results):
+    """', seeds 1..9 complete (10 in part)': which seeds a budget let every job of run."""
+    per_seed = sum(rj.applies(k, c) for k in a.kinds for c in a.configs)
+    count = {}
+    for r in results:
+        count[r["seed"]] = count.get(r["seed"], 0) + 1
+    full = [s for s, n in count.items() if n == per_seed]
+    part = sorted(s for s, n in count.items() if n < per_seed)
+    text = f": seeds {min(full)}..{max(full)} complete" if full else ": no seed complete"
+    return text + (f" ({', '.join(map(str, part))} in part)" if part else "")
+
+
+def main():
+    a = parse_args(sys.argv[1:])
+    build_dir = (a.build_dir if a.build_dir.is_absolute() else ROOT / a.build_dir).resolve()
+    exe = lpusim_binary(build_dir)
+    configs = sorted({c for _, c, _ in a.job}) if a.job else a.configs
+    check_configs(exe, configs)
+    if a.list:
+        for kind, config, seed in (a.job or job_list(a)):
+            if a.budget and not (a.seeds or a.seed_list) and seed >= a.first_seed + 1000:
+                print("... (unbounded with --budget: the first 1000 seeds shown)")
+                break
+            print(f"{rj.job_id(kind, config, seed)}  {rj.describe(kind, rj.plan(kind, config, seed))}")
+        return EXIT_OK
+    out = out_dir(a)
+    out.mkdir(parents=True, exist_ok=True)
+    env = {"exe": rj.shown(exe), "out": str(out), "timeout": a.timeout, "inject": a.inject_fault, "keep": a.keep,
+           "coverage": coverage_support(exe, a.coverage),
+           "build_dir_arg": None if build_dir == (ROOT / "build").resolve() else rj.shown(build_dir)}
+    progress = sys.stderr.isatty() if a.progress is None else a.progress
+    seeds = (", ".join(str(s) for s in sorted({s for _, _, s in a.job})) if a.job else
+             " ".join(map(str, a.seed_list)) if a.seed_list else
+             f"{a.first_seed}.." + (str(a.first_seed + (a.seeds or DEFAULT_SEEDS) - 1)
+                                    if a.seeds or not a.budget else ""))
+    header = (f"regress: {rj.shown(exe)}, configs {' '.join(configs)}, kinds "
+              f"{' '.join(sorted({k for k, _, _ in a.job}) if a.job else a.kinds)}, seeds {seeds}, {a.jobs} in "
+              f"parallel" + (f", budget {a.budget:g} min" if a.budget else "") +
+              (f", injected fault {a.inject_fault}" if a.inject_fault else "") + f"; output {rj.shown(out)}")
+    print(header, flush=True)
+    timestamp = datetime.datetime.now().replace(microsecond=0).isoformat()
+    t0 = time.monotonic()
+    interrupted = False
+    try:
+        results, stop_note = run_all(a, env, out, a.job or job_list(a), progress)
+    except KeyboardInterrupt:
+        interrupted = True
+        results = [json.loads(line) for line in open(out / "results.jsonl")] if (out / "results.jsonl").exists() \
+            else []
+        stop_note = f"interrupted: {len(results)} jobs finished"
+    wall = time.monotonic() - t0
+    text = summary_text(results, wall, header, stop_note)
+    coverage = "" if interrupted else merge_coverage(out, results, sys.stdout)
+    if coverage:
+        text += "\nfunctional coverage (" + rj.shown(out / "coverage.txt") + "):\n" + coverage
+    failed = sum(r["status"] == "fail" for r in results)
+    verdict = (f"FAIL: {failed} of {len(results)} jobs failed" if failed else
+               f"INTERRUPTED: {len(results)} jobs finished, all passed" if interrupted else
+               f"PASS: {len(results)} jobs")
+    text += f"\nresults: {rj.shown(out / 'results.jsonl')}, JUnit: {rj.shown(a.junit or out / 'junit.xml')}\n{verdict}\n"
+    atomic_write(out / "summary.txt", text)
+    props = {"lpusim": rj.shown(exe), "configs": " ".join(configs), "seeds": seeds,
+             "inject_fault": a.inject_fault or ""}
+    write_junit(a.junit or out / "junit.xml", results, timestamp, props)
+    shutil_rmtree_quiet(out / ".work")
+    print("\n" + text.split("\n", 1)[1], end="")  # the header was printed first
+    if interrupted:
+        raise KeyboardInterrupt
+    return EXIT_CHECK if failed else EXIT_OK
+
+
+def shutil_rmtree_quiet(path):
+    import shutil
+    shutil.rmtree(path, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main_guard(main)
