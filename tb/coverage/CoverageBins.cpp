@@ -168,7 +168,7 @@ std::string CoverageBins::table_hash()
         for (const char* s : {f.group, f.pattern, f.description, f.how})
             h = fnv1a(h, s);
         for (CoverageDomain d : f.domains) {
-            h = fnv1a(h, coverage_domain_name(d));
+            h = fnv1a(fnv1a(h, coverage_domain_name(d)), coverage_domain_param(d));
             if (!coverage_domain_is_geometric(d))
                 for (const CoverageLabel& v : values(d, none))
                     h = fnv1a(fnv1a(h, v.label), v.text);

@@ -57,6 +57,19 @@ std::string CoverageFile::json() const
            << fam.pattern << "\", \"domains\": [";
         for (size_t d = 0; d < fam.domains.size(); ++d)
             os << (d ? ", " : "") << "\"" << coverage_domain_name(fam.domains[d]) << "\"";
+        os << "], \"values\": [";
+        for (size_t d = 0; d < fam.domains.size(); ++d) {
+            os << (d ? ", " : "");
+            if (coverage_domain_is_geometric(fam.domains[d])) {  // as many as the config has
+                os << "\"" << coverage_domain_param(fam.domains[d]) << "\"";
+                continue;
+            }
+            const std::vector<CoverageLabel> values = CoverageBins::values(fam.domains[d], CoverageGeometry{});
+            os << "[";
+            for (size_t v = 0; v < values.size(); ++v)
+                os << (v ? ", " : "") << "\"" << json_escape(values[v].label) << "\"";
+            os << "]";
+        }
         os << "], \"description\": \"" << json_escape(fam.description) << "\", \"how\": \"" << json_escape(fam.how)
            << "\"}";
     }

@@ -253,6 +253,18 @@ const char* coverage_domain_name(CoverageDomain d)
     return "?";
 }
 
+const char* coverage_domain_param(CoverageDomain d)
+{
+    switch (d) {
+    case D::Plane: return "chip.mxm.planes";
+    case D::Slot: return "chip.mxm.acc_slots";
+    case D::Superlane: return "chip.geometry.superlanes";
+    case D::EastGroup: return "chip.streams.east / 4";
+    case D::WestGroup: return "chip.streams.west / 4";
+    default: return "";
+    }
+}
+
 bool coverage_domain_is_geometric(CoverageDomain d)
 {
     return d == D::Plane || d == D::Slot || d == D::Superlane || d == D::EastGroup || d == D::WestGroup;

@@ -129,5 +129,7 @@ const std::vector<CoverageValue>& coverage_fixed_values(CoverageDomain d);
 // Its name ("opcode", "superlane") for the table's hash and docs.
 const char* coverage_domain_name(CoverageDomain d);
 bool coverage_domain_is_geometric(CoverageDomain d);
+// A geometric domain's size in the config: "chip.mxm.acc_slots"; "" for the others.
+const char* coverage_domain_param(CoverageDomain d);
 
 }  // namespace lpu
