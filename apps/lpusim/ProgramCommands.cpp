@@ -1,6 +1,7 @@
 #include "ProgramCommands.h"
 
 #include "apps/lpusim/ArgParser.h"
+#include "apps/lpusim/RunCoverage.h"
 #include "apps/lpusim/RunWave.h"
 #include "apps/lpusim/SystemCommands.h"
 #include "models/common/Error.h"
@@ -121,6 +122,10 @@ int cmd_run(const std::vector<std::string>& args)
                   "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
                   "the program uses (RTL pins, internals and the checker's expected values)");
     ap.add_option("wave-window", "FROM:TO", "dump only cycles FROM..TO (with --wave), the MXM planes' too");
+    ap.add_option("coverage", "FILE.json",
+                  "functional coverage of the MXM and the ISA (docs/coverage.md): every bin with its hit count, "
+                  "also for a run that stops on a schedule error (its rule is a bin); merge and report with "
+                  "scripts/coverage.py");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -152,11 +157,28 @@ int cmd_run(const std::vector<std::string>& args)
     std::unique_ptr<MxmChipCosim> cosim;
     if (ap.has("cosim"))
         cosim = make_cosim(ap.get("cosim"), session.chip(), clock, ap.get("wave"), window);
+    // --coverage: checked before the run; observers only when asked for (no cost otherwise).
+    std::unique_ptr<RunCoverage> coverage;
+    std::vector<ChipObserver*> observers{wave ? &wave->writer : nullptr};
+    MxmObserver* mxm_observer = cosim.get();
+    if (ap.has("coverage")) {
+        coverage = std::make_unique<RunCoverage>(ap.get("coverage"),
+                                                 "run --config " + ap.get("config") + " --program " + path);
+        observers.push_back(&coverage->collector(0, spec));
+        mxm_observer = coverage->mxm(0, cosim.get());
+    }
 
     RunStats st;
     try {
-        st = session.run({wave ? &wave->writer : nullptr}, cosim.get());
+        st = session.run(observers, mxm_observer);
     } catch (const std::exception& e) {
+        if (coverage) {  // a failing run's coverage: its schedule error is a bin
+            try {
+                coverage->write(std::current_exception());
+            } catch (const std::exception& c) {
+                std::cerr << "lpusim: the coverage file could not be written: " << c.what() << "\n";
+            }
+        }
         if (wave) {  // a failing run is when the waveform matters most
             try {
                 const uint64_t cycle = wave->complete_failed(e.what());
@@ -170,6 +192,8 @@ int cmd_run(const std::vector<std::string>& args)
     }
     if (wave)
         wave->complete(st.cycles);
+    if (coverage)
+        coverage->write(nullptr);
     std::cout << session.report() << "\n";
     if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
