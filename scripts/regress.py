@@ -63,10 +63,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lpusimtools.common import (EXIT_CHECK, EXIT_INPUT, EXIT_OK, EXIT_USAGE, ROOT, ToolError,  # noqa: E402
                                 atomic_write, die, lpusim_binary, main_guard, run_lpusim, first_error_line)
-from lpusimtools import junit, regress_jobs as rj  # noqa: E402
+from lpusimtools import coverage, junit, regress_jobs as rj  # noqa: E402
 
 DEFAULT_SEEDS = 7  # seeds 1..7: every co-simulation stimulus once
 NOTES_SHOWN = 5
+LIST_LIMIT = 1000  # --list with an unbounded --budget
 
 
 def positive_int(text):
@@ -105,8 +106,8 @@ def parse_args(argv):
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--configs", nargs="+", default=["tiny"], metavar="CONFIG",
                     help="chip configs: names under configs/ (tiny, small, tsp-v1) or paths (default: tiny)")
-    ap.add_argument("--kinds", nargs="+", default=list(rj.KINDS), metavar="KIND",
-                    help=f"job kinds, of {', '.join(rj.KINDS)} (default: all)")
+    ap.add_argument("--kinds", nargs="+", metavar="KIND",
+                    help=f"job kinds, of {', '.join(rj.KINDS)} (default: all; plan only with coverage)")
     seeds = ap.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=positive_int, metavar="N",
                        help=f"N seeds from --first-seed (default {DEFAULT_SEEDS}; with --budget: unbounded)")
@@ -129,6 +130,8 @@ def parse_args(argv):
     ap.add_argument("--list", action="store_true", help="print the jobs and what each draws from its seed; run nothing")
     ap.add_argument("--coverage", action=argparse.BooleanOptionalAction, default=None,
                     help="collect and merge functional coverage (default: when lpusim supports it)")
+    ap.add_argument("--require-full-coverage", action="store_true",
+                    help="exit 1 if a reachable coverage bin was never hit")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="progress bar (default: when stderr is a terminal)")
     test = ap.add_argument_group("testing the regression itself")
@@ -136,7 +139,7 @@ def parse_args(argv):
                       help="make the jobs it applies to fail: " +
                            "; ".join(f"{k}: {v[0]} ({', '.join(v[1])})" for k, v in rj.FAULTS.items()))
     a = ap.parse_args(argv)
-    for k in a.kinds:
+    for k in a.kinds or []:
         if k not in rj.KINDS:
             die(f"--kinds: unknown kind '{k}' (kinds: {', '.join(rj.KINDS)})")
     if a.job and (a.seeds or a.seed_list or a.budget or "--kinds" in argv or "--configs" in argv):
@@ -172,11 +175,14 @@ def coverage_support(exe, wanted):
 
 
 def job_list(a):
-    """(kind, config, seed) in order: seed, then config, then kind. Unbounded with --budget and
-    no --seeds/--seed-list."""
+    """(kind, config, seed) in order: the coverage plan's runs, then by seed, then config, then
+    kind. Unbounded with --budget and no --seeds/--seed-list."""
     if a.job:
         yield from a.job
         return
+    if "plan" in a.kinds:
+        for name in rj.plan_runs():
+            yield "plan", name, None
     if a.seed_list:
         seeds = iter(a.seed_list)
     elif a.seeds or not a.budget:
@@ -186,7 +192,7 @@ def job_list(a):
     for seed in seeds:
         for config in a.configs:
             for kind in a.kinds:
-                if rj.applies(kind, config):
+                if kind != "plan" and rj.applies(kind, config):
                     yield kind, config, seed
 
 
@@ -272,31 +278,39 @@ def failure_lines(r):
     return lines
 
 
+def junit_names(r):
+    """(classname, name) of a job's test case: regress.KIND.CONFIG and seed-S; regress.plan and
+    the run's name for the coverage plan's runs. Stable across runs, so CI keeps a history."""
+    if r["kind"] == "plan":
+        return "regress.plan", r["config"]
+    return f"regress.{r['kind']}.{r['label']}", f"seed-{r['seed']}"
+
+
 def write_junit(path, results, timestamp, props):
     suites = []
     for (kind, label), rs in groups(results):
-        s = junit.Suite(f"regress.{kind}.{label}", timestamp, props)
-        for r in sorted(rs, key=lambda r: r["seed"]):
+        classname = junit_names(rs[0])[0]
+        s = junit.Suite(classname, timestamp, props)
+        for r in sorted(rs, key=lambda r: (r["seed"] or 0, r["config"])):
             text = "\n".join(failure_lines(r) + ["", r["details"]]) if r["status"] == "fail" else ""
-            s.cases.append(junit.Case(f"regress.{kind}.{label}", f"seed-{r['seed']}", r["time"], r["status"],
-                                      r["message"], text, kind="check failed",
-                                      output=f"{r['id']}: {r.get('describe', '')}\nreplay: {r['replay']}\n"))
+            notes = "".join(f"note: {n}\n" for n in r.get("notes", []))
+            s.cases.append(junit.Case(classname, junit_names(r)[1], r["time"], r["status"], r["message"], text,
+                                      kind="check failed",
+                                      output=f"{r['id']}: {r.get('describe', '')}\nreplay: {r['replay']}\n{notes}"))
         suites.append(s)
     junit.write(path, "lpusim regress", suites)
 
 
-def merge_coverage(out, results, progress_out):
-    """scripts/coverage.py merge of every job's coverage; returns the report's text."""
-    files = [f for r in results for f in r.get("coverage", [])]
-    if not files:
-        return ""
-    tool = ROOT / "scripts" / "coverage.py"
-    cmd = [sys.executable, str(tool), "merge", *files, "-o", str(out / "coverage.json"), "--report",
-           str(out / "coverage.txt")]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        raise ToolError(f"coverage merge failed: {first_error_line(p)}", EXIT_CHECK)
-    return (out / "coverage.txt").read_text()
+def merge_coverage(out, results):
+    """Every job's coverage file merged (lpusimtools.coverage, as scripts/coverage.py merge):
+    OUT/coverage.json and OUT/coverage.txt. Returns the summary, or None without coverage."""
+    paths = [f for r in results for f in r.get("coverage", [])]
+    if not paths:
+        return None
+    doc = coverage.merge([coverage.load(f) for f in paths], [rj.shown(f) for f in paths])
+    atomic_write(out / "coverage.json", coverage.dumps(doc))
+    atomic_write(out / "coverage.txt", coverage.format_report(doc))
+    return coverage.summary(doc)
 
 
 # ---- main -------------------------------------------------------------------------------------
@@ -355,49 +369,74 @@ def run_all(a, env, out, jobs, progress):
 
 def seeds_done(a, results):
     """', seeds 1..9 complete (10 in part)': which seeds a budget let every job of run."""
-    per_seed = sum(rj.applies(k, c) for k in a.kinds for c in a.configs)
+    per_seed = sum(k != "plan" and rj.applies(k, c) for k in a.kinds for c in a.configs)
     count = {}
     for r in results:
-        count[r["seed"]] = count.get(r["seed"], 0) + 1
+        if r["seed"] is not None:
+            count[r["seed"]] = count.get(r["seed"], 0) + 1
     full = [s for s, n in count.items() if n == per_seed]
     part = sorted(s for s, n in count.items() if n < per_seed)
     text = f": seeds {min(full)}..{max(full)} complete" if full else ": no seed complete"
     return text + (f" ({', '.join(map(str, part))} in part)" if part else "")
 
 
+def settle(a, exe):
+    """The kinds and configs to run, and where lpusim collects coverage; usage errors."""
+    cov = coverage_support(exe, a.coverage)
+    with_coverage = any(cov.values())
+    if a.kinds is None:
+        a.kinds = list(rj.SEEDED_KINDS) + (["plan"] if with_coverage else [])
+    if not with_coverage and ("plan" in a.kinds or any(k == "plan" for k, _, _ in a.job)):
+        die("the plan kind runs the coverage plan: it needs coverage (an lpusim with --coverage, no --no-coverage)")
+    if a.require_full_coverage and (not with_coverage or a.inject_fault):
+        die("--require-full-coverage: no coverage is collected (--no-coverage, --inject-fault, or an lpusim "
+            "without --coverage)")
+    configs = list(dict.fromkeys(c for k, c, _ in a.job if k != "plan")) if a.job else a.configs
+    check_configs(exe, configs)
+    return cov, configs
+
+
+def describe_seeds(a):
+    if a.job:
+        return ", ".join(sorted({str(s) for _, _, s in a.job if s is not None})) or "none"
+    if a.seed_list:
+        return " ".join(map(str, a.seed_list))
+    if a.seeds or not a.budget:
+        return f"{a.first_seed}..{a.first_seed + (a.seeds or DEFAULT_SEEDS) - 1}"
+    return f"{a.first_seed}.."
+
+
 def main():
     a = parse_args(sys.argv[1:])
     build_dir = (a.build_dir if a.build_dir.is_absolute() else ROOT / a.build_dir).resolve()
     exe = lpusim_binary(build_dir)
-    configs = sorted({c for _, c, _ in a.job}) if a.job else a.configs
-    check_configs(exe, configs)
+    cov, configs = settle(a, exe)
     if a.list:
-        for kind, config, seed in (a.job or job_list(a)):
-            if a.budget and not (a.seeds or a.seed_list) and seed >= a.first_seed + 1000:
-                print("... (unbounded with --budget: the first 1000 seeds shown)")
+        for n, (kind, config, seed) in enumerate(job_list(a)):
+            if n == LIST_LIMIT:
+                print(f"... (unbounded with --budget: the first {LIST_LIMIT} jobs shown)")
                 break
             print(f"{rj.job_id(kind, config, seed)}  {rj.describe(kind, rj.plan(kind, config, seed))}")
         return EXIT_OK
     out = out_dir(a)
     out.mkdir(parents=True, exist_ok=True)
     env = {"exe": rj.shown(exe), "out": str(out), "timeout": a.timeout, "inject": a.inject_fault, "keep": a.keep,
-           "coverage": coverage_support(exe, a.coverage),
+           # An injected fault would hit bins (a schedule error's) that no real run did.
+           "coverage": {} if a.inject_fault else cov,
            "build_dir_arg": None if build_dir == (ROOT / "build").resolve() else rj.shown(build_dir)}
     progress = sys.stderr.isatty() if a.progress is None else a.progress
-    seeds = (", ".join(str(s) for s in sorted({s for _, _, s in a.job})) if a.job else
-             " ".join(map(str, a.seed_list)) if a.seed_list else
-             f"{a.first_seed}.." + (str(a.first_seed + (a.seeds or DEFAULT_SEEDS) - 1)
-                                    if a.seeds or not a.budget else ""))
-    header = (f"regress: {rj.shown(exe)}, configs {' '.join(configs)}, kinds "
-              f"{' '.join(sorted({k for k, _, _ in a.job}) if a.job else a.kinds)}, seeds {seeds}, {a.jobs} in "
-              f"parallel" + (f", budget {a.budget:g} min" if a.budget else "") +
+    seeds = describe_seeds(a)
+    kinds = list(dict.fromkeys(k for k, _, _ in a.job)) if a.job else a.kinds
+    header = (f"regress: {rj.shown(exe)}, configs {' '.join(configs) or '-'}, kinds {' '.join(kinds)}, seeds "
+              f"{seeds}, {a.jobs} in parallel" + (f", budget {a.budget:g} min" if a.budget else "") +
+              (", coverage" if any(env["coverage"].values()) else ", no coverage") +
               (f", injected fault {a.inject_fault}" if a.inject_fault else "") + f"; output {rj.shown(out)}")
     print(header, flush=True)
     timestamp = datetime.datetime.now().replace(microsecond=0).isoformat()
     t0 = time.monotonic()
     interrupted = False
     try:
-        results, stop_note = run_all(a, env, out, a.job or job_list(a), progress)
+        results, stop_note = run_all(a, env, out, job_list(a), progress)
     except KeyboardInterrupt:
         interrupted = True
         results = [json.loads(line) for line in open(out / "results.jsonl")] if (out / "results.jsonl").exists() \
@@ -405,23 +444,26 @@ def main():
         stop_note = f"interrupted: {len(results)} jobs finished"
     wall = time.monotonic() - t0
     text = summary_text(results, wall, header, stop_note)
-    coverage = "" if interrupted else merge_coverage(out, results, sys.stdout)
-    if coverage:
-        text += "\nfunctional coverage (" + rj.shown(out / "coverage.txt") + "):\n" + coverage
+    props = {"lpusim": rj.shown(exe), "configs": " ".join(configs), "kinds": " ".join(kinds), "seeds": seeds,
+             "inject_fault": a.inject_fault or ""}
+    closure = None if interrupted else merge_coverage(out, results)
+    if closure:
+        text += f"\nfunctional coverage ({rj.shown(out / 'coverage.json')}):\n" + (out / "coverage.txt").read_text()
+        props["coverage"] = f"{closure['hit']} of {closure['goal']} bins ({closure['percent']:.2f} %)"
     failed = sum(r["status"] == "fail" for r in results)
+    missed = len(closure["missed"]) if closure else 0
     verdict = (f"FAIL: {failed} of {len(results)} jobs failed" if failed else
                f"INTERRUPTED: {len(results)} jobs finished, all passed" if interrupted else
-               f"PASS: {len(results)} jobs")
+               f"FAIL: {missed} reachable coverage bins never hit (--require-full-coverage)"
+               if a.require_full_coverage and missed else f"PASS: {len(results)} jobs")
     text += f"\nresults: {rj.shown(out / 'results.jsonl')}, JUnit: {rj.shown(a.junit or out / 'junit.xml')}\n{verdict}\n"
     atomic_write(out / "summary.txt", text)
-    props = {"lpusim": rj.shown(exe), "configs": " ".join(configs), "seeds": seeds,
-             "inject_fault": a.inject_fault or ""}
     write_junit(a.junit or out / "junit.xml", results, timestamp, props)
     shutil_rmtree_quiet(out / ".work")
     print("\n" + text.split("\n", 1)[1], end="")  # the header was printed first
     if interrupted:
         raise KeyboardInterrupt
-    return EXIT_CHECK if failed else EXIT_OK
+    return EXIT_CHECK if failed or (a.require_full_coverage and missed) else EXIT_OK
 
 
 def shutil_rmtree_quiet(path):

@@ -27,6 +27,7 @@ import time
 import numpy as np
 import yaml
 
+from lpusimtools import coverage_plan
 from lpusimtools.common import ROOT, atomic_write
 
 sys.path.insert(0, str(ROOT / "tests" / "python"))
@@ -35,7 +36,10 @@ import check_system_example  # noqa: E402  the system example's link accounting
 import workload_reference  # noqa: E402  the numpy reference of a workload
 
 GEN_SYSTEM = ROOT / "examples" / "system" / "gen_system.py"
-KINDS = ("cosim", "workload", "workload-cosim", "system")
+COVERAGE_PLAN = ROOT / "tests" / "data" / "coverage" / "plan.yaml"
+SEEDED_KINDS = ("cosim", "workload", "workload-cosim", "system")
+# plan: the runs of the coverage plan (docs/coverage.md), one job each, seed-independent.
+KINDS = SEEDED_KINDS + ("plan",)
 STIMULI = ("random", "zeros", "identity", "min-neg", "uint8-extremes", "weight-swap", "dense")
 # --inject-fault: what it does, and the kinds it applies to (others run as usual).
 FAULTS = {
@@ -85,18 +89,38 @@ def config_label(config):
     return config_path(config).stem
 
 
+def label_of(kind, config):
+    """The summary's config column: the config's name; the plan's file for its runs."""
+    return COVERAGE_PLAN.name if kind == "plan" else config_label(config)
+
+
+_PLAN = {}
+
+
+def plan_runs():
+    """The coverage plan's runs by name (read once per process)."""
+    if not _PLAN:
+        _PLAN.update({r["name"]: r for r in coverage_plan.load_plan(COVERAGE_PLAN)["runs"]})
+    return _PLAN
+
+
 def applies(kind, config):
     """System jobs run systems of tiny chips (examples/system/gen_system.py builds only those)."""
     return kind != "system" or config_label(config) == "tiny"
 
 
 def job_id(kind, config, seed):
-    return f"{kind}:{config}:{seed}"
+    """KIND:CONFIG:SEED; a coverage plan run is plan:NAME."""
+    return f"{kind}:{config}" if kind == "plan" else f"{kind}:{config}:{seed}"
 
 
 def parse_job_id(text):
-    """KIND:CONFIG:SEED -> (kind, config, seed); ValueError naming what is wrong."""
+    """KIND:CONFIG:SEED (or plan:NAME) -> (kind, config, seed); ValueError naming what is wrong."""
     kind, sep, rest = text.partition(":")
+    if kind == "plan":
+        if rest not in plan_runs():
+            raise ValueError(f"{shown(COVERAGE_PLAN)} has no run '{rest}'")
+        return kind, rest, None
     config, sep2, seed = rest.rpartition(":")
     if not sep or not sep2 or not config:
         raise ValueError(f"expected KIND:CONFIG:SEED, got '{text}'")
@@ -118,6 +142,10 @@ def workload_limits(lanes):
 
 def plan(kind, config, seed, draw=0):
     """What the job draws from its seed, cheaply (no lpusim run): a dict, JSON-serialisable."""
+    if kind == "plan":
+        run = plan_runs()[config]
+        return {"what": run["what"], "steps": len(run["steps"]), "expect_exit": run["expect_exit"],
+                "expect_error": run["expect_error"]}
     if kind == "cosim":
         rng = random.Random(f"cosim:{config_label(config)}:{seed}")
         return {"stimulus": STIMULI[seed % len(STIMULI)], "ops": rng.choice((1000, 2000, 4000, 8000)),
@@ -148,6 +176,8 @@ def plan(kind, config, seed, draw=0):
 
 def describe(kind, params):
     """One line of a plan, for --list and the JUnit test name."""
+    if kind == "plan":
+        return params["what"] or f"{params['steps']} steps"
     if kind == "cosim":
         return f"{params['stimulus']}, {params['ops']} ops"
     if kind in ("workload", "workload-cosim"):
@@ -210,7 +240,7 @@ class Ctx:
     def output_text(self):
         parts = []
         for cmd, rc, out, err in self.log:
-            parts.append(f"$ {shlex.join(cmd)}\n{out}{err}[exit {rc}]\n")
+            parts.append(f"$ {shlex.join(cmd)}\n{out}{err}" + (f"[exit {rc}]\n" if rc is not None else ""))
         return "\n".join(parts)
 
 
@@ -538,7 +568,23 @@ def run_system(ctx):
         raise JobFailure(problems[0] + more, "\n".join(problems), waves=args + ["--wave", "{JOB}/wave"])
 
 
-RUNNERS = {"cosim": run_cosim, "workload": run_workload, "workload-cosim": run_workload, "system": run_system}
+# ---- kind: a run of the coverage plan ------------------------------------------------------------
+def run_plan_entry(ctx):
+    """coverage_plan.run_entry: its steps in {JOB}/<name>, the exit code and the schedule rule the
+    plan expects, and the coverage file it must leave."""
+    entry = plan_runs()[ctx.config]
+    left = max(1.0, ctx.deadline - time.monotonic())
+    r = coverage_plan.run_entry(entry, os.path.join(ROOT, ctx.exe), ctx.work, timeout=left)
+    ctx.log += [(shlex.split(c), None, "", "") for c in r["commands"]]
+    ctx.coverage.append(f"{entry['name']}/coverage.json")
+    if not r["ok"]:
+        raise JobFailure(f"coverage plan run {entry['name']}: {r['error']}",
+                         "\n".join(f"$ {c}" for c in r["commands"]) + f"\nalso: scripts/coverage.py plan "
+                         f"{shown(COVERAGE_PLAN)} --only {entry['name']}")
+
+
+RUNNERS = {"cosim": run_cosim, "workload": run_workload, "workload-cosim": run_workload, "system": run_system,
+           "plan": run_plan_entry}
 
 
 # ---- a job from start to report -----------------------------------------------------------------
@@ -605,7 +651,7 @@ def run_job(env, kind, config, seed):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     ctx = Ctx(env, kind, config, seed, work)
-    result = {"id": jid, "kind": kind, "config": config, "label": config_label(config), "seed": seed,
+    result = {"id": jid, "kind": kind, "config": config, "label": label_of(kind, config), "seed": seed,
               "status": "pass", "message": "", "details": "", "replay": regress_replay(env, jid)}
     t0 = time.monotonic()
     failure = None
@@ -645,7 +691,7 @@ def collect_coverage(ctx):
     for name in ctx.coverage:
         src = ctx.path(name)
         if os.path.exists(src):
-            dst = os.path.join(ctx.env["out"], "coverage", f"{slug(ctx.jid)}.{name}")
+            dst = os.path.join(ctx.env["out"], "coverage", f"{slug(ctx.jid)}.{name.replace('/', '.')}")
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             os.replace(src, dst)
             kept.append(dst)

@@ -123,17 +123,46 @@ def check_junit(path, want_cases):
 
 
 def junit_key(r):
+    if r["kind"] == "plan":
+        return "regress.plan", r["config"]
     return f"regress.{r['kind']}.{r['label']}", f"seed-{r['seed']}"
+
+
+def check_coverage(out, rs, stdout):
+    """Every job left its coverage file; the merge is their bin-by-bin sum (summed here from the
+    files); every reachable bin is hit (the plan's runs are in the default regression); the
+    summary says so."""
+    files = [os.path.join(ROOT, f) if not os.path.isabs(f) else f for r in rs for f in r["coverage"]]
+    if len(files) != len(rs) or not all(os.path.isfile(f) for f in files):
+        fail(f"{len(files)} coverage files for {len(rs)} jobs, or some missing")
+    sums, unreachable = {}, set()
+    for f in files:
+        for b in json.load(open(f))["bins"]:
+            sums[b["name"]] = sums.get(b["name"], 0) + b["hits"]
+            if "unreachable" in b:
+                unreachable.add(b["name"])
+    merged = json.load(open(os.path.join(out, "coverage.json")))
+    got = {b["name"]: b["hits"] for b in merged["bins"]}
+    if got != sums or merged["runs"] != len(files):
+        fail(f"coverage.json is not the sum of the jobs' files ({len(got)} vs {len(sums)} bins, runs {merged['runs']})")
+    missed = [n for n, h in sums.items() if not h and n not in unreachable]
+    if missed:
+        fail(f"bins never hit by the default regression: {missed}")
+    goal = len(sums) - len(unreachable)
+    if f"coverage: {goal} of {goal} bins hit (100.00 %), {len(unreachable)} excluded as unreachable" not in stdout:
+        fail(f"the summary does not report {goal} of {goal} bins:\n{stdout}")
+    print(f"ok: coverage {goal} of {goal} reachable bins, {len(unreachable)} unreachable, summed over {len(files)} files")
 
 
 # ---- cases --------------------------------------------------------------------------------------
 def case_default(build, work):
     out = os.path.join(work, "out")
     p = regress(build, "--configs", "tiny", "--seeds", 3, "--out", out, "--junit", os.path.join(work, "j.xml"),
-                expect=0)
+                "--require-full-coverage", expect=0)
     rs = results(out)
-    want = [(k, "tiny", s) for s in (1, 2, 3) for k in rj.KINDS]
-    if sorted((r["kind"], r["config"], r["seed"]) for r in rs) != sorted(want):
+    plan = list(rj.plan_runs())
+    want = [(k, "tiny", s) for s in (1, 2, 3) for k in rj.SEEDED_KINDS] + [("plan", n, None) for n in plan]
+    if sorted(map(str, ((r["kind"], r["config"], r["seed"]) for r in rs))) != sorted(map(str, want)):
         fail(f"results.jsonl has {[r['id'] for r in rs]}, expected {want}")
     if any(r["status"] != "pass" for r in rs):
         fail(f"not every job passed: {[(r['id'], r['message']) for r in rs if r['status'] != 'pass']}")
@@ -145,11 +174,13 @@ def case_default(build, work):
             fail(f"{r['id']}: predicted {P['predicted']}, simulated {P['simulated']}")
         if r["kind"] == "workload-cosim" and not P.get("beats"):
             fail(f"{r['id']}: the co-simulation checked no result beat")
-    for row in ("cosim", "workload", "workload-cosim", "system"):
-        if not re.search(rf"^{row} +tiny +3 +3 +0 +0 ", p.stdout, re.M):
-            fail(f"the summary has no '{row} tiny 3 3 0 0' row:\n{p.stdout}")
-    if not re.search(r"^all +12 +12 +0 +0 ", p.stdout, re.M) or "PASS: 12 jobs" not in p.stdout:
-        fail(f"the summary's total is not 12 passed:\n{p.stdout}")
+    rows = [(k, "tiny", 3) for k in rj.SEEDED_KINDS] + [("plan", "plan.yaml", len(plan)), ("all", "", len(want))]
+    for kind, label, n in rows:
+        if not re.search(rf"^{kind} +{label} +{n} +{n} +0 +0 ", p.stdout, re.M):
+            fail(f"the summary has no '{kind} {label} {n} {n} 0 0' row:\n{p.stdout}")
+    if f"PASS: {len(want)} jobs" not in p.stdout:
+        fail(f"no 'PASS: {len(want)} jobs':\n{p.stdout}")
+    check_coverage(out, rs, p.stdout)
     cases = check_junit(os.path.join(work, "j.xml"), {junit_key(r) for r in rs})
     if any(v[0] != "pass" for names in cases.values() for v in names.values()):
         fail("a JUnit case is not a pass")
@@ -157,14 +188,14 @@ def case_default(build, work):
         fail("a passing regression left .work/ or failures/ behind")
     # Replays: the same job, the same draws and results.
     again = os.path.join(work, "again")
-    regress(build, "--job", "workload:tiny:2", "--job", "system:tiny:3", "--job", "cosim:tiny:1", "--out", again,
-            expect=0)
+    regress(build, "--job", "workload:tiny:2", "--job", "system:tiny:3", "--job", "cosim:tiny:1", "--job",
+            f"plan:{plan[0]}", "--out", again, expect=0)
     first = {r["id"]: r for r in rs}
     for r in results(again):
         a = {k: v for k, v in first[r["id"]]["params"].items()}
         if r["params"] != a:
             fail(f"{r['id']} replayed with --job: {r['params']}, the regression had {a}")
-    print("ok: 12 jobs passed, JUnit valid, 3 replays identical")
+    print(f"ok: {len(want)} jobs passed, JUnit valid, 4 replays identical")
 
 
 def waves_of(r):
@@ -317,6 +348,9 @@ def case_usage(build, work):
         (["--out", full], 2, r"--out: .* exists and is not an empty directory"),
         (["--build-dir", "/nonexistent"], 2, r"/nonexistent/lpusim: no lpusim binary"),
         (["--configs", bad_cfg], 3, r"bad.yaml.*superlanes"),
+        (["--kinds", "plan", "--no-coverage"], 2, r"the plan kind runs the coverage plan: it needs coverage"),
+        (["--require-full-coverage", "--inject-fault", "corrupt-output"], 2, r"--require-full-coverage: no coverage"),
+        (["--job", "plan:nonexistent"], 2, r"--job: tests/data/coverage/plan.yaml has no run 'nonexistent'"),
     ]
     for args, code, pattern in cases:
         p = subprocess.run([REGRESS, "--build-dir", build, *args] if "--build-dir" not in args else [REGRESS, *args],
@@ -326,6 +360,18 @@ def case_usage(build, work):
             fail(f"regress.py {shlex.join(args)}: exit {p.returncode}, expected {code} and one line matching "
                  f"'{pattern}'\nstdout: {p.stdout}\nstderr: {p.stderr}")
         print(f"ok: {shlex.join(args)} -> exit {code}: {lines[0]}")
+    # --list: the jobs and their draws, the same twice, the coverage plan's runs first.
+    lists = [regress(build, "--list", "--seeds", 2, "--configs", "tiny", "small", expect=0).stdout for _ in range(2)]
+    ids = [line.split()[0] for line in lists[0].splitlines()]
+    want = [f"plan:{n}" for n in rj.plan_runs()] + [rj.job_id(k, c, s) for s in (1, 2) for c in ("tiny", "small")
+                                                    for k in rj.SEEDED_KINDS if rj.applies(k, c)]
+    if lists[0] != lists[1] or ids != want:
+        fail(f"--list: {ids}, expected {want} (and the same twice)")
+    # --require-full-coverage fails a regression that misses bins (one co-simulation misses most).
+    out = os.path.join(work, "partial")
+    p = regress(build, "--kinds", "cosim", "--seeds", 1, "--require-full-coverage", "--out", out, expect=1)
+    if not re.search(r"^FAIL: \d+ reachable coverage bins never hit \(--require-full-coverage\)$", p.stdout, re.M):
+        fail(f"--require-full-coverage: no FAIL line\n{p.stdout}")
     p = subprocess.run([REGRESS, "--help"], cwd=ROOT, capture_output=True, text=True)
     if p.returncode != 0 or "--budget MINUTES" not in p.stdout or "scripts/regress.py --job" not in p.stdout:
         fail(f"--help: exit {p.returncode}\n{p.stdout}")
