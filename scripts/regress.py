@@ -21,13 +21,18 @@ Kinds (--kinds; a job is KIND:CONFIG:SEED and everything it does follows from th
                   with an fp16 matmul are drawn again: the RTL is int8-only).
   system          a multi-chip program of examples/system/gen_system.py (pipeline, all-reduce or
                   multi-hop; seeded data) on tiny chips, with seeded link bit errors (BER 0 to
-                  3e-2, some bursts) under --link-errors poison: every output equals numpy bit for
-                  bit except elements the run reports a poisoned vector reached, the poisoned-vector
-                  counts agree, and the links carried what the schedule sent. Config tiny only.
+                  5e-2, some bursts) under --link-errors poison: the links carried what the
+                  schedule sent, the poisoned-vector counts agree, and every output equals numpy
+                  bit for bit on every chip no poisoned vector can have reached (all of them when
+                  the FEC corrected every error). Config tiny only.
+  plan            the runs of the coverage plan (tests/data/coverage/plan.yaml, docs/coverage.md),
+                  one job each (plan:NAME), not seeded: with them the regression reaches every
+                  reachable coverage bin. In the default kinds when lpusim collects coverage.
 
-Jobs run in a deterministic order (seed, then config, then kind) on --jobs processes. Exit code
-0 when every job passed (or was skipped: a workload the compiler refuses as a documented limit
-of the config), 1 when any failed, 2 bad usage, 3 a bad config file, 130 interrupted.
+Jobs run in a deterministic order (the plan's runs, then by seed, config, kind) on --jobs
+processes. Exit code 0 when every job passed (or was skipped: a workload the compiler refuses as
+a documented limit of the config), 1 when any failed (or, with --require-full-coverage, a
+reachable coverage bin was missed), 2 bad usage, 3 a bad config file, 130 interrupted.
 
 Output (--out DIR, default build/regress/<date-time>): results.jsonl (a line per finished job,
 appended as it finishes), summary.txt, junit.xml (or --junit FILE), and per failed job
@@ -44,9 +49,9 @@ compiler's --report); a system's wrong output with the whole run's waveform per 
 --budget MINUTES launches new jobs (seeds 1, 2, ... or the given ones, in order) until the time
 is spent, lets the running ones finish, and reports how many ran. --inject-fault KIND makes
 the jobs it applies to fail on purpose (testing the regression itself; see docs/regress.md).
-Coverage: with an lpusim that collects functional coverage (--coverage on run and cosim mxm),
-every job's is kept and merged into OUT/coverage.json and OUT/coverage.txt, and the summary
-printed; --no-coverage turns it off. docs/regress.md has the details.
+Coverage: every job's lpusim runs collect functional coverage (--coverage), merged into
+OUT/coverage.json and OUT/coverage.txt and printed with the bins never hit and those no run can
+reach (why); --no-coverage turns it off. docs/regress.md has the details.
 """
 import argparse
 import concurrent.futures as cf
@@ -56,9 +61,10 @@ import json
 import os
 import pathlib
 import re
-import subprocess
+import shlex
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lpusimtools.common import (EXIT_CHECK, EXIT_INPUT, EXIT_OK, EXIT_USAGE, ROOT, ToolError,  # noqa: E402
@@ -67,6 +73,7 @@ from lpusimtools import coverage, junit, regress_jobs as rj  # noqa: E402
 
 DEFAULT_SEEDS = 7  # seeds 1..7: every co-simulation stimulus once
 NOTES_SHOWN = 5
+MISSED_SHOWN = 20
 LIST_LIMIT = 1000  # --list with an unbounded --budget
 
 
@@ -273,6 +280,8 @@ def failure_lines(r):
         else:
             lines.append(f"  waves ({span}): {w['command']}")
         lines += [f"    {f}" for f in w["files"]] or ["    (none written)"]
+    if r.get("job_replay") and r["job_replay"] != r["replay"]:
+        lines.append(f"  the whole job again: {r['job_replay']}")
     if r.get("artifacts"):
         lines.append(f"  files: {r['artifacts']}/ (replay.txt, output.txt)")
     return lines
@@ -313,6 +322,25 @@ def merge_coverage(out, results):
     return coverage.summary(doc)
 
 
+def coverage_text(s, out):
+    """The coverage part of the summary: closure per group, the bins never hit (the first
+    MISSED_SHOWN; all of them in coverage.txt), and the bins no run can reach, with the reason."""
+    lines = ["", f"functional coverage: {s['hit']} of {s['goal']} reachable bins hit ({s['percent']:.2f} %) over "
+                 f"{s['runs']} runs; {rj.shown(out / 'coverage.json')}, report {rj.shown(out / 'coverage.txt')}",
+             f"  {'group':<14} {'hit':>5} {'goal':>5} {'percent':>8}"]
+    lines += [f"  {name:<14} {g['hit']:>5} {g['goal']:>5} {g['percent']:>7.2f}%" for name, g in s["groups"].items()]
+    lines.append(f"  never hit: {len(s['missed'])}" + (":" if s["missed"] else ""))
+    lines += [f"    {m['name']:<38} {m['description']}" for m in s["missed"][:MISSED_SHOWN]]
+    if len(s["missed"]) > MISSED_SHOWN:
+        lines.append(f"    ... and {len(s['missed']) - MISSED_SHOWN} more (coverage.txt)")
+    lines.append(f"  unreachable, not counted: {len(s['excluded'])}" + (":" if s["excluded"] else ""))
+    lines += [f"    {e['name']:<38} {e['reason']}" for e in s["excluded"]]
+    if s["unreachable_hit"]:
+        lines.append("  hit although listed unreachable (the coverage table's reason is wrong): " +
+                     ", ".join(s["unreachable_hit"]))
+    return "\n".join(lines) + "\n"
+
+
 # ---- main -------------------------------------------------------------------------------------
 def run_all(a, env, out, jobs, progress):
     """Runs the jobs; returns (results in job order, how the run stopped)."""
@@ -340,14 +368,22 @@ def run_all(a, env, out, jobs, progress):
                         exhausted = True
                         break
                     order[rj.job_id(*nxt)] = len(order)
-                    pending[pool.submit(rj.run_job, env, *nxt)] = nxt
+                    try:
+                        pending[pool.submit(rj.run_job, env, *nxt)] = nxt
+                    except BrokenProcessPool as e:  # a worker died (killed, out of memory)
+                        exhausted, stop_note = True, f"the job processes broke ({e}): launched no more jobs"
+                        results[rj.job_id(*nxt)] = crashed(nxt, e)
+                        append_result(results_path, results[rj.job_id(*nxt)])
                 if not pending:
                     break
                 done, _ = cf.wait(list(pending), timeout=None if not deadline else max(0.1, deadline -
                                   time.monotonic()), return_when=cf.FIRST_COMPLETED)
                 for fut in done:
-                    pending.pop(fut)
-                    r = fut.result()
+                    job = pending.pop(fut)
+                    try:
+                        r = fut.result()
+                    except Exception as e:  # the job's process died, or regress.py failed outside the job
+                        r = crashed(job, e)
                     results[r["id"]] = r
                     append_result(results_path, r)
                     if r["status"] == "fail":  # at once; the details follow in the summary
@@ -365,6 +401,16 @@ def run_all(a, env, out, jobs, progress):
     if deadline and stop_note:
         stop_note += f"; {len(ordered)} jobs ran" + seeds_done(a, ordered)
     return ordered, stop_note
+
+
+def crashed(job, error):
+    """The result of a job whose process did not return one."""
+    kind, config, seed = job
+    jid = rj.job_id(kind, config, seed)
+    return {"id": jid, "kind": kind, "config": config, "label": rj.label_of(kind, config), "seed": seed,
+            "status": "fail", "message": f"the job's process failed: {type(error).__name__}: {error}", "details": "",
+            "time": 0.0, "params": {}, "describe": "", "coverage": [], "notes": [],
+            "replay": shlex.join(rj.regress_replay({"build_dir_arg": None, "inject": None}, jid))}
 
 
 def seeds_done(a, results):
@@ -448,7 +494,7 @@ def main():
              "inject_fault": a.inject_fault or ""}
     closure = None if interrupted else merge_coverage(out, results)
     if closure:
-        text += f"\nfunctional coverage ({rj.shown(out / 'coverage.json')}):\n" + (out / "coverage.txt").read_text()
+        text += coverage_text(closure, out)
         props["coverage"] = f"{closure['hit']} of {closure['goal']} bins ({closure['percent']:.2f} %)"
     failed = sum(r["status"] == "fail" for r in results)
     missed = len(closure["missed"]) if closure else 0

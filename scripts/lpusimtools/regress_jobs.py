@@ -262,6 +262,11 @@ def first_line(p):
     return f"exit code {p.returncode}"
 
 
+def lpusim_error(p):
+    """The first line of what a failing lpusim printed, without its 'lpusim: (error: )' prefix."""
+    return re.sub(r"^lpusim: (error: |FAIL )?", "", first_line(p))
+
+
 # ---- kind: MXM co-simulation ---------------------------------------------------------------------
 def run_cosim(ctx):
     P = ctx.params
@@ -279,7 +284,7 @@ def run_cosim(ctx):
     div = re.search(r"^(first divergence at cycle (\d+).*)$", p.stderr, re.M)
     replay = re.search(r"^\s*replay: (.*)$", p.stderr, re.M)
     if p.returncode != 1 or not div or not replay:
-        raise JobFailure(f"lpusim cosim mxm: exit {p.returncode}: {first_line(p)}", p.stdout + p.stderr,
+        raise JobFailure(f"lpusim cosim mxm: exit {p.returncode}: {lpusim_error(p)}", p.stdout + p.stderr,
                          replay=args, expect_rc=p.returncode)
     # lpusim's own replay line, its waves put in the job's directory.
     cmd = shlex.split(replay.group(1))
@@ -306,8 +311,8 @@ def compile_workload(ctx, cosim):
             limit = next((n for n, pattern, real in check_compile.LIMITS
                           if re.search(pattern, text) and real(config_path(ctx.config))), None)
             if limit:
-                raise JobSkip(f"refused, a documented limit of this config ({limit}): {first_line(p)}")
-            raise JobFailure(f"lpusim compile: exit {p.returncode}: {first_line(p)}", text, replay=args,
+                raise JobSkip(f"refused, a documented limit of this config ({limit}): {lpusim_error(p)}")
+            raise JobFailure(f"lpusim compile: exit {p.returncode}: {lpusim_error(p)}", text, replay=args,
                              expect_rc=p.returncode)
         program = open(ctx.path("prog.s")).read()
         if not cosim or (INT_MXM.search(program) and not F16_MXM.search(program)):
@@ -401,7 +406,7 @@ def run_workload(ctx):
         cycle = failing_cycle(p.stderr)
         window = window_around(cycle) if cycle is not None else None
         waves = args + ["--wave", "{JOB}/wave"] + (["--wave-window", f"{window[0]}:{window[1]}"] if window else [])
-        raise JobFailure(f"lpusim run: exit {p.returncode}: {first_line(p)}", p.stdout + p.stderr, waves=waves,
+        raise JobFailure(f"lpusim run: exit {p.returncode}: {lpusim_error(p)}", p.stdout + p.stderr, waves=waves,
                          window=window, replay=waves, expect_rc=p.returncode, match=first_line(p))
     stats = json.load(open(ctx.path("stats.json")))
     simulated = stats["cycles"]
@@ -530,7 +535,7 @@ def run_system(ctx):
                 P["data_seed"], "--lpusim", ctx.exe]
     p = ctx.run(gen_args)
     if p.returncode != 0:
-        raise JobFailure(f"gen_system.py: exit {p.returncode}: {first_line(p)}", p.stdout + p.stderr,
+        raise JobFailure(f"gen_system.py: exit {p.returncode}: {lpusim_error(p)}", p.stdout + p.stderr,
                          replay=gen_args, expect_rc=p.returncode)
     run = json.load(open(os.path.join(gen, "run.json")))
     sched = json.load(open(os.path.join(gen, "schedule.json")))
@@ -546,7 +551,7 @@ def run_system(ctx):
         cycle = failing_cycle(p.stderr)
         window = window_around(cycle) if cycle is not None else None
         waves = args + ["--wave", "{JOB}/wave"] + (["--wave-window", f"{window[0]}:{window[1]}"] if window else [])
-        raise JobFailure(f"lpusim run --system: exit {p.returncode}: {first_line(p)}", p.stdout + p.stderr,
+        raise JobFailure(f"lpusim run --system: exit {p.returncode}: {lpusim_error(p)}", p.stdout + p.stderr,
                          waves=waves, window=window, replay=waves, expect_rc=p.returncode, match=first_line(p))
     stats = json.load(open(ctx.path("stats.json")))
     P["poisoned"] = stats.get("poison", {}).get("vectors", 0)
@@ -616,6 +621,7 @@ def keep_failure(ctx, f, result):
     result["message"] = f.message
     replay = ctx.render(f.replay, final) if f.replay else regress_replay(ctx.env, ctx.jid)
     result["replay"] = shlex.join(replay)
+    result["job_replay"] = shlex.join(regress_replay(ctx.env, ctx.jid))
     notes = []
     if f.waves:
         p = ctx.run(f.waves, final)
@@ -632,9 +638,9 @@ def keep_failure(ctx, f, result):
                 notes.append(f"the replay did not reproduce the failure: exit {p.returncode}, expected {f.expect_rc}"
                              + (f" and '{f.match}'" if f.match else ""))
         if not files:
-            notes.append(f"no waveform written: {first_line(p)}")
+            notes.append(f"no waveform written: {lpusim_error(p)}")
     result["details"] = "\n".join(x for x in [f.details.rstrip()] + notes if x)
-    lines = [f"FAIL {ctx.jid}: {f.message}", f"replay: {result['replay']}"]
+    lines = [f"FAIL {ctx.jid}: {f.message}", f"replay: {result['replay']}", f"job:    {result['job_replay']}"]
     if result.get("wave"):
         w = result["wave"]
         lines.append(f"waves:  {shlex.join(wave_cmd)}")

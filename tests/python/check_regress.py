@@ -149,7 +149,8 @@ def check_coverage(out, rs, stdout):
     if missed:
         fail(f"bins never hit by the default regression: {missed}")
     goal = len(sums) - len(unreachable)
-    if f"coverage: {goal} of {goal} bins hit (100.00 %), {len(unreachable)} excluded as unreachable" not in stdout:
+    if (f"functional coverage: {goal} of {goal} reachable bins hit (100.00 %) over {len(files)} runs" not in stdout
+            or f"unreachable, not counted: {len(unreachable)}:" not in stdout):
         fail(f"the summary does not report {goal} of {goal} bins:\n{stdout}")
     print(f"ok: coverage {goal} of {goal} reachable bins, {len(unreachable)} unreachable, summed over {len(files)} files")
 
@@ -311,6 +312,8 @@ def case_inject_reference(build, work):
     r = rs[0]
     m = re.search(r"^output (\w+) .*: 1 of \d+ elements differ; first at \[[\d, ]+\]", r["message"]) or \
         fail(f"{r['id']}: '{r['message']}'")
+    if not r["params"].get("flipped", "").startswith(f"{m.group(1)}.npy "):
+        fail(f"{r['id']}: the failure names output {m.group(1)}, the fault flipped {r['params'].get('flipped')}")
     build_arg = "" if os.path.realpath(build) == os.path.realpath(os.path.join(ROOT, "build")) else \
         f" --build-dir {rj.shown(build)}"
     if r["replay"] != f"scripts/regress.py --job {r['id']}{build_arg} --inject-fault reference-flip":
