@@ -288,7 +288,10 @@ def run_cosim(ctx):
                          replay=args, expect_rc=p.returncode)
     # lpusim's own replay line, its waves put in the job's directory.
     cmd = shlex.split(replay.group(1))
-    cmd[cmd.index("--wave") + 1] = "{JOB}/wave"
+    if "--wave" in cmd:
+        cmd[cmd.index("--wave") + 1] = "{JOB}/wave"
+    else:
+        cmd += ["--wave", "{JOB}/wave"]
     w = re.search(r"--wave-window (\d+):(\d+)", replay.group(1))
     raise JobFailure(div.group(1), p.stderr, waves=cmd, window=(int(w.group(1)), int(w.group(2))) if w else None,
                      replay=cmd, expect_rc=1, match=div.group(1))
@@ -624,8 +627,12 @@ def keep_failure(ctx, f, result):
     result["job_replay"] = shlex.join(regress_replay(ctx.env, ctx.jid))
     notes = []
     if f.waves:
-        p = ctx.run(f.waves, final)
+        ctx.deadline = time.monotonic() + ctx.env["timeout"]  # the replay gets a timeout of its own
         wave_cmd = ctx.render(f.waves, final)
+        try:
+            p = ctx.run(f.waves, final)
+        except JobFailure as e:  # it timed out, or could not start
+            p = subprocess.CompletedProcess(wave_cmd, -9, "", str(e))
         files = sorted(os.path.join(dp, n) for dp, _, ns in os.walk(os.path.join(final, "wave")) for n in ns
                        if n.endswith((".vcd", ".fst")))
         result["wave"] = {"command": shlex.join(wave_cmd), "window": list(f.window) if f.window else None,
