@@ -1,6 +1,7 @@
 #include "ProgramCommands.h"
 
 #include "apps/lpusim/ArgParser.h"
+#include "apps/lpusim/RunCoverage.h"
 #include "apps/lpusim/RunWave.h"
 #include "apps/lpusim/SystemCommands.h"
 #include "models/common/Error.h"
@@ -32,7 +33,7 @@ std::pair<std::string, std::string> name_and_file(const std::string& arg, const 
 
 // `run --cosim UNIT`: every MXM plane of the chip on its Verilated RTL.
 std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, const ChipClock& clock,
-                                         const std::string& wave_dir)
+                                         const std::string& wave_dir, std::pair<uint64_t, uint64_t> window)
 {
     if (unit != "mxm")
         throw UsageError("--cosim: unknown unit '" + unit + "' (available: mxm)");
@@ -42,7 +43,16 @@ std::unique_ptr<MxmChipCosim> make_cosim(const std::string& unit, Chip& chip, co
             planes.push_back(q.name.substr(0, q.name.find('.')));
     if (!wave_dir.empty())
         RunWave::prepare(wave_dir);
-    return std::make_unique<MxmChipCosim>(chip.spec().mxm, clock, planes, wave_dir);
+    return std::make_unique<MxmChipCosim>(chip.spec().mxm, clock, planes, wave_dir, window.first, window.second);
+}
+
+std::pair<uint64_t, uint64_t> wave_window(const ArgParser& ap)
+{
+    if (!ap.has("wave-window"))
+        return {0, ~uint64_t{0}};
+    if (!ap.has("wave"))
+        throw UsageError("--wave-window needs --wave DIR");
+    return ap.get_range("wave-window");
 }
 
 int cmd_asm(const std::vector<std::string>& args)
@@ -115,6 +125,11 @@ int cmd_run(const std::vector<std::string>& args)
                   "threads: 2 computes the MXM's integer products on a thread of their own beside the "
                   "engine's (results, stats and traces do not depend on it)",
                   "1");
+    ap.add_option("wave-window", "FROM:TO", "dump only cycles FROM..TO (with --wave), the MXM planes' too");
+    ap.add_option("coverage", "FILE.json",
+                  "functional coverage of the MXM and the ISA (docs/coverage.md): every bin with its hit count, "
+                  "also for a run that stops on a schedule error (its rule is a bin); merge and report with "
+                  "scripts/coverage.py");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -139,20 +154,39 @@ int cmd_run(const std::vector<std::string>& args)
         session.trace_after(ap.get("trace"));
     // --wave: checked and opened before the run, so a bad directory costs no simulation.
     std::unique_ptr<RunWave> wave;
+    const auto window = wave_window(ap);
     if (ap.has("wave"))
-        wave = std::make_unique<RunWave>(ap.get("wave"), "chip", clock, session.chip().spec().chip.name + ", " + path);
+        wave = std::make_unique<RunWave>(ap.get("wave"), "chip", clock, session.chip().spec().chip.name + ", " + path,
+                                         window);
     for (const auto& l : ap.get_all("load")) {
         const auto [name, file] = name_and_file(l, "load");
         session.load(name, file);
     }
     std::unique_ptr<MxmChipCosim> cosim;
     if (ap.has("cosim"))
-        cosim = make_cosim(ap.get("cosim"), session.chip(), clock, ap.get("wave"));
+        cosim = make_cosim(ap.get("cosim"), session.chip(), clock, ap.get("wave"), window);
+    // --coverage: checked before the run; observers only when asked for (no cost otherwise).
+    std::unique_ptr<RunCoverage> coverage;
+    std::vector<ChipObserver*> observers{wave ? &wave->writer : nullptr};
+    MxmObserver* mxm_observer = cosim.get();
+    if (ap.has("coverage")) {
+        coverage = std::make_unique<RunCoverage>(ap.get("coverage"),
+                                                 "run --config " + ap.get("config") + " --program " + path);
+        observers.push_back(&coverage->collector(0, spec));
+        mxm_observer = coverage->mxm(0, cosim.get());
+    }
 
     RunStats st;
     try {
-        st = session.run({wave ? &wave->writer : nullptr}, cosim.get());
+        st = session.run(observers, mxm_observer);
     } catch (const std::exception& e) {
+        if (coverage) {  // a failing run's coverage: its schedule error is a bin
+            try {
+                coverage->write(std::current_exception());
+            } catch (const std::exception& c) {
+                std::cerr << "lpusim: the coverage file could not be written: " << c.what() << "\n";
+            }
+        }
         if (wave) {  // a failing run is when the waveform matters most
             try {
                 const uint64_t cycle = wave->complete_failed(e.what());
@@ -166,6 +200,8 @@ int cmd_run(const std::vector<std::string>& args)
     }
     if (wave)
         wave->complete(st.cycles);
+    if (coverage)
+        coverage->write(nullptr);
     std::cout << session.report() << "\n";
     if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "

@@ -6,10 +6,12 @@
 namespace lpu {
 
 RunWave::RunWave(const std::filesystem::path& dir, const std::string& stem, const ChipClock& clock,
-                 const std::string& title)
+                 const std::string& title, std::pair<uint64_t, uint64_t> window)
     : vcd(prepare(dir) + "/" + stem + ".vcd"), gtkw((dir / (stem + ".gtkw")).string()), writer(vcd, clock, title)
 {
     check_writable(gtkw);
+    if (window.first != 0 || window.second != ~uint64_t{0})
+        writer.set_window(window.first, window.second);
 }
 
 std::string RunWave::prepare(const std::filesystem::path& dir)

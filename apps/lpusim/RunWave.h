@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 
 namespace lpu {
 
@@ -13,8 +14,9 @@ struct RunWave {
     std::string vcd, gtkw;
     ChipWaveWriter writer;
 
-    RunWave(const std::filesystem::path& dir, const std::string& stem, const ChipClock& clock,
-            const std::string& title);
+    // Dumps cycles window.first..window.second (inclusive) only.
+    RunWave(const std::filesystem::path& dir, const std::string& stem, const ChipClock& clock, const std::string& title,
+            std::pair<uint64_t, uint64_t> window = {0, ~uint64_t{0}});
     // Creates `dir` if needed; InputError if it cannot be.
     static std::string prepare(const std::filesystem::path& dir);
     // A file name for a chip called `name`: letters, digits, '.', '-' and '_' kept, others '_'.

@@ -2,6 +2,7 @@
 
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/ProgramCommands.h"
+#include "apps/lpusim/RunCoverage.h"
 #include "apps/lpusim/RunWave.h"
 #include "models/common/Error.h"
 #include "models/mpi/MpiExchange.h"
@@ -55,6 +56,8 @@ ArgParser system_parser()
                   "a waveform per chip, DIR/<chip>.vcd and .gtkw, each chip's cycles at their picoseconds on "
                   "the system's time base (also through the failing cycle of a failing run); with --cosim mxm "
                   "also DIR/<chip>/<plane>.fst for every MXM plane a chip's program uses");
+    ap.add_option("wave-window", "FROM:TO",
+                  "dump only cycles FROM..TO of every chip (with --wave), the MXM planes' too");
     ap.add_option("cosim", "UNIT", "run UNIT's Verilated RTL in lockstep in every chip (UNIT: mxm)");
     ap.add_option("link-errors", "POLICY",
                   "a vector an uncorrectable FEC codeword touched (links with a ber, docs/link-errors.md): fail "
@@ -62,6 +65,9 @@ ArgParser system_parser()
                   "reports the output elements it reached (found by running again with those vectors complemented)",
                   "fail");
     ap.add_option("threads", "N", "threads advancing the chips of this process (results do not depend on it)", "1");
+    ap.add_option("coverage", "FILE.json",
+                  "functional coverage of the MXM and the ISA over every chip, merged (docs/coverage.md); also for a "
+                  "run that stops on a schedule error (its rule is a bin); the same bytes for any --threads or ranks");
     return ap;
 }
 
@@ -69,14 +75,19 @@ ArgParser system_parser()
 struct ChipWatchers {
     std::vector<std::unique_ptr<RunWave>> waves;  // per chip; null: not watched
     std::vector<std::unique_ptr<MxmChipCosim>> cosims;
+    std::unique_ptr<RunCoverage> coverage;  // with --coverage: a collector per local chip
 
-    std::vector<ChipWatch> watch() const
+    std::vector<ChipWatch> watch(System& sys) const
     {
         std::vector<ChipWatch> w(waves.size());
         for (size_t i = 0; i < w.size(); ++i) {
             if (waves[i])
                 w[i].observers.push_back(&waves[i]->writer);
             w[i].mxm = cosims[i].get();
+            if (coverage && sys.local(i)) {
+                w[i].observers.push_back(&coverage->collector(i, sys.chip(i).spec()));
+                w[i].mxm = coverage->mxm(i, w[i].mxm);
+            }
         }
         return w;
     }
@@ -87,6 +98,12 @@ void add_watchers(SystemSession& session, const ArgParser& ap, ChipWatchers& cw)
     System& sys = session.system();
     cw.waves.resize(sys.chips());
     cw.cosims.resize(sys.chips());
+    const auto window = wave_window(ap);
+    if (ap.has("coverage"))  // rank 0 writes it: its path is checked there, as a set-up step
+        session.step([&] {
+            cw.coverage = std::make_unique<RunCoverage>(session.writer() ? ap.get("coverage") : std::string(),
+                                                        "run --system " + ap.get("system"));
+        });
     for (size_t i = 0; i < sys.chips(); ++i) {
         if (!sys.local(i))
             continue;
@@ -95,12 +112,12 @@ void add_watchers(SystemSession& session, const ArgParser& ap, ChipWatchers& cw)
         if (ap.has("wave"))
             session.step([&] {
                 cw.waves[i] = std::make_unique<RunWave>(ap.get("wave"), stem, sys.clock(i),
-                                                        name + " (" + sys.chip(i).spec().chip.name + ")");
+                                                        name + " (" + sys.chip(i).spec().chip.name + ")", window);
             });
         if (ap.has("cosim"))
             session.step([&] {
                 const std::string dir = ap.has("wave") ? ap.get("wave") + "/" + stem : "";
-                cw.cosims[i] = make_cosim(ap.get("cosim"), sys.chip(i), sys.clock(i), dir);
+                cw.cosims[i] = make_cosim(ap.get("cosim"), sys.chip(i), sys.clock(i), dir, window);
             });
     }
 }
@@ -196,15 +213,24 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
         session.step([&] { session.load(session.chip_index(l.chip), l.name, l.file); });
 
     try {
-        session.run(cw.watch(), static_cast<unsigned>(threads));
+        session.run(cw.watch(session.system()), static_cast<unsigned>(threads));
     } catch (const std::exception& e) {
         if (session.ran())  // ran to the end, an output could not be written: the waves are whole
             complete_waves(session, cw);
         else if (session.started())
             complete_failed_waves(session, cw, e.what());
+        if (cw.coverage && session.started()) {  // every rank is here, with the same error
+            try {
+                cw.coverage->write_system(session, std::current_exception());
+            } catch (const std::exception& c) {
+                std::cerr << "lpusim: the coverage file could not be written: " << c.what() << "\n";
+            }
+        }
         throw;
     }
     complete_waves(session, cw);
+    if (cw.coverage)
+        cw.coverage->write_system(session, nullptr);
     if (session.writer()) {
         std::cout << session.report() << "\n";
         if (const std::string poison = session.poison_report(); !poison.empty())

@@ -3,6 +3,7 @@
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/CompileCommand.h"
 #include "apps/lpusim/ProgramCommands.h"
+#include "apps/lpusim/RunCoverage.h"
 #include "apps/lpusim/SystemCommand.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
@@ -15,6 +16,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -111,6 +113,9 @@ int cmd_cosim_mxm(const std::string& program, const std::vector<std::string>& ar
     ap.add_flag("model-only", "run the TLM model alone (no RTL, nothing checked): for speed measurements");
     ap.add_flag("rtl-thread", "run the Verilated RTL on a thread of its own, overlapping the model and checker "
                               "(same results; faster when a second core is free)");
+    ap.add_option("coverage", "FILE.json",
+                  "functional coverage of the MXM and the ISA (docs/coverage.md): every bin with its hit count, "
+                  "written whatever the verdict; merge and report with scripts/coverage.py");
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -150,7 +155,18 @@ int cmd_cosim_mxm(const std::string& program, const std::vector<std::string>& ar
         throw UsageError("--model-only runs no RTL: --rtl-thread needs the RTL");
     o.log_path = ap.get("log");
     o.results_path = ap.get("results");
-    return lpu::run_mxm_cosim(o, std::cout, std::cerr);
+    std::unique_ptr<lpu::RunCoverage> coverage;
+    if (ap.has("coverage")) {
+        lpu::MxmCosimOptions named = o;  // what ran, whatever path the binary was called by
+        named.program = "lpusim";
+        coverage = std::make_unique<lpu::RunCoverage>(ap.get("coverage"), named.command_line());
+        coverage->collector(0, lpu::load_chip_spec(o.config_path));
+        o.observer = coverage->mxm(0, nullptr);
+    }
+    const int verdict = lpu::run_mxm_cosim(o, std::cout, std::cerr);
+    if (coverage)
+        coverage->write(nullptr);
+    return verdict;
 }
 
 int dispatch(const std::string& program, const std::vector<std::string>& args)

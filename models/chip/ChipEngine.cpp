@@ -112,10 +112,10 @@ void ChipEngine::visit(uint64_t t)
 void ChipEngine::failed(const std::exception& e)
 {
     broken_ = true;
-    if (dynamic_cast<const ScheduleError*>(&e)) {
+    if (const auto* s = dynamic_cast<const ScheduleError*>(&e)) {
         const std::string what = chip_.label() + ": " + e.what();
         observers_.on_error(last_cycle_, what);
-        throw ScheduleError(what);
+        throw ScheduleError(s->rule(), what);
     }
     observers_.on_error(last_cycle_, e.what());
     throw;
@@ -128,8 +128,9 @@ RunStats ChipEngine::finish()
     const auto& queues = chip_.queues().queues();
     for (size_t q = 0; q < queues_.size(); ++q)
         if (const Instr* sync = queues_[q].parked_at())
-            throw ScheduleError(chip_.label() + ": queue " + queues[q].name + " is parked at a Sync (" +
-                                sync->pos.text() + ") that no Notify releases");
+            throw ScheduleError(ScheduleRule::IcuParked, chip_.label() + ": queue " + queues[q].name +
+                                                             " is parked at a Sync (" + sync->pos.text() +
+                                                             ") that no Notify releases");
     try {
         for (const auto& e : executors_)
             e->finish(last_cycle_, st_);
@@ -189,17 +190,20 @@ std::vector<QueuedInstr> ChipEngine::fetched(size_t q, uint32_t index, uint64_t 
         p = assemble_for_queue(text, "fetched by " + queues[q].name + " at cycle " + std::to_string(start),
                                chip_.spec(), queues[q].name);
     } catch (const InputError& e) {
-        fail(q, index, start, "the fetched text is not a valid instruction block: " + std::string(e.what()));
+        fail(q, index, start, ScheduleRule::IcuFetchInvalid,
+             "the fetched text is not a valid instruction block: " + std::string(e.what()));
     }
     if (!p.tensors.empty() || !p.blocks.empty())
-        fail(q, index, start, "the fetched text declares tensors or blocks; only instructions can be fetched");
+        fail(q, index, start, ScheduleRule::IcuFetchInvalid,
+             "the fetched text declares tensors or blocks; only instructions can be fetched");
     for (size_t o = 0; o < p.queues.size(); ++o)
         if (o != q && !p.queues[o].empty())
-            fail(q, index, start, "the fetched text switches to queue " + queues[o].name);
+            fail(q, index, start, ScheduleRule::IcuFetchInvalid,
+                 "the fetched text switches to queue " + queues[o].name);
     std::vector<QueuedInstr> block;
     for (Instr& f : p.queues[q]) {
         if (fetched_store_.size() >= kFetchedIndex)
-            fail(q, index, start, "more than 8,388,608 fetched instructions in one run");
+            fail(q, index, start, ScheduleRule::IcuFetchLimit, "more than 8,388,608 fetched instructions in one run");
         fetched_store_.push_back(std::move(f));
         block.emplace_back(&fetched_store_.back(), kFetchedIndex | static_cast<uint32_t>(fetched_store_.size() - 1));
     }
@@ -207,9 +211,9 @@ std::vector<QueuedInstr> ChipEngine::fetched(size_t q, uint32_t index, uint64_t 
     return block;
 }
 
-void ChipEngine::fail(size_t q, uint32_t index, uint64_t t, const std::string& why)
+void ChipEngine::fail(size_t q, uint32_t index, uint64_t t, ScheduleRule rule, const std::string& why)
 {
-    throw ScheduleError("cycle " + std::to_string(t) + ": " + describe(agent(q, index, 0)) + ": " + why);
+    throw ScheduleError(rule, "cycle " + std::to_string(t) + ": " + describe(agent(q, index, 0)) + ": " + why);
 }
 
 }  // namespace lpu

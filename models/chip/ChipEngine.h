@@ -53,7 +53,7 @@ private:
     const Vector& fetch_read(size_t q, uint32_t index, StreamId s, uint64_t t) override;
     std::vector<QueuedInstr> fetched(size_t q, uint32_t index, uint64_t start, const std::string& text) override;
     const HacClock& hac() const override;
-    [[noreturn]] void fail(size_t q, uint32_t index, uint64_t t, const std::string& why) override;
+    [[noreturn]] void fail(size_t q, uint32_t index, uint64_t t, ScheduleRule rule, const std::string& why) override;
     [[noreturn]] void failed(const std::exception& e);
     AgentId agent(size_t q, uint32_t index, int64_t offset) const;
 

@@ -3,6 +3,8 @@
 // non-zero exit; internal invariants use assertions instead.
 #pragma once
 
+#include "models/common/ScheduleRule.h"
+
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -23,9 +25,14 @@ public:
 };
 
 // A program that breaks a timing rule of docs/isa.md. On silicon it would corrupt data silently.
+// It names the rule (models/common/ScheduleRule.h), which tools count without reading the text.
 class ScheduleError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    ScheduleError(ScheduleRule rule, const std::string& what) : std::runtime_error(what), rule_(rule) {}
+    ScheduleRule rule() const { return rule_; }
+
+private:
+    ScheduleRule rule_;
 };
 
 // A co-simulation found the RTL and the model disagreeing; the message is the divergence report.

@@ -4,17 +4,18 @@
 
 namespace lpu {
 
-void ExecContext::fail(const Issue& is, const std::string& what) const
+void ExecContext::fail(const Issue& is, ScheduleRule rule, const std::string& what) const
 {
-    throw ScheduleError("cycle " + std::to_string(is.cycle) + ": " + describe(is) + ": " + what);
+    throw ScheduleError(rule, "cycle " + std::to_string(is.cycle) + ": " + describe(is) + ": " + what);
 }
 
 int64_t ExecContext::operand(const Issue& is, int64_t base, int64_t limit, const char* what) const
 {
     const int64_t v = base + is.offset;
     if (v < 0 || v >= limit)
-        fail(is, std::string("repeated ") + what + " " + std::to_string(v) + " is out of range [0, " +
-                     std::to_string(limit) + ")");
+        fail(is, ScheduleRule::RepeatOutOfRange,
+             std::string("repeated ") + what + " " + std::to_string(v) + " is out of range [0, " +
+                 std::to_string(limit) + ")");
     return v;
 }
 

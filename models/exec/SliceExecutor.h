@@ -5,6 +5,7 @@
 // cycle, the run's statistics, and the text of an instruction for a report.
 #pragma once
 
+#include "models/common/ScheduleRule.h"
 #include "models/common/SmallPool.h"
 #include "models/exec/ChipObserver.h"
 #include "models/exec/RunStats.h"
@@ -55,8 +56,8 @@ public:
     // "MEM_E3: 'Read 0x4, s1e' (p.s:5:2)": the slice, the instruction as executed, its source.
     std::string describe(const Issue& is) const { return describe_(is.who); }
     std::string describe(AgentId who) const { return describe_(who); }
-    // Throws ScheduleError "cycle T: <describe>: <what>".
-    [[noreturn]] void fail(const Issue& is, const std::string& what) const;
+    // Throws ScheduleError "cycle T: <describe>: <what>" for a breach of `rule`.
+    [[noreturn]] void fail(const Issue& is, ScheduleRule rule, const std::string& what) const;
     // base + the repetition's offset, which must lie in [0, limit) (`what`: "address", "row").
     int64_t operand(const Issue& is, int64_t base, int64_t limit, const char* what) const;
 

@@ -19,7 +19,8 @@ void IcuQueue::pop()
 void IcuQueue::check_awake(uint32_t index, uint64_t t) const
 {
     if (low_power_)
-        host_.fail(q_, index, t, "the slice is in low-power mode (Config low_power); issue Config normal first");
+        host_.fail(q_, index, t, ScheduleRule::IcuLowPower,
+                   "the slice is in low-power mode (Config low_power); issue Config normal first");
 }
 
 bool IcuQueue::step(uint64_t t)
@@ -157,14 +158,14 @@ void IcuQueue::deskew(uint64_t t)
 void IcuQueue::runtime_deskew(const Instr& in, uint32_t index, uint64_t t)
 {
     if (!deskewed_)
-        host_.fail(q_, index, t,
+        host_.fail(q_, index, t, ScheduleRule::IcuDeskewMissing,
                    "no Deskew earlier in this queue: RuntimeDeskew keeps the program time a Deskew "
                    "started in step with the aligned counter");
     const uint64_t a = static_cast<uint64_t>(in.a);
     const uint64_t target = sync_hac_ + (t - sync_cycle_) + a;
     const uint64_t release = host_.hac().cycle_of(target);
     if (release <= t)
-        host_.fail(q_, index, t,
+        host_.fail(q_, index, t, ScheduleRule::IcuDeskewBehind,
                    "the chip's clock has fallen " + std::to_string(t + a - release) +
                        " cycles behind the aligned counter since cycle " + std::to_string(sync_cycle_) +
                        ", more than this RuntimeDeskew's " + std::to_string(a - 1) + " cycles of slack can absorb");
@@ -201,7 +202,7 @@ void IcuQueue::fetch_step(uint64_t t)
             std::ostringstream why;
             why << "the fetched text is not a valid instruction block: byte 0x" << std::hex << unsigned{c} << std::dec
                 << " at offset " << i << " is not assembly text";
-            host_.fail(q_, fetch_index_, fetch_start_, why.str());
+            host_.fail(q_, fetch_index_, fetch_start_, ScheduleRule::IcuFetchNotText, why.str());
         }
     }
     const std::vector<QueuedInstr> block = host_.fetched(q_, fetch_index_, fetch_start_, text);

@@ -5,6 +5,7 @@
 // engine) executes it on the slice, counts it and reports it to the observers.
 #pragma once
 
+#include "models/common/ScheduleRule.h"
 #include "models/icu/HacClock.h"
 #include "models/isa/Instr.h"
 #include "models/isa/Program.h"
@@ -39,8 +40,8 @@ public:
     virtual std::vector<QueuedInstr> fetched(size_t q, uint32_t index, uint64_t start, const std::string& text) = 0;
     // The chip's hardware-aligned counter (Deskew, RuntimeDeskew).
     virtual const HacClock& hac() const = 0;
-    // Throws ScheduleError "cycle t: <instruction>: why".
-    [[noreturn]] virtual void fail(size_t q, uint32_t index, uint64_t t, const std::string& why) = 0;
+    // Throws ScheduleError "cycle t: <instruction>: why" for a breach of `rule`.
+    [[noreturn]] virtual void fail(size_t q, uint32_t index, uint64_t t, ScheduleRule rule, const std::string& why) = 0;
 };
 
 class IcuQueue {

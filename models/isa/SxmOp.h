@@ -18,6 +18,7 @@ namespace lpu {
 //   "permute", "distribute", "select", "transpose"
 struct SxmOp {
     enum class Kind : uint8_t { ShiftUp, ShiftDown, Rotate, Permute, Distribute, Select, Transpose, Broadcast };
+    static constexpr unsigned kKinds = 8;  // Broadcast + 1: a new kind is appended and counted here
     Kind kind = Kind::Rotate;
     uint32_t n = 0;  // ShiftUp/ShiftDown/Rotate: distance; Broadcast: source lane; else 0
 

@@ -51,7 +51,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         writes_.emplace(timing::write_commits(p_, t), PendingWrite{slice, 0, data, std::move(tiles)});
         break;
     }
-    default: ctx.fail(is, "not a MEM instruction");
+    default: ctx.fail(is, ScheduleRule::WrongSlice, "not a MEM instruction");
     }
 }
 

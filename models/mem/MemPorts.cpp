@@ -11,12 +11,12 @@ MemPortChecker::MemPortChecker(const MemParams& params, AgentDescriber describe)
     : p_(params), describe_(std::move(describe)), slices_(params.slices)
 {}
 
-void MemPortChecker::fail(uint64_t cycle, unsigned slice, const std::string& what) const
+void MemPortChecker::fail(uint64_t cycle, unsigned slice, ScheduleRule rule, const std::string& what) const
 {
     std::ostringstream os;
     os << "schedule error at cycle " << cycle << " in MEM slice " << slice << " (" << p_.slice_name(slice)
        << "): " << what;
-    throw ScheduleError(os.str());
+    throw ScheduleError(rule, os.str());
 }
 
 std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const
@@ -75,7 +75,7 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
 
     SliceState& s = slices_[slice];
     if (s.started && cycle < s.last_issue)
-        fail(cycle, slice,
+        fail(cycle, slice, ScheduleRule::MemIssueOrder,
              "'" + text() + "' issued after an access issued at cycle " + std::to_string(s.last_issue) +
                  " (issue cycles on a slice must not decrease)");
 
@@ -94,7 +94,7 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
     if (it != s.window.end() && it->cycle == when) {
         const Access& same = it->port[p];
         if (same.used)
-            fail(when, slice,
+            fail(when, slice, port == MemPort::Read ? ScheduleRule::MemReadPort : ScheduleRule::MemWritePort,
                  describe(same, port, when, -1) + " and " + describe(mine, port, when, -1) +
                      (port == MemPort::Read ? " in the same cycle: a slice has one read port"
                                             : " in the same cycle: a slice has one write port"));
@@ -112,7 +112,7 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
                 // Name the read first, as the rule does.
                 const Access& rd = port == MemPort::Read ? mine : other;
                 const Access& wr = port == MemPort::Read ? other : mine;
-                fail(when, slice,
+                fail(when, slice, ScheduleRule::MemBankConflict,
                      describe(rd, MemPort::Read, when, tile) + " and " + describe(wr, MemPort::Write, when, tile) +
                          " in the same cycle: a read and a write in one cycle must use different banks");
             }

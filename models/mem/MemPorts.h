@@ -11,6 +11,7 @@
 #pragma once
 
 #include "models/common/AgentId.h"
+#include "models/common/ScheduleRule.h"
 #include "models/common/SmallPool.h"
 #include "models/spec/MemParams.h"
 #include "models/spec/Timing.h"
@@ -99,7 +100,7 @@ private:
     void record(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, Access mine);
     std::string text(const Access& a) const { return a.text ? a.text() : describe_(a.who); }
     std::string describe(const Access& a, MemPort port, uint64_t bank_cycle, int tile) const;
-    [[noreturn]] void fail(uint64_t cycle, unsigned slice, const std::string& what) const;
+    [[noreturn]] void fail(uint64_t cycle, unsigned slice, ScheduleRule rule, const std::string& what) const;
 
     MemParams p_;
     AgentDescriber describe_;

@@ -22,6 +22,19 @@ uint16_t f16_lane(const uint8_t* data, unsigned lane)
 
 const char* type_word(bool fp) { return fp ? "fp16" : "integer"; }
 
+// acc += prod lane by lane, modulo 2^32 like the hardware's adder (without signed-overflow UB);
+// returns the lanes whose signed sum wrapped.
+unsigned add_counting_wraps(int32_t* __restrict acc, const int32_t* __restrict prod, unsigned n)
+{
+    unsigned wrapped = 0;
+    for (unsigned l = 0; l < n; ++l) {
+        const uint32_t a = uint32_t(acc[l]), p = uint32_t(prod[l]), s = a + p;
+        wrapped += ((a ^ s) & (p ^ s)) >> 31;  // both operands' sign differs from the sum's
+        acc[l] = int32_t(s);
+    }
+    return wrapped;
+}
+
 }  // namespace
 
 MxmCore::MxmCore(const MxmParams& params)
@@ -64,12 +77,12 @@ void MxmCore::await(const Product& pr) const
         worker_->wait(pr.ticket);
 }
 
-void MxmCore::schedule_error(const MxmInstr& in, uint64_t cycle, const std::string& rule) const
+void MxmCore::schedule_error(const MxmInstr& in, uint64_t cycle, ScheduleRule kind, const std::string& rule) const
 {
     std::ostringstream os;
     os << "schedule error at cycle " << cycle << " in MXM: '" << in.disasm() << "' (instruction " << name(in.id)
        << "): " << rule;
-    throw ScheduleError(os.str());
+    throw ScheduleError(kind, os.str());
 }
 
 std::string MxmCore::name(uint64_t id) const { return namer_ ? "[" + namer_(id) + "]" : "#" + std::to_string(id); }
@@ -83,14 +96,14 @@ std::string MxmCore::describe_row(uint32_t row, const RowOrigin& o) const
 void MxmCore::check_order(const MxmInstr& in, uint64_t cycle)
 {
     if (started_ && cycle < last_cycle_)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmIssueOrder,
                        "issued after an instruction of cycle " + std::to_string(last_cycle_) +
                            " (issue cycles must not decrease)");
     if (!started_ || cycle > last_cycle_)
         std::fill(std::begin(issued_in_cycle_), std::end(issued_in_cycle_), false);
     const auto ch = static_cast<unsigned>(in.op);
     if (issued_in_cycle_[ch])
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmChannelBusy,
                        std::string("a second ") + mxm_opcode_name(in.op) +
                            " in one cycle (each channel takes one instruction per cycle)");
     issued_in_cycle_[ch] = true;
@@ -125,7 +138,7 @@ void MxmCore::do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, siz
                          (bytes > 1 ? " (" + std::to_string(p_.cols) + " lanes x 2 bytes)" : std::string()));
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle >= iw_cycle_ && cycle + 1 < iw_cycle_ + t_iw)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmShadowBusy,
                        "LW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
                            " is still copying the shadow buffer (allowed from cycle " +
                            std::to_string(iw_cycle_ + t_iw - 1) + ")");
@@ -181,11 +194,11 @@ void MxmCore::do_iw(const MxmInstr& in, uint64_t cycle)
 {
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle < iw_cycle_ + t_iw)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmInstallBusy,
                        "IW while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
                            " is still installing (takes " + std::to_string(t_iw) + " cycles)");
     if (has_lw_ && lw_cycle_ == cycle && t_iw > 1)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmPartialInstall,
                        "LW " + name(lw_id_) +
                            " in the same cycle would be installed only partly (LW must precede IW, or "
                            "come from cycle " +
@@ -210,7 +223,7 @@ void MxmCore::do_iw(const MxmInstr& in, uint64_t cycle)
             if (text.empty())
                 text = describe_row(r, o);
         }
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmMixedWeightTypes,
                        "mixed weight types: " + int_row + ", " + fp_row +
                            " (a plane holds weights of one type; reload every row in one type before IW)");
     }
@@ -251,13 +264,13 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
                          (bytes > 1 ? " (" + std::to_string(p_.rows) + " lanes x 2 bytes)" : std::string()));
     const uint64_t t_iw = p_.install_cycles();
     if (has_iw_ && cycle > iw_cycle_ && cycle < iw_cycle_ + t_iw)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmTornWeights,
                        "ABC while IW " + name(iw_id_) + " of cycle " + std::to_string(iw_cycle_) +
                            " is installing (torn weights; ABC allowed up to cycle " + std::to_string(iw_cycle_) +
                            " and from cycle " + std::to_string(iw_cycle_ + t_iw) + ")");
     const uint64_t interval = p_.fp16_issue_interval;
     if (has_fp_abc_ && cycle < fp_abc_cycle_ + interval)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmFp16Interval,
                        "ABC while f16 ABC " + name(fp_abc_id_) + " of cycle " + std::to_string(fp_abc_cycle_) +
                            " still holds the activation port (an f16 ABC takes "
                            "chip.mxm.fp16_issue_interval = " +
@@ -268,7 +281,7 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
     const Kind seen = sees_pending ? pending_kind_ : active_kind_;
     const bool fp = !mxm_type_is_int(in.type);
     if (seen != Kind::Zero && seen != (fp ? Kind::Fp : Kind::Int))
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmAbcType,
                        std::string("reads the ") + type_word(!fp) + " weights installed by IW " +
                            name(sees_pending ? iw_id_ : active_iw_id_) + " of cycle " +
                            std::to_string(sees_pending ? iw_cycle_ : active_iw_cycle_) +
@@ -344,14 +357,14 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
     auto it = std::find_if(products_.begin(), products_.end(),
                            [&](const Product& pr) { return timing::acc_for_abc(p_, pr.cycle) == cycle; });
     if (cycle < p_.array_latency || it == products_.end())
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmNoProduct,
                        "no product to take: ACC needs an ABC issued at cycle " +
                            (cycle < p_.array_latency ? std::string("< 0") : std::to_string(want)) + " (array_latency " +
                            std::to_string(p_.array_latency) + ")");
     const bool fp = it->fp;
     const Kind kind = fp ? Kind::Fp : Kind::Int;
     if (in.add && acc_kind_[in.slot] != Kind::Zero && acc_kind_[in.slot] != kind)
-        schedule_error(in, cycle,
+        schedule_error(in, cycle, ScheduleRule::MxmSlotType,
                        std::string("adds the ") + type_word(fp) + " product of ABC " + name(it->abc_id) + " to slot " +
                            std::to_string(in.slot) + ", which holds the " + type_word(!fp) + " value of ACC " +
                            name(acc_writer_[in.slot].acc_id) + " of cycle " +
@@ -360,7 +373,10 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
     std::vector<int32_t>& acc = acc_[in.slot];
     await(*it);
     const int32_t* prod = it->values.data();
-    if (!fp) {
+    acc_info_ = MxmAccumulate{in.slot, in.add, in.emit, fp, it->cycle, 0};
+    if (!fp && in.add && count_wraps_) {
+        acc_info_.wrapped_lanes = add_counting_wraps(acc.data(), prod, p_.cols);
+    } else if (!fp) {
         for (unsigned n = 0; n < p_.cols; ++n) {
             // Wraps modulo 2^32 like the hardware's adder, without signed-overflow UB.
             const uint32_t base = in.add ? uint32_t(acc[n]) : 0u;

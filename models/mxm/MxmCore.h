@@ -4,6 +4,7 @@
 // a TLM-2.0 socket; tests and benchmarks can use it directly.
 #pragma once
 
+#include "models/common/ScheduleRule.h"
 #include "models/mxm/MxmGemv.h"
 #include "models/mxm/MxmInstr.h"
 #include "models/spec/MxmParams.h"
@@ -27,6 +28,15 @@ struct MxmResult {
     // docs/isa.md 1.5). Either way a 32-bit word per lane, leaving the plane the same way.
     bool fp32 = false;
     std::vector<int32_t> values;  // N elements
+};
+
+// What the last ACC did, for observers (functional coverage, docs/coverage.md).
+struct MxmAccumulate {
+    uint32_t slot = 0;
+    bool add = false, emit = false;
+    bool fp = false;             // it took a binary32 product (of an f16 ABC)
+    uint64_t abc_cycle = 0;      // issue cycle of the ABC whose product it took
+    unsigned wrapped_lanes = 0;  // an int32 add: lanes whose sum wrapped modulo 2^32 (with count_wraps)
 };
 
 struct MxmStats {
@@ -65,6 +75,10 @@ public:
     // worker must outlive this core or be set back to null first.
     void set_worker(ProductWorker* worker);
     const MxmStats& stats() const { return stats_; }
+    // What the last ACC did. Its wrapped_lanes are counted only after count_wraps(true), which
+    // costs a few operations per lane of every int32 add.
+    const MxmAccumulate& last_accumulate() const { return acc_info_; }
+    void count_wraps(bool on) { count_wraps_ = on; }
     // How schedule errors name an instruction by its MxmInstr::id; by default "#id". A chip
     // names them by queue, text and source line.
     void set_namer(std::function<std::string(uint64_t)> namer) { namer_ = std::move(namer); }
@@ -92,7 +106,8 @@ private:
         uint64_t acc_cycle = 0;
     };
 
-    [[noreturn]] void schedule_error(const MxmInstr& in, uint64_t cycle, const std::string& rule) const;
+    [[noreturn]] void schedule_error(const MxmInstr& in, uint64_t cycle, ScheduleRule kind,
+                                     const std::string& rule) const;
     std::string name(uint64_t id) const;
     std::function<std::string(uint64_t)> namer_;
     void check_order(const MxmInstr& in, uint64_t cycle);
@@ -155,6 +170,9 @@ private:
     std::vector<std::vector<int32_t>> spare_;  // recycled product buffers
     std::vector<float> act_f_;                 // K: the f16 activation widened to binary32
     std::vector<float> sum_f_;                 // N: column sums of an f16 ABC
+
+    MxmAccumulate acc_info_;
+    bool count_wraps_ = false;
 
     uint64_t last_cycle_ = 0;
     bool started_ = false;

@@ -24,6 +24,7 @@ MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDe
     for (unsigned p = 0; p < p_.planes; ++p) {
         planes_.push_back(std::make_unique<MxmCore>(p_));
         planes_.back()->set_worker(products);
+        planes_.back()->count_wraps(observer_ != nullptr);
         // The cores name the instructions a rule error refers to (by MxmInstr::id, the run's
         // sequence number) as the chip does: queue, text, source line.
         planes_.back()->set_namer([this](uint64_t id) {
@@ -78,6 +79,8 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         const bool emitted = planes_[plane]->issue(mi, is.cycle, nullptr, 0, r);
         if (observer_) {
             observer_->on_issue(plane, mi, is.cycle, nullptr, 0);
+            if (mi.op == MxmOpcode::ACC)
+                observer_->on_accumulate(plane, planes_[plane]->last_accumulate());
             if (emitted)
                 observer_->on_result(plane, r);
         }
@@ -92,7 +95,7 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         }
         break;
     }
-    default: ctx.fail(is, "not an MXM instruction");
+    default: ctx.fail(is, ScheduleRule::WrongSlice, "not an MXM instruction");
     }
 }
 

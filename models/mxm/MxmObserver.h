@@ -17,6 +17,13 @@ public:
     virtual ~MxmObserver() = default;
     // Plane `plane` issues `in` in `cycle`, with its operand vector (LW, ABC) or none.
     virtual void on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len) = 0;
+    // After an ACC's on_issue: what it did in the plane (the type of the product it took, the
+    // lanes whose int32 add wrapped). Ignored by default: the co-simulation checks values only.
+    virtual void on_accumulate(unsigned plane, const MxmAccumulate& acc)
+    {
+        (void)plane;
+        (void)acc;
+    }
     // The model's result of an emitting ACC on `plane`.
     virtual void on_result(unsigned plane, const MxmResult& result) = 0;
     // Every instruction issued before `cycle` has been reported.

@@ -35,6 +35,13 @@ void MxmPlane::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
     try {
         const uint64_t cycle = transaction_cycle(delay, period_);
         emitted = core_.issue(ext->instr, cycle, trans.get_data_ptr(), trans.get_data_length(), result_);
+        if (observer_) {
+            observer_->on_issue(0, ext->instr, cycle, trans.get_data_ptr(), trans.get_data_length());
+            if (ext->instr.op == MxmOpcode::ACC)
+                observer_->on_accumulate(0, core_.last_accumulate());
+            if (emitted)
+                observer_->on_result(0, result_);
+        }
     } catch (const std::exception& e) {
         error_ = e.what();
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/mxm/MxmCore.h"
+#include "models/mxm/MxmObserver.h"
 #include "models/mxm/MxmPayload.h"
 
 #include <systemc>
@@ -24,6 +25,13 @@ public:
     MxmPlane(sc_core::sc_module_name name, const MxmParams& params, sc_core::sc_time period);
 
     const MxmCore& core() const { return core_; }
+    // `observer` (may be null; it must outlive the plane) sees every instruction the plane
+    // takes and every result, as a chip's MxmObserver does (plane 0).
+    void set_observer(MxmObserver* observer)
+    {
+        observer_ = observer;
+        core_.count_wraps(observer != nullptr);
+    }
     // The error that made a transaction fail (TLM_GENERIC_ERROR_RESPONSE), empty if none.
     const std::string& error() const { return error_; }
 
@@ -31,6 +39,7 @@ private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
     MxmCore core_;
+    MxmObserver* observer_ = nullptr;
     sc_core::sc_time period_;
     MxmResult result_;
     tlm::tlm_generic_payload result_trans_;

@@ -93,7 +93,7 @@ void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef 
         std::ostringstream os;
         os << "schedule error at cycle " << cycle << ": two producers drive stream " << s.text() << " at position "
            << position << " in one cycle: " << describe(d[i].who) << " and " << describe(who);
-        throw ScheduleError(os.str());
+        throw ScheduleError(ScheduleRule::StreamTwoProducers, os.str());
     }
     // A value from upstream passing here ends at this position (east: a smaller position on the
     // diagonal; west: a larger one).
@@ -127,7 +127,7 @@ const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle,
         os << "schedule error at cycle " << cycle << ": " << describe(who) << " reads stream " << s.text()
            << " at position " << position << " but no value is there (nothing was written upstream on it in cycle "
            << cycle << " - hops)";
-        throw ScheduleError(os.str());
+        throw ScheduleError(ScheduleRule::StreamNothingToRead, os.str());
     }
     ++nearest->reads;
     ++retired_.reads;

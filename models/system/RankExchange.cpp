@@ -17,6 +17,7 @@ uint64_t RankExchange::agree_min(uint64_t v, const std::optional<RankFailure>& m
         wire::put(bytes, mine->first);
         wire::put(bytes, mine->second);
         wire::put(bytes, static_cast<uint64_t>(mine->kind));
+        wire::put(bytes, static_cast<uint64_t>(mine->rule));
         wire::put(bytes, mine->what);
     }
     std::optional<RankFailure> chosen;
@@ -30,6 +31,7 @@ uint64_t RankExchange::agree_min(uint64_t v, const std::optional<RankFailure>& m
         f.first = r.u64();
         f.second = r.u64();
         f.kind = static_cast<RankFailure::Kind>(r.u64());
+        f.rule = static_cast<ScheduleRule>(r.u64());
         f.what = r.str();
         if (!chosen || std::tie(f.first, f.second) < std::tie(chosen->first, chosen->second))
             chosen = std::move(f);
@@ -38,7 +40,7 @@ uint64_t RankExchange::agree_min(uint64_t v, const std::optional<RankFailure>& m
         return least;
     agreed_ = chosen;
     switch (chosen->kind) {
-    case RankFailure::Kind::Schedule: throw ScheduleError(chosen->what);
+    case RankFailure::Kind::Schedule: throw ScheduleError(chosen->rule, chosen->what);
     case RankFailure::Kind::Input: throw InputError(chosen->what);
     case RankFailure::Kind::Check: throw CheckError(chosen->what);
     case RankFailure::Kind::Internal: break;
@@ -55,6 +57,7 @@ RankFailure rank_failure(std::exception_ptr e, uint64_t first, uint64_t second)
         std::rethrow_exception(e);
     } catch (const ScheduleError& x) {
         f.kind = RankFailure::Kind::Schedule;
+        f.rule = x.rule();
         f.what = x.what();
     } catch (const InputError& x) {
         f.kind = RankFailure::Kind::Input;

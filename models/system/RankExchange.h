@@ -4,6 +4,8 @@
 // MPI; SoloExchange is the single process.
 #pragma once
 
+#include "models/common/ScheduleRule.h"
+
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -17,6 +19,7 @@ namespace lpu {
 struct RankFailure {
     uint64_t first = 0, second = 0;
     enum class Kind : uint64_t { Schedule, Input, Check, Internal } kind = Kind::Internal;
+    ScheduleRule rule = ScheduleRule::MxmIssueOrder;  // a Schedule failure's rule
     std::string what;
 };
 

@@ -37,10 +37,11 @@ void VxmExecutor::operand(const Issue& is, ExecContext& ctx, unsigned i, size_t&
         while (!out.empty() && out.front().cycle < is.cycle)
             out.pop_front();
         if (out.empty() || out.front().cycle != is.cycle)
-            ctx.fail(is, "ALU " + std::to_string(src) + " has no result in this cycle" +
-                             (out.empty() ? std::string()
-                                          : " (its next one, from " + ctx.describe(out.front().who) +
-                                                ", is there in cycle " + std::to_string(out.front().cycle) + ")"));
+            ctx.fail(is, ScheduleRule::VxmChainEmpty,
+                     "ALU " + std::to_string(src) + " has no result in this cycle" +
+                         (out.empty() ? std::string()
+                                      : " (its next one, from " + ctx.describe(out.front().who) +
+                                            ", is there in cycle " + std::to_string(out.front().cycle) + ")"));
         words = out.front().lanes;
         return;
     }

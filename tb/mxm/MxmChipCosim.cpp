@@ -14,9 +14,9 @@ constexpr unsigned kLookahead = 8;  // as in `lpusim cosim mxm`: room to diagnos
 }  // namespace
 
 MxmChipCosim::MxmChipCosim(const MxmParams& params, const ChipClock& clock, const std::vector<std::string>& plane_names,
-                           const std::string& wave_dir)
+                           const std::string& wave_dir, uint64_t wave_from, uint64_t wave_to)
     : p_(params), checker_(kLookahead), names_(plane_names), used_(plane_names.size(), false), clock_(clock),
-      wave_dir_(wave_dir)
+      wave_dir_(wave_dir), wave_from_(wave_from), wave_to_(wave_to)
 {
     for (size_t i = 0; i < plane_names.size(); ++i) {
         // The plane's name, then the ACC's own description ("MXM_W0: ACC 2, add, emit ...").
@@ -29,7 +29,7 @@ MxmChipCosim::MxmChipCosim(const MxmParams& params, const ChipClock& clock, cons
                                            [this, port](const cosim::Beat& b) { checker_.observe(port, b); }));
         planes_.back()->reset(2);
         if (!wave_dir.empty())  // the file opens when the plane runs its first cycle
-            planes_.back()->set_wave(wave_dir + "/" + plane_names[i] + ".fst", 0, ~uint64_t{0});
+            planes_.back()->set_wave(wave_dir + "/" + plane_names[i] + ".fst", wave_from, wave_to);
     }
 }
 
@@ -67,10 +67,11 @@ void MxmChipCosim::finish(uint64_t last_cycle)
     run_until(std::max(last_cycle, checker_.last_expected_cycle()) + drain);
     for (size_t i = 0; i < planes_.size(); ++i) {
         planes_[i]->finish();
-        if (!wave_dir_.empty() && used_[i]) {
-            const std::string fst = wave_dir_ + "/" + names_[i] + ".fst";
-            write_mxm_gtkw(wave_dir_ + "/" + names_[i] + ".gtkw", std::filesystem::absolute(fst).string(), p_, 0,
-                           clock_.start_ps(planes_[i]->next_cycle()), -1);
+        const std::string fst = wave_dir_ + "/" + names_[i] + ".fst";
+        if (!wave_dir_.empty() && used_[i] && std::filesystem::exists(fst)) {  // none: the window missed the plane
+            const uint64_t end = std::min(planes_[i]->next_cycle(), wave_to_ == ~uint64_t{0} ? wave_to_ : wave_to_ + 1);
+            write_mxm_gtkw(wave_dir_ + "/" + names_[i] + ".gtkw", std::filesystem::absolute(fst).string(), p_,
+                           clock_.start_ps(std::min(wave_from_, end)), clock_.start_ps(end), -1);
             waves_written_.push_back(fst);
         }
     }

@@ -18,9 +18,9 @@ class MxmChipCosim final : public MxmObserver {
 public:
     // `plane_names` in plane order (e.g. "MXM_W0"); throws InputError if no RTL variant matches.
     // With a `wave_dir`, every plane that runs writes wave_dir/<plane>.fst and .gtkw, on the
-    // chip's clock (a system's time base for a chip of a system).
+    // chip's clock (a system's time base for a chip of a system), of cycles wave_from..wave_to only.
     MxmChipCosim(const MxmParams& params, const ChipClock& clock, const std::vector<std::string>& plane_names,
-                 const std::string& wave_dir = "");
+                 const std::string& wave_dir = "", uint64_t wave_from = 0, uint64_t wave_to = ~uint64_t{0});
 
     void on_issue(unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len) override;
     void on_result(unsigned plane, const MxmResult& result) override;
@@ -44,6 +44,7 @@ private:
     std::vector<bool> used_;  // planes that received an instruction
     ChipClock clock_;
     std::string wave_dir_;
+    uint64_t wave_from_, wave_to_;
     std::vector<std::string> waves_written_;
     cosim::Beat scratch_;  // reused for every expected beat
 };

@@ -260,6 +260,7 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     });
     cosim::TlmFanout fanout("fanout");
     MxmPlane model("mxm_model", mp, period);
+    model.set_observer(o.observer);
     MxmExpectation expectation("expectation", mp, period, o.model_only ? nullptr : &checker, port);
     driver.socket.bind(fanout.target_socket);
     fanout.initiator_socket.bind(model.instr_socket);
@@ -291,6 +292,8 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     const MxmStats& st = model.core().stats();
+    if (o.observer)
+        o.observer->finish(st.last_cycle);
     const uint64_t cycles = rtl ? rtl->cycles_run() : st.last_cycle + 1;
     const std::string head =
         std::string("mxm cosim  config ") + chip.name + " (" + o.config_path + ")  " +

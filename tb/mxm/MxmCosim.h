@@ -3,6 +3,7 @@
 // divergence with the command that replays it.
 #pragma once
 
+#include "models/mxm/MxmObserver.h"
 #include "tb/mxm/MxmRtlTransactor.h"
 
 #include <cstdint>
@@ -20,11 +21,12 @@ struct MxmCosimOptions {
     bool wave_window = false;  // false: whole run
     uint64_t wave_from = 0, wave_to = 0;
     MxmFault fault;
-    bool model_only = false;         // no RTL: the model alone, for speed measurements
-    bool rtl_thread = false;         // the RTL on a thread of its own (MxmRtlWorker)
-    std::string log_path;            // instruction/result log
-    std::string results_path;        // .npy of result vectors
-    std::string program = "lpusim";  // how to call lpusim again, for the replay line
+    bool model_only = false;          // no RTL: the model alone, for speed measurements
+    bool rtl_thread = false;          // the RTL on a thread of its own (MxmRtlWorker)
+    std::string log_path;             // instruction/result log
+    std::string results_path;         // .npy of result vectors
+    std::string program = "lpusim";   // how to call lpusim again, for the replay line
+    MxmObserver* observer = nullptr;  // sees every instruction and result of the model (coverage)
 
     // The exact command line that reproduces this run (with `extra` appended).
     std::string command_line(const std::string& extra = "") const;

@@ -58,6 +58,17 @@ ChipWaveWriter::ChipWaveWriter(const std::string& vcd_path, const ChipClock& clo
 
 ChipWaveWriter::~ChipWaveWriter() = default;
 
+void ChipWaveWriter::set_window(uint64_t from, uint64_t to)
+{
+    if (from > to)
+        throw std::logic_error("ChipWaveWriter::set_window: from > to");
+    to = std::min(to, ~uint64_t{0} - 1);
+    vcd_->window(clock_.start_ps(from), clock_.start_ps(to + 1));
+    windowed_ = true;
+    window_from_ = from;
+    window_to_ = to;
+}
+
 void ChipWaveWriter::begin(const QueueMap& map, const Program& program)
 {
     const auto& queues = map.queues();
@@ -297,9 +308,14 @@ void ChipWaveWriter::write_gtkw(const std::string& gtkw_path) const
     if (!closed_)
         throw std::logic_error("ChipWaveWriter::write_gtkw before the waveform is complete");
     // Show the 40 cycles up to a failure (the dump ends with it), otherwise the first 256 cycles
-    // (or the whole run).
-    const uint64_t first = failed_ ? (fail_cycle_ > 40 ? fail_cycle_ - 40 : 0) : 0;
-    const uint64_t span = failed_ ? end_cycle_ - first : std::min<uint64_t>(end_cycle_, 256);
+    // (or the whole run); with a window, no more than the window (all of it without a failure).
+    uint64_t first = failed_ ? (fail_cycle_ > 40 ? fail_cycle_ - 40 : 0) : 0;
+    uint64_t last = failed_ ? end_cycle_ : std::min<uint64_t>(end_cycle_, 256);  // exclusive
+    if (windowed_) {
+        first = failed_ ? std::max(first, window_from_) : window_from_;
+        last = std::min(end_cycle_, window_to_ + 1);
+    }
+    const uint64_t span = last > first ? last - first : 1;
     std::ostringstream g;
     g << "[*] lpusim chip waveform: " << title_ << "\n";
     g << "[dumpfile] \"" << std::filesystem::absolute(vcd_->path()).string() << "\"\n";

@@ -49,6 +49,10 @@ public:
     ChipWaveWriter(const std::string& vcd_path, const ChipClock& clock, std::string title);
     ~ChipWaveWriter() override;
 
+    // Dumps only cycles from..to (inclusive; the values at the start of `from` first), as `lpusim
+    // cosim mxm --wave-window` does; the .gtkw opens on the window. Call before the run.
+    void set_window(uint64_t from, uint64_t to);
+
     void begin(const QueueMap& queues, const Program& program) override;
     void on_issue(size_t q, size_t index, const Instr& in, int64_t offset, uint64_t cycle) override;
     void on_release(size_t q, uint64_t cycle) override;
@@ -129,6 +133,8 @@ private:
     bool failed_ = false;
     uint64_t end_cycle_ = 0;  // first cycle after the dump (after close)
     uint64_t fail_cycle_ = 0;
+    bool windowed_ = false;
+    uint64_t window_from_ = 0, window_to_ = 0;
 };
 
 }  // namespace lpu

@@ -2,6 +2,7 @@
 
 #include "models/common/Error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -174,6 +175,15 @@ void VcdWriter::set_x(Var v)
     mark(v);
 }
 
+void VcdWriter::window(uint64_t from, uint64_t to)
+{
+    if (now_ != 0 || from > to)
+        throw std::logic_error("VcdWriter::window: after the first time step, or from > to");
+    from_ = from;
+    to_ = to;
+    last_dumped_time_ = from;
+}
+
 void VcdWriter::time(uint64_t t)
 {
     if (t < now_)
@@ -199,12 +209,12 @@ void VcdWriter::flush_step()
     for (Var v : dirty_) {
         Variable& var = vars_[v];
         var.dirty = false;
-        if (now_ == 0) {  // time 0 is the $dumpvars section, written by finish()
+        if (now_ <= from_) {  // the window's first time is the $dumpvars section, written by finish()
             var.initial = var.pending;
             var.committed = var.pending;
             continue;
         }
-        if (var.pending == var.committed)
+        if (now_ >= to_ || var.pending == var.committed)
             continue;
         if (!step_dumped_) {
             const std::string stamp = "#" + std::to_string(now_) + "\n";
@@ -255,8 +265,10 @@ void VcdWriter::finish(uint64_t end_time)
         throw std::logic_error("VcdWriter::finish twice");
     time(end_time);
     flush_step();
-    if (end_time > last_dumped_time_) {  // the dump lasts until end_time even if nothing changes then
-        const std::string stamp = "#" + std::to_string(end_time) + "\n";
+    // The dump lasts until end_time (the window's end at the latest) even if nothing changes then.
+    const uint64_t last = std::min(end_time, to_);
+    if (last > last_dumped_time_) {
+        const std::string stamp = "#" + std::to_string(last) + "\n";
         buf_ += stamp;
     }
     write_out(body_, buf_, path_);
@@ -269,7 +281,7 @@ void VcdWriter::finish(uint64_t end_time)
 
     std::string head = "$version " + version_ + " $end\n$timescale " + timescale_ + " $end\n";
     write_scope(head, 0);
-    head += "$enddefinitions $end\n#0\n$dumpvars\n";
+    head += "$enddefinitions $end\n#" + std::to_string(std::min(from_, end_time)) + "\n$dumpvars\n";
     for (const Variable& v : vars_)
         head += v.initial + (v.initial.size() == 1 ? "" : " ") + v.id + "\n";
     head += "$end\n";

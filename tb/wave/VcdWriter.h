@@ -39,6 +39,11 @@ public:
     void initial(Var v, uint64_t value);
     void initial(Var v, std::string_view text);
 
+    // Dumps only times in [from, to): the values at `from` (changes up to and including it) are
+    // the $dumpvars section, stamped #from; changes at `to` or later are not written and the dump
+    // ends at `to` at the latest. Call before the first time step.
+    void window(uint64_t from, uint64_t to);
+
     // Moves to time `t`; throws std::logic_error if `t` is before the current time.
     void time(uint64_t t);
     uint64_t now() const { return now_; }
@@ -92,6 +97,8 @@ private:
     uint64_t now_ = 0;
     bool step_dumped_ = false;  // "#now" already written
     uint64_t last_dumped_time_ = 0;
+    uint64_t from_ = 0;           // window(): steps at or before it are the initial values
+    uint64_t to_ = ~uint64_t{0};  // window(): steps from it on are not dumped
     bool finished_ = false;
 };
 

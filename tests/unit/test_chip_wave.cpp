@@ -95,7 +95,8 @@ uint64_t bits(const std::string& v)
     return x;
 }
 
-Vcd parse_vcd(const std::string& text)
+// `start`: the time of the $dumpvars section (a windowed dump's first time; else 0).
+Vcd parse_vcd(const std::string& text, uint64_t start = 0)
 {
     std::istringstream in(text);
     std::vector<std::string> tok;
@@ -189,13 +190,13 @@ Vcd parse_vcd(const std::string& text)
         const std::string t = next();
         if (t[0] == '#') {
             const uint64_t time = std::stoull(t.substr(1));
-            REQUIRE((vcd.times.empty() ? time == 0 : time > vcd.times.back()));
+            REQUIRE((vcd.times.empty() ? time == start : time > vcd.times.back()));
             vcd.times.push_back(time);
             now = time;
             have_time = true;
             changed_now.clear();
         } else if (t == "$dumpvars") {
-            REQUIRE(now == 0);
+            REQUIRE(vcd.times.size() == 1);
             in_dumpvars = true;
         } else if (t == "$end") {
             REQUIRE(in_dumpvars);
@@ -273,7 +274,7 @@ struct GemmRun {
     uint64_t cycles = 0;
 };
 
-GemmRun run_gemm(const fs::path& dir, uint64_t seed)
+GemmRun run_gemm(const fs::path& dir, uint64_t seed, std::pair<uint64_t, uint64_t> window = {0, ~uint64_t{0}})
 {
     const Program p = assemble_file(std::string(LPUSIM_SOURCE_DIR) + "/examples/gemm/gemm_tiny.s", tiny());
     Chip chip("", tiny());
@@ -288,6 +289,8 @@ GemmRun run_gemm(const fs::path& dir, uint64_t seed)
     chip.load_tensor(*p.tensor("X"), x);
     chip.load_tensor(*p.tensor("W"), r.w);
     ChipWaveWriter wave((dir / "chip.vcd").string(), tiny().chip.period_ps(), "test");
+    if (window.second != ~uint64_t{0})
+        wave.set_window(window.first, window.second);
     Tee tee(wave);
     std::ostringstream trace;
     PerfettoTrace tracer(trace, chip.spec());
@@ -477,6 +480,61 @@ TEST_CASE("chip waveform: same program, same bytes, and a .gtkw naming only sign
     // Aliases name the queue or stream (no '.': GTKWave would show only what follows it).
     CHECK(gtkw.find("+{MXM_E0_a instr} chip.MXM.MXM_E0.MXM_E0_a.instr\n") != std::string::npos);
     CHECK(gtkw.find("+{s4w lanes 0-3} chip.streams.s4w.lanes_0_3[31:0]\n") != std::string::npos);
+}
+
+TEST_CASE("chip waveform: a window is the whole waveform cut to its cycles, starting with their values", "[wave]")
+{
+    TempDir a("lpusim-wave"), b("lpusim-wave");
+    const uint64_t P = tiny().chip.period_ps(), from = 20, to = 60;
+    const GemmRun whole = run_gemm(a.path, 3), part = run_gemm(b.path, 3, {from, to});
+    REQUIRE(whole.cycles > to + 1);
+    const Vcd w = parse_vcd(whole.vcd), v = parse_vcd(part.vcd, from * P);
+    CHECK(w.times.front() == 0);
+    CHECK(w.end == whole.cycles * P);
+    CHECK(v.end == (to + 1) * P);  // through cycle `to`, complete
+    CHECK(v.vars.size() == w.vars.size());
+    // At every time the whole waveform has in the window, every variable has the same value;
+    // the window has no time outside [from, to + 1] and fewer than the whole.
+    size_t times = 0;
+    for (uint64_t t : w.times) {
+        if (t < from * P || t >= (to + 1) * P)  // (to + 1) * P: the dump's end, not a value of the window
+            continue;
+        ++times;
+        for (const auto& [path, var] : w.vars) {
+            INFO(path << " at " << t);
+            CHECK(v.at(path, t) == w.at(path, t));
+        }
+    }
+    CHECK(times > to - from);
+    CHECK(v.times.front() == from * P);
+    CHECK(v.times.back() == (to + 1) * P);
+    CHECK(v.times.size() < w.times.size());
+    // The save file opens on the window.
+    CHECK(slurp(b.path / "chip.gtkw").find("[timestart] " + std::to_string(from * P) + "\n") != std::string::npos);
+}
+
+TEST_CASE("VcdWriter: a window dumps [from, to) only, the values at from first", "[wave]")
+{
+    TempDir dir("lpusim-wave");
+    const std::string path = (dir.path / "w.vcd").string();
+    {
+        VcdWriter w(path, "1ps");
+        const auto num = w.add({"top"}, "num", VcdWriter::Kind::Integer, 8);
+        w.window(10, 20);
+        w.time(5);
+        w.set(num, 1);  // before the window: the value the window starts with
+        w.time(10);
+        w.set(num, 2);  // at its start: that too
+        w.time(15);
+        w.set(num, 3);
+        w.time(20);
+        w.set(num, 4);  // at its end: not dumped
+        w.finish(30);   // ends at the window's end
+        CHECK_THROWS_AS(w.window(0, 1), std::logic_error);
+    }
+    const Vcd vcd = parse_vcd(slurp(path), 10);
+    CHECK(vcd.times == std::vector<uint64_t>{10, 15, 20});
+    CHECK(vcd.var("top.num").changes == std::vector<std::pair<uint64_t, std::string>>{{10, "b10"}, {15, "b11"}});
 }
 
 TEST_CASE("chip waveform: a schedule error leaves a complete VCD through the failing cycle", "[wave]")
