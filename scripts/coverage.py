@@ -35,8 +35,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lpusimtools.common import (EXIT_CHECK, EXIT_USAGE, ROOT, ToolError, atomic_write, lpusim_binary,  # noqa: E402
-                                main_guard)
+from lpusimtools.common import (EXIT_CHECK, EXIT_INPUT, EXIT_USAGE, ROOT, ToolError, atomic_write,  # noqa: E402
+                                lpusim_binary, main_guard)
 from lpusimtools.coverage import dumps, format_report, load, merge, summary, table_markdown  # noqa: E402
 from lpusimtools.coverage_plan import load_plan, run_plan, select  # noqa: E402
 
@@ -74,11 +74,19 @@ def _parser():
     return p
 
 
+def _write(path, text):
+    """atomic_write, a failure one line naming the file (exit 3)."""
+    try:
+        atomic_write(path, text)
+    except OSError as e:
+        raise ToolError(f"{path}: cannot write: {e.strerror}", EXIT_INPUT)
+
+
 def _finish(doc, args):
     """Writes the report if asked, prints it; exit 1 with --require-full and a bin missed."""
     text = format_report(doc)
     if getattr(args, "report", None):
-        atomic_write(args.report, text)
+        _write(args.report, text)
     s = summary(doc)
     if getattr(args, "json", False):
         print(json.dumps(s, indent=2))
@@ -92,7 +100,7 @@ def _finish(doc, args):
 
 def cmd_merge(args):
     doc = merge([load(f) for f in args.files], args.files)
-    atomic_write(args.output, dumps(doc))
+    _write(args.output, dumps(doc))
     return _finish(doc, args)
 
 
@@ -128,7 +136,7 @@ def cmd_plan(args):
         raise ToolError("no run of the plan left a coverage file", EXIT_CHECK)
     doc = merge([load(r["coverage"]) for r in done], [r["coverage"] for r in done])
     if args.output:
-        atomic_write(args.output, dumps(doc))
+        _write(args.output, dumps(doc))
     code = _finish(doc, args)
     return EXIT_CHECK if failed else code
 

@@ -65,6 +65,8 @@ def load(path):
         _fail(path, f"cannot read: {e.strerror}")
     except json.JSONDecodeError as e:
         _fail(f"{path}:{e.lineno}:{e.colno}", f"not JSON: {e.msg}")
+    except ValueError as e:  # not UTF-8 text
+        _fail(path, f"not a JSON text file: {e}")
     return validate(doc, str(path))
 
 

@@ -66,14 +66,6 @@ CoverageCollector::CoverageCollector(const ChipSpec& spec)
         p.row_cycle.assign(mxm_.rows, kNever);
         p.loaded_at.assign(mxm_.rows, kNever);
     }
-    for (unsigned b = 0; b < 256; ++b) {
-        const auto s = static_cast<int8_t>(b);
-        i8_classes_[b] = bit(s < 0    ? C::I8Neg
-                             : s == 0 ? C::I8Zero
-                                      : C::I8Pos) |
-                         (s == -128 ? bit(C::I8Min) : 0) | (s == 127 ? bit(C::I8Max) : 0);
-        u8_classes_[b] = bit(b == 0 ? C::U8Zero : b < 128 ? C::U8Low : C::U8High) | (b == 255 ? bit(C::U8Max) : 0);
-    }
 }
 
 uint64_t CoverageCollector::hits(const std::string& bin) const
@@ -261,6 +253,27 @@ void CoverageCollector::abc(Plane& p, unsigned plane, const MxmInstr& in, uint64
     p.products.push_back(Product{cycle, in.type, false});
 }
 
+// The classes of a vector's bytes in one pass of OR-ed flags, which the compiler vectorises (the
+// collector must stay cheap beside the product it watches).
+uint32_t CoverageCollector::byte_classes(MxmType type, const uint8_t* data, size_t len)
+{
+    uint8_t high = 0, zero = 0, low = 0, x80 = 0, x7f = 0, xff = 0;
+    for (size_t l = 0; l < len; ++l) {
+        const uint8_t b = data[l];
+        high |= b >> 7;                             // int8 < 0, uint8 128..255
+        zero |= b == 0;                             //
+        low |= static_cast<uint8_t>(b - 1) < 0x7f;  // 1..127
+        x80 |= b == 0x80;
+        x7f |= b == 0x7f;
+        xff |= b == 0xff;
+    }
+    if (type == MxmType::I8)
+        return (high ? bit(C::I8Neg) : 0) | (zero ? bit(C::I8Zero) : 0) | (low ? bit(C::I8Pos) : 0) |
+               (x80 ? bit(C::I8Min) : 0) | (x7f ? bit(C::I8Max) : 0);
+    return (zero ? bit(C::U8Zero) : 0) | (low ? bit(C::U8Low) : 0) | (high ? bit(C::U8High) : 0) |
+           (xff ? bit(C::U8Max) : 0);
+}
+
 void CoverageCollector::operand(CoverageOperandRole role, MxmType type, const uint8_t* data, size_t len)
 {
     uint32_t classes = 0;
@@ -268,22 +281,25 @@ void CoverageCollector::operand(CoverageOperandRole role, MxmType type, const ui
         for (size_t l = 0; l + 1 < len; l += 2)
             classes |= f16_classes(static_cast<uint16_t>(data[l] | (data[l + 1] << 8)));
     } else {
-        const auto& table = type == MxmType::I8 ? i8_classes_ : u8_classes_;
-        for (size_t l = 0; l < len; ++l)
-            classes |= table[data[l]];
+        classes = byte_classes(type, data, len);
     }
     for (unsigned c = 0; classes; ++c, classes >>= 1)
         if (classes & 1)
             hit(F::Operand, ix(role), c);
 }
 
-// Chunk s of a vector of `len` bytes: lanes s*G .. s*G+G-1, of len / lanes bytes each.
+// Chunk s of a vector of `len` bytes: lanes s*G .. s*G+G-1, of len / lanes bytes each. The
+// bytes of a chunk OR-ed together (vectorised) say whether it holds anything but zeros.
 void CoverageCollector::stagger(CoverageStaggerPort port, const uint8_t* data, size_t len)
 {
     const size_t chunk = len / mxm_.superlanes;
-    for (unsigned s = 0; s < mxm_.superlanes; ++s)
-        if (std::any_of(data + s * chunk, data + (s + 1) * chunk, [](uint8_t b) { return b != 0; }))
+    for (unsigned s = 0; s < mxm_.superlanes; ++s) {
+        uint8_t any = 0;
+        for (size_t i = s * chunk; i < (s + 1) * chunk; ++i)
+            any |= data[i];
+        if (any)
             hit(F::Stagger, ix(port), s);
+    }
 }
 
 void CoverageCollector::on_accumulate(unsigned plane, const MxmAccumulate& a)

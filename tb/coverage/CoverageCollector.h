@@ -11,7 +11,6 @@
 #include "models/spec/ChipSpec.h"
 #include "tb/coverage/CoverageBins.h"
 
-#include <array>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -81,6 +80,7 @@ private:
     void iw(Plane& p, uint64_t cycle);
     void abc(Plane& p, unsigned plane, const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     void operand(CoverageOperandRole role, MxmType type, const uint8_t* data, size_t len);
+    static uint32_t byte_classes(MxmType type, const uint8_t* data, size_t len);
     void stagger(CoverageStaggerPort port, const uint8_t* data, size_t len);
     WeightSet install_set(const Plane& p, uint64_t cycle) const;
     void retire(Plane& p, uint64_t cycle);
@@ -94,8 +94,6 @@ private:
     std::vector<QueueKind> kinds_;
     std::vector<size_t> last_index_;
     std::vector<int64_t> iterations_;
-    // Per byte value: the operand classes it belongs to as int8 and as uint8 (bit per class).
-    std::array<uint32_t, 256> i8_classes_{}, u8_classes_{};
 };
 
 }  // namespace lpu

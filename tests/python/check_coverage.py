@@ -5,7 +5,7 @@ reporting and bad input.
   check_coverage.py LPUSIM WORKDIR [--mpirun MPIRUN] [--part determinism|merge|docs|all] [--update-docs]
 
 determinism: the same run gives byte-identical coverage files: `cosim mxm` twice; `run` of a chip
-  twice; a 4-chip system (examples/system/gen_system.py) on 1 and 3 threads and, with --mpirun,
+  twice, and with and without --cosim mxm; a 4-chip system (examples/system/gen_system.py) on 1 and 3 threads and, with --mpirun,
   over 2 and 3 ranks; a system run that stops on a schedule error likewise, recording its rule.
 merge: scripts/coverage.py merge against sums computed here from the files themselves; refusal of
   files of another table, of non-coverage files and of missing files (exit 3, naming the file);
@@ -66,6 +66,11 @@ def determinism(lpusim, work, mpirun):
         run([lpusim, "run", "--config", TINY, "--program", f"{COVDATA}/mxm_f16.s", "--coverage", f"{d}/run-{k}.json"])
     same([f"{d}/cosim-a.json", f"{d}/cosim-b.json"], "cosim mxm twice")
     same([f"{d}/run-a.json", f"{d}/run-b.json"], "run twice")
+    # The co-simulation watching the same planes changes nothing the collector sees.
+    gemm = ["run", "--config", TINY, "--program", f"{ROOT}/examples/gemm/gemm_tiny.s"]
+    run([lpusim] + gemm + ["--coverage", f"{d}/gemm.json"])
+    run([lpusim] + gemm + ["--cosim", "mxm", "--coverage", f"{d}/gemm-cosim.json"])
+    same([f"{d}/gemm.json", f"{d}/gemm-cosim.json"], "run with and without --cosim mxm")
     # A 4-chip pipeline over threads and ranks.
     sysdir = os.path.join(d, "pipe4")
     run([sys.executable, f"{ROOT}/examples/system/gen_system.py", "pipeline", "--chips", "4", "--batches", "4",
