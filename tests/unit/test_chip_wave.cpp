@@ -513,7 +513,7 @@ TEST_CASE("chip waveform: a window is the whole waveform cut to its cycles, star
     CHECK(slurp(b.path / "chip.gtkw").find("[timestart] " + std::to_string(from * P) + "\n") != std::string::npos);
 }
 
-TEST_CASE("VcdWriter: a window dumps [from, to) only, the values at from first", "[wave]")
+TEST_CASE("VcdWriter: a window dumps cycles from..to-1 only, the values at from first", "[wave]")
 {
     TempDir dir("lpusim-wave");
     const std::string path = (dir.path / "w.vcd").string();
