@@ -45,6 +45,9 @@ void LinkDirection::reset()
     vectors_ = bytes_ = busy_ps_ = 0;
     clean_codewords_ = 0;
     flights_.clear();
+    if (!complement_)  // a complemented run replays the poisoned vectors of the run before
+        poisoned_.clear();
+    next_poisoned_ = 0;
     phy_.reset();
     if (line_.errors.ber > 0)
         phy_ = std::make_unique<LinkPhy>(line_.code,
@@ -102,9 +105,17 @@ void LinkDirection::carry(tlm::tlm_generic_payload& trans, ReceivedVector& got)
             ext->poisoned = true;
             ext->uncorrectable = static_cast<unsigned>(phy_->counters().uncorrectable_codewords - failed);
         }
-        if (complement_)
-            for (uint8_t& b : got.data)
-                b = static_cast<uint8_t>(~b);
+        if (!complement_) {
+            poisoned_.push_back(got.data);
+        } else {
+            // The same vectors are poisoned in both runs (same seed, errors independent of data).
+            if (next_poisoned_ >= poisoned_.size())
+                throw std::logic_error("LinkDirection: more poisoned vectors than in the run before");
+            const std::vector<uint8_t>& before = poisoned_[next_poisoned_++];
+            got.data.resize(before.size());
+            for (size_t i = 0; i < before.size(); ++i)
+                got.data[i] = static_cast<uint8_t>(~before[i]);
+        }
     }
     trans.set_data_ptr(got.data.data());
 }

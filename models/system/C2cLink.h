@@ -71,9 +71,15 @@ public:
     LinkDirectionStats stats() const;
     // Starts a run: no vectors sent, the bit errors from their first (same seed, same errors).
     void reset();
-    // Delivers every poisoned vector's bytes complemented (a differential run finding what
-    // poisoned data reaches; docs/link-errors.md).
-    void complement_poisoned(bool on) { complement_ = on; }
+    // Delivers every poisoned vector as the complement of what the run before delivered for it
+    // (a differential run finding what poisoned data reaches; docs/link-errors.md). Not of what
+    // arrives now: a vector poisoned on two hops arrives at the second already complemented, and
+    // complementing it again would deliver the first run's bytes, hiding what it reaches.
+    void complement_poisoned(bool on)
+    {
+        complement_ = on;
+        next_poisoned_ = 0;
+    }
     // Replaces how a transaction crosses the link (nullptr: this link's own latency only). The
     // model receives the transactions and must pass each on to `receiver`.
     tlm::tlm_fw_transport_if<>& entry() { return model_ ? *model_ : *this; }
@@ -100,6 +106,8 @@ private:
     std::unique_ptr<LinkPhy> phy_;                    // only with bit errors
     uint64_t clean_codewords_ = 0;                    // without a LinkPhy: codewords sent, all clean
     bool complement_ = false;
+    std::vector<std::vector<uint8_t>> poisoned_;  // what a run without complement_ delivered, in order
+    size_t next_poisoned_ = 0;                    // the next of those a complemented run delivers
     bool keep_flights_ = false;
     std::vector<std::pair<uint64_t, uint64_t>> flights_;
 };
