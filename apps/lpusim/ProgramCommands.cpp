@@ -2,6 +2,7 @@
 
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/RunWave.h"
+#include "apps/lpusim/SramFaultArgs.h"
 #include "apps/lpusim/SystemCommands.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace lpu {
@@ -111,6 +113,7 @@ int cmd_run(const std::vector<std::string>& args)
                   "instructions and every stream's values, cycle by cycle, also up to the failing cycle "
                   "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
                   "the program uses (RTL pins, internals and the checker's expected values)");
+    add_sram_fault_options(ap, true);
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -118,8 +121,11 @@ int cmd_run(const std::vector<std::string>& args)
     if (!ap.has("config") || !ap.has("program"))
         throw UsageError("run: --config CONFIG and --program PROGRAM are required (see --help)");
     const ChipSpec spec = load_chip_spec(ap.get("config"));
+    const std::optional<SramFaultParams> sram_faults = sram_faults_from(ap, spec.mem);
     const std::string path = ap.get("program");
     ChipSession session(spec, load_program_file(path, spec), path);
+    if (sram_faults)
+        session.chip().mem().inject_faults(*sram_faults, session.chip().id());
     const ChipClock clock = ChipClock::every_ps(spec.chip.period_ps());
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");
@@ -159,6 +165,8 @@ int cmd_run(const std::vector<std::string>& args)
     if (wave)
         wave->complete(st.cycles);
     std::cout << session.report() << "\n";
+    if (sram_faults)
+        std::cout << sram_fault_report(spec.mem.ecc, st.sram_faults) << "\n";
     if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
                   << "against RTL variant " << cosim->variant() << ": PASS\n";

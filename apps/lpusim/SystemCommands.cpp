@@ -3,6 +3,7 @@
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/ProgramCommands.h"
 #include "apps/lpusim/RunWave.h"
+#include "apps/lpusim/SramFaultArgs.h"
 #include "models/common/Error.h"
 #include "models/mpi/MpiExchange.h"
 #include "models/session/SystemSession.h"
@@ -62,6 +63,7 @@ ArgParser system_parser()
                   "reports the output elements it reached (found by running again with those vectors complemented)",
                   "fail");
     ap.add_option("threads", "N", "threads advancing the chips of this process (results do not depend on it)", "1");
+    add_sram_fault_options(ap, false);  // every chip, its index mixed into the seed
     return ap;
 }
 
@@ -180,6 +182,10 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
     alike = false;
     if (policy == "poison")
         session.set_link_error_policy(LinkErrorPolicy::poison);
+    if (const auto faults = sram_faults_from(ap, session.system().spec().types.front().spec.mem))
+        for (size_t i = 0; i < session.system().chips(); ++i)
+            if (session.local(i))
+                session.system().chip(i).mem().inject_faults(*faults, session.system().chip(i).id());
     if (ap.has("programs"))
         session.programs_from(ap.get("programs"), static_cast<unsigned>(threads));
     for (const auto& [chip, file] : programs)
