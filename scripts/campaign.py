@@ -244,7 +244,8 @@ def run_inference(task):
         args += ["--stats", tmp / "stats.json"] + dump_args(task["dumps"], tmp)
         proc = run_lpusim(task["exe"], args, timeout=task["timeout"])
         if proc.returncode == 2 or proc.returncode < 0 and proc.returncode != -9:
-            raise ToolError(f"lpusim {' '.join(map(str, args))}: {first_error_line(proc)}", EXIT_USAGE)
+            # Not a fault's doing (a refused command line, a crash): the campaign stops.
+            return {"fatal": f"lpusim {' '.join(map(str, args))}: {first_error_line(proc)}"}
         failed = proc.returncode != 0
         if failed:
             row["status"], row["error"] = "failed", first_error_line(proc)
@@ -303,6 +304,8 @@ def run_all(todo, jobs, progress):
             with tqdm(total=len(todo), unit="run", disable=not progress, file=sys.stderr) as bar:
                 for f in concurrent.futures.as_completed(futures):
                     rows[futures[f]] = f.result()
+                    if "fatal" in rows[futures[f]]:
+                        raise ToolError(rows[futures[f]]["fatal"], EXIT_CHECK)
                     bar.update(1)
         except BaseException:
             for f in futures:
@@ -371,9 +374,36 @@ def markdown(spec, summary, workload):
 
 # ------------------------------------------------------------------ the figures
 
+def plot_panel(ax, rows, what, code, confidence):
+    """One panel: a series per code, each point with its interval; a point with no event at its upper
+    bound as an open downward triangle. Series are nudged sideways so that equal values stay visible."""
+    schemes = list(dict.fromkeys(s["scheme"] for s in rows))
+    handles = []
+    for i, scheme in enumerate(schemes):
+        colour, marker = f"C{i}", "osD^<>p*"[i % 8]
+        nudge = 10 ** (0.04 * (i - (len(schemes) - 1) / 2))
+        series = [s for s in rows if s["scheme"] == scheme]
+        x = np.array([s["rate"] * nudge for s in series])
+        y = np.array([s[f"{what}_per_million"] for s in series])
+        lo = np.array([s[f"{what}_per_million_lo"] for s in series])
+        hi = np.array([s[f"{what}_per_million_hi"] for s in series])
+        seen = y > 0
+        line, = ax.plot(x[seen], y[seen], "-", color=colour, marker=marker, label=f"{code} {scheme}")
+        ax.errorbar(x[seen], y[seen], yerr=[y[seen] - lo[seen], hi[seen] - y[seen]], fmt="none", ecolor=colour,
+                    capsize=3)
+        ax.plot(x[~seen], hi[~seen], "v", color=colour, markerfacecolor="none", markersize=7)
+        handles.append(line)
+    handles.append(matplotlib_line("v", f"no event seen: the {confidence * 100:g} % upper bound"))
+    return handles
+
+
+def matplotlib_line(marker, label):
+    from matplotlib.lines import Line2D
+    return Line2D([], [], linestyle="none", marker=marker, color="0.3", markerfacecolor="none", label=label)
+
+
 def plot(spec, summary, kind, workload, out):
-    """SDC and DUE per million inferences against the rate, log-log, a series per code; a point with
-    no event observed is drawn at its interval's upper bound as an open downward triangle."""
+    """SDC and DUE per million inferences against the rate, log-log, side by side, PNG and SVG."""
     import matplotlib
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "lpusim-campaign"  # the same SVG ids every run
@@ -383,35 +413,24 @@ def plot(spec, summary, kind, workload, out):
         return []
     xlabel = ("SRAM upset rate (per stored bit per cycle)" if kind == "sram" else
               "link pre-FEC bit error rate (per line bit)")
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharex=True, sharey=True)
-    floor = 1e6 / (10 * spec.inferences)
+    code = "ECC" if kind == "sram" else "FEC"
+    lows = [s[f"{w}_per_million_lo"] for s in rows for w in ("sdc", "due") if s[f"{w}_per_million_lo"] > 0]
+    floor = min([1e6 / (10 * spec.inferences)] + [lo / 2 for lo in lows])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharex=True, sharey=True)
     for ax, what, title in zip(axes, ("sdc", "due"), ("silent data corruption (SDC)",
-                                                        "detected uncorrectable (DUE)")):
-        for i, scheme in enumerate(dict.fromkeys(s["scheme"] for s in rows)):
-            series = [s for s in rows if s["scheme"] == scheme]
-            colour = f"C{i}"
-            seen = [s for s in series if s[what] > 0]
-            zero = [s for s in series if s[what] == 0]
-            if seen:
-                y = np.array([s[f"{what}_per_million"] for s in seen])
-                err = np.array([y - [s[f"{what}_per_million_lo"] for s in seen],
-                                [s[f"{what}_per_million_hi"] for s in seen] - y])
-                ax.errorbar([s["rate"] for s in seen], y, yerr=np.maximum(err, 0), fmt="o-", color=colour,
-                            capsize=3, label=f"{scheme}")
-            if zero:
-                ax.plot([s["rate"] for s in zero], [s[f"{what}_per_million_hi"] for s in zero], "v", color=colour,
-                        markerfacecolor="none", label=f"{scheme}: none seen (upper bound)")
+                                                        "detected uncorrectable error (DUE)")):
+        handles = plot_panel(ax, rows, what, code, spec.confidence)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_ylim(floor, 2e6)
+        ax.set_ylim(floor, 3e6)
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
-    axes[0].set_ylabel("events per million inferences")
+    axes[0].set_ylabel("inferences affected, per million")
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9, frameon=False)
     fig.suptitle(f"{spec.name}: {workload}, {spec.inferences} inferences per point, "
                  f"{spec.confidence * 100:g} % Clopper-Pearson intervals", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     written = []
     for ext in ("png", "svg"):
         path = out / f"{'sram' if kind == 'sram' else 'links'}.{ext}"
@@ -455,7 +474,7 @@ def main():
     (work / "tmp").mkdir(parents=True, exist_ok=True)
     if spec.system:
         variants, dumps, sysdoc = prepare_system(spec, exe, work)
-        workload = f"system {spec.system['file'].name} ({spec.system['programs'].name})"
+        workload = f"system {spec.system['file'].parent.name}/{spec.system['file'].name}"
     else:
         (variants, dumps), sysdoc = prepare_chip(spec, exe, work), None
         workload = f"{spec.workload.name} on {spec.config.name}"
