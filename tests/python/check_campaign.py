@@ -206,6 +206,11 @@ def bad_input(build, work):
         check(not (work / f"bad{i}" / "summary.csv").exists(), f"bad spec {i}: no table")
     proc = campaign(build, work / "bad0.yaml", work / "badjobs", "--jobs", 0)
     check(proc.returncode == 2 and "--jobs: 0" in proc.stderr, f"--jobs 0: exit {proc.returncode} {proc.stderr}")
+    # The shipped example spec reads (its campaign is the worked example of docs/faults.md).
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from lpusimtools.campaign_spec import read_spec
+    example = read_spec(ROOT / "examples" / "campaigns" / "gemm-tiny.yaml")
+    check(example.sram["ecc"] == ["secded", "none"] and example.inferences == 400, "examples/campaigns/gemm-tiny.yaml")
     proc = subprocess.run([PYTHON, str(CAMPAIGN), "--help"], capture_output=True, text=True)
     check(proc.returncode == 0 and "scripts/campaign.py SPEC.yaml --out DIR" in proc.stdout, "--help")
 
