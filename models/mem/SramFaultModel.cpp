@@ -1,5 +1,6 @@
 #include "SramFaultModel.h"
 
+#include "models/common/Error.h"
 #include "models/linkphy/LinkErrorModel.h"
 
 #include <algorithm>
@@ -67,8 +68,13 @@ SramFaultModel::SramFaultModel(const MemParams& params, const SramFaultParams& f
         while (block_ < kMaxBlockCycles && double(block_ * 2) * expected <= 1.0)
             block_ *= 2;
     }
-    for (const SramFlip& f : faults_.flips)
+    for (const SramFlip& f : faults_.flips) {
+        for (const SramFlip::Bit& b : f.bits)
+            if (f.slice >= p_.slices || f.word >= p_.words_per_slice() || b.ecc_word >= p_.ecc_words_per_word() ||
+                b.bit >= p_.ecc.codeword_bits())
+                throw InputError("--sram-flip " + quote_token(f.text) + ": not a stored bit of this chip's MEM");
         targeted_[key(f.slice, f.word)].push_back(&f);
+    }
 }
 
 uint64_t SramFaultModel::stored_since(uint64_t word_key, unsigned tile) const
