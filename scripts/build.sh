@@ -9,7 +9,7 @@ build_dir=${LPUSIM_BUILD_DIR:-build}
 # ocl-icd-opencl-dev is only recommended by libdnnl-dev, but oneDNN's CMake package requires OpenCL.
 packages=(build-essential cmake pkg-config libsystemc-dev verilator catch2 libyaml-cpp-dev zlib1g-dev libopenmpi-dev openmpi-bin
           libdnnl-dev ocl-icd-opencl-dev
-          python3-numpy python3-yaml python3-matplotlib python3-pandas python3-tqdm python3-dask python3-distributed gtkwave clang libclang-rt-14-dev clang-format)
+          python3-numpy python3-yaml python3-matplotlib python3-pandas python3-tqdm python3-dask python3-distributed python3-scipy gtkwave clang libclang-rt-14-dev clang-format)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 #include "apps/lpusim/ArgParser.h"
 #include "apps/lpusim/RunCoverage.h"
 #include "apps/lpusim/RunWave.h"
+#include "apps/lpusim/SramFaultArgs.h"
 #include "apps/lpusim/SystemCommands.h"
 #include "models/common/Error.h"
 #include "models/common/Npy.h"
@@ -19,6 +20,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace lpu {
@@ -130,6 +132,7 @@ int cmd_run(const std::vector<std::string>& args)
                   "functional coverage of the MXM and the ISA (docs/coverage.md): every bin with its hit count, "
                   "also for a run that stops on a schedule error (its rule is a bin); merge and report with "
                   "scripts/coverage.py");
+    add_sram_fault_options(ap, true);
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
@@ -140,9 +143,12 @@ int cmd_run(const std::vector<std::string>& args)
     if (threads == 0 || threads > 2)
         throw UsageError("--threads: " + std::to_string(threads) + " is not 1 or 2 (a chip alone uses at most two)");
     const ChipSpec spec = load_chip_spec(ap.get("config"));
+    const std::optional<SramFaultParams> sram_faults = sram_faults_from(ap, spec.mem);
     const std::string path = ap.get("program");
     ChipSession session(spec, load_program_file(path, spec), path);
     session.chip().set_threads(static_cast<unsigned>(threads));
+    if (sram_faults)
+        session.chip().mem().inject_faults(*sram_faults, session.chip().id());
     const ChipClock clock = ChipClock::every_ps(spec.chip.period_ps());
     for (const auto& d : ap.get_all("dump")) {
         const auto [name, file] = name_and_file(d, "dump");
@@ -203,6 +209,8 @@ int cmd_run(const std::vector<std::string>& args)
     if (coverage)
         coverage->write(nullptr);
     std::cout << session.report() << "\n";
+    if (sram_faults)
+        std::cout << sram_fault_report(spec.mem.ecc, st.sram_faults) << "\n";
     if (cosim) {
         std::cout << "MXM co-simulation: " << cosim->beats_checked() << " result beats checked, value and cycle, "
                   << "against RTL variant " << cosim->variant() << ": PASS\n";

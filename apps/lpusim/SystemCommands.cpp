@@ -4,6 +4,7 @@
 #include "apps/lpusim/ProgramCommands.h"
 #include "apps/lpusim/RunCoverage.h"
 #include "apps/lpusim/RunWave.h"
+#include "apps/lpusim/SramFaultArgs.h"
 #include "models/common/Error.h"
 #include "models/mpi/MpiExchange.h"
 #include "models/session/SystemSession.h"
@@ -68,6 +69,7 @@ ArgParser system_parser()
     ap.add_option("coverage", "FILE.json",
                   "functional coverage of the MXM and the ISA over every chip, merged (docs/coverage.md); also for a "
                   "run that stops on a schedule error (its rule is a bin); the same bytes for any --threads or ranks");
+    add_sram_fault_options(ap, false);  // every chip, its index mixed into the seed
     return ap;
 }
 
@@ -197,6 +199,10 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
     alike = false;
     if (policy == "poison")
         session.set_link_error_policy(LinkErrorPolicy::poison);
+    if (const auto faults = sram_faults_from(ap, session.system().spec().types.front().spec.mem))
+        for (size_t i = 0; i < session.system().chips(); ++i)
+            if (session.local(i))
+                session.system().chip(i).mem().inject_faults(*faults, session.system().chip(i).id());
     if (ap.has("programs"))
         session.programs_from(ap.get("programs"), static_cast<unsigned>(threads));
     for (const auto& [chip, file] : programs)

@@ -2,6 +2,7 @@
 
 #include "models/common/Error.h"
 #include "models/common/Json.h"
+#include "models/common/ParamSpec.h"
 #include "models/mxm/ProductWorker.h"
 
 #include <algorithm>
@@ -224,7 +225,52 @@ std::string Chip::stats_json(const RunStats& st) const
            << ", \"utilisation\": " << double(busy) / double(st.cycles) << "}";
         first = false;
     }
-    os << "\n  }\n}\n";
+    os << "\n  }";
+    if (!st.sram_faults.empty())
+        os << ",\n  \"sram_faults\": " << sram_faults_json(st);
+    os << "\n}\n";
+    return os.str();
+}
+
+namespace {
+
+void counters_json(std::ostream& os, const SramFaultCounters& c)
+{
+    os << "\"words_read\": " << c.words_read << ", \"words_with_errors\": " << c.words_with_errors
+       << ", \"bits_flipped\": " << c.bits_flipped << ", \"corrected\": " << c.corrected
+       << ", \"detected\": " << c.detected << ", \"miscorrected\": " << c.miscorrected
+       << ", \"undetected\": " << c.undetected << ", \"silent\": " << c.silent();
+}
+
+}  // namespace
+
+std::string Chip::sram_faults_json(const RunStats& st) const
+{
+    const std::vector<SramFaultCounters>& per_slice = st.sram_faults;
+    const MemParams& m = spec_.mem;
+    const double stored_bits = double(m.slices) * m.words_per_slice() * m.ecc_words_per_word() * m.ecc.codeword_bits();
+    SramFaultCounters all;
+    for (const SramFaultCounters& c : per_slice)
+        all += c;
+    const SramFaultParams* f = mem_->faults();
+    std::ostringstream os;
+    os << "{\"ecc\": \"" << spec_.mem.ecc.text() << "\", \"rate\": " << format_param_value(f ? f->rate : 0.0)
+       << ", \"seed\": " << (f ? f->seed : 0) << ", \"policy\": \""
+       << (f && f->policy == SramErrorPolicy::poison ? "poison" : "fail")
+       << "\", \"targeted_flips\": " << (f ? f->flips.size() : 0) << ", \"stored_bits\": " << uint64_t(stored_bits)
+       << ", \"expected_upsets\": " << (f ? f->rate : 0.0) * stored_bits * double(st.cycles) << ",\n    ";
+    counters_json(os, all);
+    os << ",\n    \"slices\": {";
+    bool first = true;
+    for (size_t i = 0; i < per_slice.size(); ++i) {
+        if (!per_slice[i].words_read)
+            continue;
+        os << (first ? "\n" : ",\n") << "      \"" << spec_.mem.slice_name(static_cast<unsigned>(i)) << "\": {";
+        counters_json(os, per_slice[i]);
+        os << "}";
+        first = false;
+    }
+    os << "\n    }}";
     return os.str();
 }
 

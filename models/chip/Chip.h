@@ -77,8 +77,12 @@ public:
 
     // MACs done over MACs the planes could have done in the run's cycles.
     double mxm_utilisation(const RunStats& st) const;
-    // Statistics as JSON.
+    // Statistics as JSON (with an "sram_faults" section when faults were injected).
     std::string stats_json(const RunStats& st) const;
+    // The "sram_faults" section: the fault parameters, the upsets expected in the whole SRAM over
+    // the run (rate x stored bits x cycles; only those in words read are drawn), totals and
+    // per-slice counters (slices the program read).
+    std::string sram_faults_json(const RunStats& st) const;
 
 private:
     friend class ChipEngine;

@@ -61,6 +61,8 @@ std::vector<ScheduleRuleInfo> make_rules()
         {R::C2cReceiveWindow, "c2c.receive_window", "docs/isa.md 3.6",
          "an arrived vector no Receive took within the receive window"},
         {R::C2cNeverReceived, "c2c.never_received", "docs/isa.md 3.6", "the run ended with a vector never received"},
+        {R::MemEccUncorrectable, "mem.ecc_uncorrectable", "docs/faults.md",
+         "an SRAM read with an error its ECC detects but cannot correct (SRAM faults: fail)"},
     };
     for (size_t i = 0; i < t.size(); ++i)
         if (static_cast<size_t>(t[i].rule) != i)

@@ -44,8 +44,9 @@ enum class ScheduleRule : uint8_t {
     C2cPoisoned,          // Receive of a vector an uncorrectable FEC codeword touched
     C2cReceiveWindow,     // a vector no Receive took within the receive window
     C2cNeverReceived,     // a vector still unreceived when the run ended
+    MemEccUncorrectable,  // an SRAM read with an error its ECC detects but cannot correct (policy fail)
 };
-constexpr ScheduleRule kLastScheduleRule = ScheduleRule::C2cNeverReceived;
+constexpr ScheduleRule kLastScheduleRule = ScheduleRule::MemEccUncorrectable;
 
 struct ScheduleRuleInfo {
     ScheduleRule rule;

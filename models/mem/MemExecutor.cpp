@@ -7,7 +7,16 @@ namespace lpu {
 
 MemExecutor::MemExecutor(const MemParams& params, MemSystem& mem, AgentDescriber describe)
     : p_(params), mem_(mem), ports_(params, std::move(describe))
-{}
+{
+    if (const SramFaultParams* f = mem.faults())
+        faults_ = std::make_unique<SramFaultModel>(params, *f, mem.fault_chip());
+}
+
+void MemExecutor::checked(const Issue& is, ExecContext& ctx, const std::string& uncorrectable) const
+{
+    if (!uncorrectable.empty() && faults_->policy() == SramErrorPolicy::fail)
+        ctx.fail(is, ScheduleRule::MemEccUncorrectable, uncorrectable);
+}
 
 void MemExecutor::execute(const Issue& is, ExecContext& ctx)
 {
@@ -20,6 +29,8 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         ports_.read(t, slice, word, is.who);
         auto data = make_vector(lanes);
         mem_.slice(slice).read(word, data->data());
+        if (faults_)
+            checked(is, ctx, faults_->read(t, slice, word, data->data()));
         ctx.stats.sram_bytes_read += lanes;
         ctx.drive(is, in.streams[0], timing::read_drives(p_, t), std::move(data));
         break;
@@ -38,6 +49,8 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         ports_.access(t, slice, MemPort::Read, tiles.data(), tiles.size(), is.who);
         auto data = make_vector(lanes);
         mem_.slice(slice).gather(tiles.data(), data->data());
+        if (faults_)
+            checked(is, ctx, faults_->gather(t, slice, tiles.data(), data->data()));
         ctx.stats.sram_bytes_read += lanes;
         ctx.drive(is, in.streams[1], timing::read_drives(p_, t), std::move(data));
         break;
@@ -64,7 +77,17 @@ void MemExecutor::advance(uint64_t cycle)
             mem_.slice(w.slice).write(w.word, w.value->data());
         else
             mem_.slice(w.slice).scatter(w.tiles.data(), w.value->data());
+        if (faults_ && w.tiles.empty())
+            faults_->write(cycle, w.slice, w.word);
+        else if (faults_)
+            faults_->scatter(cycle, w.slice, w.tiles.data());
     }
+}
+
+void MemExecutor::finish(uint64_t, RunStats& stats)
+{
+    if (faults_)
+        stats.sram_faults = faults_->counters();
 }
 
 }  // namespace lpu

@@ -31,6 +31,12 @@ MemSystem::MemSystem(const MemParams& params, sc_core::sc_time period)
         slices_.emplace_back(p_, i, arena_.get());
 }
 
+void MemSystem::inject_faults(const SramFaultParams& faults, unsigned chip)
+{
+    faults_ = faults;
+    fault_chip_ = chip;
+}
+
 uint64_t MemSystem::bytes_allocated() const
 {
     uint64_t sum = 0;

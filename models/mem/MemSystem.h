@@ -17,11 +17,13 @@
 
 #include "models/mem/SramSlice.h"
 #include "models/spec/MemParams.h"
+#include "models/spec/SramFaultParams.h"
 
 #include <systemc>
 #include <tlm>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,13 @@ public:
     uint64_t size_bytes() const { return p_.total_bytes(); }
     // Host memory held by all slices' pages.
     uint64_t bytes_allocated() const;
+
+    // SRAM faults injected in the runs of the chip's programs (docs/faults.md; none by default):
+    // each run starts its own SramFaultModel from these, `chip` mixed into the seed. Host
+    // accesses (b_transport, transport_dbg, DMI) see the data as written.
+    void inject_faults(const SramFaultParams& faults, unsigned chip);
+    const SramFaultParams* faults() const { return faults_ ? &*faults_ : nullptr; }
+    unsigned fault_chip() const { return fault_chip_; }
 
     // Why the last failed transaction failed (its response status says how), empty if none did.
     const std::string& error() const { return error_; }
@@ -59,6 +68,8 @@ private:
     std::unique_ptr<SramArena> arena_;  // the slices' pages, packed together as first touched
     std::vector<SramSlice> slices_;
     std::string error_;
+    std::optional<SramFaultParams> faults_;
+    unsigned fault_chip_ = 0;
 };
 
 }  // namespace lpu

@@ -41,7 +41,7 @@ std::string MemParams::summary() const
     std::ostringstream os;
     os << slices << " slices x " << banks << " banks x " << words_per_bank << " words x " << word_bytes()
        << " B = " << total_bytes() << " B; read latency " << read_latency << ", write latency " << write_latency
-       << "; pages of " << page_words << " words";
+       << "; pages of " << page_words << " words; ECC " << ecc.text();
     return os.str();
 }
 
@@ -77,6 +77,9 @@ MemParams MemParams::read(ParamNode& n, const ChipParams& chip)
             .range(1, 1 << 18)
             .derived(static_cast<uint32_t>(std::gcd(kPageWordsPreferred, int64_t{p.words_per_bank})),
                      "gcd(64, words_per_bank)");
+    ParamNode ecc = n.section("ecc");
+    p.ecc = EccParams::read(ecc, p.lanes_per_superlane);
+    ecc.finish();
     n.finish();
 
     if (p.slices % 2 != 0)

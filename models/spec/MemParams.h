@@ -2,6 +2,8 @@
 // describes the geometry, the host address map, the bank rules and the latencies they define.
 #pragma once
 
+#include "models/spec/EccParams.h"
+
 #include <cstdint>
 #include <string>
 
@@ -26,6 +28,7 @@ struct MemParams {
     unsigned read_latency = 0;   // cycles from a read's issue to its data on the stream
     unsigned write_latency = 0;  // cycles from a write's issue until reads see the word
     uint32_t page_words = 0;     // host-memory allocation granule of the sparse storage
+    EccParams ecc;               // the SRAM's error-correcting code (docs/faults.md)
 
     // A word is one vector: one byte per lane.
     unsigned word_bytes() const { return superlanes * lanes_per_superlane; }
@@ -42,6 +45,10 @@ struct MemParams {
     // Bytes of a gather/scatter map entry: the little-endian word address at the start of each
     // tile's chunk of the map vector (docs/mem.md, "Gather and scatter").
     unsigned map_entry_bytes() const { return (address_bits() + 7) / 8; }
+    // ECC words per word (vector): word_bytes * 8 / ecc.data_bits; tile t holds ECC words
+    // [t * ecc_words_per_tile(), (t + 1) * ecc_words_per_tile()).
+    unsigned ecc_words_per_word() const { return word_bytes() * 8 / ecc.data_bits; }
+    unsigned ecc_words_per_tile() const { return lanes_per_superlane * 8 / ecc.data_bits; }
 
     // "MEM_W5" / "MEM_E0": slices [0, slices/2) are the west hemisphere, the rest the east one,
     // each counted outward from the VXM, as in spec/Floorplan.
