@@ -70,21 +70,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lpusimtools.common import (EXIT_CHECK, EXIT_INPUT, EXIT_OK, EXIT_USAGE, ROOT, ToolError,  # noqa: E402
                                 atomic_write, die, lpusim_binary, main_guard, run_lpusim, first_error_line)
 from lpusimtools import coverage, junit, regress_jobs as rj  # noqa: E402
+sys.path.insert(0, str(ROOT / "examples" / "system"))
+from lpusys import positive as positive_int  # noqa: E402  (the generators' argument type)
 
 DEFAULT_SEEDS = 7  # seeds 1..7: every co-simulation stimulus once
 NOTES_SHOWN = 5
 MISSED_SHOWN = 20
 LIST_LIMIT = 1000  # --list with an unbounded --budget
-
-
-def positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} is not a positive integer")
-    return v
 
 
 def seed_value(text):

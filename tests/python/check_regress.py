@@ -338,7 +338,7 @@ def case_usage(build, work):
     open(os.path.join(full, "x"), "w").write("x")
     cases = [
         (["--kinds", "bogus"], 2, r"--kinds: unknown kind 'bogus'"),
-        (["--seeds", "0"], 2, r"argument --seeds: 0 is not a positive integer"),
+        (["--seeds", "0"], 2, r"argument --seeds: expected a positive integer, got 0"),
         (["--seeds", "3", "--seed-list", "4"], 2, r"argument --seed-list: not allowed with argument --seeds"),
         (["--seed-list", "x"], 2, r"argument --seed-list: expected a non-negative integer seed, got 'x'"),
         (["--configs", "nonexistent"], 2, r"--configs: 'nonexistent' is neither a config under configs/ \(small, "),
