@@ -345,7 +345,7 @@ def case_usage(build, work):
         (["--job", "cosim:tiny"], 2, r"--job: expected KIND:CONFIG:SEED, got 'cosim:tiny'"),
         (["--job", "cosim:tiny:1", "--seeds", "2"], 2, r"--job names its kind, config and seed"),
         (["--budget", "-1"], 2, r"argument --budget: -1 is not a positive number of minutes"),
-        (["--jobs", "0"], 2, r"argument --jobs: 0 is not a positive integer"),
+        (["--jobs", "0"], 2, r"argument --jobs: expected a positive integer, got 0"),
         (["--inject-fault", "bogus"], 2, r"argument --inject-fault: invalid choice: 'bogus'"),
         (["--frobnicate"], 2, r"unrecognized arguments: --frobnicate"),
         (["--out", full], 2, r"--out: .* exists and is not an empty directory"),
