@@ -82,7 +82,7 @@ def matmul_shapes(workload_path):
     return found
 
 
-def run_model(build, config, workload, repeat, work):
+def run_model(build, config, workload, repeat, work, threads=1):
     """Compiles and runs the workload; returns (instructions, cycles, matmul MACs, median seconds)."""
     lpusim = pathlib.Path(build) / "lpusim"
     inputs, program, report = work / "in", work / "p.s", work / "report.json"
@@ -94,8 +94,8 @@ def run_model(build, config, workload, repeat, work):
     loads = [a for f in sorted(inputs.glob("*.npy")) for a in ("--load", f"{f.stem}={f}")]
     runs = []
     for _ in range(repeat):
-        r = subprocess.run([lpusim, "run", "--config", config, "--program", program] + loads, capture_output=True,
-                           text=True)
+        r = subprocess.run([lpusim, "run", "--config", config, "--program", program, "--threads", str(threads)]
+                           + loads, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"lpusim run failed:\n{(r.stdout + r.stderr).strip()}")
         instr, cycles, _, sec = RAN.search(r.stdout).groups()
@@ -117,6 +117,8 @@ def main():
     which.add_argument("--no-model-run", action="store_true", help="only the library and the model's kernel")
     ap.add_argument("--config", default=str(ROOT / "configs" / "tsp-v1.yaml"))
     ap.add_argument("--repeat", type=int, default=3, help="lpusim runs (median)")
+    ap.add_argument("--threads", type=int, choices=(1, 2), default=1,
+                    help="lpusim run --threads (2: the MXM's products on a second thread)")
     ap.add_argument("--min-seconds", type=float, default=1.0, help="timing per library engine and shape")
     args = ap.parse_args()
     if min(args.shape + (args.model_shape or [1])) < 1:
@@ -160,7 +162,7 @@ def main():
                 ap.error(f"{workload}: no such workload")
             label = workload.name
         shapes = matmul_shapes(workload)
-        instr, cycles, macs, sec = run_model(build, args.config, workload, args.repeat, work)
+        instr, cycles, macs, sec = run_model(build, args.config, workload, args.repeat, work, args.threads)
         if macs != sum(a * b * c for a, b, c, _ in shapes):
             sys.exit(f"the compiler counts {macs} matmul MACs, the workload's shapes {shapes}: the script's shape "
                      "walk is out of date")
@@ -173,7 +175,8 @@ def main():
         model_rate = macs / sec
         n_all = y["threads_all"]
         print(f"\nThe model: {label} on {pathlib.Path(args.config).stem} (matmuls: "
-              f"{', '.join(f'{a} x {b} x {c}' for a, b, c, _ in shapes)}), median of {args.repeat} `lpusim run`s; "
+              f"{', '.join(f'{a} x {b} x {c}' for a, b, c, _ in shapes)}), median of {args.repeat} `lpusim run "
+              f"--threads {args.threads}`s; "
               "MAC/s = the matmuls' M*K*N over the simulated wall time, oneDNN on the same matmuls:\n")
         print(f"| workload | instructions | simulated cycles | simulated s | model MAC/s | oneDNN 1 thread MAC/s "
               f"| oneDNN {n_all} threads MAC/s | model / oneDNN 1 thread | model / oneDNN {n_all} threads |")
