@@ -98,10 +98,11 @@ int cmd_disasm(const std::vector<std::string>& args)
     return 0;
 }
 
-int cmd_run(const std::vector<std::string>& args)
+namespace {
+
+// The options of a single chip's `lpusim run`.
+ArgParser run_arg_parser()
 {
-    if (names_system(args))
-        return cmd_run_system(args);
     ArgParser ap("lpusim run --config CONFIG --program PROGRAM [options]",
                  "Runs a statically scheduled program on the chip cycle-exactly. Tensors declared with .tensor move "
                  "in and out as .npy files (shape rows x lanes, dtype int8, uint8, int32, float16 or float32). A "
@@ -133,6 +134,16 @@ int cmd_run(const std::vector<std::string>& args)
                   "also for a run that stops on a schedule error (its rule is a bin); merge and report with "
                   "scripts/coverage.py");
     add_sram_fault_options(ap, true);
+    return ap;
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args)
+{
+    if (names_system(args))
+        return cmd_run_system(args);
+    ArgParser ap = run_arg_parser();
     if (!ap.parse(args)) {
         std::cout << ap.help();
         return 0;
