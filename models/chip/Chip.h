@@ -50,7 +50,8 @@ public:
     const ChipSpec& spec() const { return spec_; }
     unsigned id() const { return id_; }
     // Threads its runs use: with 2, the MXM's integer products are computed on a thread of their
-    // own beside the engine's (models/mxm/ProductWorker); the results are the same bits.
+    // own beside the engine's (models/mxm/ProductWorker); the results are the same bits. Not while
+    // an engine of this chip exists: its MXM planes hold the worker.
     void set_threads(unsigned threads);
     ProductWorker* product_worker() { return products_.get(); }
     // "chip 0 (tiny)" (a lone chip), "chip n3.c5 (tiny)" (a chip of a system): how errors name it.
