@@ -233,6 +233,33 @@ void report_divergence(const MxmCosimOptions& o, const std::string& head, const 
 
 }  // namespace
 
+namespace {
+
+// The summary of a passing run: what ran, what was checked, how fast.
+struct PassFigures {
+    uint64_t instructions, cycles, vectors;
+    bool rtl;        // checked against the RTL (else the model ran alone)
+    uint64_t beats;  // superlane beats checked
+    double wall_s;
+};
+
+void report_pass(std::ostream& out, const std::string& head, const PassFigures& f, const MxmStats& st)
+{
+    out << "PASS  " << head << "\n";
+    out << "  instructions: " << f.instructions << " (LW " << st.instrs[0] << ", IW " << st.instrs[1] << ", ABC "
+        << st.instrs[2] << ", ACC " << st.instrs[3] << ") over " << f.cycles << " cycles\n";
+    if (f.rtl)
+        out << "  result vectors checked against RTL: " << f.vectors << " (" << f.beats
+            << " superlane beats, value and cycle of each)\n";
+    else
+        out << "  result vectors: " << f.vectors << " (model only, nothing checked)\n";
+    out << "  speed: " << f.cycles << " cycles in " << std::fixed << std::setprecision(3) << f.wall_s
+        << " s = " << si(f.cycles / f.wall_s) << "cycles/s, " << si(static_cast<double>(st.macs) / f.wall_s)
+        << "MAC/s\n";
+}
+
+}  // namespace
+
 int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err)
 {
     const ChipSpec spec = load_chip_spec(o.config_path);
@@ -316,16 +343,8 @@ int run_mxm_cosim(const MxmCosimOptions& o, std::ostream& out, std::ostream& err
         return 1;
     }
     const uint64_t beats = checker.beats_checked();
-    out << "PASS  " << head << "\n";
-    out << "  instructions: " << driver.instructions() << " (LW " << st.instrs[0] << ", IW " << st.instrs[1] << ", ABC "
-        << st.instrs[2] << ", ACC " << st.instrs[3] << ") over " << cycles << " cycles\n";
-    if (rtl)
-        out << "  result vectors checked against RTL: " << expectation.vectors() << " (" << beats
-            << " superlane beats, value and cycle of each)\n";
-    else
-        out << "  result vectors: " << expectation.vectors() << " (model only, nothing checked)\n";
-    out << "  speed: " << cycles << " cycles in " << std::fixed << std::setprecision(3) << wall
-        << " s = " << si(cycles / wall) << "cycles/s, " << si(static_cast<double>(st.macs) / wall) << "MAC/s\n";
+    report_pass(out, head,
+                PassFigures{driver.instructions(), cycles, expectation.vectors(), rtl != nullptr, beats, wall}, st);
     out << wave_note;
     if (rtl && beats != expectation.vectors() * mp.superlanes) {
         err << "internal error: " << beats << " beats checked, " << expectation.vectors() * mp.superlanes
