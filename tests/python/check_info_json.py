@@ -28,13 +28,7 @@ UNITS = {"clock": "Hz", "lanes": "lanes", "peak_int8": "ops/s", "peak_fp16": "FL
          "c2c_bandwidth": "B/s", "c2c_vector_cycles": "cycles"}
 PREFIX = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30,
           "Ti": 2 ** 40}
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print(f"FAIL {what}")
+from soft_checks import check, failures  # noqa: E402  (tests/python, the script's own folder)
 
 
 def run(lpusim, *args):

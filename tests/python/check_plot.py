@@ -34,14 +34,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 PLOT = ROOT / "scripts" / "plot.py"
 FIX = ROOT / "tests" / "data" / "plots"
 PY = "/usr/bin/python3"
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print(f"FAIL {what}")
-    return ok
+from soft_checks import check, failures  # noqa: E402  (tests/python, the script's own folder)
 
 
 def close(a, b, rel=1e-9):

@@ -31,14 +31,7 @@ PY = "/usr/bin/python3"
 sys.path.insert(0, str(ROOT / "scripts"))
 from lpusimtools.figures import diameter_and_mean, hop_distances  # noqa: E402
 
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print(f"FAIL {what}")
-    return ok
+from soft_checks import check, failures  # noqa: E402  (tests/python, the script's own folder)
 
 
 def validate(*args, expect=0, env=None):
