@@ -73,14 +73,16 @@ void MemExecutor::advance(uint64_t cycle)
     // A write committed in cycle t is visible to Reads of cycle t (docs/isa.md 2.2).
     for (auto it = writes_.begin(); it != writes_.end() && it->first == cycle; it = writes_.erase(it)) {
         const PendingWrite& w = it->second;
-        if (w.tiles.empty())
+        // A write replaces its words' stored bits, upsets included (SramFaultModel).
+        if (w.tiles.empty()) {
             mem_.slice(w.slice).write(w.word, w.value->data());
-        else
+            if (faults_)
+                faults_->write(cycle, w.slice, w.word);
+        } else {
             mem_.slice(w.slice).scatter(w.tiles.data(), w.value->data());
-        if (faults_ && w.tiles.empty())
-            faults_->write(cycle, w.slice, w.word);
-        else if (faults_)
-            faults_->scatter(cycle, w.slice, w.tiles.data());
+            if (faults_)
+                faults_->scatter(cycle, w.slice, w.tiles.data());
+        }
     }
 }
 
