@@ -914,29 +914,28 @@ class Parser(argparse.ArgumentParser):
         raise ToolError(f"{sub}: {message}" if sub else message, EXIT_USAGE)
 
 
-def build_parser():
-    ap = Parser(prog="plot.py", description=__doc__.split("\n")[0], epilog=__doc__[__doc__.index(
-        "\n") + 1:], formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = ap.add_subparsers(dest="cmd", metavar="FIGURE")
+def add_common_args(p, table=True):
+    """The arguments every figure takes: its input table(s) and its outputs."""
+    if table:
+        p.add_argument("table", nargs="+", metavar="TABLE", help="results table(s): a sweep's directory, "
+                       "results.jsonl, results.csv, or lpusim JSON outputs")
+        p.add_argument("--where", action="append", metavar="COL=VALUE", help="only rows with this value "
+                       "(repeatable)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="writes OUT.png and OUT.svg")
+    p.add_argument("--formats", default="png,svg", help="which of png,svg to write (default: both)")
+    p.add_argument("--data", metavar="FILE.json", help="also write the plotted points as JSON")
+    p.add_argument("--title", help="the figure's title")
 
-    def common(p, table=True):
-        if table:
-            p.add_argument("table", nargs="+", metavar="TABLE", help="results table(s): a sweep's directory, "
-                           "results.jsonl, results.csv, or lpusim JSON outputs")
-            p.add_argument("--where", action="append", metavar="COL=VALUE", help="only rows with this value "
-                           "(repeatable)")
-        p.add_argument("-o", "--output", required=True, metavar="OUT", help="writes OUT.png and OUT.svg")
-        p.add_argument("--formats", default="png,svg", help="which of png,svg to write (default: both)")
-        p.add_argument("--data", metavar="FILE.json", help="also write the plotted points as JSON")
-        p.add_argument("--title", help="the figure's title")
 
+def add_table_figures(sub):
+    """The figures drawn from a results table: roofline, sweep, scaling."""
     p = sub.add_parser("roofline", help="achieved ops/s against ops per SRAM byte, under the config's roofs",
                        description="One point per row: x = 2 x (stats.macs + stats.macs_fp16) / (stats."
                        "sram_bytes_read + stats.sram_bytes_written), y = stats.achieved_ops_per_s (rows of runs). "
                        "Roofs: peak int8, and SRAM and stream bandwidth x intensity, from the table's info.* columns "
                        "or --config/--info.\n\nexample: scripts/plot.py roofline sweep-out/ --color-by workload "
                        "-o roofline", formatter_class=argparse.RawDescriptionHelpFormatter)
-    common(p)
+    add_common_args(p)
     p.add_argument("--config", help="chip config whose roofs to draw (runs `lpusim info --json`)")
     p.add_argument("--info", metavar="INFO.json", help="an `lpusim info --json` file whose roofs to draw")
     p.add_argument("--build-dir", default=str(ROOT / "build"), help="where lpusim is (for --config, or a sweep's "
@@ -950,7 +949,7 @@ def build_parser():
                        description="A line per value of --series (default: workload, when there are several), "
                        "y against x.\n\nexample: scripts/plot.py sweep sweep-out/ --x param.chip.mxm.planes "
                        "--y report.mxm_utilisation -o util", formatter_class=argparse.RawDescriptionHelpFormatter)
-    common(p)
+    add_common_args(p)
     p.add_argument("--x", required=True, metavar="COL", help="the swept column, e.g. param.chip.mxm.planes")
     p.add_argument("--y", required=True, metavar="COL", help="the metric, e.g. report.mxm_utilisation")
     p.add_argument("--series", action="append", metavar="COL", help="a line per value of this column (repeatable; "
@@ -968,7 +967,7 @@ def build_parser():
                        "(--work x --work-scale per second of latency, default 2 x macs: ops/s, or a --throughput "
                        "column), with linear scaling from the fewest chips dotted.\n\nexample: scripts/plot.py "
                        "scaling system-sweep/ -o scaling", formatter_class=argparse.RawDescriptionHelpFormatter)
-    common(p)
+    add_common_args(p)
     p.add_argument("--chips", default="chips", metavar="COL", help="the number of chips (default: chips)")
     p.add_argument("--latency", metavar="COL", help="a run's latency: cycles (default: simulated_cycles, else "
                    "predicted_cycles), or a column named *_ps, *_us or *_s in that unit (e.g. stats.end_ps)")
@@ -982,6 +981,9 @@ def build_parser():
     p.add_argument("--log", choices=("auto", "none", "y"), default="auto")
     p.set_defaults(func=cmd_scaling)
 
+
+def add_run_figures(sub):
+    """The figures drawn from one run's statistics or trace, and the table's columns."""
     p = sub.add_parser("links", help="per-link occupancy of a system run, as a heat map",
                        description="From `lpusim run --system ... --stats FILE`: each link direction's "
                        "utilisation (or bytes, vectors, busy cycles), as a sending chip x receiving chip matrix "
@@ -990,7 +992,7 @@ def build_parser():
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("stats", metavar="STATS", help="statistics of a system run (--stats FILE), or a results table "
                    "with --where picking one system point")
-    common(p, table=False)
+    add_common_args(p, table=False)
     p.add_argument("--where", action="append", metavar="COL=VALUE", help="a table's row (repeatable)")
     p.add_argument("--metric", default="utilisation", help="utilisation (default), bytes, vectors, busy_ps or a FEC "
                    "counter (fec.corrected, fec.uncorrectable, ...)")
@@ -1007,7 +1009,7 @@ def build_parser():
                        "its last issue, shaded by how busy).\n\nexample: scripts/plot.py timeline trace.json -o "
                        "timeline", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", metavar="TRACE_OR_STATS.json")
-    common(p, table=False)
+    add_common_args(p, table=False)
     p.add_argument("--chip", help="only this chip (process) of a system trace or statistics")
     p.add_argument("--max-queues", type=int, default=48, help="show the busiest N queues (default 48)")
     p.add_argument("--sort", choices=("name", "busy"), default="name")
@@ -1016,6 +1018,14 @@ def build_parser():
     p = sub.add_parser("columns", help="list a table's columns, with how many distinct values each has")
     p.add_argument("table", nargs="+", metavar="TABLE")
     p.set_defaults(func=cmd_columns)
+
+
+def build_parser():
+    ap = Parser(prog="plot.py", description=__doc__.split("\n")[0], epilog=__doc__[__doc__.index(
+        "\n") + 1:], formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", metavar="FIGURE")
+    add_table_figures(sub)
+    add_run_figures(sub)
     return ap
 
 

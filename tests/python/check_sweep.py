@@ -453,33 +453,41 @@ sweep:
 
 # ------------------------------------------------------------------------- (e) errors
 
+GOOD_SPEC = {"version": 1, "sweep": {"config": str(TINY), "grid": {"chip.mxm.planes": [2, 4]},
+                                     "workloads": [str(GEMM64)]}}
+
+
+def error_case(lpusim, work, name, expect, pattern, text=None, flags=(), spec=None, auto_out=True):
+    """sweep.py on a bad spec or flags: exit `expect` and one stderr line matching `pattern`."""
+    if text is not None:
+        spec = work / f"{name}.yaml"
+        spec.write_text(text)
+    args = [str(spec)] if spec is not None else []
+    cmd = [sys.executable, str(SWEEP), *args, "--lpusim", str(lpusim), *map(str, flags)]
+    if "--out" not in flags and spec is not None and auto_out:
+        cmd += ["--out", str(work / f"out-{name}")]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    lines = p.stderr.strip().splitlines()
+    if p.returncode != expect or len(lines) != 1 or not re.search(pattern, lines[0]) \
+            or not lines[0].startswith("sweep.py: error: "):
+        fail(f"{name}: exit {p.returncode} (expected {expect}), stderr {p.stderr!r}, expected one line "
+             f"matching {pattern!r}")
+    print(f"ok: {name}: exit {expect}: {lines[0]}")
+
+
+def spec_text(**changes):
+    """The good spec with some of its sweep keys changed, as YAML."""
+    doc = json.loads(json.dumps(GOOD_SPEC))
+    doc["sweep"].update(changes)
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
 def part_errors(lpusim, work):
-    good = {"version": 1, "sweep": {"config": str(TINY), "grid": {"chip.mxm.planes": [2, 4]},
-                                    "workloads": [str(GEMM64)]}}
-
-    def case(name, expect, pattern, text=None, flags=(), spec=None, auto_out=True):
-        if text is not None:
-            spec = work / f"{name}.yaml"
-            spec.write_text(text)
-        args = [str(spec)] if spec is not None else []
-        cmd = [sys.executable, str(SWEEP), *args, "--lpusim", str(lpusim), *map(str, flags)]
-        if "--out" not in flags and spec is not None and auto_out:
-            cmd += ["--out", str(work / f"out-{name}")]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        lines = p.stderr.strip().splitlines()
-        if p.returncode != expect or len(lines) != 1 or not re.search(pattern, lines[0]) \
-                or not lines[0].startswith("sweep.py: error: "):
-            fail(f"{name}: exit {p.returncode} (expected {expect}), stderr {p.stderr!r}, expected one line "
-                 f"matching {pattern!r}")
-        print(f"ok: {name}: exit {expect}: {lines[0]}")
-
-    def spec_text(**changes):
-        doc = json.loads(json.dumps(good))
-        doc["sweep"].update(changes)
-        return yaml.safe_dump(doc, sort_keys=False)
+    def case(*args, **kwargs):
+        error_case(lpusim, work, *args, **kwargs)
 
     g = work / "good.yaml"
-    g.write_text(yaml.safe_dump(good, sort_keys=False))
+    g.write_text(yaml.safe_dump(GOOD_SPEC, sort_keys=False))
     case("no-out", 2, r"required: --out", spec=g, auto_out=False)
     case("jobs", 2, r"--jobs: expected at least 1", spec=g, flags=("--jobs", 0, "--out", work / "o"))
     case("dask-no-scheduler", 2, r"--executor dask needs --scheduler", spec=g,
@@ -515,7 +523,7 @@ def part_errors(lpusim, work):
     case("no-base", 3, r"sweep: missing required key 'config'",
          text=yaml.safe_dump({"version": 1, "sweep": {"workloads": [str(GEMM64)]}}))
     case("version", 3, r"version: this sweep\.py reads version 1, got 2",
-         text=yaml.safe_dump({"version": 2, "sweep": good["sweep"]}))
+         text=yaml.safe_dump({"version": 2, "sweep": GOOD_SPEC["sweep"]}))
     case("generator", 3, r"sweep\.workloads\[0\]\.generator: gen_system\.py has no workload 'nope' \(its workloads: "
                          r"'pipeline', 'allreduce', 'multihop'\)",
          text=yaml.safe_dump({"version": 1, "sweep": {"workloads": [{"generator": "nope"}]}}))
@@ -536,7 +544,14 @@ def part_errors(lpusim, work):
          text=yaml.safe_dump({"version": 1, "sweep": {
              "system": node8, "grid": {"system.link_defaults.berr": [0]},
              "workloads": [{"generator": "allreduce"}]}}))
-    # An output directory: another spec's, a damaged table, another driver in it.
+    errors_in_out_dir(lpusim, work, g)
+
+
+def errors_in_out_dir(lpusim, work, g):
+    """An output directory holding another spec's results, a damaged table, another driver."""
+    def case(*args, **kwargs):
+        error_case(lpusim, work, *args, **kwargs)
+
     out = work / "taken"
     sweep(g, out, "--jobs", 2, lpusim=lpusim, expect=0)
     other = work / "other.yaml"
