@@ -14,6 +14,10 @@ namespace {
 
 constexpr unsigned kColBlock = 16;  // columns per 512-bit register of int32 sums; npad's unit
 constexpr unsigned kBlocksPerPass = 4;
+// VNNI: 20 blocks (320 columns, tsp-v1's width) in one pass over K, so each row quad's weights
+// are read in one sequential sweep and 20 independent sums hide the multiply-add's latency
+// (20 accumulators and a broadcast fit AVX-512's 32 registers).
+constexpr unsigned kWidePass = 20;
 
 // a as the int16 pair (a[2i], a[2i + 1]) in one int32, for a broadcast into madd's lanes.
 inline int32_t act_pair(const uint8_t* a, bool a_signed, unsigned k, unsigned i)
@@ -96,11 +100,50 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void pass_vnni(const int8
         std::memcpy(&four, au + 4 * g, 4);
         const __m512i a = _mm512_set1_epi32(four);
         const int8_t* w = quads + (size_t{g} * npad + nb) * 4;
+#pragma GCC unroll 32  // the sums stay in registers only if every b is its own instruction
         for (unsigned b = 0; b < B; ++b)
             acc[b] = _mm512_dpbusd_epi32(acc[b], a, _mm512_loadu_si512(w + 64 * b));
     }
     for (unsigned b = 0; b < B; ++b)
         _mm512_storeu_si512(p + nb + kColBlock * b, acc[b]);
+}
+
+// au[r] = a[r] ^ flip for r < k, 0 up to `padded`; returns the sum of au over the rows whose
+// mask byte is 0xff (the unsigned weight rows).
+__attribute__((target("avx512f,avx512bw"))) uint32_t flip_activations(const uint8_t* a, unsigned k, unsigned padded,
+                                                                      uint8_t flip, const uint8_t* mask, uint8_t* au)
+{
+    const __m512i f = _mm512_set1_epi8(static_cast<char>(flip));
+    __m512i sums = _mm512_setzero_si512();
+    for (unsigned r = 0; r < padded; r += 64) {
+        const __mmask64 in = r + 64 <= k ? ~__mmask64{0} : r < k ? (__mmask64{1} << (k - r)) - 1 : 0;
+        const __mmask64 out = r + 64 <= padded ? ~__mmask64{0} : (__mmask64{1} << (padded - r)) - 1;
+        const __m512i v = _mm512_maskz_xor_epi64(0xff, _mm512_maskz_loadu_epi8(in, a + r), f);
+        const __m512i kept = _mm512_maskz_mov_epi8(in, v);  // the padding stays 0
+        _mm512_mask_storeu_epi8(au + r, out, kept);
+        const __m512i m = _mm512_maskz_loadu_epi8(in, mask + r);
+        sums = _mm512_add_epi64(sums, _mm512_sad_epu8(_mm512_and_si512(kept, m), _mm512_setzero_si512()));
+    }
+    alignas(64) uint64_t lane[8];
+    _mm512_store_si512(lane, sums);
+    uint64_t total = 0;
+    for (uint64_t v : lane)
+        total += v;
+    return static_cast<uint32_t>(total);
+}
+
+// p[c] = wide[c] + s - aoff colsum[c] (aoff = 128 for int8 activations), modulo 2^32.
+__attribute__((target("avx512f"))) void correct_sums(const int32_t* wide, const int32_t* col_sum, unsigned n,
+                                                     uint32_t s, bool a_signed, int32_t* p)
+{
+    const __m512i sv = _mm512_set1_epi32(static_cast<int32_t>(s));
+    const __m512i aoff = _mm512_set1_epi32(a_signed ? 128 : 0);
+    for (unsigned c = 0; c < n; c += kColBlock) {
+        const __mmask16 m = c + kColBlock <= n ? __mmask16(0xffff) : __mmask16((1u << (n - c)) - 1);
+        const __m512i w = _mm512_maskz_loadu_epi32(m, wide + c);
+        const __m512i cs = _mm512_mullo_epi32(_mm512_maskz_loadu_epi32(m, col_sum + c), aoff);
+        _mm512_mask_storeu_epi32(p + c, m, _mm512_sub_epi32(_mm512_add_epi32(w, sv), cs));
+    }
 }
 
 MxmKernel kernel_named(const char* name)
@@ -172,7 +215,7 @@ void MxmPackedWeights::pack(const int16_t* w, unsigned k, unsigned n, MxmKernel 
     // uint8 row, whose values exceed 127; 0 otherwise), so every stored value is an int8.
     const unsigned k4 = (k + 3) / 4;
     quads_.assign(size_t{k4} * npad_ * 4, 0);
-    row_offset_.assign(size_t{k4} * 4, 0);
+    row_unsigned_.assign(size_t{k4} * 4, 0);
     col_sum_.assign(npad_, 0);
     offset_sum_ = 0;
     for (unsigned r = 0; r < k; ++r) {
@@ -180,10 +223,11 @@ void MxmPackedWeights::pack(const int16_t* w, unsigned k, unsigned n, MxmKernel 
         bool unsigned_row = false;
         for (unsigned c = 0; c < n; ++c)
             unsigned_row |= row[c] > 127;
-        row_offset_[r] = unsigned_row ? 128 : 0;
-        offset_sum_ += row_offset_[r];
+        const int16_t offset = unsigned_row ? 128 : 0;
+        row_unsigned_[r] = unsigned_row ? 0xff : 0x00;
+        offset_sum_ += offset;
         for (unsigned c = 0; c < n; ++c) {
-            const auto v = static_cast<int8_t>(row[c] - row_offset_[r]);
+            const auto v = static_cast<int8_t>(row[c] - offset);
             quads_[(size_t{r / 4} * npad_ + c) * 4 + r % 4] = v;
             col_sum_[c] += v;
         }
@@ -217,28 +261,25 @@ void MxmPackedWeights::product_pairs(const uint8_t* a, bool a_signed, int32_t* w
 }
 
 // VNNI multiplies unsigned by signed bytes. With a = au - aoff (au unsigned: aoff = 128 for
-// int8 activations, else 0) and w = ws + off[k]: sum a w = sum au ws + sum au off - aoff
-// colsum(ws) - aoff sum off, each term exact (or wrapping alike) in 32 bits.
+// int8 activations, else 0) and w = ws + off[k] (off[k] = 128 on an unsigned row, else 0):
+// sum a w = sum au ws + 128 sum(au on unsigned rows) - aoff colsum(ws) - aoff sum off, each
+// term exact (or wrapping alike) in 32 bits.
 void MxmPackedWeights::product_quads(const uint8_t* a, bool a_signed, int32_t* wide, int32_t* p) const
 {
     thread_local std::vector<uint8_t> au;
     const unsigned k4 = (k_ + 3) / 4;
-    const uint8_t flip = a_signed ? 0x80 : 0x00;
-    au.assign(size_t{k4} * 4, 0);
-    uint32_t s = 0;
-    for (unsigned r = 0; r < k_; ++r) {
-        au[r] = static_cast<uint8_t>(a[r] ^ flip);
-        s += uint32_t{au[r]} * row_offset_[r];
-    }
+    au.resize(size_t{k4} * 4);
     const uint32_t aoff = a_signed ? 128u : 0u;
-    s -= aoff * uint32_t(offset_sum_);
+    const uint32_t s = 128u * flip_activations(a, k_, k4 * 4, a_signed ? 0x80 : 0x00, row_unsigned_.data(), au.data()) -
+                       aoff * uint32_t(offset_sum_);
     unsigned nb = 0;
+    for (; nb + kWidePass * kColBlock <= npad_; nb += kWidePass * kColBlock)
+        pass_vnni<kWidePass>(quads_.data(), k4, npad_, au.data(), nb, wide);
     for (; nb + kBlocksPerPass * kColBlock <= npad_; nb += kBlocksPerPass * kColBlock)
         pass_vnni<kBlocksPerPass>(quads_.data(), k4, npad_, au.data(), nb, wide);
     for (; nb < npad_; nb += kColBlock)
         pass_vnni<1>(quads_.data(), k4, npad_, au.data(), nb, wide);
-    for (unsigned c = 0; c < n_; ++c)
-        p[c] = int32_t(uint32_t(wide[c]) + s - aoff * uint32_t(col_sum_[c]));
+    correct_sums(wide, col_sum_.data(), n_, s, a_signed, p);
 }
 
 }  // namespace lpu

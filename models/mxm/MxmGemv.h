@@ -39,11 +39,11 @@ private:
 
     unsigned k_ = 0, n_ = 0, npad_ = 0;
     MxmKernel kernel_ = MxmKernel::Baseline;
-    std::vector<int16_t> pairs_;       // [ceil(K/2)][npad][2]: rows 2i and 2i + 1 of each column
-    std::vector<int8_t> quads_;        // [ceil(K/4)][npad][4]: rows 4i .. 4i + 3, each less its offset
-    std::vector<uint8_t> row_offset_;  // K: 128 for a uint8 row, else 0 (VNNI)
-    std::vector<int32_t> col_sum_;     // npad: sum over k of quads (VNNI)
-    int32_t offset_sum_ = 0;           // sum of row offsets (VNNI)
+    std::vector<int16_t> pairs_;         // [ceil(K/2)][npad][2]: rows 2i and 2i + 1 of each column
+    std::vector<int8_t> quads_;          // [ceil(K/4)][npad][4]: rows 4i .. 4i + 3, each less its offset
+    std::vector<uint8_t> row_unsigned_;  // K: 0xff for a uint8 row (stored less 128), else 0 (VNNI)
+    std::vector<int32_t> col_sum_;       // npad: sum over k of quads (VNNI)
+    int32_t offset_sum_ = 0;             // sum of row offsets (VNNI)
 };
 
 }  // namespace lpu

@@ -66,8 +66,10 @@ void check_all_kernels(const std::vector<int16_t>& w, unsigned k, unsigned n, co
 TEST_CASE("MXM product kernels equal the 64-bit reference on random shapes and types", "[mxm][gemv]")
 {
     std::mt19937 rng(20261207);
-    for (unsigned k : {1u, 2u, 3u, 4u, 5u, 16u, 17u, 64u, 320u})
-        for (unsigned n : {1u, 7u, 16u, 33u, 64u, 80u, 320u})
+    // k: the VNNI activation pass's 64-byte chunks whole, partial and past a whole one; n: the
+    // passes of 1, 4 and 20 column blocks alone and together (336 = 20 + 1, 400 = 20 + 4 + 1).
+    for (unsigned k : {1u, 2u, 3u, 4u, 5u, 16u, 17u, 64u, 100u, 130u, 320u})
+        for (unsigned n : {1u, 7u, 16u, 33u, 64u, 80u, 320u, 336u, 400u})
             for (bool a_signed : {true, false})
                 for (bool extreme : {false, true}) {
                     const std::vector<int16_t> w = weights(rng, k, n, extreme);
