@@ -1,21 +1,11 @@
 #include "MxmExecutor.h"
 
+#include "models/common/BytePlanes.h"
+
 #include <algorithm>
 #include <memory>
 
 namespace lpu {
-
-namespace {
-
-// Byte plane k of 32-bit lanes (byte k of lane l goes to stream s + k). A free function with
-// restrict pointers and a local count, so the compiler vectorises it.
-void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, unsigned n, unsigned shift)
-{
-    for (unsigned l = 0; l < n; ++l)
-        bytes[l] = static_cast<uint8_t>(words[l] >> shift);
-}
-
-}  // namespace
 
 MxmExecutor::MxmExecutor(const MxmParams& params, MxmObserver* observer, AgentDescriber describe,
                          ProductWorker* products)
@@ -90,7 +80,7 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         const auto* words = reinterpret_cast<const uint32_t*>(r.values.data());
         for (unsigned k = 0; k < 4; ++k) {
             auto bytes = make_vector(ctx.lanes);
-            unpack_plane(bytes->data(), words, ctx.lanes, 8 * k);
+            scatter_plane(bytes->data(), words, k, ctx.lanes);
             ctx.drive(is, StreamId{in.streams[0].dir, in.streams[0].index + k}, r.first_cycle, std::move(bytes));
         }
         break;

@@ -1,29 +1,13 @@
 #include "VxmExecutor.h"
 
+#include "models/common/BytePlanes.h"
+
 #include "models/spec/Timing.h"
 #include "models/vxm/VxmAlu.h"
 
 #include <memory>
 
 namespace lpu {
-
-namespace {
-
-// Byte plane k of 32-bit lanes and back (byte k of lane l on stream s + k). Free functions with
-// restrict pointers and a local count, so the compiler vectorises them.
-void pack_plane(uint32_t* __restrict words, const uint8_t* __restrict bytes, unsigned n, unsigned shift)
-{
-    for (unsigned l = 0; l < n; ++l)
-        words[l] |= uint32_t{bytes[l]} << shift;
-}
-
-void unpack_plane(uint8_t* __restrict bytes, const uint32_t* __restrict words, unsigned n, unsigned shift)
-{
-    for (unsigned l = 0; l < n; ++l)
-        bytes[l] = static_cast<uint8_t>(words[l] >> shift);
-}
-
-}  // namespace
 
 VxmExecutor::VxmExecutor(const VxmSliceParams& params, unsigned alus) : p_(params), outputs_(alus) {}
 
@@ -46,11 +30,12 @@ void VxmExecutor::operand(const Issue& is, ExecContext& ctx, unsigned i, size_t&
         return;
     }
     const StreamId s = in.streams.at(next_stream++);
-    words.assign(ctx.lanes, 0);
-    for (unsigned k = 0; k < vxm_type_bits(in.alu.type) / 8; ++k) {
-        const Vector& v = *ctx.read(is, StreamId{s.dir, s.index + k});
-        pack_plane(words.data(), v.data(), ctx.lanes, 8 * k);
-    }
+    const uint8_t* planes[4];  // a lane is at most 32 bits
+    const unsigned count = vxm_type_bits(in.alu.type) / 8;
+    for (unsigned k = 0; k < count; ++k)
+        planes[k] = ctx.read(is, StreamId{s.dir, s.index + k})->data();
+    words.resize(ctx.lanes);
+    gather_planes(words.data(), planes, count, ctx.lanes);
 }
 
 void VxmExecutor::execute(const Issue& is, ExecContext& ctx)
@@ -71,7 +56,7 @@ void VxmExecutor::execute(const Issue& is, ExecContext& ctx)
         const StreamId dst = in.streams.back();
         for (unsigned k = 0; k < vxm_type_bits(alu.result_type()) / 8; ++k) {
             auto plane = make_vector(lanes);
-            unpack_plane(plane->data(), z_.data(), lanes, 8 * k);
+            scatter_plane(plane->data(), z_.data(), k, lanes);
             ctx.drive(is, StreamId{dst.dir, dst.index + k}, done, std::move(plane));
         }
     }
