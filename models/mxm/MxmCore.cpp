@@ -35,6 +35,18 @@ unsigned add_counting_wraps(int32_t* __restrict acc, const int32_t* __restrict p
     return wrapped;
 }
 
+// acc = prod, or acc += prod lane by lane modulo 2^32 like the hardware's adder (without
+// signed-overflow UB); restrict pointers, so the compiler vectorises it.
+void accumulate_int(int32_t* __restrict acc, const int32_t* __restrict prod, unsigned n, bool add)
+{
+    if (!add) {
+        std::memcpy(acc, prod, sizeof(int32_t) * n);
+        return;
+    }
+    for (unsigned l = 0; l < n; ++l)
+        acc[l] = int32_t(uint32_t(acc[l]) + uint32_t(prod[l]));
+}
+
 }  // namespace
 
 MxmCore::MxmCore(const MxmParams& params)
@@ -377,11 +389,7 @@ bool MxmCore::do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out)
     if (!fp && in.add && count_wraps_) {
         acc_info_.wrapped_lanes = add_counting_wraps(acc.data(), prod, p_.cols);
     } else if (!fp) {
-        for (unsigned n = 0; n < p_.cols; ++n) {
-            // Wraps modulo 2^32 like the hardware's adder, without signed-overflow UB.
-            const uint32_t base = in.add ? uint32_t(acc[n]) : 0u;
-            acc[n] = int32_t(base + uint32_t(prod[n]));
-        }
+        accumulate_int(acc.data(), prod, p_.cols, in.add);
     } else if (!in.add) {
         std::copy(prod, prod + p_.cols, acc.begin());  // = +0.0 + p: p is never -0
     } else {
