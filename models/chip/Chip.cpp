@@ -6,6 +6,7 @@
 #include "models/mxm/ProductWorker.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iomanip>
 #include <limits>
 #include <sstream>
@@ -100,8 +101,12 @@ void Chip::load_tensor(const TensorDecl& t, const std::vector<uint8_t>& bytes)
     std::vector<uint8_t> plane(lanes);
     for (uint32_t r = 0; r < t.rows; ++r)
         for (unsigned k = 0; k < eb; ++k) {
-            for (unsigned l = 0; l < lanes; ++l)
-                plane[l] = bytes[(size_t{r} * lanes + l) * eb + k];
+            const uint8_t* row = &bytes[size_t{r} * lanes * eb];
+            if (eb == 1)
+                std::memcpy(plane.data(), row, lanes);
+            else
+                for (unsigned l = 0; l < lanes; ++l)
+                    plane[l] = row[size_t{l} * eb + k];
             host_transfer(tlm::TLM_WRITE_COMMAND, spec_.mem.host_address(t.slice + k, t.addr + r), plane.data(), lanes);
         }
 }
@@ -112,9 +117,14 @@ std::vector<uint8_t> Chip::dump_tensor(const TensorDecl& t)
     std::vector<uint8_t> bytes(size_t{t.rows} * lanes * eb), plane(lanes);
     for (uint32_t r = 0; r < t.rows; ++r)
         for (unsigned k = 0; k < eb; ++k) {
+            uint8_t* row = &bytes[size_t{r} * lanes * eb];
+            if (eb == 1) {
+                host_transfer(tlm::TLM_READ_COMMAND, spec_.mem.host_address(t.slice, t.addr + r), row, lanes);
+                continue;
+            }
             host_transfer(tlm::TLM_READ_COMMAND, spec_.mem.host_address(t.slice + k, t.addr + r), plane.data(), lanes);
             for (unsigned l = 0; l < lanes; ++l)
-                bytes[(size_t{r} * lanes + l) * eb + k] = plane[l];
+                row[size_t{l} * eb + k] = plane[l];
         }
     return bytes;
 }
@@ -128,13 +138,14 @@ void Chip::load_matrix(const Program& program, const MatrixDecl& m, const std::v
     for (unsigned j = 0; j < m.blocks(lanes); ++j) {
         const TensorDecl& t = *program.tensor(m.block_name(j));
         std::vector<uint8_t> block = dump_tensor(t);  // keeps the rows past the matrix's
-        for (uint32_t r = 0; r < m.rows; ++r)
-            for (unsigned l = 0; l < lanes; ++l) {
-                const size_t col = size_t{j} * lanes + l;
-                for (unsigned k = 0; k < eb; ++k)
-                    block[(size_t{r} * lanes + l) * eb + k] =
-                        col < m.cols ? bytes[(size_t{r} * m.cols + col) * eb + k] : uint8_t{0};
-            }
+        // Row r of the block is the matrix's columns j x lanes on (their elements' bytes in the
+        // same order), then zeros past the matrix's last column.
+        const size_t first = size_t{j} * lanes, valid = std::min<size_t>(lanes, m.cols - first);
+        for (uint32_t r = 0; r < m.rows; ++r) {
+            uint8_t* row = &block[size_t{r} * lanes * eb];
+            std::memcpy(row, &bytes[(size_t{r} * m.cols + first) * eb], valid * eb);
+            std::memset(row + valid * eb, 0, (lanes - valid) * eb);
+        }
         load_tensor(t, block);
     }
 }
@@ -145,11 +156,9 @@ std::vector<uint8_t> Chip::dump_matrix(const Program& program, const MatrixDecl&
     std::vector<uint8_t> bytes(size_t{m.rows} * m.cols * eb);
     for (unsigned j = 0; j < m.blocks(lanes); ++j) {
         const std::vector<uint8_t> block = dump_tensor(*program.tensor(m.block_name(j)));
+        const size_t first = size_t{j} * lanes, valid = std::min<size_t>(lanes, m.cols - first);
         for (uint32_t r = 0; r < m.rows; ++r)
-            for (unsigned l = 0; l < lanes && size_t{j} * lanes + l < m.cols; ++l)
-                for (unsigned k = 0; k < eb; ++k)
-                    bytes[(size_t{r} * m.cols + size_t{j} * lanes + l) * eb + k] =
-                        block[(size_t{r} * lanes + l) * eb + k];
+            std::memcpy(&bytes[(size_t{r} * m.cols + first) * eb], &block[size_t{r} * lanes * eb], valid * eb);
     }
     return bytes;
 }
