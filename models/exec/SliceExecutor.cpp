@@ -21,10 +21,12 @@ int64_t ExecContext::operand(const Issue& is, int64_t base, int64_t limit, const
 
 void ExecContext::land(uint64_t cycle)
 {
-    for (auto it = pending_.begin(); it != pending_.end() && it->first == cycle; it = pending_.erase(it)) {
+    if (pending_.next() != cycle)
+        return;
+    for (LandingCalendar::Landing& l : pending_.take(cycle)) {
         if (watcher_)
-            watcher_->on_stream_write(it->second.stream, it->second.position, cycle, *it->second.value);
-        streams_.write(it->second.stream, it->second.position, cycle, std::move(it->second.value), it->second.who);
+            watcher_->on_stream_write(l.stream, l.position, cycle, *l.value);
+        streams_.write(l.stream, l.position, cycle, std::move(l.value), l.who);
     }
 }
 

@@ -6,15 +6,14 @@
 #pragma once
 
 #include "models/common/ScheduleRule.h"
-#include "models/common/SmallPool.h"
 #include "models/exec/ChipObserver.h"
+#include "models/exec/LandingCalendar.h"
 #include "models/exec/RunStats.h"
 #include "models/isa/Program.h"
 #include "models/stream/StreamFile.h"
 
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <string>
 
 namespace lpu {
@@ -51,7 +50,7 @@ public:
     // `value` appears on `s` at the issuing slice in `cycle` (> the issue cycle).
     void drive(const Issue& is, StreamId s, uint64_t cycle, VectorRef value)
     {
-        pending_.emplace(cycle, Pending{s, is.slice->position, std::move(value), is.who});
+        pending_.add(cycle, LandingCalendar::Landing{s, is.slice->position, std::move(value), is.who});
     }
     // "MEM_E3: 'Read 0x4, s1e' (p.s:5:2)": the slice, the instruction as executed, its source.
     std::string describe(const Issue& is) const { return describe_(is.who); }
@@ -62,20 +61,14 @@ public:
     int64_t operand(const Issue& is, int64_t base, int64_t limit, const char* what) const;
 
     // For the chip's loop: the first cycle in which a driven value lands, and landing them.
-    uint64_t next_landing() const { return pending_.empty() ? kNever : pending_.begin()->first; }
+    uint64_t next_landing() const { return pending_.next(); }
     void land(uint64_t cycle);
 
 private:
-    struct Pending {
-        StreamId stream;
-        unsigned position;
-        VectorRef value;
-        AgentId who;
-    };
     StreamFile& streams_;
     AgentDescriber describe_;
     ChipObserver* watcher_;
-    std::multimap<uint64_t, Pending, std::less<uint64_t>, PoolAllocator<std::pair<const uint64_t, Pending>>> pending_;
+    LandingCalendar pending_;
 };
 
 class SliceExecutor {
