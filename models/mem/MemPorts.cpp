@@ -9,7 +9,11 @@ namespace lpu {
 
 MemPortChecker::MemPortChecker(const MemParams& params, AgentDescriber describe)
     : p_(params), describe_(std::move(describe)), slices_(params.slices)
-{}
+{
+    const uint64_t span = std::max(bank_cycle(0, MemPort::Read), bank_cycle(0, MemPort::Write));
+    while (ring_size_ <= span)
+        ring_size_ <<= 1;
+}
 
 void MemPortChecker::fail(uint64_t cycle, unsigned slice, ScheduleRule rule, const std::string& what) const
 {
@@ -26,15 +30,15 @@ std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t ban
     if (a.issue != bank_cycle)
         os << " (issued at cycle " << a.issue << ", write latency " << p_.write_latency << ")";
     os << (port == MemPort::Read ? " reads" : " writes");
-    if (a.words.size() == 1 || tile >= 0) {
-        const uint32_t w = a.words.size() == 1 ? a.words[0] : a.words[static_cast<size_t>(tile)];
+    if (a.count == 1 || tile >= 0) {
+        const uint32_t w = a.word(a.count == 1 ? 0 : static_cast<size_t>(tile));
         os << " word " << w << " (bank " << p_.bank_of(w) << ")";
         if (tile >= 0)
             os << " in tile " << tile;
     } else {
         os << " words";
-        for (size_t t = 0; t < a.words.size(); ++t)
-            os << (t ? ", " : " [") << a.words[t];
+        for (size_t t = 0; t < a.count; ++t)
+            os << (t ? ", " : " [") << a.word(t);
         os << "] (one per tile)";
     }
     return os.str();
@@ -81,17 +85,21 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
 
     mine.used = true;
     mine.issue = cycle;
-    mine.words.assign(tile_words, tile_words + count);
+    mine.count = count;
+    if (count == 1)
+        mine.single = tile_words[0];
+    else
+        mine.tiles.assign(tile_words, tile_words + count);
     const uint64_t when = bank_cycle(cycle, port);
     const auto p = static_cast<size_t>(port);
 
     // Only bank cycles >= `cycle` can meet this access or any later one (later accesses are
-    // issued no earlier, and a bank cycle is never before its issue), so older ones are dropped.
-    while (!s.window.empty() && s.window.front().cycle < cycle)
-        s.window.pop_front();
-    auto it = std::lower_bound(s.window.begin(), s.window.end(), when,
-                               [](const CycleUse& u, uint64_t c) { return u.cycle < c; });
-    if (it != s.window.end() && it->cycle == when) {
+    // issued no earlier, and a bank cycle is never before its issue): a slot holding another
+    // cycle is free.
+    if (s.ring.empty())
+        s.ring.resize(ring_size_);
+    CycleUse* it = &s.ring[when & (ring_size_ - 1)];
+    if (it->cycle == when) {
         const Access& same = it->port[p];
         if (same.used)
             fail(when, slice, port == MemPort::Read ? ScheduleRule::MemReadPort : ScheduleRule::MemWritePort,
@@ -101,11 +109,11 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
         const MemPort other_port = port == MemPort::Read ? MemPort::Write : MemPort::Read;
         const Access& other = it->port[static_cast<size_t>(other_port)];
         if (other.used) {
-            const bool per_tile = mine.words.size() > 1 || other.words.size() > 1;
+            const bool per_tile = mine.count > 1 || other.count > 1;
             const size_t tiles = per_tile ? p_.superlanes : 1;
             for (size_t t = 0; t < tiles; ++t) {
-                const uint32_t a = mine.words[mine.words.size() == 1 ? 0 : t];
-                const uint32_t b = other.words[other.words.size() == 1 ? 0 : t];
+                const uint32_t a = mine.word(mine.count == 1 ? 0 : t);
+                const uint32_t b = other.word(other.count == 1 ? 0 : t);
                 if (!timing::banks_clash(p_, a, b))
                     continue;
                 const int tile = per_tile ? static_cast<int>(t) : -1;
@@ -118,9 +126,8 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
             }
         }
     } else {
-        CycleUse use;
-        use.cycle = when;
-        it = s.window.insert(it, std::move(use));
+        it->cycle = when;
+        it->port[0].used = it->port[1].used = false;
     }
     it->port[p] = std::move(mine);
     s.started = true;

@@ -17,7 +17,6 @@
 #include "models/spec/Timing.h"
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -83,18 +82,25 @@ private:
     struct Access {
         bool used = false;
         uint64_t issue = 0;
-        std::vector<uint32_t, PoolAllocator<uint32_t>> words;  // 1 or superlanes entries
+        size_t count = 0;                                      // word addresses: 1 or superlanes
+        uint32_t single = 0;                                   // the address when count is 1
+        std::vector<uint32_t, PoolAllocator<uint32_t>> tiles;  // the addresses when count > 1
         TextFn text;                                           // names the instruction, or (if empty)
         AgentId who;                                           // the describer does
+        uint32_t word(size_t tile) const { return count == 1 ? single : tiles[tile]; }
     };
     struct CycleUse {
-        uint64_t cycle = 0;  // bank cycle
-        Access port[2];      // indexed by MemPort
+        uint64_t cycle = kNoCycle;  // bank cycle
+        Access port[2];             // indexed by MemPort
     };
+    static constexpr uint64_t kNoCycle = ~uint64_t{0};
     struct SliceState {
         bool started = false;
         uint64_t last_issue = 0;
-        std::deque<CycleUse, PoolAllocator<CycleUse>> window;  // bank cycles >= last_issue, ascending
+        // Bank cycle c at ring[c mod size]. The live ones, from the last issue cycle to a write's
+        // bank cycle after it, span fewer cycles than the ring holds, so a slot holding another
+        // cycle holds one that is over.
+        std::vector<CycleUse> ring;
     };
 
     void record(uint64_t cycle, unsigned slice, MemPort port, const uint32_t* tile_words, size_t count, Access mine);
@@ -105,6 +111,7 @@ private:
     MemParams p_;
     AgentDescriber describe_;
     std::vector<SliceState> slices_;
+    size_t ring_size_ = 1;  // a power of two above the span of a write's bank cycle after its issue
 };
 
 }  // namespace lpu
