@@ -23,7 +23,7 @@ void ExecContext::land(uint64_t cycle)
 {
     if (pending_.next() != cycle)
         return;
-    for (LandingCalendar::Landing& l : pending_.take(cycle)) {
+    for (Landing& l : pending_.take(cycle)) {
         if (watcher_)
             watcher_->on_stream_write(l.stream, l.position, cycle, *l.value);
         streams_.write(l.stream, l.position, cycle, std::move(l.value), l.who);

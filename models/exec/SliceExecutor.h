@@ -5,9 +5,9 @@
 // cycle, the run's statistics, and the text of an instruction for a report.
 #pragma once
 
+#include "models/common/CycleCalendar.h"
 #include "models/common/ScheduleRule.h"
 #include "models/exec/ChipObserver.h"
-#include "models/exec/LandingCalendar.h"
 #include "models/exec/RunStats.h"
 #include "models/isa/Program.h"
 #include "models/stream/StreamFile.h"
@@ -50,7 +50,7 @@ public:
     // `value` appears on `s` at the issuing slice in `cycle` (> the issue cycle).
     void drive(const Issue& is, StreamId s, uint64_t cycle, VectorRef value)
     {
-        pending_.add(cycle, LandingCalendar::Landing{s, is.slice->position, std::move(value), is.who});
+        pending_.add(cycle, Landing{s, is.slice->position, std::move(value), is.who});
     }
     // "MEM_E3: 'Read 0x4, s1e' (p.s:5:2)": the slice, the instruction as executed, its source.
     std::string describe(const Issue& is) const { return describe_(is.who); }
@@ -65,10 +65,16 @@ public:
     void land(uint64_t cycle);
 
 private:
+    struct Landing {
+        StreamId stream;
+        unsigned position;
+        VectorRef value;
+        AgentId who;
+    };
     StreamFile& streams_;
     AgentDescriber describe_;
     ChipObserver* watcher_;
-    LandingCalendar pending_;
+    CycleCalendar<Landing> pending_;
 };
 
 class SliceExecutor {

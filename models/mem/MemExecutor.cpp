@@ -40,7 +40,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         const VectorRef data = ctx.read(is, in.streams[0]);
         ports_.write(t, slice, word, is.who);
         ctx.stats.sram_bytes_written += lanes;
-        writes_.emplace(timing::write_commits(p_, t), PendingWrite{slice, word, data, {}});
+        writes_.add(timing::write_commits(p_, t), PendingWrite{slice, word, data, {}});
         break;
     }
     case Opcode::Gather: {
@@ -61,7 +61,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
         ports_.access(t, slice, MemPort::Write, tiles.data(), tiles.size(), is.who);
         ctx.stats.sram_bytes_written += lanes;
-        writes_.emplace(timing::write_commits(p_, t), PendingWrite{slice, 0, data, std::move(tiles)});
+        writes_.add(timing::write_commits(p_, t), PendingWrite{slice, 0, data, std::move(tiles)});
         break;
     }
     default: ctx.fail(is, ScheduleRule::WrongSlice, "not a MEM instruction");
@@ -71,8 +71,9 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
 void MemExecutor::advance(uint64_t cycle)
 {
     // A write committed in cycle t is visible to Reads of cycle t (docs/isa.md 2.2).
-    for (auto it = writes_.begin(); it != writes_.end() && it->first == cycle; it = writes_.erase(it)) {
-        const PendingWrite& w = it->second;
+    if (writes_.next() != cycle)
+        return;
+    for (const PendingWrite& w : writes_.take(cycle)) {
         // A write replaces its words' stored bits, upsets included (SramFaultModel).
         if (w.tiles.empty()) {
             mem_.slice(w.slice).write(w.word, w.value->data());

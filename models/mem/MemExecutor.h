@@ -6,14 +6,13 @@
 // without, reads and writes do no more than copy.
 #pragma once
 
-#include "models/common/SmallPool.h"
+#include "models/common/CycleCalendar.h"
 #include "models/exec/SliceExecutor.h"
 #include "models/mem/MemPorts.h"
 #include "models/mem/MemSystem.h"
 #include "models/mem/SramFaultModel.h"
 #include "models/spec/MemParams.h"
 
-#include <map>
 #include <memory>
 #include <vector>
 
@@ -25,7 +24,7 @@ public:
     MemExecutor(const MemParams& params, MemSystem& mem, AgentDescriber describe);
 
     void execute(const Issue& is, ExecContext& ctx) override;
-    uint64_t next_event() const override { return writes_.empty() ? kNever : writes_.begin()->first; }
+    uint64_t next_event() const override { return writes_.next(); }
     void advance(uint64_t cycle) override;
     void finish(uint64_t last_cycle, RunStats& stats) override;
 
@@ -44,8 +43,7 @@ private:
     MemSystem& mem_;
     MemPortChecker ports_;
     std::unique_ptr<SramFaultModel> faults_;  // null without fault injection
-    std::multimap<uint64_t, PendingWrite, std::less<uint64_t>, PoolAllocator<std::pair<const uint64_t, PendingWrite>>>
-        writes_;  // by the cycle they become visible
+    CycleCalendar<PendingWrite> writes_;      // by the cycle they become visible
 };
 
 }  // namespace lpu
