@@ -27,7 +27,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
     case Opcode::Read: {
         const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
         ports_.read(t, slice, word, is.who);
-        auto data = make_vector(lanes);
+        auto data = make_vector_for_overwrite(lanes);
         mem_.slice(slice).read(word, data->data());
         if (faults_)
             checked(is, ctx, faults_->read(t, slice, word, data->data()));
@@ -47,7 +47,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         const VectorRef map = ctx.read(is, in.streams[0]);
         const std::vector<uint32_t> tiles = decode_tile_map(p_, map->data());
         ports_.access(t, slice, MemPort::Read, tiles.data(), tiles.size(), is.who);
-        auto data = make_vector(lanes);
+        auto data = make_vector_for_overwrite(lanes);
         mem_.slice(slice).gather(tiles.data(), data->data());
         if (faults_)
             checked(is, ctx, faults_->gather(t, slice, tiles.data(), data->data()));

@@ -79,7 +79,7 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
         // An int32 result leaves as 4 byte planes on 4 consecutive streams.
         const auto* words = reinterpret_cast<const uint32_t*>(r.values.data());
         for (unsigned k = 0; k < 4; ++k) {
-            auto bytes = make_vector(ctx.lanes);
+            auto bytes = make_vector_for_overwrite(ctx.lanes);
             scatter_plane(bytes->data(), words, k, ctx.lanes);
             ctx.drive(is, StreamId{in.streams[0].dir, in.streams[0].index + k}, r.first_cycle, std::move(bytes));
         }

@@ -38,19 +38,27 @@ struct Recycle {
     }
 };
 
-}  // namespace
-
-std::shared_ptr<Vector> make_vector(size_t lanes)
+// A vector from this thread's list (zeroed if `zero`) or a new one (zeroed).
+std::shared_ptr<Vector> recycled_vector(size_t lanes, bool zero)
 {
     Vector* v = nullptr;
     if (FreeVectors::alive && !pool.free.empty()) {
         v = pool.free.back();
         pool.free.pop_back();
-        v->assign(lanes, 0);
+        if (zero)
+            v->assign(lanes, 0);
+        else
+            v->resize(lanes);
     } else {
         v = new Vector(lanes);
     }
     return std::shared_ptr<Vector>(v, Recycle{}, PoolAllocator<Vector>{});
 }
+
+}  // namespace
+
+std::shared_ptr<Vector> make_vector(size_t lanes) { return recycled_vector(lanes, true); }
+
+std::shared_ptr<Vector> make_vector_for_overwrite(size_t lanes) { return recycled_vector(lanes, false); }
 
 }  // namespace lpu

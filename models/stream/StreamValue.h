@@ -15,5 +15,8 @@ using VectorRef = std::shared_ptr<const Vector>;
 
 // A zeroed vector of `lanes` bytes, to fill before it is driven.
 std::shared_ptr<Vector> make_vector(size_t lanes);
+// A vector of `lanes` bytes whose contents are left from an earlier value: for a producer that
+// writes every byte (a MEM read, an MXM or VXM result), which then need not zero it first.
+std::shared_ptr<Vector> make_vector_for_overwrite(size_t lanes);
 
 }  // namespace lpu

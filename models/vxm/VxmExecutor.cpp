@@ -55,7 +55,7 @@ void VxmExecutor::execute(const Issue& is, ExecContext& ctx)
     } else {
         const StreamId dst = in.streams.back();
         for (unsigned k = 0; k < vxm_type_bits(alu.result_type()) / 8; ++k) {
-            auto plane = make_vector(lanes);
+            auto plane = make_vector_for_overwrite(lanes);
             scatter_plane(plane->data(), z_.data(), k, lanes);
             ctx.drive(is, StreamId{dst.dir, dst.index + k}, done, std::move(plane));
         }
