@@ -42,6 +42,26 @@ size_t ring_size(uint64_t n)
 
 }  // namespace
 
+void StreamFile::Diagonal::insert(size_t i, Entry e)
+{
+    if (n_ > 0 && i == 0) {
+        more_.insert(more_.begin(), std::move(first_));
+        first_ = std::move(e);
+    } else if (i == 0) {
+        first_ = std::move(e);
+    } else {
+        more_.insert(more_.begin() + static_cast<std::ptrdiff_t>(i - 1), std::move(e));
+    }
+    ++n_;
+}
+
+void StreamFile::Diagonal::clear()
+{
+    first_.value.reset();  // the vector goes back to its pool now
+    more_.clear();
+    n_ = 0;
+}
+
 StreamFile::Ring& StreamFile::ring(StreamId s) { return streams_[slot_of(s)]; }
 
 int64_t StreamFile::diagonal_key(StreamId s, unsigned position, uint64_t cycle) const
@@ -99,7 +119,7 @@ void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef 
     // diagonal; west: a larger one).
     if (s.dir == StreamDir::East ? i > 0 : i < d.size())
         ++retired_.overwritten;
-    d.insert(d.begin() + static_cast<std::ptrdiff_t>(i), Entry{position, cycle, std::move(value), who, 0});
+    d.insert(i, Entry{position, false, std::move(value), who});
     ++r.live;
     ++retired_.writes;
 }
@@ -129,7 +149,7 @@ const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle,
            << cycle << " - hops)";
         throw ScheduleError(ScheduleRule::StreamNothingToRead, os.str());
     }
-    ++nearest->reads;
+    nearest->read = true;
     ++retired_.reads;
     return nearest->value;
 }
@@ -146,7 +166,7 @@ void StreamFile::account(StreamDir dir, size_t slot, const Diagonal& d, StreamSt
 {
     for (size_t i = 0; i < d.size(); ++i) {
         into.occupied[slot] += span(dir, d, i);
-        into.never_read += d[i].reads == 0;
+        into.never_read += !d[i].read;
     }
 }
 

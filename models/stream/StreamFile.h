@@ -59,15 +59,28 @@ public:
 
 private:
     struct Entry {
-        unsigned position;
-        uint64_t cycle;
+        unsigned position = 0;
+        bool read = false;  // by anyone (a value never read is wasted bandwidth)
         VectorRef value;
         AgentId who;
-        uint64_t reads = 0;
     };
-    // The producers on one diagonal, west to east: "nearest upstream producer" is a short scan
-    // (96 % of diagonals hold one). A slot keeps its capacity when the ring reuses it.
-    using Diagonal = std::vector<Entry>;
+    // The producers on one diagonal, west to east: "nearest upstream producer" is a short scan.
+    // 96 % of diagonals hold one, so the first sits in the ring's slot itself (a read or write
+    // is one cache miss, not two); the others go to a vector that keeps its capacity.
+    class Diagonal {
+    public:
+        size_t size() const { return n_; }
+        bool empty() const { return n_ == 0; }
+        Entry& operator[](size_t i) { return i == 0 ? first_ : more_[i - 1]; }
+        const Entry& operator[](size_t i) const { return i == 0 ? first_ : more_[i - 1]; }
+        void insert(size_t i, Entry e);
+        void clear();
+
+    private:
+        Entry first_;
+        std::vector<Entry> more_;
+        uint32_t n_ = 0;
+    };
     struct Ring {
         std::vector<Diagonal> slots;  // diagonal k at slots[k & (size - 1)], for k in [base, base + size)
         int64_t base = 0;
