@@ -5,17 +5,24 @@
 
 #include <catch2/catch.hpp>
 
+#include <iterator>
+
 using namespace lpu;
 
 TEST_CASE("vector apply equals the per-lane operations", "[vxm]")
 {
     Rng rng(99);
     std::vector<uint32_t> x(1000), y(1000), z(1000);
-    // Random words plus the edges: 0, +-1, INT_MIN, INT_MAX, and narrow-type extremes.
-    const uint32_t edges[] = {0u, 1u, 0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 0x80u, 0x7Fu, 0xFF80u, 0x8000u, 0x3C00u};
+    // Random words plus the edges: 0, +-1, INT_MIN, INT_MAX, and narrow-type extremes; as
+    // binary32: +-0, +-inf, NaNs quiet and signalling, the smallest subnormal and the largest
+    // finite value (whose sum overflows), each against every other.
+    const uint32_t edges[] = {0u,          1u,          0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 0x80u,
+                              0x7Fu,       0xFF80u,     0x8000u,     0x3C00u,     0x7F800000u, 0xFF800000u,
+                              0x7FC00001u, 0x7F800001u, 0x7F7FFFFFu, 0x3F800000u, 0x00800000u};
+    const size_t ne = std::size(edges);
     for (size_t i = 0; i < x.size(); ++i) {
-        x[i] = i < 10 ? edges[i] : static_cast<uint32_t>(rng.next());
-        y[i] = i < 10 ? edges[9 - i] : static_cast<uint32_t>(rng.next());
+        x[i] = i < ne * ne ? edges[i / ne] : static_cast<uint32_t>(rng.next());
+        y[i] = i < ne * ne ? edges[i % ne] : static_cast<uint32_t>(rng.next());
     }
     for (VxmType t : kVxmAllTypes) {
         for (unsigned o = 0; o < kVxmBinaryOps; ++o) {
