@@ -2,6 +2,7 @@
 
 #include "models/isa/OpcodeTable.h"
 
+#include "models/common/AsciiText.h"
 #include "models/common/Error.h"
 #include "models/common/InputFile.h"
 #include "models/spec/ChipSpec.h"
@@ -31,13 +32,12 @@ std::vector<Token> tokenize(const std::string& line)
         const char c = line[i];
         if (c == ';' || c == '#')
             break;
-        if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
+        if (is_blank(c) || c == ',') {
             ++i;
             continue;
         }
         size_t j = i;
-        while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j])) && line[j] != ',' &&
-               line[j] != ';' && line[j] != '#')
+        while (j < line.size() && !is_blank(line[j]) && line[j] != ',' && line[j] != ';' && line[j] != '#')
             ++j;
         out.push_back({line.substr(i, j - i), static_cast<int>(i + 1)});
         i = j;
@@ -45,11 +45,7 @@ std::vector<Token> tokenize(const std::string& line)
     return out;
 }
 
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
+std::string lower(std::string s) { return lower_ascii(std::move(s)); }
 
 class Parser {
 public:
@@ -70,9 +66,11 @@ public:
 
     Program run(const std::string& source)
     {
-        std::istringstream in(source);
         std::string line;
-        while (std::getline(in, line)) {
+        for (size_t at = 0; at < source.size();) {  // the lines std::getline would give
+            const size_t eol = std::min(source.find('\n', at), source.size());
+            line.assign(source, at, eol - at);
+            at = eol + 1;
             ++line_no_;
             if (!line.empty() && line.back() == '\r')
                 line.pop_back();
@@ -165,6 +163,12 @@ private:
     {
         const Token& head = toks_[next_++];
         const std::string word = lower(head.text);
+        if (word[0] != '.') {  // an instruction, not a directive
+            if (queue_ < 0)
+                fail(head.col, "instruction " + quote_token(head.text) + " before any .queue directive");
+            instruction(head, word);
+            return;
+        }
         if (word == ".queue") {
             // A block's instructions are for the queue its .block names (found by fuzzing: a
             // .queue inside a block assembled them for another queue than the block's).

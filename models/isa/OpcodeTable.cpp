@@ -1,5 +1,7 @@
 #include "OpcodeTable.h"
 
+#include "models/common/AsciiText.h"
+
 #include "models/spec/ChipSpec.h"
 
 #include <algorithm>
@@ -200,11 +202,7 @@ const OpcodeInfo& opcode_info(Opcode op) { return opcode_table().at(static_cast<
 
 const OpcodeInfo* find_mnemonic(const std::string& word)
 {
-    auto lower = [](std::string w) {
-        for (char& c : w)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return w;
-    };
+    auto lower = [](std::string w) { return lower_ascii(std::move(w)); };
     // Built once: the assembler looks up every instruction it reads.
     static const std::unordered_map<std::string, const OpcodeInfo*> by_name = [&] {
         std::unordered_map<std::string, const OpcodeInfo*> m;

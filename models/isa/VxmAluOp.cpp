@@ -1,5 +1,6 @@
 #include "VxmAluOp.h"
 
+#include "models/common/AsciiText.h"
 #include "models/common/Error.h"
 
 #include <sstream>
@@ -200,10 +201,18 @@ int64_t parse_int(const std::string& word, int64_t lo, int64_t hi, const std::st
 
 VxmAluOp parse_vxm_alu_op(const std::string& text)
 {
-    std::istringstream in(text);
-    std::vector<std::string> w;
-    for (std::string word; in >> word;)
-        w.push_back(word);
+    std::vector<std::string> w;  // the blank-separated words, as a stream's >> reads them
+    for (size_t i = 0; i < text.size();) {
+        if (is_blank(text[i])) {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < text.size() && !is_blank(text[j]))
+            ++j;
+        w.push_back(text.substr(i, j - i));
+        i = j;
+    }
     auto expect_words = [&](size_t n, const char* syntax) {
         if (w.size() != n)
             throw InputError(quote_token(text) + ": expected '" + syntax + "'");
