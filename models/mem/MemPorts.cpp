@@ -30,14 +30,14 @@ std::string MemPortChecker::describe(const Access& a, MemPort port, uint64_t ban
     if (a.issue != bank_cycle)
         os << " (issued at cycle " << a.issue << ", write latency " << p_.write_latency << ")";
     os << (port == MemPort::Read ? " reads" : " writes");
-    if (a.count == 1 || tile >= 0) {
-        const uint32_t w = a.word(a.count == 1 ? 0 : static_cast<size_t>(tile));
+    if (!a.per_tile() || tile >= 0) {
+        const uint32_t w = a.word(static_cast<size_t>(std::max(tile, 0)));
         os << " word " << w << " (bank " << p_.bank_of(w) << ")";
         if (tile >= 0)
             os << " in tile " << tile;
     } else {
         os << " words";
-        for (size_t t = 0; t < a.count; ++t)
+        for (size_t t = 0; t < a.tiles.size(); ++t)
             os << (t ? ", " : " [") << a.word(t);
         os << "] (one per tile)";
     }
@@ -85,7 +85,6 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
 
     mine.used = true;
     mine.issue = cycle;
-    mine.count = count;
     if (count == 1)
         mine.single = tile_words[0];
     else
@@ -109,11 +108,10 @@ void MemPortChecker::record(uint64_t cycle, unsigned slice, MemPort port, const 
         const MemPort other_port = port == MemPort::Read ? MemPort::Write : MemPort::Read;
         const Access& other = it->port[static_cast<size_t>(other_port)];
         if (other.used) {
-            const bool per_tile = mine.count > 1 || other.count > 1;
+            const bool per_tile = mine.per_tile() || other.per_tile();
             const size_t tiles = per_tile ? p_.superlanes : 1;
             for (size_t t = 0; t < tiles; ++t) {
-                const uint32_t a = mine.word(mine.count == 1 ? 0 : t);
-                const uint32_t b = other.word(other.count == 1 ? 0 : t);
+                const uint32_t a = mine.word(t), b = other.word(t);
                 if (!timing::banks_clash(p_, a, b))
                     continue;
                 const int tile = per_tile ? static_cast<int>(t) : -1;

@@ -82,12 +82,12 @@ private:
     struct Access {
         bool used = false;
         uint64_t issue = 0;
-        size_t count = 0;                                      // word addresses: 1 or superlanes
-        uint32_t single = 0;                                   // the address when count is 1
-        std::vector<uint32_t, PoolAllocator<uint32_t>> tiles;  // the addresses when count > 1
+        uint32_t single = 0;                                   // the address every tile uses, or
+        std::vector<uint32_t, PoolAllocator<uint32_t>> tiles;  // one per tile (Gather, Scatter)
         TextFn text;                                           // names the instruction, or (if empty)
         AgentId who;                                           // the describer does
-        uint32_t word(size_t tile) const { return count == 1 ? single : tiles[tile]; }
+        bool per_tile() const { return !tiles.empty(); }
+        uint32_t word(size_t tile) const { return per_tile() ? tiles[tile] : single; }
     };
     struct CycleUse {
         uint64_t cycle = kNoCycle;  // bank cycle
