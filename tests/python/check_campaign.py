@@ -94,6 +94,14 @@ def check_table(out, n):
     return summary, rows
 
 
+def run_and_check(build, spec, out, n, label):
+    """Runs the campaign of `spec` into `out` and checks its table of `n` inferences per point;
+    (summary, rows), or None if it failed."""
+    proc = campaign(build, spec, out)
+    check(proc.returncode == 0, f"{label} campaign: exit {proc.returncode}: {proc.stderr[-2000:]}")
+    return None if proc.returncode else check_table(out, n)
+
+
 def point(summary, kind, scheme, rate):
     return next(p for p in summary["points"] if p["kind"] == kind and p["scheme"] == scheme and p["rate"] == rate)
 
@@ -111,11 +119,10 @@ def sram_campaign(build, work):
     policy: poison
 """)
     out = work / "sram"
-    proc = campaign(build, spec, out)
-    check(proc.returncode == 0, f"SRAM campaign: exit {proc.returncode}: {proc.stderr[-2000:]}")
-    if proc.returncode:
+    result = run_and_check(build, spec, out, 16, "SRAM")
+    if not result:
         return
-    summary, rows = check_table(out, 16)
+    summary, rows = result
     check(point(summary, "sram", "secded", 1e-9)["sdc"] == 0, "SEC-DED at 1e-9: no SDC")
     check(point(summary, "sram", "none", 1e-6)["sdc"] > 0, "no ECC at 1e-6: SDC")
     check(point(summary, "sram", "secded", 1e-6)["mean_sram_corrected"] > 0, "SEC-DED at 1e-6 corrects")
@@ -172,11 +179,10 @@ def link_campaign(build, work):
     ecc: [secded]
 """)
     out = work / "links"
-    proc = campaign(build, spec, out)
-    check(proc.returncode == 0, f"link campaign: exit {proc.returncode}: {proc.stderr[-2000:]}")
-    if proc.returncode:
+    result = run_and_check(build, spec, out, 8, "link")
+    if not result:
         return
-    summary, rows = check_table(out, 8)
+    summary, _ = result
     kp4, none = point(summary, "link", "kp4", 1e-2), point(summary, "link", "none", 1e-2)
     check(kp4["sdc"] == 0 and kp4["corrected"] + kp4["due"] == 8 and kp4["mean_link_corrected"] > 0,
           "KP4 at 1e-2: corrected, never silent")
