@@ -6,6 +6,7 @@
 #include "apps/lpusim/RunWave.h"
 #include "apps/lpusim/SramFaultArgs.h"
 #include "models/common/Error.h"
+#include "models/common/ErrorPolicy.h"
 #include "models/mpi/MpiExchange.h"
 #include "models/session/SystemSession.h"
 #include "models/topology/SystemSpec.h"
@@ -182,8 +183,9 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
         throw UsageError("--threads: " + std::to_string(threads) + " is not in [1, " + std::to_string(kMaxThreads) +
                          "]");
     const std::string policy = ap.get("link-errors", "fail");
-    if (policy != "fail" && policy != "poison")
-        throw UsageError("--link-errors: unknown policy " + quote_token(policy) + " (fail or poison)");
+    const std::optional<ErrorPolicy> link_policy = parse_error_policy(policy);
+    if (!link_policy)
+        throw UsageError("--link-errors: unknown policy " + quote_token(policy) + error_policy_choices());
     if (ap.has("cosim") && ap.get("cosim") != "mxm")
         throw UsageError("--cosim: unknown unit " + quote_token(ap.get("cosim")) + " (available: mxm)");
     std::vector<std::pair<std::string, std::string>> programs;
@@ -197,8 +199,7 @@ int run_system(const ArgParser& ap, RankExchange* exchange, bool& alike)
 
     SystemSession session(load_system_spec(ap.get("system")), exchange);
     alike = false;
-    if (policy == "poison")
-        session.set_link_error_policy(LinkErrorPolicy::poison);
+    session.set_link_error_policy(*link_policy);
     if (const auto faults = sram_faults_from(ap, session.system().spec().types.front().spec.mem))
         for (size_t i = 0; i < session.system().chips(); ++i)
             if (session.local(i))

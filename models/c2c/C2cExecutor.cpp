@@ -58,7 +58,7 @@ void C2cExecutor::receive(const Issue& is, ExecContext& ctx)
     inbox.pop_front();
     const StreamId to = is.in->streams.at(0);
     const uint64_t lands = is.cycle + p_.receive_latency;
-    if (a.poisoned && ports_.policy() == LinkErrorPolicy::fail)
+    if (a.poisoned && ports_.policy() == ErrorPolicy::fail)
         ctx.fail(is, ScheduleRule::C2cPoisoned,
                  "the vector from " + a.from + " on " + link_text(port) + " (arrived in cycle " +
                      std::to_string(a.cycle) + ") is poisoned: " + a.poison + "; it was to drive stream " + to.text() +

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/common/AgentId.h"
+#include "models/common/ErrorPolicy.h"
 #include "models/stream/StreamFile.h"
 
 #include <cstdint>
@@ -13,11 +14,6 @@
 #include <vector>
 
 namespace lpu {
-
-// What a Receive does with a poisoned vector (one an uncorrectable FEC codeword touched,
-// docs/link-errors.md): fail the run, naming the link, the vector and the Receive (the default),
-// or take it, marked, so that the run can report what it reached.
-enum class LinkErrorPolicy { fail, poison };
 
 // A vector a Send put on its link.
 struct C2cSent {
@@ -48,8 +44,8 @@ public:
     bool connected(unsigned port) const { return ports_.at(port).connected; }
     const std::string& far_end(unsigned port) const { return ports_.at(port).far_end; }
     uint64_t busy_cycles(unsigned port) const { return ports_.at(port).busy_cycles; }
-    LinkErrorPolicy policy() const { return policy_; }
-    void set_policy(LinkErrorPolicy p) { policy_ = p; }
+    ErrorPolicy policy() const { return policy_; }
+    void set_policy(ErrorPolicy p) { policy_ = p; }
 
     // A Send of this chip (the C2C slice's executor).
     void send(C2cSent s) { sent_.push_back(std::move(s)); }
@@ -70,7 +66,7 @@ private:
     };
     std::vector<Port> ports_;
     std::vector<C2cSent> sent_;
-    LinkErrorPolicy policy_ = LinkErrorPolicy::fail;
+    ErrorPolicy policy_ = ErrorPolicy::fail;
 };
 
 }  // namespace lpu

@@ -265,7 +265,7 @@ std::string Chip::sram_faults_json(const RunStats& st) const
     std::ostringstream os;
     os << "{\"ecc\": \"" << spec_.mem.ecc.text() << "\", \"rate\": " << format_param_value(f ? f->rate : 0.0)
        << ", \"seed\": " << (f ? f->seed : 0) << ", \"policy\": \""
-       << (f && f->policy == SramErrorPolicy::poison ? "poison" : "fail")
+       << error_policy_name(f ? f->policy : ErrorPolicy::fail)
        << "\", \"targeted_flips\": " << (f ? f->flips.size() : 0) << ", \"stored_bits\": " << uint64_t(stored_bits)
        << ", \"expected_upsets\": " << (f ? f->rate : 0.0) * stored_bits * double(st.cycles) << ",\n    ";
     counters_json(os, all);

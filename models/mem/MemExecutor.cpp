@@ -14,7 +14,7 @@ MemExecutor::MemExecutor(const MemParams& params, MemSystem& mem, AgentDescriber
 
 void MemExecutor::checked(const Issue& is, ExecContext& ctx, const std::string& uncorrectable) const
 {
-    if (!uncorrectable.empty() && faults_->policy() == SramErrorPolicy::fail)
+    if (!uncorrectable.empty() && faults_->policy() == ErrorPolicy::fail)
         ctx.fail(is, ScheduleRule::MemEccUncorrectable, uncorrectable);
 }
 

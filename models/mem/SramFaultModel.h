@@ -55,7 +55,7 @@ public:
     // A Gather: tile t of `data` is tile t of word tile_words[t].
     std::string gather(uint64_t cycle, unsigned slice, const uint32_t* tile_words, uint8_t* data);
 
-    SramErrorPolicy policy() const { return faults_.policy; }
+    ErrorPolicy policy() const { return faults_.policy; }
     // Per slice.
     const std::vector<SramFaultCounters>& counters() const { return counters_; }
     // Cycles per block of a word's upset stream: about 1 / (rate x bits of a word), a power of

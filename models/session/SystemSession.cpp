@@ -203,7 +203,7 @@ void SystemSession::dump_after(size_t chip, const std::string& name, const std::
     dumps_.push_back({chip, name, npy_file});
 }
 
-void SystemSession::set_link_error_policy(LinkErrorPolicy policy) { system_->set_link_error_policy(policy); }
+void SystemSession::set_link_error_policy(ErrorPolicy policy) { system_->set_link_error_policy(policy); }
 
 void SystemSession::stats_after(const std::string& file)
 {
@@ -253,7 +253,7 @@ const SystemStats& SystemSession::run(const std::vector<ChipWatch>& watch, unsig
         }
     }
     reach_.reset();
-    if (system_->link_error_policy() == LinkErrorPolicy::poison) {
+    if (system_->link_error_policy() == ErrorPolicy::poison) {
         std::vector<const Program*> programs(n);
         for (size_t i = 0; i < n; ++i)
             programs[i] = programs_[i].program.get();

@@ -59,7 +59,7 @@ public:
     // What a Receive does with a vector an uncorrectable FEC codeword touched (docs/link-errors.md):
     // fail the run naming it (the default), or take it marked and report the output elements it
     // reached (poison_report(), and the statistics' "poison" section).
-    void set_link_error_policy(LinkErrorPolicy policy);
+    void set_link_error_policy(ErrorPolicy policy);
     void trace_after(const std::string& file);
     // Runs `step` as a set-up step of this session: its error is thrown now in a single process,
     // by run() over several ranks (the first in step order, on every rank).

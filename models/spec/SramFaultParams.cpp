@@ -55,12 +55,10 @@ SramFaultParams SramFaultParams::read(ParamNode& n)
         n.param<std::string>("policy", "a detected uncorrectable error on a read: fail stops the run naming slice, "
                                        "word and cycle; poison delivers the word as read and counts it")
             .def("fail");
-    if (policy == "fail")
-        p.policy = SramErrorPolicy::fail;
-    else if (policy == "poison")
-        p.policy = SramErrorPolicy::poison;
+    if (const auto parsed = parse_error_policy(policy))
+        p.policy = *parsed;
     else
-        n.fail("policy", "unknown policy " + quote_token(policy) + " (fail or poison)");
+        n.fail("policy", "unknown policy " + quote_token(policy) + error_policy_choices());
     return p;
 }
 
@@ -95,8 +93,7 @@ SramFaultParams SramFaultParams::parse(const std::string& text)
 std::string SramFaultParams::text() const
 {
     std::ostringstream os;
-    os << "rate " << rate << " per bit per cycle, seed " << seed << ", policy "
-       << (policy == SramErrorPolicy::fail ? "fail" : "poison");
+    os << "rate " << rate << " per bit per cycle, seed " << seed << ", policy " << error_policy_name(policy);
     if (!flips.empty())
         os << ", " << flips.size() << " targeted flip" << (flips.size() == 1 ? "" : "s");
     return os.str();

@@ -5,6 +5,7 @@
 // --sram-flip SLICE:WORD:BITS[@CYCLE]); the code itself is the chip's (chip.mem.ecc).
 #pragma once
 
+#include "models/common/ErrorPolicy.h"
 #include "models/spec/MemParams.h"
 
 #include <cstdint>
@@ -14,8 +15,6 @@
 namespace lpu {
 
 class ParamNode;
-
-enum class SramErrorPolicy { fail, poison };
 
 // One targeted flip: codeword bits of word `word` of slice `slice`, flipped in the stored cells
 // from the start of cycle `cycle` (reads issued then or later see them, until a write of the word).
@@ -39,7 +38,7 @@ struct SramFlip {
 struct SramFaultParams {
     double rate = 0;    // probability that a stored codeword bit flips, per bit per cycle
     uint64_t seed = 0;  // of the random upsets (mixed with the chip's id in a system)
-    SramErrorPolicy policy = SramErrorPolicy::fail;
+    ErrorPolicy policy = ErrorPolicy::fail;
     std::vector<SramFlip> flips;
 
     // Declares and reads the keys of --sram-faults (given as a map node).

@@ -123,7 +123,7 @@ void System::build_link(size_t l)
     }
 }
 
-void System::set_link_error_policy(LinkErrorPolicy policy)
+void System::set_link_error_policy(ErrorPolicy policy)
 {
     policy_ = policy;
     for (auto& c : chips_)

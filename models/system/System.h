@@ -63,8 +63,8 @@ public:
     // The conservative window: the shortest latency of any link direction.
     uint64_t window_ps() const { return window_ps_; }
     // What a Receive does with a poisoned vector (default: fail the run).
-    void set_link_error_policy(LinkErrorPolicy policy);
-    LinkErrorPolicy link_error_policy() const { return policy_; }
+    void set_link_error_policy(ErrorPolicy policy);
+    ErrorPolicy link_error_policy() const { return policy_; }
     // Every direction delivers poisoned vectors complemented (the differential run of the
     // poison policy, docs/link-errors.md).
     void complement_poisoned(bool on);
@@ -97,7 +97,7 @@ private:
     std::vector<std::string> outbox_;                         // per rank: vectors for its chips this window
     uint64_t window_ps_ = 0;
     std::unique_ptr<SystemTime> time_;
-    LinkErrorPolicy policy_ = LinkErrorPolicy::fail;
+    ErrorPolicy policy_ = ErrorPolicy::fail;
     std::vector<std::unique_ptr<ChipEngine>>* engines_ = nullptr;  // while run() runs
 };
 

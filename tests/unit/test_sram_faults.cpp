@@ -253,11 +253,11 @@ TEST_CASE("the SRAM fault options (--sram-faults, --sram-flip): values, defaults
 {
     const SramFaultParams d = SramFaultParams::parse("rate=0");
     CHECK(d.seed == 1);
-    CHECK(d.policy == SramErrorPolicy::fail);
+    CHECK(d.policy == ErrorPolicy::fail);
     const SramFaultParams p = SramFaultParams::parse("rate=1e-7,seed=42,policy=poison");
     CHECK(p.rate == 1e-7);
     CHECK(p.seed == 42);
-    CHECK(p.policy == SramErrorPolicy::poison);
+    CHECK(p.policy == ErrorPolicy::poison);
     const auto error = [](const std::string& text) {
         try {
             SramFaultParams::parse(text);

@@ -111,7 +111,7 @@ struct RingRun {
     std::vector<std::vector<uint8_t>> b;  // per chip
 };
 
-RingRun run_ring(const SystemSpec& spec, unsigned n, LinkErrorPolicy policy, unsigned threads = 1)
+RingRun run_ring(const SystemSpec& spec, unsigned n, ErrorPolicy policy, unsigned threads = 1)
 {
     System sys(spec);
     sys.set_link_error_policy(policy);
@@ -179,7 +179,7 @@ TEST_CASE("link errors: corrected and uncorrectable codewords follow the binomia
                          Case{"kr4", 2e-2}}) {
         CAPTURE(c.fec, c.ber);
         const SystemSpec spec = ring(2, link(c.fec, c.ber));
-        const RingRun r = run_ring(spec, n, LinkErrorPolicy::poison);
+        const RingRun r = run_ring(spec, n, ErrorPolicy::poison);
         REQUIRE(r.error == "");
         const FecCode code = FecCode::parse(c.fec);
         const unsigned symbols = kSymbols + code.n() - code.k();
@@ -249,7 +249,7 @@ TEST_CASE("link errors: by default a poisoned vector fails the run, naming the l
     const unsigned receiver = chip0 ? 0 : 1, sender = 1 - receiver, vector = chip0 ? first(to0) : first(to1);
     System sys(spec);
     const uint64_t cycle = first_receive(sys, receiver, n) + kSpacing * vector;
-    const std::string error = run_ring(spec, n, LinkErrorPolicy::fail).error;
+    const std::string error = run_ring(spec, n, ErrorPolicy::fail).error;
     CAPTURE(error);
     const std::string r = "r" + std::to_string(receiver), s = "r" + std::to_string(sender);  // chip names
     CHECK(error.find("chip " + r + " (tiny): cycle " + std::to_string(cycle) + ": C2C.1: 'Receive s0w' (" + r +
@@ -270,7 +270,7 @@ TEST_CASE("link errors: with the poison policy the run reports exactly the eleme
     const SystemSpec spec = ring(2, link("kp4", 3e-2));
     TempDir dir("lpusim-poison");
     SystemSession s(spec);
-    s.set_link_error_policy(LinkErrorPolicy::poison);
+    s.set_link_error_policy(ErrorPolicy::poison);
     for (unsigned k = 0; k < 2; ++k) {
         const std::string name = "r" + std::to_string(k) + ".s";
         const Program p = assemble(ring_program(s.system(), k, n), name, tiny());
@@ -279,7 +279,7 @@ TEST_CASE("link errors: with the poison policy the run reports exactly the eleme
     }
     s.stats_after(dir / "stats.json");
     s.run();
-    const RingRun clean = run_ring(ring(2, link("kp4", 0)), n, LinkErrorPolicy::fail);
+    const RingRun clean = run_ring(ring(2, link("kp4", 0)), n, ErrorPolicy::fail);
     REQUIRE(clean.error == "");
     // Chip k's b is a copy of what arrived: a poisoned vector reaches its row, every lane of it.
     std::string want;
@@ -314,7 +314,7 @@ TEST_CASE("link errors: without FEC the flipped bits reach the receiver and are 
 {
     constexpr unsigned n = 1500;
     const double ber = 1e-3;
-    const RingRun r = run_ring(ring(2, link("none", ber)), n, LinkErrorPolicy::fail);
+    const RingRun r = run_ring(ring(2, link("none", ber)), n, ErrorPolicy::fail);
     REQUIRE(r.error == "");
     for (unsigned l = 0; l < 2; ++l) {
         const LinkPhyCounters& f = r.stats.directions[2 * l].phy;
@@ -346,20 +346,20 @@ TEST_CASE("link errors: the same seeds give the same errors; another link or sys
         return c;
     };
     const SystemSpec spec = ring(2, link("kp4", 2e-2));
-    const RingRun a = run_ring(spec, n, LinkErrorPolicy::poison, 1);
-    const RingRun b = run_ring(spec, n, LinkErrorPolicy::poison, 2);
+    const RingRun a = run_ring(spec, n, ErrorPolicy::poison, 1);
+    const RingRun b = run_ring(spec, n, ErrorPolicy::poison, 2);
     CHECK(counters(a) == counters(b));
     CHECK(a.b == b.b);
-    CHECK(counters(run_ring(ring(2, link("kp4", 2e-2, 101)), n, LinkErrorPolicy::poison)) != counters(a));
+    CHECK(counters(run_ring(ring(2, link("kp4", 2e-2, 101)), n, ErrorPolicy::poison)) != counters(a));
     SystemSpec reseeded = spec;
     reseeded.seed = 12;
-    CHECK(counters(run_ring(reseeded, n, LinkErrorPolicy::poison)) != counters(a));
+    CHECK(counters(run_ring(reseeded, n, ErrorPolicy::poison)) != counters(a));
     // A BER too small to flip anything runs every vector through a LinkPhy; none runs none: the
     // counters agree (the arithmetic of clean links is the LinkPhy's).
     for (const char* fec : {"kp4", "kr4", "none"}) {
         CAPTURE(fec);
-        const RingRun tiny_ber = run_ring(ring(2, link(fec, 1e-15)), n, LinkErrorPolicy::fail);
-        const RingRun no_ber = run_ring(ring(2, link(fec, 0)), n, LinkErrorPolicy::fail);
+        const RingRun tiny_ber = run_ring(ring(2, link(fec, 1e-15)), n, ErrorPolicy::fail);
+        const RingRun no_ber = run_ring(ring(2, link(fec, 0)), n, ErrorPolicy::fail);
         CHECK(counters(tiny_ber) == counters(no_ber));
         CHECK(tiny_ber.stats.directions[0].phy.vectors == n);
         CHECK(no_ber.stats.directions[0].phy.vectors == n);
@@ -373,7 +373,7 @@ constexpr unsigned kRingChips = 3, kRingVectors = 60;
 
 // One rank's session of a ring with errors, writing into `dir` (rank 0 writes); its error and report.
 std::pair<std::string, std::string> run_rank(const TempDir& dir, RankExchange* exchange, unsigned threads,
-                                             LinkErrorPolicy policy)
+                                             ErrorPolicy policy)
 {
     try {
         LinkParams bursty = link("kp4", 2e-2);  // some events bursts of up to 25 bits
@@ -402,11 +402,11 @@ std::pair<std::string, std::string> run_rank(const TempDir& dir, RankExchange* e
 TEST_CASE("link errors: the same statistics, reports and failures on 1, 2 and 3 ranks and 1 or 2 threads",
           "[system][link-errors][ranks]")
 {
-    for (LinkErrorPolicy policy : {LinkErrorPolicy::poison, LinkErrorPolicy::fail}) {
+    for (ErrorPolicy policy : {ErrorPolicy::poison, ErrorPolicy::fail}) {
         TempDir solo_dir("lpusim-linkerr");
         const auto [solo_error, solo_report] = run_rank(solo_dir, nullptr, 1, policy);
         const std::string solo_stats = read_text(solo_dir / "stats.json");
-        if (policy == LinkErrorPolicy::poison) {
+        if (policy == ErrorPolicy::poison) {
             REQUIRE(solo_error == "");
             CHECK(solo_report.find("reached:") != std::string::npos);
             CHECK(solo_stats.find("\"uncorrectable\": 0") != std::string::npos);  // the unused directions
@@ -443,11 +443,11 @@ TEST_CASE("link errors: cost of a run by bit error rate", "[.][link-errors-bench
         double best = 1e9;
         for (int trial = 0; trial < 3; ++trial) {
             const std::clock_t t0 = std::clock();
-            const RingRun r = run_ring(spec, n, LinkErrorPolicy::poison);
+            const RingRun r = run_ring(spec, n, ErrorPolicy::poison);
             best = std::min(best, double(std::clock() - t0) / CLOCKS_PER_SEC);
             REQUIRE(r.error == "");
         }
-        const RingRun r = run_ring(spec, n, LinkErrorPolicy::poison);
+        const RingRun r = run_ring(spec, n, ErrorPolicy::poison);
         uint64_t corrected = 0, bad = 0;
         for (const LinkDirectionStats& d : r.stats.directions) {
             corrected += d.phy.corrected_codewords;
