@@ -188,6 +188,27 @@ unsigned MatmulPlan::peer_buffer(unsigned peer, uint32_t m) const
     return sum_buffer(j, static_cast<unsigned>(j.kts.size()) - 1, m);
 }
 
+size_t shared_rounds(const MatmulPlan& a, const MatmulPlan& b)
+{
+    // A finisher's peers are looked at whole (adds_sums_of: whether a step is its plane's last;
+    // peer_buffer: its last job), everything else step by step.
+    const auto same_peers = [&](const MatmulJob& j) {
+        return std::all_of(j.peers.begin(), j.peers.end(), [&](unsigned q) {
+            return a.jobs[q].size() == b.jobs[q].size() && a.jobs[q].back() == b.jobs[q].back();
+        });
+    };
+    const auto same_step = [&](const MatmulStep& x, const MatmulStep& y) {
+        return x.plane == y.plane && x.job == y.job && x.step == y.step && a.job(x) == b.job(y) && same_peers(a.job(x));
+    };
+    if (a.planes != b.planes || a.k_blocks != b.k_blocks)
+        return 0;
+    size_t r = 0;
+    while (r < a.rounds.size() && r < b.rounds.size() &&
+           std::equal(a.rounds[r].begin(), a.rounds[r].end(), b.rounds[r].begin(), b.rounds[r].end(), same_step))
+        ++r;
+    return r;
+}
+
 std::vector<MatmulWay> matmul_ways(const MatmulShape& shape, const MatmulChip& chip)
 {
     const unsigned KT = blocks(shape.k, chip.lanes), NT = blocks(shape.n, chip.lanes);

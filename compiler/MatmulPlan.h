@@ -46,6 +46,10 @@ struct MatmulJob {
     bool finisher = true;         // its last step's sums go through the epilogue to the result
     std::vector<unsigned> peers;  // planes whose last job's running sums a finisher adds first
     uint32_t m0 = 0, m1 = 0;
+    bool operator==(const MatmulJob& o) const
+    {
+        return nt == o.nt && kts == o.kts && finisher == o.finisher && peers == o.peers && m0 == o.m0 && m1 == o.m1;
+    }
 };
 
 // Plane `plane`'s job jobs[plane][job] at its step-th K block.
@@ -97,6 +101,11 @@ struct MatmulPlan {
     // The buffer holding row m of `peer`'s final sums (its last job's last step).
     unsigned peer_buffer(unsigned peer, uint32_t m) const;
 };
+
+// How many leading rounds two plans of one shape book alike: the same steps of equal jobs, and
+// for a finisher's peers the same jobs (all a round's booking and read groups depend on). A way
+// booked after another continues from its state after them.
+size_t shared_rounds(const MatmulPlan& a, const MatmulPlan& b);
 
 // The ways worth booking for this matmul, the first always one plane per column block; more when
 // that leaves planes idle (fewer blocks than planes, or a partial last round). Their estimates

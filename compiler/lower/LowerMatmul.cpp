@@ -54,31 +54,54 @@ void Lowering::lower_matmul(const Chain& chain)
     const MxmParams& mx = sb_.mxm();
     const MatmulShape shape = matmul_shape(*chain.front());
     const MatmulChip chip{mx.planes, lanes_, mx.fp16_issue_interval};
-    const std::vector<MatmulWay> ways = matmul_ways(shape, chip);
-    if (ways.size() == 1) {
-        matmul_with(chain, plan_matmul(shape, chip, ways[0]));
+    std::vector<MatmulPlan> plans;
+    for (const MatmulWay& way : matmul_ways(shape, chip))
+        plans.push_back(plan_matmul(shape, chip, way));
+    if (plans.size() == 1) {
+        matmul_with(chain, plans[0], {});
         return;
     }
     // The plans' estimates ignore the running sums' traffic and waits, so every way is booked and
     // the one that ends first is kept (the first of them on a tie): sharing never makes a layer
     // slower than not sharing. The later ways share more and usually end first, so they are
     // booked first; a way is given up once it must end later than the best so far (given_up),
-    // and the best one's bookings are kept, not booked again. The
-    // state before is copied, not undone: an undo log of a whole layer took more memory than its
-    // booking table. A way that fails reports its error once all are booked, the first way's
-    // error first, as when they were booked in order.
+    // and the best one's bookings are kept, not booked again. A way whose leading rounds are the
+    // first way's (a partial last round K-split or not) continues from the first way's state
+    // after them instead of booking them again (a fifth of the 4096^3 GEMM's bookings); so that
+    // those rounds are what it would have booked itself, every way then has the buffers for
+    // finishers' sums that any way needs. The state before is copied, not undone: an undo log of
+    // a whole layer took more memory than its booking table. A way that fails reports its error
+    // once all are booked, the first way's error first, as when they were booked in order.
     sb_.commit();
     const MatmulState before = matmul_state();
+    const size_t first = plans.size() - 1;
+    std::vector<size_t> shared(plans.size(), 0);
+    MatmulPrefixes prefixes;
+    for (size_t i = 0; i < first; ++i)
+        if ((shared[i] = shared_rounds(plans[first], plans[i])) > 0)
+            prefixes[shared[i]];
+    MatmulBooking how;
+    if (!prefixes.empty()) {
+        how.finisher_sums.assign(mx.planes, false);
+        for (const MatmulPlan& plan : plans)
+            for (unsigned q = 0; q < plan.planes; ++q)
+                how.finisher_sums[q] = how.finisher_sums[q] || plan.feeds_finisher(q);
+    }
     std::optional<MatmulState> kept;
     uint64_t best_end = ~uint64_t{0};
     std::exception_ptr error;
-    for (size_t i = ways.size(); i-- > 0;) {
-        if (i + 1 != ways.size())
-            restore(before);
+    for (size_t i = plans.size(); i-- > 0;) {
+        how.from = 0;
+        how.prefixes = i == first ? &prefixes : nullptr;
+        if (i != first) {
+            const auto prefix = prefixes.find(shared[i]);
+            how.from = prefix != prefixes.end() && prefix->second ? shared[i] : 0;
+            restore(how.from ? *prefix->second : before);
+        }
         give_up_after_ = best_end;
         bool done = false;
         try {
-            done = matmul_with(chain, plan_matmul(shape, chip, ways[i]));
+            done = matmul_with(chain, plans[i], how);
         } catch (const InputError&) {
             error = std::current_exception();
         }
@@ -93,8 +116,9 @@ void Lowering::lower_matmul(const Chain& chain)
     restore(std::move(*kept));
 }
 
-bool Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
+bool Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan, const MatmulBooking& how)
 {
+    const size_t from = how.from;
     const WorkloadLayer& mm = *chain.front();
     // fp16 operands (docs/isa.md 1.5): f32 sums, one ABC per fp16_issue_interval cycles.
     const bool f16 = plan.shape.f16;
@@ -107,15 +131,16 @@ bool Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
                          f16 ? sb_.mxm().fp16_issue_interval : 1};
     if (ml.epilogue.size() + (plan.k_blocks > 1 ? 1 : 0) > 1)
         need_alus(mm, 2, "a matmul with a fused epilogue (or K blocks to sum)");
-    useful_ += plan.shape.m * plan.shape.k * plan.shape.n;
-    sum_buffers(ml);
+    if (from == 0)  // else counted in the state restored
+        useful_ += plan.shape.m * plan.shape.k * plan.shape.n;
+    sum_buffers(ml, how.finisher_sums);
     planes_.resize(plan.planes);
     abcs_left_.assign(plan.planes, 0);
-    for (unsigned p = 0; p < plan.planes; ++p)
-        for (const MatmulJob& j : plan.jobs[p])
-            abcs_left_[p] += uint64_t{j.m1 - j.m0} * j.kts.size();
+    for (size_t r = from; r < plan.rounds.size(); ++r)
+        for (const MatmulStep& s : plan.rounds[r])
+            abcs_left_[s.plane] += plan.job(s).m1 - plan.job(s).m0;
     const MatmulPlan::SameSide same_side = sides_of_a(ml);
-    for (size_t r = 0; r < plan.rounds.size(); ++r) {
+    for (size_t r = from; r < plan.rounds.size(); ++r) {
         // Weights first for every plane of the round, then the rows, so that planes that share
         // reads of A can start together.
         std::vector<PlaneStep> act;
@@ -134,6 +159,9 @@ bool Lowering::matmul_with(const Chain& chain, const MatmulPlan& plan)
             if (given_up(ml))
                 return false;
         }
+        if (how.prefixes)
+            if (const auto prefix = how.prefixes->find(r + 1); prefix != how.prefixes->end())
+                prefix->second = matmul_state();
     }
     return true;
 }
@@ -148,7 +176,7 @@ bool Lowering::given_up(const MatmulLayer& ml) const
     return false;
 }
 
-void Lowering::sum_buffers(const MatmulLayer& ml)
+void Lowering::sum_buffers(const MatmulLayer& ml, const std::vector<bool>& finisher_sums)
 {
     const MatmulPlan& plan = ml.plan;
     if (plan.k_blocks == 1)
@@ -166,7 +194,7 @@ void Lowering::sum_buffers(const MatmulLayer& ml)
     for (unsigned q = 0; q < plan.planes; ++q)
         for (unsigned b = 0; b < 4; ++b) {
             Placement& part = sum_buffer(q, b);
-            const bool needed = b < 2 || plan.feeds_finisher(q);
+            const bool needed = b < 2 || (finisher_sums.empty() ? plan.feeds_finisher(q) : finisher_sums[q]);
             if (needed && part.rows < M) {
                 part.rows = M;
                 part.blocks = {alloc_.allocate(M, 4, "the running sums of layer '" + ml.mm.name + "'")};

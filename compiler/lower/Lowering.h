@@ -202,14 +202,23 @@ private:
         unsigned pp = 0;        // its position
         uint64_t ready = 0;     // first cycle for an ABC with the new weights
     };
-    // False if it stopped, given up (given_up).
-    bool matmul_with(const Chain& chain, const MatmulPlan& plan);
+    // The first way's state after so many rounds, for the ways that share them (shared_rounds).
+    using MatmulPrefixes = std::map<size_t, std::optional<MatmulState>>;
+    // How a way of several is booked.
+    struct MatmulBooking {
+        std::vector<bool> finisher_sums;     // per plane: its buffers 2 and 3 (empty: as its plan needs)
+        size_t from = 0;                     // rounds restored from the way that shared them
+        MatmulPrefixes* prefixes = nullptr;  // filled at their round counts
+    };
+    // Books the plan's rounds. False if it stopped, given up (given_up).
+    bool matmul_with(const Chain& chain, const MatmulPlan& plan, const MatmulBooking& how);
     // Whether the way being booked will end after give_up_after_: what it has committed does,
     // or a plane's ABCs left do (each issues at least abc_every cycles after the one before,
     // from its last one on; the program ends after the last).
     bool given_up(const MatmulLayer& ml) const;
-    // The plan's running-sum buffers, as tall as this matmul.
-    void sum_buffers(const MatmulLayer& ml);
+    // The plan's running-sum buffers, as tall as this matmul: 2 and 3 (a finisher's reads) for
+    // the planes finisher_sums names (empty: those the plan's finishers read).
+    void sum_buffers(const MatmulLayer& ml, const std::vector<bool>& finisher_sums);
     Placement& sum_buffer(unsigned plane, unsigned buffer) { return partials_[plane * 4 + buffer]; }
     // Loads and installs the weights of one step (rows kt*lanes .. of column block nt of B).
     PlaneStep load_weights(const MatmulLayer& ml, const MatmulStep& s);

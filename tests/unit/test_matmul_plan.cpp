@@ -367,3 +367,39 @@ TEST_CASE("compile: a matmul plan spreads work as docs/compiler.md describes", "
         REQUIRE(p.jobs[3].back().peers == std::vector<unsigned>{0, 1, 2});
     }
 }
+
+TEST_CASE("compile: ways of a matmul share the rounds they book alike", "[compiler][matmul-plan]")
+{
+    const MatmulChip c = chip_of("tsp-v1");  // 4 planes of 320 lanes
+    SECTION("13 column blocks, 13 K blocks (the 4096^3 GEMM): three whole rounds of blocks, 39 K steps")
+    {
+        const MatmulShape s{4096, 4096, 4096, false};
+        const std::vector<MatmulWay> ways = matmul_ways(s, c);
+        REQUIRE(ways.size() == 2);
+        REQUIRE(ways[1] == MatmulWay{1, 1, false});
+        const MatmulPlan one = plan_matmul(s, c, ways[0]), split = plan_matmul(s, c, ways[1]);
+        REQUIRE(shared_rounds(split, one) == 39);
+        REQUIRE(shared_rounds(one, split) == 39);
+        REQUIRE(one.rounds.size() == 52);    // plane 0 does block 12 alone
+        REQUIRE(split.rounds.size() == 43);  // block 12's 13 K blocks over four planes: 3, 3, 3, 4
+        // A plan shares all its rounds with itself; the first round that differs is not shared.
+        REQUIRE(shared_rounds(one, one) == one.rounds.size());
+        REQUIRE(one.rounds[39].size() != split.rounds[39].size());
+    }
+    SECTION("ways that split blocks from the start share nothing")
+    {
+        const MatmulShape s{384, 1024, 640, false};  // 2 column blocks on 4 planes: K-split 2 ways
+        const std::vector<MatmulWay> ways = matmul_ways(s, c);
+        REQUIRE(ways.size() > 1);
+        for (size_t i = 1; i < ways.size(); ++i)
+            REQUIRE(shared_rounds(plan_matmul(s, c, ways[0]), plan_matmul(s, c, ways[i])) == 0);
+    }
+    SECTION("another chip or K shares nothing")
+    {
+        const MatmulShape s{64, 4096, 4096, false};
+        MatmulChip six = c;
+        six.planes = 6;
+        REQUIRE(shared_rounds(plan_matmul(s, c), plan_matmul(s, six)) == 0);
+        REQUIRE(shared_rounds(plan_matmul(s, c), plan_matmul(MatmulShape{64, 2048, 4096, false}, c)) == 0);
+    }
+}
