@@ -274,27 +274,29 @@ std::map<int, ScheduleBuilder::Span> ScheduleBuilder::spans() const
     return out;
 }
 
-std::vector<ScheduleBuilder::Booked> ScheduleBuilder::sorted(size_t q) const
+void ScheduleBuilder::sorted(size_t q, std::vector<Booked>& v, std::vector<uint32_t>& before) const
 {
     // A queue issues at most once per cycle and `busy` marks its cycles, so an instruction's place
-    // in cycle order is the number of busy cycles before it: no comparison sort.
+    // in cycle order is the number of busy cycles before it: no comparison sort. The buffers are
+    // the caller's, reused from queue to queue (fresh ones cost a page fault per 4 KiB).
     const PagedTable<uint64_t>& busy = st_.busy[q];
-    std::vector<uint32_t> before(busy.extent() + 1);
+    before.resize(busy.extent() + 1);
+    before[0] = 0;
     for (uint64_t w = 0; w < busy.extent(); ++w)
         before[w + 1] = before[w] + static_cast<uint32_t>(__builtin_popcountll(busy.get(w)));
-    std::vector<Booked> v(st_.booked_count[q]);
+    v.resize(st_.booked_count[q]);
     for (size_t i = 0; i < v.size(); ++i) {
         const Booked b = st_.booked[q].get(i);
         const uint64_t w = b.cycle / 64, below = (uint64_t{1} << (b.cycle % 64)) - 1;
         v[before[w] + static_cast<uint32_t>(__builtin_popcountll(busy.get(w) & below))] = b;
     }
-    return v;
 }
 
-void ScheduleBuilder::write_queue(std::ostream& os, size_t q) const
+void ScheduleBuilder::write_queue(std::ostream& os, size_t q, std::vector<Booked>& v,
+                                  std::vector<uint32_t>& before) const
 {
     constexpr int64_t kMaxStep = int64_t{1} << 20;
-    const std::vector<Booked> v = sorted(q);
+    sorted(q, v, before);
     os << ".queue " << map_.queues()[q].name << "\n";
     uint64_t next = 0;  // the cycle the queue would issue its next instruction
     for (size_t i = 0; i < v.size();) {
@@ -328,9 +330,11 @@ void ScheduleBuilder::write_queue(std::ostream& os, size_t q) const
 void ScheduleBuilder::write_assembly(std::ostream& os, const std::string& header) const
 {
     os << header;
+    std::vector<Booked> v;
+    std::vector<uint32_t> before;
     for (size_t q = 0; q < st_.booked.size(); ++q)
         if (st_.booked_count[q])
-            write_queue(os, q);
+            write_queue(os, q, v, before);
 }
 
 std::string ScheduleBuilder::assembly(const std::string& header) const

@@ -192,9 +192,10 @@ private:
     // advanced by k.
     bool same_but_step(const Booked& a, const Booked& b, int64_t k) const;
     Instr instr(const Booked& b) const;
-    void write_queue(std::ostream& os, size_t q) const;
-    // Queue q's bookings sorted by cycle.
-    std::vector<Booked> sorted(size_t q) const;
+    // Queue q's bookings; `v` and `before` are the buffers of sorted().
+    void write_queue(std::ostream& os, size_t q, std::vector<Booked>& v, std::vector<uint32_t>& before) const;
+    // Queue q's bookings sorted by cycle into `v`, with `before` for the busy cycles per word.
+    void sorted(size_t q, std::vector<Booked>& v, std::vector<uint32_t>& before) const;
 };
 
 }  // namespace lpu
