@@ -5,9 +5,9 @@
 // predicted length (the last issue, landing or SRAM commit, plus one) is the simulated one.
 #pragma once
 
-#include "compiler/InstrForms.h"
 #include "compiler/PagedTable.h"
 #include "compiler/StreamTable.h"
+#include "models/isa/InstrForms.h"
 #include "models/isa/Program.h"
 #include "models/spec/ChipParams.h"
 #include "models/spec/ChipSpec.h"

@@ -1,11 +1,11 @@
 // The compiler's booking table (compiler/ScheduleBuilder): queue slots, stream stretches on a
 // diagonal, the MEM bank rule, rollback, the predicted length and the emitted assembly, which
 // the chip must run in exactly the predicted number of cycles.
-#include "compiler/InstrForms.h"
 #include "compiler/ScheduleBuilder.h"
 #include "compiler/StreamTable.h"
 #include "models/chip/Chip.h"
 #include "models/isa/Assembler.h"
+#include "models/isa/InstrForms.h"
 #include "models/spec/ChipSpec.h"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,8 @@
 // The distinct instructions of a program with their address operand left out, each stored once:
 // a compiled program books millions of instructions but only a few hundred forms (an opcode, its
-// streams, ALU operation, ...), so the booking table keeps a form index and the operand `a` per
-// instruction instead of a whole Instr (with its heap-allocated stream list) per cycle.
+// streams, ALU operation, ...), so the compiler's booking table keeps a form index and the
+// operand `a` per instruction instead of a whole Instr (with its heap-allocated stream list) per
+// cycle, and the object file reader checks each form once, not each instruction.
 #pragma once
 
 #include "models/isa/Instr.h"
