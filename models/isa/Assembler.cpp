@@ -63,6 +63,12 @@ public:
         if (queue_ < 0)
             throw std::logic_error("no queue " + queue);
     }
+    // The text is one line of a larger one, `line`, holding one instruction read on its own.
+    void one_instruction(int line)
+    {
+        line_no_ = line - 1;
+        sequence_rules_ = false;
+    }
 
     Program run(const std::string& source)
     {
@@ -424,7 +430,8 @@ private:
                                    queue_kind_name(q.kind) + " queue)");
             in.op = row->op;
             operands(*row, in);
-            icu_rules(head, in, list);
+            if (sequence_rules_)
+                icu_rules(head, in, list);
         } else if (q.kind == QueueKind::VXM) {
             vxm(head, in, q);
         } else if (q.kind == QueueKind::SXM) {
@@ -487,21 +494,15 @@ private:
                              std::to_string(count) + " exist)");
     }
 
-    // What the ICU requires of a queue's instruction sequence: a Repeat follows work, and not a
-    // MEM access that Iterations already repeats.
+    // What the ICU requires of a queue's instruction sequence (check_sequence, shared with the
+    // object file's decoder).
     void icu_rules(const Token& head, const Instr& in, const std::vector<Instr>& list)
     {
-        auto& iterations = iterations_[static_cast<size_t>(queue_)];
-        if (in.op == Opcode::Iterations)
-            iterations = in.a;
-        if (in.op != Opcode::Repeat)
-            return;
-        if (list.empty() || opcode_info(list.back().op).icu)
-            fail(head.col, "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, "
-                           "Ifetch, Config, Countdown, Step or Iterations)");
-        if (map_.queues()[static_cast<size_t>(queue_)].kind == QueueKind::MEM && iterations > 1)
-            fail(head.col, "Repeat cannot follow a MEM access while Iterations is " + std::to_string(iterations) +
-                               " (the access already repeats; set Iterations 1 first)");
+        const std::string bad =
+            check_sequence(in, list.empty() ? nullptr : &list.back(), map_.queues()[static_cast<size_t>(queue_)].kind,
+                           iterations_[static_cast<size_t>(queue_)]);
+        if (!bad.empty())
+            fail(head.col, bad);
     }
 
     static bool looks_like_stream(const std::string& t)
@@ -615,6 +616,7 @@ private:
     std::vector<Instr> block_list_;
     int saved_queue_ = -1;
     int line_no_ = 0;
+    bool sequence_rules_ = true;
     std::vector<Token> toks_;
     size_t next_ = 0;
 };
@@ -632,6 +634,19 @@ Program assemble_for_queue(const std::string& source, const std::string& file, c
     Parser parser(file, spec);
     parser.start_in(queue);
     return parser.run(source);
+}
+
+Instr assemble_instruction(const std::string& text, const std::string& file, int line, const ChipSpec& spec,
+                           const std::string& queue)
+{
+    Parser parser(file, spec);
+    parser.start_in(queue);
+    parser.one_instruction(line);
+    Program p = parser.run(text);
+    for (std::vector<Instr>& list : p.queues)
+        if (list.size() == 1 && p.instruction_count() == 1)
+            return std::move(list.front());
+    throw InputError(file + ":" + std::to_string(line) + ":1: not one instruction");
 }
 
 Program assemble_file(const std::string& path, const ChipSpec& spec)

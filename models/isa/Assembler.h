@@ -17,6 +17,11 @@ Program assemble_file(const std::string& path, const ChipSpec& spec);
 // .queue directive belong to that queue.
 Program assemble_for_queue(const std::string& source, const std::string& file, const ChipSpec& spec,
                            const std::string& queue);
+// One instruction's text for `queue`, as the assembler reads it on line `line` of `file`, without
+// the rules on a queue's sequence (check_sequence): for checking decoded instructions. Throws
+// InputError "file:line:col: reason".
+Instr assemble_instruction(const std::string& text, const std::string& file, int line, const ChipSpec& spec,
+                           const std::string& queue);
 // Canonical text: tensors, instruction blocks, then each non-empty queue in QueueMap order.
 std::string disassemble(const Program& program, const ChipSpec& spec);
 

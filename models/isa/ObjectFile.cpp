@@ -4,10 +4,13 @@
 
 #include "models/common/Error.h"
 #include "models/isa/Assembler.h"
+#include "models/isa/InstrForms.h"
 #include "models/spec/ChipSpec.h"
+#include "models/spec/QueueMap.h"
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 namespace lpu {
 
@@ -69,6 +72,7 @@ public:
         return s;
     }
     bool at_end() const { return pos_ == b_.size(); }
+    size_t left() const { return b_.size() - pos_; }
     [[noreturn]] void fail(const std::string& why) const
     {
         throw InputError(name_ + ": not a valid lpusim object file: " + why + " at byte " + std::to_string(pos_));
@@ -192,11 +196,28 @@ TensorDecl read_tensor(Reader& r, unsigned lanes)
 }
 
 // The VXM operation and its chaining, or the SXM operation, of an instruction read so far.
-void read_operation(Reader& r, Instr& in)
+// VXM and SXM operations as parsed from their text, by text: a program repeats a few of them.
+struct ParsedOps {
+    std::unordered_map<std::string, VxmAluOp> vxm;
+    std::unordered_map<std::string, SxmOp> sxm;
+};
+
+// The operation a text names, parsed once (parse: throws InputError).
+template <class Op, class Parse> Op parsed(std::unordered_map<std::string, Op>& known, std::string text, Parse parse)
+{
+    const auto it = known.find(text);
+    if (it != known.end())
+        return it->second;
+    Op op = parse(text);
+    known.emplace(std::move(text), op);
+    return op;
+}
+
+void read_operation(Reader& r, Instr& in, ParsedOps& ops)
 {
     if (in.op == Opcode::Sxm) {
         try {
-            in.sxm = parse_sxm_op(r.str("SXM operation"));
+            in.sxm = parsed(ops.sxm, r.str("SXM operation"), parse_sxm_op);
         } catch (const InputError& e) {
             r.fail(e.what());
         }
@@ -205,7 +226,7 @@ void read_operation(Reader& r, Instr& in)
     if (in.op != Opcode::Vxm)
         return;
     try {
-        in.alu = parse_vxm_alu_op(r.str("VXM operation"));
+        in.alu = parsed(ops.vxm, r.str("VXM operation"), parse_vxm_alu_op);
     } catch (const InputError& e) {
         r.fail(e.what());
     }
@@ -219,7 +240,10 @@ void read_operation(Reader& r, Instr& in)
         r.fail("VXM operation with " + std::to_string(in.streams.size()) + " streams");
 }
 
-Instr read_instr(Reader& r)
+// Opcode, three operands and a stream count: the least an instruction takes in the file.
+constexpr size_t kMinInstrBytes = 1 + 3 * 8 + 1;
+
+Instr read_instr(Reader& r, ParsedOps& ops)
 {
     Instr in;
     const auto op = r.get<uint8_t>("opcode");
@@ -241,7 +265,7 @@ Instr read_instr(Reader& r)
         s.index = r.get<uint16_t>("stream index");
         in.streams.push_back(s);
     }
-    read_operation(r, in);
+    read_operation(r, in, ops);
     return in;
 }
 
@@ -257,10 +281,13 @@ void read_queues(Reader& r, const ChipSpec& spec, Program& p)
                " (assembled for another config?)");
     p.queues.resize(map.queues().size());
     const IsaLimits limits = isa_limits(spec);
+    ParsedOps ops;
     for (size_t qi = 0; qi < queues; ++qi) {
         const uint32_t count = r.get<uint32_t>("instruction count");
+        // Room for what the file can hold, not for what a damaged count claims.
+        p.queues[qi].reserve(std::min<size_t>(count, r.left() / kMinInstrBytes));
         for (uint32_t i = 0; i < count; ++i) {
-            Instr in = read_instr(r);
+            Instr in = read_instr(r, ops);
             // The opcode table's rules: the queue kind, operand ranges, streams that exist.
             const std::string bad = check_instr(in, map.queues()[qi].kind, limits);
             if (!bad.empty())
@@ -296,6 +323,63 @@ void read_matrices_and_blocks(Reader& r, Program& p)
     }
 }
 
+bool has_operand_a(Opcode op)
+{
+    const std::vector<OperandSpec>& ops = opcode_info(op).operands;
+    return std::any_of(ops.begin(), ops.end(),
+                       [](const OperandSpec& o) { return o.kind != OperandSpec::Kind::Stream && o.field == 'a'; });
+}
+
+// The assembler's rules for the decoded instructions, which follow `line` lines of directives in
+// the disassembly: the opcode table's (read_queues), the queue's sequence (check_sequence), and
+// everything the assembler reads from an instruction's text, checked by reading each distinct
+// instruction (InstrForms: all but operand a, which the table's range covers) back from its
+// text once. A 1.8 M-instruction program has a few thousand.
+void check_instructions(Program& p, const ChipSpec& spec, const std::string& name, int line)
+{
+    const QueueMap map(spec);
+    const SourceFile file(name + " (disassembled)");
+    InstrForms forms;
+    for (size_t q = 0; q < p.queues.size(); ++q) {
+        std::vector<Instr>& list = p.queues[q];
+        if (list.empty())
+            continue;
+        ++line;  // .queue
+        const QueueInfo& info = map.queues()[q];
+        int64_t iterations = 1;
+        uint32_t form = InstrForms::kNone;
+        for (size_t i = 0; i < list.size(); ++i) {
+            Instr& in = list[i];
+            in.pos = SourcePos{file, ++line, 5};  // after the indent
+            const auto fail = [&](const std::string& why) {
+                throw InputError(name + ": invalid program: " + in.pos.text() + ": " + why);
+            };
+            if (in.a != 0 && !has_operand_a(in.op))
+                fail(std::string("'") + opcode_name(in.op) + "' has no operand a, yet holds " + std::to_string(in.a));
+            const size_t known = forms.size();
+            form = forms.intern(in, static_cast<int>(q), form);
+            if (forms.size() > known) {  // the first of its form
+                Instr back;
+                try {
+                    back = assemble_instruction("    " + in.disasm(), file.name(), line, spec, info.name);
+                } catch (const InputError& e) {
+                    throw InputError(name + ": invalid program: " + e.what());
+                }
+                if (forms.intern(back, static_cast<int>(q), form) != form || back.a != in.a)
+                    fail("'" + in.disasm() +
+                         "' holds a field its text does not show (the assembler reads the "
+                         "text as another instruction)");
+            }
+            const std::string bad = check_sequence(in, i ? &list[i - 1] : nullptr, info.kind, iterations);
+            if (!bad.empty())
+                fail(bad);
+            // The chip names an executed instruction by its index in 23 bits (models/icu/IcuQueue.h).
+            if (i >= (size_t{1} << 23))
+                fail("queue " + info.name + " holds more than 8,388,608 instructions (use Repeat)");
+        }
+    }
+}
+
 }  // namespace
 
 Program decode_program(const std::string& bytes, const std::string& name, const ChipSpec& spec)
@@ -314,14 +398,21 @@ Program decode_program(const std::string& bytes, const std::string& name, const 
     read_matrices_and_blocks(r, p);
     if (!r.at_end())
         r.fail("trailing bytes after the last block");
-    // Every rule the assembler enforces holds for the decoded program too: check by assembling
-    // its disassembly, which also gives the instructions their (disassembly) source positions.
-    const std::string text = disassemble(p, spec);
+    // Every rule the assembler enforces holds for the decoded program too. The tensors, matrices
+    // and blocks are checked by assembling their disassembly (a few lines), the instructions
+    // without text (check_instructions); each names its line in the program's disassembly.
+    std::vector<std::vector<Instr>> queues = std::move(p.queues);
+    p.queues.assign(queues.size(), {});
+    const std::string head = disassemble(p, spec);
+    Program checked;
     try {
-        return assemble(text, name + " (disassembled)", spec);
+        checked = assemble(head, name + " (disassembled)", spec);
     } catch (const InputError& e) {
         throw InputError(name + ": invalid program: " + e.what());
     }
+    checked.queues = std::move(queues);
+    check_instructions(checked, spec, name, static_cast<int>(std::count(head.begin(), head.end(), '\n')));
+    return checked;
 }
 
 }  // namespace lpu

@@ -261,4 +261,19 @@ std::string check_instr(const Instr& in, QueueKind queue, const IsaLimits& lim)
     return "";
 }
 
+std::string check_sequence(const Instr& in, const Instr* prev, QueueKind queue, int64_t& iterations)
+{
+    if (in.op == Opcode::Iterations)
+        iterations = in.a;
+    if (in.op != Opcode::Repeat)
+        return "";
+    if (!prev || opcode_info(prev->op).icu)
+        return "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, Ifetch, Config, "
+               "Countdown, Step or Iterations)";
+    if (queue == QueueKind::MEM && iterations > 1)
+        return "Repeat cannot follow a MEM access while Iterations is " + std::to_string(iterations) +
+               " (the access already repeats; set Iterations 1 first)";
+    return "";
+}
+
 }  // namespace lpu

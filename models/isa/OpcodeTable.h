@@ -88,4 +88,10 @@ const std::vector<OpcodeInfo>& opcode_table();
 // or an empty string if it is valid. VXM and SXM operations are checked by their own parsers.
 std::string check_instr(const Instr& in, QueueKind queue, const IsaLimits& lim);
 
+// What the ICU requires of a queue's instruction sequence: a Repeat follows an instruction that
+// does work, and not a MEM access that Iterations already repeats. `prev` is the instruction
+// before `in` in its queue (null: none); `iterations` the MEM Iterations register as the queue
+// so far sets it (1 at the start), which `in` may set. Returns the reason, or an empty string.
+std::string check_sequence(const Instr& in, const Instr* prev, QueueKind queue, int64_t& iterations);
+
 }  // namespace lpu

@@ -140,4 +140,66 @@ TEST_CASE("object files holding what the assembler never writes are refused", "[
               p.queues[q][0].b = 2;
               p.queues[q][0].streams[0].index = 31;
           }).find(bad + "LW stream s31e (spanning 2) does not exist") == 0);
+    // What the assembler would have read differently from the instruction's text: an operand the
+    // instruction has none of (the disassembly leaves it out).
+    CHECK(decode_error([&](Program& p) {
+              Instr iw;
+              iw.op = Opcode::IW;
+              iw.a = 5;
+              p.queues[q].push_back(iw);
+          }) == "p.lpo: invalid program: p.lpo (disassembled):3:5: 'IW' has no operand a, yet holds 5");
+    CHECK(decode_error([&](Program& p) { p.queues[q][0].c = 1; }) ==
+          "p.lpo: invalid program: p.lpo (disassembled):2:5: 'LW 3, i8, s0e' holds a field its text does not show "
+          "(the assembler reads the text as another instruction)");
+}
+
+TEST_CASE("decoded instructions keep the assembler's rules and name their disassembly's lines", "[isa]")
+{
+    // Directives first (their lines count), then two queues; a VXM operation, a Repeat after work.
+    const std::string text = ".tensor t MEM_E0 0 2 i8\n.data t 1 0x1 0x2*3\n.queue MEM_E0\n Read 0x0, s0e\n"
+                             " Repeat 3, 2, 1\n NOP 4\n.queue VXM.1\n add i32, s0e, s4e, s8w\n";
+    const Program p = assemble(text, "p.s", tiny());
+    const Program back = decode_program(encode_program(p), "p.lpo", tiny());
+    const std::string dis = disassemble(back, tiny());
+    CHECK(dis == disassemble(p, tiny()));
+    // Every instruction names its line of the disassembly, after the indent.
+    std::vector<std::string> lines;
+    for (size_t at = 0; at < dis.size();) {
+        const size_t eol = dis.find('\n', at);
+        lines.push_back(dis.substr(at, eol - at));
+        at = eol + 1;
+    }
+    size_t seen = 0;
+    for (const std::vector<Instr>& list : back.queues)
+        for (const Instr& in : list) {
+            INFO(in.disasm());
+            REQUIRE(in.pos.file.name() == "p.lpo (disassembled)");
+            REQUIRE(in.pos.col == 5);
+            REQUIRE(in.pos.line >= 1);
+            CHECK(lines.at(static_cast<size_t>(in.pos.line - 1)) == "    " + in.disasm());
+            ++seen;
+        }
+    CHECK(seen == 4);
+    // The ICU's sequence rules (check_sequence, the assembler's own): a Repeat with nothing
+    // before it, and after a MEM access Iterations already repeats.
+    const size_t mem = static_cast<size_t>(QueueMap(tiny()).find("MEM_E0"));
+    Program first = p;
+    first.queues[mem].erase(first.queues[mem].begin());
+    const std::string why = "Repeat must follow an instruction that does work";
+    CHECK_THROWS_WITH(decode_program(encode_program(first), "p.lpo", tiny()),
+                      Catch::StartsWith("p.lpo: invalid program: p.lpo (disassembled):4:5: " + why));
+    const Program iter = assemble(".queue MEM_E0\n Iterations 2\n Read 0x0, s0e\n NOP 1\n", "p.s", tiny());
+    Program repeated = iter;
+    repeated.queues[mem][2] = p.queues[mem][1];  // the Repeat
+    CHECK_THROWS_WITH(decode_program(encode_program(repeated), "p.lpo", tiny()),
+                      "p.lpo: invalid program: p.lpo (disassembled):4:5: Repeat cannot follow a MEM access while "
+                      "Iterations is 2 (the access already repeats; set Iterations 1 first)");
+    // A VXM operation the assembler refuses: an ALU chained to itself.
+    const size_t vxm = static_cast<size_t>(QueueMap(tiny()).find("VXM.1"));
+    Program self = p;
+    self.queues[vxm][0].chain_src[0] = 1;
+    self.queues[vxm][0].streams.erase(self.queues[vxm][0].streams.begin());
+    CHECK_THROWS_WITH(decode_program(encode_program(self), "p.lpo", tiny()),
+                      Catch::StartsWith("p.lpo: invalid program: p.lpo (disassembled):8:") &&
+                          Catch::Contains("ALU 1 cannot chain to itself"));
 }
