@@ -29,6 +29,9 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         ports_.read(t, slice, word, is.who);
         auto data = make_vector_for_overwrite(lanes);
         mem_.slice(slice).read(word, data->data());
+        // The slice's next read is mostly the next word (a Repeat stepping by one, a tensor's
+        // rows), many instructions from now: time enough to bring it into the cache.
+        mem_.slice(slice).prefetch(word + 1);
         if (faults_)
             checked(is, ctx, faults_->read(t, slice, word, data->data()));
         ctx.stats.sram_bytes_read += lanes;
@@ -39,6 +42,7 @@ void MemExecutor::execute(const Issue& is, ExecContext& ctx)
         const auto word = static_cast<uint32_t>(ctx.operand(is, in.a, p_.words_per_slice(), "address"));
         const VectorRef data = ctx.read(is, in.streams[0]);
         ports_.write(t, slice, word, is.who);
+        mem_.slice(slice).prefetch(word);  // committed write_latency cycles on
         ctx.stats.sram_bytes_written += lanes;
         writes_.add(timing::write_commits(p_, t), PendingWrite{slice, word, data, {}});
         break;

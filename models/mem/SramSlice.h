@@ -44,6 +44,17 @@ public:
 
     // Storage of `word`, or nullptr when its page was never allocated (the word reads as zeros).
     const uint8_t* find(uint32_t word) const;
+    // Asks the host's caches for `word` ahead of an access (no effect on any value; nothing for a
+    // word outside the slice or never written): a chip's SRAM image is larger than the caches,
+    // so an access that finds its word there instead of in DRAM saves most of its cost.
+    void prefetch(uint32_t word) const
+    {
+        constexpr unsigned kCacheLine = 64;  // bytes, on every x86-64
+        if (word < p_.words_per_slice())
+            if (const uint8_t* q = find(word))
+                for (unsigned b = 0; b < p_.word_bytes(); b += kCacheLine)
+                    __builtin_prefetch(q + b);
+    }
     // Storage of `word`, allocating (zero-filled) its page on first touch.
     uint8_t* touch(uint32_t word);
     // The page holding `word`, allocated if needed; `first_word` receives its first word.
