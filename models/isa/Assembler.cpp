@@ -23,10 +23,11 @@ struct Token {
     int col;  // 1-based
 };
 
-// Splits a line into tokens at blanks and commas; ';' and '#' start a comment.
-std::vector<Token> tokenize(const std::string& line)
+// Splits a line into tokens at blanks and commas; ';' and '#' start a comment. Into `out`, whose
+// capacity serves every line (a program has hundreds of thousands).
+void tokenize(const std::string& line, std::vector<Token>& out)
 {
-    std::vector<Token> out;
+    out.clear();
     size_t i = 0;
     while (i < line.size()) {
         const char c = line[i];
@@ -42,7 +43,6 @@ std::vector<Token> tokenize(const std::string& line)
         out.push_back({line.substr(i, j - i), static_cast<int>(i + 1)});
         i = j;
     }
-    return out;
 }
 
 std::string lower(std::string s) { return lower_ascii(std::move(s)); }
@@ -80,7 +80,7 @@ public:
             ++line_no_;
             if (!line.empty() && line.back() == '\r')
                 line.pop_back();
-            toks_ = tokenize(line);
+            tokenize(line, toks_);
             next_ = 0;
             if (!toks_.empty())
                 statement();
