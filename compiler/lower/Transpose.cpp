@@ -291,12 +291,30 @@ bool Lowering::transpose_group(const TransposeWay& w, unsigned r, unsigned q, un
     TransposeGroup g;
     g.a0 = st.blocks[0].addr + r * S;
     g.b_word = st.blocks[0].addr + (2 + r) * S + q;
+    g.read_at.resize(G);
+    g.drive.resize(G);
+    // The gathers' reads, each timed to reach the SXM when the group starts.
+    const auto reads_fit = [&] {
+        for (unsigned i = 0; i < G; ++i) {
+            if (!timing::read_issue_for(mp, g.arrive, st.positions[i], sxm.position, g.read_at[i]))
+                return false;
+            g.drive[i] = timing::read_drives(mp, g.read_at[i]);
+            // A gather reads words a0 .. a0 + S - 1 and the zero word (one per tile), all in one bank.
+            for (unsigned word = 0; word < S; ++word)
+                if (!sb_.can_read(st.blocks[i].slice, g.a0 + word, g.read_at[i]))
+                    return false;
+        }
+        return true;
+    };
     if (S > 1) {
         const TransposeStage::Map& map = gather_map(st, groups, sxm, l);
         // The map is read at t, the gathers when it reaches them: their rows arrive after both reads.
         g.arrive = timing::read_drives(mp, timing::arrives(timing::read_drives(mp, t), map.position, sxm.position));
-        if (!read_row(RowRef{map.place, 0, r * S + q}, st.nearest,
-                      timing::arrives(timing::read_drives(mp, t), map.position, st.nearest), g.map_s))
+        // Most cycles tried fail at the gathers' reads: checked before the map's read is booked
+        // (bookings only take resources away, so this rejects only what would fail after it),
+        // then again after it, which may have taken one of their slots.
+        if (!reads_fit() || !read_row(RowRef{map.place, 0, r * S + q}, st.nearest,
+                                      timing::arrives(timing::read_drives(mp, t), map.position, st.nearest), g.map_s))
             return false;
     } else {
         unsigned far = 0;
@@ -304,17 +322,8 @@ bool Lowering::transpose_group(const TransposeWay& w, unsigned r, unsigned q, un
             far = std::max(far, ScheduleBuilder::hops(p, sxm.position));
         g.arrive = timing::read_drives(mp, t) + far;
     }
-    g.read_at.resize(G);
-    g.drive.resize(G);
-    for (unsigned i = 0; i < G; ++i) {
-        if (!timing::read_issue_for(mp, g.arrive, st.positions[i], sxm.position, g.read_at[i]))
-            return false;
-        g.drive[i] = timing::read_drives(mp, g.read_at[i]);
-        // A gather reads words a0 .. a0 + S - 1 and the zero word (one per tile), all in one bank.
-        for (unsigned word = 0; word < S; ++word)
-            if (!sb_.can_read(st.blocks[i].slice, g.a0 + word, g.read_at[i]))
-                return false;
-    }
+    if (!reads_fit())
+        return false;
     const std::vector<unsigned> at_sxm(G, sxm.position);
     const auto in_g = free_group(st.positions, at_sxm, g.drive);
     if (!in_g)
