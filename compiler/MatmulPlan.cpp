@@ -194,7 +194,7 @@ size_t shared_rounds(const MatmulPlan& a, const MatmulPlan& b)
     // peer_buffer: its last job), everything else step by step.
     const auto same_peers = [&](const MatmulJob& j) {
         return std::all_of(j.peers.begin(), j.peers.end(), [&](unsigned q) {
-            return a.jobs[q].size() == b.jobs[q].size() && a.jobs[q].back() == b.jobs[q].back();
+            return a.jobs[q].size() == b.jobs[q].size() && (a.jobs[q].empty() || a.jobs[q].back() == b.jobs[q].back());
         });
     };
     const auto same_step = [&](const MatmulStep& x, const MatmulStep& y) {
