@@ -44,13 +44,15 @@ size_t ring_size(uint64_t n)
 
 void StreamFile::Diagonal::insert(size_t i, Entry e)
 {
+    if (n_ > 0 && !more_)
+        more_ = std::make_unique<std::vector<Entry>>();
     if (n_ > 0 && i == 0) {
-        more_.insert(more_.begin(), std::move(first_));
+        more_->insert(more_->begin(), std::move(first_));
         first_ = std::move(e);
     } else if (i == 0) {
         first_ = std::move(e);
     } else {
-        more_.insert(more_.begin() + static_cast<std::ptrdiff_t>(i - 1), std::move(e));
+        more_->insert(more_->begin() + static_cast<std::ptrdiff_t>(i - 1), std::move(e));
     }
     ++n_;
 }
@@ -58,7 +60,8 @@ void StreamFile::Diagonal::insert(size_t i, Entry e)
 void StreamFile::Diagonal::clear()
 {
     first_.value.reset();  // the vector goes back to its pool now
-    more_.clear();
+    if (n_ > 1)
+        more_->clear();
     n_ = 0;
 }
 
@@ -105,7 +108,10 @@ void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef 
 {
     check(s, position);
     Ring& r = ring(s);
-    Diagonal& d = diagonal(r, diagonal_key(s, position, cycle));
+    const int64_t k = diagonal_key(s, position, cycle);
+    Diagonal& d = diagonal(r, k);
+    // A producer that drives every cycle writes the next diagonal next: ask for its slot now.
+    __builtin_prefetch(&r.slots[static_cast<size_t>(k + 1) & (r.slots.size() - 1)], 1);
     size_t i = 0;
     while (i < d.size() && d[i].position < position)
         ++i;

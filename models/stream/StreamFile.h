@@ -65,22 +65,25 @@ private:
         AgentId who;
     };
     // The producers on one diagonal, west to east: "nearest upstream producer" is a short scan.
-    // 96 % of diagonals hold one, so the first sits in the ring's slot itself (a read or write
-    // is one cache miss, not two); the others go to a vector that keeps its capacity.
-    class Diagonal {
+    // 96 % of diagonals hold one, so the first sits in the ring's slot itself and the others in a
+    // vector made when first needed (it keeps its capacity): a slot is one cache line, so a read
+    // or write is one cache miss (with the vector inline a slot took 72 bytes, two lines), and a
+    // write asks for the next diagonal's slot, where its producer writes next.
+    class alignas(64) Diagonal {
     public:
         size_t size() const { return n_; }
         bool empty() const { return n_ == 0; }
-        Entry& operator[](size_t i) { return i == 0 ? first_ : more_[i - 1]; }
-        const Entry& operator[](size_t i) const { return i == 0 ? first_ : more_[i - 1]; }
+        Entry& operator[](size_t i) { return i == 0 ? first_ : (*more_)[i - 1]; }
+        const Entry& operator[](size_t i) const { return i == 0 ? first_ : (*more_)[i - 1]; }
         void insert(size_t i, Entry e);
         void clear();
 
     private:
-        Entry first_;
-        std::vector<Entry> more_;
         uint32_t n_ = 0;
+        Entry first_;
+        std::unique_ptr<std::vector<Entry>> more_;
     };
+    static_assert(sizeof(Diagonal) == 64, "a diagonal's slot is one cache line");
     struct Ring {
         std::vector<Diagonal> slots;  // diagonal k at slots[k & (size - 1)], for k in [base, base + size)
         int64_t base = 0;
