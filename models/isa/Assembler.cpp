@@ -45,8 +45,6 @@ void tokenize(const std::string& line, std::vector<Token>& out)
     }
 }
 
-std::string lower(std::string s) { return lower_ascii(std::move(s)); }
-
 class Parser {
 public:
     Parser(const std::string& file, const ChipSpec& spec)
@@ -148,7 +146,7 @@ private:
     StreamId stream()
     {
         const Token& t = take("stream (e.g. s3e)");
-        const std::string s = lower(t.text);
+        const std::string s = lower_ascii(t.text);
         if (s.size() < 3 || s[0] != 's' || (s.back() != 'e' && s.back() != 'w') ||
             !std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); }))
             fail(t.col, "expected a stream like s3e or s17w, got " + quote_token(t.text));
@@ -168,7 +166,7 @@ private:
     void statement()
     {
         const Token& head = toks_[next_++];
-        const std::string word = lower(head.text);
+        const std::string word = lower_ascii(head.text);
         if (word[0] != '.') {  // an instruction, not a directive
             if (queue_ < 0)
                 fail(head.col, "instruction " + quote_token(head.text) + " before any .queue directive");
@@ -323,7 +321,7 @@ private:
     TensorType element_type()
     {
         const Token& type = take("element type i8, u8, i32, f16 or f32");
-        const std::string ty = lower(type.text);
+        const std::string ty = lower_ascii(type.text);
         for (auto tt : {TensorType::I8, TensorType::U8, TensorType::I32, TensorType::F16, TensorType::F32})
             if (ty == tensor_type_name(tt))
                 return tt;
@@ -430,8 +428,6 @@ private:
                                    queue_kind_name(q.kind) + " queue)");
             in.op = row->op;
             operands(*row, in);
-            if (sequence_rules_)
-                icu_rules(head, in, list);
         } else if (q.kind == QueueKind::VXM) {
             vxm(head, in, q);
         } else if (q.kind == QueueKind::SXM) {
@@ -440,9 +436,13 @@ private:
             fail(head.col, "unknown instruction " + quote_token(head.text));
         }
         end();
-        // The chip names an executed instruction by its index in 23 bits (models/icu/IcuQueue.h).
-        if (list.size() >= (size_t{1} << 23))
-            fail(head.col, "queue " + q.name + " holds more than 8,388,608 instructions (use Repeat)");
+        // The queue's sequence (check_sequence, shared with the object file's decoder).
+        if (sequence_rules_) {
+            const std::string bad = check_sequence(in, list.empty() ? nullptr : &list.back(), list.size(), q,
+                                                   iterations_[static_cast<size_t>(queue_)]);
+            if (!bad.empty())
+                fail(head.col, bad);
+        }
         list.push_back(std::move(in));
     }
 
@@ -470,7 +470,7 @@ private:
     int64_t keyword(const OperandSpec& o)
     {
         const Token& t = take(o.what);
-        const std::string w = lower(t.text);
+        const std::string w = lower_ascii(t.text);
         for (size_t i = 0; i < o.keywords.size(); ++i)
             if (*o.keywords[i] != '\0' && w == o.keywords[i])
                 return static_cast<int64_t>(i);
@@ -494,27 +494,16 @@ private:
                              std::to_string(count) + " exist)");
     }
 
-    // What the ICU requires of a queue's instruction sequence (check_sequence, shared with the
-    // object file's decoder).
-    void icu_rules(const Token& head, const Instr& in, const std::vector<Instr>& list)
-    {
-        const std::string bad =
-            check_sequence(in, list.empty() ? nullptr : &list.back(), map_.queues()[static_cast<size_t>(queue_)].kind,
-                           iterations_[static_cast<size_t>(queue_)]);
-        if (!bad.empty())
-            fail(head.col, bad);
-    }
-
     static bool looks_like_stream(const std::string& t)
     {
-        const std::string s = lower(t);
+        const std::string s = lower_ascii(t);
         return s.size() >= 3 && s[0] == 's' && (s.back() == 'e' || s.back() == 'w') &&
                std::all_of(s.begin() + 1, s.end() - 1, [](unsigned char c) { return std::isdigit(c); });
     }
 
     static bool looks_like_operand(const std::string& t)
     {
-        const std::string s = lower(t);
+        const std::string s = lower_ascii(t);
         return looks_like_stream(t) || s == "chain" ||
                (s.size() > 3 && s.compare(0, 3, "alu") == 0 &&
                 std::all_of(s.begin() + 3, s.end(), [](unsigned char c) { return std::isdigit(c); }));
@@ -540,7 +529,7 @@ private:
         for (unsigned g = 0; g < groups; ++g) {
             const bool dst = g + 1 == groups;
             const Token& at = more() ? toks_[next_] : head;
-            const std::string word = lower(at.text);
+            const std::string word = lower_ascii(at.text);
             if (more() && !dst && word.compare(0, 3, "alu") == 0 && !looks_like_stream(at.text)) {
                 ++next_;
                 const std::string digits = word.substr(3);

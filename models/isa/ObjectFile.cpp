@@ -370,12 +370,9 @@ void check_instructions(Program& p, const ChipSpec& spec, const std::string& nam
                          "' holds a field its text does not show (the assembler reads the "
                          "text as another instruction)");
             }
-            const std::string bad = check_sequence(in, i ? &list[i - 1] : nullptr, info.kind, iterations);
+            const std::string bad = check_sequence(in, i ? &list[i - 1] : nullptr, i, info, iterations);
             if (!bad.empty())
                 fail(bad);
-            // The chip names an executed instruction by its index in 23 bits (models/icu/IcuQueue.h).
-            if (i >= (size_t{1} << 23))
-                fail("queue " + info.name + " holds more than 8,388,608 instructions (use Repeat)");
         }
     }
 }

@@ -202,16 +202,15 @@ const OpcodeInfo& opcode_info(Opcode op) { return opcode_table().at(static_cast<
 
 const OpcodeInfo* find_mnemonic(const std::string& word)
 {
-    auto lower = [](std::string w) { return lower_ascii(std::move(w)); };
     // Built once: the assembler looks up every instruction it reads.
     static const std::unordered_map<std::string, const OpcodeInfo*> by_name = [&] {
         std::unordered_map<std::string, const OpcodeInfo*> m;
         for (const OpcodeInfo& row : opcode_table())
             if (!row.custom)
-                m.emplace(lower(row.mnemonic), &row);
+                m.emplace(lower_ascii(row.mnemonic), &row);
         return m;
     }();
-    const auto it = by_name.find(lower(word));
+    const auto it = by_name.find(lower_ascii(word));
     return it == by_name.end() ? nullptr : it->second;
 }
 
@@ -261,18 +260,20 @@ std::string check_instr(const Instr& in, QueueKind queue, const IsaLimits& lim)
     return "";
 }
 
-std::string check_sequence(const Instr& in, const Instr* prev, QueueKind queue, int64_t& iterations)
+std::string check_sequence(const Instr& in, const Instr* prev, size_t index, const QueueInfo& queue,
+                           int64_t& iterations)
 {
     if (in.op == Opcode::Iterations)
         iterations = in.a;
-    if (in.op != Opcode::Repeat)
-        return "";
-    if (!prev || opcode_info(prev->op).icu)
+    if (in.op == Opcode::Repeat && (!prev || opcode_info(prev->op).icu))
         return "Repeat must follow an instruction that does work (not NOP, Sync, Notify, Repeat, Ifetch, Config, "
                "Countdown, Step or Iterations)";
-    if (queue == QueueKind::MEM && iterations > 1)
+    if (in.op == Opcode::Repeat && queue.kind == QueueKind::MEM && iterations > 1)
         return "Repeat cannot follow a MEM access while Iterations is " + std::to_string(iterations) +
                " (the access already repeats; set Iterations 1 first)";
+    // The chip names an executed instruction by its index in 23 bits (models/icu/IcuQueue.h).
+    if (index >= (size_t{1} << 23))
+        return "queue " + queue.name + " holds more than 8,388,608 instructions (use Repeat)";
     return "";
 }
 

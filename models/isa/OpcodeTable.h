@@ -89,9 +89,11 @@ const std::vector<OpcodeInfo>& opcode_table();
 std::string check_instr(const Instr& in, QueueKind queue, const IsaLimits& lim);
 
 // What the ICU requires of a queue's instruction sequence: a Repeat follows an instruction that
-// does work, and not a MEM access that Iterations already repeats. `prev` is the instruction
-// before `in` in its queue (null: none); `iterations` the MEM Iterations register as the queue
-// so far sets it (1 at the start), which `in` may set. Returns the reason, or an empty string.
-std::string check_sequence(const Instr& in, const Instr* prev, QueueKind queue, int64_t& iterations);
+// does work, and not a MEM access that Iterations already repeats; and the queue's instructions
+// fit the chip's 23-bit instruction index. `in` is instruction `index` of `queue`, `prev` the one
+// before it (null: none); `iterations` the MEM Iterations register as the queue so far sets it
+// (1 at the start), which `in` may set. Returns the reason, or an empty string.
+std::string check_sequence(const Instr& in, const Instr* prev, size_t index, const QueueInfo& queue,
+                           int64_t& iterations);
 
 }  // namespace lpu

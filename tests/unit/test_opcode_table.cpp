@@ -203,3 +203,31 @@ TEST_CASE("decoded instructions keep the assembler's rules and name their disass
                       Catch::StartsWith("p.lpo: invalid program: p.lpo (disassembled):8:") &&
                           Catch::Contains("ALU 1 cannot chain to itself"));
 }
+
+TEST_CASE("a queue's sequence: Repeat after work, and at most 2^23 instructions", "[isa]")
+{
+    const QueueMap map(tiny());
+    const QueueInfo& mem = map.queues()[static_cast<size_t>(map.find("MEM_E0"))];
+    Instr read, repeat, nop, iterations;
+    read.op = Opcode::Read;
+    repeat.op = Opcode::Repeat;
+    repeat.a = 2;
+    repeat.b = 1;
+    nop.op = Opcode::Nop;
+    nop.a = 1;
+    iterations.op = Opcode::Iterations;
+    iterations.a = 3;
+    int64_t it = 1;
+    CHECK(check_sequence(repeat, &read, 1, mem, it) == "");
+    CHECK(check_sequence(repeat, nullptr, 0, mem, it).find("Repeat must follow an instruction that does work") == 0);
+    CHECK(check_sequence(repeat, &nop, 1, mem, it).find("Repeat must follow an instruction that does work") == 0);
+    CHECK(check_sequence(iterations, &read, 1, mem, it) == "");
+    CHECK(it == 3);
+    CHECK(check_sequence(repeat, &read, 2, mem, it) ==
+          "Repeat cannot follow a MEM access while Iterations is 3 (the access already repeats; set Iterations 1 first)");
+    // The chip's instruction index has 23 bits (models/icu/IcuQueue.h).
+    it = 1;
+    CHECK(check_sequence(read, &read, (size_t{1} << 23) - 1, mem, it) == "");
+    CHECK(check_sequence(read, &read, size_t{1} << 23, mem, it) ==
+          "queue MEM_E0 holds more than 8,388,608 instructions (use Repeat)");
+}
