@@ -223,8 +223,9 @@ TEST_CASE("a queue's sequence: Repeat after work, and at most 2^23 instructions"
     CHECK(check_sequence(repeat, &nop, 1, mem, it).find("Repeat must follow an instruction that does work") == 0);
     CHECK(check_sequence(iterations, &read, 1, mem, it) == "");
     CHECK(it == 3);
-    CHECK(check_sequence(repeat, &read, 2, mem, it) ==
-          "Repeat cannot follow a MEM access while Iterations is 3 (the access already repeats; set Iterations 1 first)");
+    CHECK(
+        check_sequence(repeat, &read, 2, mem, it) ==
+        "Repeat cannot follow a MEM access while Iterations is 3 (the access already repeats; set Iterations 1 first)");
     // The chip's instruction index has 23 bits (models/icu/IcuQueue.h).
     it = 1;
     CHECK(check_sequence(read, &read, (size_t{1} << 23) - 1, mem, it) == "");
