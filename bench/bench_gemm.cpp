@@ -133,8 +133,9 @@ void onednn_gemm(const Shape& s, const Operands& o, std::vector<int32_t>& y)
 }
 
 // The model's product kernel as the model uses it (models/mxm/MxmGemv.h): W cut into plane-sized
-// tiles, each packed once as an installed weight set, and every row of X multiplied on each
-// tile as an ABC would be, the tiles' partial sums added into Y.
+// tiles, each packed once as an installed weight set, and the rows of X multiplied on each tile
+// in batches of kMaxBatch as a run's ABCs mostly are (MxmCore::lookahead), the tiles' partial
+// sums added into Y.
 struct ModelGemm {
     static constexpr size_t kPlane = 320;  // a tsp-v1 MXM plane holds 320 x 320 weights
     size_t kt = 0, nt = 0;
@@ -158,16 +159,26 @@ struct ModelGemm {
     // Weight-stationary, as a plane: each tile stays installed while every row of X passes.
     void operator()(const Shape& s, const Operands& o, std::vector<int32_t>& y) const
     {
-        std::vector<int32_t> p(kPlane);
+        constexpr unsigned kBatch = lpu::MxmPackedWeights::kMaxBatch;
+        std::vector<int32_t> p(kBatch * kPlane);
         std::fill(y.begin(), y.end(), 0);
         for (size_t kb = 0; kb < kt; ++kb)
             for (size_t nb = 0; nb < nt; ++nb) {
                 const lpu::MxmPackedWeights& t = tiles[kb * nt + nb];
-                for (size_t m = 0; m < s.m; ++m) {
-                    t.product(&o.x[m * s.k + kb * kPlane], !s.unsigned_a, p.data());
-                    int32_t* out = &y[m * s.n + nb * kPlane];
-                    for (unsigned c = 0; c < t.cols(); ++c)  // wraps modulo 2^32 like the MXM's adders
-                        out[c] = int32_t(uint32_t(out[c]) + uint32_t(p[c]));
+                for (size_t m0 = 0; m0 < s.m; m0 += kBatch) {
+                    const auto count = static_cast<unsigned>(std::min<size_t>(kBatch, s.m - m0));
+                    const uint8_t* a[kBatch];
+                    int32_t* pp[kBatch];
+                    for (unsigned i = 0; i < count; ++i) {
+                        a[i] = &o.x[(m0 + i) * s.k + kb * kPlane];
+                        pp[i] = &p[i * kPlane];
+                    }
+                    t.products(a, count, !s.unsigned_a, pp);
+                    for (unsigned i = 0; i < count; ++i) {
+                        int32_t* out = &y[(m0 + i) * s.n + nb * kPlane];
+                        for (unsigned c = 0; c < t.cols(); ++c)  // wraps modulo 2^32 like the MXM's adders
+                            out[c] = int32_t(uint32_t(out[c]) + uint32_t(pp[i][c]));
+                    }
                 }
             }
     }
@@ -382,7 +393,7 @@ int run(int argc, char* argv[])
     for (const Timing& t : timings)
         std::printf("| %s | %d | %zu | %.4g | %.4g |\n",
                     t.engine == "oneDNN" ? (shape.unsigned_a ? "oneDNN dnnl_gemm_u8s8s32" : "oneDNN dnnl_gemm_s8s8s32")
-                                         : (std::string("model product kernel (MxmGemv.h, ") +
+                                         : (std::string("model product kernel (MxmGemv.h, batches of 8, ") +
                                             lpu::mxm_kernel_name(lpu::mxm_kernel_default()) + ")")
                                                .c_str(),
                     t.threads, t.runs, t.seconds, macs / t.seconds);

@@ -139,7 +139,7 @@ def main():
     print(f"GEMM {m} x {k} x {n}, int8 x int8 -> int32 (checked bit-exact against plain loops on {y['check']}):\n")
     print("| engine | threads | MAC/s |\n| --- | ---: | ---: |")
     for t in y["timings"]:
-        name = "model's product kernel (MxmGemv.h)" if t["engine"] == "model" else "oneDNN dnnl_gemm_s8s8s32"
+        name = "model's product kernel (MxmGemv.h, batches of 8)" if t["engine"] == "model" else "oneDNN dnnl_gemm_s8s8s32"
         print(f"| {name} | {t['threads']} | {t['mac_per_s']:.3g} |")
     if y["kernel"]:
         print(f"\nmodel kernel / oneDNN: {y['kernel']['mac_per_s'] / y['one']['mac_per_s']:.3f} of 1 thread, "

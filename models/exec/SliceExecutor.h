@@ -47,6 +47,12 @@ public:
     {
         return streams_.read(s, is.slice->position, is.cycle, is.who);
     }
+    // The value on `s` at the issuing slice in a later `cycle` if nothing more were written
+    // (StreamFile::peek): a guess, to be checked when that cycle comes.
+    const Vector* peek(const Issue& is, StreamId s, uint64_t cycle) const
+    {
+        return streams_.peek(s, is.slice->position, cycle);
+    }
     // `value` appears on `s` at the issuing slice in `cycle` (> the issue cycle).
     void drive(const Issue& is, StreamId s, uint64_t cycle, VectorRef value)
     {

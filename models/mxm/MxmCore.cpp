@@ -314,25 +314,81 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
         fp_abc_cycle_ = cycle;
         fp_abc_id_ = in.id;
     } else {
-        abc_int(in, data, p, ticket);
+        abc_int(in, cycle, data, p, ticket);
         stats_.macs += uint64_t{p_.rows} * p_.cols;
     }
     products_.push_back(Product{cycle, in.id, fp, std::move(p), ticket});
 }
 
-void MxmCore::abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p, uint64_t& ticket)
+void MxmCore::abc_int(const MxmInstr& in, uint64_t cycle, const uint8_t* data, std::vector<int32_t>& p,
+                      uint64_t& ticket)
 {
     if (packed_stale_) {  // the first product since an install: pack the weights it installed
         if (worker_)
             worker_->drain();  // products of the weights before are still reading them
         packed_.pack(active_.data(), p_.rows, p_.cols, kernel_);
         packed_stale_ = false;
+        ++packs_;
     }
     p.resize(p_.cols);
     if (worker_)
         ticket = worker_->submit(packed_, data, p_.rows, in.type == MxmType::I8, p.data());
-    else
+    else if (!batched_product(in, cycle, data, p))
         packed_.product(data, in.type == MxmType::I8, p.data());
+}
+
+bool MxmCore::wants_lookahead(uint64_t cycle) const
+{
+    if (worker_)  // products in flight on the worker overlap the engine already
+        return false;
+    const bool installs = packed_stale_ || (has_pending_ && cycle > iw_cycle_);  // this ABC packs anew
+    return installs || batch_.weights != packs_ || cycle < batch_.first || cycle >= batch_.first + batch_.count;
+}
+
+void MxmCore::lookahead(uint64_t cycle, const uint8_t* const* acts, unsigned n)
+{
+    look_ = acts;
+    look_n_ = std::min(n, MxmPackedWeights::kMaxBatch - 1);
+    look_cycle_ = cycle;
+}
+
+bool MxmCore::batched_product(const MxmInstr& in, uint64_t cycle, const uint8_t* data, std::vector<int32_t>& p)
+{
+    const bool a_signed = in.type == MxmType::I8;
+    const unsigned k = p_.rows, n = p_.cols;
+    const unsigned offered = look_cycle_ == cycle ? look_n_ : 0;
+    look_n_ = 0;  // an offer is for one issue only
+    if (batch_.weights == packs_ && cycle >= batch_.first && cycle < batch_.first + batch_.count &&
+        batch_.a_signed == a_signed) {
+        const size_t i = cycle - batch_.first;
+        if (std::memcmp(&batch_.acts[i * k], data, k) == 0) {
+            std::copy_n(&batch_.values[i * n], n, p.begin());
+            ++batch_stats_.taken;
+            return true;
+        }
+    }
+    batch_.count = 0;  // a wrong guess: the ones after it were made alike, so guess anew
+    if (offered == 0)
+        return false;
+    const unsigned count = 1 + offered;
+    batch_.acts.resize(size_t{MxmPackedWeights::kMaxBatch} * k);
+    batch_.values.resize(size_t{MxmPackedWeights::kMaxBatch} * n);
+    const uint8_t* acts[MxmPackedWeights::kMaxBatch];
+    int32_t* values[MxmPackedWeights::kMaxBatch];
+    for (unsigned i = 0; i < count; ++i) {
+        std::memcpy(&batch_.acts[i * k], i == 0 ? data : look_[i - 1], k);
+        acts[i] = &batch_.acts[i * k];
+        values[i] = &batch_.values[i * n];
+    }
+    packed_.products(acts, count, a_signed, values);
+    batch_.weights = packs_;
+    batch_.first = cycle;
+    batch_.count = count;
+    batch_.a_signed = a_signed;
+    ++batch_stats_.batches;
+    batch_stats_.made += count - 1;
+    std::copy_n(values[0], n, p.begin());
+    return true;
 }
 
 void MxmCore::abc_f16(const uint8_t* data, std::vector<int32_t>& p)

@@ -64,6 +64,25 @@ public:
     bool issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len, MxmResult& out);
 
     const MxmParams& params() const { return p_; }
+
+    // Batched products. A weight set stays installed over many ABCs, and the activations of the
+    // next ones are often already travelling towards the plane, so the executor, before the ABC
+    // of `cycle`, offers what it sees arriving for cycles cycle + 1 .. cycle + n (lookahead());
+    // the ABC multiplies them with its own in one batch (MxmPackedWeights::products). They are
+    // guesses: a later ABC takes a product made ahead only if it has exactly those activations,
+    // type and weights, and otherwise multiplies its own. Integer products only, and not with a
+    // worker (whose products already overlap the engine: it takes each ABC's alone); observers
+    // see the same values and cycles either way.
+    // Whether the ABC of `cycle` would use an offer (none of its products is made yet).
+    bool wants_lookahead(uint64_t cycle) const;
+    // `acts[i]` (K bytes each) for the ABC of cycle + 1 + i; read during the next issue() only.
+    void lookahead(uint64_t cycle, const uint8_t* const* acts, unsigned n);
+    struct BatchStats {
+        uint64_t batches = 0;  // batched multiplications (each of 2 to kMaxBatch vectors)
+        uint64_t made = 0;     // products made ahead in them
+        uint64_t taken = 0;    // ... that an ABC took (made - taken: guessed wrong, or no ABC came)
+    };
+    const BatchStats& batch_stats() const { return batch_stats_; }
     // The kernel integer products run on (default: the fastest this CPU has): every kernel gives
     // the same bits, so this is for tests and measurements.
     void set_kernel(MxmKernel k)
@@ -114,7 +133,9 @@ private:
     void do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     void do_iw(const MxmInstr& in, uint64_t cycle);
     void do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
-    void abc_int(const MxmInstr& in, const uint8_t* data, std::vector<int32_t>& p, uint64_t& ticket);
+    void abc_int(const MxmInstr& in, uint64_t cycle, const uint8_t* data, std::vector<int32_t>& p, uint64_t& ticket);
+    // p from the batch made ahead (if its guess was right) or from a new batch (if offered).
+    bool batched_product(const MxmInstr& in, uint64_t cycle, const uint8_t* data, std::vector<int32_t>& p);
     void abc_f16(const uint8_t* data, std::vector<int32_t>& p);
     bool do_acc(const MxmInstr& in, uint64_t cycle, MxmResult& out);
     void await(const Product& pr) const;
@@ -170,6 +191,22 @@ private:
     std::vector<std::vector<int32_t>> spare_;  // recycled product buffers
     std::vector<float> act_f_;                 // K: the f16 activation widened to binary32
     std::vector<float> sum_f_;                 // N: column sums of an f16 ABC
+
+    // Products made ahead for the ABCs of cycles first .. first + count - 1 (batched_product).
+    struct Batch {
+        uint64_t weights = 0;  // the pack they were made with (packs_)
+        uint64_t first = 0;
+        unsigned count = 0;
+        bool a_signed = false;
+        std::vector<uint8_t> acts;    // count x K: the activations guessed
+        std::vector<int32_t> values;  // count x N
+    };
+    Batch batch_;
+    BatchStats batch_stats_;
+    uint64_t packs_ = 0;                    // weight sets packed so far
+    const uint8_t* const* look_ = nullptr;  // the offer for the issue of look_cycle_
+    unsigned look_n_ = 0;
+    uint64_t look_cycle_ = 0;
 
     MxmAccumulate acc_info_;
     bool count_wraps_ = false;

@@ -53,6 +53,8 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
             data = f16_.data();
             len = f16_.size();
         }
+        if (mi.op == MxmOpcode::ABC && mi.type != MxmType::F16)
+            offer_lookahead(is, ctx, *planes_[plane], len);
         MxmResult unused;
         planes_[plane]->issue(mi, is.cycle, data, len, unused);
         if (observer_)
@@ -87,6 +89,23 @@ void MxmExecutor::execute(const Issue& is, ExecContext& ctx)
     }
     default: ctx.fail(is, ScheduleRule::WrongSlice, "not an MXM instruction");
     }
+}
+
+void MxmExecutor::offer_lookahead(const Issue& is, ExecContext& ctx, MxmCore& core, size_t len)
+{
+    if (!core.wants_lookahead(is.cycle))
+        return;
+    // A plane's ABCs mostly come one per cycle from one stream (a Repeat), so the guess is the
+    // value that stream brings in each next cycle, as far as it is already on its way.
+    const uint8_t* next[MxmPackedWeights::kMaxBatch - 1];
+    unsigned n = 0;
+    for (; n < MxmPackedWeights::kMaxBatch - 1; ++n) {
+        const Vector* v = ctx.peek(is, is.in->streams[0], is.cycle + 1 + n);
+        if (!v || v->size() != len)
+            break;
+        next[n] = v->data();
+    }
+    core.lookahead(is.cycle, next, n);
 }
 
 void MxmExecutor::advance(uint64_t cycle)

@@ -29,6 +29,9 @@ public:
     void finish(uint64_t last_cycle, RunStats& stats) override;
 
 private:
+    // Offers `core` the activations arriving for its next cycles' ABCs (MxmCore::lookahead).
+    static void offer_lookahead(const Issue& is, ExecContext& ctx, MxmCore& core, size_t len);
+
     const MxmParams& p_;
     MxmObserver* observer_;
     AgentDescriber describe_;

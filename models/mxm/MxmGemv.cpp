@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 namespace lpu {
@@ -107,6 +108,56 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void pass_vnni(const int8
     }
     for (unsigned b = 0; b < B; ++b)
         _mm512_storeu_si512(p + nb + kColBlock * b, acc[b]);
+}
+
+// A batch: V activation vectors (au[v]) against B column blocks from column nb. Each row quad's
+// B weight registers are loaded once and multiplied into every vector's sums, so the weights
+// cross from L2 once per V vectors (V x B sums and B weights fit AVX-512's 32 registers).
+constexpr unsigned kBatchPass = 4;    // vectors per sweep of the weights
+constexpr unsigned kBatchBlocks = 5;  // column blocks per sweep: 4 x 5 sums, 5 weights, 1 broadcast
+template <unsigned V, unsigned B>
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void pass_vnni_batch(const int8_t* quads, unsigned k4,
+                                                                            unsigned npad, const uint8_t* const* au,
+                                                                            unsigned nb, int32_t* const* p)
+{
+    __m512i acc[V][B];
+#pragma GCC unroll 32
+    for (unsigned v = 0; v < V; ++v)
+#pragma GCC unroll 32
+        for (unsigned b = 0; b < B; ++b)
+            acc[v][b] = _mm512_setzero_si512();
+    for (unsigned g = 0; g < k4; ++g) {
+        const int8_t* w = quads + (size_t{g} * npad + nb) * 4;
+        __m512i wv[B];
+#pragma GCC unroll 32
+        for (unsigned b = 0; b < B; ++b)
+            wv[b] = _mm512_loadu_si512(w + 64 * b);
+#pragma GCC unroll 32
+        for (unsigned v = 0; v < V; ++v) {
+            int32_t four;
+            std::memcpy(&four, au[v] + 4 * g, 4);
+            const __m512i a = _mm512_set1_epi32(four);
+#pragma GCC unroll 32
+            for (unsigned b = 0; b < B; ++b)
+                acc[v][b] = _mm512_dpbusd_epi32(acc[v][b], a, wv[b]);
+        }
+    }
+#pragma GCC unroll 32
+    for (unsigned v = 0; v < V; ++v)
+#pragma GCC unroll 32
+        for (unsigned b = 0; b < B; ++b)
+            _mm512_storeu_si512(p[v] + nb + kColBlock * b, acc[v][b]);
+}
+
+// Every column of V vectors: sweeps of kBatchBlocks blocks, then single blocks.
+template <unsigned V>
+void sweep_vnni_batch(const int8_t* quads, unsigned k4, unsigned npad, const uint8_t* const* au, int32_t* const* p)
+{
+    unsigned nb = 0;
+    for (; nb + kBatchBlocks * kColBlock <= npad; nb += kBatchBlocks * kColBlock)
+        pass_vnni_batch<V, kBatchBlocks>(quads, k4, npad, au, nb, p);
+    for (; nb < npad; nb += kColBlock)
+        pass_vnni_batch<V, 1>(quads, k4, npad, au, nb, p);
 }
 
 // au[r] = a[r] ^ flip for r < k, 0 up to `padded`; returns the sum of au over the rows whose
@@ -265,14 +316,20 @@ void MxmPackedWeights::product_pairs(const uint8_t* a, bool a_signed, int32_t* w
 // int8 activations, else 0) and w = ws + off[k] (off[k] = 128 on an unsigned row, else 0):
 // sum a w = sum au ws + 128 sum(au on unsigned rows) - aoff colsum(ws) - aoff sum off, each
 // term exact (or wrapping alike) in 32 bits.
+uint32_t MxmPackedWeights::flip(const uint8_t* a, bool a_signed, uint8_t* au) const
+{
+    const unsigned k4 = (k_ + 3) / 4;
+    const uint32_t aoff = a_signed ? 128u : 0u;
+    return 128u * flip_activations(a, k_, k4 * 4, a_signed ? 0x80 : 0x00, row_unsigned_.data(), au) -
+           aoff * uint32_t(offset_sum_);
+}
+
 void MxmPackedWeights::product_quads(const uint8_t* a, bool a_signed, int32_t* wide, int32_t* p) const
 {
     thread_local std::vector<uint8_t> au;
     const unsigned k4 = (k_ + 3) / 4;
     au.resize(size_t{k4} * 4);
-    const uint32_t aoff = a_signed ? 128u : 0u;
-    const uint32_t s = 128u * flip_activations(a, k_, k4 * 4, a_signed ? 0x80 : 0x00, row_unsigned_.data(), au.data()) -
-                       aoff * uint32_t(offset_sum_);
+    const uint32_t s = flip(a, a_signed, au.data());
     unsigned nb = 0;
     for (; nb + kWidePass * kColBlock <= npad_; nb += kWidePass * kColBlock)
         pass_vnni<kWidePass>(quads_.data(), k4, npad_, au.data(), nb, wide);
@@ -281,6 +338,43 @@ void MxmPackedWeights::product_quads(const uint8_t* a, bool a_signed, int32_t* w
     for (; nb < npad_; nb += kColBlock)
         pass_vnni<1>(quads_.data(), k4, npad_, au.data(), nb, wide);
     correct_sums(wide, col_sum_.data(), n_, s, a_signed, p);
+}
+
+void MxmPackedWeights::products(const uint8_t* const* a, unsigned count, bool a_signed, int32_t* const* p) const
+{
+    if (count > kMaxBatch)
+        throw std::logic_error("MxmPackedWeights::products: more than kMaxBatch vectors");
+    if (kernel_ != MxmKernel::Avx512Vnni) {
+        for (unsigned i = 0; i < count; ++i)
+            product(a[i], a_signed, p[i]);
+        return;
+    }
+    thread_local std::vector<uint8_t> au;    // kMaxBatch x the padded rows
+    thread_local std::vector<int32_t> wide;  // kMaxBatch x npad
+    const size_t k_padded = size_t{(k_ + 3) / 4} * 4;
+    au.resize(kMaxBatch * k_padded);
+    wide.resize(size_t{kMaxBatch} * npad_);
+    const uint8_t* aus[kMaxBatch];
+    int32_t* wides[kMaxBatch];
+    uint32_t sums[kMaxBatch];
+    for (unsigned i = 0; i < count; ++i) {
+        sums[i] = flip(a[i], a_signed, &au[i * k_padded]);
+        aus[i] = &au[i * k_padded];
+        wides[i] = &wide[i * size_t{npad_}];
+    }
+    const unsigned k4 = (k_ + 3) / 4;
+    unsigned i = 0;
+    for (; i + kBatchPass <= count; i += kBatchPass)
+        sweep_vnni_batch<kBatchPass>(quads_.data(), k4, npad_, aus + i, wides + i);
+    static_assert(kBatchPass == 4, "the remainder below is of up to 3 vectors");
+    switch (count - i) {
+    case 3: sweep_vnni_batch<3>(quads_.data(), k4, npad_, aus + i, wides + i); break;
+    case 2: sweep_vnni_batch<2>(quads_.data(), k4, npad_, aus + i, wides + i); break;
+    case 1: sweep_vnni_batch<1>(quads_.data(), k4, npad_, aus + i, wides + i); break;
+    default: break;
+    }
+    for (unsigned j = 0; j < count; ++j)
+        correct_sums(wides[j], col_sum_.data(), n_, sums[j], a_signed, p[j]);
 }
 
 }  // namespace lpu

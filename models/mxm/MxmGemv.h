@@ -28,6 +28,11 @@ public:
     void pack(const int16_t* w, unsigned k, unsigned n, MxmKernel kernel);
     // p[0..N-1] = a . W; `a` holds K int8 (a_signed) or uint8 activations.
     void product(const uint8_t* a, bool a_signed, int32_t* p) const;
+    // p[i][0..N-1] = a[i] . W for i < count (at most kMaxBatch), each the same bits as product():
+    // the VNNI kernel reads the weights once per four vectors instead of once per vector
+    // (a matrix product, several times the rate of a vector's); the others multiply one by one.
+    static constexpr unsigned kMaxBatch = 8;
+    void products(const uint8_t* const* a, unsigned count, bool a_signed, int32_t* const* p) const;
 
     unsigned rows() const { return k_; }
     unsigned cols() const { return n_; }
@@ -36,6 +41,8 @@ public:
 private:
     void product_pairs(const uint8_t* a, bool a_signed, int32_t* wide, int32_t* p) const;
     void product_quads(const uint8_t* a, bool a_signed, int32_t* wide, int32_t* p) const;
+    // au = a ^ the type's flip, padded (quads' rows); returns the sum product_quads adds.
+    uint32_t flip(const uint8_t* a, bool a_signed, uint8_t* au) const;
 
     unsigned k_ = 0, n_ = 0, npad_ = 0;
     MxmKernel kernel_ = MxmKernel::Baseline;

@@ -130,34 +130,47 @@ void StreamFile::write(StreamId s, unsigned position, uint64_t cycle, VectorRef 
     ++retired_.writes;
 }
 
+const StreamFile::Entry* StreamFile::nearest(StreamId s, unsigned position, uint64_t cycle) const
+{
+    const Ring& r = streams_[slot_of(s)];
+    const int64_t k = diagonal_key(s, position, cycle);
+    if (r.live == 0 || k < r.base || k - r.base >= static_cast<int64_t>(r.slots.size()))
+        return nullptr;
+    const Diagonal& d = r.slots[static_cast<size_t>(k) & (r.slots.size() - 1)];
+    if (s.dir == StreamDir::East) {  // the last producer at or west of `position`
+        for (size_t i = d.size(); i-- > 0;)
+            if (d[i].position <= position)
+                return &d[i];
+    } else {  // the first producer at or east of `position`
+        for (size_t i = 0; i < d.size(); ++i)
+            if (d[i].position >= position)
+                return &d[i];
+    }
+    return nullptr;
+}
+
 const VectorRef& StreamFile::read(StreamId s, unsigned position, uint64_t cycle, AgentId who)
 {
     check(s, position);
-    Ring& r = ring(s);
-    const int64_t k = diagonal_key(s, position, cycle);
-    Entry* nearest = nullptr;
-    if (r.live > 0 && k >= r.base && k - r.base < static_cast<int64_t>(r.slots.size())) {
-        Diagonal& d = r.slots[static_cast<size_t>(k) & (r.slots.size() - 1)];
-        if (s.dir == StreamDir::East) {  // the last producer at or west of `position`
-            for (size_t i = d.size(); i-- > 0 && !nearest;)
-                if (d[i].position <= position)
-                    nearest = &d[i];
-        } else {  // the first producer at or east of `position`
-            for (size_t i = 0; i < d.size() && !nearest; ++i)
-                if (d[i].position >= position)
-                    nearest = &d[i];
-        }
-    }
-    if (!nearest) {
+    const Entry* found = nearest(s, position, cycle);
+    if (!found) {
         std::ostringstream os;
         os << "schedule error at cycle " << cycle << ": " << describe(who) << " reads stream " << s.text()
            << " at position " << position << " but no value is there (nothing was written upstream on it in cycle "
            << cycle << " - hops)";
         throw ScheduleError(ScheduleRule::StreamNothingToRead, os.str());
     }
-    nearest->read = true;
+    found->read = true;
     ++retired_.reads;
-    return nearest->value;
+    return found->value;
+}
+
+const Vector* StreamFile::peek(StreamId s, unsigned position, uint64_t cycle) const
+{
+    if (s.index >= streams(s.dir) || position >= positions_)
+        return nullptr;
+    const Entry* e = nearest(s, position, cycle);
+    return e ? e->value.get() : nullptr;
 }
 
 uint64_t StreamFile::span(StreamDir dir, const Diagonal& d, size_t i) const

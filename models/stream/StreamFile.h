@@ -48,6 +48,11 @@ public:
     // The value on `s` at `position` in `cycle`. Throws ScheduleError if there is none. The
     // reference is good until the next write or retire_before (copy the VectorRef to keep it).
     const VectorRef& read(StreamId s, unsigned position, uint64_t cycle, AgentId who);
+    // What read() would return if nothing more were written: the value on `s` at `position` in
+    // `cycle` (a later cycle, too: a value written upstream and still travelling), or null. No
+    // checks, no statistics; good until the next write or retire_before. For guesses that are
+    // checked later (the MXM's batched products), never for the run's own values.
+    const Vector* peek(StreamId s, unsigned position, uint64_t cycle) const;
     // No read or write will come for cycles before `cycle`: forget what can no longer be read.
     void retire_before(uint64_t cycle);
 
@@ -60,7 +65,7 @@ public:
 private:
     struct Entry {
         unsigned position = 0;
-        bool read = false;  // by anyone (a value never read is wasted bandwidth)
+        mutable bool read = false;  // by anyone (a value never read is wasted bandwidth); found const
         VectorRef value;
         AgentId who;
     };
@@ -91,6 +96,9 @@ private:
     };
 
     Ring& ring(StreamId s);
+    // The producer nearest upstream of `position` on `s`'s diagonal through (position, cycle), or
+    // null.
+    const Entry* nearest(StreamId s, unsigned position, uint64_t cycle) const;
     size_t slot_of(StreamId s) const { return s.dir == StreamDir::East ? s.index : east_ + s.index; }
     int64_t diagonal_key(StreamId s, unsigned position, uint64_t cycle) const;
     void check(StreamId s, unsigned position) const;

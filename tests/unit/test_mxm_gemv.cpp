@@ -102,6 +102,70 @@ TEST_CASE("MXM product kernels wrap modulo 2^32 alike", "[mxm][gemv]")
     check_all_kernels(w, k, n, a, false);
 }
 
+TEST_CASE("MXM batched products equal the 64-bit reference for every batch size", "[mxm][gemv]")
+{
+    // A batch (MxmPackedWeights::products) gives each vector the bits product() gives it: batch
+    // sizes around the VNNI sweep of four vectors, column counts around its five blocks.
+    std::mt19937 rng(20261208);
+    for (unsigned k : {3u, 64u, 130u, 320u})
+        for (unsigned n : {7u, 80u, 96u, 320u, 336u})
+            for (unsigned count = 1; count <= MxmPackedWeights::kMaxBatch; ++count)
+                for (bool a_signed : {true, false}) {
+                    const std::vector<int16_t> w = weights(rng, k, n, count % 3 == 0);
+                    std::vector<std::vector<uint8_t>> a(count, std::vector<uint8_t>(k));
+                    for (auto& v : a)
+                        for (auto& x : v)
+                            x = uint8_t(rng());
+                    for (MxmKernel kernel : kAll) {
+                        if (!mxm_kernel_supported(kernel))
+                            continue;
+                        MxmPackedWeights packed;
+                        packed.pack(w.data(), k, n, kernel);
+                        std::vector<std::vector<int32_t>> got(count, std::vector<int32_t>(n, 0x5a5a5a5a));
+                        std::vector<const uint8_t*> ap;
+                        std::vector<int32_t*> pp;
+                        for (unsigned i = 0; i < count; ++i) {
+                            ap.push_back(a[i].data());
+                            pp.push_back(got[i].data());
+                        }
+                        packed.products(ap.data(), count, a_signed, pp.data());
+                        for (unsigned i = 0; i < count; ++i) {
+                            INFO("kernel " << mxm_kernel_name(kernel) << ", K " << k << ", N " << n << ", vector " << i
+                                           << " of " << count << ", " << (a_signed ? "int8" : "uint8"));
+                            REQUIRE(got[i] == reference(w, k, n, a[i], a_signed));
+                        }
+                    }
+                }
+}
+
+TEST_CASE("MXM batched products wrap modulo 2^32 like single ones", "[mxm][gemv]")
+{
+    const unsigned k = 40000, n = 83;
+    const std::vector<int16_t> w(size_t{k} * n, 255);
+    std::vector<std::vector<uint8_t>> a(5, std::vector<uint8_t>(k, 255));
+    a[1].assign(k, 0);
+    a[3].assign(k, 200);
+    for (MxmKernel kernel : kAll) {
+        if (!mxm_kernel_supported(kernel))
+            continue;
+        MxmPackedWeights packed;
+        packed.pack(w.data(), k, n, kernel);
+        std::vector<std::vector<int32_t>> got(5, std::vector<int32_t>(n));
+        const uint8_t* ap[5];
+        int32_t* pp[5];
+        for (unsigned i = 0; i < 5; ++i) {
+            ap[i] = a[i].data();
+            pp[i] = got[i].data();
+        }
+        packed.products(ap, 5, false, pp);
+        for (unsigned i = 0; i < 5; ++i) {
+            INFO("kernel " << mxm_kernel_name(kernel) << ", vector " << i);
+            REQUIRE(got[i] == reference(w, k, n, a[i], false));
+        }
+    }
+    REQUIRE(reference(w, k, n, a[0], false)[0] < 0);
+}
+
 TEST_CASE("the default MXM kernel is one this CPU runs", "[mxm][gemv]")
 {
     CHECK(mxm_kernel_supported(mxm_kernel_default()));

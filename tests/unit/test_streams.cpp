@@ -114,6 +114,34 @@ TEST_CASE("a downstream producer replaces a passing value from its position on",
     CHECK(st.occupied[0] == 3 + 6);  // A on positions 1..3, B on 4..9
 }
 
+TEST_CASE("peek sees a value still travelling, as a read would, without counting or checking", "[stream]")
+{
+    StreamFile sf(2, 2, 10, names());
+    sf.write(west(1), 8, 30, vec(5), id("A"));  // at position 2 in cycle 36
+    sf.write(west(1), 8, 31, vec(6), id("A"));  // at position 2 in cycle 37
+    // Ahead of time: what the reads of cycles 36 and 37 at position 2 will return.
+    REQUIRE(sf.peek(west(1), 2, 36));
+    CHECK((*sf.peek(west(1), 2, 36))[0] == 5);
+    CHECK((*sf.peek(west(1), 2, 37))[0] == 6);
+    // Nothing written for that cycle, upstream of the producer, on another stream, or outside
+    // the floorplan and the streams: null, never an error.
+    CHECK(sf.peek(west(1), 2, 38) == nullptr);
+    CHECK(sf.peek(west(1), 9, 31) == nullptr);
+    CHECK(sf.peek(west(0), 2, 36) == nullptr);
+    CHECK(sf.peek(west(1), 10, 36) == nullptr);
+    CHECK(sf.peek(west(5), 2, 36) == nullptr);
+    // A later producer downstream replaces the guess, as it replaces the value.
+    sf.write(west(1), 4, 34, vec(7), id("B"));
+    CHECK((*sf.peek(west(1), 2, 36))[0] == 7);
+    StreamStats st = sf.stats();
+    CHECK(st.reads == 0);
+    CHECK(st.never_read == 3);  // peeks are not reads
+    CHECK((*sf.read(west(1), 2, 36, id("R")))[0] == 7);
+    st = sf.stats();
+    CHECK(st.reads == 1);
+    CHECK(st.never_read == 2);
+}
+
 TEST_CASE("the stream file equals a register-shifting reference on random traffic", "[stream]")
 {
     const unsigned P = 12, S = 3;
