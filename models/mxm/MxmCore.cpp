@@ -331,16 +331,16 @@ void MxmCore::abc_int(const MxmInstr& in, uint64_t cycle, const uint8_t* data, s
         ++packs_;
     }
     p.resize(p_.cols);
+    if (batched_product(in, cycle, data, p))
+        return;
     if (worker_)
         ticket = worker_->submit(packed_, data, p_.rows, in.type == MxmType::I8, p.data());
-    else if (!batched_product(in, cycle, data, p))
+    else
         packed_.product(data, in.type == MxmType::I8, p.data());
 }
 
 bool MxmCore::wants_lookahead(uint64_t cycle) const
 {
-    if (worker_)  // products in flight on the worker overlap the engine already
-        return false;
     const bool installs = packed_stale_ || (has_pending_ && cycle > iw_cycle_);  // this ABC packs anew
     return installs || batch_.weights != packs_ || cycle < batch_.first || cycle >= batch_.first + batch_.count;
 }

@@ -70,9 +70,10 @@ public:
     // of `cycle`, offers what it sees arriving for cycles cycle + 1 .. cycle + n (lookahead());
     // the ABC multiplies them with its own in one batch (MxmPackedWeights::products). They are
     // guesses: a later ABC takes a product made ahead only if it has exactly those activations,
-    // type and weights, and otherwise multiplies its own. Integer products only, and not with a
-    // worker (whose products already overlap the engine: it takes each ABC's alone); observers
-    // see the same values and cycles either way.
+    // type and weights, and otherwise multiplies its own (on the worker, if there is one: a
+    // batch of 8 takes about what handing its 8 products over one by one costs the engine, so
+    // batches are made here). Integer products only; observers see the same values and cycles
+    // either way.
     // Whether the ABC of `cycle` would use an offer (none of its products is made yet).
     bool wants_lookahead(uint64_t cycle) const;
     // `acts[i]` (K bytes each) for the ABC of cycle + 1 + i; read during the next issue() only.

@@ -186,17 +186,19 @@ TEST_CASE("MXM model equals the reference on random legal programs", "[mxm][mode
                 compare(run(c.p, ops, &core), want);
                 // Products made ahead in batches from offered activations: taken when the guess
                 // was right, never when it was wrong (one byte off), the results the same.
-                for (bool wrong : {false, true}) {
-                    INFO((wrong ? "wrong" : "right") << " guesses offered");
-                    MxmCore ahead(c.p);
-                    compare(run_with_lookahead(ops, ahead, wrong), want);
-                    const MxmCore::BatchStats& b = ahead.batch_stats();
-                    CHECK(b.taken <= b.made);
-                    if (wrong)
-                        CHECK(b.taken == 0);
-                    else if (kind.first == "dense")  // an ABC every cycle: many guesses are right
-                        CHECK(b.taken * 4 > ahead.stats().instrs[static_cast<unsigned>(MxmOpcode::ABC)]);
-                }
+                for (bool wrong : {false, true})
+                    for (ProductWorker* on : {static_cast<ProductWorker*>(nullptr), &worker}) {
+                        INFO((wrong ? "wrong" : "right") << " guesses offered, " << (on ? "a worker" : "no worker"));
+                        MxmCore ahead(c.p);
+                        ahead.set_worker(on);  // it takes the products no batch made
+                        compare(run_with_lookahead(ops, ahead, wrong), want);
+                        const MxmCore::BatchStats& b = ahead.batch_stats();
+                        CHECK(b.taken <= b.made);
+                        if (wrong)
+                            CHECK(b.taken == 0);
+                        else if (kind.first == "dense")  // an ABC every cycle: many guesses are right
+                            CHECK(b.taken * 4 > ahead.stats().instrs[static_cast<unsigned>(MxmOpcode::ABC)]);
+                    }
             }
         }
     }
