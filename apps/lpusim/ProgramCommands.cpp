@@ -125,8 +125,8 @@ ArgParser run_arg_parser()
                   "of a failing run; with --cosim mxm also DIR/<plane>.fst and .gtkw for every MXM plane "
                   "the program uses (RTL pins, internals and the checker's expected values)");
     ap.add_option("threads", "N",
-                  "threads: 2 computes the MXM's integer products on a thread of their own beside the "
-                  "engine's (results, stats and traces do not depend on it)",
+                  "threads: 2 computes the MXM's integer products that no batch made on a thread of their own "
+                  "beside the engine's (results, stats and traces do not depend on it)",
                   "1");
     ap.add_option("wave-window", "FROM:TO", "dump only cycles FROM..TO (with --wave), the MXM planes' too");
     ap.add_option("coverage", "FILE.json",
