@@ -126,6 +126,9 @@ void MxmCore::check_order(const MxmInstr& in, uint64_t cycle)
 
 bool MxmCore::issue(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len, MxmResult& out)
 {
+    // An offer (lookahead()) is for this issue only, whether or not it gets to use it.
+    offered_ = look_cycle_ == cycle ? look_n_ : 0;
+    look_n_ = 0;
     check_order(in, cycle);
     retire_products(cycle);
     ++stats_.instrs[static_cast<unsigned>(in.op)];
@@ -356,8 +359,6 @@ bool MxmCore::batched_product(const MxmInstr& in, uint64_t cycle, const uint8_t*
 {
     const bool a_signed = in.type == MxmType::I8;
     const unsigned k = p_.rows, n = p_.cols;
-    const unsigned offered = look_cycle_ == cycle ? look_n_ : 0;
-    look_n_ = 0;  // an offer is for one issue only
     if (batch_.weights == packs_ && cycle >= batch_.first && cycle < batch_.first + batch_.count &&
         batch_.a_signed == a_signed) {
         const size_t i = cycle - batch_.first;
@@ -368,9 +369,9 @@ bool MxmCore::batched_product(const MxmInstr& in, uint64_t cycle, const uint8_t*
         }
     }
     batch_.count = 0;  // a wrong guess: the ones after it were made alike, so guess anew
-    if (offered == 0)
+    if (offered_ == 0)
         return false;
-    const unsigned count = 1 + offered;
+    const unsigned count = 1 + offered_;
     batch_.acts.resize(size_t{MxmPackedWeights::kMaxBatch} * k);
     batch_.values.resize(size_t{MxmPackedWeights::kMaxBatch} * n);
     const uint8_t* acts[MxmPackedWeights::kMaxBatch];

@@ -208,6 +208,7 @@ private:
     const uint8_t* const* look_ = nullptr;  // the offer for the issue of look_cycle_
     unsigned look_n_ = 0;
     uint64_t look_cycle_ = 0;
+    unsigned offered_ = 0;  // look_n_ as the current issue() took it (0: no offer for it)
 
     MxmAccumulate acc_info_;
     bool count_wraps_ = false;
