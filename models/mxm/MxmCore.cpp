@@ -50,8 +50,8 @@ void accumulate_int(int32_t* __restrict acc, const int32_t* __restrict prod, uns
 }  // namespace
 
 MxmCore::MxmCore(const MxmParams& params)
-    : p_(params), shadow_(size_t{params.rows} * params.cols, 0), active_(size_t{params.rows} * params.cols, 0),
-      pending_(size_t{params.rows} * params.cols, 0), shadow_rows_(params.rows), lw_prev_row_(params.cols, 0),
+    : p_(params), shadow_(size_t{params.rows} * params.cols), active_(size_t{params.rows} * params.cols),
+      pending_(size_t{params.rows} * params.cols), shadow_rows_(params.rows), lw_prev_row_(params.cols, 0),
       acc_(params.acc_slots, std::vector<int32_t>(params.cols, 0)), acc_kind_(params.acc_slots, Kind::Zero),
       acc_writer_(params.acc_slots)
 {}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/common/ScheduleRule.h"
+#include "models/common/ZeroedAllocator.h"
 #include "models/mxm/MxmGemv.h"
 #include "models/mxm/MxmInstr.h"
 #include "models/spec/MxmParams.h"
@@ -151,11 +152,14 @@ private:
     // buffer), which the product kernel packs once per install (MxmGemv.h); fp16 weights are held widened to binary32 (exact) in
     // the *_f_ buffers, which exist from the first f16 instruction on. A buffer's Kind says
     // which of the two is valid; the other is stale and never read.
-    std::vector<int16_t> shadow_;   // K x N, row-major
-    std::vector<int16_t> active_;   // K x N
-    std::vector<int16_t> pending_;  // shadow as captured by the last IW, until an ABC may see it
-    MxmPackedWeights packed_;       // active_ packed for the product kernel ...
-    bool packed_stale_ = true;      // ... or not yet, since the last install
+    // Zero until written, without a memset (ZeroedAllocator): a plane no program loads costs
+    // nothing, which matters in a system of thousands of chips.
+    using Weights = std::vector<int16_t, ZeroedAllocator<int16_t>>;
+    Weights shadow_;            // K x N, row-major
+    Weights active_;            // K x N
+    Weights pending_;           // shadow as captured by the last IW, until an ABC may see it
+    MxmPackedWeights packed_;   // active_ packed for the product kernel ...
+    bool packed_stale_ = true;  // ... or not yet, since the last install
     MxmKernel kernel_ = mxm_kernel_default();
     std::vector<float> shadow_f_, active_f_, pending_f_;       // K x N
     std::vector<uint8_t> shadow_nf_, active_nf_, pending_nf_;  // K: fp16 row holds an inf or NaN

@@ -1,14 +1,18 @@
 // The recycled blocks and stream vectors of the hot paths (models/common/SmallPool.h,
 // models/stream/StreamValue.h): reuse within a thread, blocks freed on another thread, sizes
-// past the pool, and a recycled vector handed out zeroed like a new one.
+// past the pool, a recycled vector handed out zeroed like a new one, and vectors whose zero
+// elements come from calloc (ZeroedAllocator).
 #include "models/common/SmallPool.h"
+#include "models/common/ZeroedAllocator.h"
 #include "models/stream/StreamValue.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <thread>
+#include <vector>
 
 using namespace lpu;
 
@@ -58,4 +62,24 @@ TEST_CASE("a recycled stream vector is zeroed and of the asked size", "[pool]")
     VectorRef shared = w;  // a value read by many: one buffer until the last reader drops it
     w.reset();
     CHECK(shared->size() == 16);
+}
+
+TEST_CASE("a vector over ZeroedAllocator reads zero where nothing was written, whatever the heap held", "[pool]")
+{
+    using Zeroed = std::vector<int16_t, ZeroedAllocator<int16_t>>;
+    for (size_t n : {size_t{7}, size_t{4096}, size_t{320} * 320, size_t{1} << 20}) {
+        {  // leave freed memory full of ones where the next blocks may come from
+            std::vector<int16_t> dirty(n, int16_t(-1));
+            REQUIRE(dirty.back() == -1);
+        }
+        Zeroed v(n);
+        REQUIRE(v.size() == n);
+        CHECK(std::all_of(v.begin(), v.end(), [](int16_t x) { return x == 0; }));
+        v[n / 2] = 5;
+        Zeroed copy = v;  // copies are ordinary: every element, written ones included
+        CHECK(copy[n / 2] == 5);
+        CHECK(std::count(copy.begin(), copy.end(), int16_t(0)) == static_cast<std::ptrdiff_t>(n - 1));
+        Zeroed filled(n, int16_t(3));  // an explicit value is stored
+        CHECK(std::all_of(filled.begin(), filled.end(), [](int16_t x) { return x == 3; }));
+    }
 }
