@@ -11,16 +11,18 @@ StreamTable::StreamTable(unsigned streams, unsigned positions)
     if (positions >= 0x7fff || streams > 0xffff)
         throw std::logic_error("StreamTable: " + std::to_string(positions) + " positions, " + std::to_string(streams) +
                                " streams");
+    is_narrow_ = positions <= 127;  // hi + 1 <= 127 in the high 7 bits of a 16-bit half
+    half_bits_ = is_narrow_ ? 16 : 32;
     while ((1u << slot_bits_) < streams)
         ++slot_bits_;
 }
 
 bool StreamTable::free(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi) const
 {
-    const uint64_t v = first_.get(index(slot, diagonal));
+    const uint64_t v = load(index(slot, diagonal));
     if (overlaps(half(v, 0), lo, hi) || overlaps(half(v, 1), lo, hi))
         return false;
-    if (!(v & kMore))
+    if (!(v & more()))
         return true;
     for (const auto& [a, b] : extra_.at(key(slot, diagonal)))
         if (overlap(lo, hi, a, b))
@@ -30,41 +32,46 @@ bool StreamTable::free(unsigned slot, uint64_t diagonal, unsigned lo, unsigned h
 
 void StreamTable::add(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi)
 {
-    uint64_t& v = first_.at(index(slot, diagonal));
+    const uint64_t i = index(slot, diagonal);
+    const uint64_t v = load(i);
     for (unsigned h = 0; h < 2; ++h)
         if (half(v, h) == 0) {
-            v |= uint64_t{pack(lo, hi)} << (32 * h);
+            store(i, v | pack(lo, hi) << (half_bits_ * h));
             return;
         }
     extra_[key(slot, diagonal)].emplace_back(lo, hi);
-    v |= kMore;
+    store(i, v | more());
 }
 
 void StreamTable::remove(unsigned slot, uint64_t diagonal, unsigned lo, unsigned hi)
 {
-    uint64_t& v = first_.at(index(slot, diagonal));
-    const uint32_t s = pack(lo, hi);
-    const auto it = (v & kMore) ? extra_.find(key(slot, diagonal)) : extra_.end();
+    const uint64_t i = index(slot, diagonal);
+    uint64_t v = load(i);
+    const uint64_t s = pack(lo, hi);
+    const auto it = (v & more()) ? extra_.find(key(slot, diagonal)) : extra_.end();
     for (unsigned h = 0; h < 2; ++h)
         if (half(v, h) == s) {
-            v &= ~(uint64_t{0x7fffffff} << (32 * h));
+            v &= ~(half_mask() << (half_bits_ * h));
             if (it != extra_.end()) {  // another one takes its place
-                v |= uint64_t{pack(it->second.back().first, it->second.back().second)} << (32 * h);
+                v |= pack(it->second.back().first, it->second.back().second) << (half_bits_ * h);
                 it->second.pop_back();
             }
             break;
         }
-    if (it == extra_.end())
+    if (it == extra_.end()) {
+        store(i, v);
         return;
-    std::vector<Stretch>& more = it->second;
-    const auto kept =
-        std::find(more.begin(), more.end(), Stretch{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)});
-    if (kept != more.end())  // not moved into its place above: it was one of these
-        more.erase(kept);
-    if (more.empty()) {
-        extra_.erase(it);
-        v &= ~kMore;
     }
+    std::vector<Stretch>& more_stretches = it->second;
+    const auto kept = std::find(more_stretches.begin(), more_stretches.end(),
+                                Stretch{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)});
+    if (kept != more_stretches.end())  // not moved into its place above: it was one of these
+        more_stretches.erase(kept);
+    if (more_stretches.empty()) {
+        extra_.erase(it);
+        v &= ~more();
+    }
+    store(i, v);
 }
 
 }  // namespace lpu

@@ -19,7 +19,7 @@ namespace lpu {
 
 class StreamTable {
 public:
-    // `streams` stream slots, positions below `positions` (at most 32767).
+    // `streams` stream slots, positions below `positions` (at most 32766).
     StreamTable(unsigned streams, unsigned positions);
 
     // Whether no stretch booked on the diagonal shares a position with [lo, hi].
@@ -30,19 +30,37 @@ public:
 
 private:
     using Stretch = std::pair<uint16_t, uint16_t>;
-    // Per diagonal and slot: two stretches of 32 bits each, lo + 1 in bits 0..15 and hi + 1 in
-    // bits 16..30 (0: none); bit 63 when more stretches are in extra_. Indexed by
-    // diagonal << slot_bits_ | slot.
-    PagedTable<uint64_t> first_;
+    // Per diagonal and slot, an entry of two halves, each a stretch: lo + 1 in its low bits and
+    // hi + 1 above them (0: none); the entry's top bit when more stretches are in extra_. Indexed
+    // by diagonal << slot_bits_ | slot. A floorplan of at most 127 positions (tsp-v1 has 95)
+    // takes 32-bit entries (halves of 16 bits: 8 + 7), a larger one 64-bit entries (32: 16 +
+    // 15): a compiled program books a few hundred thousand diagonals of 64 slots, so this halves
+    // the compiler's largest table (67 MB of the 4096^3 GEMM's 300) and the cache lines a search
+    // for free streams reads.
+    PagedTable<uint32_t> narrow_;
+    PagedTable<uint64_t> wide_;
+    bool is_narrow_ = true;
+    unsigned half_bits_ = 16;  // bits per half: 16 (narrow) or 32 (wide)
     unsigned slot_bits_ = 0;
     std::unordered_map<uint64_t, std::vector<Stretch>> extra_;
-    static constexpr uint64_t kMore = uint64_t{1} << 63;
 
-    static uint32_t pack(unsigned lo, unsigned hi) { return (lo + 1) | (hi + 1) << 16; }
-    static uint32_t half(uint64_t v, unsigned h) { return static_cast<uint32_t>(v >> (32 * h)) & 0x7fffffff; }
-    static bool overlaps(uint32_t s, unsigned lo, unsigned hi)
+    uint64_t more() const { return uint64_t{1} << (2 * half_bits_ - 1); }
+    uint64_t half_mask() const { return (uint64_t{1} << (half_bits_ - 1)) - 1; }
+    uint64_t load(uint64_t i) const { return is_narrow_ ? narrow_.get(i) : wide_.get(i); }
+    void store(uint64_t i, uint64_t v)
     {
-        return s != 0 && overlap(lo, hi, (s & 0xffff) - 1, (s >> 16) - 1);
+        if (is_narrow_)
+            narrow_.at(i) = static_cast<uint32_t>(v);
+        else
+            wide_.at(i) = v;
+    }
+    uint64_t pack(unsigned lo, unsigned hi) const { return (lo + 1) | uint64_t{hi + 1} << (half_bits_ / 2); }
+    uint64_t half(uint64_t v, unsigned h) const { return (v >> (half_bits_ * h)) & half_mask(); }
+    bool overlaps(uint64_t s, unsigned lo, unsigned hi) const
+    {
+        const uint64_t low = (uint64_t{1} << (half_bits_ / 2)) - 1;
+        return s != 0 && overlap(lo, hi, static_cast<unsigned>((s & low) - 1),
+                                 static_cast<unsigned>((s >> (half_bits_ / 2)) - 1));
     }
     static uint64_t key(unsigned slot, uint64_t diagonal) { return diagonal << 16 | slot; }
     uint64_t index(unsigned slot, uint64_t diagonal) const { return diagonal << slot_bits_ | slot; }

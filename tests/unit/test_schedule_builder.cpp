@@ -149,7 +149,12 @@ TEST_CASE("stream stretches: random bookings and take-backs against a plain list
 {
     // Up to six disjoint stretches per diagonal, in place and in the side table, taken back in a
     // random order; every query is answered as a brute-force scan of the booked list answers it.
-    constexpr unsigned kSlots = 3, kDiagonals = 4, kPositions = 64;
+    // Floorplans of up to 127 positions take 32-bit entries, larger ones 64-bit: both, at the
+    // edges of their fields.
+    const unsigned positions = GENERATE(64u, 127u, 128u, 300u, 32766u);
+    INFO(positions << " positions");
+    constexpr unsigned kSlots = 3, kDiagonals = 4;
+    const unsigned kPositions = positions;
     StreamTable t(kSlots, kPositions);
     struct Booking {
         unsigned slot;
@@ -169,7 +174,9 @@ TEST_CASE("stream stretches: random bookings and take-backs against a plain list
         return static_cast<unsigned>((state >> 33) % n);
     };
     for (int step = 0; step < 20000; ++step) {
-        const unsigned slot = next(kSlots), d = next(kDiagonals) * 1000, lo = next(kPositions);
+        // Half the stretches at the floorplan's far end, where the fields' high bits are used.
+        const unsigned slot = next(kSlots), d = next(kDiagonals) * 1000,
+                       lo = next(2) ? next(kPositions) : kPositions - 1 - next(std::min(kPositions, 12u));
         const unsigned hi = std::min(kPositions - 1, lo + next(6));
         const bool free = reference_free(slot, d, lo, hi);
         REQUIRE(t.free(slot, d, lo, hi) == free);
