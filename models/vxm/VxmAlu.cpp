@@ -239,34 +239,13 @@ uint32_t vxm_requantize_lane(const VxmRequant& rq, uint32_t a)
 
 namespace {
 
-// vxm_requantize_lane on a whole vector, the rounding mode and the shift's special case hoisted
-// out of the loop: lane for lane the same steps as vxm_round_shift (its tie rules as branch-free
-// increments), so the same values.
+// vxm_requantize_lane on a whole vector, the rounding mode chosen once (vxm_requantize_as is the
+// one definition of the arithmetic). q is in [-128, 255]: its lane is its int32 pattern, an i8
+// lane sign-extended as vxm_int_to_lane makes it.
 template <VxmRounding R> void requant_loop(const VxmRequant& rq, const uint32_t* x, uint32_t* z, size_t n)
 {
-    const int64_t m = rq.multiplier, zp = rq.zero_point;
-    const int64_t lo = rq.out_unsigned ? 0 : -128, hi = rq.out_unsigned ? 255 : 127;
-    const unsigned s = rq.shift;
-    const uint64_t mask = s == 0 ? 0 : (uint64_t{1} << s) - 1, half = s == 0 ? 0 : uint64_t{1} << (s - 1);
-    for (size_t i = 0; i < n; ++i) {
-        const int64_t p = int64_t{static_cast<int32_t>(x[i])} * m;
-        int64_t v = p;
-        if (s != 0) {
-            const int64_t fl = p >> s;
-            const uint64_t rem = static_cast<uint64_t>(p) & mask;
-            bool up = false;
-            if constexpr (R == VxmRounding::HalfUp)
-                up = rem >= half;
-            else if constexpr (R == VxmRounding::HalfAway)
-                up = rem > half || (rem == half && fl >= 0);
-            else if constexpr (R == VxmRounding::HalfEven)
-                up = rem > half || (rem == half && (fl & 1) != 0);
-            v = fl + up;
-        }
-        // q in [-128, 255]: its lane is the int32 pattern (an i8 lane sign-extended, as
-        // vxm_int_to_lane makes it).
-        z[i] = static_cast<uint32_t>(static_cast<int32_t>(std::clamp(v + zp, lo, hi)));
-    }
+    for (size_t i = 0; i < n; ++i)
+        z[i] = static_cast<uint32_t>(vxm_requantize_as<R>(rq, static_cast<int32_t>(x[i])));
 }
 
 void apply_requant_fast(const VxmRequant& rq, const uint32_t* x, uint32_t* z, size_t n)
