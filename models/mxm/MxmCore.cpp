@@ -350,8 +350,8 @@ bool MxmCore::wants_lookahead(uint64_t cycle) const
 
 void MxmCore::lookahead(uint64_t cycle, const uint8_t* const* acts, unsigned n)
 {
-    look_ = acts;
     look_n_ = std::min(n, MxmPackedWeights::kMaxBatch - 1);
+    std::copy_n(acts, look_n_, look_);
     look_cycle_ = cycle;
 }
 

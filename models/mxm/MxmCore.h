@@ -77,7 +77,8 @@ public:
     // either way.
     // Whether the ABC of `cycle` would use an offer (none of its products is made yet).
     bool wants_lookahead(uint64_t cycle) const;
-    // `acts[i]` (K bytes each) for the ABC of cycle + 1 + i; read during the next issue() only.
+    // `acts[i]` (K bytes each) for the ABC of cycle + 1 + i: the array is copied, the bytes it
+    // points at must stay as they are until the next issue() returns, which alone reads them.
     void lookahead(uint64_t cycle, const uint8_t* const* acts, unsigned n);
     struct BatchStats {
         uint64_t batches = 0;  // batched multiplications (each of 2 to kMaxBatch vectors)
@@ -208,8 +209,10 @@ private:
     };
     Batch batch_;
     BatchStats batch_stats_;
-    uint64_t packs_ = 0;                    // weight sets packed so far
-    const uint8_t* const* look_ = nullptr;  // the offer for the issue of look_cycle_
+    uint64_t packs_ = 0;  // weight sets packed so far
+    // The offer for the issue of look_cycle_: the pointers copied (the caller's array may be gone
+    // by then), the activations they point at read during that issue.
+    const uint8_t* look_[MxmPackedWeights::kMaxBatch - 1] = {};
     unsigned look_n_ = 0;
     uint64_t look_cycle_ = 0;
     unsigned offered_ = 0;  // look_n_ as the current issue() took it (0: no offer for it)
