@@ -136,6 +136,9 @@ std::vector<MxmResult> run_with_lookahead(const std::vector<MxmOp>& ops, MxmCore
             for (const auto& g : guesses)
                 ptrs.push_back(g.data());
             core.lookahead(o.cycle, ptrs.data(), static_cast<unsigned>(ptrs.size()));
+            // The array of pointers is the caller's to reuse at once (the executor's is on its
+            // stack); only the activations must stay until the issue.
+            std::fill(ptrs.begin(), ptrs.end(), nullptr);
             if (core.issue(o.instr, o.cycle, o.data.data(), o.data.size(), r))
                 out.push_back(r);
             continue;
