@@ -291,8 +291,7 @@ void MxmCore::do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, si
                            "chip.mxm.fp16_issue_interval = " +
                            std::to_string(interval) + " cycles; next ABC allowed from cycle " +
                            std::to_string(fp_abc_cycle_ + interval) + ")");
-    // The weights this ABC reads: the pending install once its IW lies in an earlier cycle.
-    const bool sees_pending = has_pending_ && cycle > iw_cycle_;
+    const bool sees_pending = takes_pending(cycle);
     const Kind seen = sees_pending ? pending_kind_ : active_kind_;
     const bool fp = !mxm_type_is_int(in.type);
     if (seen != Kind::Zero && seen != (fp ? Kind::Fp : Kind::Int))
@@ -331,7 +330,7 @@ void MxmCore::abc_int(const MxmInstr& in, uint64_t cycle, const uint8_t* data, s
             worker_->drain();  // products of the weights before are still reading them
         packed_.pack(active_.data(), p_.rows, p_.cols, kernel_);
         packed_stale_ = false;
-        ++packs_;
+        batch_.count = 0;  // made with the weights before
     }
     p.resize(p_.cols);
     if (batched_product(in, cycle, data, p))
@@ -344,8 +343,8 @@ void MxmCore::abc_int(const MxmInstr& in, uint64_t cycle, const uint8_t* data, s
 
 bool MxmCore::wants_lookahead(uint64_t cycle) const
 {
-    const bool installs = packed_stale_ || (has_pending_ && cycle > iw_cycle_);  // this ABC packs anew
-    return installs || batch_.weights != packs_ || cycle < batch_.first || cycle >= batch_.first + batch_.count;
+    const bool packs = packed_stale_ || takes_pending(cycle);  // this ABC drops the batch (abc_int)
+    return packs || cycle < batch_.first || cycle >= batch_.first + batch_.count;
 }
 
 void MxmCore::lookahead(uint64_t cycle, const uint8_t* const* acts, unsigned n)
@@ -359,8 +358,7 @@ bool MxmCore::batched_product(const MxmInstr& in, uint64_t cycle, const uint8_t*
 {
     const bool a_signed = in.type == MxmType::I8;
     const unsigned k = p_.rows, n = p_.cols;
-    if (batch_.weights == packs_ && cycle >= batch_.first && cycle < batch_.first + batch_.count &&
-        batch_.a_signed == a_signed) {
+    if (cycle >= batch_.first && cycle < batch_.first + batch_.count && batch_.a_signed == a_signed) {
         const size_t i = cycle - batch_.first;
         if (std::memcmp(&batch_.acts[i * k], data, k) == 0) {
             std::copy_n(&batch_.values[i * n], n, p.begin());
@@ -382,7 +380,6 @@ bool MxmCore::batched_product(const MxmInstr& in, uint64_t cycle, const uint8_t*
         values[i] = &batch_.values[i * n];
     }
     packed_.products(acts, count, a_signed, values);
-    batch_.weights = packs_;
     batch_.first = cycle;
     batch_.count = count;
     batch_.a_signed = a_signed;

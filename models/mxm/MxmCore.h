@@ -71,9 +71,9 @@ public:
     // of `cycle`, offers what it sees arriving for cycles cycle + 1 .. cycle + n (lookahead());
     // the ABC multiplies them with its own in one batch (MxmPackedWeights::products). They are
     // guesses: a later ABC takes a product made ahead only if it has exactly those activations,
-    // type and weights, and otherwise multiplies its own (on the worker, if there is one: a
-    // batch of 8 takes about what handing its 8 products over one by one costs the engine, so
-    // batches are made here). Integer products only; observers see the same values and cycles
+    // type and weights, and otherwise multiplies its own (on the worker, if there is one).
+    // Batches are made on the caller's thread: made as jobs on the worker they measured slower
+    // (docs/performance.md). Integer products only; observers see the same values and cycles
     // either way.
     // Whether the ABC of `cycle` would use an offer (none of its products is made yet).
     bool wants_lookahead(uint64_t cycle) const;
@@ -133,6 +133,8 @@ private:
     std::string name(uint64_t id) const;
     std::function<std::string(uint64_t)> namer_;
     void check_order(const MxmInstr& in, uint64_t cycle);
+    // The weights an ABC of `cycle` reads are the pending install's: its IW lies in an earlier cycle.
+    bool takes_pending(uint64_t cycle) const { return has_pending_ && cycle > iw_cycle_; }
     void do_lw(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
     void do_iw(const MxmInstr& in, uint64_t cycle);
     void do_abc(const MxmInstr& in, uint64_t cycle, const uint8_t* data, size_t len);
@@ -198,9 +200,9 @@ private:
     std::vector<float> act_f_;                 // K: the f16 activation widened to binary32
     std::vector<float> sum_f_;                 // N: column sums of an f16 ABC
 
-    // Products made ahead for the ABCs of cycles first .. first + count - 1 (batched_product).
+    // Products made ahead for the ABCs of cycles first .. first + count - 1 (batched_product), with
+    // the weights packed now: a pack empties it.
     struct Batch {
-        uint64_t weights = 0;  // the pack they were made with (packs_)
         uint64_t first = 0;
         unsigned count = 0;
         bool a_signed = false;
@@ -209,7 +211,6 @@ private:
     };
     Batch batch_;
     BatchStats batch_stats_;
-    uint64_t packs_ = 0;  // weight sets packed so far
     // The offer for the issue of look_cycle_: the pointers copied (the caller's array may be gone
     // by then), the activations they point at read during that issue.
     const uint8_t* look_[MxmPackedWeights::kMaxBatch - 1] = {};
