@@ -250,14 +250,7 @@ template <VxmRounding R> void requant_loop(const VxmRequant& rq, const uint32_t*
 
 void apply_requant_fast(const VxmRequant& rq, const uint32_t* x, uint32_t* z, size_t n)
 {
-    switch (rq.rounding) {
-    case VxmRounding::Floor: requant_loop<VxmRounding::Floor>(rq, x, z, n); return;
-    case VxmRounding::HalfUp: requant_loop<VxmRounding::HalfUp>(rq, x, z, n); return;
-    case VxmRounding::HalfAway: requant_loop<VxmRounding::HalfAway>(rq, x, z, n); return;
-    case VxmRounding::HalfEven: requant_loop<VxmRounding::HalfEven>(rq, x, z, n); return;
-    }
-    for (size_t i = 0; i < n; ++i)  // a mode added later, until it has a loop of its own
-        z[i] = vxm_requantize_lane(rq, x[i]);
+    vxm_with_rounding(rq.rounding, [&](auto r) { requant_loop<decltype(r)::value>(rq, x, z, n); });
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "models/isa/VxmAluOp.h"
 
 #include <cstdint>
+#include <stdexcept>
+#include <type_traits>
 
 namespace lpu {
 
@@ -38,6 +40,19 @@ template <VxmRounding R> inline int64_t vxm_round_shift_as(int64_t p, unsigned s
     else if constexpr (R == VxmRounding::HalfEven)
         up = rem > half || (rem == half && (fl & 1) != 0);
     return fl + up;
+}
+
+// f(std::integral_constant<VxmRounding, R>{}) for the mode `r`: where a mode chosen at run time
+// becomes the template argument of the functions above.
+template <class F> decltype(auto) vxm_with_rounding(VxmRounding r, F&& f)
+{
+    switch (r) {
+    case VxmRounding::HalfEven: return f(std::integral_constant<VxmRounding, VxmRounding::HalfEven>{});
+    case VxmRounding::HalfAway: return f(std::integral_constant<VxmRounding, VxmRounding::HalfAway>{});
+    case VxmRounding::HalfUp: return f(std::integral_constant<VxmRounding, VxmRounding::HalfUp>{});
+    case VxmRounding::Floor: return f(std::integral_constant<VxmRounding, VxmRounding::Floor>{});
+    }
+    throw std::logic_error("unknown VXM rounding mode");
 }
 
 template <VxmRounding R> inline int32_t vxm_requantize_as(const VxmRequant& rq, int32_t x)
