@@ -11,8 +11,7 @@ StreamTable::StreamTable(unsigned streams, unsigned positions)
     if (positions >= 0x7fff || streams > 0xffff)
         throw std::logic_error("StreamTable: " + std::to_string(positions) + " positions, " + std::to_string(streams) +
                                " streams");
-    is_narrow_ = positions <= 127;  // hi + 1 <= 127 in the high 7 bits of a 16-bit half
-    half_bits_ = is_narrow_ ? 16 : 32;
+    half_bits_ = positions <= 127 ? 16 : 32;  // narrow: hi + 1 <= 127 in the high 7 bits of a 16-bit half
     while ((1u << slot_bits_) < streams)
         ++slot_bits_;
 }

@@ -39,17 +39,17 @@ private:
     // for free streams reads.
     PagedTable<uint32_t> narrow_;
     PagedTable<uint64_t> wide_;
-    bool is_narrow_ = true;
-    unsigned half_bits_ = 16;  // bits per half: 16 (narrow) or 32 (wide)
+    unsigned half_bits_ = 16;  // bits per half: 16 (narrow_ holds the entries) or 32 (wide_)
     unsigned slot_bits_ = 0;
     std::unordered_map<uint64_t, std::vector<Stretch>> extra_;
 
     uint64_t more() const { return uint64_t{1} << (2 * half_bits_ - 1); }
     uint64_t half_mask() const { return (uint64_t{1} << (half_bits_ - 1)) - 1; }
-    uint64_t load(uint64_t i) const { return is_narrow_ ? narrow_.get(i) : wide_.get(i); }
+    bool narrow() const { return half_bits_ == 16; }
+    uint64_t load(uint64_t i) const { return narrow() ? narrow_.get(i) : wide_.get(i); }
     void store(uint64_t i, uint64_t v)
     {
-        if (is_narrow_)
+        if (narrow())
             narrow_.at(i) = static_cast<uint32_t>(v);
         else
             wide_.at(i) = v;
